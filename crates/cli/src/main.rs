@@ -1,0 +1,2 @@
+//! The `dtsec` binary: argument parsing and printing only.
+fn main() {}

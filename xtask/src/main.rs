@@ -1,0 +1,2 @@
+//! Project chores: generators of committed facts.
+fn main() {}
