@@ -1,0 +1,437 @@
+//! The document model: one [`Document`] type for Protection Profiles, PP-Modules, Packages and
+//! Security Targets.
+//!
+//! Why one type and not an enum per kind: the four kinds share almost every section (ISO/IEC 15408
+//! builds them from the same parts), the YAML reader keeps source positions only through plain
+//! structs, and the checker — not the parser — is the right place to say "an ST needs a TOE
+//! summary specification". The parser accepts the shape; `dtsec-check` judges the content.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::operation::{Completion, Operation};
+use crate::span::Spanned;
+
+/// An identifier or a reference to one, with its position in the source.
+pub type Id = Spanned<String>;
+
+/// A Protection Profile, PP-Module, Package or Security Target.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// What kind of document this is.
+    pub kind: Spanned<DocumentKind>,
+    /// Short, stable identifier, e.g. `cdd` or `acme-pump-st`. Claims refer to documents by it.
+    pub id: Id,
+    /// Version of this document, e.g. `1.0`.
+    pub version: Spanned<String>,
+    /// Human title.
+    pub title: String,
+    /// Free-form identification details.
+    #[serde(default)]
+    pub identification: Identification,
+    /// The CC edition the document is written against: `CC:2022 R1` (default) or `CC 3.1 R5`.
+    #[serde(default)]
+    pub cc_edition: Option<Spanned<String>>,
+    /// Conformance claims: which PPs and packages are claimed, and how strictly.
+    #[serde(default)]
+    pub conformance: Conformance,
+    /// For PP-Modules: the base PPs this module may be used with.
+    #[serde(default)]
+    pub base_pps: Vec<DocRef>,
+    /// The TOE: for a PP, the TOE types it covers; for an ST, the product under evaluation.
+    #[serde(default)]
+    pub toe: Toe,
+    /// Optional features that feature-based SFRs depend on (PP), or that the TOE has (ST: by id).
+    #[serde(default)]
+    pub features: Vec<Feature>,
+    /// The security problem definition.
+    #[serde(default)]
+    pub spd: SecurityProblem,
+    /// Security objectives for the TOE and its operational environment.
+    #[serde(default)]
+    pub objectives: Objectives,
+    /// Extended component definitions (`_EXT` components).
+    #[serde(default)]
+    pub extended_components: Vec<ExtendedComponent>,
+    /// Security functional requirements.
+    #[serde(default)]
+    pub sfrs: Vec<Sfr>,
+    /// Security assurance requirements.
+    #[serde(default)]
+    pub sars: Vec<Sar>,
+    /// TOE summary specification: how the TOE meets each SFR (STs).
+    #[serde(default)]
+    pub tss: Vec<TssEntry>,
+    /// Notes, e.g. design decisions of a PP. Markdown.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// The four document kinds of ISO/IEC 15408 that dtsec reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocumentKind {
+    /// A Protection Profile.
+    ProtectionProfile,
+    /// A PP-Module, used on top of one or more base PPs.
+    PpModule,
+    /// A package of SFRs (CC:2022 functional package).
+    FunctionalPackage,
+    /// A package of SARs, possibly with SFR status changes that apply when it is claimed.
+    AssurancePackage,
+    /// A Security Target of a product.
+    SecurityTarget,
+}
+
+impl DocumentKind {
+    /// The name used in messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            DocumentKind::ProtectionProfile => "Protection Profile",
+            DocumentKind::PpModule => "PP-Module",
+            DocumentKind::FunctionalPackage => "functional package",
+            DocumentKind::AssurancePackage => "assurance package",
+            DocumentKind::SecurityTarget => "Security Target",
+        }
+    }
+
+    /// True for the kinds that other documents claim (PPs, modules, packages).
+    pub fn is_claimable(self) -> bool {
+        !matches!(self, DocumentKind::SecurityTarget)
+    }
+}
+
+/// Identification details that do not affect checking.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Identification {
+    /// Who wrote the document (PP authors, or the ST's sponsor).
+    #[serde(default)]
+    pub author: Option<String>,
+    /// Publication date, ISO 8601.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Short status, e.g. `draft` or `final`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Keywords for search.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// A paragraph of overview.
+    #[serde(default)]
+    pub overview: Option<String>,
+}
+
+/// A reference to another document by id and version.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocRef {
+    /// The referenced document's `id`.
+    pub id: Id,
+    /// The referenced document's `version`.
+    pub version: Spanned<String>,
+}
+
+/// Conformance claims (ISO/IEC 15408-1, conformance claims section).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Conformance {
+    /// `strict` or `demonstrable`: how STs must conform to this PP (PP), or how this ST conforms
+    /// to the PPs it claims (ST).
+    #[serde(default)]
+    pub conformance_type: Option<Spanned<ConformanceType>>,
+    /// PPs (and PP-Modules) claimed.
+    #[serde(default)]
+    pub pps: Vec<DocRef>,
+    /// Packages claimed.
+    #[serde(default)]
+    pub packages: Vec<DocRef>,
+    /// Why the claims hold (the conformance claim rationale).
+    #[serde(default)]
+    pub rationale: Option<String>,
+}
+
+/// How strictly an ST must follow its PP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConformanceType {
+    /// Everything of the PP, nothing weakened, no SFR the PP does not allow.
+    Strict,
+    /// An equivalent or more restrictive solution, argued in the ST.
+    Demonstrable,
+}
+
+/// The TOE section.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Toe {
+    /// PP: the TOE types this PP covers.
+    #[serde(default)]
+    pub types: Vec<ToeType>,
+    /// ST: the TOE type (an id from the PP's `toe.types`).
+    #[serde(default, rename = "type")]
+    pub toe_type: Option<Id>,
+    /// ST: product name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// ST: product version (hardware, firmware or app build).
+    #[serde(default)]
+    pub version: Option<String>,
+    /// ST: manufacturer (sponsor).
+    #[serde(default)]
+    pub manufacturer: Option<String>,
+    /// Overview of the TOE and its use.
+    #[serde(default)]
+    pub overview: Option<String>,
+    /// Description of the physical and logical scope.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Interfaces in scope, e.g. `BLE`, `USB`.
+    #[serde(default)]
+    pub interfaces: Vec<String>,
+}
+
+/// A class of device a PP covers, e.g. `TT.PUMP`.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ToeType {
+    /// Identifier, e.g. `TT.PUMP`.
+    pub id: Id,
+    /// Name, e.g. `Insulin pump`.
+    pub name: String,
+    /// Typical interfaces and use.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// An optional feature of a TOE (PP), or a feature claimed by an ST (only `id` needed).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Feature {
+    /// Identifier, e.g. `bluetooth`.
+    pub id: Id,
+    /// Name (PP).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// What having the feature means (PP).
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// Threats, assumptions and organisational security policies.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityProblem {
+    /// Threats (`T.*`).
+    #[serde(default)]
+    pub threats: Vec<Definition>,
+    /// Assumptions (`A.*`).
+    #[serde(default)]
+    pub assumptions: Vec<Definition>,
+    /// Organisational security policies (`P.*`).
+    #[serde(default)]
+    pub osps: Vec<Definition>,
+}
+
+/// One named statement: a threat, assumption, OSP or objective.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Definition {
+    /// Identifier, e.g. `T.NETWORK_ATTACK`.
+    pub id: Id,
+    /// The statement, in the document's own words.
+    pub description: String,
+    /// For objectives: the threats, OSPs and assumptions this objective addresses.
+    #[serde(default)]
+    pub addresses: Vec<Id>,
+    /// For objectives: why it addresses them.
+    #[serde(default)]
+    pub rationale: Option<String>,
+}
+
+/// Objectives for the TOE and for its operational environment.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Objectives {
+    /// Security objectives for the TOE (`O.*`).
+    #[serde(default)]
+    pub toe: Vec<Definition>,
+    /// Security objectives for the operational environment (`OE.*`).
+    #[serde(default)]
+    pub environment: Vec<Definition>,
+}
+
+/// An extended component definition (ASE_ECD / APE_ECD).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendedComponent {
+    /// Component id, e.g. `FPT_TUD_EXT.1`.
+    pub id: Id,
+    /// Component name.
+    pub name: String,
+    /// Family name (for the family's first component).
+    #[serde(default)]
+    pub family_name: Option<String>,
+    /// Why the CC's own components do not suffice.
+    #[serde(default)]
+    pub rationale: Option<String>,
+    /// Components this one is hierarchical to.
+    #[serde(default)]
+    pub hierarchical_to: Vec<Id>,
+    /// Dependencies as AND of OR groups: each inner list is satisfied by any one member.
+    #[serde(default)]
+    pub dependencies: Vec<Vec<Id>>,
+    /// The elements, with operation slots as in an SFR.
+    pub elements: Vec<Element>,
+}
+
+/// Whether and when an SFR is required (NIAP/CC:2022 practice).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SfrStatus {
+    /// Always required.
+    Mandatory,
+    /// The ST may include it.
+    Optional,
+    /// Required exactly when a selection in another SFR triggers it.
+    SelectionBased,
+    /// Required exactly when the TOE has a feature.
+    FeatureBased,
+    /// Not yet required; expected to become mandatory.
+    Objective,
+}
+
+impl SfrStatus {
+    /// The name used in messages and tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            SfrStatus::Mandatory => "mandatory",
+            SfrStatus::Optional => "optional",
+            SfrStatus::SelectionBased => "selection-based",
+            SfrStatus::FeatureBased => "feature-based",
+            SfrStatus::Objective => "objective",
+        }
+    }
+}
+
+/// One SFR instance: a component, optionally iterated (`FCS_COP.1/Hash`).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sfr {
+    /// Component id with optional iteration: `FCS_COP.1` or `FCS_COP.1/Hash`.
+    pub id: Id,
+    /// Short title of this instance (e.g. `Cryptographic operation (hashing)`).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// PP/package: the status. STs leave it out.
+    #[serde(default)]
+    pub status: Option<Spanned<SfrStatus>>,
+    /// PP: when set, the status applies only to these TOE types; for other types the SFR is optional.
+    #[serde(default)]
+    pub toe_types: Vec<Id>,
+    /// For selection-based SFRs: the selections that make this SFR required (any one suffices).
+    #[serde(default)]
+    pub selected_by: Vec<SelectionTrigger>,
+    /// For feature-based SFRs: the feature that makes it required.
+    #[serde(default)]
+    pub feature: Option<Id>,
+    /// Objectives this SFR helps meet (objective → SFR rationale).
+    #[serde(default)]
+    pub objectives: Vec<Id>,
+    /// Direct rationale (CC:2022): threats and OSPs this SFR counters without an objective.
+    #[serde(default)]
+    pub addresses: Vec<Id>,
+    /// The elements with their text and operations (PP), or completions (ST).
+    #[serde(default)]
+    pub elements: Vec<Element>,
+    /// Dependencies deliberately left unmet, each with its justification.
+    #[serde(default)]
+    pub unmet_dependencies: Vec<UnmetDependency>,
+    /// Application note for ST authors (PP).
+    #[serde(default)]
+    pub application_note: Option<String>,
+    /// Evaluation activities the PP attaches to this SFR (TSS, guidance, tests).
+    #[serde(default)]
+    pub evaluation_activities: Option<EvaluationActivities>,
+}
+
+/// A selection choice in another SFR that makes a selection-based SFR required.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SelectionTrigger {
+    /// The SFR instance holding the selection, e.g. `FTP_ITC.1`.
+    pub sfr: Id,
+    /// The operation id within that SFR.
+    pub operation: Id,
+    /// The choice (its id or text).
+    pub choice: Id,
+}
+
+/// One element of an SFR or SAR.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Element {
+    /// Element id, e.g. `FCS_COP.1.1`.
+    pub id: Id,
+    /// The requirement text; `{name}` marks where operation `name` goes.
+    #[serde(default)]
+    pub text: Option<Spanned<String>>,
+    /// The operation slots of the text, by name.
+    #[serde(default)]
+    pub operations: BTreeMap<String, Spanned<Operation>>,
+    /// ST: the completed operations, by name (nested operations too).
+    #[serde(default)]
+    pub completed: BTreeMap<String, Spanned<Completion>>,
+    /// A refinement: extra detail that narrows the element (ISO/IEC 15408-1, refinement).
+    #[serde(default)]
+    pub refinement: Option<String>,
+}
+
+/// A dependency not met, accepted only with a written justification.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnmetDependency {
+    /// The dependency (a component id) that is not met.
+    pub component: Id,
+    /// Why the requirement set is sound without it.
+    pub justification: Spanned<String>,
+}
+
+/// Evaluation activities for one SFR, in the PP's own words.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationActivities {
+    /// What the evaluator checks in the TSS.
+    #[serde(default)]
+    pub tss: Option<String>,
+    /// What the evaluator checks in the guidance.
+    #[serde(default)]
+    pub guidance: Option<String>,
+    /// Tests the evaluator performs.
+    #[serde(default)]
+    pub tests: Vec<String>,
+}
+
+/// One security assurance requirement.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sar {
+    /// Component id, e.g. `AVA_VAN.3`.
+    pub id: Id,
+    /// Dependencies deliberately left unmet.
+    #[serde(default)]
+    pub unmet_dependencies: Vec<UnmetDependency>,
+}
+
+/// One TOE summary specification entry.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TssEntry {
+    /// The SFR instances this entry explains.
+    pub sfrs: Vec<Id>,
+    /// How the TOE meets them.
+    pub description: Spanned<String>,
+}

@@ -1,0 +1,224 @@
+//! Finding the PPs and packages a document claims: built-in ones and a search path.
+//!
+//! Claims name a document by id and version; the library answers with the parsed document and
+//! its source (for diagnostics that point into the PP). Built-in documents are parsed only when
+//! first asked for, so a check that claims nothing pays nothing for them. The library is a value
+//! passed in by the caller — there is no global registry.
+
+use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
+
+use crate::document::Document;
+use crate::load::{LoadError, parse_document, read_source};
+use crate::source::SourceFile;
+
+/// A parsed document with its source and where it came from.
+#[derive(Debug)]
+pub struct LoadedDocument {
+    /// The text, for diagnostics.
+    pub source: SourceFile,
+    /// The parsed document.
+    pub document: Document,
+    /// Where it was found.
+    pub origin: Origin,
+}
+
+/// Where a library document came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Shipped inside dtsec.
+    Builtin,
+    /// Read from a file.
+    File(PathBuf),
+}
+
+/// A built-in document: name and YAML text, embedded at build time.
+#[derive(Clone, Copy, Debug)]
+pub struct BuiltinSource {
+    /// File name, shown as `builtin:NAME`.
+    pub name: &'static str,
+    /// The YAML text.
+    pub text: &'static str,
+}
+
+/// The built-in documents: dtsec's CDD Protection Profile and its packages.
+pub const BUILTINS: &[BuiltinSource] = &[
+    BuiltinSource {
+        name: "cdd-pp.yaml",
+        text: include_str!("../builtin/cdd-pp.yaml"),
+    },
+    BuiltinSource {
+        name: "cdd-eb.yaml",
+        text: include_str!("../builtin/cdd-eb.yaml"),
+    },
+    BuiltinSource {
+        name: "cdd-moderate.yaml",
+        text: include_str!("../builtin/cdd-moderate.yaml"),
+    },
+];
+
+struct Entry {
+    builtin: Option<BuiltinSource>,
+    loaded: OnceCell<Result<LoadedDocument, LoadError>>,
+    /// id and version, known without a full parse for built-ins after first load; for files,
+    /// filled at load time.
+    key: OnceCell<(String, String)>,
+}
+
+/// The documents available to satisfy claims.
+pub struct Library {
+    entries: Vec<Entry>,
+    /// Files on the search path that could not be read, kept to report, not to stop the check.
+    pub problems: Vec<LoadError>,
+}
+
+impl std::fmt::Debug for Library {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Library")
+            .field("entries", &self.entries.len())
+            .finish()
+    }
+}
+
+impl Library {
+    /// A library with no documents.
+    pub fn empty() -> Library {
+        Library {
+            entries: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// A library holding the built-in documents.
+    pub fn with_builtins() -> Library {
+        let mut lib = Library::empty();
+        for b in BUILTINS {
+            lib.entries.push(Entry {
+                builtin: Some(*b),
+                loaded: OnceCell::new(),
+                key: OnceCell::new(),
+            });
+        }
+        lib
+    }
+
+    /// Adds a parsed document (e.g. a PP given on the command line).
+    pub fn add(&mut self, doc: LoadedDocument) {
+        let key = (
+            doc.document.id.value.clone(),
+            doc.document.version.value.clone(),
+        );
+        let entry = Entry {
+            builtin: None,
+            loaded: OnceCell::from(Ok(doc)),
+            key: OnceCell::from(key),
+        };
+        // Later additions win over built-ins of the same id and version.
+        self.entries.insert(0, entry);
+    }
+
+    /// Adds every `*.yaml`/`*.yml` document in a directory that is a PP, module or package.
+    /// Unreadable files are recorded in [`Library::problems`].
+    pub fn add_search_dir(&mut self, dir: &Path) -> Result<usize, LoadError> {
+        let read = std::fs::read_dir(dir).map_err(|source| LoadError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let mut paths: Vec<PathBuf> = read
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml")
+            })
+            .collect();
+        paths.sort();
+        let mut added = 0;
+        for path in paths {
+            match read_source(&path).and_then(|s| parse_document(&s).map(|d| (s, d))) {
+                Ok((source, document)) if document.kind.value.is_claimable() => {
+                    self.add(LoadedDocument {
+                        source,
+                        document,
+                        origin: Origin::File(path),
+                    });
+                    added += 1;
+                }
+                Ok(_) => {}
+                Err(e) => self.problems.push(e),
+            }
+        }
+        Ok(added)
+    }
+
+    fn load_entry(entry: &Entry) -> &Result<LoadedDocument, LoadError> {
+        entry.loaded.get_or_init(|| {
+            let b = entry
+                .builtin
+                .expect("entries without a built-in source are created loaded");
+            let source = SourceFile::new(format!("builtin:{}", b.name), b.text);
+            parse_document(&source).map(|document| LoadedDocument {
+                source,
+                document,
+                origin: Origin::Builtin,
+            })
+        })
+    }
+
+    fn key_of(entry: &Entry) -> Option<&(String, String)> {
+        if let Some(k) = entry.key.get() {
+            return Some(k);
+        }
+        match Self::load_entry(entry) {
+            Ok(doc) => Some(entry.key.get_or_init(|| {
+                (
+                    doc.document.id.value.clone(),
+                    doc.document.version.value.clone(),
+                )
+            })),
+            Err(_) => None,
+        }
+    }
+
+    /// Finds a document by id and version.
+    pub fn find(&self, id: &str, version: &str) -> Option<&LoadedDocument> {
+        self.entries.iter().find_map(|e| {
+            let (eid, ever) = Self::key_of(e)?;
+            if eid == id && ever == version {
+                Self::load_entry(e).as_ref().ok()
+            } else {
+                None
+            }
+        })
+    }
+
+    /// The versions available for an id (to suggest one when a claim names a missing version).
+    pub fn versions_of(&self, id: &str) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .entries
+            .iter()
+            .filter_map(|e| Self::key_of(e))
+            .filter(|(eid, _)| eid == id)
+            .map(|(_, ver)| ver.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// Every document that loaded, in library order.
+    pub fn documents(&self) -> impl Iterator<Item = &LoadedDocument> {
+        self.entries
+            .iter()
+            .filter_map(|e| Self::load_entry(e).as_ref().ok())
+    }
+
+    /// Built-in documents that failed to parse (a bug in dtsec; tests keep this empty).
+    pub fn builtin_errors(&self) -> Vec<&LoadError> {
+        self.entries
+            .iter()
+            .filter(|e| e.builtin.is_some())
+            .filter_map(|e| Self::load_entry(e).as_ref().err())
+            .collect()
+    }
+}

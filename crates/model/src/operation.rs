@@ -1,0 +1,183 @@
+//! Operation slots in requirement text, and their completions in a Security Target.
+//!
+//! ISO/IEC 15408 lets a PP leave parts of an element open: an *assignment* (the ST author fills
+//! in a value) or a *selection* (the ST author picks among given choices). A choice may itself
+//! hold further operations (nesting). In element text, `{name}` marks where operation `name`
+//! goes; names are unique within one SFR instance, nested ones included, so a completion is a
+//! flat map from name to value.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One operation slot. Exactly one of `assignment` and `selection` is set (the checker says so
+/// when not); the remaining fields constrain the value.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// An assignment, described by what the value is, e.g. `list of key sizes`.
+    #[serde(default)]
+    pub assignment: Option<String>,
+    /// A selection among these choices.
+    #[serde(default)]
+    pub selection: Option<Vec<Choice>>,
+    /// For a selection: only one choice may be made (otherwise one or more).
+    #[serde(default)]
+    pub exclusive: bool,
+    /// For an assignment: the value must be a number, and of this kind.
+    #[serde(default)]
+    pub value_type: Option<ValueType>,
+    /// For a numeric assignment: the smallest allowed value.
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// For a numeric assignment: the largest allowed value.
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// For an assignment: a regular expression the whole value must match.
+    #[serde(default)]
+    pub pattern: Option<String>,
+}
+
+impl Operation {
+    /// The operation's kind for messages.
+    pub fn kind_label(&self) -> &'static str {
+        match (&self.assignment, &self.selection) {
+            (_, Some(_)) if self.exclusive => "exclusive selection",
+            (_, Some(_)) => "selection",
+            _ => "assignment",
+        }
+    }
+
+    /// The nested operations inside this selection's choices, by name.
+    pub fn nested(&self) -> impl Iterator<Item = (&String, &Operation)> {
+        self.selection
+            .iter()
+            .flatten()
+            .flat_map(|choice| choice.operations().iter())
+    }
+}
+
+/// The number kinds an assignment can be constrained to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ValueType {
+    /// A whole number.
+    Integer,
+    /// Any decimal number.
+    Real,
+}
+
+/// One choice of a selection: plain text, or text with an id and nested operations.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Choice {
+    /// A choice that is just its text.
+    Text(String),
+    /// A choice with an id (what an ST selects by) and nested operations.
+    Detailed(DetailedChoice),
+}
+
+/// A choice with an id and optional nested operations.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DetailedChoice {
+    /// Short id the ST uses to select it; defaults to the text.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The choice text; may contain `{name}` slots for nested operations.
+    pub text: String,
+    /// Nested operations, by name.
+    #[serde(default)]
+    pub operations: BTreeMap<String, Operation>,
+}
+
+impl Choice {
+    /// The text of the choice.
+    pub fn text(&self) -> &str {
+        match self {
+            Choice::Text(text) => text,
+            Choice::Detailed(d) => &d.text,
+        }
+    }
+
+    /// The id an ST uses to select it (the text when no id is given).
+    pub fn id(&self) -> &str {
+        match self {
+            Choice::Text(text) => text,
+            Choice::Detailed(d) => d.id.as_deref().unwrap_or(&d.text),
+        }
+    }
+
+    /// True when `value` names this choice by id or text.
+    pub fn matches(&self, value: &str) -> bool {
+        self.id() == value || self.text() == value
+    }
+
+    /// Nested operations.
+    pub fn operations(&self) -> &BTreeMap<String, Operation> {
+        static EMPTY: BTreeMap<String, Operation> = BTreeMap::new();
+        match self {
+            Choice::Text(_) => &EMPTY,
+            Choice::Detailed(d) => &d.operations,
+        }
+    }
+}
+
+/// The value an ST gives an operation: one value, or several for a non-exclusive selection.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Completion {
+    /// A single value (an assignment, or one selected choice).
+    One(String),
+    /// Several selected choices.
+    Many(Vec<String>),
+}
+
+impl Completion {
+    /// The values as a list.
+    pub fn values(&self) -> Vec<&str> {
+        match self {
+            Completion::One(v) => vec![v.as_str()],
+            Completion::Many(vs) => vs.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// Finds `{name}` slots in element text, in order of appearance.
+pub fn slots_in(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                if !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                {
+                    out.push(name);
+                }
+                rest = &after[close + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_found_in_order() {
+        assert_eq!(
+            slots_in("perform {op} using {alg} of {size} bits"),
+            vec!["op", "alg", "size"]
+        );
+        assert!(slots_in("no slots { here }").is_empty());
+    }
+}
