@@ -206,49 +206,179 @@ pub const MAX_XML_BYTES: usize = 64 * 1024 * 1024;
 const CC2022_EALS: [&[&str]; 7] = [
     // EAL1
     &[
-        "ADV_FSP.1", "AGD_OPE.1", "AGD_PRE.1", "ALC_CMC.1", "ALC_CMS.1", "ASE_CCL.1", "ASE_ECD.1",
-        "ASE_INT.1", "ASE_OBJ.1", "ASE_REQ.1", "ASE_TSS.1", "ATE_IND.1", "AVA_VAN.1",
+        "ADV_FSP.1",
+        "AGD_OPE.1",
+        "AGD_PRE.1",
+        "ALC_CMC.1",
+        "ALC_CMS.1",
+        "ASE_CCL.1",
+        "ASE_ECD.1",
+        "ASE_INT.1",
+        "ASE_OBJ.1",
+        "ASE_REQ.1",
+        "ASE_TSS.1",
+        "ATE_IND.1",
+        "AVA_VAN.1",
     ],
     // EAL2
     &[
-        "ADV_ARC.1", "ADV_FSP.2", "ADV_TDS.1", "AGD_OPE.1", "AGD_PRE.1", "ALC_CMC.2", "ALC_CMS.2",
-        "ALC_DEL.1", "ASE_CCL.1", "ASE_ECD.1", "ASE_INT.1", "ASE_OBJ.2", "ASE_REQ.2", "ASE_SPD.1",
-        "ASE_TSS.1", "ATE_COV.1", "ATE_FUN.1", "ATE_IND.2", "AVA_VAN.2",
+        "ADV_ARC.1",
+        "ADV_FSP.2",
+        "ADV_TDS.1",
+        "AGD_OPE.1",
+        "AGD_PRE.1",
+        "ALC_CMC.2",
+        "ALC_CMS.2",
+        "ALC_DEL.1",
+        "ASE_CCL.1",
+        "ASE_ECD.1",
+        "ASE_INT.1",
+        "ASE_OBJ.2",
+        "ASE_REQ.2",
+        "ASE_SPD.1",
+        "ASE_TSS.1",
+        "ATE_COV.1",
+        "ATE_FUN.1",
+        "ATE_IND.2",
+        "AVA_VAN.2",
     ],
     // EAL3
     &[
-        "ADV_ARC.1", "ADV_FSP.3", "ADV_TDS.2", "AGD_OPE.1", "AGD_PRE.1", "ALC_CMC.3", "ALC_CMS.3",
-        "ALC_DEL.1", "ALC_DVS.1", "ALC_LCD.1", "ASE_CCL.1", "ASE_ECD.1", "ASE_INT.1", "ASE_OBJ.2",
-        "ASE_REQ.2", "ASE_SPD.1", "ASE_TSS.1", "ATE_COV.2", "ATE_DPT.1", "ATE_FUN.1", "ATE_IND.2",
+        "ADV_ARC.1",
+        "ADV_FSP.3",
+        "ADV_TDS.2",
+        "AGD_OPE.1",
+        "AGD_PRE.1",
+        "ALC_CMC.3",
+        "ALC_CMS.3",
+        "ALC_DEL.1",
+        "ALC_DVS.1",
+        "ALC_LCD.1",
+        "ASE_CCL.1",
+        "ASE_ECD.1",
+        "ASE_INT.1",
+        "ASE_OBJ.2",
+        "ASE_REQ.2",
+        "ASE_SPD.1",
+        "ASE_TSS.1",
+        "ATE_COV.2",
+        "ATE_DPT.1",
+        "ATE_FUN.1",
+        "ATE_IND.2",
         "AVA_VAN.2",
     ],
     // EAL4
     &[
-        "ADV_ARC.1", "ADV_FSP.4", "ADV_IMP.1", "ADV_TDS.3", "AGD_OPE.1", "AGD_PRE.1", "ALC_CMC.4",
-        "ALC_CMS.4", "ALC_DEL.1", "ALC_DVS.1", "ALC_LCD.1", "ALC_TAT.1", "ASE_CCL.1", "ASE_ECD.1",
-        "ASE_INT.1", "ASE_OBJ.2", "ASE_REQ.2", "ASE_SPD.1", "ASE_TSS.1", "ATE_COV.2", "ATE_DPT.1",
-        "ATE_FUN.1", "ATE_IND.2", "AVA_VAN.3",
+        "ADV_ARC.1",
+        "ADV_FSP.4",
+        "ADV_IMP.1",
+        "ADV_TDS.3",
+        "AGD_OPE.1",
+        "AGD_PRE.1",
+        "ALC_CMC.4",
+        "ALC_CMS.4",
+        "ALC_DEL.1",
+        "ALC_DVS.1",
+        "ALC_LCD.1",
+        "ALC_TAT.1",
+        "ASE_CCL.1",
+        "ASE_ECD.1",
+        "ASE_INT.1",
+        "ASE_OBJ.2",
+        "ASE_REQ.2",
+        "ASE_SPD.1",
+        "ASE_TSS.1",
+        "ATE_COV.2",
+        "ATE_DPT.1",
+        "ATE_FUN.1",
+        "ATE_IND.2",
+        "AVA_VAN.3",
     ],
     // EAL5
     &[
-        "ADV_ARC.1", "ADV_FSP.5", "ADV_IMP.1", "ADV_INT.2", "ADV_TDS.4", "AGD_OPE.1", "AGD_PRE.1",
-        "ALC_CMC.4", "ALC_CMS.5", "ALC_DEL.1", "ALC_DVS.1", "ALC_LCD.1", "ALC_TAT.2", "ASE_CCL.1",
-        "ASE_ECD.1", "ASE_INT.1", "ASE_OBJ.2", "ASE_REQ.2", "ASE_SPD.1", "ASE_TSS.1", "ATE_COV.2",
-        "ATE_DPT.3", "ATE_FUN.1", "ATE_IND.2", "AVA_VAN.4",
+        "ADV_ARC.1",
+        "ADV_FSP.5",
+        "ADV_IMP.1",
+        "ADV_INT.2",
+        "ADV_TDS.4",
+        "AGD_OPE.1",
+        "AGD_PRE.1",
+        "ALC_CMC.4",
+        "ALC_CMS.5",
+        "ALC_DEL.1",
+        "ALC_DVS.1",
+        "ALC_LCD.1",
+        "ALC_TAT.2",
+        "ASE_CCL.1",
+        "ASE_ECD.1",
+        "ASE_INT.1",
+        "ASE_OBJ.2",
+        "ASE_REQ.2",
+        "ASE_SPD.1",
+        "ASE_TSS.1",
+        "ATE_COV.2",
+        "ATE_DPT.3",
+        "ATE_FUN.1",
+        "ATE_IND.2",
+        "AVA_VAN.4",
     ],
     // EAL6
     &[
-        "ADV_ARC.1", "ADV_FSP.5", "ADV_IMP.2", "ADV_INT.3", "ADV_SPM.1", "ADV_TDS.5", "AGD_OPE.1",
-        "AGD_PRE.1", "ALC_CMC.5", "ALC_CMS.5", "ALC_DEL.1", "ALC_DVS.2", "ALC_LCD.1", "ALC_TAT.3",
-        "ASE_CCL.1", "ASE_ECD.1", "ASE_INT.1", "ASE_OBJ.2", "ASE_REQ.2", "ASE_SPD.1", "ASE_TSS.1",
-        "ATE_COV.3", "ATE_DPT.3", "ATE_FUN.2", "ATE_IND.2", "AVA_VAN.5",
+        "ADV_ARC.1",
+        "ADV_FSP.5",
+        "ADV_IMP.2",
+        "ADV_INT.3",
+        "ADV_SPM.1",
+        "ADV_TDS.5",
+        "AGD_OPE.1",
+        "AGD_PRE.1",
+        "ALC_CMC.5",
+        "ALC_CMS.5",
+        "ALC_DEL.1",
+        "ALC_DVS.2",
+        "ALC_LCD.1",
+        "ALC_TAT.3",
+        "ASE_CCL.1",
+        "ASE_ECD.1",
+        "ASE_INT.1",
+        "ASE_OBJ.2",
+        "ASE_REQ.2",
+        "ASE_SPD.1",
+        "ASE_TSS.1",
+        "ATE_COV.3",
+        "ATE_DPT.3",
+        "ATE_FUN.2",
+        "ATE_IND.2",
+        "AVA_VAN.5",
     ],
     // EAL7
     &[
-        "ADV_ARC.1", "ADV_FSP.6", "ADV_IMP.2", "ADV_INT.3", "ADV_SPM.1", "ADV_TDS.6", "AGD_OPE.1",
-        "AGD_PRE.1", "ALC_CMC.5", "ALC_CMS.5", "ALC_DEL.1", "ALC_DVS.2", "ALC_LCD.2", "ALC_TAT.3",
-        "ASE_CCL.1", "ASE_ECD.1", "ASE_INT.1", "ASE_OBJ.2", "ASE_REQ.2", "ASE_SPD.1", "ASE_TSS.1",
-        "ATE_COV.3", "ATE_DPT.4", "ATE_FUN.2", "ATE_IND.3", "AVA_VAN.5",
+        "ADV_ARC.1",
+        "ADV_FSP.6",
+        "ADV_IMP.2",
+        "ADV_INT.3",
+        "ADV_SPM.1",
+        "ADV_TDS.6",
+        "AGD_OPE.1",
+        "AGD_PRE.1",
+        "ALC_CMC.5",
+        "ALC_CMS.5",
+        "ALC_DEL.1",
+        "ALC_DVS.2",
+        "ALC_LCD.2",
+        "ALC_TAT.3",
+        "ASE_CCL.1",
+        "ASE_ECD.1",
+        "ASE_INT.1",
+        "ASE_OBJ.2",
+        "ASE_REQ.2",
+        "ASE_SPD.1",
+        "ASE_TSS.1",
+        "ATE_COV.3",
+        "ATE_DPT.4",
+        "ATE_FUN.2",
+        "ATE_IND.3",
+        "AVA_VAN.5",
     ],
 ];
 
@@ -420,6 +550,13 @@ fn parse_model(xml: &str, stats: &mut Stats) -> Result<Model, GenError> {
             "<eal> elements of the XML",
         )
     };
+    let eals: Vec<Vec<String>> = eals
+        .into_iter()
+        .map(|mut l| {
+            l.sort();
+            l
+        })
+        .collect();
 
     Ok(Model {
         edition,
@@ -470,7 +607,12 @@ fn parse_component(
         n.attribute("fcomponent")
             .or_else(|| n.attribute("acomponent"))
             .map(up)
-            .ok_or_else(|| GenError(format!("dependency without target at byte {}", n.range().start)))
+            .ok_or_else(|| {
+                GenError(format!(
+                    "dependency without target at byte {}",
+                    n.range().start
+                ))
+            })
     }
 
     for child in comp.children().filter(|c| c.is_element()) {
@@ -646,13 +788,20 @@ fn apply_errata(model: &mut Model, errata: &str, stats: &mut Stats) -> Result<()
             .and_then(|v| v.as_str())
             .map(up)
             .ok_or_else(|| GenError(format!("errata.toml: override #{i}: missing `component`")))?;
-        if e.get("reason").and_then(|v| v.as_str()).is_none_or(|r| r.trim().is_empty()) {
-            return err(format!("errata.toml: override #{i} ({component}): missing `reason`"));
+        if e.get("reason")
+            .and_then(|v| v.as_str())
+            .is_none_or(|r| r.trim().is_empty())
+        {
+            return err(format!(
+                "errata.toml: override #{i} ({component}): missing `reason`"
+            ));
         }
         if !model.edition.matches(edition) {
             if !SourceEdition::Cc2022R1.matches(edition) && !SourceEdition::Cc31R5.matches(edition)
             {
-                return err(format!("errata.toml: override #{i}: unknown edition {edition:?}"));
+                return err(format!(
+                    "errata.toml: override #{i}: unknown edition {edition:?}"
+                ));
             }
             continue;
         }
@@ -665,7 +814,9 @@ fn apply_errata(model: &mut Model, errata: &str, stats: &mut Stats) -> Result<()
         let mut fields = Vec::new();
         if let Some(v) = e.get("dependencies") {
             let groups = v.as_array().ok_or_else(|| {
-                GenError(format!("errata.toml: {component}: `dependencies` must be an array of arrays"))
+                GenError(format!(
+                    "errata.toml: {component}: `dependencies` must be an array of arrays"
+                ))
             })?;
             c.dependencies = groups
                 .iter()
@@ -684,7 +835,9 @@ fn apply_errata(model: &mut Model, errata: &str, stats: &mut Stats) -> Result<()
             fields.push("hierarchical_to");
         }
         if fields.is_empty() {
-            return err(format!("errata.toml: {component}: override changes nothing"));
+            return err(format!(
+                "errata.toml: {component}: override changes nothing"
+            ));
         }
         stats
             .errata_applied
@@ -709,12 +862,17 @@ fn validate(model: &Model) -> Result<(), GenError> {
             return err(format!("duplicate family id {}", f.id));
         }
     }
-    if model.families.len() > usize::from(u16::MAX) || model.components.len() > usize::from(u16::MAX)
+    if model.families.len() > usize::from(u16::MAX)
+        || model.components.len() > usize::from(u16::MAX)
     {
         return err("too many families/components for u16 index");
     }
     for c in &model.components {
-        for r in c.hierarchical_to.iter().chain(c.dependencies.iter().flatten()) {
+        for r in c
+            .hierarchical_to
+            .iter()
+            .chain(c.dependencies.iter().flatten())
+        {
             if !ids.contains(r.as_str()) {
                 return err(format!("{} refers to unknown component {r}", c.id));
             }
@@ -900,7 +1058,9 @@ fn emit(model: &Model, stats: &Stats) -> String {
     s.push_str("];\n\n");
 
     // Components.
-    s.push_str("/// Components in catalogue order.\npub(crate) static COMPONENTS: &[Component] = &[\n");
+    s.push_str(
+        "/// Components in catalogue order.\npub(crate) static COMPONENTS: &[Component] = &[\n",
+    );
     for c in &model.components {
         s.push_str("    Component {\n");
         let _ = writeln!(s, "        id: {},", q(&c.id));
@@ -908,7 +1068,11 @@ fn emit(model: &Model, stats: &Stats) -> String {
         let _ = writeln!(s, "        family: {},", q(&c.family));
         let _ = writeln!(s, "        name: {},", q(&c.name));
         let _ = writeln!(s, "        kind: {},", c.kind.rust());
-        let _ = writeln!(s, "        hierarchical_to: {},", str_slice(&c.hierarchical_to));
+        let _ = writeln!(
+            s,
+            "        hierarchical_to: {},",
+            str_slice(&c.hierarchical_to)
+        );
         let groups: Vec<String> = c.dependencies.iter().map(|g| str_slice(g)).collect();
         let _ = writeln!(s, "        dependencies: &[{}],", groups.join(", "));
         s.push_str("        elements: &[\n");
@@ -946,7 +1110,8 @@ fn emit(model: &Model, stats: &Stats) -> String {
                 format!(
                     "AuditEntry {{ level: {}, same_as: {} }}",
                     l.map_or("None".to_string(), |l| format!("Some(AuditLevel::{l})")),
-                    eq.as_ref().map_or("None".to_string(), |e| format!("Some({})", q(e)))
+                    eq.as_ref()
+                        .map_or("None".to_string(), |e| format!("Some({})", q(e)))
                 )
             })
             .collect();
