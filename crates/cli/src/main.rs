@@ -1,2 +1,169 @@
-//! The `dtsec` binary: argument parsing and printing only.
-fn main() {}
+//! The `dtsec` binary: argument parsing, dispatch and printing. The work is done by the library
+//! crates; nothing here knows a CC rule.
+//!
+//! Exit status, as ripgrep does it: 0 when all went well (no errors found), 1 when the check
+//! found errors, 2 when the input was unusable (unreadable, not a document, a claimed PP
+//! missing) or the command was wrong.
+#![forbid(unsafe_code)]
+
+mod commands;
+mod library;
+mod write;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// dtsec: security evaluation and certification of connected medical devices, on ISO/IEC 15408
+/// (Common Criteria) and ISO/IEC 18045 (CEM).
+#[derive(Parser)]
+#[command(name = "dtsec", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where claimed PPs and packages are looked up, besides the built-in ones.
+#[derive(clap::Args, Clone, Default)]
+struct PpArgs {
+    /// A PP, PP-Module or package file that claims may resolve to (repeatable).
+    #[arg(long = "pp", value_name = "FILE")]
+    pp: Vec<PathBuf>,
+    /// A directory of PP/package YAML files (repeatable; DTSEC_PP_PATH adds more, colon-separated).
+    #[arg(long = "pp-path", value_name = "DIR")]
+    pp_path: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum, Default)]
+enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum, Default)]
+enum OutputFormat {
+    #[default]
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check PPs, packages and Security Targets against the CC and the PPs they claim.
+    Check {
+        /// The documents to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: OutputFormat,
+        /// Colour in human output.
+        #[arg(long, value_enum, default_value_t)]
+        color: ColorChoice,
+        #[command(flatten)]
+        pps: PpArgs,
+    },
+    /// Explain a diagnostic code (`dtsec explain DT-DEP-001`), or list them all.
+    Explain {
+        /// The code; omit to list every code.
+        code: Option<String>,
+    },
+    /// Print the JSON Schema of the PP/ST document format.
+    Schema,
+    /// Browse the built-in CC catalogue.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+    /// The built-in Protection Profiles and packages.
+    Pp {
+        #[command(subcommand)]
+        command: PpCommand,
+    },
+    /// Render a PP, package or ST as one self-contained HTML document.
+    Render {
+        /// The document.
+        file: PathBuf,
+        /// Where to write the HTML.
+        #[arg(short, long, value_name = "OUT.html")]
+        output: PathBuf,
+        #[command(flatten)]
+        pps: PpArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Show a component's facts: name, hierarchy, dependencies, elements, operations, work units.
+    Show {
+        /// Component id, e.g. FCS_COP.1 or AVA_VAN.3.
+        id: String,
+        /// CC edition: `CC:2022 R1` (default) or `CC 3.1 R5`.
+        #[arg(long, default_value = "CC:2022 R1")]
+        edition: String,
+        /// Your official CC catalogue XML: also print the component's text from it.
+        #[arg(long, value_name = "FILE")]
+        cc_xml: Option<PathBuf>,
+    },
+    /// List components, optionally of one class.
+    List {
+        /// Only this class, e.g. FCS or ADV.
+        #[arg(long)]
+        class: Option<String>,
+        /// CC edition.
+        #[arg(long, default_value = "CC:2022 R1")]
+        edition: String,
+    },
+    /// List the assurance components of an EAL.
+    Eal {
+        /// 1 to 7.
+        level: u8,
+        /// CC edition.
+        #[arg(long, default_value = "CC:2022 R1")]
+        edition: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PpCommand {
+    /// List the PPs and packages available (built-in and on the search path).
+    List {
+        #[command(flatten)]
+        pps: PpArgs,
+    },
+    /// Show a PP or package: identification, TOE types, threats, objectives, SFRs, SARs.
+    Show {
+        /// Its id, e.g. `cdd`.
+        id: String,
+        /// Its version; the newest when omitted.
+        #[arg(long)]
+        version: Option<String>,
+        #[command(flatten)]
+        pps: PpArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check {
+            files,
+            format,
+            color,
+            pps,
+        } => commands::check::run(&files, format, color, &pps),
+        Command::Explain { code } => commands::explain::run(code.as_deref()),
+        Command::Schema => {
+            println!("{}", dtsec_model::json_schema());
+            0
+        }
+        Command::Catalog { command } => commands::catalog::run(command),
+        Command::Pp { command } => commands::pp::run(command),
+        Command::Render { file, output, pps } => commands::render::run(&file, &output, &pps),
+    };
+    ExitCode::from(code)
+}

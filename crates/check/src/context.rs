@@ -1,0 +1,431 @@
+//! Everything a rule needs to know about the document under check, resolved once.
+//!
+//! The context finds the catalogue edition, the documents claimed (PPs, modules, packages, or a
+//! package's base PP), the extended component definitions in scope, and the effective status of
+//! each PP SFR after package deltas and the TOE type are applied. Rules read it; none of them
+//! re-resolve anything.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use dtsec_catalog::{Catalog, Component, ComponentKind, Edition};
+use dtsec_model::{
+    Document, DocumentKind, Element, ExtendedComponent, Library, LoadedDocument, SfrId, SfrStatus,
+    SourceFile, Span,
+};
+
+use crate::diagnostic::{Diagnostic, Related, Severity};
+use crate::registry::rule;
+
+/// What to check: one document, its source, and where claims are looked up.
+#[derive(Clone, Copy)]
+pub struct CheckInput<'a> {
+    /// The document's text (for positions).
+    pub source: &'a SourceFile,
+    /// The parsed document.
+    pub document: &'a Document,
+    /// The documents claims may resolve to.
+    pub library: &'a Library,
+}
+
+/// An extended component definition and the file it is in.
+#[derive(Clone, Copy)]
+pub struct ExtDef<'a> {
+    pub def: &'a ExtendedComponent,
+    pub file: &'a str,
+}
+
+/// A component known to the checker: from the catalogue or an extended definition.
+#[derive(Clone, Copy)]
+pub enum ComponentInfo<'a> {
+    Catalog(&'static Component),
+    Extended(ExtDef<'a>),
+}
+
+impl<'a> ComponentInfo<'a> {
+    /// Element ids of the component.
+    pub fn element_ids(&self) -> Vec<&'a str> {
+        match self {
+            ComponentInfo::Catalog(c) => c.elements.iter().map(|e| e.id).collect(),
+            ComponentInfo::Extended(x) => x.def.elements.iter().map(|e| e.id.as_str()).collect(),
+        }
+    }
+
+    /// Dependencies as AND of OR groups.
+    pub fn dependencies(&self) -> Vec<Vec<&'a str>> {
+        match self {
+            ComponentInfo::Catalog(c) => c.dependencies.iter().map(|g| g.to_vec()).collect(),
+            ComponentInfo::Extended(x) => x
+                .def
+                .dependencies
+                .iter()
+                .map(|g| g.iter().map(|d| d.as_str()).collect())
+                .collect(),
+        }
+    }
+
+    /// Functional or assurance.
+    pub fn kind(&self) -> ComponentKind {
+        match self {
+            ComponentInfo::Catalog(c) => c.kind,
+            ComponentInfo::Extended(x) => {
+                if x.def.id.starts_with('A') {
+                    ComponentKind::Assurance
+                } else {
+                    ComponentKind::Functional
+                }
+            }
+        }
+    }
+}
+
+/// The PP's definition of an SFR instance, with its status as it applies to this ST.
+#[derive(Clone, Copy)]
+pub struct PpSfr<'a> {
+    pub sfr: &'a dtsec_model::Sfr,
+    pub file: &'a str,
+    /// Status after package deltas and TOE-type conditions.
+    pub status: SfrStatus,
+    /// Where the effective status was set (a package delta, or the PP).
+    pub status_span: Span,
+    pub status_file: &'a str,
+}
+
+/// The resolved context.
+pub struct Ctx<'a> {
+    pub source: &'a SourceFile,
+    pub doc: &'a Document,
+    pub catalog: &'static Catalog,
+    pub edition: Edition,
+    /// PPs and PP-Modules claimed (ST) or the base PPs (module, package).
+    pub pps: Vec<&'a LoadedDocument>,
+    /// Packages claimed (ST).
+    pub packages: Vec<&'a LoadedDocument>,
+    /// Extended component definitions in scope, by id.
+    pub ext: HashMap<&'a str, ExtDef<'a>>,
+    /// For an ST: the PP SFR definitions by instance id, with effective status.
+    pub pp_sfrs: BTreeMap<&'a str, PpSfr<'a>>,
+    /// True when a claim could not be resolved (conformance rules then stay quiet).
+    pub claims_unresolved: bool,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(input: CheckInput<'a>) -> Ctx<'a> {
+        let doc = input.document;
+        let mut diags = Vec::new();
+        let edition = match &doc.cc_edition {
+            None => Edition::default(),
+            Some(e) => match Edition::parse(&e.value) {
+                Some(ed) => ed,
+                None => {
+                    diags.push(make(
+                        "DT-DOC-004",
+                        format!("unknown CC edition `{}`", e.value),
+                        &input.source.name,
+                        e.span,
+                        Some("use `CC:2022 R1` (the default) or `CC 3.1 R5`".into()),
+                    ));
+                    Edition::default()
+                }
+            },
+        };
+        let mut ctx = Ctx {
+            source: input.source,
+            doc,
+            catalog: Catalog::get(edition),
+            edition,
+            pps: Vec::new(),
+            packages: Vec::new(),
+            ext: HashMap::new(),
+            pp_sfrs: BTreeMap::new(),
+            claims_unresolved: false,
+            diags,
+        };
+        ctx.resolve_claims(input.library);
+        ctx.collect_extended();
+        if doc.kind.value == DocumentKind::SecurityTarget {
+            ctx.collect_pp_sfrs();
+        }
+        ctx
+    }
+
+    fn resolve_claims(&mut self, library: &'a Library) {
+        let doc = self.doc;
+        let (pp_refs, pkg_refs) = match doc.kind.value {
+            DocumentKind::SecurityTarget => (&doc.conformance.pps, &doc.conformance.packages),
+            _ => (&doc.base_pps, &doc.conformance.packages),
+        };
+        for (refs, is_pkg) in [(pp_refs, false), (pkg_refs, true)] {
+            for r in refs {
+                match library.find(&r.id.value, &r.version.value) {
+                    Some(found) => {
+                        let kind = found.document.kind.value;
+                        let ok = if is_pkg {
+                            matches!(
+                                kind,
+                                DocumentKind::AssurancePackage | DocumentKind::FunctionalPackage
+                            )
+                        } else {
+                            matches!(
+                                kind,
+                                DocumentKind::ProtectionProfile | DocumentKind::PpModule
+                            )
+                        };
+                        if !ok {
+                            self.push(
+                                "DT-CONF-011",
+                                format!(
+                                    "`{} {}` is a {}, not a {}",
+                                    r.id.value,
+                                    r.version.value,
+                                    kind.label(),
+                                    if is_pkg { "package" } else { "PP or PP-Module" }
+                                ),
+                                r.id.span,
+                                Some(if is_pkg {
+                                    "list PPs under `conformance.pps` and packages under `conformance.packages`".into()
+                                } else {
+                                    "list packages under `conformance.packages`".into()
+                                }),
+                            );
+                            continue;
+                        }
+                        if is_pkg {
+                            self.packages.push(found);
+                        } else {
+                            self.pps.push(found);
+                        }
+                    }
+                    None => {
+                        self.claims_unresolved = true;
+                        let versions = library.versions_of(&r.id.value);
+                        let help = if versions.is_empty() {
+                            "give the document on the command line (`--pp FILE`), add its directory with `--pp-path DIR` or DTSEC_PP_PATH, or see `dtsec pp list`".to_string()
+                        } else {
+                            format!(
+                                "available versions of `{}`: {}",
+                                r.id.value,
+                                versions.join(", ")
+                            )
+                        };
+                        self.push(
+                            "DT-CONF-001",
+                            format!(
+                                "claimed document `{}` version `{}` was not found",
+                                r.id.value, r.version.value
+                            ),
+                            r.id.span,
+                            Some(help),
+                        );
+                    }
+                }
+            }
+        }
+        // A package claimed by an ST must be meant for one of the claimed PPs.
+        if doc.kind.value == DocumentKind::SecurityTarget {
+            for (pkg, r) in self.packages.clone().iter().zip(&doc.conformance.packages) {
+                if pkg.document.base_pps.is_empty() || self.pps.is_empty() {
+                    continue;
+                }
+                let fits = pkg.document.base_pps.iter().any(|b| {
+                    self.pps.iter().any(|pp| {
+                        pp.document.id.value == b.id.value
+                            && pp.document.version.value == b.version.value
+                    })
+                });
+                if !fits {
+                    let bases: Vec<String> = pkg
+                        .document
+                        .base_pps
+                        .iter()
+                        .map(|b| format!("{} {}", b.id.value, b.version.value))
+                        .collect();
+                    self.push(
+                        "DT-CONF-011",
+                        format!(
+                            "package `{}` applies to {}, which this ST does not claim",
+                            r.id.value,
+                            bases.join(", ")
+                        ),
+                        r.id.span,
+                        Some("claim the package's base PP, or drop the package claim".into()),
+                    );
+                }
+            }
+        }
+    }
+
+    fn collect_extended(&mut self) {
+        let add = |defs: &'a [ExtendedComponent],
+                   file: &'a str,
+                   ext: &mut HashMap<&'a str, ExtDef<'a>>| {
+            for def in defs {
+                ext.entry(def.id.as_str()).or_insert(ExtDef { def, file });
+            }
+        };
+        let mut ext = HashMap::new();
+        add(&self.doc.extended_components, &self.source.name, &mut ext);
+        for d in self.pps.iter().chain(self.packages.iter()) {
+            add(&d.document.extended_components, &d.source.name, &mut ext);
+        }
+        self.ext = ext;
+    }
+
+    fn collect_pp_sfrs(&mut self) {
+        let toe_type = self.doc.toe.toe_type.as_ref().map(|t| t.value.as_str());
+        let mut map: BTreeMap<&'a str, PpSfr<'a>> = BTreeMap::new();
+        for pp in &self.pps {
+            for sfr in &pp.document.sfrs {
+                let Some(status) = &sfr.status else { continue };
+                let status_value = apply_toe_types(status.value, &sfr.toe_types, toe_type);
+                map.entry(sfr.id.as_str()).or_insert(PpSfr {
+                    sfr,
+                    file: &pp.source.name,
+                    status: status_value,
+                    status_span: status.span,
+                    status_file: &pp.source.name,
+                });
+            }
+        }
+        for pkg in &self.packages {
+            for delta in &pkg.document.sfrs {
+                let Some(status) = &delta.status else {
+                    continue;
+                };
+                let status_value = apply_toe_types(status.value, &delta.toe_types, toe_type);
+                if let Some(entry) = map.get_mut(delta.id.as_str())
+                    && delta.elements.is_empty()
+                {
+                    // A status delta: only raises requirements (optional → mandatory).
+                    if rank(status_value) > rank(entry.status) {
+                        entry.status = status_value;
+                        entry.status_span = status.span;
+                        entry.status_file = &pkg.source.name;
+                    }
+                    continue;
+                }
+                if !delta.elements.is_empty() {
+                    map.entry(delta.id.as_str()).or_insert(PpSfr {
+                        sfr: delta,
+                        file: &pkg.source.name,
+                        status: status_value,
+                        status_span: status.span,
+                        status_file: &pkg.source.name,
+                    });
+                }
+            }
+        }
+        self.pp_sfrs = map;
+    }
+
+    /// Looks up a component in the catalogue or among the extended definitions in scope.
+    pub fn component(&self, id: &str) -> Option<ComponentInfo<'a>> {
+        if let Some(x) = self.ext.get(id) {
+            return Some(ComponentInfo::Extended(*x));
+        }
+        self.catalog.component(id).map(ComponentInfo::Catalog)
+    }
+
+    /// True when including `higher` meets a dependency on `lower` (same component, or
+    /// hierarchically above it; extended components use their own `hierarchical_to`).
+    pub fn satisfies(&self, higher: &str, lower: &str) -> bool {
+        let mut stack = vec![higher];
+        let mut seen: HashSet<&str> = HashSet::new();
+        while let Some(id) = stack.pop() {
+            if id == lower || self.catalog.satisfies(id, lower) {
+                return true;
+            }
+            if !seen.insert(id) {
+                continue;
+            }
+            if let Some(x) = self.ext.get(id) {
+                stack.extend(x.def.hierarchical_to.iter().map(|h| h.as_str()));
+            }
+        }
+        false
+    }
+
+    /// Records a finding in the document under check, with the rule's default severity.
+    pub fn push(&mut self, code: &'static str, message: String, span: Span, help: Option<String>) {
+        self.diags
+            .push(make(code, message, &self.source.name, span, help));
+    }
+
+    /// Records a finding with a related location.
+    pub fn push_related(
+        &mut self,
+        code: &'static str,
+        message: String,
+        span: Span,
+        help: Option<String>,
+        related: Related,
+    ) {
+        let mut d = make(code, message, &self.source.name, span, help);
+        d.related.push(related);
+        self.diags.push(d);
+    }
+
+    /// The SFR ids of the document, component part only.
+    pub fn is_st(&self) -> bool {
+        self.doc.kind.value == DocumentKind::SecurityTarget
+    }
+
+    /// The PP's element definition for an ST SFR element, or the ST's own when it defines one.
+    pub fn element_definition(
+        &self,
+        sfr_id: &str,
+        element_id: &str,
+    ) -> Option<(&'a Element, &'a str)> {
+        if let Some(pp) = self.pp_sfrs.get(sfr_id)
+            && let Some(e) = pp.sfr.elements.iter().find(|e| e.id.value == element_id)
+        {
+            return Some((e, pp.file));
+        }
+        None
+    }
+}
+
+/// A toe-type-conditional status: for TOE types outside the list, the SFR is optional.
+fn apply_toe_types(status: SfrStatus, types: &[dtsec_model::Id], toe: Option<&str>) -> SfrStatus {
+    if types.is_empty() {
+        return status;
+    }
+    match toe {
+        Some(t) if types.iter().any(|x| x.value == t) => status,
+        _ => SfrStatus::Optional,
+    }
+}
+
+/// How demanding a status is, for package deltas that may only raise it.
+fn rank(s: SfrStatus) -> u8 {
+    match s {
+        SfrStatus::Objective => 0,
+        SfrStatus::Optional => 1,
+        SfrStatus::FeatureBased | SfrStatus::SelectionBased => 2,
+        SfrStatus::Mandatory => 3,
+    }
+}
+
+/// Builds a diagnostic with the rule's default severity.
+pub fn make(
+    code: &'static str,
+    message: String,
+    file: &str,
+    span: Span,
+    help: Option<String>,
+) -> Diagnostic {
+    Diagnostic {
+        code,
+        severity: rule(code).map_or(Severity::Error, |r| r.severity),
+        message,
+        file: file.to_string(),
+        span,
+        help,
+        related: Vec::new(),
+    }
+}
+
+/// The component part of an SFR id.
+pub fn component_of(id: &str) -> &str {
+    SfrId::parse(id).component
+}

@@ -1,0 +1,236 @@
+//! Component ids against the catalogue: unknown ids (DT-CAT-001), `_EXT` components without a
+//! definition (DT-CAT-002), SFRs listed as SARs and the reverse (DT-CAT-003), extended
+//! definitions that are malformed or clash with the catalogue (DT-CAT-004), SFR instances used
+//! twice (DT-ITER-001), and missing or unknown elements (DT-ELEM-001/002).
+
+use std::collections::HashMap;
+
+use dtsec_catalog::ComponentKind;
+use dtsec_model::sfr_id::{component_of_element, is_component_id_shape};
+use dtsec_model::{DocumentKind, Id, SfrId, Span};
+
+use crate::context::Ctx;
+
+pub fn check(ctx: &mut Ctx<'_>) {
+    extended_definitions(ctx);
+    sfr_components(ctx);
+    sar_components(ctx);
+    iterations(ctx);
+    elements(ctx);
+}
+
+fn extended_definitions(ctx: &mut Ctx<'_>) {
+    for x in &ctx.doc.extended_components {
+        let id = x.id.as_str();
+        if !is_component_id_shape(id) || !id.contains("_EXT") {
+            ctx.push(
+                "DT-CAT-004",
+                format!("extended component id `{id}` does not have the form CCC_FFF_EXT.n"),
+                x.id.span,
+                Some(
+                    "name extended components like `FPT_TUD_EXT.1`: class, family, `_EXT`, number"
+                        .into(),
+                ),
+            );
+        }
+        if ctx.catalog.component(id).is_some() {
+            ctx.push(
+                "DT-CAT-004",
+                format!(
+                    "extended component `{id}` redefines a component of {}",
+                    ctx.edition.label()
+                ),
+                x.id.span,
+                Some(
+                    "use the catalogue's component, or give the extended one its own `_EXT` id"
+                        .into(),
+                ),
+            );
+        }
+        for e in &x.elements {
+            if component_of_element(&e.id) != id {
+                ctx.push(
+                    "DT-CAT-004",
+                    format!("element `{}` does not belong to `{id}`", e.id.value),
+                    e.id.span,
+                    Some(format!("number the elements `{id}.1`, `{id}.2`, …")),
+                );
+            }
+        }
+        for group in &x.dependencies {
+            for d in group {
+                if ctx.component(d).is_none() {
+                    unknown_component(ctx, d, "dependency");
+                }
+            }
+        }
+    }
+}
+
+fn unknown_component(ctx: &mut Ctx<'_>, id: &Id, role: &str) {
+    let component = SfrId::parse(&id.value).component;
+    if component.contains("_EXT") {
+        ctx.push(
+            "DT-CAT-002",
+            format!("extended component `{component}` ({role}) has no definition"),
+            id.span,
+            Some(
+                "define it under `extended_components`, or claim the PP or package that defines it"
+                    .into(),
+            ),
+        );
+    } else {
+        let hint = suggestion(ctx, component);
+        ctx.push(
+            "DT-CAT-001",
+            format!(
+                "`{component}` ({role}) is not a component of {}",
+                ctx.edition.label()
+            ),
+            id.span,
+            Some(hint),
+        );
+    }
+}
+
+/// A hint for an unknown id: same-family components, or the other edition's name.
+fn suggestion(ctx: &Ctx<'_>, component: &str) -> String {
+    let family = component.rsplit_once('.').map_or(component, |(f, _)| f);
+    if let Some(fam) = ctx.catalog.family(family) {
+        return format!("{family} has: {}", fam.components.join(", "));
+    }
+    for other in dtsec_catalog::Edition::ALL {
+        if other != ctx.edition
+            && dtsec_catalog::Catalog::get(other)
+                .component(component)
+                .is_some()
+        {
+            return format!(
+                "`{component}` is in {} but not in {}; check `cc_edition`",
+                other.label(),
+                ctx.edition.label()
+            );
+        }
+    }
+    "check the id with `dtsec catalog list`".into()
+}
+
+fn sfr_components(ctx: &mut Ctx<'_>) {
+    for sfr in &ctx.doc.sfrs {
+        let component = SfrId::parse(&sfr.id.value).component;
+        match ctx.component(component) {
+            None => unknown_component(ctx, &sfr.id, "SFR"),
+            Some(info) if info.kind() == ComponentKind::Assurance => ctx.push(
+                "DT-CAT-003",
+                format!("`{component}` is an assurance component, listed as an SFR"),
+                sfr.id.span,
+                Some("move it to `sars`".into()),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
+fn sar_components(ctx: &mut Ctx<'_>) {
+    for sar in &ctx.doc.sars {
+        match ctx.component(&sar.id) {
+            None => unknown_component(ctx, &sar.id, "SAR"),
+            Some(info) if info.kind() == ComponentKind::Functional => ctx.push(
+                "DT-CAT-003",
+                format!(
+                    "`{}` is a functional component, listed as a SAR",
+                    sar.id.value
+                ),
+                sar.id.span,
+                Some("move it to `sfrs`".into()),
+            ),
+            Some(_) => {}
+        }
+    }
+}
+
+fn iterations(ctx: &mut Ctx<'_>) {
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    let mut plain_and_iterated: HashMap<&str, (bool, bool, Span)> = HashMap::new();
+    for sfr in &ctx.doc.sfrs {
+        if let Some(first) = seen.insert(sfr.id.as_str(), sfr.id.span) {
+            ctx.push(
+                "DT-ITER-001",
+                format!("SFR `{}` appears twice (first at line {})", sfr.id.value, first.line),
+                sfr.id.span,
+                Some("give each iteration its own label, e.g. `FCS_COP.1/Hash` and `FCS_COP.1/SigVer`".into()),
+            );
+        }
+        let id = SfrId::parse(&sfr.id.value);
+        if id.iteration == Some("") {
+            ctx.push(
+                "DT-ITER-001",
+                format!("SFR `{}` has an empty iteration label", sfr.id.value),
+                sfr.id.span,
+                Some("write the label after the slash, e.g. `FCS_COP.1/Hash`".into()),
+            );
+        }
+        let entry = plain_and_iterated
+            .entry(id.component)
+            .or_insert((false, false, sfr.id.span));
+        if id.iteration.is_some() {
+            entry.1 = true;
+        } else {
+            entry.0 = true;
+            entry.2 = sfr.id.span;
+        }
+    }
+    for (component, (plain, iterated, span)) in plain_and_iterated {
+        if plain && iterated {
+            ctx.push(
+                "DT-ITER-001",
+                format!("`{component}` is used both with and without an iteration label"),
+                span,
+                Some("once a component is iterated, label every instance".into()),
+            );
+        }
+    }
+}
+
+fn elements(ctx: &mut Ctx<'_>) {
+    let is_delta_package = matches!(
+        ctx.doc.kind.value,
+        DocumentKind::AssurancePackage | DocumentKind::FunctionalPackage
+    );
+    for sfr in &ctx.doc.sfrs {
+        let component = SfrId::parse(&sfr.id.value).component;
+        let Some(info) = ctx.component(component) else {
+            continue;
+        };
+        let defined = info.element_ids();
+        for e in &sfr.elements {
+            if !defined.iter().any(|d| *d == e.id.as_str()) {
+                ctx.push(
+                    "DT-ELEM-002",
+                    format!("`{}` is not an element of {component}", e.id.value),
+                    e.id.span,
+                    Some(format!("{component} has: {}", defined.join(", "))),
+                );
+            }
+        }
+        // Package status deltas carry no elements; an ST SFR taken from its PP inherits them.
+        if (is_delta_package && sfr.elements.is_empty())
+            || ctx.pp_sfrs.contains_key(sfr.id.as_str())
+        {
+            continue;
+        }
+        let missing: Vec<&str> = defined
+            .iter()
+            .copied()
+            .filter(|d| !sfr.elements.iter().any(|e| e.id.as_str() == *d))
+            .collect();
+        if !missing.is_empty() {
+            ctx.push(
+                "DT-ELEM-001",
+                format!("SFR {} lacks element{} {}", sfr.id.value, if missing.len() > 1 { "s" } else { "" }, missing.join(", ")),
+                sfr.id.span,
+                Some("state every element of the component; use a refinement to narrow one, not omission".into()),
+            );
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! The rules, grouped by the part of ISO/IEC 15408 they enforce. Each function adds findings to
+//! the context; none of them fails or does I/O. Their codes and documentation live in
+//! `registry.rs`.
+
+pub mod components;
+pub mod conformance;
+pub mod dependencies;
+pub mod operations;
+pub mod rationale;
+pub mod structure;
+
+use crate::context::Ctx;
+
+/// Runs every rule in a fixed order (so output is deterministic).
+pub fn run_all(ctx: &mut Ctx<'_>) {
+    structure::check(ctx);
+    components::check(ctx);
+    dependencies::check(ctx);
+    operations::check(ctx);
+    rationale::check(ctx);
+    conformance::check(ctx);
+}

@@ -1,0 +1,73 @@
+//! `dtsec check`: load each file, check it, print the findings, exit 0/1/2.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use dtsec_check::output::{render_json_with_sources, render_report, render_sarif};
+use dtsec_check::{CheckInput, Diagnostic, check, is_input_unusable};
+use dtsec_model::{LoadedDocument, Origin, SourceFile, load_document};
+
+use crate::{ColorChoice, OutputFormat, PpArgs};
+
+pub fn run(files: &[PathBuf], format: OutputFormat, color: ColorChoice, pps: &PpArgs) -> u8 {
+    let mut library = match crate::library::build(pps) {
+        Ok(lib) => lib,
+        Err(e) => {
+            super::report_load_error(&e);
+            return 2;
+        }
+    };
+    let mut unusable = false;
+    let mut loaded: Vec<(SourceFile, dtsec_model::Document)> = Vec::new();
+    for file in files {
+        match load_document(file) {
+            Ok(pair) => loaded.push(pair),
+            Err(e) => {
+                super::report_load_error(&e);
+                unusable = true;
+            }
+        }
+    }
+    // Claimable documents checked together may satisfy each other's claims.
+    for (source, document) in &loaded {
+        if document.kind.value.is_claimable() {
+            library.add(LoadedDocument {
+                source: source.clone(),
+                document: document.clone(),
+                origin: Origin::File(source.name.clone().into()),
+            });
+        }
+    }
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    for (source, document) in &loaded {
+        diags.extend(check(CheckInput {
+            source,
+            document,
+            library: &library,
+        }));
+    }
+    unusable |= diags.iter().any(is_input_unusable);
+    // Diagnostics may point into claimed documents (related notes), so offer their text too.
+    let mut sources: Vec<SourceFile> = loaded.into_iter().map(|(s, _)| s).collect();
+    sources.extend(library.documents().map(|d| d.source.clone()));
+    let color = match color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let out = match format {
+        OutputFormat::Human => render_report(&diags, &sources, files.len(), color),
+        OutputFormat::Json => render_json_with_sources(&diags, &sources, files.len()),
+        OutputFormat::Sarif => render_sarif(&diags, &sources, env!("CARGO_PKG_VERSION")),
+    };
+    print!("{out}");
+    if unusable {
+        2
+    } else if diags.iter().any(Diagnostic::is_error) {
+        1
+    } else {
+        0
+    }
+}

@@ -1,0 +1,13 @@
+//! One module per subcommand.
+
+pub mod catalog;
+pub mod check;
+pub mod explain;
+pub mod pp;
+pub mod render;
+
+/// Prints a load error the way diagnostics are printed, with a help line.
+pub fn report_load_error(e: &dtsec_model::LoadError) {
+    eprintln!("error: {e}");
+    eprintln!("  = help: {}", e.help());
+}

@@ -1,0 +1,125 @@
+//! `dtsec pp`: the PPs and packages dtsec knows.
+
+use dtsec_model::{Document, Origin};
+
+use crate::PpCommand;
+
+pub fn run(command: PpCommand) -> u8 {
+    match command {
+        PpCommand::List { pps } => {
+            let lib = match crate::library::build(&pps) {
+                Ok(l) => l,
+                Err(e) => {
+                    super::report_load_error(&e);
+                    return 2;
+                }
+            };
+            for d in lib.documents() {
+                let origin = match &d.origin {
+                    Origin::Builtin => "built-in".to_string(),
+                    Origin::File(p) => p.display().to_string(),
+                };
+                let doc = &d.document;
+                println!(
+                    "{:<14} {:<6} {:<20} {}  [{}]",
+                    doc.id.value,
+                    doc.version.value,
+                    doc.kind.value.label(),
+                    doc.title,
+                    origin
+                );
+            }
+            0
+        }
+        PpCommand::Show { id, version, pps } => {
+            let lib = match crate::library::build(&pps) {
+                Ok(l) => l,
+                Err(e) => {
+                    super::report_load_error(&e);
+                    return 2;
+                }
+            };
+            let found = match &version {
+                Some(v) => lib.find(&id, v),
+                None => lib.versions_of(&id).last().and_then(|v| lib.find(&id, v)),
+            };
+            match found {
+                Some(d) => {
+                    print!("{}", summary(&d.document));
+                    0
+                }
+                None => {
+                    eprintln!(
+                        "error: no PP or package `{id}`{}",
+                        version.map(|v| format!(" version {v}")).unwrap_or_default()
+                    );
+                    eprintln!("  = help: `dtsec pp list` shows what is available");
+                    2
+                }
+            }
+        }
+    }
+}
+
+fn summary(doc: &Document) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(s, "{} {} — {}", doc.id.value, doc.version.value, doc.title);
+    let _ = writeln!(s, "kind: {}", doc.kind.value.label());
+    if let Some(o) = &doc.identification.overview {
+        let _ = writeln!(s, "\n{}", o.trim());
+    }
+    if !doc.base_pps.is_empty() {
+        let b: Vec<String> = doc
+            .base_pps
+            .iter()
+            .map(|b| format!("{} {}", b.id.value, b.version.value))
+            .collect();
+        let _ = writeln!(s, "\napplies to: {}", b.join(", "));
+    }
+    if !doc.toe.types.is_empty() {
+        let _ = writeln!(s, "\nTOE types:");
+        for t in &doc.toe.types {
+            let _ = writeln!(s, "  {:<10} {}", t.id.value, t.name);
+        }
+    }
+    for (title, defs) in [
+        ("Threats", &doc.spd.threats),
+        ("Assumptions", &doc.spd.assumptions),
+        ("OSPs", &doc.spd.osps),
+        ("TOE objectives", &doc.objectives.toe),
+        ("Environment objectives", &doc.objectives.environment),
+    ] {
+        if !defs.is_empty() {
+            let _ = writeln!(s, "\n{title}:");
+            for d in defs {
+                let _ = writeln!(s, "  {}", d.id.value);
+            }
+        }
+    }
+    if !doc.sfrs.is_empty() {
+        let _ = writeln!(s, "\nSFRs ({}):", doc.sfrs.len());
+        for sfr in &doc.sfrs {
+            let status = sfr.status.as_ref().map_or("", |st| st.value.label());
+            let types = if sfr.toe_types.is_empty() {
+                String::new()
+            } else {
+                let t: Vec<&str> = sfr.toe_types.iter().map(|t| t.as_str()).collect();
+                format!(" (for {})", t.join(", "))
+            };
+            let _ = writeln!(
+                s,
+                "  {:<22} {:<16} {}{}",
+                sfr.id.value,
+                status,
+                sfr.title.as_deref().unwrap_or(""),
+                types
+            );
+        }
+    }
+    if !doc.sars.is_empty() {
+        let ids: Vec<&str> = doc.sars.iter().map(|s| s.id.as_str()).collect();
+        let _ = writeln!(s, "\nSARs ({}): {}", ids.len(), ids.join(", "));
+    }
+    s
+}
