@@ -133,7 +133,11 @@ fn check_one(
                 let what = if code == "DT-DEP-004" { "SAR" } else { "SFR" };
                 ctx.push(
                     code,
-                    format!("{} ({component}) depends on {wanted}, which is not included", id.value),
+                    if component == id.value {
+                        format!("{component} depends on {wanted}, which is not included")
+                    } else {
+                        format!("{} ({component}) depends on {wanted}, which is not included", id.value)
+                    },
                     id.span,
                     Some(format!(
                         "add the {what} {wanted} (or one hierarchical to it), or justify it under `unmet_dependencies`"

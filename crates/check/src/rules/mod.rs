@@ -12,7 +12,12 @@ pub mod structure;
 use crate::context::Ctx;
 
 /// Runs every rule in a fixed order (so output is deterministic).
+/// When a claimed document is missing, nothing else is checked: every finding would be noise
+/// caused by the missing PP, like a compiler that stops at an unresolved import.
 pub fn run_all(ctx: &mut Ctx<'_>) {
+    if ctx.claims_unresolved {
+        return;
+    }
     structure::check(ctx);
     components::check(ctx);
     dependencies::check(ctx);
