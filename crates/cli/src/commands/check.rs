@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use dtsec_check::output::{render_json_with_sources, render_report, render_sarif};
+use dtsec_check::output::{render_human, render_json_with_sources, render_sarif, summary_line};
 use dtsec_check::{CheckInput, Diagnostic, check, is_input_unusable};
 use dtsec_model::{LoadedDocument, Origin, SourceFile, load_document};
 
@@ -17,14 +17,14 @@ pub fn run(files: &[PathBuf], format: OutputFormat, color: ColorChoice, pps: &Pp
             return 2;
         }
     };
-    let mut unusable = false;
+    let mut unreadable = 0usize;
     let mut loaded: Vec<(SourceFile, dtsec_model::Document)> = Vec::new();
     for file in files {
         match load_document(file) {
             Ok(pair) => loaded.push(pair),
             Err(e) => {
                 super::report_load_error(&e);
-                unusable = true;
+                unreadable += 1;
             }
         }
     }
@@ -46,7 +46,7 @@ pub fn run(files: &[PathBuf], format: OutputFormat, color: ColorChoice, pps: &Pp
             library: &library,
         }));
     }
-    unusable |= diags.iter().any(is_input_unusable);
+    let unusable = unreadable > 0 || diags.iter().any(is_input_unusable);
     // Diagnostics may point into claimed documents (related notes), so offer their text too.
     let mut sources: Vec<SourceFile> = loaded.into_iter().map(|(s, _)| s).collect();
     sources.extend(library.documents().map(|d| d.source.clone()));
@@ -58,7 +58,20 @@ pub fn run(files: &[PathBuf], format: OutputFormat, color: ColorChoice, pps: &Pp
         }
     };
     let out = match format {
-        OutputFormat::Human => render_report(&diags, &sources, files.len(), color),
+        OutputFormat::Human => {
+            let mut out = render_human(&diags, &sources, color);
+            if unreadable > 0 {
+                out.push_str(&format!(
+                    "error: {unreadable} of {} file{} could not be read; see the messages above\n",
+                    files.len(),
+                    if files.len() == 1 { "" } else { "s" }
+                ));
+            } else {
+                out.push_str(&summary_line(&diags, files.len(), color));
+                out.push('\n');
+            }
+            out
+        }
         OutputFormat::Json => render_json_with_sources(&diags, &sources, files.len()),
         OutputFormat::Sarif => render_sarif(&diags, &sources, env!("CARGO_PKG_VERSION")),
     };
