@@ -100,6 +100,8 @@ pub struct Ctx<'a> {
     pub pps: Vec<&'a LoadedDocument>,
     /// Packages claimed (ST).
     pub packages: Vec<&'a LoadedDocument>,
+    /// The claim that brought in each package, in the same order as `packages`.
+    pub package_claims: Vec<&'a dtsec_model::DocRef>,
     /// Extended component definitions in scope, by id.
     pub ext: HashMap<&'a str, ExtDef<'a>>,
     /// For an ST: the PP SFR definitions by instance id, with effective status.
@@ -136,6 +138,7 @@ impl<'a> Ctx<'a> {
             edition,
             pps: Vec::new(),
             packages: Vec::new(),
+            package_claims: Vec::new(),
             ext: HashMap::new(),
             pp_sfrs: BTreeMap::new(),
             claims_unresolved: false,
@@ -192,6 +195,7 @@ impl<'a> Ctx<'a> {
                         }
                         if is_pkg {
                             self.packages.push(found);
+                            self.package_claims.push(r);
                         } else {
                             self.pps.push(found);
                         }
@@ -223,8 +227,17 @@ impl<'a> Ctx<'a> {
         }
         // A package claimed by an ST must be meant for one of the claimed PPs.
         if doc.kind.value == DocumentKind::SecurityTarget {
-            for (pkg, r) in self.packages.clone().iter().zip(&doc.conformance.packages) {
+            let accepted: Vec<(&'a LoadedDocument, &'a dtsec_model::DocRef)> = self
+                .packages
+                .iter()
+                .copied()
+                .zip(self.package_claims.iter().copied())
+                .collect();
+            let mut kept = (Vec::new(), Vec::new());
+            for (pkg, r) in accepted {
                 if pkg.document.base_pps.is_empty() || self.pps.is_empty() {
+                    kept.0.push(pkg);
+                    kept.1.push(r);
                     continue;
                 }
                 let fits = pkg.document.base_pps.iter().any(|b| {
@@ -250,8 +263,13 @@ impl<'a> Ctx<'a> {
                         r.id.span,
                         Some("claim the package's base PP, or drop the package claim".into()),
                     );
+                    // A package for another PP says nothing about this ST's requirements.
+                    continue;
                 }
+                kept.0.push(pkg);
+                kept.1.push(r);
             }
+            (self.packages, self.package_claims) = kept;
         }
     }
 

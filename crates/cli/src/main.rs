@@ -18,7 +18,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// dtsec: security evaluation and certification of connected medical devices, on ISO/IEC 15408
 /// (Common Criteria) and ISO/IEC 18045 (CEM).
 #[derive(Parser)]
-#[command(name = "dtsec", version, about, propagate_version = true)]
+#[command(name = "dtsec", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -166,4 +166,15 @@ fn main() -> ExitCode {
         Command::Render { file, output, pps } => commands::render::run(&file, &output, &pps),
     };
     ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Clap's own consistency checks over every subcommand (they otherwise run only when used).
+    #[test]
+    fn command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -46,7 +46,12 @@ fn assert_clean_failure(out: &Output, code: i32, needle: &str) {
 
 #[test]
 fn good_st_exits_zero() {
-    let out = dtsec(&["check", &fixture("mini-st.yaml"), "--pp", &fixture("mini-pp.yaml")]);
+    let out = dtsec(&[
+        "check",
+        &fixture("mini-st.yaml"),
+        "--pp",
+        &fixture("mini-pp.yaml"),
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("ok: no findings"));
 }
@@ -99,13 +104,27 @@ fn errors_exit_one_with_position_and_caret() {
 #[test]
 fn json_and_sarif_are_machine_readable() {
     let (_dir, path) = broken_st();
-    let out = dtsec(&["check", &path, "--pp", &fixture("mini-pp.yaml"), "--format", "json"]);
+    let out = dtsec(&[
+        "check",
+        &path,
+        "--pp",
+        &fixture("mini-pp.yaml"),
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["diagnostics"][0]["code"], "DT-OP-004");
     assert_eq!(v["diagnostics"][0]["line"], 39);
 
-    let out = dtsec(&["check", &path, "--pp", &fixture("mini-pp.yaml"), "--format", "sarif"]);
+    let out = dtsec(&[
+        "check",
+        &path,
+        "--pp",
+        &fixture("mini-pp.yaml"),
+        "--format",
+        "sarif",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
     assert_eq!(v["version"], "2.1.0");
     let result = &v["runs"][0]["results"][0];
@@ -126,7 +145,11 @@ fn missing_pp_exits_two() {
 fn bad_inputs_exit_two_without_panicking() {
     let dir = tempfile::tempdir().unwrap();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("invalid.yaml", b"kind: [security-target\nid: x\n".to_vec(), "invalid.yaml:"),
+        (
+            "invalid.yaml",
+            b"kind: [security-target\nid: x\n".to_vec(),
+            "invalid.yaml:",
+        ),
         (
             "types.yaml",
             b"kind: security-target\nid: x\nversion: '1'\ntitle: T\nsfrs: {a: 1}\n".to_vec(),
@@ -137,7 +160,13 @@ fn bad_inputs_exit_two_without_panicking() {
             b"kind: security-target\nid: x\nversion: '1'\ntitle: T\nsfr: []\n".to_vec(),
             "unknown field `sfr`",
         ),
-        ("garbage.bin", (0..20_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect(), "garbage.bin"),
+        (
+            "garbage.bin",
+            (0..20_000u32)
+                .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+                .collect(),
+            "garbage.bin",
+        ),
         (
             "deep.yaml",
             format!("kind: {}{}", "[".repeat(10_000), "]".repeat(10_000)).into_bytes(),
@@ -182,7 +211,11 @@ fn explain_knows_every_code_and_refuses_unknown_ones() {
         assert_eq!(out.status.code(), Some(0), "{rule}");
         assert!(String::from_utf8_lossy(&out.stdout).contains("### Fix"));
     }
-    assert_clean_failure(&dtsec(&["explain", "DT-NOPE-999"]), 2, "unknown diagnostic code");
+    assert_clean_failure(
+        &dtsec(&["explain", "DT-NOPE-999"]),
+        2,
+        "unknown diagnostic code",
+    );
 }
 
 fn dtsec_check_codes(listing: &str) -> Vec<String> {
@@ -198,7 +231,12 @@ fn schema_is_json_schema() {
     let out = dtsec(&["schema"]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert!(v["$schema"].as_str().unwrap_or("").contains("json-schema.org"));
+    assert!(
+        v["$schema"]
+            .as_str()
+            .unwrap_or("")
+            .contains("json-schema.org")
+    );
     assert!(v["properties"]["sfrs"].is_object());
 }
 
@@ -212,7 +250,11 @@ fn catalog_show_and_list() {
     let out = dtsec(&["catalog", "list", "--class", "FCS"]);
     let t = text(&out);
     assert!(t.lines().all(|l| l.starts_with("FCS_")), "{t}");
-    assert_clean_failure(&dtsec(&["catalog", "show", "FXX_NOPE.1"]), 2, "not a component");
+    assert_clean_failure(
+        &dtsec(&["catalog", "show", "FXX_NOPE.1"]),
+        2,
+        "not a component",
+    );
     let out = dtsec(&["catalog", "show", "AVA_VAN.3"]);
     assert!(text(&out).contains("AVA_VAN.3-1"));
 }
@@ -235,7 +277,12 @@ fn pp_list_and_show() {
 fn render_writes_a_whole_html_file() {
     let dir = tempfile::tempdir().unwrap();
     let out_path = dir.path().join("pump.html");
-    let out = dtsec(&["render", &example("pump-st.yaml"), "-o", &out_path.display().to_string()]);
+    let out = dtsec(&[
+        "render",
+        &example("pump-st.yaml"),
+        "-o",
+        &out_path.display().to_string(),
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let html = std::fs::read_to_string(&out_path).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));

@@ -62,8 +62,12 @@ impl LoadError {
     pub fn help(&self) -> &'static str {
         match self {
             LoadError::Io { .. } => "check the path and the file's permissions",
-            LoadError::TooLarge { .. } => "split the document, or check that this is the file you meant",
-            LoadError::NotUtf8 { .. } => "dtsec reads UTF-8 YAML documents; `dtsec schema` prints the format",
+            LoadError::TooLarge { .. } => {
+                "split the document, or check that this is the file you meant"
+            }
+            LoadError::NotUtf8 { .. } => {
+                "dtsec reads UTF-8 YAML documents; `dtsec schema` prints the format"
+            }
             LoadError::Syntax { .. } => {
                 "fix the YAML at that position; `dtsec schema` prints the JSON Schema of the format"
             }

@@ -35,11 +35,18 @@ pub fn is_component_id_shape(id: &str) -> bool {
     let class_ok = parts
         .next()
         .is_some_and(|c| c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()));
-    let fam_ok = parts
-        .next()
-        .is_some_and(|f| !f.is_empty() && f.chars().all(|ch| ch.is_ascii_uppercase()));
+    // Family names are upper-case letters, with digits allowed after the first (NIAP's X509).
+    let fam_ok = parts.next().is_some_and(|f| {
+        f.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && f.chars()
+                .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit())
+    });
     let rest_ok = parts.all(|p| p == "EXT");
-    class_ok && fam_ok && rest_ok && !number.is_empty() && number.chars().all(|c| c.is_ascii_digit())
+    class_ok
+        && fam_ok
+        && rest_ok
+        && !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
 }
 
 /// The element's component: `FCS_COP.1.1` → `FCS_COP.1`; SAR elements `ADV_FSP.1.1D` too.
@@ -63,6 +70,8 @@ mod tests {
     fn component_shapes() {
         assert!(is_component_id_shape("FCS_COP.1"));
         assert!(is_component_id_shape("FPT_TUD_EXT.1"));
+        assert!(is_component_id_shape("FIA_X509_EXT.1"));
+        assert!(!is_component_id_shape("FIA_9X_EXT.1"));
         assert!(!is_component_id_shape("FCS_COP"));
         assert!(!is_component_id_shape("fcs_cop.1"));
         assert_eq!(component_of_element("FCS_COP.1.1"), "FCS_COP.1");

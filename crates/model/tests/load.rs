@@ -21,7 +21,8 @@ fn spans_point_at_identifiers() {
 
 #[test]
 fn unknown_field_is_reported_with_position() {
-    let err = parse("kind: security-target\nid: st\nversion: '1'\ntitle: T\nsfr: []\n").unwrap_err();
+    let err =
+        parse("kind: security-target\nid: st\nversion: '1'\ntitle: T\nsfr: []\n").unwrap_err();
     let (line, _) = err.position().expect("position");
     assert_eq!(line, 5, "{err}");
     assert!(err.to_string().contains("sfr"), "{err}");
@@ -29,7 +30,8 @@ fn unknown_field_is_reported_with_position() {
 
 #[test]
 fn wrong_type_is_reported() {
-    let err = parse("kind: security-target\nid: st\nversion: '1'\ntitle: T\nsfrs: 12\n").unwrap_err();
+    let err =
+        parse("kind: security-target\nid: st\nversion: '1'\ntitle: T\nsfrs: 12\n").unwrap_err();
     assert_eq!(err.position().map(|p| p.0), Some(5), "{err}");
 }
 
@@ -81,4 +83,3 @@ fn alias_bomb_is_refused() {
     }
     assert!(parse(&text).is_err());
 }
-

@@ -321,9 +321,7 @@ fn sars(ctx: &mut Ctx<'_>) {
     }
     let ours: Vec<&str> = ctx.doc.sars.iter().map(|s| s.id.as_str()).collect();
     let at = ctx
-        .doc
-        .conformance
-        .packages
+        .package_claims
         .first()
         .map_or(claim_span(ctx), |p| p.id.span);
     for (req, file, span) in required {

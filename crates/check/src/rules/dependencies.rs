@@ -28,6 +28,9 @@ pub fn check(ctx: &mut Ctx<'_>) {
                 .map(|s| SfrId::parse(&s.id.value).component),
         );
     }
+    // Many instances share a component (iterations); satisfaction depends only on the component.
+    present.sort_unstable();
+    present.dedup();
     for sfr in &doc.sfrs {
         if is_package && sfr.elements.is_empty() {
             continue;

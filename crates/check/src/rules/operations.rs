@@ -171,6 +171,13 @@ fn well_formed(ctx: &mut Ctx<'_>, element: &str, name: &str, op: &Operation, spa
                     "`exclusive` applies to selections",
                 );
             }
+            if (op.min.is_some() || op.max.is_some()) && op.value_type.is_none() {
+                problem(
+                    ctx,
+                    "has a range but no `value_type`".into(),
+                    "add `value_type: integer` or `value_type: real` so values can be compared",
+                );
+            }
             if let (Some(min), Some(max)) = (op.min, op.max)
                 && min > max
             {
@@ -352,7 +359,11 @@ fn complete_one(
     }
     for v in &values {
         let v = v.trim();
-        if let Some(t) = op.value_type {
+        // A range implies a number, even where the PP forgot `value_type` (DT-OP-008 says so).
+        let numeric = op
+            .value_type
+            .or_else(|| (op.min.is_some() || op.max.is_some()).then_some(ValueType::Real));
+        if let Some(t) = numeric {
             let parsed = match t {
                 ValueType::Integer => v.parse::<i64>().ok().map(|n| n as f64),
                 ValueType::Real => v.parse::<f64>().ok().filter(|f| f.is_finite()),

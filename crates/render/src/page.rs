@@ -1,0 +1,682 @@
+//! The page: skeleton, table of contents, and sections 1–4 (introduction, conformance claims,
+//! security problem definition, objectives) plus notes.
+//!
+//! Why here: these sections are plain prose and tables over the document; they share the
+//! [`View`] (the document with its claimed PPs' gaps filled, anchors for cross-links, the
+//! catalogue) with the requirement and rationale sections in `reqs` and `rationale`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use dtsec_model::{
+    ConformanceType, Definition, DocRef, Document, DocumentKind, ExtendedComponent, Id,
+    LoadedDocument,
+};
+
+use crate::catalog::Cat;
+use crate::html::{Html, slug};
+use crate::markdown;
+use crate::ops::Mode;
+use crate::resolve::{self, Defs, EffSfr};
+use crate::{rationale, reqs};
+
+/// Unique HTML ids for the things the page links to.
+#[derive(Debug, Default)]
+pub(crate) struct Anchors {
+    used: BTreeSet<String>,
+    first: BTreeMap<(String, String), String>,
+}
+
+impl Anchors {
+    /// A fresh anchor for `id` under `prefix` (suffixed when the id repeats).
+    pub(crate) fn assign(&mut self, prefix: &str, id: &str) -> String {
+        let base = slug(prefix, id);
+        let mut anchor = base.clone();
+        let mut n = 2;
+        while self.used.contains(&anchor) {
+            anchor = format!("{base}-{n}");
+            n += 1;
+        }
+        self.used.insert(anchor.clone());
+        self.first
+            .entry((prefix.to_owned(), id.to_owned()))
+            .or_insert_with(|| anchor.clone());
+        anchor
+    }
+
+    /// The anchor of the first definition of `id` under `prefix`.
+    pub(crate) fn get(&self, prefix: &str, id: &str) -> Option<&str> {
+        self.first
+            .get(&(prefix.to_owned(), id.to_owned()))
+            .map(String::as_str)
+    }
+}
+
+/// Everything the sections render from.
+#[derive(Debug)]
+pub(crate) struct View<'a> {
+    pub(crate) doc: &'a Document,
+    pub(crate) source_name: &'a str,
+    pub(crate) claimed: &'a [&'a LoadedDocument],
+    pub(crate) cat: Cat,
+    pub(crate) mode: Mode,
+    pub(crate) sfrs: Vec<EffSfr<'a>>,
+    pub(crate) threats: Defs<'a>,
+    pub(crate) assumptions: Defs<'a>,
+    pub(crate) osps: Defs<'a>,
+    pub(crate) obj_toe: Defs<'a>,
+    pub(crate) obj_env: Defs<'a>,
+    /// Extended components visible to the document (own, then claimed documents').
+    pub(crate) ecds: Vec<&'a ExtendedComponent>,
+    pub(crate) anchors: Anchors,
+    /// Anchors of, in order: threats, assumptions, OSPs, TOE objectives, environment
+    /// objectives, SFRs, own extended components, TSS entries.
+    pub(crate) a_threats: Vec<String>,
+    pub(crate) a_assumptions: Vec<String>,
+    pub(crate) a_osps: Vec<String>,
+    pub(crate) a_obj_toe: Vec<String>,
+    pub(crate) a_obj_env: Vec<String>,
+    pub(crate) a_sfrs: Vec<String>,
+    pub(crate) a_ecds: Vec<String>,
+    pub(crate) a_tss: Vec<String>,
+}
+
+fn assign_all(anchors: &mut Anchors, prefix: &str, ids: Vec<&str>) -> Vec<String> {
+    ids.into_iter()
+        .map(|id| anchors.assign(prefix, id))
+        .collect()
+}
+
+/// Link prefixes.
+pub(crate) const SPD: &str = "spd";
+pub(crate) const OBJ: &str = "obj";
+pub(crate) const SFR: &str = "sfr";
+
+impl<'a> View<'a> {
+    fn new(doc: &'a Document, source_name: &'a str, claimed: &'a [&'a LoadedDocument]) -> Self {
+        let st = doc.kind.value == DocumentKind::SecurityTarget;
+        let spd_inherit = st
+            && doc.spd.threats.is_empty()
+            && doc.spd.assumptions.is_empty()
+            && doc.spd.osps.is_empty();
+        let obj_inherit =
+            st && doc.objectives.toe.is_empty() && doc.objectives.environment.is_empty();
+        let mut v = View {
+            doc,
+            source_name,
+            claimed,
+            cat: Cat::for_document(doc),
+            mode: if st { Mode::Instance } else { Mode::Template },
+            sfrs: resolve::sfrs(doc, claimed),
+            threats: resolve::defs(&doc.spd.threats, claimed, spd_inherit, |d| &d.spd.threats),
+            assumptions: resolve::defs(&doc.spd.assumptions, claimed, spd_inherit, |d| {
+                &d.spd.assumptions
+            }),
+            osps: resolve::defs(&doc.spd.osps, claimed, spd_inherit, |d| &d.spd.osps),
+            obj_toe: resolve::defs(&doc.objectives.toe, claimed, obj_inherit, |d| {
+                &d.objectives.toe
+            }),
+            obj_env: resolve::defs(&doc.objectives.environment, claimed, obj_inherit, |d| {
+                &d.objectives.environment
+            }),
+            ecds: resolve::extended(doc, claimed),
+            anchors: Anchors::default(),
+            a_threats: Vec::new(),
+            a_assumptions: Vec::new(),
+            a_osps: Vec::new(),
+            a_obj_toe: Vec::new(),
+            a_obj_env: Vec::new(),
+            a_sfrs: Vec::new(),
+            a_ecds: Vec::new(),
+            a_tss: Vec::new(),
+        };
+        for s in SECTION_ANCHORS {
+            v.anchors.used.insert((*s).to_owned());
+        }
+        let ids = |d: &Defs<'a>| -> Vec<&'a str> {
+            d.items.iter().map(|x| x.id.value.as_str()).collect()
+        };
+        let (t, a, p, ot, oe) = (
+            ids(&v.threats),
+            ids(&v.assumptions),
+            ids(&v.osps),
+            ids(&v.obj_toe),
+            ids(&v.obj_env),
+        );
+        let an = &mut v.anchors;
+        v.a_threats = assign_all(an, SPD, t);
+        v.a_assumptions = assign_all(an, SPD, a);
+        v.a_osps = assign_all(an, SPD, p);
+        v.a_obj_toe = assign_all(an, OBJ, ot);
+        v.a_obj_env = assign_all(an, OBJ, oe);
+        v.a_sfrs = assign_all(
+            an,
+            SFR,
+            doc.sfrs.iter().map(|s| s.id.value.as_str()).collect(),
+        );
+        v.a_ecds = assign_all(
+            an,
+            "ecd",
+            doc.extended_components
+                .iter()
+                .map(|e| e.id.value.as_str())
+                .collect(),
+        );
+        let tss_ids: Vec<String> = (1..=doc.tss.len()).map(|i| i.to_string()).collect();
+        v.a_tss = assign_all(an, "tss", tss_ids.iter().map(String::as_str).collect());
+        v
+    }
+
+    /// True for Security Targets.
+    pub(crate) fn is_st(&self) -> bool {
+        self.doc.kind.value == DocumentKind::SecurityTarget
+    }
+
+    /// A link to the definition of `id`, or the id as code when the page does not define it.
+    pub(crate) fn link(&self, h: &mut Html, prefix: &str, id: &str) {
+        match self.anchors.get(prefix, id) {
+            Some(anchor) => {
+                let href = format!("#{anchor}");
+                h.open("a", &[("href", &href)]);
+                h.el("code", &[], id);
+                h.close("a");
+            }
+            None => h.el("code", &[], id),
+        }
+    }
+
+    /// Comma-separated links, or a dash when there are none.
+    pub(crate) fn links(&self, h: &mut Html, prefix: &str, ids: &[Id]) {
+        if ids.is_empty() {
+            h.raw("—");
+        }
+        for (i, id) in ids.iter().enumerate() {
+            if i > 0 {
+                h.raw(", ");
+            }
+            self.link(h, prefix, &id.value);
+        }
+    }
+}
+
+const SECTION_ANCHORS: &[&str] = &[
+    "main",
+    "toc",
+    "sec-intro",
+    "sec-conformance",
+    "sec-spd",
+    "sec-objectives",
+    "sec-ecd",
+    "sec-requirements",
+    "sec-rationale",
+    "sec-tss",
+    "sec-notes",
+];
+
+/// The display name of a document kind.
+pub(crate) fn kind_title(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::ProtectionProfile => "Protection Profile",
+        DocumentKind::PpModule => "PP-Module",
+        DocumentKind::FunctionalPackage => "Functional Package",
+        DocumentKind::AssurancePackage => "Assurance Package",
+        DocumentKind::SecurityTarget => "Security Target",
+    }
+}
+
+/// Renders the whole page.
+pub(crate) fn render(doc: &Document, source_name: &str, claimed: &[&LoadedDocument]) -> String {
+    let v = View::new(doc, source_name, claimed);
+    let mut h = Html::with_capacity(64 * 1024);
+    let kind = kind_title(doc.kind.value);
+
+    h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    h.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    h.raw("<meta name=\"generator\" content=\"dtsec-render\">\n<title>");
+    h.text(&doc.title);
+    h.raw(" — ");
+    h.text(kind);
+    h.raw("</title>\n<style>\n");
+    h.raw(include_str!("style.css"));
+    h.raw("</style>\n</head>\n<body>\n");
+    h.raw("<a class=\"skip-link\" href=\"#main\">Skip to main content</a>\n<header>\n");
+    h.el("p", &[("class", "doc-kind")], kind);
+    h.el("h1", &[], &doc.title);
+    h.raw("<p class=\"subtitle\"><code>");
+    h.text(&doc.id.value);
+    h.raw("</code>, version ");
+    h.text(&doc.version.value);
+    h.raw("</p>\n</header>\n");
+
+    let has_tss = v.is_st() || !doc.tss.is_empty();
+    let has_notes = !doc.notes.is_empty();
+    let mut toc: Vec<(&str, &str)> = vec![
+        ("sec-intro", "Introduction"),
+        ("sec-conformance", "Conformance claims"),
+        ("sec-spd", "Security problem definition"),
+        ("sec-objectives", "Security objectives"),
+        ("sec-ecd", "Extended components definition"),
+        ("sec-requirements", "Security requirements"),
+        ("sec-rationale", "Rationale"),
+    ];
+    if has_tss {
+        toc.push(("sec-tss", "TOE summary specification"));
+    }
+    if has_notes {
+        toc.push(("sec-notes", "Notes"));
+    }
+    h.raw("<nav aria-labelledby=\"toc\">\n<h2 id=\"toc\">Contents</h2>\n<ol>");
+    for (anchor, title) in &toc {
+        let href = format!("#{anchor}");
+        h.raw("<li>");
+        h.el("a", &[("href", &href)], title);
+        h.raw("</li>");
+    }
+    h.raw("</ol>\n</nav>\n<main id=\"main\" tabindex=\"-1\">\n");
+
+    intro(&mut h, &v);
+    conformance(&mut h, &v);
+    spd(&mut h, &v);
+    objectives(&mut h, &v);
+    reqs::extended(&mut h, &v);
+    reqs::requirements(&mut h, &v);
+    rationale::matrices(&mut h, &v);
+    let mut next = 8;
+    if has_tss {
+        rationale::tss(&mut h, &v, next);
+        next += 1;
+    }
+    if has_notes {
+        notes(&mut h, &v, next);
+    }
+
+    h.raw("</main>\n<footer>\n<p>Rendered by dtsec from <code>");
+    h.text(v.source_name);
+    h.raw("</code>. Requirements catalogue: ");
+    h.text(v.cat.label());
+    h.raw(".</p>\n</footer>\n</body>\n</html>\n");
+    h.finish()
+}
+
+/// Opens a numbered top-level section.
+pub(crate) fn section(h: &mut Html, anchor: &'static str, number: usize, title: &'static str) {
+    h.open("section", &[("id", anchor)]);
+    h.raw("\n<h2>");
+    h.num(number);
+    h.raw(" ");
+    h.raw(title);
+    h.raw("</h2>\n");
+}
+
+/// A numbered subsection heading (`h3`).
+pub(crate) fn sub(h: &mut Html, number: (usize, usize), title: &str, id: Option<&str>) {
+    match id {
+        Some(id) => h.open("h3", &[("id", id)]),
+        None => h.raw("<h3>"),
+    }
+    h.num(number.0);
+    h.raw(".");
+    h.num(number.1);
+    h.raw(" ");
+    h.text(title);
+    h.raw("</h3>\n");
+}
+
+/// A paragraph saying there is nothing here.
+pub(crate) fn empty(h: &mut Html, msg: &'static str) {
+    h.raw("<p class=\"empty\">");
+    h.raw(msg);
+    h.raw("</p>\n");
+}
+
+/// A note naming the claimed documents some content was taken from.
+pub(crate) fn taken_from(h: &mut Html, from: &[&LoadedDocument]) {
+    if from.is_empty() {
+        return;
+    }
+    h.raw("<p class=\"note\">Taken from the claimed ");
+    for (i, ld) in from.iter().enumerate() {
+        if i > 0 {
+            h.raw(", ");
+        }
+        h.text(kind_title(ld.document.kind.value));
+        h.raw(" <code>");
+        h.text(&ld.document.id.value);
+        h.raw("</code> version ");
+        h.text(&ld.document.version.value);
+    }
+    h.raw(".</p>\n");
+}
+
+/// A two-column key/value table; rows with no value are left out.
+pub(crate) fn kv_table(h: &mut Html, caption: &str, rows: &[(&'static str, Option<&str>)]) {
+    h.raw("<table class=\"kv\">");
+    h.el("caption", &[], caption);
+    h.raw("<tbody>");
+    for (key, value) in rows {
+        if let Some(value) = value {
+            h.raw("<tr><th scope=\"row\">");
+            h.raw(key);
+            h.raw("</th><td>");
+            h.text(value);
+            h.raw("</td></tr>");
+        }
+    }
+    h.raw("</tbody></table>\n");
+}
+
+fn intro(h: &mut Html, v: &View<'_>) {
+    let doc = v.doc;
+    section(h, "sec-intro", 1, "Introduction");
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        (1, n)
+    };
+    sub(h, next(), "Identification", None);
+    let edition = doc.cc_edition.as_ref().map(|e| e.value.as_str());
+    let keywords = doc.identification.keywords.join(", ");
+    let id = &doc.identification;
+    kv_table(
+        h,
+        "Document identification",
+        &[
+            ("Title", Some(&doc.title)),
+            ("Identifier", Some(&doc.id.value)),
+            ("Version", Some(&doc.version.value)),
+            ("Document type", Some(kind_title(doc.kind.value))),
+            (
+                "CC edition",
+                Some(edition.unwrap_or("not stated (CC:2022 R1 assumed)")),
+            ),
+            ("Author", id.author.as_deref()),
+            ("Date", id.date.as_deref()),
+            ("Status", id.status.as_deref()),
+            (
+                "Keywords",
+                (!keywords.is_empty()).then_some(keywords.as_str()),
+            ),
+            ("Source file", Some(v.source_name)),
+        ],
+    );
+    if let Some(o) = &id.overview {
+        markdown::blocks(h, o);
+    }
+
+    let toe = &doc.toe;
+    if v.is_st() {
+        sub(h, next(), "TOE reference", None);
+        let type_name = toe.toe_type.as_ref().map(|t| {
+            let name = v.claimed.iter().find_map(|ld| {
+                ld.document
+                    .toe
+                    .types
+                    .iter()
+                    .find(|tt| tt.id == *t)
+                    .map(|tt| tt.name.as_str())
+            });
+            match name {
+                Some(name) => format!("{} ({name})", t.value),
+                None => t.value.clone(),
+            }
+        });
+        kv_table(
+            h,
+            "TOE reference",
+            &[
+                ("TOE name", toe.name.as_deref()),
+                ("TOE version", toe.version.as_deref()),
+                ("Manufacturer", toe.manufacturer.as_deref()),
+                ("TOE type", type_name.as_deref()),
+            ],
+        );
+        if toe.name.is_none() && toe.version.is_none() && toe.manufacturer.is_none() {
+            empty(h, "The TOE is not identified.");
+        }
+    }
+    sub(h, next(), "TOE overview", None);
+    match &toe.overview {
+        Some(o) => markdown::blocks(h, o),
+        None => empty(h, "No TOE overview given."),
+    }
+    if let Some(d) = &toe.description {
+        sub(h, next(), "TOE description", None);
+        markdown::blocks(h, d);
+    }
+    if !toe.interfaces.is_empty() {
+        h.raw("<p>Interfaces in scope:</p><ul>");
+        for i in &toe.interfaces {
+            h.el("li", &[], i);
+        }
+        h.raw("</ul>\n");
+    }
+    if !v.is_st() {
+        sub(h, next(), "TOE types", None);
+        if toe.types.is_empty() {
+            empty(h, "No TOE types listed.");
+        } else {
+            h.raw("<table><caption>TOE types covered</caption><thead><tr><th scope=\"col\">Identifier</th><th scope=\"col\">Name</th><th scope=\"col\">Description</th></tr></thead><tbody>");
+            for t in &toe.types {
+                h.raw("<tr><th scope=\"row\"><code>");
+                h.text(&t.id.value);
+                h.raw("</code></th><td>");
+                h.text(&t.name);
+                h.raw("</td><td>");
+                if let Some(d) = &t.description {
+                    markdown::blocks(h, d);
+                }
+                h.raw("</td></tr>");
+            }
+            h.raw("</tbody></table>\n");
+        }
+    }
+    if !doc.features.is_empty() {
+        sub(
+            h,
+            next(),
+            if v.is_st() {
+                "Features of the TOE"
+            } else {
+                "Optional features"
+            },
+            None,
+        );
+        h.raw("<table><caption>Features</caption><thead><tr><th scope=\"col\">Identifier</th><th scope=\"col\">Name</th><th scope=\"col\">Description</th></tr></thead><tbody>");
+        for f in &doc.features {
+            h.raw("<tr><th scope=\"row\"><code>");
+            h.text(&f.id.value);
+            h.raw("</code></th><td>");
+            h.text(f.name.as_deref().unwrap_or(""));
+            h.raw("</td><td>");
+            if let Some(d) = &f.description {
+                markdown::blocks(h, d);
+            }
+            h.raw("</td></tr>");
+        }
+        h.raw("</tbody></table>\n");
+    }
+    if !doc.base_pps.is_empty() {
+        sub(h, next(), "Base Protection Profiles", None);
+        doc_refs(
+            h,
+            v,
+            "Base Protection Profiles of this PP-Module",
+            &doc.base_pps,
+        );
+    }
+    h.raw("</section>\n");
+}
+
+fn doc_refs(h: &mut Html, v: &View<'_>, caption: &str, refs: &[DocRef]) {
+    h.raw("<table>");
+    h.el("caption", &[], caption);
+    h.raw("<thead><tr><th scope=\"col\">Identifier</th><th scope=\"col\">Version</th><th scope=\"col\">Title</th></tr></thead><tbody>");
+    for r in refs {
+        h.raw("<tr><th scope=\"row\"><code>");
+        h.text(&r.id.value);
+        h.raw("</code></th><td>");
+        h.text(&r.version.value);
+        h.raw("</td><td>");
+        let found = v
+            .claimed
+            .iter()
+            .find(|ld| ld.document.id == r.id && ld.document.version == r.version);
+        match found {
+            Some(ld) => h.text(&ld.document.title),
+            None => h.raw("<span class=\"note\">not available to the renderer</span>"),
+        }
+        h.raw("</td></tr>");
+    }
+    h.raw("</tbody></table>\n");
+}
+
+fn conformance(h: &mut Html, v: &View<'_>) {
+    let c = &v.doc.conformance;
+    section(h, "sec-conformance", 2, "Conformance claims");
+    sub(h, (2, 1), "CC conformance claim", None);
+    let stated = v.doc.cc_edition.as_ref().map(|e| e.value.as_str());
+    let catalogue = if v.cat.recognised {
+        v.cat.label().to_owned()
+    } else {
+        format!("{} (edition not recognised; default used)", v.cat.label())
+    };
+    let ctype = c.conformance_type.as_ref().map(|t| match t.value {
+        ConformanceType::Strict => "strict",
+        ConformanceType::Demonstrable => "demonstrable",
+    });
+    kv_table(
+        h,
+        "CC conformance",
+        &[
+            ("CC edition", Some(stated.unwrap_or("not stated"))),
+            ("Catalogue used", Some(&catalogue)),
+            ("Conformance type", Some(ctype.unwrap_or("not stated"))),
+        ],
+    );
+    sub(h, (2, 2), "Protection Profile claims", None);
+    if c.pps.is_empty() {
+        empty(h, "No Protection Profile is claimed.");
+    } else {
+        doc_refs(h, v, "Protection Profiles and PP-Modules claimed", &c.pps);
+    }
+    sub(h, (2, 3), "Package claims", None);
+    if c.packages.is_empty() {
+        empty(h, "No package is claimed.");
+    } else {
+        doc_refs(h, v, "Packages claimed", &c.packages);
+    }
+    sub(h, (2, 4), "Conformance claim rationale", None);
+    match &c.rationale {
+        Some(r) => markdown::blocks(h, r),
+        None => empty(h, "No conformance claim rationale given."),
+    }
+    h.raw("</section>\n");
+}
+
+/// A definition list of threats, assumptions, OSPs or objectives.
+fn def_list(h: &mut Html, v: &View<'_>, defs: &Defs<'_>, anchors: &[String], none: &'static str) {
+    taken_from(h, &defs.from);
+    if defs.items.is_empty() {
+        empty(h, none);
+        return;
+    }
+    h.raw("<dl class=\"defs\">\n");
+    for (d, anchor) in defs.items.iter().zip(anchors) {
+        h.el("dt", &[("id", anchor)], &d.id.value);
+        h.raw("<dd>");
+        markdown::blocks(h, &d.description);
+        if !d.addresses.is_empty() {
+            h.raw("<p>Addresses: ");
+            v.links(h, SPD, &d.addresses);
+            h.raw("</p>");
+        }
+        h.raw("</dd>\n");
+    }
+    h.raw("</dl>\n");
+}
+
+fn spd(h: &mut Html, v: &View<'_>) {
+    section(h, "sec-spd", 3, "Security problem definition");
+    sub(h, (3, 1), "Threats", None);
+    def_list(h, v, &v.threats, &v.a_threats, "No threats are defined.");
+    sub(h, (3, 2), "Assumptions", None);
+    def_list(
+        h,
+        v,
+        &v.assumptions,
+        &v.a_assumptions,
+        "No assumptions are made.",
+    );
+    sub(h, (3, 3), "Organisational security policies", None);
+    def_list(
+        h,
+        v,
+        &v.osps,
+        &v.a_osps,
+        "No organisational security policies are defined.",
+    );
+    h.raw("</section>\n");
+}
+
+fn objectives(h: &mut Html, v: &View<'_>) {
+    section(h, "sec-objectives", 4, "Security objectives");
+    sub(h, (4, 1), "Security objectives for the TOE", None);
+    def_list(
+        h,
+        v,
+        &v.obj_toe,
+        &v.a_obj_toe,
+        "No security objectives for the TOE are defined.",
+    );
+    sub(
+        h,
+        (4, 2),
+        "Security objectives for the operational environment",
+        None,
+    );
+    def_list(
+        h,
+        v,
+        &v.obj_env,
+        &v.a_obj_env,
+        "No security objectives for the operational environment are defined.",
+    );
+    sub(h, (4, 3), "Security objectives rationale", None);
+    let all: Vec<&Definition> = v
+        .obj_toe
+        .items
+        .iter()
+        .chain(&v.obj_env.items)
+        .copied()
+        .collect();
+    if all.is_empty() {
+        empty(h, "No objectives, so no rationale.");
+    } else {
+        h.raw("<p>The matrix in <a href=\"#sec-rationale\">section 7.1</a> shows the same tracing at a glance.</p>\n");
+        h.raw("<table><caption>How each objective addresses the security problem</caption><thead><tr><th scope=\"col\">Objective</th><th scope=\"col\">Addresses</th><th scope=\"col\">Rationale</th></tr></thead><tbody>");
+        for o in all {
+            h.raw("<tr><th scope=\"row\">");
+            v.link(h, OBJ, &o.id.value);
+            h.raw("</th><td>");
+            v.links(h, SPD, &o.addresses);
+            h.raw("</td><td>");
+            match &o.rationale {
+                Some(r) => markdown::blocks(h, r),
+                None => h.raw("<span class=\"note\">none given</span>"),
+            }
+            h.raw("</td></tr>");
+        }
+        h.raw("</tbody></table>\n");
+    }
+    h.raw("</section>\n");
+}
+
+fn notes(h: &mut Html, v: &View<'_>, number: usize) {
+    section(h, "sec-notes", number, "Notes");
+    h.raw("<ol class=\"notes\">");
+    for n in &v.doc.notes {
+        h.raw("<li>");
+        markdown::blocks(h, n);
+        h.raw("</li>");
+    }
+    h.raw("</ol>\n</section>\n");
+}
