@@ -499,3 +499,46 @@ pub const RULES: &[RuleInfo] = &[
         references: "ASE_CCL.1",
     },
 ];
+
+/// The explanation of one rule, as Markdown: what `dtsec explain CODE` prints.
+pub fn explain_markdown(r: &RuleInfo) -> String {
+    let stability = match r.stability {
+        Stability::Stable => "stable",
+        Stability::Preview => "preview",
+        Stability::Deprecated => "deprecated",
+    };
+    format!(
+        "## {code} {name}\n\nSeverity: {sev} ({stability}). {summary}\n\n### Why it matters\n{why}\n\n### Example\n```yaml\n{example}\n```\n\n### Fix\n{fix}\n\n### References\n{refs}\n",
+        code = r.code,
+        name = r.name,
+        sev = r.severity.label(),
+        summary = r.summary,
+        why = r.why,
+        example = r.example,
+        fix = r.fix,
+        refs = r.references,
+    )
+}
+
+/// `docs/rules.md`: the reference of every rule, generated from [`RULES`] (a test keeps the
+/// committed file in step).
+pub fn rules_reference() -> String {
+    let mut out = String::from(
+        "# dtsec check: rules reference\n\n<!-- Generated from crates/check/src/registry.rs by `UPDATE_DOCS=1 cargo test -p dtsec-check --test docs`; do not edit. -->\n\nEvery finding of `dtsec check` carries one of these codes. `dtsec explain CODE` prints the same text.\n\n| Code | Name | Severity | Checks |\n|---|---|---|---|\n",
+    );
+    for r in RULES {
+        out.push_str(&format!(
+            "| [{code}](#{anchor}) | {name} | {sev} | {summary} |\n",
+            code = r.code,
+            anchor = format!("{}-{}", r.code, r.name).to_lowercase(),
+            name = r.name,
+            sev = r.severity.label(),
+            summary = r.summary.replace('|', "\\|"),
+        ));
+    }
+    for r in RULES {
+        out.push('\n');
+        out.push_str(&explain_markdown(r));
+    }
+    out
+}

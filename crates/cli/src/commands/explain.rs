@@ -18,7 +18,7 @@ pub fn run(code: Option<&str>) -> u8 {
         }
         Some(code) => match rule(code) {
             Some(r) => {
-                print!("{}", crate::commands::explain::render(r));
+                print!("{}", dtsec_check::registry::explain_markdown(r));
                 0
             }
             None => {
@@ -30,17 +30,3 @@ pub fn run(code: Option<&str>) -> u8 {
     }
 }
 
-/// The explanation of one rule, as Markdown (also used for docs/rules.md).
-pub fn render(r: &dtsec_check::RuleInfo) -> String {
-    format!(
-        "## {code} {name}\n\nSeverity: {sev}. {summary}\n\n### Why it matters\n{why}\n\n### Example\n```yaml\n{example}\n```\n\n### Fix\n{fix}\n\n### References\n{refs}\n",
-        code = r.code,
-        name = r.name,
-        sev = r.severity.label(),
-        summary = r.summary,
-        why = r.why,
-        example = r.example,
-        fix = r.fix,
-        refs = r.references,
-    )
-}
