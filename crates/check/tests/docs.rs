@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use dtsec_check::registry::rules_reference;
 use dtsec_check::RULES;
+use dtsec_check::registry::rules_reference;
 
 #[test]
 fn rules_reference_is_up_to_date() {
