@@ -88,6 +88,11 @@ pub struct PpSfr<'a> {
     /// Where the effective status was set (a package delta, or the PP).
     pub status_span: Span,
     pub status_file: &'a str,
+    /// The selections that require it (from the PP, or from a package delta that made it
+    /// selection-based).
+    pub triggers: &'a [dtsec_model::SelectionTrigger],
+    /// The feature that requires it (PP or package delta).
+    pub feature: Option<&'a dtsec_model::Id>,
 }
 
 /// The resolved context.
@@ -302,6 +307,8 @@ impl<'a> Ctx<'a> {
                     status: status_value,
                     status_span: status.span,
                     status_file: &pp.source.name,
+                    triggers: &sfr.selected_by,
+                    feature: sfr.feature.as_ref(),
                 });
             }
         }
@@ -319,6 +326,12 @@ impl<'a> Ctx<'a> {
                         entry.status = status_value;
                         entry.status_span = status.span;
                         entry.status_file = &pkg.source.name;
+                        if !delta.selected_by.is_empty() {
+                            entry.triggers = &delta.selected_by;
+                        }
+                        if delta.feature.is_some() {
+                            entry.feature = delta.feature.as_ref();
+                        }
                     }
                     continue;
                 }
@@ -329,6 +342,8 @@ impl<'a> Ctx<'a> {
                         status: status_value,
                         status_span: status.span,
                         status_file: &pkg.source.name,
+                        triggers: &delta.selected_by,
+                        feature: delta.feature.as_ref(),
                     });
                 }
             }

@@ -55,3 +55,51 @@ fn good_fixtures_pass() {
         assert!(diags.is_empty(), "{name}:\n{}", show(&diags));
     }
 }
+
+/// A package delta can make an optional SFR selection-based, with its own triggers.
+#[test]
+fn package_delta_can_make_an_sfr_selection_based() {
+    let pkg = "kind: assurance-package\nid: delta\nversion: '1'\ntitle: Delta\nbase_pps: [{id: mini, version: '1.0'}]\nsfrs:\n  - id: FIA_AFL.1\n    status: selection-based\n    selected_by: [{sfr: FTP_ITC.1, operation: channel, choice: bluetooth}]\nsars: [{id: ADV_FSP.1}]\n";
+    let mut lib = library();
+    let pkg_src = dtsec_model::SourceFile::new("delta.yaml", pkg);
+    let pkg_doc = dtsec_model::parse_document(&pkg_src).unwrap();
+    assert!(
+        check(CheckInput {
+            source: &pkg_src,
+            document: &pkg_doc,
+            library: &lib
+        })
+        .is_empty(),
+        "the delta package itself is clean"
+    );
+    lib.add(LoadedDocument {
+        source: pkg_src,
+        document: pkg_doc,
+        origin: Origin::Builtin,
+    });
+    let base = std::fs::read_to_string(fixtures().join("mini-st.yaml"))
+        .unwrap()
+        .replace("type: TT.PUMP", "type: TT.CGM")
+        .replace(
+            "pps: [{id: mini, version: \"1.0\"}]",
+            "pps: [{id: mini, version: \"1.0\"}]\n  packages: [{id: delta, version: '1'}]",
+        );
+    let run_text = |text: &str| {
+        let src = dtsec_model::SourceFile::new("st.yaml", text);
+        let doc = dtsec_model::parse_document(&src).unwrap();
+        check(CheckInput {
+            source: &src,
+            document: &doc,
+            library: &lib,
+        })
+    };
+    let found = run_text(&base);
+    assert!(found.is_empty(), "{}", show(&found));
+    // Without FIA_AFL.1 the Bluetooth selection now requires it.
+    let without = base
+        .replace("  - id: FIA_AFL.1\n    elements:\n      - id: FIA_AFL.1.1\n        completed: {count: \"5\"}\n", "")
+        .replace("[FPT_RPL.1, FIA_AFL.1]", "[FPT_RPL.1]");
+    let found = run_text(&without);
+    let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec!["DT-CONF-003"], "{}", show(&found));
+}

@@ -174,12 +174,8 @@ fn sfrs(ctx: &mut Ctx<'_>) {
                 related,
             ),
             SfrStatus::SelectionBased => {
-                let fired: Vec<&SelectionTrigger> = pp
-                    .sfr
-                    .selected_by
-                    .iter()
-                    .filter(|t| triggered(ctx, t))
-                    .collect();
+                let fired: Vec<&SelectionTrigger> =
+                    pp.triggers.iter().filter(|t| triggered(ctx, t)).collect();
                 if !fired.is_empty() && !here {
                     let t = fired[0];
                     let span = ctx
@@ -200,8 +196,7 @@ fn sfrs(ctx: &mut Ctx<'_>) {
                     );
                 } else if fired.is_empty() && here {
                     let how: Vec<String> = pp
-                        .sfr
-                        .selected_by
+                        .triggers
                         .iter()
                         .map(|t| format!("`{}` in {}", t.choice.value, t.sfr.value))
                         .collect();
@@ -215,7 +210,7 @@ fn sfrs(ctx: &mut Ctx<'_>) {
                 }
             }
             SfrStatus::FeatureBased => {
-                let feature = pp.sfr.feature.as_ref().map_or("", |f| f.as_str());
+                let feature = pp.feature.map_or("", |f| f.as_str());
                 let has = features.contains(feature);
                 if has && !here {
                     ctx.push_related(
