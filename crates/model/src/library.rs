@@ -210,6 +210,14 @@ impl Library {
             .filter_map(|e| Self::load_entry(e).as_ref().ok())
     }
 
+    /// The documents parsed so far, without parsing any more (for showing related sources of
+    /// findings, which can only point into documents a check already read).
+    pub fn loaded(&self) -> impl Iterator<Item = &LoadedDocument> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.loaded.get().and_then(|r| r.as_ref().ok()))
+    }
+
     /// Built-in documents that failed to parse (a bug in dtsec; tests keep this empty).
     pub fn builtin_errors(&self) -> Vec<&LoadError> {
         self.entries

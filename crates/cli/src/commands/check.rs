@@ -49,7 +49,7 @@ pub fn run(files: &[PathBuf], format: OutputFormat, color: ColorChoice, pps: &Pp
     let unusable = unreadable > 0 || diags.iter().any(is_input_unusable);
     // Diagnostics may point into claimed documents (related notes), so offer their text too.
     let mut sources: Vec<SourceFile> = loaded.into_iter().map(|(s, _)| s).collect();
-    sources.extend(library.documents().map(|d| d.source.clone()));
+    sources.extend(library.loaded().map(|d| d.source.clone()));
     let color = match color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
