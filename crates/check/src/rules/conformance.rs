@@ -112,16 +112,13 @@ fn toe_type(ctx: &mut Ctx<'_>) {
     }
 }
 
-/// Whether a selection in the ST triggers a selection-based SFR.
-fn triggered(ctx: &Ctx<'_>, trigger: &SelectionTrigger) -> bool {
-    let Some(st_sfr) = ctx
+/// Where the ST makes the selection that triggers a selection-based SFR, if it does.
+fn triggered(ctx: &Ctx<'_>, trigger: &SelectionTrigger) -> Option<Span> {
+    let st_sfr = ctx
         .doc
         .sfrs
         .iter()
-        .find(|s| s.id.value == trigger.sfr.value)
-    else {
-        return false;
-    };
+        .find(|s| s.id.value == trigger.sfr.value)?;
     let pp = ctx.pp_sfrs.get(trigger.sfr.as_str());
     let op = pp.and_then(|pp| {
         pp.sfr.elements.iter().find_map(|e| {
@@ -139,12 +136,21 @@ fn triggered(ctx: &Ctx<'_>, trigger: &SelectionTrigger) -> bool {
         .elements
         .iter()
         .filter_map(|e| e.completed.get(trigger.operation.as_str()));
-    st_done.chain(pp_done).any(|c| {
-        c.value.values().iter().any(|v| match choice {
-            Some(choice) => choice.matches(v),
-            None => *v == trigger.choice.value,
+    st_done
+        .chain(pp_done)
+        .find(|c| {
+            c.value.values().iter().any(|v| match choice {
+                Some(choice) => choice.matches(v),
+                None => *v == trigger.choice.value,
+            })
         })
-    })
+        .map(|c| {
+            if c.span.is_known() {
+                c.span
+            } else {
+                st_sfr.id.span
+            }
+        })
 }
 
 fn sfrs(ctx: &mut Ctx<'_>) {
@@ -174,16 +180,13 @@ fn sfrs(ctx: &mut Ctx<'_>) {
                 related,
             ),
             SfrStatus::SelectionBased => {
-                let fired: Vec<&SelectionTrigger> =
-                    pp.triggers.iter().filter(|t| triggered(ctx, t)).collect();
+                let fired: Vec<(&SelectionTrigger, Span)> = pp
+                    .triggers
+                    .iter()
+                    .filter_map(|t| triggered(ctx, t).map(|span| (t, span)))
+                    .collect();
                 if !fired.is_empty() && !here {
-                    let t = fired[0];
-                    let span = ctx
-                        .doc
-                        .sfrs
-                        .iter()
-                        .find(|s| s.id.value == t.sfr.value)
-                        .map_or(at, |s| s.id.span);
+                    let (t, span) = fired[0];
                     ctx.push_related(
                         "DT-CONF-003",
                         format!(
