@@ -482,12 +482,23 @@ fn intro(h: &mut Html, v: &View<'_>) {
         );
         h.raw("<table><caption>Features</caption><thead><tr><th scope=\"col\">Identifier</th><th scope=\"col\">Name</th><th scope=\"col\">Description</th></tr></thead><tbody>");
         for f in &doc.features {
+            // An ST names its features by id; their name and meaning are the claimed PP's.
+            let def = v
+                .claimed
+                .iter()
+                .flat_map(|c| c.document.features.iter())
+                .find(|pf| pf.id.value == f.id.value);
+            let name = f.name.as_deref().or(def.and_then(|d| d.name.as_deref()));
+            let description = f
+                .description
+                .as_deref()
+                .or(def.and_then(|d| d.description.as_deref()));
             h.raw("<tr><th scope=\"row\"><code>");
             h.text(&f.id.value);
             h.raw("</code></th><td>");
-            h.text(f.name.as_deref().unwrap_or(""));
+            h.text(name.unwrap_or(""));
             h.raw("</td><td>");
-            if let Some(d) = &f.description {
+            if let Some(d) = description {
                 markdown::blocks(h, d);
             }
             h.raw("</td></tr>");

@@ -448,3 +448,22 @@ fn writes_file_atomically() {
     assert_eq!(leftovers.len(), 1, "no temporary file left behind");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn st_features_take_their_name_from_the_claimed_pp() {
+    let pp_yaml = PP.replace(
+        "spd:\n",
+        "features:\n  - id: bluetooth\n    name: Bluetooth LE\n    description: Has a BLE radio.\nspd:\n",
+    );
+    let st_yaml = ST.replace("sfrs:\n", "features:\n  - id: bluetooth\nsfrs:\n");
+    let pp = loaded("pp.yaml", &pp_yaml);
+    let st = loaded("st.yaml", &st_yaml);
+    let claimed = [&pp];
+    let html = render_html(
+        &LoadedDocumentRef::from(&st),
+        &RenderContext::with_claimed(&claimed),
+    );
+    let features = table(&html, "Features");
+    assert!(features.contains("Bluetooth LE"), "{features}");
+    assert!(features.contains("Has a BLE radio."), "{features}");
+}
