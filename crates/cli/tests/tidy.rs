@@ -9,7 +9,9 @@ fn root() -> PathBuf {
 }
 
 fn files(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.filter_map(Result::ok) {
         let p = e.path();
         let name = e.file_name().to_string_lossy().into_owned();
@@ -42,7 +44,10 @@ fn every_rust_file_opens_with_a_module_doc() {
         })
         .map(|p| p.display().to_string())
         .collect();
-    assert!(missing.is_empty(), "files without a `//!` doc: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "files without a `//!` doc: {missing:#?}"
+    );
 }
 
 #[test]
@@ -93,7 +98,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
 fn crates_depend_only_downward() {
     for (krate, allowed) in ALLOWED {
         let manifest = root().join("crates").join(krate).join("Cargo.toml");
-        let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
         let deps: Vec<&str> = text
             .lines()
             .filter_map(|l| l.split(['.', ' ', '=']).next())

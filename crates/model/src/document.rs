@@ -68,6 +68,26 @@ pub struct Document {
     /// Notes, e.g. design decisions of a PP. Markdown.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// PP: PP-Modules that may be used with this PP (NIAP `modules/module`). Recorded so a
+    /// render can list them and an export can write them back; not a conformance claim.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<DocRef>,
+    /// Prose sections kept verbatim as XHTML (NIAP import: introduction, use cases, …), so a
+    /// render loses nothing and an export can write them back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<Section>,
+}
+
+/// A prose section kept as HTML (see [`Document::sections`]).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    /// Stable identifier (the source's `id`, or its section element name).
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// The content as XHTML. Elements of the source format that HTML lacks keep a `niap:` prefix.
+    pub html: String,
 }
 
 /// The four document kinds of ISO/IEC 15408 that dtsec reads.
@@ -133,6 +153,10 @@ pub struct DocRef {
     pub id: Id,
     /// The referenced document's `version`.
     pub version: Spanned<String>,
+    /// Where the referenced document is published (NIAP: its `git/url`), for people and export;
+    /// dtsec never fetches it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
 }
 
 /// Conformance claims (ISO/IEC 15408-1, conformance claims section).
@@ -250,6 +274,26 @@ pub struct Definition {
     /// For objectives: why it addresses them.
     #[serde(default)]
     pub rationale: Option<String>,
+    /// NIAP `addressed-by` entries in source order (threat or objective → SFRs), each with its
+    /// rationale. Kept verbatim for render and export; the checkable links are in
+    /// [`Sfr::addresses`] and [`Sfr::objectives`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addressed_by: Vec<Mapping>,
+    /// NIAP `objective-refer` entries in source order (threat, assumption or OSP → objective),
+    /// each with its rationale. The checkable links are in the objectives' `addresses`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objective_refs: Vec<Mapping>,
+}
+
+/// One traced link with its rationale, as written in the source (see [`Definition::addressed_by`]).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    /// What is referred to, as written (e.g. `FCS_CKM.1/AK (Selection-based)` or `O.INTEGRITY`).
+    pub to: Id,
+    /// Why the link holds (XHTML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
 }
 
 /// Objectives for the TOE and for its operational environment.
@@ -286,6 +330,22 @@ pub struct ExtendedComponent {
     pub dependencies: Vec<Vec<Id>>,
     /// The elements, with operation slots as in an SFR.
     pub elements: Vec<Element>,
+    /// The family's behaviour description (NIAP `ext-comp-def/fam-behavior`, XHTML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_behaviour: Option<String>,
+    /// Component levelling text (NIAP `comp-lev`, XHTML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levelling: Option<String>,
+    /// Management activities foreseen (NIAP `management`, XHTML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub management: Option<String>,
+    /// Audit activities foreseen (NIAP `audit`, XHTML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<String>,
+    /// The dependencies as written (NIAP `dependencies`, XHTML); `dependencies` holds the ids
+    /// read from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependencies_text: Option<String>,
 }
 
 /// Whether and when an SFR is required (NIAP/CC:2022 practice).
@@ -356,6 +416,104 @@ pub struct Sfr {
     /// Evaluation activities the PP attaches to this SFR (TSS, guidance, tests).
     #[serde(default)]
     pub evaluation_activities: Option<EvaluationActivities>,
+    /// NIAP `status="invisible"`: the SFR exists (e.g. to satisfy dependencies) but is not shown
+    /// among the requirements. `status` is then `optional`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub invisible: bool,
+    /// The source's anchor id for the component (NIAP `f-component/@id`), for links and export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+    /// PP-Module: the base PP this SFR is specific to (NIAP `base-pp` sections), by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_pp: Option<Id>,
+    /// The raw `depends` clauses (ids of selectables or features, and the external document
+    /// they live in), kept for export and for checks of triggers outside this document.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends: Vec<DependsClause>,
+    /// Audit events this SFR contributes (NIAP `audit-event`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit_events: Vec<AuditEvent>,
+}
+
+/// One `depends` clause: the SFR is required when any of `on` is selected (or present).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DependsClause {
+    /// Ids of selectables (or features) this clause names.
+    pub on: Vec<Id>,
+    /// The document holding them, when it is not this one (NIAP `external-doc/@ref`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_doc: Option<Id>,
+}
+
+/// An auditable event of an SFR.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditEvent {
+    /// What is audited; `{name}` marks operations as in element text. None: the SFR has no
+    /// specific event beyond the generic ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Additional audit record contents, each with `{name}` slots.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub info: Vec<String>,
+    /// The operation slots used by `description` and `info`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub operations: BTreeMap<String, Operation>,
+    /// The event may be left out (NIAP `type="optional"`: a selection with "None").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
+    /// The audit table it belongs to, when not the one of the SFR's status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+}
+
+/// A table of management functions inside an element (NIAP `management-function-set`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManagementFunctionSet {
+    /// The value of a cell not given (`O` or `_`).
+    pub default: String,
+    /// The roles (table columns): id and readable name.
+    pub managers: Vec<Manager>,
+    /// The functions (table rows).
+    pub functions: Vec<ManagementFunction>,
+}
+
+/// A role column of a [`ManagementFunctionSet`].
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Manager {
+    /// Column id (NIAP `cid`).
+    pub id: String,
+    /// Readable role name.
+    pub name: String,
+}
+
+/// One management function.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManagementFunction {
+    /// The source's id, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The function; `{name}` marks operations.
+    pub text: String,
+    /// The operation slots of `text`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub operations: BTreeMap<String, Operation>,
+    /// Per role (manager id): `M` mandatory, `O` optional, `NA` not applicable, `X` not permitted.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub roles: BTreeMap<String, String>,
+    /// Ids of selectables or features the function depends on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends: Vec<DependsClause>,
+    /// Application notes (XHTML).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Evaluation activities for this function.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_activities: Option<EvaluationActivities>,
 }
 
 /// A selection choice in another SFR that makes a selection-based SFR required.
@@ -388,6 +546,22 @@ pub struct Element {
     /// A refinement: extra detail that narrows the element (ISO/IEC 15408-1, refinement).
     #[serde(default)]
     pub refinement: Option<String>,
+    /// The text as XHTML with the same `{name}` slots, when the source has markup that plain
+    /// `text` drops (NIAP import). Renders prefer it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
+    /// The source's anchor id for the element (NIAP `f-element/@id`), for links and export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
+    /// Application note for this element (XHTML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_note: Option<String>,
+    /// Evaluation activities attached to this element.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_activities: Option<EvaluationActivities>,
+    /// Management functions listed in the element (FMT_SMF-style tables).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub management_functions: Option<ManagementFunctionSet>,
 }
 
 /// A dependency not met, accepted only with a written justification.
@@ -413,6 +587,9 @@ pub struct EvaluationActivities {
     /// Tests the evaluator performs.
     #[serde(default)]
     pub tests: Vec<String>,
+    /// Activity text outside the TSS/guidance/tests parts (XHTML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
 }
 
 /// One security assurance requirement.
@@ -424,6 +601,16 @@ pub struct Sar {
     /// Dependencies deliberately left unmet.
     #[serde(default)]
     pub unmet_dependencies: Vec<UnmetDependency>,
+    /// Component name, as the document gives it (NIAP `a-component/@name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The SAR may be left out (NIAP `status="optional"`, e.g. ALC_FLR components).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
+    /// The elements as the document states them, with their evaluation activities (NIAP
+    /// `a-element`); empty when the CC's own text applies unchanged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub elements: Vec<Element>,
 }
 
 /// One TOE summary specification entry.

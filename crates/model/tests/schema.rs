@@ -20,7 +20,9 @@ fn committed_schema_is_up_to_date() {
 #[test]
 fn schema_describes_the_document() {
     let v: serde_json::Value = serde_json::from_str(&dtsec_model::json_schema()).unwrap();
-    for field in ["kind", "id", "version", "title", "sfrs", "sars", "tss", "spd"] {
+    for field in [
+        "kind", "id", "version", "title", "sfrs", "sars", "tss", "spd",
+    ] {
         assert!(v["properties"][field].is_object(), "no {field}");
     }
     assert_eq!(v["additionalProperties"], false);

@@ -29,4 +29,3 @@ pub fn run(code: Option<&str>) -> u8 {
         },
     }
 }
-
