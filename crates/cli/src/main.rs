@@ -6,8 +6,28 @@
 //! missing) or the command was wrong.
 #![forbid(unsafe_code)]
 
+/// `print!` that ends the process quietly when the reader has gone away (`dtsec … | head`),
+/// instead of panicking on a broken pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::stdout::write(&format!($($arg)*))
+    };
+}
+
+/// `println!` with the same broken-pipe handling as [`out!`].
+macro_rules! outln {
+    () => {
+        $crate::stdout::write("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::stdout::write(&format!("{}\n", format!($($arg)*)))
+    };
+}
+
 mod commands;
+mod input;
 mod library;
+mod stdout;
 mod write;
 
 use std::path::PathBuf;
@@ -84,6 +104,14 @@ enum Command {
         #[command(subcommand)]
         command: PpCommand,
     },
+    /// Import a NIAP PP, PP-Module or Package XML file as a dtsec YAML document.
+    Import {
+        /// The NIAP XML file.
+        file: PathBuf,
+        /// Where to write the YAML (standard output when omitted).
+        #[arg(short, long, value_name = "OUT.yaml")]
+        output: Option<PathBuf>,
+    },
     /// Render a PP, package or ST as one self-contained HTML document.
     Render {
         /// The document.
@@ -158,11 +186,12 @@ fn main() -> ExitCode {
         } => commands::check::run(&files, format, color, &pps),
         Command::Explain { code } => commands::explain::run(code.as_deref()),
         Command::Schema => {
-            println!("{}", dtsec_model::json_schema());
+            outln!("{}", dtsec_model::json_schema());
             0
         }
         Command::Catalog { command } => commands::catalog::run(command),
         Command::Pp { command } => commands::pp::run(command),
+        Command::Import { file, output } => commands::import::run(&file, output.as_deref()),
         Command::Render { file, output, pps } => commands::render::run(&file, &output, &pps),
     };
     ExitCode::from(code)

@@ -294,3 +294,94 @@ fn render_writes_a_whole_html_file() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+fn niap_fixture(name: &str) -> String {
+    root()
+        .join("crates/niap/tests/fixtures")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn import_writes_yaml_that_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("tls.yaml");
+    let out = dtsec(&[
+        "import",
+        &niap_fixture("tls-excerpt.xml"),
+        "-o",
+        &out_path.display().to_string(),
+    ]);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    assert!(t.contains("f-components"), "{t}");
+    let yaml = std::fs::read_to_string(&out_path).unwrap();
+    let source = dtsec_model::SourceFile::new("tls.yaml", yaml);
+    let doc = dtsec_model::parse_document(&source).expect("imported YAML parses");
+    assert!(!doc.sfrs.is_empty());
+}
+
+#[test]
+fn check_and_render_take_niap_xml_directly() {
+    // Claims name packages by repository (`tls`); the importer names a file by its stem.
+    let pkgs = tempfile::tempdir().unwrap();
+    std::fs::copy(niap_fixture("tls-excerpt.xml"), pkgs.path().join("tls.xml")).unwrap();
+    let out = dtsec(&[
+        "check",
+        &niap_fixture("mini-pp.xml"),
+        "--pp-path",
+        &pkgs.path().display().to_string(),
+    ]);
+    let t = text(&out);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{t}");
+    assert!(!t.contains("panicked"), "{t}");
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("mini.html");
+    let out = dtsec(&[
+        "render",
+        &niap_fixture("mini-pp.xml"),
+        "--pp-path",
+        &pkgs.path().display().to_string(),
+        "-o",
+        &html.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(std::fs::read_to_string(&html).unwrap().contains("<h1"));
+}
+
+#[test]
+fn hostile_xml_is_refused_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("laughs.xml");
+    std::fs::write(
+        &path,
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;\">]>\n<PP xmlns=\"https://niap-ccevs.org/cc/v1\">&lol2;</PP>\n",
+    )
+    .unwrap();
+    let out = dtsec(&["check", &path.display().to_string()]);
+    assert_clean_failure(&out, 2, "laughs.xml");
+    let out = dtsec(&["import", &path.display().to_string()]);
+    assert_clean_failure(&out, 2, "DOCTYPE");
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dtsec"))
+        .args(["catalog", "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is dropped here, closing the pipe, like `dtsec catalog list | head -1`.
+    let out = child.wait_with_output().unwrap();
+    assert!(!first.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

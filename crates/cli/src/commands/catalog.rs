@@ -31,7 +31,7 @@ pub fn run(command: CatalogCommand) -> u8 {
                 eprintln!("  = help: `dtsec catalog list` lists the components");
                 return 2;
             };
-            print!("{}", describe(c, cat));
+            out!("{}", describe(c, cat));
             if let Some(path) = cc_xml {
                 let xml = match std::fs::read_to_string(&path) {
                     Ok(x) => x,
@@ -42,12 +42,12 @@ pub fn run(command: CatalogCommand) -> u8 {
                 };
                 match text_from_cc_xml(&xml, c.id) {
                     Ok(text) => {
-                        println!("\nText (from {}):", path.display());
+                        outln!("\nText (from {}):", path.display());
                         for e in &text.elements {
-                            println!("  {}: {}", e.id, e.text);
+                            outln!("  {}: {}", e.id, e.text);
                             for wu in &e.work_units {
                                 let id = wu.id.as_deref().unwrap_or("(unnumbered)");
-                                println!("    {id}: {}", wu.paragraphs.join(" "));
+                                outln!("    {id}: {}", wu.paragraphs.join(" "));
                             }
                         }
                     }
@@ -67,7 +67,7 @@ pub fn run(command: CatalogCommand) -> u8 {
                     .as_deref()
                     .is_none_or(|k| c.class.eq_ignore_ascii_case(k))
                 {
-                    println!("{}", list_line(c));
+                    outln!("{}", list_line(c));
                     n += 1;
                 }
             }
@@ -86,7 +86,7 @@ pub fn run(command: CatalogCommand) -> u8 {
                 Some(ids) => {
                     for id in ids {
                         let name = cat.component(id).map_or("", |c| c.name);
-                        println!("{id:<12} {name}");
+                        outln!("{id:<12} {name}");
                     }
                     0
                 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use dtsec_check::output::{render_human, render_json_with_sources, render_sarif, summary_line};
 use dtsec_check::{CheckInput, Diagnostic, check, is_input_unusable};
-use dtsec_model::{LoadedDocument, Origin, SourceFile, load_document};
+use dtsec_model::{LoadedDocument, Origin, SourceFile};
 
 use crate::{ColorChoice, OutputFormat, PpArgs};
 
@@ -13,17 +13,17 @@ pub fn run(files: &[PathBuf], format: OutputFormat, color: ColorChoice, pps: &Pp
     let mut library = match crate::library::build(pps) {
         Ok(lib) => lib,
         Err(e) => {
-            super::report_load_error(&e);
+            e.report();
             return 2;
         }
     };
     let mut unreadable = 0usize;
     let mut loaded: Vec<(SourceFile, dtsec_model::Document)> = Vec::new();
     for file in files {
-        match load_document(file) {
-            Ok(pair) => loaded.push(pair),
+        match crate::input::load(file) {
+            Ok(input) => loaded.push((input.source, input.document)),
             Err(e) => {
-                super::report_load_error(&e);
+                e.report();
                 unreadable += 1;
             }
         }
@@ -75,7 +75,7 @@ pub fn run(files: &[PathBuf], format: OutputFormat, color: ColorChoice, pps: &Pp
         OutputFormat::Json => render_json_with_sources(&diags, &sources, files.len()),
         OutputFormat::Sarif => render_sarif(&diags, &sources, env!("CARGO_PKG_VERSION")),
     };
-    print!("{out}");
+    out!("{out}");
     if unusable {
         2
     } else if diags.iter().any(Diagnostic::is_error) {

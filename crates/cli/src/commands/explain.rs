@@ -6,7 +6,7 @@ pub fn run(code: Option<&str>) -> u8 {
     match code {
         None => {
             for r in RULES {
-                println!(
+                outln!(
                     "{:<12} {:<8} {:<32} {}",
                     r.code,
                     r.severity.label(),
@@ -18,7 +18,7 @@ pub fn run(code: Option<&str>) -> u8 {
         }
         Some(code) => match rule(code) {
             Some(r) => {
-                print!("{}", dtsec_check::registry::explain_markdown(r));
+                out!("{}", dtsec_check::registry::explain_markdown(r));
                 0
             }
             None => {

@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod check;
 pub mod explain;
+pub mod import;
 pub mod pp;
 pub mod render;
 

@@ -10,7 +10,7 @@ pub fn run(command: PpCommand) -> u8 {
             let lib = match crate::library::build(&pps) {
                 Ok(l) => l,
                 Err(e) => {
-                    super::report_load_error(&e);
+                    e.report();
                     return 2;
                 }
             };
@@ -20,7 +20,7 @@ pub fn run(command: PpCommand) -> u8 {
                     Origin::File(p) => p.display().to_string(),
                 };
                 let doc = &d.document;
-                println!(
+                outln!(
                     "{:<14} {:<6} {:<20} {}  [{}]",
                     doc.id.value,
                     doc.version.value,
@@ -35,7 +35,7 @@ pub fn run(command: PpCommand) -> u8 {
             let lib = match crate::library::build(&pps) {
                 Ok(l) => l,
                 Err(e) => {
-                    super::report_load_error(&e);
+                    e.report();
                     return 2;
                 }
             };
@@ -45,7 +45,7 @@ pub fn run(command: PpCommand) -> u8 {
             };
             match found {
                 Some(d) => {
-                    print!("{}", summary(&d.document));
+                    out!("{}", summary(&d.document));
                     0
                 }
                 None => {

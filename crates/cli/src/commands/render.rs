@@ -2,23 +2,23 @@
 
 use std::path::Path;
 
-use dtsec_model::{DocumentKind, LoadedDocument, load_document};
+use dtsec_model::{DocumentKind, LoadedDocument};
 use dtsec_render::{LoadedDocumentRef, RenderContext, render_html};
 
 use crate::PpArgs;
 
 pub fn run(file: &Path, output: &Path, pps: &PpArgs) -> u8 {
-    let (source, document) = match load_document(file) {
-        Ok(pair) => pair,
+    let (source, document) = match crate::input::load(file) {
+        Ok(input) => (input.source, input.document),
         Err(e) => {
-            super::report_load_error(&e);
+            e.report();
             return 2;
         }
     };
     let library = match crate::library::build(pps) {
         Ok(l) => l,
         Err(e) => {
-            super::report_load_error(&e);
+            e.report();
             return 2;
         }
     };
