@@ -46,14 +46,14 @@ fn add_xml_in(lib: &mut Library, dir: &std::path::Path) -> Result<(), InputError
     paths.sort();
     for path in paths {
         // A file that is not a NIAP document is not a PP; skip it rather than fail the run.
-        if let Ok(input) = load(&path) {
-            if input.document.kind.value.is_claimable() {
-                lib.add(LoadedDocument {
-                    source: input.source,
-                    document: input.document,
-                    origin: Origin::File(path),
-                });
-            }
+        if let Ok(input) = load(&path)
+            && input.document.kind.value.is_claimable()
+        {
+            lib.add(LoadedDocument {
+                source: input.source,
+                document: input.document,
+                origin: Origin::File(path),
+            });
         }
     }
     Ok(())
