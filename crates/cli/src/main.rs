@@ -112,6 +112,11 @@ enum Command {
         #[arg(short, long, value_name = "OUT.yaml")]
         output: Option<PathBuf>,
     },
+    /// Ed25519 key pairs for labs and the scheme.
+    Keys {
+        #[command(subcommand)]
+        command: commands::keys::KeysCommand,
+    },
     /// Render a PP, package or ST as one self-contained HTML document.
     Render {
         /// The document.
@@ -191,6 +196,7 @@ fn main() -> ExitCode {
         }
         Command::Catalog { command } => commands::catalog::run(command),
         Command::Pp { command } => commands::pp::run(command),
+        Command::Keys { command } => commands::keys::run(command),
         Command::Import { file, output } => commands::import::run(&file, output.as_deref()),
         Command::Render { file, output, pps } => commands::render::run(&file, &output, &pps),
     };

@@ -92,6 +92,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("check", &["dtsec-catalog", "dtsec-model"]),
     ("render", &["dtsec-catalog", "dtsec-model"]),
     ("niap", &["dtsec-catalog", "dtsec-model"]),
+    ("seal", &[]),
 ];
 
 #[test]

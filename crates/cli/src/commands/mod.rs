@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod check;
 pub mod explain;
 pub mod import;
+pub mod keys;
 pub mod pp;
 pub mod render;
 
