@@ -112,6 +112,22 @@ enum Command {
         #[arg(short, long, value_name = "OUT.yaml")]
         output: Option<PathBuf>,
     },
+    /// The CEM evaluation workbench: work units, verdicts, evidence, the ETR and its seal.
+    Eval {
+        #[command(subcommand)]
+        command: commands::eval::EvalCommand,
+    },
+    /// Verify a sealed ETR bundle: signature, digests, roll-up, and optionally the evidence.
+    Verify {
+        /// The sealed bundle.
+        bundle: PathBuf,
+        /// The lab's public key.
+        #[arg(long, value_name = "LAB.pub")]
+        key: Option<PathBuf>,
+        /// The evaluation workspace, or a directory holding the evidence files.
+        #[arg(long, value_name = "DIR")]
+        evidence: Option<PathBuf>,
+    },
     /// Ed25519 key pairs for labs and the scheme.
     Keys {
         #[command(subcommand)]
@@ -196,6 +212,12 @@ fn main() -> ExitCode {
         }
         Command::Catalog { command } => commands::catalog::run(command),
         Command::Pp { command } => commands::pp::run(command),
+        Command::Eval { command } => commands::eval::run(command),
+        Command::Verify {
+            bundle,
+            key,
+            evidence,
+        } => commands::eval::verify(&bundle, key.as_deref(), evidence.as_deref()),
         Command::Keys { command } => commands::keys::run(command),
         Command::Import { file, output } => commands::import::run(&file, output.as_deref()),
         Command::Render { file, output, pps } => commands::render::run(&file, &output, &pps),

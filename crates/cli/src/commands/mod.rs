@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod check;
+pub mod eval;
 pub mod explain;
 pub mod import;
 pub mod keys;

@@ -1,0 +1,892 @@
+//! `dtsec eval …` (the CEM evaluation workbench) and `dtsec verify` (checking a sealed ETR
+//! bundle). The work is done by `dtsec_eval`; this file parses arguments, prints, and maps
+//! outcomes to exit status: 0 done, 1 findings (ST errors, changed evidence, a bundle that does
+//! not verify), 2 unusable input or wrong usage (unknown work unit, corrupt workspace file).
+
+use std::path::{Path, PathBuf};
+
+use dtsec_eval::bundle::{SignatureCheck, VerifyOptions, seal_workspace, verify_bundle};
+use dtsec_eval::evidence::EvidenceKind;
+use dtsec_eval::observations::{NewObservation, NewVulnerability, Severity};
+use dtsec_eval::records::Verdict;
+use dtsec_eval::vulns::{Factors, assess};
+use dtsec_eval::{EvalError, InitConfig, RecordRequest, Workspace};
+
+use crate::PpArgs;
+
+/// A verdict on the command line.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum VerdictArg {
+    /// The work unit's requirements are met.
+    Pass,
+    /// They are not (cite an observation report with --or).
+    Fail,
+    /// Not decidable yet.
+    Inconclusive,
+}
+
+impl From<VerdictArg> for Verdict {
+    fn from(v: VerdictArg) -> Verdict {
+        match v {
+            VerdictArg::Pass => Verdict::Pass,
+            VerdictArg::Fail => Verdict::Fail,
+            VerdictArg::Inconclusive => Verdict::Inconclusive,
+        }
+    }
+}
+
+/// Text or JSON output.
+#[derive(Clone, Copy, Default, clap::ValueEnum)]
+pub enum FormatArg {
+    /// For people.
+    #[default]
+    Text,
+    /// For programs.
+    Json,
+}
+
+/// The CEM evaluation workbench: work units, verdicts, evidence, the ETR and its seal.
+#[derive(clap::Subcommand)]
+pub enum EvalCommand {
+    /// Check the ST and create an evaluation workspace in DIR (new or empty).
+    Init {
+        /// The Security Target under evaluation.
+        #[arg(long, value_name = "ST.yaml")]
+        st: PathBuf,
+        /// The evaluation facility.
+        #[arg(long)]
+        lab: String,
+        /// The sponsor of the evaluation.
+        #[arg(long)]
+        sponsor: String,
+        /// An evaluator who may record verdicts (repeatable).
+        #[arg(long = "evaluator", value_name = "NAME", required = true)]
+        evaluators: Vec<String>,
+        /// Your official CC XML: the plan then carries each work unit's text.
+        #[arg(long, value_name = "FILE")]
+        cc_xml: Option<PathBuf>,
+        #[command(flatten)]
+        pps: PpArgs,
+        /// The workspace directory.
+        dir: PathBuf,
+    },
+    /// List the work units and evaluation activities of the plan.
+    Plan {
+        /// The workspace.
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: FormatArg,
+    },
+    /// Store and check evidence files.
+    Evidence {
+        #[command(subcommand)]
+        command: EvidenceCommand,
+    },
+    /// Record a verdict for a work unit or evaluation activity.
+    Record {
+        /// The workspace.
+        dir: PathBuf,
+        /// Work unit or activity id, e.g. ADV_FSP.3-1 or EA:FCS_COP.1/Hash:test-1.
+        unit: String,
+        /// The verdict.
+        #[arg(value_enum)]
+        verdict: VerdictArg,
+        /// The evaluator.
+        #[arg(long)]
+        by: String,
+        /// Evidence digest (sha256:HEX or a unique prefix of 8+ hex digits; repeatable).
+        #[arg(long, value_name = "DIGEST")]
+        evidence: Vec<String>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+        /// Observation report id (repeatable; a fail needs one).
+        #[arg(long = "or", value_name = "OR-ID")]
+        observations: Vec<String>,
+    },
+    /// Observation reports.
+    Or {
+        #[command(subcommand)]
+        command: OrCommand,
+    },
+    /// Test cases for the SFRs' test activities.
+    Test {
+        #[command(subcommand)]
+        command: TestCommand,
+    },
+    /// Potential vulnerabilities and their attack potential (CEM Annex B).
+    Vuln {
+        #[command(subcommand)]
+        command: VulnCommand,
+    },
+    /// Progress per class and the overall verdict.
+    Status {
+        /// The workspace.
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: FormatArg,
+    },
+    /// Write the Evaluation Technical Report (HTML or PDF, by the output's extension).
+    Report {
+        /// The workspace.
+        dir: PathBuf,
+        /// ETR.html or ETR.pdf.
+        #[arg(short, long, value_name = "ETR.html|ETR.pdf")]
+        output: PathBuf,
+    },
+    /// Seal the ETR: sign the records, evidence manifest, ST digest, plan and roll-up.
+    Seal {
+        /// The workspace.
+        dir: PathBuf,
+        /// The lab's secret key (from `dtsec keys new`).
+        #[arg(long, value_name = "LAB.key")]
+        key: PathBuf,
+        /// Where to write the bundle.
+        #[arg(short, long, value_name = "BUNDLE.json")]
+        output: PathBuf,
+    },
+}
+
+/// `dtsec eval evidence …`.
+#[derive(clap::Subcommand)]
+pub enum EvidenceCommand {
+    /// Store a file as evidence (content-addressed by SHA-256).
+    Add {
+        /// The workspace.
+        dir: PathBuf,
+        /// The file.
+        file: PathBuf,
+        /// What it is.
+        #[arg(long, value_parser = ["design", "guidance", "test-report", "source", "binary", "other"])]
+        kind: String,
+        /// The evaluator adding it.
+        #[arg(long)]
+        by: String,
+    },
+    /// List the evidence manifest.
+    List {
+        /// The workspace.
+        dir: PathBuf,
+    },
+    /// Re-hash the stored evidence; report missing or changed files (exit 1 if any).
+    Check {
+        /// The workspace.
+        dir: PathBuf,
+    },
+}
+
+/// `dtsec eval or …`.
+#[derive(clap::Subcommand)]
+pub enum OrCommand {
+    /// Raise an observation report; prints its id (OR-n).
+    Add {
+        /// The workspace.
+        dir: PathBuf,
+        /// Short title.
+        #[arg(long)]
+        title: String,
+        /// How serious.
+        #[arg(long, value_parser = ["minor", "major", "critical"])]
+        severity: String,
+        /// What was observed.
+        #[arg(long, default_value = "")]
+        description: String,
+        /// A work unit it concerns (repeatable).
+        #[arg(long = "unit", value_name = "UNIT")]
+        units: Vec<String>,
+        /// The evaluator.
+        #[arg(long)]
+        by: String,
+    },
+    /// Mark an observation report resolved.
+    Resolve {
+        /// The workspace.
+        dir: PathBuf,
+        /// Its id.
+        id: String,
+        /// How it was resolved.
+        #[arg(long)]
+        resolution: String,
+        /// The evaluator.
+        #[arg(long)]
+        by: String,
+    },
+    /// List the observation reports.
+    List {
+        /// The workspace.
+        dir: PathBuf,
+    },
+}
+
+/// `dtsec eval test …`.
+#[derive(clap::Subcommand)]
+pub enum TestCommand {
+    /// Write a test case for a test activity or ATE work unit; prints its id (T-n).
+    Add {
+        /// The workspace.
+        dir: PathBuf,
+        /// The unit it implements, e.g. EA:FCS_COP.1/Hash:test-1.
+        #[arg(long)]
+        unit: String,
+        /// Short title.
+        #[arg(long)]
+        title: String,
+        /// A step (repeatable, in order).
+        #[arg(long = "step", value_name = "TEXT")]
+        steps: Vec<String>,
+        /// The expected result.
+        #[arg(long)]
+        expected: String,
+        /// The evaluator.
+        #[arg(long)]
+        by: String,
+    },
+    /// Record the result of running a test case.
+    Result {
+        /// The workspace.
+        dir: PathBuf,
+        /// The test case id.
+        id: String,
+        /// The result.
+        #[arg(value_enum)]
+        result: VerdictArg,
+        /// What happened.
+        #[arg(long)]
+        actual: String,
+        /// Log or capture digest (repeatable).
+        #[arg(long, value_name = "DIGEST")]
+        evidence: Vec<String>,
+        /// The evaluator.
+        #[arg(long)]
+        by: String,
+    },
+    /// List the test cases.
+    List {
+        /// The workspace.
+        dir: PathBuf,
+    },
+}
+
+/// `dtsec eval vuln …`.
+#[derive(clap::Subcommand)]
+pub enum VulnCommand {
+    /// Record a potential vulnerability with its CEM Annex B factors; prints the verdict.
+    Add {
+        /// The workspace.
+        dir: PathBuf,
+        /// Short title.
+        #[arg(long)]
+        title: String,
+        /// The attack scenario.
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Elapsed time to identify and exploit.
+        #[arg(long, value_parser = ["one-day", "one-week", "two-weeks", "one-month", "two-months", "three-months", "four-months", "five-months", "six-months", "more-than-six-months"])]
+        elapsed_time: String,
+        /// Attacker expertise.
+        #[arg(long, value_parser = ["layman", "proficient", "expert", "multiple-experts"])]
+        expertise: String,
+        /// Knowledge of the TOE needed.
+        #[arg(long, value_parser = ["public", "restricted", "sensitive", "critical"])]
+        knowledge: String,
+        /// Window of opportunity.
+        #[arg(long, value_parser = ["unnecessary", "easy", "moderate", "difficult", "none"])]
+        window: String,
+        /// Equipment needed.
+        #[arg(long, value_parser = ["standard", "specialised", "bespoke", "multiple-bespoke"])]
+        equipment: String,
+        /// A work unit it belongs to (repeatable).
+        #[arg(long = "unit", value_name = "UNIT")]
+        units: Vec<String>,
+        /// The evaluator.
+        #[arg(long)]
+        by: String,
+    },
+    /// Mark a vulnerability mitigated.
+    Mitigate {
+        /// The workspace.
+        dir: PathBuf,
+        /// Its id (V-n).
+        id: String,
+        /// How it was mitigated.
+        #[arg(long)]
+        mitigation: String,
+        /// The evaluator.
+        #[arg(long)]
+        by: String,
+    },
+    /// List the vulnerabilities with their attack potential and verdict.
+    List {
+        /// The workspace.
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: FormatArg,
+    },
+}
+
+fn fail(e: &EvalError) -> u8 {
+    eprintln!("error: {e}");
+    eprintln!("  = help: {}", e.help());
+    match e {
+        EvalError::StHasErrors { .. } => 1,
+        _ => 2,
+    }
+}
+
+fn out(text: &str) {
+    crate::stdout::write(text);
+}
+
+fn json_out(v: &serde_json::Value) {
+    out(&format!(
+        "{}\n",
+        serde_json::to_string_pretty(v).unwrap_or_default()
+    ));
+}
+
+fn open(dir: &Path) -> Result<Workspace, EvalError> {
+    Workspace::open(dir)
+}
+
+/// Runs a `dtsec eval` subcommand and returns the exit status.
+pub fn run(cmd: EvalCommand) -> u8 {
+    let result = match cmd {
+        EvalCommand::Init {
+            st,
+            lab,
+            sponsor,
+            evaluators,
+            cc_xml,
+            pps,
+            dir,
+        } => {
+            return init(
+                &st,
+                &lab,
+                &sponsor,
+                &evaluators,
+                cc_xml.as_deref(),
+                &pps,
+                &dir,
+            );
+        }
+        EvalCommand::Plan { dir, format } => plan(&dir, format),
+        EvalCommand::Evidence { command } => return evidence(command),
+        EvalCommand::Record {
+            dir,
+            unit,
+            verdict,
+            by,
+            evidence,
+            note,
+            observations,
+        } => open(&dir).and_then(|ws| {
+            let r = ws.record(&RecordRequest {
+                unit,
+                verdict: Some(verdict.into()),
+                by,
+                evidence,
+                note,
+                observations,
+            })?;
+            out(&format!(
+                "record {}: {} {} by {}{}\n",
+                r.seq,
+                r.unit,
+                r.verdict,
+                r.by,
+                r.replaces
+                    .map(|n| format!(" (replaces record {n})"))
+                    .unwrap_or_default()
+            ));
+            Ok(0)
+        }),
+        EvalCommand::Or { command } => observations(command),
+        EvalCommand::Test { command } => tests(command),
+        EvalCommand::Vuln { command } => vulns(command),
+        EvalCommand::Status { dir, format } => open(&dir).and_then(|ws| {
+            let state = ws.load()?;
+            match format {
+                FormatArg::Text => out(&dtsec_eval::status::status_text(&state)),
+                FormatArg::Json => json_out(&dtsec_eval::status::status_json(&state)),
+            }
+            Ok(0)
+        }),
+        EvalCommand::Report { dir, output } => report(&dir, &output),
+        EvalCommand::Seal { dir, key, output } => seal(&dir, &key, &output),
+    };
+    result.unwrap_or_else(|e| fail(&e))
+}
+
+fn init(
+    st: &Path,
+    lab: &str,
+    sponsor: &str,
+    evaluators: &[String],
+    cc_xml: Option<&Path>,
+    pps: &PpArgs,
+    dir: &Path,
+) -> u8 {
+    let library = match crate::library::build(pps) {
+        Ok(l) => l,
+        Err(e) => {
+            e.report();
+            return 2;
+        }
+    };
+    let input = match crate::input::load(st) {
+        Ok(i) => i,
+        Err(e) => {
+            e.report();
+            return 2;
+        }
+    };
+    let xml = match cc_xml {
+        Some(p) => match std::fs::read_to_string(p) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                eprintln!("error: cannot read --cc-xml {}: {e}", p.display());
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let name = st
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "st.yaml".into());
+    let result = dtsec_eval::init(
+        dir,
+        InitConfig {
+            st_source: &input.source,
+            st: &input.document,
+            st_file_name: &name,
+            library: &library,
+            lab,
+            sponsor,
+            evaluators,
+            cc_xml: xml.as_deref(),
+        },
+    );
+    match result {
+        Ok(ws) => {
+            let plan = ws.plan().map(|p| p.unit_count()).unwrap_or(0);
+            out(&format!(
+                "created evaluation workspace {} with {plan} work units and activities\n",
+                dir.display()
+            ));
+            0
+        }
+        Err(EvalError::StHasErrors { diagnostics }) => {
+            let mut sources = vec![input.source.clone()];
+            sources.extend(library.loaded().map(|d| d.source.clone()));
+            let text = dtsec_check::output::render_human(&diagnostics, &sources, false);
+            eprint!("{text}");
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "error: {} has {errors} error(s); no workspace was created",
+                st.display()
+            );
+            eprintln!("  = help: run `dtsec check` on the ST and fix the errors");
+            if diagnostics.iter().any(dtsec_check::is_input_unusable) {
+                2
+            } else {
+                1
+            }
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+fn plan(dir: &Path, format: FormatArg) -> Result<u8, EvalError> {
+    let ws = open(dir)?;
+    let plan = ws.plan()?;
+    match format {
+        FormatArg::Json => json_out(&serde_json::to_value(&plan).unwrap_or_default()),
+        FormatArg::Text => {
+            let mut s = String::new();
+            for class in &plan.classes {
+                s.push_str(&format!("{} {}\n", class.id, class.name));
+                for c in &class.components {
+                    s.push_str(&format!("  {} {}\n", c.id, c.name));
+                    for e in &c.elements {
+                        for u in &e.units {
+                            let mark = if u.synthesized { " *" } else { "" };
+                            s.push_str(&format!("    {}{mark}  {}\n", u.id, u.summary));
+                        }
+                    }
+                }
+            }
+            s.push_str(&format!(
+                "{} units (* = id synthesized by position: the catalogue gives none)\n",
+                plan.unit_count()
+            ));
+            out(&s);
+        }
+    }
+    Ok(0)
+}
+
+fn evidence(cmd: EvidenceCommand) -> u8 {
+    let r = match cmd {
+        EvidenceCommand::Add {
+            dir,
+            file,
+            kind,
+            by,
+        } => open(&dir).and_then(|ws| {
+            let kind = EvidenceKind::parse(&kind)
+                .ok_or_else(|| EvalError::Invalid(format!("unknown evidence kind {kind}")))?;
+            let (item, new) = ws.add_evidence(&file, kind, &by)?;
+            out(&format!(
+                "{} {} ({} bytes, {}){}\n",
+                item.digest,
+                item.name,
+                item.size,
+                item.kind.as_str(),
+                if new { "" } else { " — already stored" }
+            ));
+            Ok(0)
+        }),
+        EvidenceCommand::List { dir } => open(&dir).and_then(|ws| {
+            let m = ws.evidence()?;
+            let mut s = String::new();
+            for i in &m.items {
+                s.push_str(&format!(
+                    "{}  {:<12} {:>10}  {}  ({} at {})\n",
+                    i.digest,
+                    i.kind.as_str(),
+                    i.size,
+                    i.name,
+                    i.added_by,
+                    i.added_at
+                ));
+            }
+            s.push_str(&format!("{} evidence files\n", m.items.len()));
+            out(&s);
+            Ok(0)
+        }),
+        EvidenceCommand::Check { dir } => open(&dir).and_then(|ws| {
+            let problems = ws.check_evidence()?;
+            let total = ws.evidence()?.items.len();
+            if problems.is_empty() {
+                out(&format!("all {total} evidence files are intact\n"));
+                Ok(0)
+            } else {
+                for p in &problems {
+                    out(&format!("{p}\n"));
+                }
+                out(&format!(
+                    "{} of {total} evidence files are missing or changed\n",
+                    problems.len()
+                ));
+                Ok(1)
+            }
+        }),
+    };
+    r.unwrap_or_else(|e| fail(&e))
+}
+
+fn observations(cmd: OrCommand) -> Result<u8, EvalError> {
+    match cmd {
+        OrCommand::Add {
+            dir,
+            title,
+            severity,
+            description,
+            units,
+            by,
+        } => {
+            let ws = open(&dir)?;
+            let severity = Severity::parse(&severity)
+                .ok_or_else(|| EvalError::Invalid(format!("unknown severity {severity}")))?;
+            let o = ws.add_observation(&NewObservation {
+                title: &title,
+                severity,
+                description: &description,
+                units: &units,
+                by: &by,
+            })?;
+            out(&format!("{}\n", o.id));
+        }
+        OrCommand::Resolve {
+            dir,
+            id,
+            resolution,
+            by,
+        } => {
+            let o = open(&dir)?.resolve_observation(&id, &resolution, &by)?;
+            out(&format!("{} resolved\n", o.id));
+        }
+        OrCommand::List { dir } => {
+            let mut s = String::new();
+            for o in open(&dir)?.observations()? {
+                s.push_str(&format!(
+                    "{:<6} {:<8} {:<8} {}{}\n",
+                    o.id,
+                    o.severity.as_str(),
+                    match o.status {
+                        dtsec_eval::observations::ObservationStatus::Open => "open",
+                        dtsec_eval::observations::ObservationStatus::Resolved => "resolved",
+                    },
+                    o.title,
+                    if o.units.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" [{}]", o.units.join(", "))
+                    }
+                ));
+            }
+            out(&s);
+        }
+    }
+    Ok(0)
+}
+
+fn tests(cmd: TestCommand) -> Result<u8, EvalError> {
+    match cmd {
+        TestCommand::Add {
+            dir,
+            unit,
+            title,
+            steps,
+            expected,
+            by,
+        } => {
+            let t = open(&dir)?.add_test(&unit, &title, &steps, &expected, &by)?;
+            out(&format!("{}\n", t.id));
+        }
+        TestCommand::Result {
+            dir,
+            id,
+            result,
+            actual,
+            evidence,
+            by,
+        } => {
+            let t = open(&dir)?.test_result(&id, result.into(), &actual, &evidence, &by)?;
+            out(&format!(
+                "{} {}\n",
+                t.id,
+                t.result.map_or("not run", Verdict::as_str)
+            ));
+        }
+        TestCommand::List { dir } => {
+            let mut s = String::new();
+            for t in open(&dir)?.tests()? {
+                s.push_str(&format!(
+                    "{:<5} {:<13} {}  ({})\n",
+                    t.id,
+                    t.result.map_or("not run", Verdict::as_str),
+                    t.title,
+                    t.unit
+                ));
+            }
+            out(&s);
+        }
+    }
+    Ok(0)
+}
+
+fn vulns(cmd: VulnCommand) -> Result<u8, EvalError> {
+    match cmd {
+        VulnCommand::Add {
+            dir,
+            title,
+            description,
+            elapsed_time,
+            expertise,
+            knowledge,
+            window,
+            equipment,
+            units,
+            by,
+        } => {
+            let ws = open(&dir)?;
+            let factors =
+                Factors::from_names(&elapsed_time, &expertise, &knowledge, &window, &equipment)?;
+            let v = ws.add_vuln(&NewVulnerability {
+                title: &title,
+                description: &description,
+                factors,
+                units: &units,
+                by: &by,
+            })?;
+            let ava = ws.evaluation()?.assurance.ava_van;
+            out(&format!(
+                "{}\n{}\n",
+                v.id,
+                assess(&v, ava.as_deref()).reasoning
+            ));
+        }
+        VulnCommand::Mitigate {
+            dir,
+            id,
+            mitigation,
+            by,
+        } => {
+            let v = open(&dir)?.mitigate_vuln(&id, &mitigation, &by)?;
+            out(&format!("{} mitigated\n", v.id));
+        }
+        VulnCommand::List { dir, format } => {
+            let ws = open(&dir)?;
+            let ava = ws.evaluation()?.assurance.ava_van;
+            let vulns = ws.vulns()?;
+            match format {
+                FormatArg::Json => {
+                    let list: Vec<serde_json::Value> = vulns
+                        .iter()
+                        .map(|v| {
+                            serde_json::json!({
+                                "vulnerability": v,
+                                "assessment": assess(v, ava.as_deref()),
+                            })
+                        })
+                        .collect();
+                    json_out(&serde_json::Value::Array(list));
+                }
+                FormatArg::Text => {
+                    let mut s = String::new();
+                    for v in &vulns {
+                        let a = assess(v, ava.as_deref());
+                        s.push_str(&format!("{} {}\n  {}\n", v.id, v.title, a.reasoning));
+                    }
+                    if vulns.is_empty() {
+                        s.push_str("no potential vulnerabilities recorded\n");
+                    }
+                    out(&s);
+                }
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn report(dir: &Path, output: &Path) -> Result<u8, EvalError> {
+    let ws = open(dir)?;
+    let state = ws.load()?;
+    let ext = output
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let bytes = match ext.as_str() {
+        "html" | "htm" => dtsec_eval::report::report_html(&state).into_bytes(),
+        "pdf" => dtsec_eval::report::report_pdf(&state),
+        _ => {
+            return Err(EvalError::Invalid(format!(
+                "{}: the report is written as HTML (.html) or PDF (.pdf); choose one by the extension",
+                output.display()
+            )));
+        }
+    };
+    dtsec_eval::store::atomic_write(output, &bytes)?;
+    eprintln!("wrote {} ({} bytes)", output.display(), bytes.len());
+    Ok(0)
+}
+
+fn seal(dir: &Path, key: &Path, output: &Path) -> Result<u8, EvalError> {
+    let ws = open(dir)?;
+    let key = dtsec_eval::seal::load_signing_key(key)?;
+    let sealed = seal_workspace(&ws, &key)?;
+    let mut text = sealed.to_json_pretty();
+    text.push('\n');
+    dtsec_eval::store::atomic_write(output, text.as_bytes())?;
+    let overall = sealed
+        .payload
+        .get("overall")
+        .and_then(|v| v.as_str())
+        .unwrap_or("?");
+    out(&format!(
+        "sealed {} (overall verdict {overall}; key {}; payload sha256:{})\n",
+        output.display(),
+        key.verifying_key().key_id(),
+        sealed.payload_sha256()
+    ));
+    Ok(0)
+}
+
+/// `dtsec verify BUNDLE [--key LAB.pub] [--evidence DIR]`: 0 when intact (and, with a key,
+/// validly signed), 1 when anything does not verify, 2 when the bundle or key is unusable.
+pub fn verify(bundle: &Path, key: Option<&Path>, evidence: Option<&Path>) -> u8 {
+    let text = match std::fs::read_to_string(bundle) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", bundle.display());
+            return 2;
+        }
+    };
+    let key = match key.map(dtsec_eval::seal::load_verifying_key).transpose() {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("  = help: {}", e.help());
+            return 2;
+        }
+    };
+    let v = match verify_bundle(
+        &text,
+        VerifyOptions {
+            key: key.as_ref(),
+            evidence,
+        },
+    ) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: {}: {e}", bundle.display());
+            eprintln!("  = help: {}", e.help());
+            return 2;
+        }
+    };
+    let mut s = String::new();
+    if let Some(e) = &v.evaluation {
+        s.push_str(&format!(
+            "bundle: {} {} — ST {} {} — lab {}\n",
+            e.toe.name, e.toe.version, e.st.id, e.st.version, e.lab
+        ));
+    }
+    match &v.signature {
+        SignatureCheck::Valid { key_id } => {
+            s.push_str(&format!("signature: valid (key {key_id})\n"))
+        }
+        SignatureCheck::Invalid { key_id } => {
+            s.push_str(&format!("signature: INVALID (key {key_id})\n"));
+        }
+        SignatureCheck::NotSignedByKey { key_id, signed_by } => s.push_str(&format!(
+            "signature: not signed by key {key_id} (signed by {})\n",
+            signed_by.join(", ")
+        )),
+        SignatureCheck::NotChecked { signed_by } => s.push_str(&format!(
+            "signature: NOT CHECKED — give --key LAB.pub (signed by {})\n",
+            signed_by.join(", ")
+        )),
+        SignatureCheck::Error(e) => s.push_str(&format!("signature: unusable: {e}\n")),
+        _ => s.push_str("signature: unknown state\n"),
+    }
+    for p in &v.problems {
+        s.push_str(&format!("error: {p}\n"));
+    }
+    for n in &v.notes {
+        s.push_str(&format!("note: {n}\n"));
+    }
+    if let Some(o) = v.overall {
+        s.push_str(&format!(
+            "overall verdict (recomputed from the records): {o}\n"
+        ));
+    }
+    let code = if v.is_intact() {
+        s.push_str(if v.is_valid() {
+            "verified: the bundle is intact and signed by the given key\n"
+        } else {
+            "intact, but the signature was not checked\n"
+        });
+        0
+    } else {
+        s.push_str("NOT VERIFIED\n");
+        1
+    };
+    out(&s);
+    code
+}
