@@ -1,0 +1,6 @@
+//! Fuzzes the signed-note, checkpoint and key-string parsers.
+//! The body lives in `dtsec_tlog::fuzzing`, which `tests/fuzz_corpus.rs` also runs over
+//! the committed corpus on stable Rust.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| dtsec_tlog::fuzzing::checkpoint(data));
