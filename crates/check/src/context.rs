@@ -113,6 +113,13 @@ pub struct Ctx<'a> {
     pub pp_sfrs: BTreeMap<&'a str, PpSfr<'a>>,
     /// True when a claim could not be resolved (conformance rules then stay quiet).
     pub claims_unresolved: bool,
+    /// The document is a NIAP-format ST (`conformance.niap.st`): selections are kept choices,
+    /// assignments stay open, SPD/objectives/SARs/TSS are the PP's, and a claimed document that
+    /// is not available is a warning (DT-NIAP-001) whose SFRs are left unchecked.
+    pub niap_st: bool,
+    /// NIAP ST: SFR instances from claimed documents that are not available. They count as
+    /// present (a module may provide a base PP's SFR) but are not checked.
+    pub unchecked_sfrs: Vec<String>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -147,9 +154,24 @@ impl<'a> Ctx<'a> {
             ext: HashMap::new(),
             pp_sfrs: BTreeMap::new(),
             claims_unresolved: false,
+            niap_st: doc.conformance.niap.as_ref().is_some_and(|n| n.st),
+            unchecked_sfrs: Vec::new(),
             diags,
         };
         ctx.resolve_claims(input.library);
+        // A NIAP ST names no edition: it is the claimed PP's.
+        if ctx.niap_st
+            && doc.cc_edition.is_none()
+            && let Some(ed) = ctx.pps.iter().find_map(|pp| {
+                pp.document
+                    .cc_edition
+                    .as_ref()
+                    .and_then(|e| Edition::parse(&e.value))
+            })
+        {
+            ctx.edition = ed;
+            ctx.catalog = Catalog::get(ed);
+        }
         ctx.collect_extended();
         if doc.kind.value == DocumentKind::SecurityTarget {
             ctx.collect_pp_sfrs();
@@ -163,6 +185,13 @@ impl<'a> Ctx<'a> {
             DocumentKind::SecurityTarget => (&doc.conformance.pps, &doc.conformance.packages),
             _ => (&doc.base_pps, &doc.conformance.packages),
         };
+        // A NIAP ST with some claimed documents available is checked against those; with none,
+        // nothing can be checked and the missing claims make the input unusable (DT-CONF-001).
+        let niap_partial = self.niap_st
+            && pp_refs
+                .iter()
+                .chain(pkg_refs)
+                .any(|r| library.find(&r.id.value, &r.version.value).is_some());
         for (refs, is_pkg) in [(pp_refs, false), (pkg_refs, true)] {
             for r in refs {
                 match library.find(&r.id.value, &r.version.value) {
@@ -205,6 +234,35 @@ impl<'a> Ctx<'a> {
                             self.pps.push(found);
                         }
                     }
+                    // A NIAP PP's included package (`include-pkg`) that is not available: its
+                    // definitions are out of scope, the PP itself can still be checked.
+                    None if niap_partial
+                        || (is_pkg && !self.niap_st && doc.conformance.niap.is_some()) =>
+                    {
+                        let versions = library.versions_of(&r.id.value);
+                        let have = if versions.is_empty() {
+                            "no version of it is available".to_string()
+                        } else {
+                            format!("available versions: {}", versions.join(", "))
+                        };
+                        self.push(
+                            "DT-NIAP-001",
+                            format!(
+                                "{} `{}` version `{}`{} is not available ({have}); {}",
+                                if self.niap_st { "claimed document" } else { "included package" },
+                                r.id.value,
+                                r.version.value,
+                                r.url.as_deref().map(|u| format!(" ({u})")).unwrap_or_default(),
+                                if self.niap_st {
+                                    "its SFRs are not checked"
+                                } else {
+                                    "components it defines are unknown here"
+                                }
+                            ),
+                            r.id.span,
+                            Some("give the document with `--pp FILE` or its directory with `--pp-path DIR` (NIAP XML is read directly)".into()),
+                        );
+                    }
                     None => {
                         self.claims_unresolved = true;
                         let versions = library.versions_of(&r.id.value);
@@ -220,8 +278,14 @@ impl<'a> Ctx<'a> {
                         self.push(
                             "DT-CONF-001",
                             format!(
-                                "claimed document `{}` version `{}` was not found",
-                                r.id.value, r.version.value
+                                "claimed document `{}` version `{}`{} was not found",
+                                r.id.value,
+                                r.version.value,
+                                r.url
+                                    .as_deref()
+                                    .filter(|_| self.niap_st)
+                                    .map(|u| format!(" ({u})"))
+                                    .unwrap_or_default()
                             ),
                             r.id.span,
                             Some(help),

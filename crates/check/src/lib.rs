@@ -26,7 +26,34 @@ pub use registry::{RULES, RuleInfo, Stability, rule};
 
 /// Checks one document and returns every finding, sorted by position.
 pub fn check(input: CheckInput<'_>) -> Vec<Diagnostic> {
+    // A NIAP ST's SFRs from claimed documents that are not available cannot be judged: check
+    // the rest, and count them only as present (DT-NIAP-001 says what was skipped).
+    let filtered;
+    let mut unchecked = Vec::new();
+    let doc = input.document;
+    let input = match unavailable_niap_claims(input) {
+        Some(missing) => {
+            let mut copy = doc.clone();
+            copy.sfrs.retain(|s| {
+                let skip = s
+                    .base_pp
+                    .as_ref()
+                    .is_some_and(|b| missing.contains(&b.value));
+                if skip {
+                    unchecked.push(s.id.value.clone());
+                }
+                !skip
+            });
+            filtered = copy;
+            CheckInput {
+                document: &filtered,
+                ..input
+            }
+        }
+        None => input,
+    };
     let mut ctx = context::Ctx::new(input);
+    ctx.unchecked_sfrs = unchecked;
     rules::run_all(&mut ctx);
     let mut diags = ctx.diags;
     diags.sort_by(|a, b| {
@@ -39,6 +66,23 @@ pub fn check(input: CheckInput<'_>) -> Vec<Diagnostic> {
     });
     diags.dedup();
     diags
+}
+
+/// For a NIAP-format ST: the ids of claimed documents the library does not have.
+fn unavailable_niap_claims(input: CheckInput<'_>) -> Option<Vec<String>> {
+    let doc = input.document;
+    if !doc.conformance.niap.as_ref().is_some_and(|n| n.st) {
+        return None;
+    }
+    let missing: Vec<String> = doc
+        .conformance
+        .pps
+        .iter()
+        .chain(&doc.conformance.packages)
+        .filter(|r| input.library.find(&r.id.value, &r.version.value).is_none())
+        .map(|r| r.id.value.clone())
+        .collect();
+    (!missing.is_empty()).then_some(missing)
 }
 
 /// Findings that mean the input could not be checked at all (a claimed PP is missing, the CC

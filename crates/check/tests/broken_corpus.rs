@@ -13,10 +13,11 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// Built-ins plus the mini PP and package, as in `rules.rs`.
+/// Built-ins plus the mini PP and package, as in `rules.rs`, and a NIAP-style PP for the
+/// NIAP-format ST fixtures.
 fn library() -> Library {
     let mut lib = Library::with_builtins();
-    for name in ["mini-pp.yaml", "mini-pkg.yaml"] {
+    for name in ["mini-pp.yaml", "mini-pkg.yaml", "niap-mini-pp.yaml"] {
         let path = fixtures().join(name);
         let (source, document) = load_document(&path).expect("fixture loads");
         lib.add(LoadedDocument {

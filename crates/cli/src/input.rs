@@ -1,10 +1,11 @@
 //! Reading an input document whatever its format: dtsec YAML, or NIAP XML (imported on the fly),
-//! so `check`, `render` and claims accept either.
+//! so `check`, `render` and claims accept either. NIAP XML may be a PP, PP-Module, Package or a
+//! NIAP-format Security Target (`<st>`).
 
 use std::path::Path;
 
 use dtsec_model::{Document, LoadError, SourceFile, parse_document, source_from_bytes};
-use dtsec_niap::{ImportError, import_bytes, looks_like_niap_xml};
+use dtsec_niap::{ImportError, looks_like_niap_xml, read_document_bytes};
 
 /// Why an input could not be read.
 #[derive(Debug)]
@@ -59,7 +60,8 @@ pub fn load(path: &Path) -> Result<Input, InputError> {
         })
     })?;
     if looks_like_niap_xml(&bytes) {
-        let imported = import_bytes(&bytes, &name).map_err(InputError::Import)?;
+        // PPs, modules and packages are imported; NIAP-format STs (`<st>`) read as STs.
+        let imported = read_document_bytes(&bytes, &name).map_err(InputError::Import)?;
         let text = String::from_utf8_lossy(&bytes).into_owned();
         return Ok(Input {
             source: SourceFile::new(name, text),

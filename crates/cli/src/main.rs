@@ -133,6 +133,17 @@ enum Command {
         #[command(subcommand)]
         command: commands::keys::KeysCommand,
     },
+    /// Write a PP, PP-Module or package as NIAP PP XML.
+    Export {
+        /// Write NIAP PP XML (the only export format).
+        #[arg(long)]
+        niap: bool,
+        /// The document (dtsec YAML or NIAP XML).
+        file: PathBuf,
+        /// Where to write the XML.
+        #[arg(short, long, value_name = "OUT.xml")]
+        output: PathBuf,
+    },
     /// Render a PP, package or ST as one self-contained HTML document.
     Render {
         /// The document.
@@ -219,6 +230,7 @@ fn main() -> ExitCode {
             evidence,
         } => commands::eval::verify(&bundle, key.as_deref(), evidence.as_deref()),
         Command::Keys { command } => commands::keys::run(command),
+        Command::Export { niap, file, output } => commands::export::run(&file, &output, niap),
         Command::Import { file, output } => commands::import::run(&file, output.as_deref()),
         Command::Render { file, output, pps } => commands::render::run(&file, &output, &pps),
     };

@@ -176,6 +176,42 @@ pub struct Conformance {
     /// Why the claims hold (the conformance claim rationale).
     #[serde(default)]
     pub rationale: Option<String>,
+    /// NIAP conventions that change what conformance means (set by the NIAP reader; absent in
+    /// dtsec's own documents).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub niap: Option<NiapConformance>,
+}
+
+/// NIAP conformance conventions (see [`Conformance::niap`]).
+///
+/// A NIAP-format Security Target (`st: true`) records a selection by keeping the chosen
+/// `selectable`s: each element's `completed` values are the kept choices' ids (or texts, for
+/// choices without an id), under the ST's own slot numbering; assignments are left open; the
+/// security problem, objectives, SARs and TSS are those of the claimed PP and are not restated;
+/// and each SFR's `base_pp` names the claimed document whose section holds it. A NIAP PP lists
+/// the packages and modules whose use depends on a selection.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NiapConformance {
+    /// The document is a NIAP-format Security Target.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub st: bool,
+    /// PP: packages (`include-pkg`) and modules whose use depends on selections (NIAP
+    /// `depends`). A package of `conformance.packages` not listed here is always required.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<NiapCondition>,
+}
+
+/// A package or module reference that applies only when a selection is made.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NiapCondition {
+    /// The referenced document's id (as in `conformance.packages` or `modules`).
+    pub doc: Id,
+    /// `package` or `module`.
+    pub kind: String,
+    /// Choice ids; selecting any one of them makes the reference apply.
+    pub on: Vec<Id>,
 }
 
 /// How strictly an ST must follow its PP.
@@ -423,7 +459,8 @@ pub struct Sfr {
     /// The source's anchor id for the component (NIAP `f-component/@id`), for links and export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchor: Option<String>,
-    /// PP-Module: the base PP this SFR is specific to (NIAP `base-pp` sections), by id.
+    /// PP-Module: the base PP this SFR is specific to (NIAP `base-pp` sections), by id. NIAP
+    /// ST: the claimed document whose section holds the SFR.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_pp: Option<Id>,
     /// The raw `depends` clauses (ids of selectables or features, and the external document

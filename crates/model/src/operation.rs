@@ -90,6 +90,9 @@ pub struct DetailedChoice {
     /// Nested operations, by name.
     #[serde(default)]
     pub operations: BTreeMap<String, Operation>,
+    /// NIAP: choosing this option excludes all others.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub exclusive: bool,
 }
 
 impl Choice {

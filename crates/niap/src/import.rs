@@ -232,7 +232,8 @@ impl<'a, 'i> Importer<'a, 'i> {
             }
             if let Some(c) = child(info, "cc-st-conf") {
                 match plain_text(c).as_str() {
-                    "strict" => {
+                    // CC:2022 "exact" conformance is strict conformance with nothing added.
+                    "strict" | "exact" => {
                         conformance.conformance_type =
                             Some(Spanned::new(ConformanceType::Strict, self.span(c)))
                     }
@@ -240,11 +241,14 @@ impl<'a, 'i> Importer<'a, 'i> {
                         conformance.conformance_type =
                             Some(Spanned::new(ConformanceType::Demonstrable, self.span(c)))
                     }
-                    // "exact" (CC:2022 exact conformance) has no model value yet; the
-                    // Conformance_Claims section keeps it as prose.
                     _ => {}
                 }
             }
+        }
+        if cc_edition.is_none() {
+            // NIAP documents without `CClaimsInfo/@cc-version` predate the CC:2022 schema and
+            // were written for CC 3.1 R5 (their conformance sections say so in prose).
+            cc_edition = Some(Spanned::new("CC 3.1 R5".to_string(), root_span));
         }
         for pkg in root.children().filter(|n| is(*n, "include-pkg")) {
             let r = self.doc_ref(pkg);
@@ -436,7 +440,9 @@ impl<'a, 'i> Importer<'a, 'i> {
         DocRef {
             id: Spanned::new(id, span),
             version: Spanned::new(version, span),
-            url: git_url.or_else(|| child(node, "url").map(plain_text)),
+            url: git_url
+                .or_else(|| child(node, "url").map(plain_text))
+                .filter(|u| !u.is_empty()),
         }
     }
 
@@ -862,14 +868,17 @@ impl<'a, 'i> Importer<'a, 'i> {
                 continue;
             }
             if is(c, "selectables") {
-                let slot = slots.fresh("sel");
+                let slot = match exported_selection_slot(c) {
+                    Some(name) => slots.named(name, "sel"),
+                    None => slots.fresh("sel"),
+                };
                 let op = self.selection(c, slots, out, &slot);
                 out.ops.insert(slot.clone(), op);
                 out.text.push_str(&format!("{{{slot}}}"));
                 out.html.push_str(&format!("{{{slot}}}"));
             } else if is(c, "assignable") {
                 let slot = match c.attribute("id") {
-                    Some(id) => slots.named(id, "asgn"),
+                    Some(id) => slots.named(exported_slot(id, 2).unwrap_or(id), "asgn"),
                     None => slots.fresh("asgn"),
                 };
                 let op = self.assignment(c);
@@ -935,13 +944,15 @@ impl<'a, 'i> Importer<'a, 'i> {
             if let Some(id) = &id {
                 outer.selectable_ids.push((id.clone(), slot.to_string()));
             }
-            choices.push(if id.is_none() && ops.is_empty() {
+            let exclusive = s.attribute("exclusive") == Some("yes");
+            choices.push(if id.is_none() && ops.is_empty() && !exclusive {
                 Choice::Text(text)
             } else {
                 Choice::Detailed(DetailedChoice {
                     id,
                     text,
                     operations: ops,
+                    exclusive,
                 })
             });
         }
@@ -976,7 +987,12 @@ impl<'a, 'i> Importer<'a, 'i> {
                 .or_else(|| real.attribute("lt"))
                 .and_then(|v| v.trim().parse().ok());
         } else if let Some(re) = child(node, "regex") {
-            op.pattern = Some(re.text().unwrap_or("").trim().to_string());
+            // The schema puts the expression in `@expr`; older files wrote it as content.
+            let expr = re
+                .attribute("expr")
+                .map(str::to_string)
+                .unwrap_or_else(|| re.text().unwrap_or("").to_string());
+            op.pattern = Some(expr.trim().to_string());
         }
         op.assignment = Some(normalize_ws(&text));
         op
@@ -1193,6 +1209,37 @@ fn merge_activities(into: &mut Option<EvaluationActivities>, more: EvaluationAct
             join(&mut acts.other, more.other);
             acts.tests.extend(more.tests);
         }
+    }
+}
+
+/// The slot name inside an id written by dtsec's exporter: ids of the form `OWNER--SLOT` (an
+/// `assignable`, `parts` = 2) or `OWNER--SLOT--CHOICE` (a `selectable`, `parts` = 3), where no
+/// part contains `--`. Other ids give `None`.
+pub(crate) fn exported_slot(id: &str, parts: usize) -> Option<&str> {
+    let split: Vec<&str> = id.split("--").collect();
+    (split.len() == parts && split.iter().all(|p| !p.is_empty())).then(|| split[1])
+}
+
+/// The slot name of a `selectables` exported by dtsec: every `selectable` carries an id
+/// `OWNER--SLOT--CHOICE` with the same `OWNER--SLOT` (NIAP `selectables` have no id of their own).
+fn exported_selection_slot<'a>(node: Node<'a, '_>) -> Option<&'a str> {
+    let mut slot: Option<(&str, &str)> = None;
+    let mut any = false;
+    for s in node.children().filter(|c| is(*c, "selectable")) {
+        any = true;
+        let id = s.attribute("id")?;
+        let name = exported_slot(id, 3)?;
+        let owner = id.split("--").next()?;
+        match slot {
+            None => slot = Some((owner, name)),
+            Some(prev) if prev == (owner, name) => {}
+            Some(_) => return None,
+        }
+    }
+    if any {
+        slot.map(|(_, name)| name)
+    } else {
+        None
     }
 }
 

@@ -4,7 +4,8 @@
 //! medical devices reuse them (a CGM's phone app against the Application Software PP, its cloud
 //! link against the TLS package). [`import`] turns one such file into a [`dtsec_model::Document`]
 //! so `dtsec check` and `dtsec render` work on it, keeping source positions (line:column of the
-//! XML) in every [`dtsec_model::Span`] it fills.
+//! XML) in every [`dtsec_model::Span`] it fills. [`export`] writes a PP, PP-Module or package
+//! back as NIAP XML that validates against NIAP's RELAX NG schemas.
 //!
 //! The input is untrusted: no DTD is accepted (so no entity expansion and nothing fetched), the
 //! size, nesting depth and node count are capped, and every failure is an [`ImportError`], never
@@ -23,8 +24,18 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod export;
+mod export_xml;
 mod html;
 mod import;
+
+pub use export::{ExportError, export, niap_origin};
+mod st;
+
+pub use st::{
+    NiapSt, StChoice, StClaim, StClaimKind, StComponent, StElement, StSelection, pp_conformance,
+    read_document, read_document_bytes, read_st,
+};
 
 use dtsec_model::Document;
 

@@ -272,6 +272,7 @@ mod tests {
                     id: None,
                     text: "again {a}".into(),
                     operations: BTreeMap::new(),
+                    exclusive: false,
                 },
             )]),
             ..Operation::default()

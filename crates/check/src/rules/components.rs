@@ -22,7 +22,20 @@ pub fn check(ctx: &mut Ctx<'_>) {
 fn extended_definitions(ctx: &mut Ctx<'_>) {
     for x in &ctx.doc.extended_components {
         let id = x.id.as_str();
-        if !is_component_id_shape(id) || !id.contains("_EXT") {
+        let odd_chars_only = id.contains("_EXT")
+            && !is_component_id_shape(id)
+            && is_component_id_shape(&id.replace(
+                |c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '.',
+                "",
+            ));
+        if odd_chars_only {
+            ctx.push(
+                "DT-CAT-005",
+                format!("extended component id `{id}` has characters outside A–Z, 0–9 and `_`"),
+                x.id.span,
+                Some("tools and anchors expect CCC_FFF_EXT.n; NIAP's `FPT_W^X_EXT.1` is the known case — keep it when conforming to the PP as published".into()),
+            );
+        } else if !is_component_id_shape(id) || !id.contains("_EXT") {
             ctx.push(
                 "DT-CAT-004",
                 format!("extended component id `{id}` does not have the form CCC_FFF_EXT.n"),
@@ -57,9 +70,21 @@ fn extended_definitions(ctx: &mut Ctx<'_>) {
                 );
             }
         }
+        let package = ctx.doc.kind.value == DocumentKind::FunctionalPackage;
         for group in &x.dependencies {
             for d in group {
-                if ctx.component(d).is_none() {
+                if ctx.component(d).is_some() {
+                    continue;
+                }
+                if package && d.contains("_EXT") {
+                    // Defined by whatever PP or package the including document claims.
+                    ctx.push(
+                        "DT-DEP-005",
+                        format!("{id} depends on `{}`, defined outside this package; the PP or ST that includes the package must provide it", d.value),
+                        d.span,
+                        Some("nothing to fix in a package; the including PP or ST meets it".into()),
+                    );
+                } else {
                     unknown_component(ctx, d, "dependency");
                 }
             }
@@ -152,7 +177,18 @@ fn sar_components(ctx: &mut Ctx<'_>) {
 fn iterations(ctx: &mut Ctx<'_>) {
     let mut seen: HashMap<&str, Span> = HashMap::new();
     let mut plain_and_iterated: HashMap<&str, (bool, bool, Span)> = HashMap::new();
+    let niap_st = ctx.niap_st;
+    let mut seen_in: HashMap<&str, Option<&str>> = HashMap::new();
     for sfr in &ctx.doc.sfrs {
+        let from = sfr.base_pp.as_ref().map(|b| b.as_str());
+        // A NIAP ST repeats an SFR in a module's section when the module modifies it.
+        let other_section = niap_st
+            && seen_in
+                .insert(sfr.id.as_str(), from)
+                .is_some_and(|first| first != from);
+        if other_section {
+            continue;
+        }
         if let Some(first) = seen.insert(sfr.id.as_str(), sfr.id.span) {
             ctx.push(
                 "DT-ITER-001",

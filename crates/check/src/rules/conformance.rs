@@ -19,11 +19,15 @@ pub fn check(ctx: &mut Ctx<'_>) {
     edition(ctx);
     toe_type(ctx);
     sfrs(ctx);
-    if strict(ctx) {
+    // A NIAP-format ST inherits the PP's security problem, objectives and SARs; whether its SFRs
+    // belong to the claimed documents is checked per section (`niap::selections`).
+    if strict(ctx) && !ctx.niap_st {
         not_allowed(ctx);
         spd(ctx);
     }
-    sars(ctx);
+    if !ctx.niap_st {
+        sars(ctx);
+    }
 }
 
 /// Strict unless the ST says demonstrable, or the PP permits only strict.
@@ -154,7 +158,10 @@ fn triggered(ctx: &Ctx<'_>, trigger: &SelectionTrigger) -> Option<Span> {
 }
 
 fn sfrs(ctx: &mut Ctx<'_>) {
-    let present: HashSet<&str> = ctx.doc.sfrs.iter().map(|s| s.id.as_str()).collect();
+    let unchecked = ctx.unchecked_sfrs.clone();
+    let mut present: HashSet<&str> = ctx.doc.sfrs.iter().map(|s| s.id.as_str()).collect();
+    present.extend(unchecked.iter().map(String::as_str));
+    let selected = crate::rules::niap::selected(ctx);
     let features: HashSet<&str> = ctx.doc.features.iter().map(|f| f.id.as_str()).collect();
     let at = claim_span(ctx);
     let pp_sfrs: Vec<(&str, PpSfr<'_>)> = ctx.pp_sfrs.iter().map(|(k, v)| (*k, *v)).collect();
@@ -179,6 +186,11 @@ fn sfrs(ctx: &mut Ctx<'_>) {
                 Some(format!("add {id} to `sfrs` and complete its operations")),
                 related,
             ),
+            SfrStatus::SelectionBased if ctx.niap_st => {
+                crate::rules::niap::selection_based(ctx, id, &pp, here, st_span, &selected, related)
+            }
+            // A NIAP ST declares a feature by including its SFRs.
+            SfrStatus::FeatureBased if ctx.niap_st => {}
             SfrStatus::SelectionBased => {
                 let fired: Vec<(&SelectionTrigger, Span)> = pp
                     .triggers

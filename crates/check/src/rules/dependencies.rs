@@ -8,11 +8,22 @@ use dtsec_model::{DocumentKind, SfrId, UnmetDependency};
 use crate::context::Ctx;
 
 pub fn check(ctx: &mut Ctx<'_>) {
+    // A NIAP-format ST takes its SFR set from the PP; the PP's own check reports its
+    // dependencies, and the ST's choices among optional SFRs are judged by the conformance rules.
+    if ctx.niap_st {
+        return;
+    }
     let doc = ctx.doc;
     let is_package = matches!(
         doc.kind.value,
         DocumentKind::AssurancePackage | DocumentKind::FunctionalPackage
     );
+    // A functional package's dependencies outside it are met by the PP or ST including it.
+    let sfr_code = if doc.kind.value == DocumentKind::FunctionalPackage {
+        "DT-DEP-005"
+    } else {
+        "DT-DEP-001"
+    };
     // The SFRs that can meet a dependency: the document's own, and for a PP-Module its base PPs'.
     let mut present: Vec<&str> = doc
         .sfrs
@@ -49,7 +60,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
         check_one(
             ctx,
             &sfr.id,
-            "DT-DEP-001",
+            sfr_code,
             &info.dependencies(),
             &present,
             &justified,
@@ -134,12 +145,17 @@ fn check_one(
                     format!("one of {}", group.join(", "))
                 };
                 let what = if code == "DT-DEP-004" { "SAR" } else { "SFR" };
+                let outside = if code == "DT-DEP-005" {
+                    "; the PP or ST including this package must provide it"
+                } else {
+                    ""
+                };
                 ctx.push(
                     code,
                     if component == id.value {
-                        format!("{component} depends on {wanted}, which is not included")
+                        format!("{component} depends on {wanted}, which is not included{outside}")
                     } else {
-                        format!("{} ({component}) depends on {wanted}, which is not included", id.value)
+                        format!("{} ({component}) depends on {wanted}, which is not included{outside}", id.value)
                     },
                     id.span,
                     Some(format!(

@@ -5,6 +5,7 @@
 pub mod components;
 pub mod conformance;
 pub mod dependencies;
+pub mod niap;
 pub mod operations;
 pub mod rationale;
 pub mod structure;
@@ -24,4 +25,5 @@ pub fn run_all(ctx: &mut Ctx<'_>) {
     operations::check(ctx);
     rationale::check(ctx);
     conformance::check(ctx);
+    niap::check(ctx);
 }

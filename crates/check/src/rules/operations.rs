@@ -16,6 +16,11 @@ type Ops = BTreeMap<String, Spanned<Operation>>;
 type Completions = BTreeMap<String, Spanned<Completion>>;
 
 pub fn check(ctx: &mut Ctx<'_>) {
+    // A NIAP-format ST authors no requirement text and completes no assignment: its kept
+    // choices are judged by `niap::selections`.
+    if ctx.niap_st {
+        return;
+    }
     authoring(ctx);
     if ctx.is_st() {
         completions(ctx);

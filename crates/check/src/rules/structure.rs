@@ -17,6 +17,10 @@ pub fn check(ctx: &mut Ctx<'_>) {
 }
 
 fn required_sections(ctx: &mut Ctx<'_>) {
+    // A NIAP-format ST restates only the SFRs; the rest is the claimed PP's.
+    if ctx.niap_st {
+        return;
+    }
     let doc = ctx.doc;
     let kind = doc.kind.value;
     let at = doc.kind.span;
@@ -277,10 +281,27 @@ fn statuses(ctx: &mut Ctx<'_>) {
             ),
             (Some(s), false) => {
                 use dtsec_model::SfrStatus::*;
-                if s.value == SelectionBased && sfr.selected_by.is_empty() {
+                // NIAP `depends` on another document's selection (`external-doc`) is a trigger
+                // this document cannot resolve; ids without one must be selectables here.
+                let external = sfr.depends.iter().any(|d| d.external_doc.is_some());
+                if s.value == SelectionBased && sfr.selected_by.is_empty() && !external {
+                    let named: Vec<String> = sfr
+                        .depends
+                        .iter()
+                        .flat_map(|d| d.on.iter().map(|o| format!("`{}`", o.value)))
+                        .collect();
+                    let message = if named.is_empty() {
+                        format!("selection-based SFR {} names no triggering selection", sfr.id.value)
+                    } else {
+                        format!(
+                            "selection-based SFR {} depends on {}, which is no selection of this document",
+                            sfr.id.value,
+                            named.join(", ")
+                        )
+                    };
                     ctx.push(
                         "DT-DOC-005",
-                        format!("selection-based SFR {} names no triggering selection", sfr.id.value),
+                        message,
                         s.span,
                         Some("list the selections that require it under `selected_by`".into()),
                     );

@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod check;
 pub mod eval;
 pub mod explain;
+pub mod export;
 pub mod import;
 pub mod keys;
 pub mod pp;
