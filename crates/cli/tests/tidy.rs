@@ -93,6 +93,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("render", &["dtsec-catalog", "dtsec-model"]),
     ("niap", &["dtsec-catalog", "dtsec-model"]),
     ("tlog", &[]),
+    (
+        "registry",
+        &[
+            "dtsec-catalog",
+            "dtsec-model",
+            "dtsec-check",
+            "dtsec-seal",
+            "dtsec-eval",
+            "dtsec-tlog",
+        ],
+    ),
     ("seal", &[]),
     ("pdf", &[]),
     (

@@ -1,0 +1,553 @@
+//! A realistic demo registry, built by running the real workflow.
+//!
+//! Why through the workflow and not with inserted rows: the demo is also the widest test of the
+//! crate — every certificate in it was issued from a checked ST and a sealed ETR that verified
+//! against the lab's registered key, and every state was reached by an allowed transition. The
+//! ETRs are real `dtsec-eval` bundles over the example STs (`examples/pump-st.yaml`,
+//! `examples/cgm-st.yaml`), made in temporary workspaces with a pass recorded for every unit.
+//!
+//! The demo moves the store's clock back to give certificates a past (one expires and is
+//! archived), then restores it. Names of organisations are fictional.
+
+use std::collections::HashMap;
+
+use dtsec_eval::records::Verdict;
+use dtsec_eval::{InitConfig, RecordRequest, Workspace};
+use dtsec_model::{Library, parse_document, source_from_bytes};
+use dtsec_seal::SigningKey;
+
+use crate::authz::{Actor, OrgKind, Role};
+use crate::error::{RegistryError, Result};
+use crate::maintenance::{Change, ChangeArea, ImpactAnalysis};
+use crate::store::{NewProduct, NewUser, StatusRequest, Store};
+
+/// The example pump ST (TT.PUMP, claims cdd 1.0 + cdd-eb 1.0).
+pub const PUMP_ST: &str = include_str!("../../../examples/pump-st.yaml");
+/// The example CGM ST (TT.CGM).
+pub const CGM_ST: &str = include_str!("../../../examples/cgm-st.yaml");
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "demo-password";
+
+/// Seals an ETR bundle for `st_text` as `lab` would: a workspace in a temporary directory, a
+/// pass recorded for every work unit by one evaluator, sealed with `key`. Returns the bundle's
+/// JSON text. (A failing verdict needs an observation report; see the tests.)
+pub fn seal_passing_etr(
+    st_name: &str,
+    st_text: &str,
+    lab: &str,
+    sponsor: &str,
+    key: &SigningKey,
+) -> Result<String> {
+    seal_etr_with(st_name, st_text, lab, sponsor, key, |_| Ok(()))
+}
+
+/// Like [`seal_passing_etr`], letting `before_seal` change the workspace (record a failure,
+/// add an observation) before sealing.
+pub fn seal_etr_with(
+    st_name: &str,
+    st_text: &str,
+    lab: &str,
+    sponsor: &str,
+    key: &SigningKey,
+    before_seal: impl FnOnce(&Workspace) -> std::result::Result<(), dtsec_eval::EvalError>,
+) -> Result<String> {
+    let eval_err = |e: dtsec_eval::EvalError| RegistryError::invalid(format!("evaluation: {e}"));
+    let source = source_from_bytes(st_name.to_string(), st_text.as_bytes().to_vec())
+        .map_err(|e| RegistryError::invalid(e.to_string()))?;
+    let st = parse_document(&source).map_err(|e| RegistryError::invalid(e.to_string()))?;
+    let library = Library::with_builtins();
+    let tmp = tempfile::tempdir()
+        .map_err(|e| RegistryError::invalid(format!("temporary directory: {e}")))?;
+    let evaluator = "Demo Evaluator".to_string();
+    let ws = dtsec_eval::init(
+        &tmp.path().join("ws"),
+        InitConfig {
+            st_source: &source,
+            st: &st,
+            st_file_name: st_name,
+            library: &library,
+            lab,
+            sponsor,
+            evaluators: std::slice::from_ref(&evaluator),
+            cc_xml: None,
+        },
+    )
+    .map_err(eval_err)?;
+    let plan = ws.plan().map_err(eval_err)?;
+    let reqs: Vec<RecordRequest> = plan
+        .units()
+        .map(|u| RecordRequest {
+            unit: u.unit.id.clone(),
+            verdict: Some(Verdict::Pass),
+            by: evaluator.clone(),
+            ..RecordRequest::default()
+        })
+        .collect();
+    ws.record_many(&reqs).map_err(eval_err)?;
+    before_seal(&ws).map_err(eval_err)?;
+    let sealed = dtsec_eval::bundle::seal_workspace(&ws, key).map_err(eval_err)?;
+    Ok(sealed.to_json_pretty())
+}
+
+/// What the demo made: the accounts to log in with and the certificates issued.
+#[derive(Clone, Debug, Default)]
+pub struct DemoSummary {
+    /// (e-mail, role, organisation name); every password is [`DEMO_PASSWORD`].
+    pub accounts: Vec<(String, String, String)>,
+    /// Certificate ids, in order of issue.
+    pub certificates: Vec<String>,
+    /// Cases by the state they were left in.
+    pub cases: Vec<(String, String)>,
+}
+
+struct Ctx<'a> {
+    store: &'a Store,
+    admin: Actor,
+    certifier: Actor,
+    labs: Vec<(String, String, Actor, SigningKey)>,
+    manufacturers: Vec<(String, String, Actor)>,
+    etrs: HashMap<(usize, &'static str), String>,
+    summary: DemoSummary,
+}
+
+/// How far a demo case is taken.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stop {
+    Registered,
+    StSubmitted,
+    LabChosen,
+    InEvaluation,
+    EtrSubmitted,
+    Rejected,
+    Accepted,
+    Certified,
+}
+
+impl Ctx<'_> {
+    async fn user(
+        &mut self,
+        org: &str,
+        org_name: &str,
+        role: Role,
+        email: &str,
+        name: &str,
+    ) -> Result<Actor> {
+        let u = self
+            .store
+            .insert_user_checked(
+                &self.admin,
+                NewUser {
+                    email: email.into(),
+                    name: name.into(),
+                    role,
+                    org_id: org.into(),
+                    password: DEMO_PASSWORD.into(),
+                },
+            )
+            .await?;
+        self.summary
+            .accounts
+            .push((u.email.clone(), u.role.clone(), org_name.into()));
+        Ok(u.actor())
+    }
+
+    fn etr(&mut self, lab: usize, st: &'static str) -> Result<String> {
+        if let Some(b) = self.etrs.get(&(lab, st)) {
+            return Ok(b.clone());
+        }
+        let (text, name) = if st == "pump" {
+            (PUMP_ST, "pump-st.yaml")
+        } else {
+            (CGM_ST, "cgm-st.yaml")
+        };
+        let (_, lab_name, _, key) = &self.labs[lab];
+        let b = seal_passing_etr(name, text, lab_name, "Demo sponsor", key)?;
+        self.etrs.insert((lab, st), b.clone());
+        Ok(b)
+    }
+
+    /// Runs one case to `stop`; returns (product id, certificate id if certified).
+    async fn case(
+        &mut self,
+        maker: usize,
+        lab: usize,
+        st: &'static str,
+        name: &str,
+        version: &str,
+        stop: Stop,
+    ) -> Result<(String, Option<String>)> {
+        let (m_org, _, m_actor) = self.manufacturers[maker].clone();
+        let toe_type = if st == "pump" { "TT.PUMP" } else { "TT.CGM" };
+        let p = self
+            .store
+            .register_product(
+                &m_actor,
+                NewProduct {
+                    manufacturer_org: m_org.clone(),
+                    name: name.into(),
+                    version: version.into(),
+                    build_ids: vec![format!("fw-{version}"), format!("hw-rev-{}", maker + 1)],
+                    toe_type: toe_type.into(),
+                },
+            )
+            .await?;
+        let id = p.id.clone();
+        let mut cert = None;
+        if stop >= Stop::StSubmitted {
+            let (text, file) = if st == "pump" {
+                (PUMP_ST, "pump-st.yaml")
+            } else {
+                (CGM_ST, "cgm-st.yaml")
+            };
+            self.store
+                .submit_st(&m_actor, &id, file, text.as_bytes().to_vec())
+                .await?;
+        }
+        let (lab_org, _, lab_actor, _) = self.labs[lab].clone();
+        if stop >= Stop::LabChosen {
+            self.store.choose_lab(&m_actor, &id, &lab_org).await?;
+        }
+        if stop >= Stop::InEvaluation {
+            self.store.start_evaluation(&lab_actor, &id).await?;
+        }
+        if stop >= Stop::EtrSubmitted {
+            let bundle = self.etr(lab, st)?;
+            self.store.submit_etr(&lab_actor, &id, &bundle).await?;
+        }
+        if stop == Stop::Rejected {
+            self.store
+                .reject_etr(
+                    &self.certifier,
+                    &id,
+                    "The ETR does not explain how the replay test covered the bolus command.",
+                )
+                .await?;
+        }
+        if stop >= Stop::Accepted && stop != Stop::Rejected {
+            self.store.accept_etr(&self.certifier, &id).await?;
+        }
+        if stop == Stop::Certified {
+            let c = self.store.issue_certificate(&self.certifier, &id).await?;
+            self.summary.certificates.push(c.certificate_id.clone());
+            cert = Some(c.certificate_id);
+        }
+        Ok((id, cert))
+    }
+}
+
+/// Loads the demo into an empty store (no administrator yet); refused otherwise.
+pub async fn load(store: &Store) -> Result<DemoSummary> {
+    let clock = store.clock().clone();
+    let result = load_inner(store).await;
+    clock.reset();
+    result
+}
+
+async fn load_inner(store: &Store) -> Result<DemoSummary> {
+    let clock = store.clock().clone();
+    // Three years ago: the scheme starts.
+    clock.advance_days(-3 * 365);
+    let admin_user = store
+        .bootstrap_admin("admin@demo.invalid", "Sam Scheme", DEMO_PASSWORD)
+        .await?;
+    let admin = admin_user.actor();
+    let mut ctx = Ctx {
+        store,
+        admin: admin.clone(),
+        certifier: Actor::public(),
+        labs: Vec::new(),
+        manufacturers: Vec::new(),
+        etrs: HashMap::new(),
+        summary: DemoSummary::default(),
+    };
+    ctx.summary.accounts.push((
+        admin_user.email.clone(),
+        admin_user.role.clone(),
+        "scheme".into(),
+    ));
+    let cb = store
+        .create_organisation(
+            &admin,
+            OrgKind::CertificationBody,
+            "dtsec Certification Body",
+        )
+        .await?;
+    ctx.certifier = ctx
+        .user(
+            &cb.id,
+            &cb.name,
+            Role::Certifier,
+            "certifier@demo.invalid",
+            "Casey Certifier",
+        )
+        .await?;
+
+    let today = store.clock().today();
+    let labs = [
+        ("Northwind Security Evaluation Lab", "northwind", 5 * 365),
+        ("Contoso Evaluation Facility", "contoso", 4 * 365),
+        ("Fabrikam Assurance Labs", "fabrikam", 4 * 365 + 200),
+        ("Tailspin Medical Security Lab", "tailspin", 5 * 365),
+    ];
+    for (i, (name, short, days)) in labs.iter().enumerate() {
+        let org = store
+            .create_organisation(&admin, OrgKind::Lab, name)
+            .await?;
+        let actor = ctx
+            .user(
+                &org.id,
+                name,
+                Role::LabEvaluator,
+                &format!("evaluator@{short}.demo.invalid"),
+                &format!("Evaluator {}", i + 1),
+            )
+            .await?;
+        store.apply_for_lab_approval(&actor, &org.id).await?;
+        let key = SigningKey::generate();
+        store
+            .register_lab_key(&actor, &org.id, &key.verifying_key().to_public_pem())
+            .await?;
+        store
+            .approve_lab(&admin, &org.id, today.add_days(*days))
+            .await?;
+        ctx.labs.push((org.id, (*name).to_string(), actor, key));
+    }
+    // A fifth lab that has only applied.
+    let applicant = store
+        .create_organisation(&admin, OrgKind::Lab, "Woodgrove Test House")
+        .await?;
+    let applicant_actor = ctx
+        .user(
+            &applicant.id,
+            &applicant.name,
+            Role::LabEvaluator,
+            "evaluator@woodgrove.demo.invalid",
+            "Evaluator 5",
+        )
+        .await?;
+    store
+        .apply_for_lab_approval(&applicant_actor, &applicant.id)
+        .await?;
+
+    let makers = [
+        ("Acme Medical Devices (fictional)", "acme"),
+        ("Globex Diabetes Care (fictional)", "globex"),
+        ("Initech Health (fictional)", "initech"),
+        ("Umbrella Glucose Systems (fictional)", "umbrella"),
+    ];
+    for (name, short) in makers {
+        let org = store
+            .create_organisation(&admin, OrgKind::Manufacturer, name)
+            .await?;
+        let actor = ctx
+            .user(
+                &org.id,
+                name,
+                Role::Manufacturer,
+                &format!("security@{short}.demo.invalid"),
+                &format!("{short} product security"),
+            )
+            .await?;
+        ctx.manufacturers.push((org.id, name.to_string(), actor));
+    }
+
+    // Two and a half years ago: the first certificate; it expires before today and is archived.
+    clock.advance_days(180);
+    let (id, _) = ctx
+        .case(0, 0, "pump", "Acme Nimbus Pump", "1.0", Stop::Certified)
+        .await?;
+    ctx.summary.cases.push((id, "archived".into()));
+
+    // A year ago: a generation of certificates.
+    clock.advance_days(365 + 180);
+    let (_, active) = ctx
+        .case(1, 1, "cgm", "Globex Lumen CGM", "3.2", Stop::Certified)
+        .await?;
+    if let Some(c) = &active {
+        ctx.summary.cases.push((c.clone(), "active".into()));
+    }
+    let (_, maintained) = ctx
+        .case(0, 0, "pump", "Acme Nimbus Pump", "2.4.1", Stop::Certified)
+        .await?;
+    let (_, review) = ctx
+        .case(2, 2, "cgm", "Initech GlucoSense", "1.5", Stop::Certified)
+        .await?;
+    let (_, suspended) = ctx
+        .case(
+            3,
+            3,
+            "pump",
+            "Umbrella DoseWise Patch",
+            "4.0",
+            Stop::Certified,
+        )
+        .await?;
+    let (_, revoked) = ctx
+        .case(1, 2, "pump", "Globex FlowPatch", "1.1", Stop::Certified)
+        .await?;
+    let (_, major) = ctx
+        .case(
+            2,
+            1,
+            "cgm",
+            "Initech GlucoSense Mini",
+            "2.0",
+            Stop::Certified,
+        )
+        .await?;
+
+    // Six months ago: maintenance and status changes.
+    clock.advance_days(180);
+    let certifier = ctx.certifier.clone();
+    if let Some(c) = &maintained {
+        let m = store
+            .file_impact_analysis(
+                &ctx.manufacturers[0].2,
+                c,
+                &ImpactAnalysis {
+                    new_version: "2.4.2".into(),
+                    build_ids: vec!["fw-2.4.2".into(), "hw-rev-1".into()],
+                    changes: vec![Change {
+                        description: "Updated display translations and alarm tone volume table"
+                            .into(),
+                        areas: vec![ChangeArea::UserInterface],
+                    }],
+                },
+            )
+            .await?;
+        store.extend_certificate(&certifier, &m.id).await?;
+        ctx.summary.cases.push((c.clone(), "maintained".into()));
+    }
+    if let Some(c) = &major {
+        store
+            .file_impact_analysis(
+                &ctx.manufacturers[2].2,
+                c,
+                &ImpactAnalysis {
+                    new_version: "2.1".into(),
+                    build_ids: vec!["fw-2.1".into()],
+                    changes: vec![Change {
+                        description: "New BLE pairing flow with numeric comparison".into(),
+                        areas: vec![ChangeArea::Pairing],
+                    }],
+                },
+            )
+            .await?;
+        ctx.summary.cases.push((
+            c.clone(),
+            "active (major change under re-evaluation)".into(),
+        ));
+    }
+    if let Some(c) = &review {
+        store
+            .change_certificate_status(
+                &certifier,
+                c,
+                StatusRequest::OpenReview,
+                Some("Reported vulnerability in the sensor's BLE advertising under analysis"),
+            )
+            .await?;
+        ctx.summary.cases.push((c.clone(), "under-review".into()));
+    }
+    if let Some(c) = &suspended {
+        store
+            .change_certificate_status(
+                &certifier,
+                c,
+                StatusRequest::Suspend,
+                Some("The manufacturer has not shipped the fix for a reported replay weakness"),
+            )
+            .await?;
+        ctx.summary.cases.push((c.clone(), "suspended".into()));
+    }
+    if let Some(c) = &revoked {
+        store
+            .change_certificate_status(
+                &certifier,
+                c,
+                StatusRequest::Revoke,
+                Some("The certified configuration is no longer sold; the manufacturer asked for revocation"),
+            )
+            .await?;
+        ctx.summary.cases.push((c.clone(), "revoked".into()));
+    }
+
+    // Today: cases in flight, one in every state before certification.
+    clock.reset();
+    for (maker, lab, st, name, version, stop, label) in [
+        (
+            3,
+            0,
+            "cgm",
+            "Umbrella SteadyRead CGM",
+            "0.9",
+            Stop::Registered,
+            "registered",
+        ),
+        (
+            0,
+            1,
+            "pump",
+            "Acme Nimbus Pump Junior",
+            "1.0",
+            Stop::StSubmitted,
+            "st-submitted",
+        ),
+        (
+            1,
+            2,
+            "cgm",
+            "Globex Lumen CGM",
+            "4.0",
+            Stop::LabChosen,
+            "lab-chosen",
+        ),
+        (
+            2,
+            3,
+            "pump",
+            "Initech InsuLink",
+            "1.0",
+            Stop::InEvaluation,
+            "evaluation-in-progress",
+        ),
+        (
+            3,
+            0,
+            "pump",
+            "Umbrella DoseWise Patch",
+            "5.0",
+            Stop::EtrSubmitted,
+            "etr-submitted",
+        ),
+        (
+            0,
+            2,
+            "cgm",
+            "Acme Sentinel CGM",
+            "1.2",
+            Stop::Rejected,
+            "rejected",
+        ),
+        (
+            1,
+            3,
+            "pump",
+            "Globex FlowPatch",
+            "2.0",
+            Stop::Accepted,
+            "accepted",
+        ),
+    ] {
+        let (id, _) = ctx.case(maker, lab, st, name, version, stop).await?;
+        ctx.summary.cases.push((id, label.into()));
+    }
+    let archived = store.archive_expired(&admin, store.clock().today()).await?;
+    if archived.is_empty() {
+        return Err(RegistryError::invalid(
+            "demo: expected the first certificate to be archived",
+        ));
+    }
+    Ok(ctx.summary)
+}

@@ -1,0 +1,41 @@
+//! dtsec-registry: the certification program's domain and storage.
+//!
+//! Why this crate exists: the scheme approves labs; manufacturers register products and submit
+//! Security Targets; labs submit sealed evaluation reports; the certification body reviews them
+//! and issues signed certificates, then maintains, suspends, revokes or archives them. This
+//! crate holds those rules ([`workflow`], [`labs`], [`maintenance`], [`authz`]), the certificate
+//! document ([`certificate`]), and a [`Store`] that runs every change in one transaction with its
+//! audit record — on SQLite or PostgreSQL. The HTTP server is a thin layer over [`Store`].
+//!
+//! Boundary: no HTTP, no HTML, no sessions or cookies. I/O only through the database and the
+//! data directory the caller names (the scheme key).
+//!
+//! ```
+//! use dtsec_registry::workflow::{Event, State, next};
+//! assert_eq!(next(State::Registered, Event::SubmitSt).unwrap(), State::StSubmitted);
+//! assert!(next(State::Registered, Event::Issue).is_err());
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod authz;
+pub mod certificate;
+pub mod demo;
+mod error;
+pub mod labs;
+pub mod maintenance;
+pub mod secrets;
+mod store;
+pub mod time;
+mod validate;
+pub mod workflow;
+
+pub use authz::{Action, Actor, GRANTS, OrgKind, Reach, Resource, Role, authorize};
+pub use certificate::{CERTIFICATE_KIND, Certificate, verify_certificate};
+pub use error::{Forbidden, RegistryError, Result};
+pub use store::{
+    AuditEntry, Backend, BoxFuture, CSV_COLUMNS, CertificateRecord, DecisionLog, DeviceDetail,
+    DeviceFilter, DeviceSummary, Finding, Lab, MaintenanceRecord, NewProduct, NewUser,
+    Organisation, Product, SCHEME_KEY_PREFIX, SQLITE_FILE, StatusChange, StatusRequest, Store,
+    StoreConfig, TableDecisionLog, ThrottleConfig, User, csv_export,
+};
+pub use time::{Clock, Date};

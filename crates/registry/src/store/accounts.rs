@@ -1,0 +1,564 @@
+//! Organisations, users, the first administrator, logins with throttling, and API tokens.
+//!
+//! Why here and not in the HTTP layer: who a request is (an [`Actor`]) must come from the same
+//! records the authorisation rules read, and every change to accounts is audited like any other.
+//! Sessions and cookies are the HTTP layer's; it turns a successful [`Store::login`] into a
+//! session and a presented token into an actor with [`Store::authenticate_token`].
+
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Store, audit, opt_text, text};
+use crate::authz::{Action, Actor, OrgKind, Resource, Role, authorize};
+use crate::error::{RegistryError, Result};
+use crate::secrets::{self, PasswordCost};
+use crate::time::rfc3339;
+use crate::validate;
+
+/// An organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Organisation {
+    /// Its id.
+    pub id: String,
+    /// Its kind (`scheme`, `certification-body`, `lab`, `manufacturer`).
+    pub kind: String,
+    /// Its name (unique).
+    pub name: String,
+    /// When it was created.
+    pub created_at: String,
+}
+
+/// A user, without the password hash.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct User {
+    /// Its id.
+    pub id: String,
+    /// E-mail address (login name), lower-case.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role name.
+    pub role: String,
+    /// Organisation id.
+    pub org_id: Option<String>,
+    /// When created.
+    pub created_at: String,
+}
+
+impl User {
+    /// The actor this user acts as.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.id.clone()),
+            role: Role::parse(&self.role).unwrap_or(Role::Public),
+            org_id: self.org_id.clone(),
+        }
+    }
+}
+
+/// What creating a user needs.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    /// E-mail address.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role (not `Public`).
+    pub role: Role,
+    /// The organisation; its kind must match the role.
+    pub org_id: String,
+    /// The initial password (at least 10 characters).
+    pub password: String,
+}
+
+fn org_from_row(r: &AnyRow) -> Result<Organisation> {
+    Ok(Organisation {
+        id: text(r, "id")?,
+        kind: text(r, "kind")?,
+        name: text(r, "name")?,
+        created_at: text(r, "created_at")?,
+    })
+}
+
+fn user_from_row(r: &AnyRow) -> Result<User> {
+    Ok(User {
+        id: text(r, "id")?,
+        email: text(r, "email")?,
+        name: text(r, "name")?,
+        role: text(r, "role")?,
+        org_id: opt_text(r, "org_id")?,
+        created_at: text(r, "created_at")?,
+    })
+}
+
+async fn hash_blocking(password: String, cost: PasswordCost) -> Result<String> {
+    tokio::task::spawn_blocking(move || secrets::hash_password(&password, cost))
+        .await
+        .map_err(|e| RegistryError::invalid(format!("password hashing stopped: {e}")))?
+}
+
+async fn verify_blocking(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
+impl Store {
+    /// Creates an organisation (scheme administrator only).
+    pub async fn create_organisation(
+        &self,
+        actor: &Actor,
+        kind: OrgKind,
+        name: &str,
+    ) -> Result<Organisation> {
+        authorize(actor, Action::ManageOrganisations, &Resource::Global)?;
+        self.insert_organisation(actor, kind, name).await
+    }
+
+    async fn insert_organisation(
+        &self,
+        actor: &Actor,
+        kind: OrgKind,
+        name: &str,
+    ) -> Result<Organisation> {
+        validate::text("organisation name", name, 200)?;
+        let org = Organisation {
+            id: secrets::new_id(),
+            kind: kind.as_str().into(),
+            name: name.trim().into(),
+            created_at: self.now(),
+        };
+        let mut tx = self.begin().await?;
+        let exists = sqlx::query("SELECT id FROM organisations WHERE name = $1")
+            .bind(&org.name)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_some() {
+            return Err(RegistryError::Conflict(format!(
+                "an organisation named `{}` exists",
+                org.name
+            )));
+        }
+        sqlx::query(
+            "INSERT INTO organisations (id, kind, name, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&org.id)
+        .bind(&org.kind)
+        .bind(&org.name)
+        .bind(&org.created_at)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            &org.created_at,
+            actor,
+            "organisation.create",
+            "organisation",
+            &org.id,
+            None,
+            Some(&json!(org)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(org)
+    }
+
+    /// An organisation by id.
+    pub async fn organisation(&self, id: &str) -> Result<Organisation> {
+        let row = sqlx::query("SELECT id, kind, name, created_at FROM organisations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| RegistryError::not_found(format!("organisation {id}")))?;
+        org_from_row(&row)
+    }
+
+    /// Every organisation of a kind (all when `None`), by name.
+    pub async fn organisations(&self, kind: Option<OrgKind>) -> Result<Vec<Organisation>> {
+        let rows = match kind {
+            Some(k) => {
+                sqlx::query(
+                    "SELECT id, kind, name, created_at FROM organisations WHERE kind = $1 ORDER BY name",
+                )
+                .bind(k.as_str())
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query("SELECT id, kind, name, created_at FROM organisations ORDER BY name")
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter().map(org_from_row).collect()
+    }
+
+    /// Creates the first scheme administrator, with the scheme's organisation, when there is no
+    /// administrator yet (the `dtsec` command line calls this once). Refused with
+    /// [`RegistryError::Conflict`] afterwards.
+    pub async fn bootstrap_admin(&self, email: &str, name: &str, password: &str) -> Result<User> {
+        let system = Actor {
+            user_id: None,
+            role: Role::SchemeAdmin,
+            org_id: None,
+        };
+        let hash = hash_blocking(password.to_string(), self.config.password_cost).await?;
+        let email = validate::email(email)?;
+        validate::text("name", name, 200)?;
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        let admins = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE role = $1")
+            .bind(Role::SchemeAdmin.as_str())
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get::<i64, _>("n")?;
+        if admins > 0 {
+            return Err(RegistryError::Conflict(
+                "a scheme administrator exists already; bootstrap runs only once".into(),
+            ));
+        }
+        let scheme_org = match sqlx::query("SELECT id FROM organisations WHERE kind = $1")
+            .bind(OrgKind::Scheme.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+        {
+            Some(r) => text(&r, "id")?,
+            None => {
+                let id = secrets::new_id();
+                sqlx::query(
+                    "INSERT INTO organisations (id, kind, name, created_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(&id)
+                .bind(OrgKind::Scheme.as_str())
+                .bind(&self.config.scheme_name)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+                audit(
+                    &mut tx,
+                    &now,
+                    &system,
+                    "organisation.create",
+                    "organisation",
+                    &id,
+                    None,
+                    Some(&json!({"kind": "scheme", "name": self.config.scheme_name})),
+                )
+                .await?;
+                id
+            }
+        };
+        let user = User {
+            id: secrets::new_id(),
+            email,
+            name: name.trim().into(),
+            role: Role::SchemeAdmin.as_str().into(),
+            org_id: Some(scheme_org),
+            created_at: now.clone(),
+        };
+        insert_user(&mut tx, &user, &hash).await?;
+        audit(
+            &mut tx,
+            &now,
+            &system,
+            "user.bootstrap-admin",
+            "user",
+            &user.id,
+            None,
+            Some(&json!(user)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Creates a user in an organisation whose kind fits the role (scheme administrator only).
+    pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
+        authorize(actor, Action::ManageUsers, &Resource::Global)?;
+        self.insert_user_checked(actor, new).await
+    }
+
+    pub(crate) async fn insert_user_checked(&self, actor: &Actor, new: NewUser) -> Result<User> {
+        let email = validate::email(&new.email)?;
+        validate::text("name", &new.name, 200)?;
+        let org = self.organisation(&new.org_id).await?;
+        let Some(kind) = new.role.org_kind() else {
+            return Err(RegistryError::invalid("the public has no accounts"));
+        };
+        if org.kind != kind.as_str() {
+            return Err(RegistryError::invalid(format!(
+                "a {} belongs to a {} organisation; {} is a {}",
+                new.role,
+                kind.as_str(),
+                org.name,
+                org.kind
+            )));
+        }
+        let hash = hash_blocking(new.password, self.config.password_cost).await?;
+        let user = User {
+            id: secrets::new_id(),
+            email,
+            name: new.name.trim().into(),
+            role: new.role.as_str().into(),
+            org_id: Some(org.id),
+            created_at: self.now(),
+        };
+        let mut tx = self.begin().await?;
+        if sqlx::query("SELECT id FROM users WHERE email = $1")
+            .bind(&user.email)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some()
+        {
+            return Err(RegistryError::Conflict(format!(
+                "a user with e-mail {} exists",
+                user.email
+            )));
+        }
+        insert_user(&mut tx, &user, &hash).await?;
+        audit(
+            &mut tx,
+            &user.created_at,
+            actor,
+            "user.create",
+            "user",
+            &user.id,
+            None,
+            Some(&json!(user)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// A user by id.
+    pub async fn user(&self, id: &str) -> Result<User> {
+        let row = sqlx::query(
+            "SELECT id, email, name, role, org_id, created_at FROM users WHERE id = $1 AND disabled = 0",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| RegistryError::not_found(format!("user {id}")))?;
+        user_from_row(&row)
+    }
+
+    /// Checks a password. Throttled per user (e-mail) and per client address: after too many
+    /// failures in the window, even a correct password is refused until the lock ends. A
+    /// success clears the user's failures. Unknown users cost the same hashing time as known
+    /// ones, so timing does not reveal which e-mails exist.
+    pub async fn login(&self, email: &str, password: &str, client: &str) -> Result<User> {
+        let email = email.trim().to_ascii_lowercase();
+        let keys = [format!("user:{email}"), format!("addr:{client}")];
+        let now = self.clock().now_unix();
+        for k in &keys {
+            if let Some(until) = self.locked_until(k, now).await? {
+                return Err(RegistryError::Throttled {
+                    until: rfc3339(until),
+                });
+            }
+        }
+        let row = sqlx::query(
+            "SELECT id, email, name, role, org_id, created_at, password_hash FROM users WHERE email = $1 AND disabled = 0",
+        )
+        .bind(&email)
+        .fetch_optional(&self.pool)
+        .await?;
+        // A dummy hash of the same cost keeps the work the same for unknown users.
+        let hash = match &row {
+            Some(r) => text(r, "password_hash")?,
+            None => dummy_hash(self.config.password_cost),
+        };
+        let ok = verify_blocking(password.to_string(), hash).await && row.is_some();
+        match (ok, row) {
+            (true, Some(r)) => {
+                sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+                    .bind(&keys[0])
+                    .execute(&self.pool)
+                    .await?;
+                user_from_row(&r)
+            }
+            _ => {
+                for k in &keys {
+                    self.record_failure(k, now).await?;
+                }
+                Err(RegistryError::Unauthenticated)
+            }
+        }
+    }
+
+    async fn locked_until(&self, key: &str, now: i64) -> Result<Option<i64>> {
+        let row = sqlx::query("SELECT locked_until FROM login_throttle WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<i64, _>("locked_until"))
+            .transpose()?
+            .filter(|&u| u > now))
+    }
+
+    async fn record_failure(&self, key: &str, now: i64) -> Result<()> {
+        let t = self.config.throttle;
+        let mut tx = self.begin().await?;
+        let row = sqlx::query("SELECT failures, window_start FROM login_throttle WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let (failures, start) = match row {
+            Some(r) => {
+                let f = r.try_get::<i64, _>("failures")?;
+                let s = r.try_get::<i64, _>("window_start")?;
+                if now - s > t.window_secs {
+                    (1, now)
+                } else {
+                    (f + 1, s)
+                }
+            }
+            None => (1, now),
+        };
+        let locked = if failures >= t.max_failures {
+            now + t.lockout_secs
+        } else {
+            0
+        };
+        sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(key)
+        .bind(if locked > 0 { 0 } else { failures })
+        .bind(start)
+        .bind(locked)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates an API token for the actor; returns (token id, the secret). The secret is shown
+    /// this once: only its SHA-256 is stored.
+    pub async fn create_api_token(&self, actor: &Actor, name: &str) -> Result<(String, String)> {
+        authorize(actor, Action::ManageOwnTokens, &Resource::Global)?;
+        validate::text("token name", name, 100)?;
+        let user_id = actor
+            .user_id
+            .clone()
+            .ok_or(RegistryError::Unauthenticated)?;
+        let (secret, digest) = secrets::new_token();
+        let id = secrets::new_id();
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, name, token_sha256, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(&user_id)
+        .bind(name.trim())
+        .bind(&digest)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            &now,
+            actor,
+            "token.create",
+            "api_token",
+            &id,
+            None,
+            Some(&json!({"user_id": user_id, "name": name.trim()})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((id, secret))
+    }
+
+    /// Revokes one of the actor's tokens.
+    pub async fn revoke_api_token(&self, actor: &Actor, token_id: &str) -> Result<()> {
+        authorize(actor, Action::ManageOwnTokens, &Resource::Global)?;
+        let user_id = actor
+            .user_id
+            .clone()
+            .ok_or(RegistryError::Unauthenticated)?;
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(&now)
+        .bind(token_id)
+        .bind(&user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done != 1 {
+            return Err(RegistryError::not_found(format!("token {token_id}")));
+        }
+        audit(
+            &mut tx,
+            &now,
+            actor,
+            "token.revoke",
+            "api_token",
+            token_id,
+            Some(&json!({"revoked": false})),
+            Some(&json!({"revoked": true})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The user a presented API token belongs to.
+    pub async fn authenticate_token(&self, secret: &str) -> Result<User> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.name, u.role, u.org_id, u.created_at FROM api_tokens t \
+             JOIN users u ON u.id = t.user_id \
+             WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
+        )
+        .bind(secrets::token_digest(secret))
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(RegistryError::Unauthenticated)?;
+        user_from_row(&row)
+    }
+}
+
+/// A valid hash of a password nobody has, made once per cost.
+fn dummy_hash(cost: PasswordCost) -> String {
+    use std::sync::OnceLock;
+    static STANDARD: OnceLock<String> = OnceLock::new();
+    static FAST: OnceLock<String> = OnceLock::new();
+    let cell = match cost {
+        PasswordCost::Standard => &STANDARD,
+        PasswordCost::Fast => &FAST,
+    };
+    cell.get_or_init(|| {
+        let random = secrets::new_id();
+        secrets::hash_password(&random, cost).unwrap_or_default()
+    })
+    .clone()
+}
+
+async fn insert_user(tx: &mut sqlx::AnyConnection, user: &User, hash: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, email, name, role, org_id, password_hash, disabled, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7)",
+    )
+    .bind(&user.id)
+    .bind(&user.email)
+    .bind(&user.name)
+    .bind(&user.role)
+    .bind(&user.org_id)
+    .bind(hash)
+    .bind(&user.created_at)
+    .execute(tx)
+    .await?;
+    Ok(())
+}

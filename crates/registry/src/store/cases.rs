@@ -1,0 +1,780 @@
+//! A product's certification case up to acceptance: register, submit the ST (checked), choose
+//! an approved lab, start the evaluation, submit the sealed ETR (verified), accept or reject.
+//!
+//! Why each step re-reads the case inside its transaction: the rules depend on the current state
+//! and on other records (the lab's approval and key); reading them in the same transaction that
+//! writes, and naming the expected state in the `UPDATE`, makes the check and the change one act.
+
+use dtsec_check::{CheckInput, Severity};
+use dtsec_eval::bundle::{SignatureCheck, VerifyOptions, verify_bundle};
+use dtsec_eval::records::Verdict;
+use dtsec_model::{DocumentKind, Library, parse_document, source_from_bytes};
+use dtsec_seal::{Sealed, VerifyingKey, sha256_hex};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use super::{Store, audit, expect_one, json_list, opt_text, text};
+use crate::authz::{Action, Actor, OrgKind, Resource, Role, authorize};
+use crate::certificate::Claim;
+use crate::error::{RegistryError, Result};
+use crate::secrets;
+use crate::validate;
+use crate::workflow::{Event, State, next};
+
+/// The largest ETR bundle accepted (bytes).
+pub const MAX_ETR_BYTES: usize = 64 * 1024 * 1024;
+
+/// A checker finding kept with the submitted ST (warnings and notes; errors block submission).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Rule code (`DT-DEP-001`).
+    pub code: String,
+    /// `warning` or `note`.
+    pub severity: String,
+    /// What the checker said.
+    pub message: String,
+    /// 1-based line in the ST (0 when unknown).
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+/// A product's certification case (without the ST text and ETR bundle; see
+/// [`Store::st_text`] and [`Store::etr_bundle`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Product {
+    /// Case id.
+    pub id: String,
+    /// The manufacturer's organisation id.
+    pub manufacturer_org: String,
+    /// Product name.
+    pub name: String,
+    /// Product version.
+    pub version: String,
+    /// Hardware, firmware, app build ids.
+    pub build_ids: Vec<String>,
+    /// TOE type (`TT.PUMP`).
+    pub toe_type: String,
+    /// Workflow state (see [`State`]).
+    pub state: String,
+    /// SHA-256 of the submitted ST's bytes.
+    pub st_sha256: Option<String>,
+    /// The ST's id.
+    pub st_id: Option<String>,
+    /// The ST's version.
+    pub st_version: Option<String>,
+    /// The checker's warnings and notes on the ST.
+    pub st_findings: Vec<Finding>,
+    /// PP claims, `id@version`.
+    pub pp_claims: Vec<String>,
+    /// Package claims, `id@version`.
+    pub package_claims: Vec<String>,
+    /// The chosen lab's organisation id.
+    pub lab_org: Option<String>,
+    /// SHA-256 of the accepted ETR bundle's canonical payload.
+    pub etr_sha256: Option<String>,
+    /// Key id the ETR was verified with.
+    pub etr_key_id: Option<String>,
+    /// The certifier's reasons for the last rejection.
+    pub review_reasons: Option<String>,
+    /// The certificate, once issued.
+    pub certificate_id: Option<String>,
+    /// The certificate this case re-evaluates (major change).
+    pub previous_certificate_id: Option<String>,
+    /// When registered.
+    pub created_at: String,
+    /// Last change.
+    pub updated_at: String,
+}
+
+impl Product {
+    /// The parsed state.
+    pub fn state(&self) -> State {
+        State::parse(&self.state).unwrap_or(State::Registered)
+    }
+
+    /// Who owns the case for authorisation: the manufacturer and the chosen lab.
+    pub fn resource(&self) -> Resource {
+        let mut owners = vec![self.manufacturer_org.clone()];
+        owners.extend(self.lab_org.clone());
+        Resource::Owned(owners)
+    }
+
+    /// The case as audit JSON.
+    pub(crate) fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// What registering a product needs.
+#[derive(Clone, Debug)]
+pub struct NewProduct {
+    /// The manufacturer's organisation.
+    pub manufacturer_org: String,
+    /// Product name.
+    pub name: String,
+    /// Product version.
+    pub version: String,
+    /// Build ids (may be empty).
+    pub build_ids: Vec<String>,
+    /// TOE type, one of the CDD PP's (`TT.PUMP`).
+    pub toe_type: String,
+}
+
+pub(crate) const PRODUCT_COLUMNS: &str = "id, manufacturer_org, name, version, build_ids, toe_type, state, \
+    st_sha256, st_id, st_version, st_warnings, pp_claims, package_claims, lab_org, etr_sha256, \
+    etr_key_id, review_reasons, certificate_id, previous_certificate_id, created_at, updated_at";
+
+pub(crate) fn product_from_row(r: &AnyRow) -> Result<Product> {
+    Ok(Product {
+        id: text(r, "id")?,
+        manufacturer_org: text(r, "manufacturer_org")?,
+        name: text(r, "name")?,
+        version: text(r, "version")?,
+        build_ids: json_list(r, "build_ids")?,
+        toe_type: text(r, "toe_type")?,
+        state: text(r, "state")?,
+        st_sha256: opt_text(r, "st_sha256")?,
+        st_id: opt_text(r, "st_id")?,
+        st_version: opt_text(r, "st_version")?,
+        st_findings: opt_text(r, "st_warnings")?
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default(),
+        pp_claims: json_list(r, "pp_claims")?,
+        package_claims: json_list(r, "package_claims")?,
+        lab_org: opt_text(r, "lab_org")?,
+        etr_sha256: opt_text(r, "etr_sha256")?,
+        etr_key_id: opt_text(r, "etr_key_id")?,
+        review_reasons: opt_text(r, "review_reasons")?,
+        certificate_id: opt_text(r, "certificate_id")?,
+        previous_certificate_id: opt_text(r, "previous_certificate_id")?,
+        created_at: text(r, "created_at")?,
+        updated_at: text(r, "updated_at")?,
+    })
+}
+
+/// Reads a case inside a transaction.
+pub(crate) async fn load_product(tx: &mut AnyConnection, id: &str) -> Result<Product> {
+    let row = sqlx::query(&format!(
+        "SELECT {PRODUCT_COLUMNS} FROM products WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| RegistryError::not_found(format!("product {id}")))?;
+    product_from_row(&row)
+}
+
+/// Moves a case from `from` to `to`, setting `sets` too, only if it is still in `from`.
+pub(crate) async fn update_product(
+    tx: &mut AnyConnection,
+    id: &str,
+    from: State,
+    to: State,
+    now: &str,
+    sets: &[(&str, Option<String>)],
+) -> Result<()> {
+    let mut sql = String::from("UPDATE products SET state = $1, updated_at = $2");
+    for (i, (col, _)) in sets.iter().enumerate() {
+        sql.push_str(&format!(", {col} = ${}", i + 3));
+    }
+    let n = sets.len();
+    sql.push_str(&format!(" WHERE id = ${} AND state = ${}", n + 3, n + 4));
+    let mut q = sqlx::query(&sql).bind(to.as_str()).bind(now);
+    for (_, v) in sets {
+        q = q.bind(v.clone());
+    }
+    let rows = q
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    expect_one(rows, "the case")
+}
+
+/// The result of checking a submitted ST.
+struct CheckedSt {
+    sha256: String,
+    id: String,
+    version: String,
+    toe_type: Option<String>,
+    pps: Vec<Claim>,
+    packages: Vec<Claim>,
+    findings: Vec<Finding>,
+}
+
+/// Parses and checks an ST with the built-in library (blocking work).
+fn check_st(file_name: &str, bytes: Vec<u8>) -> Result<CheckedSt> {
+    let sha256 = sha256_hex(&bytes);
+    let source = source_from_bytes(file_name.to_string(), bytes)
+        .map_err(|e| RegistryError::invalid(e.to_string()))?;
+    let doc = parse_document(&source).map_err(|e| RegistryError::invalid(e.to_string()))?;
+    if doc.kind.value != DocumentKind::SecurityTarget {
+        return Err(RegistryError::invalid(format!(
+            "{file_name} is not a Security Target (kind: {:?})",
+            doc.kind.value
+        )));
+    }
+    let library = Library::with_builtins();
+    let diagnostics = dtsec_check::check(CheckInput {
+        source: &source,
+        document: &doc,
+        library: &library,
+    });
+    if diagnostics.iter().any(dtsec_check::Diagnostic::is_error) {
+        return Err(RegistryError::StRejected { diagnostics });
+    }
+    let findings = diagnostics
+        .iter()
+        .map(|d| Finding {
+            code: d.code.to_string(),
+            severity: match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Note => "note",
+            }
+            .into(),
+            message: d.message.clone(),
+            line: d.span.line,
+            column: d.span.column,
+            help: d.help.clone(),
+        })
+        .collect();
+    let claim = |r: &dtsec_model::DocRef| Claim {
+        id: r.id.value.clone(),
+        version: r.version.value.clone(),
+    };
+    Ok(CheckedSt {
+        sha256,
+        id: doc.id.value.clone(),
+        version: doc.version.value.clone(),
+        toe_type: doc.toe.toe_type.as_ref().map(|t| t.value.clone()),
+        pps: doc.conformance.pps.iter().map(claim).collect(),
+        packages: doc.conformance.packages.iter().map(claim).collect(),
+        findings,
+    })
+}
+
+/// The TOE types of the built-in CDD PP.
+pub fn toe_types() -> Vec<(String, String)> {
+    let lib = Library::with_builtins();
+    lib.documents()
+        .find(|d| d.document.kind.value == DocumentKind::ProtectionProfile)
+        .map(|d| {
+            d.document
+                .toe
+                .types
+                .iter()
+                .map(|t| (t.id.value.clone(), t.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What a verified ETR yields.
+struct VerifiedEtr {
+    sha256: String,
+    key_id: String,
+}
+
+/// Verifies a sealed ETR bundle against the lab's key and the submitted ST (blocking work).
+fn verify_etr(text: &str, key: &VerifyingKey, st_sha256: &str) -> Result<VerifiedEtr> {
+    if text.len() > MAX_ETR_BYTES {
+        return Err(RegistryError::invalid(format!(
+            "the ETR bundle is larger than {MAX_ETR_BYTES} bytes"
+        )));
+    }
+    let v = verify_bundle(
+        text,
+        VerifyOptions {
+            key: Some(key),
+            evidence: None,
+        },
+    )
+    .map_err(|e| RegistryError::invalid(format!("not a sealed ETR bundle: {e}")))?;
+    match &v.signature {
+        SignatureCheck::Valid { .. } => {}
+        SignatureCheck::NotSignedByKey { key_id, signed_by } => {
+            return Err(RegistryError::invalid(format!(
+                "the ETR bundle is not signed by the lab's registered key {key_id} (signed by: {})",
+                if signed_by.is_empty() {
+                    "nobody".into()
+                } else {
+                    signed_by.join(", ")
+                }
+            )));
+        }
+        SignatureCheck::Invalid { key_id } => {
+            return Err(RegistryError::invalid(format!(
+                "the ETR bundle's signature by {key_id} does not match its content: {}",
+                v.problems.join("; ")
+            )));
+        }
+        _ => {
+            return Err(RegistryError::invalid(format!(
+                "the ETR bundle's signature could not be checked: {:?}",
+                v.signature
+            )));
+        }
+    }
+    if !v.problems.is_empty() {
+        return Err(RegistryError::invalid(format!(
+            "the ETR bundle is inconsistent: {}",
+            v.problems.join("; ")
+        )));
+    }
+    let sealed =
+        Sealed::from_json(text).map_err(|e| RegistryError::invalid(format!("ETR bundle: {e}")))?;
+    let etr_st = sealed
+        .payload
+        .get("st")
+        .and_then(|s| s.get("sha256"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if etr_st != st_sha256 {
+        return Err(RegistryError::invalid(format!(
+            "the ETR evaluated an ST with SHA-256 {etr_st}, but the submitted ST has {st_sha256}"
+        )));
+    }
+    if v.overall != Some(Verdict::Pass) {
+        return Err(RegistryError::invalid(format!(
+            "the ETR's overall verdict is {}, not pass",
+            v.overall.map_or("unknown".into(), |o| o.to_string())
+        )));
+    }
+    Ok(VerifiedEtr {
+        sha256: sealed.payload_sha256(),
+        key_id: key.key_id(),
+    })
+}
+
+fn claims_json(claims: &[Claim]) -> String {
+    let list: Vec<String> = claims
+        .iter()
+        .map(|c| format!("{}@{}", c.id, c.version))
+        .collect();
+    serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+}
+
+impl Store {
+    /// The manufacturer registers a product: the start of a case.
+    pub async fn register_product(&self, actor: &Actor, new: NewProduct) -> Result<Product> {
+        authorize(
+            actor,
+            Action::RegisterProduct,
+            &Resource::org(&new.manufacturer_org),
+        )?;
+        let org = self.organisation(&new.manufacturer_org).await?;
+        if org.kind != OrgKind::Manufacturer.as_str() {
+            return Err(RegistryError::invalid(format!(
+                "{} is not a manufacturer",
+                org.name
+            )));
+        }
+        let mut tx = self.begin().await?;
+        let p = self
+            .insert_product(&mut tx, actor, &new, None, "product.register")
+            .await?;
+        tx.commit().await?;
+        Ok(p)
+    }
+
+    /// Inserts a new case in `Registered` (also used for re-evaluation after a major change).
+    pub(crate) async fn insert_product(
+        &self,
+        tx: &mut AnyConnection,
+        actor: &Actor,
+        new: &NewProduct,
+        previous_certificate_id: Option<&str>,
+        action: &str,
+    ) -> Result<Product> {
+        validate::text("product name", &new.name, 200)?;
+        validate::text("product version", &new.version, 200)?;
+        for b in &new.build_ids {
+            validate::text("build id", b, 200)?;
+        }
+        let types = toe_types();
+        if !types.iter().any(|(id, _)| id == new.toe_type.trim()) {
+            return Err(RegistryError::invalid(format!(
+                "unknown TOE type `{}`; the CDD PP defines {}",
+                new.toe_type,
+                types
+                    .iter()
+                    .map(|t| t.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let now = self.now();
+        let id = secrets::new_id();
+        sqlx::query(
+            "INSERT INTO products (id, manufacturer_org, name, version, build_ids, toe_type, state, \
+             previous_certificate_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        )
+        .bind(&id)
+        .bind(&new.manufacturer_org)
+        .bind(new.name.trim())
+        .bind(new.version.trim())
+        .bind(serde_json::to_string(&new.build_ids).unwrap_or_else(|_| "[]".into()))
+        .bind(new.toe_type.trim())
+        .bind(State::Registered.as_str())
+        .bind(previous_certificate_id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let p = load_product(tx, &id).await?;
+        audit(
+            tx,
+            &now,
+            actor,
+            action,
+            "product",
+            &id,
+            None,
+            Some(&p.to_json()),
+        )
+        .await?;
+        Ok(p)
+    }
+
+    /// A case, if the actor may see it.
+    pub async fn product(&self, actor: &Actor, id: &str) -> Result<Product> {
+        let mut conn = self.pool.acquire().await?;
+        let p = load_product(&mut conn, id).await?;
+        authorize(actor, Action::ViewProduct, &p.resource())?;
+        Ok(p)
+    }
+
+    /// The cases the actor may see: a manufacturer's own, a lab's assigned ones, all for the
+    /// certification body and the scheme. Newest first.
+    pub async fn products(&self, actor: &Actor) -> Result<Vec<Product>> {
+        let base = format!("SELECT {PRODUCT_COLUMNS} FROM products");
+        let rows = match (actor.role, &actor.org_id, &actor.user_id) {
+            (_, _, None) | (Role::Public, _, _) => {
+                return Err(crate::error::Forbidden {
+                    role: "public".into(),
+                    action: Action::ViewProduct.to_string(),
+                    reach: "other organisation".into(),
+                }
+                .into());
+            }
+            (Role::SchemeAdmin | Role::Certifier, _, _) => {
+                sqlx::query(&format!("{base} ORDER BY created_at DESC, id"))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            (Role::Manufacturer | Role::LabEvaluator, Some(org), _) => sqlx::query(&format!(
+                "{base} WHERE manufacturer_org = $1 OR lab_org = $1 ORDER BY created_at DESC, id"
+            ))
+            .bind(org)
+            .fetch_all(&self.pool)
+            .await?,
+            (_, None, _) => Vec::new(),
+        };
+        let all: Vec<Product> = rows.iter().map(product_from_row).collect::<Result<_>>()?;
+        Ok(all
+            .into_iter()
+            .filter(|p| authorize(actor, Action::ViewProduct, &p.resource()).is_ok())
+            .collect())
+    }
+
+    /// The submitted ST's text.
+    pub async fn st_text(&self, actor: &Actor, product_id: &str) -> Result<Option<String>> {
+        self.product(actor, product_id).await?;
+        let row = sqlx::query("SELECT st_yaml FROM products WHERE id = $1")
+            .bind(product_id)
+            .fetch_one(&self.pool)
+            .await?;
+        opt_text(&row, "st_yaml")
+    }
+
+    /// The accepted ETR bundle's text.
+    pub async fn etr_bundle(&self, actor: &Actor, product_id: &str) -> Result<Option<String>> {
+        self.product(actor, product_id).await?;
+        let row = sqlx::query("SELECT etr_bundle FROM products WHERE id = $1")
+            .bind(product_id)
+            .fetch_one(&self.pool)
+            .await?;
+        opt_text(&row, "etr_bundle")
+    }
+
+    /// The manufacturer submits the ST. It is parsed and checked with the built-in library:
+    /// errors refuse it ([`RegistryError::StRejected`] with the diagnostics); warnings are kept
+    /// with the case ([`Product::st_findings`]). The ST's TOE type must be the product's.
+    pub async fn submit_st(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Product> {
+        // Authorise before spending time on checking.
+        let current = self.product(actor, product_id).await?;
+        authorize(
+            actor,
+            Action::SubmitSt,
+            &Resource::org(&current.manufacturer_org),
+        )?;
+        next(current.state(), Event::SubmitSt)?;
+        let name = file_name.to_string();
+        let stored_text = String::from_utf8(bytes.clone())
+            .map_err(|_| RegistryError::invalid("the ST is not UTF-8"))?;
+        let checked = tokio::task::spawn_blocking(move || check_st(&name, bytes))
+            .await
+            .map_err(|e| RegistryError::invalid(format!("the check stopped: {e}")))??;
+        if checked.toe_type.as_deref() != Some(current.toe_type.as_str()) {
+            return Err(RegistryError::invalid(format!(
+                "the ST's TOE type is {}, but the product was registered as {}",
+                checked.toe_type.as_deref().unwrap_or("(none)"),
+                current.toe_type
+            )));
+        }
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        let before = load_product(&mut tx, product_id).await?;
+        let to = next(before.state(), Event::SubmitSt)?;
+        update_product(
+            &mut tx,
+            product_id,
+            before.state(),
+            to,
+            &now,
+            &[
+                ("st_yaml", Some(stored_text)),
+                ("st_sha256", Some(checked.sha256)),
+                ("st_id", Some(checked.id)),
+                ("st_version", Some(checked.version)),
+                (
+                    "st_warnings",
+                    Some(serde_json::to_string(&checked.findings).unwrap_or_else(|_| "[]".into())),
+                ),
+                ("pp_claims", Some(claims_json(&checked.pps))),
+                ("package_claims", Some(claims_json(&checked.packages))),
+            ],
+        )
+        .await?;
+        self.finish_step(tx, actor, "product.submit-st", &before, &now)
+            .await
+    }
+
+    /// The manufacturer chooses the lab: it must be approved, with its approval current today.
+    pub async fn choose_lab(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+        lab_org: &str,
+    ) -> Result<Product> {
+        let now = self.now();
+        let today = self.clock().today();
+        let mut tx = self.begin().await?;
+        let before = load_product(&mut tx, product_id).await?;
+        authorize(
+            actor,
+            Action::ChooseLab,
+            &Resource::org(&before.manufacturer_org),
+        )?;
+        let to = next(before.state(), Event::ChooseLab)?;
+        let lab = super::labs::load_lab(&mut tx, lab_org).await?;
+        if !lab.approval().is_current_on(today) {
+            return Err(RegistryError::invalid(format!(
+                "{} is not an approved lab on {today} (state {}, approved until {})",
+                lab.name,
+                lab.state,
+                lab.approved_until.as_deref().unwrap_or("never")
+            )));
+        }
+        update_product(
+            &mut tx,
+            product_id,
+            before.state(),
+            to,
+            &now,
+            &[("lab_org", Some(lab_org.to_string()))],
+        )
+        .await?;
+        self.finish_step(tx, actor, "product.choose-lab", &before, &now)
+            .await
+    }
+
+    /// The chosen lab starts the evaluation.
+    pub async fn start_evaluation(&self, actor: &Actor, product_id: &str) -> Result<Product> {
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        let before = load_product(&mut tx, product_id).await?;
+        authorize(actor, Action::StartEvaluation, &lab_resource(&before))?;
+        let to = next(before.state(), Event::StartEvaluation)?;
+        update_product(&mut tx, product_id, before.state(), to, &now, &[]).await?;
+        self.finish_step(tx, actor, "product.start-evaluation", &before, &now)
+            .await
+    }
+
+    /// The lab submits its sealed ETR bundle. Refused unless: the lab's approval is current
+    /// today; the bundle verifies with the lab's registered key and is internally consistent;
+    /// its ST digest equals the submitted ST's SHA-256; and its overall verdict is pass.
+    pub async fn submit_etr(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+        bundle: &str,
+    ) -> Result<Product> {
+        let current = self.product(actor, product_id).await?;
+        authorize(actor, Action::SubmitEtr, &lab_resource(&current))?;
+        next(current.state(), Event::SubmitEtr)?;
+        let lab_org = current
+            .lab_org
+            .clone()
+            .ok_or_else(|| RegistryError::invalid("no lab chosen"))?;
+        let lab = self.lab(&lab_org).await?;
+        let today = self.clock().today();
+        if !lab.approval().is_current_on(today) {
+            return Err(RegistryError::invalid(format!(
+                "{}'s approval is not current on {today} (state {}, until {}); it cannot submit ETRs",
+                lab.name,
+                lab.state,
+                lab.approved_until.as_deref().unwrap_or("never")
+            )));
+        }
+        let key = lab
+            .verifying_key()
+            .ok_or_else(|| RegistryError::invalid(format!("{} has no registered key", lab.name)))?;
+        let st_sha = current
+            .st_sha256
+            .clone()
+            .ok_or_else(|| RegistryError::invalid("no ST submitted"))?;
+        let text = bundle.to_string();
+        let verified = tokio::task::spawn_blocking(move || verify_etr(&text, &key, &st_sha))
+            .await
+            .map_err(|e| RegistryError::invalid(format!("the verification stopped: {e}")))??;
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        let before = load_product(&mut tx, product_id).await?;
+        // Re-read what the verification relied on, inside the transaction that writes.
+        let lab_now = super::labs::load_lab(&mut tx, &lab_org).await?;
+        if before.st_sha256 != current.st_sha256
+            || before.lab_org != current.lab_org
+            || lab_now.key_id != lab.key_id
+            || !lab_now.approval().is_current_on(today)
+        {
+            return Err(RegistryError::Conflict(
+                "the case or the lab changed while the ETR was verified; submit again".into(),
+            ));
+        }
+        let to = next(before.state(), Event::SubmitEtr)?;
+        update_product(
+            &mut tx,
+            product_id,
+            before.state(),
+            to,
+            &now,
+            &[
+                ("etr_bundle", Some(bundle.to_string())),
+                ("etr_sha256", Some(verified.sha256)),
+                ("etr_key_id", Some(verified.key_id)),
+            ],
+        )
+        .await?;
+        self.finish_step(tx, actor, "product.submit-etr", &before, &now)
+            .await
+    }
+
+    /// The certifier accepts the ETR.
+    pub async fn accept_etr(&self, actor: &Actor, product_id: &str) -> Result<Product> {
+        self.review(actor, product_id, Event::Accept, None).await
+    }
+
+    /// The certifier rejects the ETR, with reasons (required); the lab may submit a corrected one.
+    pub async fn reject_etr(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+        reasons: &str,
+    ) -> Result<Product> {
+        validate::text("reasons", reasons, 10_000)?;
+        self.review(
+            actor,
+            product_id,
+            Event::Reject,
+            Some(reasons.trim().to_string()),
+        )
+        .await
+    }
+
+    async fn review(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+        event: Event,
+        reasons: Option<String>,
+    ) -> Result<Product> {
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        let before = load_product(&mut tx, product_id).await?;
+        authorize(actor, Action::ReviewEtr, &before.resource())?;
+        let to = next(before.state(), event)?;
+        update_product(
+            &mut tx,
+            product_id,
+            before.state(),
+            to,
+            &now,
+            &[("review_reasons", reasons.clone())],
+        )
+        .await?;
+        self.log_decision(
+            &mut tx,
+            &json!({
+                "kind": format!("etr-{}", if event == Event::Accept { "accepted" } else { "rejected" }),
+                "product_id": product_id,
+                "etr_sha256": before.etr_sha256,
+                "reasons": reasons,
+                "at": now,
+            }),
+        )
+        .await?;
+        let action = if event == Event::Accept {
+            "product.accept-etr"
+        } else {
+            "product.reject-etr"
+        };
+        self.finish_step(tx, actor, action, &before, &now).await
+    }
+
+    /// Audits a case step (before/after) and commits.
+    pub(crate) async fn finish_step(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        actor: &Actor,
+        action: &str,
+        before: &Product,
+        now: &str,
+    ) -> Result<Product> {
+        let after = load_product(&mut tx, &before.id).await?;
+        audit(
+            &mut tx,
+            now,
+            actor,
+            action,
+            "product",
+            &before.id,
+            Some(&before.to_json()),
+            Some(&after.to_json()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}
+
+/// For lab actions: the case belongs to its chosen lab only (a manufacturer's "own" does not
+/// make it the lab's).
+fn lab_resource(p: &Product) -> Resource {
+    match &p.lab_org {
+        Some(l) => Resource::org(l.clone()),
+        None => Resource::Global,
+    }
+}

@@ -1,0 +1,424 @@
+//! The store: one database (SQLite file or PostgreSQL), the scheme key, and the transaction
+//! discipline every operation follows.
+//!
+//! Why one `Store` over `sqlx::Any`: the same SQL (runtime queries, `$N` placeholders, text
+//! times, `BIGINT` integers) runs on both databases, so the whole workflow and its tests are
+//! written once. The backend is chosen by the URL; migrations for each are embedded and run at
+//! [`Store::open`].
+//!
+//! The discipline: every state change runs in **one transaction** with its append-only audit
+//! record (who, what, when, before/after JSON) and, for certification decisions, its
+//! [`DecisionLog`] entry. A refused request returns before commit, so nothing changes. Updates
+//! name the state they expect (`… WHERE id = $1 AND state = $2`), so two racing requests cannot
+//! both win; on SQLite writers take the lock up front (`BEGIN IMMEDIATE`).
+
+mod accounts;
+mod cases;
+mod certs;
+mod labs;
+mod queries;
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+
+use dtsec_seal::{SigningKey, VerifyingKey};
+use serde_json::Value;
+use sqlx::AnyConnection;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, Row, Transaction};
+
+pub use accounts::{NewUser, Organisation, User};
+pub use cases::{Finding, NewProduct, Product};
+pub use certs::{CertificateRecord, MaintenanceRecord, StatusChange, StatusRequest};
+pub use labs::Lab;
+pub use queries::{AuditEntry, CSV_COLUMNS, DeviceDetail, DeviceFilter, DeviceSummary, csv_export};
+
+use crate::authz::Actor;
+use crate::error::{RegistryError, Result};
+use crate::secrets::PasswordCost;
+use crate::time::Clock;
+
+/// Which database a store is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file in the data directory.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// Login throttling: after `max_failures` failed attempts within `window_secs` for one user or
+/// one client address, logins for it are refused for `lockout_secs`.
+#[derive(Clone, Copy, Debug)]
+pub struct ThrottleConfig {
+    /// Failures allowed in the window.
+    pub max_failures: i64,
+    /// The window, in seconds.
+    pub window_secs: i64,
+    /// How long the lock lasts, in seconds.
+    pub lockout_secs: i64,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        ThrottleConfig {
+            max_failures: 5,
+            window_secs: 15 * 60,
+            lockout_secs: 15 * 60,
+        }
+    }
+}
+
+/// How to open a store.
+#[derive(Clone, Debug)]
+pub struct StoreConfig {
+    /// The data directory: the scheme key lives here, and the SQLite file when no URL is given.
+    pub data_dir: PathBuf,
+    /// `postgres://…`, `sqlite://…`, or `None` for `DATA_DIR/registry.sqlite3`.
+    pub database_url: Option<String>,
+    /// Where "now" comes from.
+    pub clock: Clock,
+    /// Argon2id cost for new password hashes.
+    pub password_cost: PasswordCost,
+    /// Years a certificate is valid from its certification date.
+    pub validity_years: i64,
+    /// The scheme's name, written into certificates.
+    pub scheme_name: String,
+    /// Login throttling.
+    pub throttle: ThrottleConfig,
+    /// Connections in the pool.
+    pub max_connections: u32,
+}
+
+impl StoreConfig {
+    /// Defaults for a data directory: SQLite, system clock, standard password cost, two-year
+    /// validity (NIAP's period).
+    pub fn new(data_dir: impl Into<PathBuf>) -> StoreConfig {
+        StoreConfig {
+            data_dir: data_dir.into(),
+            database_url: None,
+            clock: Clock::system(),
+            password_cost: PasswordCost::Standard,
+            validity_years: 2,
+            scheme_name: "dtsec CDD scheme (modelled on DTSec)".into(),
+            throttle: ThrottleConfig::default(),
+            max_connections: 8,
+        }
+    }
+}
+
+/// A boxed future, for the object-safe [`DecisionLog`].
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where certification decisions are logged (issue 6: the transparency log).
+///
+/// `append` runs **inside** the transaction that makes the decision, so a decision commits with
+/// its entry or not at all ("no decision without its entry"). The entry is the RFC 8785
+/// canonical JSON of the decision (kind, certificate id, revision, status, the certificate
+/// payload's SHA-256, time). The default, [`TableDecisionLog`], appends it to the
+/// `decision_log` table, which doubles as an outbox: a sequencer can later move entries into the
+/// Merkle log in order, and the table's `seq` is their order.
+pub trait DecisionLog: Send + Sync {
+    /// Appends `entry` within `tx`; an error aborts the decision.
+    fn append<'a>(
+        &'a self,
+        tx: &'a mut AnyConnection,
+        entry: &'a [u8],
+    ) -> BoxFuture<'a, Result<()>>;
+}
+
+/// The default [`DecisionLog`]: one row per entry in `decision_log`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TableDecisionLog;
+
+impl DecisionLog for TableDecisionLog {
+    fn append<'a>(
+        &'a self,
+        tx: &'a mut AnyConnection,
+        entry: &'a [u8],
+    ) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let text = String::from_utf8_lossy(entry).into_owned();
+            let at = serde_json::from_str::<Value>(&text)
+                .ok()
+                .and_then(|v| v.get("at").and_then(Value::as_str).map(str::to_string))
+                .unwrap_or_default();
+            sqlx::query("INSERT INTO decision_log (at, entry, sha256) VALUES ($1, $2, $3)")
+                .bind(at)
+                .bind(text)
+                .bind(dtsec_seal::sha256_hex(entry))
+                .execute(&mut *tx)
+                .await?;
+            Ok(())
+        })
+    }
+}
+
+/// The registry's storage and operations. Cheap to clone (the pool and key are shared).
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    key: Arc<SigningKey>,
+    config: Arc<StoreConfig>,
+    decision_log: Arc<dyn DecisionLog>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend)
+            .field("scheme_key_id", &self.key.verifying_key().key_id())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The scheme key's file prefix in the data directory (`scheme.key`, `scheme.pub`).
+pub const SCHEME_KEY_PREFIX: &str = "scheme";
+/// The SQLite file name in the data directory.
+pub const SQLITE_FILE: &str = "registry.sqlite3";
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl Store {
+    /// Opens (creating when new) the database and the scheme key, and runs the migrations.
+    ///
+    /// The scheme key is created in the data directory on first open (`scheme.key`, mode 0600,
+    /// never printed; `scheme.pub` beside it). If the database already records a scheme key and
+    /// the file is missing, or holds another key, opening fails with [`RegistryError::Key`]: the
+    /// registry never re-keys silently, since every certificate it issued names that key.
+    pub async fn open(config: StoreConfig) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            RegistryError::Key(format!(
+                "cannot create data directory {}: {e}",
+                config.data_dir.display()
+            ))
+        })?;
+        let url = match &config.database_url {
+            Some(u) => u.clone(),
+            None => sqlite_url(&config.data_dir.join(SQLITE_FILE)),
+        };
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(RegistryError::invalid(
+                "the database URL must start with postgres:// or sqlite://",
+            ));
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(config.max_connections.max(1))
+            .connect(&url)
+            .await?;
+        match backend {
+            Backend::Sqlite => {
+                sqlx::query("PRAGMA journal_mode = WAL")
+                    .execute(&pool)
+                    .await?;
+                SQLITE_MIGRATIONS.run(&pool).await?;
+            }
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        let key = scheme_key(&pool, &config.data_dir).await?;
+        Ok(Store {
+            pool,
+            backend,
+            key: Arc::new(key),
+            config: Arc::new(config),
+            decision_log: Arc::new(TableDecisionLog),
+        })
+    }
+
+    /// Replaces the decision log (issue 6 plugs the transparency log in here).
+    pub fn with_decision_log(mut self, log: Arc<dyn DecisionLog>) -> Store {
+        self.decision_log = log;
+        self
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The scheme's public key (publish it; `dtsec verify --key` takes it).
+    pub fn scheme_public_key(&self) -> VerifyingKey {
+        self.key.verifying_key()
+    }
+
+    /// The clock the store uses.
+    pub fn clock(&self) -> &Clock {
+        &self.config.clock
+    }
+
+    /// The configuration it was opened with.
+    pub fn config(&self) -> &StoreConfig {
+        &self.config
+    }
+
+    /// The connection pool, for the HTTP layer's health check and for tests that count rows.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Starts a write transaction: on SQLite it takes the write lock at once, so a
+    /// read-then-write cannot fail half-way on a lock upgrade.
+    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Now, as RFC 3339.
+    pub(crate) fn now(&self) -> String {
+        self.config.clock.now()
+    }
+
+    /// Counts rows of a table (tests assert "nothing changed" with it).
+    pub async fn count_rows(&self, table: &str) -> Result<i64> {
+        const TABLES: [&str; 12] = [
+            "organisations",
+            "users",
+            "api_tokens",
+            "login_throttle",
+            "labs",
+            "products",
+            "certificates",
+            "certificate_revisions",
+            "maintenance",
+            "audit",
+            "decision_log",
+            "settings",
+        ];
+        if !TABLES.contains(&table) {
+            return Err(RegistryError::invalid(format!("unknown table `{table}`")));
+        }
+        let row = sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table}"))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")?)
+    }
+
+    /// Appends a certification decision to the decision log, inside `tx`.
+    pub(crate) async fn log_decision(&self, tx: &mut AnyConnection, entry: &Value) -> Result<()> {
+        let bytes = dtsec_seal::canonical_json(entry);
+        self.decision_log.append(tx, &bytes).await
+    }
+}
+
+fn sqlite_url(path: &Path) -> String {
+    use sqlx::ConnectOptions as _;
+    use sqlx::sqlite::SqliteConnectOptions;
+    SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .to_url_lossy()
+        .to_string()
+}
+
+/// Loads or creates the scheme key, refusing to re-key a database that has one.
+async fn scheme_key(pool: &AnyPool, dir: &Path) -> Result<SigningKey> {
+    let prefix = dir.join(SCHEME_KEY_PREFIX);
+    let (key_path, _) = dtsec_seal::key_pair_paths(&prefix);
+    let recorded: Option<String> =
+        sqlx::query("SELECT value FROM settings WHERE key = 'scheme_key_id'")
+            .fetch_optional(pool)
+            .await?
+            .map(|r| r.try_get::<String, _>("value"))
+            .transpose()?;
+    let key = if key_path.exists() {
+        dtsec_seal::load_signing_key(&key_path).map_err(|e| RegistryError::Key(e.to_string()))?
+    } else if let Some(id) = &recorded {
+        return Err(RegistryError::Key(format!(
+            "the database was created with scheme key {id}, but {} is missing; restore it from backup (refusing to create a new key: certificates name the old one)",
+            key_path.display()
+        )));
+    } else {
+        let key = SigningKey::generate();
+        dtsec_seal::write_key_pair(&prefix, &key, false)
+            .map_err(|e| RegistryError::Key(e.to_string()))?;
+        key
+    };
+    let id = key.verifying_key().key_id();
+    match recorded {
+        Some(r) if r != id => Err(RegistryError::Key(format!(
+            "{} holds key {id}, but the database was created with scheme key {r}",
+            key_path.display()
+        ))),
+        Some(_) => Ok(key),
+        None => {
+            sqlx::query("INSERT INTO settings (key, value) VALUES ('scheme_key_id', $1)")
+                .bind(&id)
+                .execute(pool)
+                .await?;
+            Ok(key)
+        }
+    }
+}
+
+/// Writes one audit record.
+#[expect(clippy::too_many_arguments, reason = "one audit row has eight columns")]
+pub(crate) async fn audit(
+    tx: &mut AnyConnection,
+    at: &str,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit (at, actor, actor_role, action, entity, entity_id, before_json, after_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(at)
+    .bind(actor.audit_name())
+    .bind(actor.role.as_str())
+    .bind(action)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(before.map(Value::to_string))
+    .bind(after.map(Value::to_string))
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// A text column.
+pub(crate) fn text(row: &AnyRow, col: &str) -> Result<String> {
+    Ok(row.try_get::<String, _>(col)?)
+}
+
+/// A nullable text column.
+pub(crate) fn opt_text(row: &AnyRow, col: &str) -> Result<Option<String>> {
+    Ok(row.try_get::<Option<String>, _>(col)?)
+}
+
+/// A JSON list of strings stored as text.
+pub(crate) fn json_list(row: &AnyRow, col: &str) -> Result<Vec<String>> {
+    Ok(opt_text(row, col)?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+/// Fails with a conflict unless exactly one row was updated (the optimistic state check).
+pub(crate) fn expect_one(rows: u64, what: &str) -> Result<()> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(RegistryError::Conflict(format!(
+            "{what} changed while this request ran; reload and try again"
+        )))
+    }
+}

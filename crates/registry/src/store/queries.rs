@@ -1,0 +1,407 @@
+//! What the public site and the staff pages read: certified devices with search and filters, a
+//! device's certificate with its history, the CSV export, and the audit trail.
+//!
+//! Why here: the HTTP layer should render, not assemble; each page is one call. Filters are
+//! bound parameters (never spliced into SQL), and text search is case-insensitive on both
+//! databases (`LOWER(…) LIKE`).
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::certs::{CertificateRecord, MaintenanceRecord, StatusChange, cert_from_row};
+use super::{Store, opt_text, text};
+use crate::authz::{Action, Actor, Resource, authorize};
+use crate::certificate::Certificate;
+use crate::error::{RegistryError, Result};
+
+/// Filters for the certified-devices list; every field is optional and they combine with AND.
+#[derive(Clone, Debug, Default)]
+pub struct DeviceFilter {
+    /// Words to find in the product name, manufacturer name or certificate id.
+    pub text: Option<String>,
+    /// TOE type (`TT.PUMP`).
+    pub toe_type: Option<String>,
+    /// Manufacturer organisation id.
+    pub manufacturer: Option<String>,
+    /// Package id (`cdd-eb`).
+    pub package: Option<String>,
+    /// Status (`active`, `maintained`, …).
+    pub status: Option<String>,
+    /// Lab organisation id.
+    pub lab: Option<String>,
+    /// At most this many (default and cap 1000).
+    pub limit: Option<u32>,
+}
+
+/// One row of the certified-devices list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeviceSummary {
+    /// Certificate id.
+    pub certificate_id: String,
+    /// Product name.
+    pub product_name: String,
+    /// Version covered.
+    pub product_version: String,
+    /// Manufacturer name.
+    pub manufacturer: String,
+    /// Manufacturer organisation id.
+    pub manufacturer_org: String,
+    /// TOE type.
+    pub toe_type: String,
+    /// Package claims, `id@version`.
+    pub packages: Vec<String>,
+    /// Lab name.
+    pub lab: String,
+    /// Lab organisation id.
+    pub lab_org: String,
+    /// Status.
+    pub status: String,
+    /// Certification date.
+    pub certification_date: String,
+    /// Expiry date.
+    pub expiry_date: String,
+}
+
+/// A device page: the certificate, its revisions and its maintenance.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeviceDetail {
+    /// The list row.
+    pub summary: DeviceSummary,
+    /// The current certificate's fields.
+    pub certificate: Certificate,
+    /// The current signed document (download).
+    pub document: String,
+    /// Every status change, oldest first.
+    pub history: Vec<StatusChange>,
+    /// Impact analyses, oldest first.
+    pub maintenance: Vec<MaintenanceRecord>,
+}
+
+/// One audit record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    /// Order of writing.
+    pub seq: i64,
+    /// When.
+    pub at: String,
+    /// The user id (or role for the system).
+    pub actor: String,
+    /// The actor's role.
+    pub actor_role: String,
+    /// What was done (`product.submit-st`).
+    pub action: String,
+    /// The kind of record.
+    pub entity: String,
+    /// Its id.
+    pub entity_id: String,
+    /// The record before (JSON), if it existed.
+    pub before: Option<String>,
+    /// The record after (JSON).
+    pub after: Option<String>,
+}
+
+const DEVICE_SELECT: &str = "SELECT c.certificate_id, c.product_name, c.product_version, \
+    m.name AS manufacturer, c.manufacturer_org, c.toe_type, c.packages, l.name AS lab, c.lab_org, \
+    c.status, c.certification_date, c.expiry_date FROM certificates c \
+    JOIN organisations m ON m.id = c.manufacturer_org JOIN organisations l ON l.id = c.lab_org";
+
+fn device_from_row(r: &AnyRow) -> Result<DeviceSummary> {
+    Ok(DeviceSummary {
+        certificate_id: text(r, "certificate_id")?,
+        product_name: text(r, "product_name")?,
+        product_version: text(r, "product_version")?,
+        manufacturer: text(r, "manufacturer")?,
+        manufacturer_org: text(r, "manufacturer_org")?,
+        toe_type: text(r, "toe_type")?,
+        packages: text(r, "packages")?
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        lab: text(r, "lab")?,
+        lab_org: text(r, "lab_org")?,
+        status: text(r, "status")?,
+        certification_date: text(r, "certification_date")?,
+        expiry_date: text(r, "expiry_date")?,
+    })
+}
+
+/// `s` with LIKE's wildcards escaped (escape character `\`).
+fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Store {
+    /// Certified devices matching `filter`, newest certification first (public).
+    pub async fn search_devices(&self, filter: &DeviceFilter) -> Result<Vec<DeviceSummary>> {
+        let mut sql = format!("{DEVICE_SELECT} WHERE 1 = 1");
+        let mut binds: Vec<String> = Vec::new();
+        let mut param = |sql: &mut String, clause: &str, value: String| {
+            binds.push(value);
+            sql.push_str(&clause.replace("$?", &format!("${}", binds.len())));
+        };
+        if let Some(t) = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            if t.chars().count() > 200 {
+                return Err(RegistryError::invalid(
+                    "search text is longer than 200 characters",
+                ));
+            }
+            let pat = format!("%{}%", like_escape(&t.to_lowercase()));
+            param(
+                &mut sql,
+                " AND (LOWER(c.product_name) LIKE $? ESCAPE '\\' OR LOWER(m.name) LIKE $? ESCAPE '\\' OR LOWER(c.certificate_id) LIKE $? ESCAPE '\\')",
+                pat,
+            );
+        }
+        if let Some(v) = &filter.toe_type {
+            param(&mut sql, " AND c.toe_type = $?", v.clone());
+        }
+        if let Some(v) = &filter.manufacturer {
+            param(&mut sql, " AND c.manufacturer_org = $?", v.clone());
+        }
+        if let Some(v) = &filter.package {
+            param(
+                &mut sql,
+                " AND c.packages LIKE $? ESCAPE '\\'",
+                format!("%,{}@%", like_escape(v)),
+            );
+        }
+        if let Some(v) = &filter.status {
+            param(&mut sql, " AND c.status = $?", v.clone());
+        }
+        if let Some(v) = &filter.lab {
+            param(&mut sql, " AND c.lab_org = $?", v.clone());
+        }
+        let limit = filter.limit.unwrap_or(1000).min(1000);
+        sql.push_str(&format!(
+            " ORDER BY c.certification_date DESC, c.certificate_id LIMIT {limit}"
+        ));
+        let mut q = sqlx::query(&sql);
+        for b in binds {
+            q = q.bind(b);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter().map(device_from_row).collect()
+    }
+
+    /// A device page by certificate id (public).
+    pub async fn device(&self, certificate_id: &str) -> Result<DeviceDetail> {
+        let row = sqlx::query(&format!("{DEVICE_SELECT} WHERE c.certificate_id = $1"))
+            .bind(certificate_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| RegistryError::not_found(format!("certificate {certificate_id}")))?;
+        let summary = device_from_row(&row)?;
+        let record: CertificateRecord = {
+            let row = sqlx::query(&format!(
+                "SELECT {} FROM certificates WHERE certificate_id = $1",
+                super::certs::CERT_COLUMNS
+            ))
+            .bind(certificate_id)
+            .fetch_one(&self.pool)
+            .await?;
+            cert_from_row(&row)?
+        };
+        let history = self
+            .certificate_revisions(certificate_id)
+            .await?
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect();
+        Ok(DeviceDetail {
+            summary,
+            certificate: record.certificate()?,
+            document: record.document,
+            history,
+            maintenance: self.maintenance_of(certificate_id).await?,
+        })
+    }
+
+    /// The audit trail of one record (scheme administrator and certifier), oldest first.
+    pub async fn audit_trail(
+        &self,
+        actor: &Actor,
+        entity: &str,
+        entity_id: &str,
+    ) -> Result<Vec<AuditEntry>> {
+        authorize(actor, Action::ViewAudit, &Resource::Global)?;
+        self.audit_rows(Some((entity, entity_id)), None).await
+    }
+
+    /// The latest `limit` audit records (scheme administrator and certifier), newest first.
+    pub async fn recent_audit(&self, actor: &Actor, limit: u32) -> Result<Vec<AuditEntry>> {
+        authorize(actor, Action::ViewAudit, &Resource::Global)?;
+        self.audit_rows(None, Some(limit.min(10_000))).await
+    }
+
+    /// A case's history (audit records of the case), for whoever may see the case.
+    pub async fn product_history(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+    ) -> Result<Vec<AuditEntry>> {
+        self.product(actor, product_id).await?;
+        self.audit_rows(Some(("product", product_id)), None).await
+    }
+
+    async fn audit_rows(
+        &self,
+        of: Option<(&str, &str)>,
+        limit: Option<u32>,
+    ) -> Result<Vec<AuditEntry>> {
+        let cols = "seq, at, actor, actor_role, action, entity, entity_id, before_json, after_json";
+        let rows = match (of, limit) {
+            (Some((e, id)), _) => {
+                sqlx::query(&format!(
+                    "SELECT {cols} FROM audit WHERE entity = $1 AND entity_id = $2 ORDER BY seq"
+                ))
+                .bind(e)
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            (None, l) => {
+                sqlx::query(&format!(
+                    "SELECT {cols} FROM audit ORDER BY seq DESC LIMIT {}",
+                    l.unwrap_or(100)
+                ))
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    seq: r.try_get::<i64, _>("seq")?,
+                    at: text(r, "at")?,
+                    actor: text(r, "actor")?,
+                    actor_role: text(r, "actor_role")?,
+                    action: text(r, "action")?,
+                    entity: text(r, "entity")?,
+                    entity_id: text(r, "entity_id")?,
+                    before: opt_text(r, "before_json")?,
+                    after: opt_text(r, "after_json")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The decision log's entries (canonical JSON), in order, for the transparency log (issue 6)
+    /// and for tests.
+    pub async fn decision_entries(&self) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT entry FROM decision_log ORDER BY seq")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| text(r, "entry")).collect()
+    }
+}
+
+/// The CSV columns, in the shape of the CC portal's certified products list.
+pub const CSV_COLUMNS: [&str; 11] = [
+    "Category",
+    "Name",
+    "Manufacturer",
+    "Scheme",
+    "Certification Date",
+    "Archive Date",
+    "Protection Profile(s)",
+    "Assurance Level / Packages",
+    "Lab",
+    "Certificate ID",
+    "Status",
+];
+
+/// The certified-devices list as CSV (RFC 4180: CRLF, fields quoted when needed). Category is
+/// the TOE type's name; Archive Date the expiry date; the PP column the claimed PPs.
+pub fn csv_export(devices: &[(DeviceSummary, Certificate)]) -> String {
+    let types = super::cases::toe_types();
+    let mut out = String::new();
+    push_row(&mut out, CSV_COLUMNS.iter().map(|s| (*s).to_string()));
+    for (d, c) in devices {
+        let category = types
+            .iter()
+            .find(|(id, _)| id == &d.toe_type)
+            .map_or_else(|| d.toe_type.clone(), |(_, name)| name.clone());
+        let pps: Vec<String> = c
+            .pp_claim
+            .iter()
+            .map(|p| format!("{} {}", p.id, p.version))
+            .collect();
+        let packages: Vec<String> = if c.package_claims.is_empty() {
+            vec!["base".into()]
+        } else {
+            c.package_claims
+                .iter()
+                .map(|p| format!("{} {}", p.id, p.version))
+                .collect()
+        };
+        push_row(
+            &mut out,
+            [
+                category,
+                format!("{} {}", d.product_name, d.product_version),
+                d.manufacturer.clone(),
+                c.scheme.clone(),
+                d.certification_date.clone(),
+                d.expiry_date.clone(),
+                pps.join("; "),
+                packages.join("; "),
+                d.lab.clone(),
+                d.certificate_id.clone(),
+                d.status.clone(),
+            ]
+            .into_iter(),
+        );
+    }
+    out
+}
+
+fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
+    let mut first = true;
+    for f in fields {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        // A leading formula character is neutralised, so a spreadsheet never evaluates a name.
+        let f = if f.starts_with(['=', '+', '-', '@']) {
+            format!("'{f}")
+        } else {
+            f
+        };
+        if f.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&f.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&f);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+impl Store {
+    /// The CSV export of the devices matching `filter` (public).
+    pub async fn devices_csv(&self, filter: &DeviceFilter) -> Result<String> {
+        let list = self.search_devices(filter).await?;
+        let mut rows = Vec::with_capacity(list.len());
+        for d in list {
+            let c = self.certificate(&d.certificate_id).await?.certificate()?;
+            rows.push((d, c));
+        }
+        Ok(csv_export(&rows))
+    }
+}

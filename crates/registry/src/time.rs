@@ -1,0 +1,244 @@
+//! Dates and the clock.
+//!
+//! Why our own: the registry needs calendar dates (`2025-06-30`) for approvals, certification and
+//! expiry, and "now" as RFC 3339 UTC text, which both databases store and compare as text. That is
+//! a few lines of civil-calendar arithmetic (Howard Hinnant's algorithms); a date crate would be a
+//! dependency for it. The [`Clock`] can be fixed and moved, so tests and the demo can say "as of".
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use crate::error::RegistryError;
+
+/// A calendar date (proleptic Gregorian), written `YYYY-MM-DD`. Ordered by time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    days: i64,
+}
+
+impl Date {
+    /// The date of a Unix time (UTC).
+    pub fn from_unix(secs: i64) -> Date {
+        Date {
+            days: secs.div_euclid(86_400),
+        }
+    }
+
+    /// The date with this year, month and day, if it exists.
+    pub fn from_ymd(y: i64, m: u32, d: u32) -> Option<Date> {
+        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || !(1..=9999).contains(&y) {
+            return None;
+        }
+        Some(Date {
+            days: days_from_civil(y, m, d),
+        })
+    }
+
+    /// Reads `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Result<Date, RegistryError> {
+        let bad = || RegistryError::invalid(format!("`{s}` is not a date (YYYY-MM-DD)"));
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(bad());
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<i64> {
+            let part = s.get(r)?;
+            if part.bytes().all(|c| c.is_ascii_digit()) {
+                part.parse().ok()
+            } else {
+                None
+            }
+        };
+        let (y, m, d) = (
+            num(0..4).ok_or_else(bad)?,
+            num(5..7).ok_or_else(bad)?,
+            num(8..10).ok_or_else(bad)?,
+        );
+        Date::from_ymd(
+            y,
+            u32::try_from(m).map_err(|_| bad())?,
+            u32::try_from(d).map_err(|_| bad())?,
+        )
+        .ok_or_else(bad)
+    }
+
+    /// Year, month, day.
+    pub fn ymd(self) -> (i64, u32, u32) {
+        civil_from_days(self.days)
+    }
+
+    /// This date plus `n` days (negative to go back).
+    pub fn add_days(self, n: i64) -> Date {
+        Date {
+            days: self.days.saturating_add(n),
+        }
+    }
+
+    /// The same day `n` years later; 29 February becomes 28 February in a common year.
+    pub fn add_years(self, n: i64) -> Date {
+        let (y, m, d) = self.ymd();
+        let y = y + n;
+        let d = d.min(days_in_month(y, m));
+        Date {
+            days: days_from_civil(y, m, d),
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (y, m, d) = self.ymd();
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Unix seconds as RFC 3339 UTC (`2025-01-31T09:30:00Z`).
+pub fn rfc3339(secs: i64) -> String {
+    let rem = secs.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        Date::from_unix(secs),
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Where "now" comes from: the system clock or a fixed instant, plus an offset that tests and
+/// the demo move ("as of three years ago"). Clones share the instant and the offset, so moving
+/// a clone moves the store's clock.
+#[derive(Clone, Debug, Default)]
+pub struct Clock {
+    fixed: Option<Arc<AtomicI64>>,
+    offset: Arc<AtomicI64>,
+}
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Clock {
+        Clock::default()
+    }
+
+    /// A clock standing at `unix` seconds until moved.
+    pub fn fixed(unix: i64) -> Clock {
+        Clock {
+            fixed: Some(Arc::new(AtomicI64::new(unix))),
+            offset: Arc::default(),
+        }
+    }
+
+    /// A fixed clock at noon UTC of `date`.
+    pub fn at_date(date: Date) -> Clock {
+        Clock::fixed(date.days * 86_400 + 12 * 3600)
+    }
+
+    fn base(&self) -> i64 {
+        match &self.fixed {
+            Some(t) => t.load(Ordering::SeqCst),
+            None => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+        }
+    }
+
+    /// Now, in Unix seconds.
+    pub fn now_unix(&self) -> i64 {
+        self.base()
+            .saturating_add(self.offset.load(Ordering::SeqCst))
+    }
+
+    /// Now, as RFC 3339 UTC.
+    pub fn now(&self) -> String {
+        rfc3339(self.now_unix())
+    }
+
+    /// Today's date (UTC).
+    pub fn today(&self) -> Date {
+        Date::from_unix(self.now_unix())
+    }
+
+    /// Moves the clock so that now is `unix` seconds.
+    pub fn set(&self, unix: i64) {
+        self.offset
+            .store(unix.saturating_sub(self.base()), Ordering::SeqCst);
+    }
+
+    /// Moves the clock by `days` (negative: back).
+    pub fn advance_days(&self, days: i64) {
+        self.offset
+            .fetch_add(days.saturating_mul(86_400), Ordering::SeqCst);
+    }
+
+    /// Removes any offset: back to the system time (or the fixed instant).
+    pub fn reset(&self) {
+        self.offset.store(0, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_moves() {
+        let c = Clock::at_date(Date::parse("2025-01-01").unwrap());
+        c.advance_days(-365);
+        assert_eq!(c.today().to_string(), "2024-01-02");
+        c.reset();
+        assert_eq!(c.today().to_string(), "2025-01-01");
+        let s = Clock::system();
+        s.advance_days(-10);
+        assert!(s.today() < Clock::system().today());
+    }
+
+    #[test]
+    fn dates_round_trip_and_add() {
+        let d = Date::parse("2024-02-29").unwrap();
+        assert_eq!(d.to_string(), "2024-02-29");
+        assert_eq!(d.add_years(1).to_string(), "2025-02-28");
+        assert_eq!(d.add_days(1).to_string(), "2024-03-01");
+        assert!(Date::parse("2023-02-29").is_err());
+        assert!(Date::parse("2023-1-01").is_err());
+        assert!(Date::parse("+023-01-01").is_err());
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(Date::from_unix(1_735_689_599).to_string(), "2024-12-31");
+    }
+}

@@ -1,0 +1,55 @@
+//! The demo loader runs the real workflow and leaves cases in every state, four approved labs,
+//! and certificates that verify.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use dtsec_registry::workflow::State;
+use dtsec_registry::{DeviceFilter, verify_certificate};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_covers_every_state() {
+    for db in common::backends().await {
+        let s = &db.store;
+        let started = std::time::Instant::now();
+        let summary = dtsec_registry::demo::load(s).await.unwrap();
+        println!("{}: demo loaded in {:?}", db.backend, started.elapsed());
+        assert_eq!(
+            s.clock().today(),
+            common::start_date(),
+            "the clock is restored"
+        );
+        let admin = s
+            .login(
+                "admin@demo.invalid",
+                dtsec_registry::demo::DEMO_PASSWORD,
+                "t",
+            )
+            .await
+            .unwrap()
+            .actor();
+        let states: BTreeSet<String> = s
+            .products(&admin)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.state)
+            .collect();
+        for st in State::ALL {
+            assert!(states.contains(st.as_str()), "no case in {st}: {states:?}");
+        }
+        assert_eq!(s.approved_labs(s.clock().today()).await.unwrap().len(), 4);
+        assert_eq!(s.labs().await.unwrap().len(), 5);
+        let devices = s.search_devices(&DeviceFilter::default()).await.unwrap();
+        assert_eq!(devices.len(), summary.certificates.len());
+        for d in &devices {
+            let c = s.certificate(&d.certificate_id).await.unwrap();
+            verify_certificate(&c.document, &s.scheme_public_key()).unwrap();
+        }
+        assert!(summary.accounts.len() >= 11);
+        // A second load is refused (the registry is not empty).
+        assert!(dtsec_registry::demo::load(s).await.is_err());
+        db.finish().await;
+    }
+}
