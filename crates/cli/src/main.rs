@@ -128,6 +128,10 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         evidence: Option<PathBuf>,
     },
+    /// Run the certification registry's web service.
+    Serve(commands::serve::ServeArgs),
+    /// Create the registry's first scheme administrator.
+    BootstrapAdmin(commands::serve::BootstrapAdminArgs),
     /// Ed25519 key pairs for labs and the scheme.
     Keys {
         #[command(subcommand)]
@@ -229,6 +233,8 @@ fn main() -> ExitCode {
             key,
             evidence,
         } => commands::eval::verify(&bundle, key.as_deref(), evidence.as_deref()),
+        Command::Serve(args) => commands::serve::run(args),
+        Command::BootstrapAdmin(args) => commands::serve::bootstrap_admin(args),
         Command::Keys { command } => commands::keys::run(command),
         Command::Export { niap, file, output } => commands::export::run(&file, &output, niap),
         Command::Import { file, output } => commands::import::run(&file, output.as_deref()),

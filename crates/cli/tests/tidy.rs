@@ -104,6 +104,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "dtsec-tlog",
         ],
     ),
+    (
+        "server",
+        &[
+            "dtsec-catalog",
+            "dtsec-model",
+            "dtsec-render",
+            "dtsec-registry",
+        ],
+    ),
     ("seal", &[]),
     ("pdf", &[]),
     (

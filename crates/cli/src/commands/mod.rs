@@ -9,6 +9,7 @@ pub mod import;
 pub mod keys;
 pub mod pp;
 pub mod render;
+pub mod serve;
 
 /// Prints a load error the way diagnostics are printed, with a help line.
 pub fn report_load_error(e: &dtsec_model::LoadError) {

@@ -1,0 +1,189 @@
+//! `dtsec serve` and `dtsec bootstrap-admin`: run the certification registry's web service, and
+//! create its first scheme administrator. The work is done by `dtsec_registry` (storage,
+//! workflow, demo) and `dtsec_server` (HTTP); this file parses the arguments, builds the tokio
+//! runtime and prints.
+
+use std::io::BufRead as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use dtsec_registry::{RegistryError, Store, StoreConfig};
+use dtsec_server::{AppState, ServerConfig, app};
+
+/// Where the registry keeps its data.
+#[derive(clap::Args, Debug, Clone)]
+pub struct StoreArgs {
+    /// The data directory: the scheme key, and the SQLite database unless --database-url is given.
+    #[arg(long, value_name = "DIR", default_value = "./dtsec-data")]
+    pub data_dir: PathBuf,
+    /// A PostgreSQL (`postgres://…`) or SQLite (`sqlite://…`) database instead of the data
+    /// directory's SQLite file.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+/// Run the certification registry (web pages, JSON API, staff workflow).
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Where the data is.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The address to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Load the demo (labs, manufacturers, cases in every state, certificates) into an empty
+    /// registry first; every demo account's password is `demo-password`.
+    #[arg(long)]
+    pub demo: bool,
+    /// Mark cookies `Secure` (set this when users reach the server over HTTPS, e.g. via a proxy).
+    #[arg(long)]
+    pub secure_cookies: bool,
+    /// The largest request body accepted, in MiB (ETR bundle uploads).
+    #[arg(long, value_name = "MIB", default_value_t = 16)]
+    pub max_body_mib: usize,
+}
+
+/// Create the first scheme administrator (once; refused when one exists). The password is read
+/// from the environment variable DTSEC_ADMIN_PASSWORD, or else from the first line of standard
+/// input, so it never appears in the process list.
+#[derive(clap::Args, Debug, Clone)]
+pub struct BootstrapAdminArgs {
+    /// Where the data is.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The administrator's e-mail (the login).
+    #[arg(long)]
+    pub email: String,
+    /// The administrator's name.
+    #[arg(long, default_value = "Scheme administrator")]
+    pub name: String,
+}
+
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => Some(rt),
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            None
+        }
+    }
+}
+
+fn store_config(args: &StoreArgs) -> StoreConfig {
+    let mut config = StoreConfig::new(&args.data_dir);
+    config.database_url = args.database_url.clone();
+    config
+}
+
+/// Runs the server until interrupted; returns the exit status (0 stopped, 2 cannot start).
+pub fn run(args: ServeArgs) -> u8 {
+    let Some(rt) = runtime() else { return 2 };
+    rt.block_on(serve(args))
+}
+
+async fn serve(args: ServeArgs) -> u8 {
+    let store = match Store::open(store_config(&args.store)).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot open the registry: {e}");
+            return 2;
+        }
+    };
+    if args.demo {
+        match dtsec_registry::demo::load(&store).await {
+            Ok(summary) => {
+                eprintln!(
+                    "demo loaded: {} certificate(s); log in with any of these (password `{}`):",
+                    summary.certificates.len(),
+                    dtsec_registry::demo::DEMO_PASSWORD
+                );
+                for (email, role, org) in &summary.accounts {
+                    eprintln!("  {email:<40} {role:<14} {org}");
+                }
+            }
+            Err(RegistryError::Conflict(why)) => {
+                eprintln!("demo not loaded: {why} (the registry is not empty)");
+            }
+            Err(e) => {
+                eprintln!("error: cannot load the demo: {e}");
+                return 2;
+            }
+        }
+    }
+    let config = ServerConfig {
+        secure_cookies: args.secure_cookies,
+        max_body_bytes: args.max_body_mib.saturating_mul(1024 * 1024),
+        ..ServerConfig::default()
+    };
+    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}: {e}", args.listen);
+            return 2;
+        }
+    };
+    eprintln!(
+        "dtsec registry on http://{} (scheme key {}); Ctrl-C stops it",
+        args.listen,
+        store.scheme_public_key().key_id()
+    );
+    let service = app(AppState::new(store.clone(), config))
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let result = dtsec_server::axum::serve(listener, service)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+    store.close().await;
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: the server stopped: {e}");
+            2
+        }
+    }
+}
+
+/// Creates the first administrator; returns the exit status (0 created, 2 refused or unusable).
+pub fn bootstrap_admin(args: BootstrapAdminArgs) -> u8 {
+    let password = match std::env::var("DTSEC_ADMIN_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprintln!("password (first line of standard input):");
+            let mut line = String::new();
+            if let Err(e) = std::io::stdin().lock().read_line(&mut line) {
+                eprintln!("error: cannot read the password: {e}");
+                return 2;
+            }
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    let Some(rt) = runtime() else { return 2 };
+    rt.block_on(async {
+        let store = match Store::open(store_config(&args.store)).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: cannot open the registry: {e}");
+                return 2;
+            }
+        };
+        let code = match store
+            .bootstrap_admin(&args.email, &args.name, &password)
+            .await
+        {
+            Ok(user) => {
+                eprintln!("created scheme administrator {}", user.email);
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                2
+            }
+        };
+        store.close().await;
+        code
+    })
+}

@@ -1,0 +1,87 @@
+//! `GET /certificates/{id}` (printable page) and `GET /certificates/{id}.json` (the signed
+//! document, latest revision).
+
+use std::fmt::Write as _;
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::error::{AppError, AppResult};
+use crate::html::{esc, layout, url};
+use crate::session::Caller;
+use crate::state::AppState;
+
+/// Either the printable page or, for `{id}.json`, the signed document.
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    if let Some(id) = id.strip_suffix(".json") {
+        let rec = state.store.certificate(id).await?;
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "application/json".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}.json\"", url(id)),
+                ),
+            ],
+            rec.document,
+        )
+            .into_response());
+    }
+    let rec = state
+        .store
+        .certificate(&id)
+        .await
+        .map_err(|e| AppError::from(e).html())?;
+    let c = rec.certificate().map_err(|e| AppError::from(e).html())?;
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<h1>Certificate {}</h1><p>{} certifies that <strong>{} {}</strong> by {} was evaluated against the claims below.</p><dl>",
+        esc(&c.certificate_id),
+        esc(&c.scheme),
+        esc(&c.product_name),
+        esc(&c.product_version),
+        esc(&c.manufacturer)
+    );
+    let claims = |v: &[dtsec_registry::certificate::Claim]| {
+        v.iter()
+            .map(|c| format!("{} {}", c.id, c.version))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (k, v) in [
+        ("Status", format!("{} (revision {})", c.status, c.revision)),
+        ("TOE type", c.toe_type.clone()),
+        ("Protection Profiles", claims(&c.pp_claim)),
+        ("Packages", claims(&c.package_claims)),
+        ("Evaluation facility", c.lab.name.clone()),
+        ("Certification date", c.certification_date.clone()),
+        ("Expiry date", c.expiry_date.clone()),
+        ("ST SHA-256", c.st_sha256.clone()),
+        ("ETR SHA-256", c.etr_sha256.clone()),
+        ("Issued at", c.issued_at.clone()),
+    ] {
+        let _ = write!(b, "<dt>{k}</dt><dd>{}</dd>", esc(&v));
+    }
+    let cid = url(&c.certificate_id);
+    let _ = write!(
+        b,
+        "</dl><p>Public page: <a href=\"/devices/{cid}\">/devices/{}</a>. Check the signed document offline with <code>dtsec verify {}.json --key scheme.pub</code> (<a href=\"/scheme.pub\">scheme public key</a>).</p><p class=\"noprint\"><a href=\"/certificates/{cid}.json\">Download the signed certificate</a></p>",
+        esc(&c.certificate_id),
+        esc(&c.certificate_id)
+    );
+    Ok(Html(
+        layout(
+            &format!("Certificate {}", c.certificate_id),
+            Some(&caller),
+            &b,
+        )
+        .into_string(),
+    )
+    .into_response())
+}

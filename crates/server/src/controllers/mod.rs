@@ -1,0 +1,14 @@
+//! Request handlers, one file per action, grouped by resource (`controllers/<resource>/<action>.rs`).
+//!
+//! Why so small: a handler reads the request, calls one `dtsec-registry` operation (which
+//! authorises and applies the rules), and writes the answer. Business rules live in the registry.
+
+pub mod certificates;
+pub mod devices;
+pub mod labs;
+pub mod openapi;
+pub mod pps;
+pub mod products;
+pub mod sessions;
+pub mod staff;
+pub mod tokens;

@@ -1,0 +1,85 @@
+//! `GET /openapi.json`: the API description, hand-written beside the router and kept in step by
+//! a snapshot test (`tests/openapi.rs`).
+
+use axum::Json;
+use serde_json::{Value, json};
+
+fn op(summary: &str, tag: &str, auth: bool) -> Value {
+    let mut v = json!({
+        "summary": summary,
+        "tags": [tag],
+        "responses": {
+            "200": {"description": "OK"},
+            "4XX": {"description": "Client error: `{\"error\": message, \"status\": code}`"}
+        }
+    });
+    if auth {
+        v["security"] = json!([{"bearer": []}, {"session": []}]);
+    }
+    v
+}
+
+/// The document.
+pub fn document() -> Value {
+    let id = |name: &str| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}});
+    let filters: Vec<Value> = [
+        "q",
+        "device_type",
+        "manufacturer",
+        "package",
+        "status",
+        "lab",
+    ]
+    .iter()
+    .map(|n| json!({"name": n, "in": "query", "required": false, "schema": {"type": "string"}}))
+    .collect();
+    let mut devices = op("Certified devices", "public", false);
+    devices["parameters"] = json!(filters);
+    let mut csv = op(
+        "Certified devices as CSV (CC portal columns)",
+        "public",
+        false,
+    );
+    csv["parameters"] = json!(filters);
+    let with = |mut v: Value, params: Vec<Value>| {
+        v["parameters"] = json!(params);
+        v
+    };
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "dtsec certification registry", "version": env!("CARGO_PKG_VERSION")},
+        "components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"},
+            "session": {"type": "apiKey", "in": "cookie", "name": crate::session::SESSION_COOKIE}
+        }},
+        "paths": {
+            "/api/v1/devices": {"get": devices},
+            "/api/v1/devices.csv": {"get": csv},
+            "/api/v1/devices/{id}": {"get": with(op("One certified device", "public", false), vec![id("id")])},
+            "/api/v1/labs": {"get": op("Approved labs", "public", false)},
+            "/api/v1/certificates/{id}/status": {
+                "get": with(op("Current certificate status", "public", false), vec![id("id")]),
+                "post": with(op("Certifier: open-review, suspend, reinstate or revoke", "certification-body", true), vec![id("id")])
+            },
+            "/certificates/{id}.json": {"get": with(op("The signed certificate (latest revision)", "public", false), vec![id("id")])},
+            "/api/v1/products": {
+                "get": op("Cases the caller may see", "staff", true),
+                "post": op("Manufacturer: register a product", "manufacturer", true)
+            },
+            "/api/v1/products/{id}": {"get": with(op("One case", "staff", true), vec![id("id")])},
+            "/api/v1/products/{id}/st": {"post": with(op("Manufacturer: submit the ST (YAML body)", "manufacturer", true), vec![id("id")])},
+            "/api/v1/products/{id}/lab": {"post": with(op("Manufacturer: choose an approved lab", "manufacturer", true), vec![id("id")])},
+            "/api/v1/products/{id}/evaluation": {"post": with(op("Lab: start the evaluation", "lab", true), vec![id("id")])},
+            "/api/v1/products/{id}/etr": {"post": with(op("Lab: submit the sealed ETR bundle (JSON body)", "lab", true), vec![id("id")])},
+            "/api/v1/products/{id}/review": {"post": with(op("Certifier: accept or reject the ETR", "certification-body", true), vec![id("id")])},
+            "/api/v1/products/{id}/certificate": {"post": with(op("Certifier: issue the certificate", "certification-body", true), vec![id("id")])},
+            "/api/v1/labs/{org}/approval": {"post": with(op("Scheme administrator: approve a lab until a date", "admin", true), vec![id("org")])},
+            "/api/v1/tokens": {"post": op("Create an API token (shown once)", "staff", true)}
+        }
+    })
+}
+
+/// The handler.
+pub async fn show() -> Json<Value> {
+    Json(document())
+}

@@ -1,0 +1,3 @@
+//! The staff pages: each role's queue and the forms for its actions.
+
+pub mod index;

@@ -1,0 +1,3 @@
+//! API tokens for scripts and the `dtsec registry` client.
+
+pub mod create;

@@ -1,0 +1,69 @@
+//! The built-in PPs and packages, rendered once at start.
+//!
+//! Why at start: `dtsec-render` output for a built-in document never changes while the server
+//! runs, and the model's `Library` is not shareable across threads; rendering once makes
+//! `/pps/{id}/{version}` a map lookup.
+
+use std::collections::HashMap;
+
+use dtsec_model::{DocumentKind, Library};
+use dtsec_render::{LoadedDocumentRef, RenderContext, render_html};
+
+/// One rendered document.
+#[derive(Clone, Debug)]
+pub struct PpPage {
+    /// The document id.
+    pub id: String,
+    /// Its version.
+    pub version: String,
+    /// Its title.
+    pub title: String,
+    /// "Protection Profile", "PP-Module", "package".
+    pub kind: &'static str,
+    /// The rendered page.
+    pub html: String,
+}
+
+/// Renders every built-in PP, PP-Module and package.
+pub fn render_builtin_pps() -> HashMap<(String, String), PpPage> {
+    let lib = Library::with_builtins();
+    let mut out = HashMap::new();
+    for d in lib.documents() {
+        let kind = match d.document.kind.value {
+            DocumentKind::ProtectionProfile => "Protection Profile",
+            DocumentKind::PpModule => "PP-Module",
+            DocumentKind::FunctionalPackage | DocumentKind::AssurancePackage => "package",
+            _ => continue,
+        };
+        let html = render_html(&LoadedDocumentRef::from(d), &RenderContext::default());
+        let page = PpPage {
+            id: d.document.id.value.clone(),
+            version: d.document.version.value.clone(),
+            title: d.document.title.clone(),
+            kind,
+            html,
+        };
+        out.insert((page.id.clone(), page.version.clone()), page);
+    }
+    out
+}
+
+/// The TOE types of the built-in PPs: (id, name), for the device-type filter.
+pub fn toe_types() -> Vec<(String, String)> {
+    let lib = Library::with_builtins();
+    let mut v: Vec<(String, String)> = lib
+        .documents()
+        .filter(|d| d.document.kind.value == DocumentKind::ProtectionProfile)
+        .flat_map(|d| {
+            d.document
+                .toe
+                .types
+                .iter()
+                .map(|t| (t.id.value.clone(), t.name.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}

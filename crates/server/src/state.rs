@@ -1,0 +1,71 @@
+//! The one state every handler shares.
+//!
+//! Why one struct: handlers stay thin when everything they need — the registry store, the
+//! server's settings, the sessions of logged-in browsers and the pre-rendered PP pages — comes
+//! from one place, built once at start.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use dtsec_registry::Store;
+
+use crate::pages::PpPage;
+use crate::session::Sessions;
+
+/// Server settings (not the registry's: those are in the store's `StoreConfig`).
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Mark cookies `Secure` (set when the server is reached over TLS, e.g. behind a proxy).
+    pub secure_cookies: bool,
+    /// The largest request body accepted, in bytes; larger ones get 413 before any handler runs.
+    pub max_body_bytes: usize,
+    /// How long a browser session lasts, in seconds.
+    pub session_secs: i64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            secure_cookies: false,
+            max_body_bytes: 16 * 1024 * 1024,
+            session_secs: 12 * 3600,
+        }
+    }
+}
+
+/// Everything a handler may use. Cheap to clone.
+///
+/// - `store`: the registry (database, scheme key, workflow). Every read and change goes through
+///   it; the server adds no business rules of its own.
+/// - `scheme_key_pem`: the scheme's public key (SPKI PEM), published at `/scheme.pub` so anyone
+///   can check certificates offline.
+/// - `config`: cookie, body-size and session settings.
+/// - `sessions`: logged-in browsers (in memory: a restart logs everyone out).
+/// - `pps`: the built-in PPs and packages, rendered once at start by `dtsec-render`.
+#[derive(Clone)]
+pub struct AppState {
+    /// The registry.
+    pub store: Store,
+    /// The scheme's public key, PEM.
+    pub scheme_key_pem: Arc<str>,
+    /// Server settings.
+    pub config: Arc<ServerConfig>,
+    /// Browser sessions.
+    pub sessions: Arc<Sessions>,
+    /// Rendered PP and package pages by (id, version).
+    pub pps: Arc<HashMap<(String, String), PpPage>>,
+}
+
+impl AppState {
+    /// State over an opened store.
+    pub fn new(store: Store, config: ServerConfig) -> AppState {
+        let scheme_key_pem = store.scheme_public_key().to_public_pem();
+        AppState {
+            store,
+            scheme_key_pem: scheme_key_pem.into(),
+            config: Arc::new(config),
+            sessions: Arc::new(Sessions::default()),
+            pps: Arc::new(crate::pages::render_builtin_pps()),
+        }
+    }
+}
