@@ -117,11 +117,12 @@ enum Command {
         #[command(subcommand)]
         command: commands::eval::EvalCommand,
     },
-    /// Verify a sealed ETR bundle: signature, digests, roll-up, and optionally the evidence.
+    /// Verify a certificate (with the scheme's key) or a sealed ETR bundle (with the lab's key:
+    /// signature, digests, roll-up, and optionally the evidence).
     Verify {
-        /// The sealed bundle.
+        /// The certificate or sealed bundle.
         bundle: PathBuf,
-        /// The lab's public key.
+        /// The scheme's public key (certificates) or the lab's (ETR bundles).
         #[arg(long, value_name = "LAB.pub")]
         key: Option<PathBuf>,
         /// The evaluation workspace, or a directory holding the evidence files.
@@ -232,7 +233,7 @@ fn main() -> ExitCode {
             bundle,
             key,
             evidence,
-        } => commands::eval::verify(&bundle, key.as_deref(), evidence.as_deref()),
+        } => commands::verify::run(&bundle, key.as_deref(), evidence.as_deref()),
         Command::Serve(args) => commands::serve::run(args),
         Command::BootstrapAdmin(args) => commands::serve::bootstrap_admin(args),
         Command::Keys { command } => commands::keys::run(command),

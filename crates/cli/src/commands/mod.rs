@@ -10,6 +10,7 @@ pub mod keys;
 pub mod pp;
 pub mod render;
 pub mod serve;
+pub mod verify;
 
 /// Prints a load error the way diagnostics are printed, with a help line.
 pub fn report_load_error(e: &dtsec_model::LoadError) {
