@@ -3,7 +3,8 @@
 //! Policy: every public function returns [`RegistryError`]. Client errors (`NotFound`,
 //! `Forbidden`, `InvalidTransition`, `Validation`, `StRejected`, `Conflict`, `Unauthenticated`,
 //! `Throttled`) carry a message meant for the person who made the request and may be shown
-//! verbatim; `Storage` and `Key` are internal and should be logged, then reported generically.
+//! verbatim; `Storage`, `Key`, `Migrate` and `Log` are internal and should be logged, then reported
+//! generically. (`Log` after a decision means it committed but is not yet published.)
 //! A refused request changes nothing: the transaction it ran in is rolled back.
 
 use dtsec_check::Diagnostic;
@@ -53,6 +54,11 @@ pub enum RegistryError {
     /// unreadable key file). The registry refuses to start rather than re-key silently.
     #[error("scheme key: {0}")]
     Key(String),
+    /// The transparency log (`DATA_DIR/log/`, its key) is unusable or disagrees with the
+    /// database, or publishing a committed decision failed (it is retried at the next decision
+    /// and at the next open).
+    #[error("transparency log: {0}")]
+    Log(String),
     /// The database failed.
     #[error("storage: {0}")]
     Storage(#[from] sqlx::Error),
@@ -100,7 +106,10 @@ impl RegistryError {
     pub fn is_client_error(&self) -> bool {
         !matches!(
             self,
-            RegistryError::Storage(_) | RegistryError::Migrate(_) | RegistryError::Key(_)
+            RegistryError::Storage(_)
+                | RegistryError::Migrate(_)
+                | RegistryError::Key(_)
+                | RegistryError::Log(_)
         )
     }
 }

@@ -765,7 +765,7 @@ impl Store {
             Some(&after.to_json()),
         )
         .await?;
-        tx.commit().await?;
+        self.commit_decision(tx).await?;
         Ok(after)
     }
 }

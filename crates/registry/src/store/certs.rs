@@ -400,7 +400,7 @@ impl Store {
         let record = self
             .reissue(&mut tx, actor, &cur, event, reason.map(str::trim), |_| {})
             .await?;
-        tx.commit().await?;
+        self.commit_decision(tx).await?;
         Ok(record)
     }
 
@@ -423,7 +423,7 @@ impl Store {
             let reason = format!("validity period ended on {}", cur.expiry_date);
             self.reissue(&mut tx, actor, &cur, Event::Archive, Some(&reason), |_| {})
                 .await?;
-            tx.commit().await?;
+            self.commit_decision(tx).await?;
             done.push(id);
         }
         Ok(done)
@@ -623,7 +623,7 @@ impl Store {
             Some(&serde_json::to_value(&record).unwrap_or(Value::Null)),
         )
         .await?;
-        tx.commit().await?;
+        self.commit_decision(tx).await?;
         Ok(record)
     }
 
@@ -691,7 +691,7 @@ impl Store {
             Some(&json!({"state": "extended"})),
         )
         .await?;
-        tx.commit().await?;
+        self.commit_decision(tx).await?;
         Ok(record)
     }
 

@@ -16,6 +16,7 @@ mod accounts;
 mod cases;
 mod certs;
 mod labs;
+mod publish;
 mod queries;
 
 use std::future::Future;
@@ -33,6 +34,7 @@ pub use accounts::{NewUser, Organisation, User};
 pub use cases::{Finding, NewProduct, Product};
 pub use certs::{CertificateRecord, MaintenanceRecord, StatusChange, StatusRequest};
 pub use labs::Lab;
+pub use publish::{DEFAULT_LOG_ORIGIN, LOG_DIR, LOG_KEY_FILE, LOG_VKEY_FILE};
 pub use queries::{AuditEntry, CSV_COLUMNS, DeviceDetail, DeviceFilter, DeviceSummary, csv_export};
 
 use crate::authz::Actor;
@@ -90,6 +92,9 @@ pub struct StoreConfig {
     pub throttle: ThrottleConfig,
     /// Connections in the pool.
     pub max_connections: u32,
+    /// The transparency log's origin line (its checkpoints' first line and key name), or `None`
+    /// to keep decisions in the `decision_log` outbox only. The log lives in `DATA_DIR/log/`.
+    pub log_origin: Option<String>,
 }
 
 impl StoreConfig {
@@ -105,6 +110,7 @@ impl StoreConfig {
             scheme_name: "dtsec CDD scheme (modelled on DTSec)".into(),
             throttle: ThrottleConfig::default(),
             max_connections: 8,
+            log_origin: Some(publish::DEFAULT_LOG_ORIGIN.into()),
         }
     }
 }
@@ -145,6 +151,13 @@ impl DecisionLog for TableDecisionLog {
                 .ok()
                 .and_then(|v| v.get("at").and_then(Value::as_str).map(str::to_string))
                 .unwrap_or_default();
+            // On PostgreSQL, hold the table until commit so that `seq` order is commit order
+            // (the publisher sequences rows by `seq`); SQLite writers are already serialised.
+            if tx.backend_name() == "PostgreSQL" {
+                sqlx::query("LOCK TABLE decision_log IN EXCLUSIVE MODE")
+                    .execute(&mut *tx)
+                    .await?;
+            }
             sqlx::query("INSERT INTO decision_log (at, entry, sha256) VALUES ($1, $2, $3)")
                 .bind(at)
                 .bind(text)
@@ -164,6 +177,7 @@ pub struct Store {
     key: Arc<SigningKey>,
     config: Arc<StoreConfig>,
     decision_log: Arc<dyn DecisionLog>,
+    publisher: Option<Arc<publish::Publisher>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -184,7 +198,9 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/s
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 impl Store {
-    /// Opens (creating when new) the database and the scheme key, and runs the migrations.
+    /// Opens (creating when new) the database and the scheme key, and runs the migrations;
+    /// then opens the transparency log in `DATA_DIR/log/` (see [`StoreConfig::log_origin`]) and
+    /// publishes any decision not yet in it.
     ///
     /// The scheme key is created in the data directory on first open (`scheme.key`, mode 0600,
     /// never printed; `scheme.pub` beside it). If the database already records a scheme key and
@@ -225,13 +241,23 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
         let key = scheme_key(&pool, &config.data_dir).await?;
-        Ok(Store {
+        let publisher = match &config.log_origin {
+            Some(origin) => publish::open(&pool, &config.data_dir, origin)
+                .await?
+                .map(Arc::new),
+            None => None,
+        };
+        let store = Store {
             pool,
             backend,
             key: Arc::new(key),
             config: Arc::new(config),
             decision_log: Arc::new(TableDecisionLog),
-        })
+            publisher,
+        };
+        // Catch up: decisions committed before a crash, or by a process without the log.
+        store.publish_log().await?;
+        Ok(store)
     }
 
     /// Replaces the decision log (issue 6 plugs the transparency log in here).
@@ -286,7 +312,7 @@ impl Store {
 
     /// Counts rows of a table (tests assert "nothing changed" with it).
     pub async fn count_rows(&self, table: &str) -> Result<i64> {
-        const TABLES: [&str; 12] = [
+        const TABLES: [&str; 13] = [
             "organisations",
             "users",
             "api_tokens",
@@ -298,6 +324,7 @@ impl Store {
             "maintenance",
             "audit",
             "decision_log",
+            "decision_log_index",
             "settings",
         ];
         if !TABLES.contains(&table) {
