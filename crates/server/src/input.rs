@@ -1,11 +1,14 @@
-//! Reading a state-changing request: a form (browser) or JSON / raw text (API), with the CSRF
-//! check for browser sessions done before the handler sees the input.
+//! Reading a state-changing request: a form (browser, urlencoded or multipart with file
+//! uploads) or JSON / raw text (API), with the CSRF check for browser sessions done before the
+//! handler sees the input.
 //!
 //! Why one extractor: each staff action serves both the pages and the API, so it reads its
-//! input and answers (a redirect for a form, JSON otherwise) the same way everywhere.
+//! input and answers (a redirect for a form, JSON otherwise) the same way everywhere. Multipart
+//! is read whole into text fields: every upload dtsec accepts (an ST, a sealed ETR bundle, a PEM
+//! key) is a text document, and the router's body limit bounds it before it is read.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
@@ -18,10 +21,12 @@ use crate::state::AppState;
 pub struct Input {
     /// Who.
     pub caller: Caller,
-    /// The body bytes.
+    /// The body bytes (empty for a multipart form, whose content is in `fields`).
     pub body: Bytes,
-    /// True for `application/x-www-form-urlencoded`.
+    /// True for a browser form (`application/x-www-form-urlencoded` or `multipart/form-data`).
     pub is_form: bool,
+    /// A form's fields in order (repeated names kept), files as their text.
+    pub fields: Vec<(String, String)>,
 }
 
 impl FromRequest<AppState> for Input {
@@ -32,28 +37,50 @@ impl FromRequest<AppState> for Input {
         let caller = Caller::from_request_parts_ref(&mut parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let is_form = parts
+        let content_type = parts
             .headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let is_urlencoded = content_type.starts_with("application/x-www-form-urlencoded");
+        let is_multipart = content_type.starts_with("multipart/form-data");
         let header_csrf = parts
             .headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let req = Request::from_parts(parts, body);
-        let body = Bytes::from_request(req, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
         caller
             .require_login()
             .map_err(IntoResponse::into_response)?;
-        let form_csrf = if is_form {
-            serde_urlencoded_field(&body, "csrf")
+        let (body, fields) = if is_multipart {
+            let multipart = Multipart::from_request(req, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+            (
+                Bytes::new(),
+                read_multipart(multipart)
+                    .await
+                    .map_err(IntoResponse::into_response)?,
+            )
         } else {
-            None
+            let body = Bytes::from_request(req, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+            let fields = if is_urlencoded {
+                serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
+                    .map_err(|e| AppError::bad_request(format!("bad form: {e}")).into_response())?
+            } else {
+                Vec::new()
+            };
+            (body, fields)
         };
+        let is_form = is_urlencoded || is_multipart;
+        let form_csrf = fields
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.clone());
         caller
             .check_csrf(header_csrf.or(form_csrf).as_deref())
             .map_err(IntoResponse::into_response)?;
@@ -61,6 +88,7 @@ impl FromRequest<AppState> for Input {
             caller,
             body,
             is_form,
+            fields,
         })
     }
 }
@@ -69,7 +97,10 @@ impl Input {
     /// The body as `T`: form fields or a JSON object.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, AppError> {
         if self.is_form {
-            serde_urlencoded::from_bytes::<T>(&self.body)
+            // Re-encoding lets multipart and urlencoded forms share serde_urlencoded's rules.
+            let encoded = serde_urlencoded::to_string(&self.fields)
+                .map_err(|e| AppError::bad_request(format!("bad form: {e}")))?;
+            serde_urlencoded::from_str::<T>(&encoded)
                 .map_err(|e| AppError::bad_request(format!("bad form: {e}")))
         } else if self.body.is_empty() {
             serde_json::from_str("{}").map_err(|e| AppError::bad_request(format!("bad JSON: {e}")))
@@ -79,11 +110,27 @@ impl Input {
         }
     }
 
-    /// A text document sent either as form field `field` or as the raw body.
+    /// Every value of a (repeatable) form field, e.g. a group of checkboxes.
+    pub fn all(&self, field: &str) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| k == field)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// A text document sent either as form field `field` (an uploaded file or a text area of
+    /// that name; the first that is not empty) or as the raw body.
     pub fn text(&self, field: &str) -> Result<String, AppError> {
         if self.is_form {
-            serde_urlencoded_field(&self.body, field)
-                .ok_or_else(|| AppError::bad_request(format!("the form has no `{field}`")))
+            self.all(field)
+                .into_iter()
+                .find(|v| !v.trim().is_empty())
+                .ok_or_else(|| {
+                    AppError::bad_request(format!(
+                        "the form has no `{field}`: choose a file or paste the text"
+                    ))
+                })
         } else {
             String::from_utf8(self.body.to_vec())
                 .map_err(|_| AppError::bad_request("the body is not UTF-8"))
@@ -100,10 +147,34 @@ impl Input {
     }
 }
 
-/// One field of a urlencoded body.
-pub fn serde_urlencoded_field(body: &[u8], name: &str) -> Option<String> {
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
-    fields.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+/// Reads every part of a multipart form as text. An uploaded file that is not UTF-8 is refused
+/// by name (dtsec's uploads are YAML, JSON or PEM).
+async fn read_multipart(mut multipart: Multipart) -> Result<Vec<(String, String)>, AppError> {
+    let mut fields = Vec::new();
+    loop {
+        let field = multipart
+            .next_field()
+            .await
+            .map_err(|e| multipart_error(&e))?;
+        let Some(field) = field else { break };
+        let name = field.name().unwrap_or_default().to_string();
+        let file = field.file_name().map(str::to_string);
+        let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
+        let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
+            AppError::bad_request(format!(
+                "the upload `{}` (field `{name}`) is not UTF-8 text (invalid byte at offset {}); upload the YAML, JSON or PEM file itself",
+                file.as_deref().unwrap_or(&name),
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        fields.push((name, text));
+    }
+    Ok(fields)
+}
+
+/// A multipart error: too large (413) or malformed (400).
+fn multipart_error(e: &axum::extract::multipart::MultipartError) -> AppError {
+    AppError::client(e.status(), format!("bad upload: {}", e.body_text()))
 }
 
 impl Caller {

@@ -15,7 +15,8 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::controllers::{
-    certificates, devices, labs, openapi, pps, products, sessions, staff, tokens,
+    audit, certificates, devices, labs, maintenance, openapi, organisations, pps, products,
+    sessions, staff, tokens, users,
 };
 use crate::error::InternalError;
 use crate::state::AppState;
@@ -48,6 +49,8 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/logout", post(sessions::delete::delete))
         .route("/staff", get(staff::index::index))
+        .route("/staff/audit", get(audit::index::page))
+        .route("/api/v1/audit", get(audit::index::api))
         .route("/api/v1/tokens", post(tokens::create::create))
         .route(
             "/api/v1/products",
@@ -62,6 +65,10 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/v1/products/{id}/lab",
             post(products::choose_lab::choose_lab),
+        )
+        .route(
+            "/api/v1/certificates/{id}/impact-analyses",
+            post(maintenance::file::file),
         );
     let lab = Router::new()
         .route(
@@ -71,6 +78,14 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/v1/products/{id}/etr",
             post(products::submit_etr::submit_etr),
+        )
+        .route(
+            "/api/v1/labs/{org}/application",
+            post(labs::lifecycle::apply),
+        )
+        .route(
+            "/api/v1/labs/{org}/key",
+            post(labs::lifecycle::register_key),
         );
     let certification_body = Router::new()
         .route(
@@ -80,9 +95,32 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/v1/products/{id}/certificate",
             post(certificates::issue::issue),
+        )
+        .route("/api/v1/maintenance", get(maintenance::index::index))
+        .route(
+            "/api/v1/maintenance/{id}/extension",
+            post(maintenance::extend::extend),
+        )
+        .route(
+            "/api/v1/certificates/archive",
+            post(certificates::archive::archive),
         );
     // (`POST /api/v1/certificates/{id}/status` is routed with its public GET above.)
-    let admin = Router::new().route("/api/v1/labs/{org}/approval", post(labs::approve::approve));
+    let admin = Router::new()
+        .route("/api/v1/labs/{org}/approval", post(labs::approve::approve))
+        .route(
+            "/api/v1/labs/{org}/suspension",
+            post(labs::lifecycle::suspend),
+        )
+        .route(
+            "/api/v1/labs/{org}/withdrawal",
+            post(labs::lifecycle::withdraw),
+        )
+        .route(
+            "/api/v1/organisations",
+            get(organisations::index::index).post(organisations::create::create),
+        )
+        .route("/api/v1/users", post(users::create::create));
     Router::new()
         .merge(public)
         .merge(staff)
@@ -90,6 +128,7 @@ pub fn app(state: AppState) -> Router {
         .merge(lab)
         .merge(certification_body)
         .merge(admin)
+        .layer(middleware::from_fn(html_errors_for_browsers))
         .layer(middleware::from_fn(log_internal_errors))
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(limit))
@@ -103,6 +142,65 @@ async fn scheme_pub(State(state): State<AppState>) -> Response {
         state.scheme_key_pem.to_string(),
     )
         .into_response()
+}
+
+/// Answers a browser's form post that failed with an HTML page instead of the JSON error the
+/// handlers write: the person who pressed the button reads what to fix (and the checker's
+/// diagnostics for a rejected ST) with a way back. API clients (no `text/html` in `Accept`) get
+/// the JSON unchanged.
+async fn html_errors_for_browsers(req: Request, next: Next) -> Response {
+    let wants_html = req.method() == axum::http::Method::POST
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    let resp = next.run(req).await;
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !wants_html
+        || !is_json
+        || !(resp.status().is_client_error() || resp.status().is_server_error())
+    {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return Response::from_parts(parts, axum::body::Body::empty());
+    };
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    let message = v["error"].as_str().unwrap_or("the request failed");
+    let mut b = format!(
+        "<h1>{} — not done</h1><p role=\"alert\">{}</p>",
+        parts.status.as_u16(),
+        crate::html::esc(message)
+    );
+    if let Some(diags) = v["diagnostics"].as_array() {
+        b.push_str("<h2>Checker diagnostics</h2><ul>");
+        for d in diags {
+            b.push_str(&format!(
+                "<li>line {}: <strong>{}</strong> {} — {}</li>",
+                d["line"],
+                crate::html::esc(d["severity"].as_str().unwrap_or("")),
+                crate::html::esc(d["code"].as_str().unwrap_or("")),
+                crate::html::esc(d["message"].as_str().unwrap_or(""))
+            ));
+        }
+        b.push_str("</ul>");
+    }
+    b.push_str("<p><a href=\"/staff\">Back to my work</a></p>");
+    let mut out = (
+        parts.status,
+        axum::response::Html(crate::html::layout("Not done", None, &b).into_string()),
+    )
+        .into_response();
+    if let Some(e) = parts.extensions.get::<InternalError>() {
+        out.extensions_mut().insert(e.clone());
+    }
+    out
 }
 
 /// Logs the detail of internal errors (the response itself says only "internal error").

@@ -33,6 +33,31 @@ async fn matrix() {
         let lab = p.lab_org.clone().unwrap();
         let cert = p.certificate_id.clone().unwrap();
         let id = &p.id;
+        let (maker_user, _) = t.token("security@acme.demo.invalid").await;
+        let maker_cert = t
+            .store
+            .products(&maker_user.actor())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| matches!(p.state.as_str(), "active" | "maintained"))
+            .and_then(|p| p.certificate_id)
+            .unwrap();
+        let maker_org = maker_user.org_id.clone().unwrap();
+        let minor = dtsec_registry::maintenance::ImpactAnalysis {
+            new_version: "9.9".into(),
+            build_ids: vec![],
+            changes: vec![dtsec_registry::maintenance::Change {
+                description: "new icons".into(),
+                areas: vec![dtsec_registry::maintenance::ChangeArea::UserInterface],
+            }],
+        };
+        let filed = t
+            .store
+            .file_impact_analysis(&maker_user.actor(), &maker_cert, &minor)
+            .await
+            .unwrap();
+        let ia = json!({"new_version": "9.10", "changes": [{"description": "d", "areas": ["documentation"]}]});
         let rows: Vec<(String, serde_json::Value, Action, Resource)> = vec![
             (
                 "/api/v1/products".into(),
@@ -75,6 +100,60 @@ async fn matrix() {
                 json!({"until": "2030-01-01"}),
                 Action::ManageLabApproval,
                 Resource::org(&lab),
+            ),
+            (
+                format!("/api/v1/labs/{lab}/application"),
+                json!({}),
+                Action::ApplyForLabApproval,
+                Resource::org(&lab),
+            ),
+            (
+                format!("/api/v1/labs/{lab}/key"),
+                json!({"public_key": "not a key"}),
+                Action::RegisterLabKey,
+                Resource::org(&lab),
+            ),
+            (
+                format!("/api/v1/labs/{lab}/suspension"),
+                json!({}),
+                Action::ManageLabApproval,
+                Resource::org(&lab),
+            ),
+            (
+                format!("/api/v1/labs/{lab}/withdrawal"),
+                json!({}),
+                Action::ManageLabApproval,
+                Resource::org(&lab),
+            ),
+            (
+                "/api/v1/organisations".into(),
+                json!({"kind": "manufacturer", "name": "Matrix Devices"}),
+                Action::ManageOrganisations,
+                Resource::Global,
+            ),
+            (
+                "/api/v1/users".into(),
+                json!({"email": "x@matrix.invalid", "name": "X", "role": "manufacturer", "org_id": "no-such-org", "password": "0123456789ab"}),
+                Action::ManageUsers,
+                Resource::Global,
+            ),
+            (
+                format!("/api/v1/certificates/{maker_cert}/impact-analyses"),
+                ia,
+                Action::FileImpactAnalysis,
+                Resource::org(&maker_org),
+            ),
+            (
+                format!("/api/v1/maintenance/{}/extension", filed.id),
+                json!({}),
+                Action::DecideMaintenance,
+                Resource::org(&maker_org),
+            ),
+            (
+                "/api/v1/certificates/archive".into(),
+                json!({}),
+                Action::ArchiveExpired,
+                Resource::Global,
             ),
         ];
         let mut failures = Vec::new();

@@ -3,12 +3,16 @@
 //! Why so small: a handler reads the request, calls one `dtsec-registry` operation (which
 //! authorises and applies the rules), and writes the answer. Business rules live in the registry.
 
+pub mod audit;
 pub mod certificates;
 pub mod devices;
 pub mod labs;
+pub mod maintenance;
 pub mod openapi;
+pub mod organisations;
 pub mod pps;
 pub mod products;
 pub mod sessions;
 pub mod staff;
 pub mod tokens;
+pub mod users;

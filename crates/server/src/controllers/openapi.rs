@@ -74,6 +74,20 @@ pub fn document() -> Value {
             "/api/v1/products/{id}/review": {"post": with(op("Certifier: accept or reject the ETR", "certification-body", true), vec![id("id")])},
             "/api/v1/products/{id}/certificate": {"post": with(op("Certifier: issue the certificate", "certification-body", true), vec![id("id")])},
             "/api/v1/labs/{org}/approval": {"post": with(op("Scheme administrator: approve a lab until a date", "admin", true), vec![id("org")])},
+            "/api/v1/labs/{org}/application": {"post": with(op("Lab: apply (or re-apply) for approval", "lab", true), vec![id("org")])},
+            "/api/v1/labs/{org}/key": {"post": with(op("Lab: register the ETR signing key (SPKI PEM body or `public_key` field)", "lab", true), vec![id("org")])},
+            "/api/v1/labs/{org}/suspension": {"post": with(op("Scheme administrator: suspend a lab", "admin", true), vec![id("org")])},
+            "/api/v1/labs/{org}/withdrawal": {"post": with(op("Scheme administrator: withdraw a lab's approval or application", "admin", true), vec![id("org")])},
+            "/api/v1/organisations": {
+                "get": op("Scheme administrator: every organisation", "admin", true),
+                "post": op("Scheme administrator: create an organisation (kind, name)", "admin", true)
+            },
+            "/api/v1/users": {"post": op("Scheme administrator: create a user (email, name, role, org_id, password)", "admin", true)},
+            "/api/v1/certificates/{id}/impact-analyses": {"post": with(op("Manufacturer: file an impact analysis for a new version (classified minor or major)", "manufacturer", true), vec![id("id")])},
+            "/api/v1/maintenance": {"get": op("Certifier: impact analyses awaiting a decision", "certification-body", true)},
+            "/api/v1/maintenance/{id}/extension": {"post": with(op("Certifier: extend the certificate to a minor change's new version", "certification-body", true), vec![id("id")])},
+            "/api/v1/certificates/archive": {"post": op("Certifier: archive certificates past their validity period", "certification-body", true)},
+            "/api/v1/audit": {"get": with(op("Audit trail: latest records, or one record's history", "admin", true), ["entity", "entity_id", "limit"].iter().map(|n| json!({"name": n, "in": "query", "required": false, "schema": {"type": "string"}})).collect())},
             "/api/v1/tokens": {"post": op("Create an API token (shown once)", "staff", true)}
         }
     })

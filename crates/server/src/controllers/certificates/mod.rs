@@ -1,6 +1,7 @@
 //! Certificates: the signed document, its printable page, its current status, and the
 //! certification body's actions on it.
 
+pub mod archive;
 pub mod change_status;
 pub mod issue;
 pub mod show;

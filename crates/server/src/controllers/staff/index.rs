@@ -1,17 +1,20 @@
-//! `GET /staff`: the logged-in user's work. The forms shown follow the case's state and the
-//! user's role as a convenience only; every action is authorised by the registry when posted.
+//! `GET /staff`: the logged-in user's work, one section per duty of the role. The forms shown
+//! follow the case's state and the user's role as a convenience only; every action is
+//! authorised by the registry when posted.
 
 use std::fmt::Write as _;
 
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use dtsec_registry::{Role, workflow::State as S};
+use dtsec_registry::maintenance::ChangeArea;
+use dtsec_registry::{Lab, OrgKind, Product, Role, workflow::State as S};
 
 use crate::error::{AppError, AppResult};
 use crate::html::{esc, layout, url};
 use crate::session::Caller;
 use crate::state::AppState;
 
+/// A form posting urlencoded fields.
 fn form(caller: &Caller, action: &str, inner: &str, button: &str) -> String {
     format!(
         "<form method=\"post\" action=\"{action}\">{}{inner}<button type=\"submit\">{}</button></form>",
@@ -20,144 +23,46 @@ fn form(caller: &Caller, action: &str, inner: &str, button: &str) -> String {
     )
 }
 
+/// A form that uploads a file (multipart).
+fn upload_form(caller: &Caller, action: &str, inner: &str, button: &str) -> String {
+    format!(
+        "<form method=\"post\" action=\"{action}\" enctype=\"multipart/form-data\">{}{inner}<button type=\"submit\">{}</button></form>",
+        caller.csrf_field(),
+        esc(button)
+    )
+}
+
+/// A file chooser and a text area under one field name: the first non-empty one is used.
+fn file_or_text(id: &str, name: &str, label: &str, accept: &str) -> String {
+    format!(
+        "<label for=\"{id}-f\">{label} (file)</label><input type=\"file\" id=\"{id}-f\" name=\"{name}\" accept=\"{accept}\">\
+<label for=\"{id}-t\">… or paste it</label><textarea id=\"{id}-t\" name=\"{name}\"></textarea>",
+        label = esc(label)
+    )
+}
+
+type Err = fn(dtsec_registry::RegistryError) -> AppError;
+const ERR: Err = |e| AppError::from(e).html();
+
 /// The staff page.
 pub async fn index(State(state): State<AppState>, caller: Caller) -> AppResult<Response> {
     if !caller.is_logged_in() {
         return Ok(Redirect::to("/login").into_response());
     }
-    let err = |e: dtsec_registry::RegistryError| AppError::from(e).html();
     let role = caller.actor.role;
-    let mut b = format!("<h1>My work</h1><p>Role: {}</p>", esc(role.as_str()));
-    if role == Role::Manufacturer {
-        let types: String = crate::pages::toe_types()
-            .iter()
-            .map(|(id, n)| format!("<option value=\"{}\">{}</option>", esc(id), esc(n)))
-            .collect();
-        b.push_str("<h2>Register a product</h2>");
-        b.push_str(&form(
-            &caller,
-            "/api/v1/products",
-            &format!("<label for=\"p-name\">Name</label><input id=\"p-name\" name=\"name\" required>\
-<label for=\"p-version\">Version</label><input id=\"p-version\" name=\"version\" required>\
-<label for=\"p-type\">Device type</label><select id=\"p-type\" name=\"toe_type\">{types}</select>\
-<label for=\"p-builds\">Build ids (comma-separated)</label><input id=\"p-builds\" name=\"build_ids\">"),
-            "Register",
-        ));
+    let mut b = format!(
+        "<h1>My work</h1><p>Role: <strong>{}</strong></p>",
+        esc(role.as_str())
+    );
+    match role {
+        Role::SchemeAdmin => admin_sections(&state, &caller, &mut b).await?,
+        Role::Certifier => certifier_sections(&state, &caller, &mut b).await?,
+        Role::LabEvaluator => lab_sections(&state, &caller, &mut b).await?,
+        Role::Manufacturer => manufacturer_sections(&caller, &mut b),
+        Role::Public => {}
     }
-    if role == Role::SchemeAdmin {
-        b.push_str("<h2>Labs</h2><table><thead><tr><th scope=\"col\">Lab</th><th scope=\"col\">State</th><th scope=\"col\">Until</th><th scope=\"col\">Approve until</th></tr></thead><tbody>");
-        for l in state.store.labs().await.map_err(err)? {
-            let f = form(
-                &caller,
-                &format!("/api/v1/labs/{}/approval", url(&l.org_id)),
-                &format!(
-                    "<label for=\"u-{0}\">Date</label><input id=\"u-{0}\" name=\"until\" placeholder=\"YYYY-MM-DD\" required>",
-                    esc(&l.org_id)
-                ),
-                "Approve",
-            );
-            let _ = write!(
-                b,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{f}</td></tr>",
-                esc(&l.name),
-                esc(&l.state),
-                esc(l.approved_until.as_deref().unwrap_or(""))
-            );
-        }
-        b.push_str("</tbody></table>");
-    }
-    let labs = state
-        .store
-        .approved_labs(state.store.clock().today())
-        .await
-        .map_err(err)?;
-    b.push_str("<h2>Cases</h2>");
-    for p in state.store.products(&caller.actor).await.map_err(err)? {
-        let pid = url(&p.id);
-        let _ = write!(
-            b,
-            "<section aria-label=\"{0} {1}\"><h3>{0} {1}</h3><p>State: <strong>{2}</strong>{3}</p>",
-            esc(&p.name),
-            esc(&p.version),
-            esc(&p.state),
-            p.certificate_id
-                .as_deref()
-                .map(|c| format!(
-                    " · certificate <a href=\"/devices/{}\">{}</a>",
-                    url(c),
-                    esc(c)
-                ))
-                .unwrap_or_default()
-        );
-        if let Some(r) = &p.review_reasons {
-            let _ = write!(b, "<p>Review: {}</p>", esc(r));
-        }
-        let st = p.state();
-        match role {
-            Role::Manufacturer if matches!(st, S::Registered | S::StSubmitted) => {
-                b.push_str(&form(&caller, &format!("/api/v1/products/{pid}/st"),
-                    &format!("<label for=\"st-{pid}\">Security Target (YAML)</label><textarea id=\"st-{pid}\" name=\"st\" required></textarea>"),
-                    "Submit ST"));
-                if st == S::StSubmitted {
-                    let opts: String = labs
-                        .iter()
-                        .map(|l| {
-                            format!(
-                                "<option value=\"{}\">{}</option>",
-                                esc(&l.org_id),
-                                esc(&l.name)
-                            )
-                        })
-                        .collect();
-                    b.push_str(&form(&caller, &format!("/api/v1/products/{pid}/lab"),
-                        &format!("<label for=\"lab-{pid}\">Lab</label><select id=\"lab-{pid}\" name=\"lab\">{opts}</select>"),
-                        "Choose lab"));
-                }
-            }
-            Role::LabEvaluator if st == S::LabChosen => {
-                b.push_str(&form(
-                    &caller,
-                    &format!("/api/v1/products/{pid}/evaluation"),
-                    "",
-                    "Start evaluation",
-                ));
-            }
-            Role::LabEvaluator if matches!(st, S::EvaluationInProgress | S::Rejected) => {
-                b.push_str(&form(&caller, &format!("/api/v1/products/{pid}/etr"),
-                    &format!("<label for=\"etr-{pid}\">Sealed ETR bundle (JSON)</label><textarea id=\"etr-{pid}\" name=\"bundle\" required></textarea>"),
-                    "Submit ETR"));
-            }
-            Role::Certifier if st == S::EtrSubmitted => {
-                b.push_str(&form(
-                    &caller,
-                    &format!("/api/v1/products/{pid}/review"),
-                    "<input type=\"hidden\" name=\"decision\" value=\"accept\">",
-                    "Accept ETR",
-                ));
-                b.push_str(&form(&caller, &format!("/api/v1/products/{pid}/review"),
-                    &format!("<input type=\"hidden\" name=\"decision\" value=\"reject\"><label for=\"rr-{pid}\">Reasons</label><textarea id=\"rr-{pid}\" name=\"reasons\" required></textarea>"),
-                    "Reject ETR"));
-            }
-            Role::Certifier if st == S::Accepted => {
-                b.push_str(&form(
-                    &caller,
-                    &format!("/api/v1/products/{pid}/certificate"),
-                    "",
-                    "Issue certificate",
-                ));
-            }
-            Role::Certifier if st.has_certificate() => {
-                if let Some(c) = &p.certificate_id {
-                    b.push_str(&form(&caller, &format!("/api/v1/certificates/{}/status", url(c)),
-                        &format!("<label for=\"sa-{pid}\">Action</label><select id=\"sa-{pid}\" name=\"action\"><option>open-review</option><option>suspend</option><option>reinstate</option><option>revoke</option></select><label for=\"sr-{pid}\">Reason</label><input id=\"sr-{pid}\" name=\"reason\">"),
-                        "Change status"));
-                }
-            }
-            _ => {}
-        }
-        b.push_str("</section>");
-    }
-    b.push_str("<h2>API token</h2>");
+    cases(&state, &caller, &mut b).await?;
+    b.push_str("<h2>API token</h2><p>For the <code>dtsec registry</code> client and scripts; shown once.</p>");
     b.push_str(&form(
         &caller,
         "/api/v1/tokens",
@@ -165,4 +70,366 @@ pub async fn index(State(state): State<AppState>, caller: Caller) -> AppResult<R
         "Create token",
     ));
     Ok(Html(layout("My work", Some(&caller), &b).into_string()).into_response())
+}
+
+fn manufacturer_sections(caller: &Caller, b: &mut String) {
+    let types: String = crate::pages::toe_types()
+        .iter()
+        .map(|(id, n)| format!("<option value=\"{}\">{}</option>", esc(id), esc(n)))
+        .collect();
+    b.push_str("<h2>Register a product</h2>");
+    b.push_str(&form(
+        caller,
+        "/api/v1/products",
+        &format!("<label for=\"p-name\">Name</label><input id=\"p-name\" name=\"name\" required>\
+<label for=\"p-version\">Version</label><input id=\"p-version\" name=\"version\" required>\
+<label for=\"p-type\">Device type</label><select id=\"p-type\" name=\"toe_type\">{types}</select>\
+<label for=\"p-builds\">Build ids (comma-separated)</label><input id=\"p-builds\" name=\"build_ids\">"),
+        "Register",
+    ));
+}
+
+async fn lab_sections(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<()> {
+    let Some(org) = caller.actor.org_id.clone() else {
+        return Ok(());
+    };
+    b.push_str("<h2>Our lab's approval</h2>");
+    let lab: Option<Lab> = match state.store.lab(&org).await {
+        Ok(l) => Some(l),
+        Err(dtsec_registry::RegistryError::NotFound(_)) => None,
+        Err(e) => return Err(ERR(e)),
+    };
+    let o = url(&org);
+    match &lab {
+        Some(l) => {
+            let _ = write!(
+                b,
+                "<p>State: <strong>{}</strong>{} · ETR signing key: {}</p>",
+                esc(&l.state),
+                l.approved_until
+                    .as_deref()
+                    .map(|u| format!(" until {}", esc(u)))
+                    .unwrap_or_default(),
+                l.key_id
+                    .as_deref()
+                    .map(|k| format!("<code>{}</code>", esc(k)))
+                    .unwrap_or_else(|| "none registered".into())
+            );
+        }
+        None => b.push_str("<p>Not yet applied for approval.</p>"),
+    }
+    if lab
+        .as_ref()
+        .is_none_or(|l| matches!(l.state.as_str(), "withdrawn"))
+    {
+        b.push_str(&form(
+            caller,
+            &format!("/api/v1/labs/{o}/application"),
+            "",
+            "Apply for approval",
+        ));
+    }
+    if lab.is_some() {
+        b.push_str(&upload_form(
+            caller,
+            &format!("/api/v1/labs/{o}/key"),
+            &file_or_text(
+                "lab-key",
+                "public_key",
+                "ETR signing public key (PEM, from dtsec keys show)",
+                ".pem,.pub,text/plain",
+            ),
+            "Register key",
+        ));
+    }
+    Ok(())
+}
+
+async fn certifier_sections(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<()> {
+    b.push_str("<h2>Impact analyses awaiting a decision</h2>");
+    let pending = state
+        .store
+        .pending_maintenance(&caller.actor)
+        .await
+        .map_err(ERR)?;
+    if pending.is_empty() {
+        b.push_str("<p>None.</p>");
+    } else {
+        b.push_str("<table><thead><tr><th scope=\"col\">Certificate</th><th scope=\"col\">New version</th><th scope=\"col\">Changes</th><th scope=\"col\">Class</th><th scope=\"col\">Decision</th></tr></thead><tbody>");
+        for m in &pending {
+            let changes: String = m
+                .changes
+                .iter()
+                .map(|c| format!("<li>{}</li>", esc(c)))
+                .collect();
+            let _ = write!(
+                b,
+                "<tr><td><a href=\"/devices/{}\">{}</a></td><td>{}</td><td><ul>{changes}</ul></td><td>{}</td><td>{}</td></tr>",
+                url(&m.certificate_id),
+                esc(&m.certificate_id),
+                esc(&m.new_version),
+                esc(&m.change_class),
+                form(
+                    caller,
+                    &format!("/api/v1/maintenance/{}/extension", url(&m.id)),
+                    "",
+                    "Extend certificate"
+                )
+            );
+        }
+        b.push_str("</tbody></table>");
+    }
+    b.push_str(
+        "<h2>End of validity</h2><p>Archive every certificate whose validity period has ended.</p>",
+    );
+    b.push_str(&form(
+        caller,
+        "/api/v1/certificates/archive",
+        "",
+        "Archive expired certificates",
+    ));
+    b.push_str("<p><a href=\"/staff/audit\">Audit trail</a></p>");
+    Ok(())
+}
+
+async fn admin_sections(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<()> {
+    let orgs = state.store.organisations(None).await.map_err(ERR)?;
+    b.push_str("<h2>Organisations</h2>");
+    b.push_str(&form(
+        caller,
+        "/api/v1/organisations",
+        "<label for=\"o-kind\">Kind</label><select id=\"o-kind\" name=\"kind\">\
+<option value=\"manufacturer\">Manufacturer</option><option value=\"lab\">Lab</option>\
+<option value=\"certification-body\">Certification body</option></select>\
+<label for=\"o-name\">Name</label><input id=\"o-name\" name=\"name\" required>",
+        "Create organisation",
+    ));
+    let org_opts: String = orgs
+        .iter()
+        .map(|o| {
+            format!(
+                "<option value=\"{}\">{} ({})</option>",
+                esc(&o.id),
+                esc(&o.name),
+                esc(&o.kind)
+            )
+        })
+        .collect();
+    let role_opts: String = Role::ALL
+        .iter()
+        .filter(|r| **r != Role::Public)
+        .map(|r| format!("<option>{}</option>", esc(r.as_str())))
+        .collect();
+    b.push_str("<h2>Users</h2>");
+    b.push_str(&form(
+        caller,
+        "/api/v1/users",
+        &format!("<label for=\"u-org\">Organisation</label><select id=\"u-org\" name=\"org_id\">{org_opts}</select>\
+<label for=\"u-role\">Role</label><select id=\"u-role\" name=\"role\">{role_opts}</select>\
+<label for=\"u-email\">E-mail</label><input id=\"u-email\" name=\"email\" type=\"email\" required>\
+<label for=\"u-name\">Name</label><input id=\"u-name\" name=\"name\" required>\
+<label for=\"u-pw\">Initial password (10 characters or more)</label><input id=\"u-pw\" name=\"password\" type=\"password\" minlength=\"10\" required autocomplete=\"new-password\">"),
+        "Create user",
+    ));
+    b.push_str("<h2>Labs</h2><table><thead><tr><th scope=\"col\">Lab</th><th scope=\"col\">State</th><th scope=\"col\">Until</th><th scope=\"col\">Key</th><th scope=\"col\">Actions</th></tr></thead><tbody>");
+    let labs = state.store.labs().await.map_err(ERR)?;
+    for l in &labs {
+        let o = url(&l.org_id);
+        let mut actions = form(
+            caller,
+            &format!("/api/v1/labs/{o}/approval"),
+            &format!(
+                "<label for=\"u-{0}\">Approve until</label><input id=\"u-{0}\" name=\"until\" type=\"date\" placeholder=\"YYYY-MM-DD\" required>",
+                esc(&l.org_id)
+            ),
+            "Approve",
+        );
+        if l.state == "approved" {
+            actions.push_str(&form(
+                caller,
+                &format!("/api/v1/labs/{o}/suspension"),
+                "",
+                "Suspend",
+            ));
+        }
+        if l.state != "withdrawn" {
+            actions.push_str(&form(
+                caller,
+                &format!("/api/v1/labs/{o}/withdrawal"),
+                "",
+                "Withdraw",
+            ));
+        }
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{actions}</td></tr>",
+            esc(&l.name),
+            esc(&l.state),
+            esc(l.approved_until.as_deref().unwrap_or("")),
+            esc(l.key_id.as_deref().unwrap_or("—")),
+        );
+    }
+    b.push_str("</tbody></table>");
+    let unregistered: Vec<_> = orgs
+        .iter()
+        .filter(|o| o.kind == OrgKind::Lab.as_str() && !labs.iter().any(|l| l.org_id == o.id))
+        .collect();
+    if !unregistered.is_empty() {
+        b.push_str("<p>Labs that have not applied yet: ");
+        let names: Vec<String> = unregistered.iter().map(|o| esc(&o.name)).collect();
+        b.push_str(&names.join(", "));
+        b.push_str("</p>");
+    }
+    b.push_str("<p><a href=\"/staff/audit\">Audit trail</a></p>");
+    Ok(())
+}
+
+/// The cases the user may see, each with the actions its state allows for the role.
+async fn cases(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<()> {
+    let role = caller.actor.role;
+    let labs = state
+        .store
+        .approved_labs(state.store.clock().today())
+        .await
+        .map_err(ERR)?;
+    b.push_str("<h2>Cases</h2>");
+    let products = state.store.products(&caller.actor).await.map_err(ERR)?;
+    if products.is_empty() {
+        b.push_str("<p>No cases.</p>");
+    }
+    for p in &products {
+        case(caller, role, p, &labs, b);
+    }
+    Ok(())
+}
+
+fn case(caller: &Caller, role: Role, p: &Product, labs: &[Lab], b: &mut String) {
+    let pid = url(&p.id);
+    let _ = write!(
+        b,
+        "<section aria-label=\"{0} {1}\"><h3>{0} {1}</h3><p>State: <strong>{2}</strong>{3}</p>",
+        esc(&p.name),
+        esc(&p.version),
+        esc(&p.state),
+        p.certificate_id
+            .as_deref()
+            .map(|c| format!(
+                " · certificate <a href=\"/devices/{}\">{}</a>",
+                url(c),
+                esc(c)
+            ))
+            .unwrap_or_default()
+    );
+    if let Some(r) = &p.review_reasons {
+        let _ = write!(b, "<p>Review: {}</p>", esc(r));
+    }
+    let st = p.state();
+    match role {
+        Role::Manufacturer if matches!(st, S::Registered | S::StSubmitted) => {
+            b.push_str(&upload_form(
+                caller,
+                &format!("/api/v1/products/{pid}/st"),
+                &file_or_text(
+                    &format!("st-{pid}"),
+                    "st",
+                    "Security Target (YAML or NIAP XML)",
+                    ".yaml,.yml,.xml,text/plain",
+                ),
+                "Submit ST",
+            ));
+            if st == S::StSubmitted {
+                let opts: String = labs
+                    .iter()
+                    .map(|l| {
+                        format!(
+                            "<option value=\"{}\">{}</option>",
+                            esc(&l.org_id),
+                            esc(&l.name)
+                        )
+                    })
+                    .collect();
+                b.push_str(&form(caller, &format!("/api/v1/products/{pid}/lab"),
+                    &format!("<label for=\"lab-{pid}\">Lab</label><select id=\"lab-{pid}\" name=\"lab\">{opts}</select>"),
+                    "Choose lab"));
+            }
+        }
+        Role::Manufacturer if matches!(st, S::Active | S::Maintained) => {
+            if let Some(c) = &p.certificate_id {
+                let areas: String = ChangeArea::ALL
+                    .iter()
+                    .map(|a| {
+                        format!(
+                            "<label><input type=\"checkbox\" name=\"areas\" value=\"{0}\"> {0}</label>",
+                            a.as_str()
+                        )
+                    })
+                    .collect();
+                b.push_str("<h4>New version: file an impact analysis</h4><p>Changes to the TSF, cryptography, pairing, the update path or the command path are major and need a re-evaluation; others may be extended by the certifier.</p>");
+                b.push_str(&form(
+                    caller,
+                    &format!("/api/v1/certificates/{}/impact-analyses", url(c)),
+                    &format!("<label for=\"ia-v-{pid}\">New version</label><input id=\"ia-v-{pid}\" name=\"new_version\" required>\
+<label for=\"ia-b-{pid}\">Build ids (comma-separated)</label><input id=\"ia-b-{pid}\" name=\"build_ids\">\
+<label for=\"ia-d-{pid}\">What changed</label><textarea id=\"ia-d-{pid}\" name=\"description\" required></textarea>\
+<fieldset><legend>Areas it touches</legend>{areas}</fieldset>"),
+                    "File impact analysis",
+                ));
+            }
+        }
+        Role::LabEvaluator if st == S::LabChosen => {
+            b.push_str(&form(
+                caller,
+                &format!("/api/v1/products/{pid}/evaluation"),
+                "",
+                "Start evaluation",
+            ));
+        }
+        Role::LabEvaluator if matches!(st, S::EvaluationInProgress | S::Rejected) => {
+            b.push_str(&upload_form(
+                caller,
+                &format!("/api/v1/products/{pid}/etr"),
+                &file_or_text(
+                    &format!("etr-{pid}"),
+                    "bundle",
+                    "Sealed ETR bundle (JSON, from dtsec eval seal)",
+                    ".json,application/json",
+                ),
+                "Submit ETR",
+            ));
+        }
+        Role::Certifier if st == S::EtrSubmitted => {
+            b.push_str(&form(
+                caller,
+                &format!("/api/v1/products/{pid}/review"),
+                "<input type=\"hidden\" name=\"decision\" value=\"accept\">",
+                "Accept ETR",
+            ));
+            b.push_str(&form(caller, &format!("/api/v1/products/{pid}/review"),
+                &format!("<input type=\"hidden\" name=\"decision\" value=\"reject\"><label for=\"rr-{pid}\">Reasons</label><textarea id=\"rr-{pid}\" name=\"reasons\" required></textarea>"),
+                "Reject ETR"));
+        }
+        Role::Certifier if st == S::Accepted => {
+            b.push_str(&form(
+                caller,
+                &format!("/api/v1/products/{pid}/certificate"),
+                "",
+                "Issue certificate",
+            ));
+        }
+        Role::Certifier if st.has_certificate() => {
+            if let Some(c) = &p.certificate_id {
+                b.push_str(&form(caller, &format!("/api/v1/certificates/{}/status", url(c)),
+                    &format!("<label for=\"sa-{pid}\">Action</label><select id=\"sa-{pid}\" name=\"action\"><option>open-review</option><option>suspend</option><option>reinstate</option><option>revoke</option></select><label for=\"sr-{pid}\">Reason</label><input id=\"sr-{pid}\" name=\"reason\">"),
+                    "Change status"));
+            }
+        }
+        _ => {}
+    }
+    if matches!(role, Role::Certifier | Role::SchemeAdmin) {
+        let _ = write!(
+            b,
+            "<p><a href=\"/staff/audit?entity=product&amp;entity_id={pid}\">History of this case</a></p>"
+        );
+    }
+    b.push_str("</section>");
 }

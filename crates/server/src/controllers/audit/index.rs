@@ -1,0 +1,120 @@
+//! `GET /staff/audit` and `GET /api/v1/audit`: who did what, when, with the record before and
+//! after. `?entity=product&entity_id=…` narrows it to one record (oldest first); otherwise the
+//! latest `limit` records (default 200), newest first.
+
+use std::fmt::Write as _;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use dtsec_registry::AuditEntry;
+use serde::Deserialize;
+
+use crate::error::{AppError, AppResult};
+use crate::html::{esc, layout, url};
+use crate::session::Caller;
+use crate::state::AppState;
+
+/// The filter.
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    /// The kind of record (`product`, `certificate`, `lab`, `user`, …).
+    pub entity: Option<String>,
+    /// Its id (with `entity`).
+    pub entity_id: Option<String>,
+    /// How many of the latest records (1–10,000; default 200).
+    pub limit: Option<u32>,
+}
+
+async fn entries(state: &AppState, caller: &Caller, q: &AuditQuery) -> AppResult<Vec<AuditEntry>> {
+    let store = &state.store;
+    let entity = q.entity.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let id = q
+        .entity_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    Ok(match (entity, id) {
+        (Some(e), Some(i)) => store.audit_trail(&caller.actor, e, i).await?,
+        (None, None) => {
+            store
+                .recent_audit(&caller.actor, q.limit.unwrap_or(200).max(1))
+                .await?
+        }
+        _ => {
+            return Err(AppError::bad_request(
+                "give both `entity` and `entity_id`, or neither",
+            ));
+        }
+    })
+}
+
+/// The JSON list.
+pub async fn api(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
+    caller.require_login()?;
+    Ok(Json(entries(&state, &caller, &q).await?).into_response())
+}
+
+fn json_cell(v: Option<&str>) -> String {
+    match v {
+        None => "<td>—</td>".into(),
+        Some(v) => {
+            let pretty = serde_json::from_str::<serde_json::Value>(v)
+                .ok()
+                .and_then(|j| serde_json::to_string_pretty(&j).ok())
+                .unwrap_or_else(|| v.to_string());
+            format!(
+                "<td><details><summary>show</summary><pre>{}</pre></details></td>",
+                esc(&pretty)
+            )
+        }
+    }
+}
+
+/// The page.
+pub async fn page(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
+    if !caller.is_logged_in() {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    let rows = entries(&state, &caller, &q).await.map_err(AppError::html)?;
+    let mut b = String::from("<h1>Audit trail</h1>");
+    b.push_str(
+        "<form method=\"get\" action=\"/staff/audit\" class=\"filters\">\
+<label for=\"a-entity\">Record kind</label><input id=\"a-entity\" name=\"entity\" placeholder=\"product\">\
+<label for=\"a-id\">Record id</label><input id=\"a-id\" name=\"entity_id\">\
+<button type=\"submit\">Show</button></form>",
+    );
+    let _ = write!(
+        b,
+        "<p>{} records. Every change to the registry writes one, in the same transaction as the change; none is ever updated or deleted.</p>",
+        rows.len()
+    );
+    b.push_str("<table><caption>Audit records</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">Record</th><th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead><tbody>");
+    for e in &rows {
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{} ({})</td><td>{}</td><td><a href=\"/staff/audit?entity={}&amp;entity_id={}\">{} {}</a></td>{}{}</tr>",
+            e.seq,
+            esc(&e.at),
+            esc(&e.actor),
+            esc(&e.actor_role),
+            esc(&e.action),
+            url(&e.entity),
+            url(&e.entity_id),
+            esc(&e.entity),
+            esc(&e.entity_id),
+            json_cell(e.before.as_deref()),
+            json_cell(e.after.as_deref()),
+        );
+    }
+    b.push_str("</tbody></table>");
+    Ok(Html(layout("Audit trail", Some(&caller), &b).into_string()).into_response())
+}

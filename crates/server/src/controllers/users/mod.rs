@@ -1,0 +1,3 @@
+//! Users: the scheme administrator creates accounts in organisations.
+
+pub mod create;
