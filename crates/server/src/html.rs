@@ -56,7 +56,7 @@ main{max-width:72rem;margin:0 auto;padding:1rem}table{border-collapse:collapse;w
 th,td{border-bottom:1px solid #767676;padding:.4rem;text-align:left;vertical-align:top}\
 label{display:block;font-weight:600;margin-top:.5rem}form.filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end}\
 .status-active,.status-maintained{color:#0a5d00}.status-suspended,.status-revoked{color:#a00000}\
-textarea{width:100%;min-height:8rem}footer{color:#444;padding:1rem;text-align:center}\
+textarea{width:100%;min-height:8rem}form{margin:.5rem 0}button{margin:.25rem .25rem .25rem 0}fieldset{margin:.5rem 0}footer{color:#444;padding:1rem;text-align:center}\
 @media print{header,footer,.noprint{display:none}}";
 
 /// The page layout around `body` (which must already be escaped HTML).
