@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Bounded load test of the registry on loopback: certificate status, device list, device page.
 # Usage: scripts/load.sh [SECONDS] (default 10). Needs wrk (apt-get install -y wrk).
+# DTSEC_LOAD_DATABASE_URL=postgres://… runs it on PostgreSQL (an empty database; the demo is
+# loaded into it) instead of SQLite.
 # Builds the release binary, serves the demo from a temporary data directory, and stops it.
 set -euo pipefail
 secs="${1:-10}"
@@ -9,7 +11,9 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wr
 cargo build --release -p dtsec --quiet
 bin="${CARGO_TARGET_DIR:-target}/release/dtsec"
 data="$(mktemp -d)"
-"$bin" serve --demo --data-dir "$data" --listen "127.0.0.1:$port" 2>"$data/serve.log" &
+db=()
+if [ -n "${DTSEC_LOAD_DATABASE_URL:-}" ]; then db=(--database-url "$DTSEC_LOAD_DATABASE_URL"); fi
+"$bin" serve --demo --data-dir "$data" "${db[@]}" --listen "127.0.0.1:$port" 2>"$data/serve.log" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
