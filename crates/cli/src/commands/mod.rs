@@ -10,6 +10,7 @@ pub mod keys;
 pub mod pp;
 pub mod render;
 pub mod serve;
+pub mod serve_log;
 pub mod verify;
 
 /// Prints a load error the way diagnostics are printed, with a help line.

@@ -85,6 +85,7 @@ pub fn run(args: ServeArgs) -> u8 {
 }
 
 async fn serve(args: ServeArgs) -> u8 {
+    super::serve_log::init();
     let store = match Store::open(store_config(&args.store)).await {
         Ok(s) => s,
         Err(e) => {
