@@ -457,8 +457,10 @@ pub struct Sfr {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub invisible: bool,
     /// The source's anchor id for the component (NIAP `f-component/@id`), for links and export.
+    /// Anchors share one namespace with element anchors (and, in NIAP XML, with selectable
+    /// ids); the checker reports a reused one (DT-DOC-002) at this position.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anchor: Option<String>,
+    pub anchor: Option<Id>,
     /// PP-Module: the base PP this SFR is specific to (NIAP `base-pp` sections), by id. NIAP
     /// ST: the claimed document whose section holds the SFR.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -587,9 +589,10 @@ pub struct Element {
     /// `text` drops (NIAP import). Renders prefer it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
-    /// The source's anchor id for the element (NIAP `f-element/@id`), for links and export.
+    /// The source's anchor id for the element (NIAP `f-element/@id`, `a-element/@id`), for
+    /// links and export; unique among the document's anchors, as an SFR's `anchor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anchor: Option<String>,
+    pub anchor: Option<Id>,
     /// Application note for this element (XHTML).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_note: Option<String>,

@@ -941,7 +941,7 @@ impl<'d> Exporter<'d> {
         };
         let mut attrs: Vec<(&str, &str)> = vec![("cc-id", &cc_lower)];
         if let Some(a) = &sfr.anchor {
-            attrs.push(("id", a));
+            attrs.push(("id", a.as_str()));
         }
         if let Some(i) = iteration {
             attrs.push(("iteration", i));
@@ -1038,7 +1038,7 @@ impl<'d> Exporter<'d> {
         for (i, el) in sfr.elements.iter().enumerate() {
             let mut attrs: Vec<(&str, &str)> = Vec::new();
             if let Some(a) = &el.anchor {
-                attrs.push(("id", a));
+                attrs.push(("id", a.as_str()));
             }
             self.x.open("f-element", &attrs);
             let mut ctx = OpCtx {
@@ -1390,7 +1390,7 @@ impl<'d> Exporter<'d> {
                 .to_string();
             let mut attrs: Vec<(&str, &str)> = Vec::new();
             if let Some(a) = &el.anchor {
-                attrs.push(("id", a));
+                attrs.push(("id", a.as_str()));
             }
             attrs.push(("type", &ty));
             self.x.open("a-element", &attrs);

@@ -84,6 +84,8 @@ pub struct StComponent {
     pub iteration: Option<String>,
     /// `@status` as copied from the PP.
     pub status: Option<String>,
+    /// `@id` (the PP's anchor), with the position of its value.
+    pub anchor: Option<Spanned<String>>,
     /// The grouping element of a module section it sits in (`modified-sfrs`, `additional-sfrs`,
     /// `man-sfrs`, …), if any.
     pub group: Option<String>,
@@ -98,8 +100,8 @@ pub struct StComponent {
 pub struct StElement {
     /// dtsec element id: `CC_ID.n` for the n-th f-element.
     pub id: String,
-    /// `@id`.
-    pub anchor: Option<String>,
+    /// `@id`, with the position of its value.
+    pub anchor: Option<Spanned<String>>,
     /// Where.
     pub span: Span,
     /// Every `selectables` group, nested ones included, in document order.
@@ -212,6 +214,16 @@ fn attr_span(lines: &LineIndex, xml: &str, node: Node<'_, '_>, attr: &str) -> Sp
         Some(a) => lines.span(xml, a.range_value()),
         None => span_of(lines, xml, node),
     }
+}
+
+fn spanned_attr(
+    lines: &LineIndex,
+    xml: &str,
+    node: Node<'_, '_>,
+    attr: &str,
+) -> Option<Spanned<String>> {
+    node.attribute(attr)
+        .map(|v| Spanned::new(v.to_string(), attr_span(lines, xml, node, attr)))
 }
 
 /// Reads a NIAP-format Security Target (root `<st>`).
@@ -377,7 +389,7 @@ fn component(lines: &LineIndex, xml: &str, top: Node<'_, '_>, comp: Node<'_, '_>
         }
         elements.push(StElement {
             id: format!("{upper}.{}", i + 1),
-            anchor: fe.attribute("id").map(str::to_string),
+            anchor: spanned_attr(lines, xml, fe, "id"),
             span: span_of(lines, xml, fe),
             selections,
         });
@@ -387,6 +399,7 @@ fn component(lines: &LineIndex, xml: &str, top: Node<'_, '_>, comp: Node<'_, '_>
         cc_id,
         iteration,
         status: comp.attribute("status").map(str::to_string),
+        anchor: spanned_attr(lines, xml, comp, "id"),
         group,
         span: attr_span(lines, xml, comp, "cc-id"),
         elements,
@@ -577,7 +590,7 @@ fn sfr_of(claim: &StClaim, comp: &StComponent) -> Sfr {
         application_note: None,
         evaluation_activities: None,
         invisible: false,
-        anchor: None,
+        anchor: comp.anchor.clone(),
         base_pp: Some(Spanned::new(claim.id.clone(), claim.span)),
         depends: Vec::new(),
         audit_events: Vec::new(),
