@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 
 mod export;
+mod export_st;
 mod export_xml;
 mod html;
 mod import;

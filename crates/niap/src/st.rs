@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 use dtsec_model::operation::DetailedChoice;
 use dtsec_model::{
     Choice, Completion, Conformance, DocRef, Document, DocumentKind, Element, Identification,
-    NiapCondition, NiapConformance, Objectives, Operation, SecurityProblem, Sfr, Span, Spanned,
-    Toe,
+    NiapClaim, NiapCondition, NiapConformance, Objectives, Operation, SecurityProblem, Sfr, Span,
+    Spanned, Toe,
 };
 use roxmltree::Node;
 
@@ -295,12 +295,7 @@ pub fn read_st(xml: &str, name: &str) -> Result<NiapSt, ImportError> {
         let branch = field("branch");
         let commit = field("commit");
         let span = span_of(&lines, xml, top);
-        let id = url
-            .as_deref()
-            .and_then(|u| u.trim_end_matches('/').rsplit('/').next())
-            .map(|s| s.trim_end_matches(".git").to_ascii_lowercase())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_default();
+        let id = url.as_deref().map(id_of_url).unwrap_or_default();
         let version = branch.as_deref().map(version_of_branch).unwrap_or_default();
         if id.is_empty() || version.is_empty() {
             st.warnings.push(ImportWarning {
@@ -328,6 +323,16 @@ pub fn read_st(xml: &str, name: &str) -> Result<NiapSt, ImportError> {
         });
     }
     Ok(st)
+}
+
+/// The document id a claim's `git/url` names: its last segment, lower-cased, without `.git`
+/// (`https://github.com/commoncriteria/tls` → `tls`).
+pub(crate) fn id_of_url(url: &str) -> String {
+    url.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .map(|s| s.trim_end_matches(".git").to_ascii_lowercase())
+        .unwrap_or_default()
 }
 
 /// `release-4.3` → `4.3`, `v2.4` → `2.4`, `master` → `master`.
@@ -483,6 +488,14 @@ impl NiapSt {
             match claim.kind {
                 StClaimKind::Package => conformance.packages.push(r),
                 StClaimKind::BasePp | StClaimKind::Module => conformance.pps.push(r),
+            }
+            if let Some(niap) = conformance.niap.as_mut() {
+                niap.claims.push(NiapClaim {
+                    kind: claim.kind.tag().to_string(),
+                    doc: Spanned::new(claim.id.clone(), claim.span),
+                    branch: claim.branch.clone(),
+                    commit: claim.commit.clone(),
+                });
             }
             for comp in &claim.components {
                 sfrs.push(sfr_of(claim, comp));
