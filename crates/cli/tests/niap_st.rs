@@ -266,3 +266,37 @@ fn exported_sts_check_like_the_originals() {
         assert_eq!(original, exported, "{name}");
     }
 }
+
+/// A NIAP Technical Decisions file given to `dtsec check` is unusable input (exit 2) with an
+/// error naming the file, its position and the decisions, and a help line saying what to do.
+#[test]
+fn technical_decisions_file_is_refused_clearly() {
+    let path = std::env::temp_dir().join(format!("dtsec-tds-{}.xml", std::process::id()));
+    std::fs::write(
+        &path,
+        r#"<technical-decisions xmlns="https://niap-ccevs.org/cc/v1">
+  <decision url="https://example.invalid/td/601" id="601" date="2021-01-01">
+    <Issue_Description/><Resolution/><Justification/><Other_References/>
+    <Protection_Profiles><Protection_Profile name="Application Software" max-inclusive="1.4">
+      <replace><xpath-specified xpath="//x" reuse-ref="a"/></replace>
+    </Protection_Profile></Protection_Profiles>
+  </decision>
+</technical-decisions>
+"#,
+    )
+    .expect("writes");
+    let file = path.display().to_string();
+    let (got, text) = dtsec(&["check", &file]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(got, 2, "{text}");
+    assert!(
+        text.contains(&format!(
+            "{file}:1:1: a NIAP Technical Decisions file (1 decision: TD601; for Application Software up to 1.4)"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("help: use the release of the PP that incorporates"),
+        "{text}"
+    );
+}

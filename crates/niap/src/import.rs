@@ -173,13 +173,9 @@ impl<'a, 'i> Importer<'a, 'i> {
             "Module" => DocumentKind::PpModule,
             "Package" => DocumentKind::FunctionalPackage,
             _ => {
-                let (line, column) = self.lines.line_col(self.text, root.range().start);
-                return Err(ImportError::UnsupportedRoot {
-                    name: self.name.to_string(),
-                    line,
-                    column,
-                    root: root_name,
-                });
+                return Err(crate::unsupported_root(
+                    root, self.lines, self.text, self.name,
+                ));
             }
         };
         let root_span = self.span(root);

@@ -251,13 +251,7 @@ pub fn read_st(xml: &str, name: &str) -> Result<NiapSt, ImportError> {
         });
     }
     if root.tag_name().name() != "st" {
-        let (line, column) = lines.line_col(xml, root.range().start);
-        return Err(ImportError::UnsupportedRoot {
-            name: name.to_string(),
-            line,
-            column,
-            root: root.tag_name().name().to_string(),
-        });
+        return Err(crate::unsupported_root(root, &lines, xml, name));
     }
     let mut st = NiapSt {
         name: name.to_string(),
