@@ -138,7 +138,7 @@ enum Command {
         #[command(subcommand)]
         command: commands::keys::KeysCommand,
     },
-    /// Write a PP, PP-Module or package as NIAP PP XML.
+    /// Write a PP, PP-Module or package as NIAP PP XML, or a NIAP-format ST as NIAP ST XML.
     Export {
         /// Write NIAP PP XML (the only export format).
         #[arg(long)]

@@ -207,3 +207,96 @@ fn repo_fixture_checks_without_shared() {
     assert_eq!(got, 2, "{text}");
     assert!(text.contains("`operatingsystem` version `4.3`"), "{text}");
 }
+
+/// `dtsec export --niap` writes a NIAP ST back as `<st>` XML that `dtsec check` judges like the
+/// original: the same findings (code and message) for every corpus ST, and through the binary
+/// the same exit status for the repo's fixture.
+#[test]
+fn exported_sts_check_like_the_originals() {
+    let st = Path::new(env!("CARGO_MANIFEST_DIR")).join("../niap/tests/fixtures/st-mini.xml");
+    let out = std::env::temp_dir().join(format!("dtsec-st-export-{}.xml", std::process::id()));
+    let (got, text) = dtsec(&[
+        "export",
+        "--niap",
+        &st.display().to_string(),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(got, 0, "{text}");
+    let written = std::fs::read_to_string(&out).expect("export written");
+    assert!(
+        written.contains("<st xmlns=\"https://niap-ccevs.org/cc/v1\""),
+        "{written}"
+    );
+    let (got, text) = dtsec(&["check", &out.display().to_string()]);
+    std::fs::remove_file(&out).ok();
+    assert_eq!(got, 2, "{text}");
+    assert!(text.contains("`operatingsystem` version `4.3`"), "{text}");
+
+    let Some(dir) = shared() else { return };
+    let lib = library(&dir.join("pp-for-st"));
+    let findings = |diags: Vec<Diagnostic>| {
+        let mut v: Vec<(String, String)> = diags
+            .into_iter()
+            .map(|d| (d.code.to_string(), d.message))
+            .collect();
+        v.sort();
+        v
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("st"))
+        .expect("reads")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 7);
+    for path in files {
+        let name = path.display().to_string();
+        let original = findings(check_st(&lib, &path));
+        let (_, document) = load(&path);
+        let xml = dtsec_niap::export(&document).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let again = dtsec_niap::read_document(&xml, &name).unwrap_or_else(|e| panic!("{e}"));
+        let source = SourceFile::new(name.clone(), xml);
+        let exported = findings(check(CheckInput {
+            source: &source,
+            document: &again.document,
+            library: &lib,
+        }));
+        assert!(!original.is_empty(), "{name}: every corpus ST has findings");
+        assert_eq!(original, exported, "{name}");
+    }
+}
+
+/// A NIAP Technical Decisions file given to `dtsec check` is unusable input (exit 2) with an
+/// error naming the file, its position and the decisions, and a help line saying what to do.
+#[test]
+fn technical_decisions_file_is_refused_clearly() {
+    let path = std::env::temp_dir().join(format!("dtsec-tds-{}.xml", std::process::id()));
+    std::fs::write(
+        &path,
+        r#"<technical-decisions xmlns="https://niap-ccevs.org/cc/v1">
+  <decision url="https://example.invalid/td/601" id="601" date="2021-01-01">
+    <Issue_Description/><Resolution/><Justification/><Other_References/>
+    <Protection_Profiles><Protection_Profile name="Application Software" max-inclusive="1.4">
+      <replace><xpath-specified xpath="//x" reuse-ref="a"/></replace>
+    </Protection_Profile></Protection_Profiles>
+  </decision>
+</technical-decisions>
+"#,
+    )
+    .expect("writes");
+    let file = path.display().to_string();
+    let (got, text) = dtsec(&["check", &file]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(got, 2, "{text}");
+    assert!(
+        text.contains(&format!(
+            "{file}:1:1: a NIAP Technical Decisions file (1 decision: TD601; for Application Software up to 1.4)"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("help: use the release of the PP that incorporates"),
+        "{text}"
+    );
+}

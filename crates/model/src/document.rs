@@ -200,6 +200,28 @@ pub struct NiapConformance {
     /// `depends`). A package of `conformance.packages` not listed here is always required.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<NiapCondition>,
+    /// NIAP ST: its top-level claims in document order, as written. `conformance.pps` and
+    /// `packages` are what the checker resolves; this keeps what they cannot say (which PP
+    /// entry is the base PP and which a module, the git branch and commit), so an export writes
+    /// the claims back as they were.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<NiapClaim>,
+}
+
+/// One top-level claim of a NIAP ST (see [`NiapConformance::claims`]).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NiapClaim {
+    /// `base-pp`, `module` or `package`: the claim's element.
+    pub kind: String,
+    /// The claimed document's id, as in `conformance.pps` or `conformance.packages`.
+    pub doc: Id,
+    /// `git/branch` as written (the claimed version is derived from it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    /// `git/commit`, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
 }
 
 /// A package or module reference that applies only when a selection is made.
@@ -457,8 +479,10 @@ pub struct Sfr {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub invisible: bool,
     /// The source's anchor id for the component (NIAP `f-component/@id`), for links and export.
+    /// Anchors share one namespace with element anchors (and, in NIAP XML, with selectable
+    /// ids); the checker reports a reused one (DT-DOC-002) at this position.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anchor: Option<String>,
+    pub anchor: Option<Id>,
     /// PP-Module: the base PP this SFR is specific to (NIAP `base-pp` sections), by id. NIAP
     /// ST: the claimed document whose section holds the SFR.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -587,9 +611,10 @@ pub struct Element {
     /// `text` drops (NIAP import). Renders prefer it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
-    /// The source's anchor id for the element (NIAP `f-element/@id`), for links and export.
+    /// The source's anchor id for the element (NIAP `f-element/@id`, `a-element/@id`), for
+    /// links and export; unique among the document's anchors, as an SFR's `anchor`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anchor: Option<String>,
+    pub anchor: Option<Id>,
     /// Application note for this element (XHTML).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_note: Option<String>,

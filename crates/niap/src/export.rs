@@ -40,6 +40,15 @@ pub enum ExportError {
         /// What to do instead.
         why: &'static str,
     },
+    /// A NIAP-format Security Target whose model cannot be written as `<st>` XML without
+    /// changing it (an SFR under no claim, a claim without url, …).
+    #[error("Security Target `{id}` cannot be exported as a NIAP ST: {message}")]
+    St {
+        /// The document's id.
+        id: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// Kept XHTML prose is not well-formed XML (e.g. hand-edited HTML5 in a YAML document).
     #[error("kept XHTML prose is not well-formed ({message}): `{excerpt}`")]
     Html {
@@ -51,22 +60,28 @@ pub enum ExportError {
 }
 
 /// Writes `doc` as NIAP XML: `<PP>` for a Protection Profile, `<Module>` for a PP-Module,
-/// `<Package>` for a functional or assurance package. Security Targets are refused
-/// ([`ExportError::Unsupported`]).
+/// `<Package>` for a functional or assurance package, `<st>` for a NIAP-format Security Target
+/// (`conformance.niap.st`, what [`crate::read_document`] makes of an `<st>` file). dtsec's own
+/// Security Targets are refused ([`ExportError::Unsupported`]): NIAP's ST format records
+/// selections by the kept `selectable`s of NIAP PPs and has no place for a TSS or assignments.
 ///
-/// Documents imported from NIAP XML round-trip: importing the output gives the same model.
-/// Documents first written in YAML lose what NIAP has no place for (see the crate README).
+/// Documents imported from NIAP XML round-trip: importing the output gives the same model
+/// (STs: reading it with [`crate::read_document`]). Documents first written in YAML lose what
+/// NIAP has no place for (see the crate README).
 pub fn export(doc: &Document) -> Result<String, ExportError> {
     let kind = doc.kind.value;
     let root = match kind {
         DocumentKind::ProtectionProfile => Root::Pp,
         DocumentKind::PpModule => Root::Module,
         DocumentKind::FunctionalPackage | DocumentKind::AssurancePackage => Root::Package,
+        DocumentKind::SecurityTarget if doc.conformance.niap.as_ref().is_some_and(|n| n.st) => {
+            return crate::export_st::export_st(doc);
+        }
         DocumentKind::SecurityTarget => {
             return Err(ExportError::Unsupported {
                 kind: kind.label(),
                 id: doc.id.value.clone(),
-                why: "NIAP Security Target export is not supported; export the PP, PP-Module or package it claims",
+                why: "only NIAP-format Security Targets (read from NIAP `<st>` XML) are exported; NIAP's ST form has no place for a dtsec ST's completed assignments, TSS or SPD — export the PP, PP-Module or package it claims instead",
             });
         }
     };
@@ -941,7 +956,7 @@ impl<'d> Exporter<'d> {
         };
         let mut attrs: Vec<(&str, &str)> = vec![("cc-id", &cc_lower)];
         if let Some(a) = &sfr.anchor {
-            attrs.push(("id", a));
+            attrs.push(("id", a.as_str()));
         }
         if let Some(i) = iteration {
             attrs.push(("iteration", i));
@@ -1038,7 +1053,7 @@ impl<'d> Exporter<'d> {
         for (i, el) in sfr.elements.iter().enumerate() {
             let mut attrs: Vec<(&str, &str)> = Vec::new();
             if let Some(a) = &el.anchor {
-                attrs.push(("id", a));
+                attrs.push(("id", a.as_str()));
             }
             self.x.open("f-element", &attrs);
             let mut ctx = OpCtx {
@@ -1390,7 +1405,7 @@ impl<'d> Exporter<'d> {
                 .to_string();
             let mut attrs: Vec<(&str, &str)> = Vec::new();
             if let Some(a) = &el.anchor {
-                attrs.push(("id", a));
+                attrs.push(("id", a.as_str()));
             }
             attrs.push(("type", &ty));
             self.x.open("a-element", &attrs);

@@ -173,13 +173,9 @@ impl<'a, 'i> Importer<'a, 'i> {
             "Module" => DocumentKind::PpModule,
             "Package" => DocumentKind::FunctionalPackage,
             _ => {
-                let (line, column) = self.lines.line_col(self.text, root.range().start);
-                return Err(ImportError::UnsupportedRoot {
-                    name: self.name.to_string(),
-                    line,
-                    column,
-                    root: root_name,
-                });
+                return Err(crate::unsupported_root(
+                    root, self.lines, self.text, self.name,
+                ));
             }
         };
         let root_span = self.span(root);
@@ -588,7 +584,7 @@ impl<'a, 'i> Importer<'a, 'i> {
                 completed: BTreeMap::new(),
                 refinement: None,
                 html: Some(html),
-                anchor: fe.attribute("id").map(str::to_string),
+                anchor: self.spanned_attr(fe, "id"),
                 application_note: self.opt_html(child(fe, "note")),
                 evaluation_activities: None,
                 management_functions: mfs,
@@ -695,7 +691,7 @@ impl<'a, 'i> Importer<'a, 'i> {
             application_note: self.opt_html(child(comp, "note")),
             evaluation_activities: sfr_activities,
             invisible,
-            anchor: comp.attribute("id").map(str::to_string),
+            anchor: self.spanned_attr(comp, "id"),
             base_pp,
             depends,
             audit_events,
@@ -811,7 +807,7 @@ impl<'a, 'i> Importer<'a, 'i> {
                 completed: BTreeMap::new(),
                 refinement: None,
                 html: Some(html),
-                anchor: ae.attribute("id").map(str::to_string),
+                anchor: self.spanned_attr(ae, "id"),
                 application_note: self.opt_html(child(ae, "note")),
                 evaluation_activities: acts,
                 management_functions: None,

@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 
 mod export;
+mod export_st;
 mod export_xml;
 mod html;
 mod import;
@@ -189,6 +190,24 @@ pub enum ImportError {
         /// The root element's name.
         root: String,
     },
+    /// The file is a NIAP Technical Decisions file (`<technical-decisions>`, NIAP's
+    /// `TechnicalDecisions.rng`): replacements for parts of published PPs. dtsec does not apply
+    /// them; the message says which decisions and PPs the file holds so the user can find the PP
+    /// release that incorporates them.
+    #[error(
+        "{name}:{line}:{column}: a NIAP Technical Decisions file ({summary}); dtsec reads PPs, Modules, Packages and STs, and does not apply Technical Decisions to a PP"
+    )]
+    TechnicalDecisions {
+        /// The input's name.
+        name: String,
+        /// 1-based line of the root element.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+        /// The decisions and the PPs they apply to, e.g. `2 decisions: TD0601, TD0602; for
+        /// App PP up to 1.4`.
+        summary: String,
+    },
 }
 
 impl ImportError {
@@ -198,7 +217,8 @@ impl ImportError {
             ImportError::Doctype { line, column, .. }
             | ImportError::TooDeep { line, column, .. }
             | ImportError::Xml { line, column, .. }
-            | ImportError::UnsupportedRoot { line, column, .. } => Some((*line, *column)),
+            | ImportError::UnsupportedRoot { line, column, .. }
+            | ImportError::TechnicalDecisions { line, column, .. } => Some((*line, *column)),
             _ => None,
         }
     }
@@ -215,9 +235,82 @@ impl ImportError {
                 "dtsec imports XML in the https://niap-ccevs.org/cc/v1 namespace"
             }
             ImportError::UnsupportedRoot { .. } => {
-                "import the PP, Module or Package; NIAP Security Targets are not read yet"
+                "`dtsec import` reads NIAP PPs, Modules and Packages; give a NIAP ST (`<st>`) to `dtsec check`, `render` or `export --niap` directly"
+            }
+            ImportError::TechnicalDecisions { .. } => {
+                "use the release of the PP that incorporates these decisions (NIAP lists the TDs applied in each PP's revision history), or edit an imported copy of the PP by hand"
             }
         }
+    }
+}
+
+/// The error for a NIAP root element that is not read: a Technical Decisions file is named as
+/// such, with what it holds; anything else is [`ImportError::UnsupportedRoot`].
+pub(crate) fn unsupported_root(
+    root: roxmltree::Node<'_, '_>,
+    lines: &html::LineIndex,
+    xml: &str,
+    name: &str,
+) -> ImportError {
+    let (line, column) = lines.line_col(xml, root.range().start);
+    let root_name = root.tag_name().name();
+    if root_name != "technical-decisions" {
+        return ImportError::UnsupportedRoot {
+            name: name.to_string(),
+            line,
+            column,
+            root: root_name.to_string(),
+        };
+    }
+    let decisions: Vec<roxmltree::Node<'_, '_>> = root
+        .children()
+        .filter(|c| html::is(*c, "decision"))
+        .collect();
+    let mut ids: Vec<String> = decisions
+        .iter()
+        .map(|d| {
+            let id = d.attribute("id").unwrap_or("?").trim();
+            if id.to_ascii_uppercase().starts_with("TD") {
+                id.to_string()
+            } else {
+                format!("TD{id}")
+            }
+        })
+        .collect();
+    if ids.len() > 5 {
+        let more = ids.len() - 5;
+        ids.truncate(5);
+        ids.push(format!("and {more} more"));
+    }
+    let mut profiles: Vec<String> = Vec::new();
+    for p in root
+        .descendants()
+        .filter(|n| html::is(*n, "Protection_Profile"))
+    {
+        let pp = p.attribute("name").unwrap_or("?").trim();
+        let label = match p.attribute("max-inclusive") {
+            Some(v) => format!("{pp} up to {}", v.trim()),
+            None => pp.to_string(),
+        };
+        if !profiles.contains(&label) {
+            profiles.push(label);
+        }
+    }
+    let mut summary = match decisions.len() {
+        1 => format!("1 decision: {}", ids.join(", ")),
+        n => format!("{n} decisions: {}", ids.join(", ")),
+    };
+    if decisions.is_empty() {
+        summary = "no decisions".to_string();
+    }
+    if !profiles.is_empty() {
+        summary.push_str(&format!("; for {}", profiles.join(", ")));
+    }
+    ImportError::TechnicalDecisions {
+        name: name.to_string(),
+        line,
+        column,
+        summary,
     }
 }
 

@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 use dtsec_model::operation::DetailedChoice;
 use dtsec_model::{
     Choice, Completion, Conformance, DocRef, Document, DocumentKind, Element, Identification,
-    NiapCondition, NiapConformance, Objectives, Operation, SecurityProblem, Sfr, Span, Spanned,
-    Toe,
+    NiapClaim, NiapCondition, NiapConformance, Objectives, Operation, SecurityProblem, Sfr, Span,
+    Spanned, Toe,
 };
 use roxmltree::Node;
 
@@ -84,6 +84,8 @@ pub struct StComponent {
     pub iteration: Option<String>,
     /// `@status` as copied from the PP.
     pub status: Option<String>,
+    /// `@id` (the PP's anchor), with the position of its value.
+    pub anchor: Option<Spanned<String>>,
     /// The grouping element of a module section it sits in (`modified-sfrs`, `additional-sfrs`,
     /// `man-sfrs`, …), if any.
     pub group: Option<String>,
@@ -98,8 +100,8 @@ pub struct StComponent {
 pub struct StElement {
     /// dtsec element id: `CC_ID.n` for the n-th f-element.
     pub id: String,
-    /// `@id`.
-    pub anchor: Option<String>,
+    /// `@id`, with the position of its value.
+    pub anchor: Option<Spanned<String>>,
     /// Where.
     pub span: Span,
     /// Every `selectables` group, nested ones included, in document order.
@@ -214,6 +216,16 @@ fn attr_span(lines: &LineIndex, xml: &str, node: Node<'_, '_>, attr: &str) -> Sp
     }
 }
 
+fn spanned_attr(
+    lines: &LineIndex,
+    xml: &str,
+    node: Node<'_, '_>,
+    attr: &str,
+) -> Option<Spanned<String>> {
+    node.attribute(attr)
+        .map(|v| Spanned::new(v.to_string(), attr_span(lines, xml, node, attr)))
+}
+
 /// Reads a NIAP-format Security Target (root `<st>`).
 ///
 /// ```
@@ -239,13 +251,7 @@ pub fn read_st(xml: &str, name: &str) -> Result<NiapSt, ImportError> {
         });
     }
     if root.tag_name().name() != "st" {
-        let (line, column) = lines.line_col(xml, root.range().start);
-        return Err(ImportError::UnsupportedRoot {
-            name: name.to_string(),
-            line,
-            column,
-            root: root.tag_name().name().to_string(),
-        });
+        return Err(crate::unsupported_root(root, &lines, xml, name));
     }
     let mut st = NiapSt {
         name: name.to_string(),
@@ -283,12 +289,7 @@ pub fn read_st(xml: &str, name: &str) -> Result<NiapSt, ImportError> {
         let branch = field("branch");
         let commit = field("commit");
         let span = span_of(&lines, xml, top);
-        let id = url
-            .as_deref()
-            .and_then(|u| u.trim_end_matches('/').rsplit('/').next())
-            .map(|s| s.trim_end_matches(".git").to_ascii_lowercase())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_default();
+        let id = url.as_deref().map(id_of_url).unwrap_or_default();
         let version = branch.as_deref().map(version_of_branch).unwrap_or_default();
         if id.is_empty() || version.is_empty() {
             st.warnings.push(ImportWarning {
@@ -316,6 +317,16 @@ pub fn read_st(xml: &str, name: &str) -> Result<NiapSt, ImportError> {
         });
     }
     Ok(st)
+}
+
+/// The document id a claim's `git/url` names: its last segment, lower-cased, without `.git`
+/// (`https://github.com/commoncriteria/tls` → `tls`).
+pub(crate) fn id_of_url(url: &str) -> String {
+    url.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .map(|s| s.trim_end_matches(".git").to_ascii_lowercase())
+        .unwrap_or_default()
 }
 
 /// `release-4.3` → `4.3`, `v2.4` → `2.4`, `master` → `master`.
@@ -377,7 +388,7 @@ fn component(lines: &LineIndex, xml: &str, top: Node<'_, '_>, comp: Node<'_, '_>
         }
         elements.push(StElement {
             id: format!("{upper}.{}", i + 1),
-            anchor: fe.attribute("id").map(str::to_string),
+            anchor: spanned_attr(lines, xml, fe, "id"),
             span: span_of(lines, xml, fe),
             selections,
         });
@@ -387,6 +398,7 @@ fn component(lines: &LineIndex, xml: &str, top: Node<'_, '_>, comp: Node<'_, '_>
         cc_id,
         iteration,
         status: comp.attribute("status").map(str::to_string),
+        anchor: spanned_attr(lines, xml, comp, "id"),
         group,
         span: attr_span(lines, xml, comp, "cc-id"),
         elements,
@@ -470,6 +482,14 @@ impl NiapSt {
             match claim.kind {
                 StClaimKind::Package => conformance.packages.push(r),
                 StClaimKind::BasePp | StClaimKind::Module => conformance.pps.push(r),
+            }
+            if let Some(niap) = conformance.niap.as_mut() {
+                niap.claims.push(NiapClaim {
+                    kind: claim.kind.tag().to_string(),
+                    doc: Spanned::new(claim.id.clone(), claim.span),
+                    branch: claim.branch.clone(),
+                    commit: claim.commit.clone(),
+                });
             }
             for comp in &claim.components {
                 sfrs.push(sfr_of(claim, comp));
@@ -577,7 +597,7 @@ fn sfr_of(claim: &StClaim, comp: &StComponent) -> Sfr {
         application_note: None,
         evaluation_activities: None,
         invisible: false,
-        anchor: None,
+        anchor: comp.anchor.clone(),
         base_pp: Some(Spanned::new(claim.id.clone(), claim.span)),
         depends: Vec::new(),
         audit_events: Vec::new(),

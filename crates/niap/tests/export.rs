@@ -1,7 +1,9 @@
 //! NIAP XML export: the output validates against NIAP's RELAX NG schemas (with `xmllint`, when
 //! it is on PATH — Debian's libxml2-utils; the tests say when they skip), the CDD PP and its
-//! packages survive YAML → export → import in every part NIAP has a place for, and Security
-//! Targets are refused.
+//! packages survive YAML → export → import in every part NIAP has a place for, NIAP-format
+//! Security Targets are written back as `<st>` (no RELAX NG schema covers that format:
+//! `SecurityTarget.rng` describes an evaluation report, and NIAP's own STs fail it), and dtsec's
+//! own Security Targets are refused.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -268,7 +270,146 @@ fn security_targets_are_refused() {
     doc.kind = Spanned::new(DocumentKind::SecurityTarget, doc.kind.span);
     let err = dtsec_niap::export(&doc).expect_err("an ST is refused");
     assert!(matches!(err, dtsec_niap::ExportError::Unsupported { .. }));
-    assert!(err.to_string().contains("not supported"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("only NIAP-format Security Targets"),
+        "{err}"
+    );
+}
+
+fn st_fixture() -> Document {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/st-mini.xml");
+    let xml = std::fs::read_to_string(&path).expect("fixture reads");
+    dtsec_niap::read_document(&xml, "st-mini.xml")
+        .expect("reads")
+        .document
+}
+
+/// `st-mini.xml` (cut down from NIAP's GPOS_Success1.xml, see tests/fixtures/README.md) in
+/// NIAP's ST shape: claims with their git blocks in source order, components under their
+/// claim, kept choices with ids and `exclusive`; the stray `include-pkg` is not a claim and
+/// is not written.
+#[test]
+fn niap_st_exports_in_the_st_shape() {
+    let doc = st_fixture();
+    let xml = dtsec_niap::export(&doc).expect("exports");
+    let parsed = roxmltree::Document::parse(&xml).expect("well-formed");
+    let root = parsed.root_element();
+    assert_eq!(root.tag_name().name(), "st");
+    assert_eq!(root.tag_name().namespace(), Some(dtsec_niap::NIAP_NS));
+    let claims: Vec<(&str, Vec<String>)> = root
+        .children()
+        .filter(|c| c.is_element())
+        .map(|c| {
+            let git: Vec<String> = c
+                .descendants()
+                .filter(|d| ["url", "branch", "commit"].contains(&d.tag_name().name()))
+                .map(|d| d.text().unwrap_or("").to_string())
+                .collect();
+            (c.tag_name().name(), git)
+        })
+        .collect();
+    assert_eq!(
+        claims,
+        vec![
+            (
+                "package",
+                vec![
+                    "https://github.com/commoncriteria/ssh".to_string(),
+                    "release-1.0".to_string(),
+                    "95832af91e6c8d83e02ec7690c8b35b6357397b1".to_string()
+                ]
+            ),
+            (
+                "base-pp",
+                vec![
+                    "https://github.com/commoncriteria/operatingsystem".to_string(),
+                    "release-4.3".to_string()
+                ]
+            ),
+        ]
+    );
+    assert!(xml.contains(r#"<f-component cc-id="fia_uau.5">"#), "{xml}");
+    assert!(xml.contains(r#"<f-element id="fel-multi-auth">"#), "{xml}");
+    assert!(
+        xml.contains(r#"<selectable id="s-uau-ssh">for use in SSH only, SSH public key-based authentication as specified by the pkg-ssh</selectable>"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<selectable exclusive="yes">no other method</selectable>"#),
+        "{xml}"
+    );
+    // Read back: the same claims, kinds, branches and commits.
+    let st = dtsec_niap::read_st(&xml, "st-mini.xml").expect("re-reads");
+    let again: Vec<(dtsec_niap::StClaimKind, &str, Option<&str>)> = st
+        .claims
+        .iter()
+        .map(|c| (c.kind, c.version.as_str(), c.commit.as_deref()))
+        .collect();
+    assert_eq!(
+        again,
+        vec![
+            (
+                dtsec_niap::StClaimKind::Package,
+                "1.0",
+                Some("95832af91e6c8d83e02ec7690c8b35b6357397b1")
+            ),
+            (dtsec_niap::StClaimKind::BasePp, "4.3", None),
+        ]
+    );
+    assert!(st.warnings.is_empty(), "{:?}", st.warnings);
+}
+
+/// A NIAP ST model that the `<st>` form cannot carry is refused with what to do, never
+/// written differently.
+#[test]
+fn niap_st_export_refuses_what_it_cannot_write() {
+    let err = |doc: &Document| dtsec_niap::export(doc).expect_err("refused").to_string();
+    let mut doc = st_fixture();
+    doc.sfrs[2].base_pp = None;
+    let e = err(&doc);
+    assert!(
+        e.contains("SFR FCS_CKM_EXT.4 names no claimed document"),
+        "{e}"
+    );
+
+    let mut doc = st_fixture();
+    doc.sfrs[0].base_pp = Some(Spanned::unspanned("tls".to_string()));
+    let e = err(&doc);
+    assert!(
+        e.contains("sits under `tls`, which the ST does not claim"),
+        "{e}"
+    );
+
+    let mut doc = st_fixture();
+    doc.conformance.packages[0].url = None;
+    let e = err(&doc);
+    assert!(e.contains("the claim of `ssh` has no url"), "{e}");
+
+    let mut doc = st_fixture();
+    doc.conformance.pps[0].url = Some("https://github.com/commoncriteria/other".into());
+    let e = err(&doc);
+    assert!(e.contains("which names `other`"), "{e}");
+
+    let mut doc = st_fixture();
+    doc.sfrs[1].elements[0].operations.clear();
+    let e = err(&doc);
+    assert!(
+        e.contains("element FIA_UAU.5.1 of SFR FIA_UAU.5 completes `sel1` without an operation"),
+        "{e}"
+    );
+
+    // Without recorded claims (a NIAP ST written in YAML) the PP references are written as the
+    // base PP and modules, packages as packages, with release branches from the versions.
+    let mut doc = st_fixture();
+    if let Some(n) = doc.conformance.niap.as_mut() {
+        n.claims.clear();
+    }
+    let xml = dtsec_niap::export(&doc).expect("exports");
+    let base = xml.find("<base-pp>").expect("a base-pp");
+    let pkg = xml.find("<package>").expect("a package");
+    assert!(base < pkg, "PPs first when no order is recorded");
+    assert!(xml.contains("<branch>release-4.3</branch>"), "{xml}");
 }
 
 #[test]

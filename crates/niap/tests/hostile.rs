@@ -116,3 +116,51 @@ fn odd_but_valid_input_does_not_panic() {
     assert_eq!(imp.document.sfrs.len(), 2);
     assert!(!imp.warnings.is_empty());
 }
+
+/// NIAP Technical Decision files (`TechnicalDecisions.rng`; none occurs in `../shared`, and no
+/// corpus PP embeds one) are refused by name, with what they hold and what to do, by every
+/// reader. The sample is written for dtsec after the schema.
+#[test]
+fn technical_decisions_are_refused_with_what_they_hold() {
+    let xml = format!(
+        r#"<?xml version="1.0"?>
+<technical-decisions xmlns="{NS}" xmlns:h="http://www.w3.org/1999/xhtml">
+  <decision url="https://example.invalid/td/601" id="0601" date="2021-01-01">
+    <Issue_Description><h:p>Wording.</h:p></Issue_Description>
+    <Resolution><h:p>Replaced.</h:p></Resolution>
+    <Justification/><Other_References/>
+    <Protection_Profiles><Protection_Profile name="Application Software" max-inclusive="1.4">
+      <replace><xpath-specified xpath="//f-element[@id='x']"><h:p>New text.</h:p></xpath-specified></replace>
+    </Protection_Profile></Protection_Profiles>
+  </decision>
+  <decision url="https://example.invalid/td/602" id="602" date="2021-02-01">
+    <Issue_Description/><Resolution/><Justification/><Other_References/>
+    <Protection_Profiles><Protection_Profile name="Application Software" max-inclusive="1.4">
+      <replace><xpath-specified xpath="//x" reuse-ref="a"/></replace>
+    </Protection_Profile></Protection_Profiles>
+  </decision>
+</technical-decisions>"#
+    );
+    let errs = [
+        import(&xml, "tds.xml").expect_err("refused"),
+        dtsec_niap::read_document(&xml, "tds.xml").expect_err("refused"),
+        dtsec_niap::read_st(&xml, "tds.xml").expect_err("refused"),
+    ];
+    for err in errs {
+        assert!(
+            matches!(err, ImportError::TechnicalDecisions { .. }),
+            "{err}"
+        );
+        assert_eq!(err.position(), Some((2, 1)), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.starts_with("tds.xml:2:1: a NIAP Technical Decisions file (2 decisions: TD0601, TD602; for Application Software up to 1.4)"),
+            "{text}"
+        );
+        assert!(err.help().contains("release of the PP that incorporates"));
+    }
+    // An empty one still says what it is.
+    let empty = format!(r#"<technical-decisions xmlns="{NS}"/>"#);
+    let err = import(&empty, "e.xml").expect_err("refused");
+    assert!(err.to_string().contains("(no decisions)"), "{err}");
+}

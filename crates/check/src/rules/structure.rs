@@ -1,16 +1,18 @@
-//! Document shape: required sections per kind, unique ids, references that resolve, statuses
-//! where they belong (DT-DOC-*), and selection triggers that point at a real selection
+//! Document shape: required sections per kind, unique ids and anchors, references that resolve,
+//! statuses where they belong (DT-DOC-*), and selection triggers that point at a real selection
 //! (DT-TRIG-001).
 
 use std::collections::{HashMap, HashSet};
 
-use dtsec_model::{Document, DocumentKind, Id, Span};
+use dtsec_model::{Choice, Document, DocumentKind, Id, Operation, Span};
 
 use crate::context::Ctx;
+use crate::diagnostic::Related;
 
 pub fn check(ctx: &mut Ctx<'_>) {
     required_sections(ctx);
     duplicate_ids(ctx);
+    duplicate_anchors(ctx);
     references(ctx);
     statuses(ctx);
     triggers(ctx);
@@ -131,6 +133,176 @@ fn duplicate_ids(ctx: &mut Ctx<'_>) {
                 Some("list each SAR once".into()),
             );
         }
+    }
+}
+
+/// One use of an anchor id: what carries it, where, and (for selectable ids) which selection.
+struct AnchorUse {
+    what: String,
+    span: Span,
+    selection: Option<usize>,
+}
+
+/// Anchor ids (`Sfr::anchor`, `Element::anchor` of SFRs and SARs) name one thing in the whole
+/// document: links and NIAP's `depends` point at them. In a document read from NIAP XML
+/// (`conformance.niap` present) selectable and management-function ids are XML ids of the same
+/// document-wide namespace, so they count too; in dtsec YAML a choice id is only unique within
+/// its operation (triggers name SFR, operation and choice). A repeat inside one selection is
+/// DT-OP-008's finding and is not reported again here.
+fn duplicate_anchors(ctx: &mut Ctx<'_>) {
+    let doc = ctx.doc;
+    let xml_ids = doc.conformance.niap.is_some();
+    let mut uses: Vec<(&str, AnchorUse)> = Vec::new();
+    let mut selection_no = 0usize;
+    for sfr in &doc.sfrs {
+        if let Some(a) = &sfr.anchor {
+            uses.push((
+                a.as_str(),
+                AnchorUse {
+                    what: format!("SFR {}", sfr.id.value),
+                    span: a.span,
+                    selection: None,
+                },
+            ));
+        }
+        for el in &sfr.elements {
+            let what = element_label(&el.id.value, &sfr.id.value);
+            if let Some(a) = &el.anchor {
+                uses.push((
+                    a.as_str(),
+                    AnchorUse {
+                        what: what.clone(),
+                        span: a.span,
+                        selection: None,
+                    },
+                ));
+            }
+            if !xml_ids {
+                continue;
+            }
+            for op in el.operations.values() {
+                choice_ids(&op.value, &what, op.span, &mut selection_no, &mut uses);
+            }
+            if let Some(mfs) = &el.management_functions {
+                for f in &mfs.functions {
+                    if let Some(id) = &f.id {
+                        uses.push((
+                            id,
+                            AnchorUse {
+                                what: format!("a management function of {what}"),
+                                span: el.id.span,
+                                selection: None,
+                            },
+                        ));
+                    }
+                    for op in f.operations.values() {
+                        let of = format!("a management function of {what}");
+                        choice_ids(op, &of, el.id.span, &mut selection_no, &mut uses);
+                    }
+                }
+            }
+        }
+        if xml_ids {
+            for ev in &sfr.audit_events {
+                let of = format!("an audit event of SFR {}", sfr.id.value);
+                for op in ev.operations.values() {
+                    choice_ids(op, &of, sfr.id.span, &mut selection_no, &mut uses);
+                }
+            }
+        }
+    }
+    for sar in &doc.sars {
+        for el in &sar.elements {
+            if let Some(a) = &el.anchor {
+                uses.push((
+                    a.as_str(),
+                    AnchorUse {
+                        what: element_label(&el.id.value, &sar.id.value),
+                        span: a.span,
+                        selection: None,
+                    },
+                ));
+            }
+        }
+    }
+    // id → (first use, selections it was seen in)
+    let mut seen: HashMap<&str, (usize, HashSet<usize>)> = HashMap::new();
+    for (i, (id, u)) in uses.iter().enumerate() {
+        let Some((first, selections)) = seen.get_mut(id) else {
+            seen.insert(id, (i, u.selection.into_iter().collect()));
+            continue;
+        };
+        if let Some(s) = u.selection
+            && !selections.insert(s)
+        {
+            continue; // repeated within one selection: DT-OP-008
+        }
+        let first = &uses[*first].1;
+        let at = if first.span.is_known() {
+            format!(" (line {}, column {})", first.span.line, first.span.column)
+        } else {
+            String::new()
+        };
+        ctx.push_related(
+            "DT-DOC-002",
+            format!(
+                "id `{id}` of {} is already the id of {}{at}",
+                u.what, first.what
+            ),
+            u.span,
+            Some(
+                "ids are document-wide: give this one its own id (and update any `depends` or link that meant it)"
+                    .into(),
+            ),
+            Related {
+                file: ctx.source.name.clone(),
+                span: first.span,
+                message: format!("`{id}` first used here, by {}", first.what),
+            },
+        );
+    }
+}
+
+fn element_label(element: &str, owner: &str) -> String {
+    if element.starts_with(owner) {
+        format!("element {element}")
+    } else {
+        format!("element {element} of {owner}")
+    }
+}
+
+/// The ids of a selection's choices (nested selections too, after their parent's choices), each
+/// selection numbered so a repeat within one selection can be told apart.
+fn choice_ids<'d>(
+    op: &'d Operation,
+    what: &str,
+    span: Span,
+    selection_no: &mut usize,
+    uses: &mut Vec<(&'d str, AnchorUse)>,
+) {
+    let mut pending = vec![op];
+    while let Some(op) = pending.pop() {
+        let Some(choices) = &op.selection else {
+            continue;
+        };
+        *selection_no += 1;
+        let mut nested = Vec::new();
+        for c in choices {
+            if let Choice::Detailed(d) = c {
+                if let Some(id) = &d.id {
+                    uses.push((
+                        id,
+                        AnchorUse {
+                            what: format!("a choice of {what}"),
+                            span,
+                            selection: Some(*selection_no),
+                        },
+                    ));
+                }
+                nested.extend(d.operations.values());
+            }
+        }
+        pending.extend(nested.into_iter().rev());
     }
 }
 

@@ -1,5 +1,6 @@
 //! `dtsec export --niap FILE -o OUT.xml`: a PP, PP-Module or package (dtsec YAML or NIAP XML) as
-//! NIAP PP XML (`https://niap-ccevs.org/cc/v1`), written atomically.
+//! NIAP PP XML (`https://niap-ccevs.org/cc/v1`), or a NIAP-format ST (read from `<st>` XML) as
+//! NIAP ST XML, written atomically.
 
 use std::path::Path;
 
@@ -26,10 +27,14 @@ pub fn run(file: &Path, output: &Path, niap: bool) -> u8 {
         Ok(x) => x,
         Err(e) => {
             eprintln!("error: {}: {e}", input.source.name);
-            if matches!(e, dtsec_niap::ExportError::Html { .. }) {
-                eprintln!(
+            match e {
+                dtsec_niap::ExportError::Html { .. } => eprintln!(
                     "  = help: prose fields of a NIAP-imported document must stay well-formed XHTML"
-                );
+                ),
+                dtsec_niap::ExportError::St { .. } => eprintln!(
+                    "  = help: a NIAP ST's model needs its claims (with git urls) and each SFR's `base_pp`; see crates/niap/README.md"
+                ),
+                _ => {}
             }
             return 2;
         }
