@@ -30,6 +30,14 @@ pub fn app(state: AppState) -> Router {
         .route("/pps", get(pps::index::page))
         .route("/pps/{id}/{version}", get(pps::show::page))
         .route("/certificates/{id}", get(certificates::show::show))
+        .route("/certificates/{id}/print", get(certificates::print::page))
+        .route("/certificates/{id}/pdf", get(certificates::print::pdf))
+        .route("/devices/{id}/st", get(devices::st::page))
+        .route("/api/v1/devices/{id}/st", get(devices::st::api))
+        .route(
+            "/api/v1/devices/{id}/etr-summary",
+            get(devices::evaluation::api),
+        )
         .route("/scheme.pub", get(scheme_pub))
         .route("/openapi.json", get(openapi::show))
         .route("/healthz", get(|| async { "ok" }))
@@ -49,6 +57,7 @@ pub fn app(state: AppState) -> Router {
         .route("/logout", post(sessions::delete::delete))
         .route("/staff", get(staff::index::index))
         .route("/api/v1/tokens", post(tokens::create::create))
+        .route("/api/v1/tokens/password", post(tokens::password::create))
         .route(
             "/api/v1/products",
             get(products::index::index).post(products::create::create),

@@ -62,6 +62,9 @@ pub fn document() -> Value {
                 "post": with(op("Certifier: open-review, suspend, reinstate or revoke", "certification-body", true), vec![id("id")])
             },
             "/certificates/{id}.json": {"get": with(op("The signed certificate (latest revision)", "public", false), vec![id("id")])},
+            "/certificates/{id}/pdf": {"get": with(op("The certificate as a one-page PDF with a QR code to its public page", "public", false), vec![id("id")])},
+            "/api/v1/devices/{id}/st": {"get": with(op("The Security Target the certificate was issued on (YAML, as submitted)", "public", false), vec![id("id")])},
+            "/api/v1/devices/{id}/etr-summary": {"get": with(op("Summary of the accepted ETR: lab, verdict, dates, assurance, work units, findings", "public", false), vec![id("id")])},
             "/api/v1/products": {
                 "get": op("Cases the caller may see", "staff", true),
                 "post": op("Manufacturer: register a product", "manufacturer", true)
@@ -74,7 +77,8 @@ pub fn document() -> Value {
             "/api/v1/products/{id}/review": {"post": with(op("Certifier: accept or reject the ETR", "certification-body", true), vec![id("id")])},
             "/api/v1/products/{id}/certificate": {"post": with(op("Certifier: issue the certificate", "certification-body", true), vec![id("id")])},
             "/api/v1/labs/{org}/approval": {"post": with(op("Scheme administrator: approve a lab until a date", "admin", true), vec![id("org")])},
-            "/api/v1/tokens": {"post": op("Create an API token (shown once)", "staff", true)}
+            "/api/v1/tokens": {"post": op("Create an API token (shown once)", "staff", true)},
+            "/api/v1/tokens/password": {"post": op("Create an API token with e-mail and password (JSON; shown once; throttled)", "staff", false)}
         }
     })
 }

@@ -3,5 +3,6 @@
 
 pub mod change_status;
 pub mod issue;
+pub mod print;
 pub mod show;
 pub mod status;
