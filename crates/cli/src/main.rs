@@ -133,6 +133,8 @@ enum Command {
     Serve(commands::serve::ServeArgs),
     /// Create the registry's first scheme administrator.
     BootstrapAdmin(commands::serve::BootstrapAdminArgs),
+    /// Work with a running registry over its API: products, ST, lab, ETR, review, certificates.
+    Registry(commands::registry::RegistryArgs),
     /// Ed25519 key pairs for labs and the scheme.
     Keys {
         #[command(subcommand)]
@@ -236,6 +238,7 @@ fn main() -> ExitCode {
         } => commands::verify::run(&bundle, key.as_deref(), evidence.as_deref()),
         Command::Serve(args) => commands::serve::run(args),
         Command::BootstrapAdmin(args) => commands::serve::bootstrap_admin(args),
+        Command::Registry(args) => commands::registry::run(args),
         Command::Keys { command } => commands::keys::run(command),
         Command::Export { niap, file, output } => commands::export::run(&file, &output, niap),
         Command::Import { file, output } => commands::import::run(&file, output.as_deref()),

@@ -42,6 +42,8 @@ pub(crate) enum Op {
     Line { x1: f32, y1: f32, x2: f32, y2: f32 },
     /// A filled light-grey rectangle (header row background).
     Shade { x: f32, y: f32, w: f32, h: f32 },
+    /// A filled black rectangle (a grid's dark cells).
+    Fill { x: f32, y: f32, w: f32, h: f32 },
 }
 
 /// The pages being laid out and the cursor.
@@ -188,6 +190,11 @@ pub(crate) fn lay_out(title: &str, blocks: &[Block]) -> Vec<Vec<Op>> {
                 widths,
                 rows,
             } => table(&mut l, headers, widths.as_deref(), rows),
+            Block::Grid {
+                cells,
+                module,
+                caption,
+            } => grid(&mut l, cells, *module, caption.as_deref()),
             Block::PageBreak => {
                 if !l.page_is_empty() {
                     l.new_page();
@@ -481,6 +488,65 @@ fn table(l: &mut Layout, headers: &[String], weights: Option<&[f32]>, rows: &[Ve
     l.y -= 8.0;
 }
 
+/// The dark cells of `cells` as rectangles `(column, row, run length)`, one per horizontal run.
+pub(crate) fn runs(cells: &[Vec<bool>]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for (r, row) in cells.iter().enumerate() {
+        let mut c = 0;
+        while c < row.len() {
+            if row[c] {
+                let start = c;
+                while c < row.len() && row[c] {
+                    c += 1;
+                }
+                out.push((start, r, c - start));
+            } else {
+                c += 1;
+            }
+        }
+    }
+    out
+}
+
+fn grid(l: &mut Layout, cells: &[Vec<bool>], module: f32, caption: Option<&str>) {
+    let cols = cells.iter().map(Vec::len).max().unwrap_or(0);
+    let rows = cells.len();
+    if cols == 0 || rows == 0 {
+        return;
+    }
+    let caption_h = if caption.is_some() {
+        BODY_LEADING + 4.0
+    } else {
+        0.0
+    };
+    // The largest module that fits the page (a grid is never split), at most the one asked for.
+    let fit = ((TOP - BOTTOM - caption_h) / rows as f32).min(WIDTH / cols as f32);
+    let module = if module.is_finite() && module > 0.0 {
+        module.min(fit)
+    } else {
+        fit
+    };
+    let h = rows as f32 * module;
+    l.ensure(h + caption_h);
+    let top = l.y;
+    for (c, r, n) in runs(cells) {
+        let y = top - (r as f32 + 1.0) * module;
+        l.page().push(Op::Fill {
+            x: LEFT + c as f32 * module,
+            y,
+            w: n as f32 * module,
+            h: module,
+        });
+    }
+    l.y = top - h;
+    if let Some(text) = caption {
+        l.y -= 4.0;
+        let lines = wrap(text, Font::Regular, BODY_SIZE - 1.0, WIDTH);
+        l.lines(Font::Regular, BODY_SIZE - 1.0, BODY_LEADING, LEFT, lines);
+    }
+    l.y -= 8.0;
+}
+
 /// Writes the laid-out pages as a PDF file.
 pub(crate) fn write_pdf(title: &str, pages: &[Vec<Op>]) -> Vec<u8> {
     let mut pdf = Pdf::new();
@@ -532,6 +598,11 @@ pub(crate) fn write_pdf(title: &str, pages: &[Vec<Op>]) -> Vec<u8> {
                     content.rect(*x, *y, *w, *h);
                     content.fill_nonzero();
                     content.set_fill_gray(0.0);
+                }
+                Op::Fill { x, y, w, h } => {
+                    content.set_fill_gray(0.0);
+                    content.rect(*x, *y, *w, *h);
+                    content.fill_nonzero();
                 }
                 Op::Line { x1, y1, x2, y2 } => {
                     content.move_to(*x1, *y1);
@@ -585,6 +656,42 @@ mod tests {
         let sum: f32 = w.iter().sum();
         assert!((sum - WIDTH).abs() < 0.5, "{w:?}");
         assert!(w[1] > w[0]);
+    }
+
+    #[test]
+    fn grid_runs_cover_exactly_the_dark_cells() {
+        let cells = vec![
+            vec![true, true, false, true],
+            vec![false, false, false, false],
+            vec![true, false, true, true],
+        ];
+        assert_eq!(
+            runs(&cells),
+            vec![(0, 0, 2), (3, 0, 1), (0, 2, 1), (2, 2, 2)]
+        );
+    }
+
+    #[test]
+    fn a_grid_too_big_for_a_page_shrinks_onto_one() {
+        let cells = vec![vec![true; 10]; 400];
+        let pages = lay_out(
+            "t",
+            &[Block::Grid {
+                cells,
+                module: 10.0,
+                caption: Some("caption".into()),
+            }],
+        );
+        assert_eq!(pages.len(), 1);
+        let fills: Vec<(f32, f32)> = pages[0]
+            .iter()
+            .filter_map(|op| match op {
+                Op::Fill { y, h, .. } => Some((*y, *h)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(fills.len(), 400);
+        assert!(fills.iter().all(|(y, h)| *y >= BOTTOM - 0.01 && *h < 10.0));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! What it does: a title, a cover block, headings, paragraphs with word wrap, preformatted
 //! monospace lines, tables (column widths from the content or given, wrapped cells, the header
 //! row repeated after a page break, rows taller than a page split), explicit page breaks, and
-//! "page N of M" footers. Text is encoded as WinAnsi; characters outside it become `?`.
+//! "page N of M" footers, and grids of filled squares (a QR code drawn as rectangles). Text is encoded as WinAnsi; characters outside it become `?`.
 //! What it does not: images, links, embedded fonts, right-to-left text, hyphenation.
 //!
 //! ```
@@ -50,6 +50,11 @@ enum Block {
         headers: Vec<String>,
         widths: Option<Vec<f32>>,
         rows: Vec<Vec<String>>,
+    },
+    Grid {
+        cells: Vec<Vec<bool>>,
+        module: f32,
+        caption: Option<String>,
     },
     PageBreak,
 }
@@ -141,6 +146,20 @@ impl Doc {
             headers: headers.iter().map(|h| (*h).to_string()).collect(),
             widths: Some(widths.to_vec()),
             rows,
+        });
+        self
+    }
+
+    /// A grid of square cells, each `module` points on a side, the `true` ones filled black —
+    /// a QR code, for instance, whose light quiet zone is the caller's to include. The grid is
+    /// kept whole on one page (shrunk if it would not fit on any), left-aligned, with an
+    /// optional caption line under it. Readers scan what is drawn: the dark cells are filled
+    /// rectangles (one per horizontal run), not an image, so the PDF stays vector and tiny.
+    pub fn grid(mut self, cells: Vec<Vec<bool>>, module: f32, caption: Option<&str>) -> Doc {
+        self.blocks.push(Block::Grid {
+            cells,
+            module,
+            caption: caption.map(str::to_string),
         });
         self
     }

@@ -96,3 +96,24 @@ fn text_is_extractable() {
     // The header row is repeated on the pages the table continues on.
     assert!(text.matches("Work unit").count() >= 3);
 }
+
+#[test]
+fn a_grid_is_drawn_as_filled_rectangles_one_per_dark_run() {
+    // A checkerboard row and a full row: 2 + 1 dark runs; the empty row draws nothing.
+    let cells = vec![
+        vec![true, false, true],
+        vec![false, false, false],
+        vec![true, true, true],
+    ];
+    let pdf = Doc::new("grid").grid(cells, 12.0, Some("scan me")).to_pdf();
+    let text = String::from_utf8_lossy(&pdf);
+    let fills = text
+        .lines()
+        .zip(text.lines().skip(1))
+        .filter(|(a, b)| a.ends_with(" re") && *b == "f")
+        .count();
+    assert_eq!(fills, 3, "{text}");
+    // The full row is one 36-point-wide rectangle.
+    assert!(text.contains(" 36 12 re"), "{text}");
+    assert!(text.contains("(scan me)"));
+}

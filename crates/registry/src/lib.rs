@@ -21,6 +21,7 @@ pub mod authz;
 pub mod certificate;
 pub mod demo;
 mod error;
+pub mod etr_summary;
 pub mod labs;
 pub mod maintenance;
 pub mod secrets;
@@ -32,11 +33,12 @@ pub mod workflow;
 pub use authz::{Action, Actor, GRANTS, OrgKind, Reach, Resource, Role, authorize};
 pub use certificate::{CERTIFICATE_KIND, Certificate, verify_certificate};
 pub use error::{Forbidden, RegistryError, Result};
+pub use etr_summary::EtrSummary;
 pub use store::{
-    AuditEntry, Backend, BoxFuture, CSV_COLUMNS, CertificateRecord, DEFAULT_LOG_ORIGIN,
-    DecisionLog, DeviceDetail, DeviceFilter, DeviceSummary, Finding, LOG_DIR, LOG_KEY_FILE,
-    LOG_VKEY_FILE, Lab, MaintenanceRecord, NewProduct, NewUser, Organisation, Product,
-    SCHEME_KEY_PREFIX, SQLITE_FILE, StatusChange, StatusRequest, Store, StoreConfig,
+    AuditEntry, Backend, BoxFuture, CSV_COLUMNS, CertificateRecord, CertifiedSt,
+    DEFAULT_LOG_ORIGIN, DecisionLog, DeviceDetail, DeviceFilter, DeviceSummary, Finding, LOG_DIR,
+    LOG_KEY_FILE, LOG_VKEY_FILE, Lab, MaintenanceRecord, NewProduct, NewUser, Organisation,
+    Product, SCHEME_KEY_PREFIX, SQLITE_FILE, StatusChange, StatusRequest, Store, StoreConfig,
     TableDecisionLog, ThrottleConfig, User, csv_export,
 };
 pub use time::{Clock, Date};

@@ -28,6 +28,8 @@ mod error;
 pub mod html;
 mod input;
 mod pages;
+pub mod public_url;
+pub mod qr;
 mod router;
 mod session;
 mod state;

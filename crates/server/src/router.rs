@@ -32,6 +32,14 @@ pub fn app(state: AppState) -> Router {
         .route("/pps", get(pps::index::page))
         .route("/pps/{id}/{version}", get(pps::show::page))
         .route("/certificates/{id}", get(certificates::show::show))
+        .route("/certificates/{id}/print", get(certificates::print::page))
+        .route("/certificates/{id}/pdf", get(certificates::print::pdf))
+        .route("/devices/{id}/st", get(devices::st::page))
+        .route("/api/v1/devices/{id}/st", get(devices::st::api))
+        .route(
+            "/api/v1/devices/{id}/etr-summary",
+            get(devices::evaluation::api),
+        )
         .route("/scheme.pub", get(scheme_pub))
         .route("/openapi.json", get(openapi::show))
         .route("/healthz", get(|| async { "ok" }))
@@ -53,6 +61,7 @@ pub fn app(state: AppState) -> Router {
         .route("/staff/audit", get(audit::index::page))
         .route("/api/v1/audit", get(audit::index::api))
         .route("/api/v1/tokens", post(tokens::create::create))
+        .route("/api/v1/tokens/password", post(tokens::password::create))
         .route(
             "/api/v1/products",
             get(products::index::index).post(products::create::create),

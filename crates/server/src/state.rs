@@ -21,6 +21,11 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// How long a browser session lasts, in seconds.
     pub session_secs: i64,
+    /// The registry's public base URL (`https://registry.example`, no trailing slash). Printed
+    /// certificates carry absolute links and QR codes to it, so it must be the address readers
+    /// reach — which the server cannot learn from a request behind a proxy. Set it with
+    /// [`crate::public_url::normalize`] to have it checked.
+    pub public_url: String,
 }
 
 impl Default for ServerConfig {
@@ -29,6 +34,7 @@ impl Default for ServerConfig {
             secure_cookies: false,
             max_body_bytes: 16 * 1024 * 1024,
             session_secs: 12 * 3600,
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod export;
 pub mod import;
 pub mod keys;
 pub mod pp;
+pub mod registry;
 pub mod render;
 pub mod serve;
 pub mod serve_log;

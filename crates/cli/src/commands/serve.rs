@@ -41,6 +41,10 @@ pub struct ServeArgs {
     /// The largest request body accepted, in MiB (ETR bundle uploads).
     #[arg(long, value_name = "MIB", default_value_t = 16)]
     pub max_body_mib: usize,
+    /// The address readers reach the registry at, for the links and QR codes on printed
+    /// certificates (e.g. https://registry.example); default http://127.0.0.1:PORT.
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
 }
 
 /// Create the first scheme administrator (once; refused when one exists). The password is read
@@ -86,6 +90,23 @@ pub fn run(args: ServeArgs) -> u8 {
 
 async fn serve(args: ServeArgs) -> u8 {
     super::serve_log::init();
+    let public_url = match &args.public_url {
+        Some(u) => u.clone(),
+        None if args.listen.ip().is_unspecified() => {
+            format!("http://127.0.0.1:{}", args.listen.port())
+        }
+        None => format!("http://{}", args.listen),
+    };
+    let public_url = match dtsec_server::public_url::normalize(&public_url) {
+        Ok(u) => u,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!(
+                "  = help: --public-url https://registry.example (the scheme, host and any path prefix)"
+            );
+            return 2;
+        }
+    };
     let store = match Store::open(store_config(&args.store)).await {
         Ok(s) => s,
         Err(e) => {
@@ -117,6 +138,7 @@ async fn serve(args: ServeArgs) -> u8 {
     let config = ServerConfig {
         secure_cookies: args.secure_cookies,
         max_body_bytes: args.max_body_mib.saturating_mul(1024 * 1024),
+        public_url,
         ..ServerConfig::default()
     };
     let listener = match tokio::net::TcpListener::bind(args.listen).await {

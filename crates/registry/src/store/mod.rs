@@ -17,6 +17,7 @@ mod cases;
 mod certs;
 mod labs;
 mod publish;
+mod published;
 mod queries;
 
 use std::future::Future;
@@ -35,6 +36,7 @@ pub use cases::{Finding, NewProduct, Product};
 pub use certs::{CertificateRecord, MaintenanceRecord, StatusChange, StatusRequest};
 pub use labs::Lab;
 pub use publish::{DEFAULT_LOG_ORIGIN, LOG_DIR, LOG_KEY_FILE, LOG_VKEY_FILE};
+pub use published::CertifiedSt;
 pub use queries::{AuditEntry, CSV_COLUMNS, DeviceDetail, DeviceFilter, DeviceSummary, csv_export};
 
 use crate::authz::Actor;

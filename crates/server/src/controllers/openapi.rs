@@ -62,6 +62,9 @@ pub fn document() -> Value {
                 "post": with(op("Certifier: open-review, suspend, reinstate or revoke", "certification-body", true), vec![id("id")])
             },
             "/certificates/{id}.json": {"get": with(op("The signed certificate (latest revision)", "public", false), vec![id("id")])},
+            "/certificates/{id}/pdf": {"get": with(op("The certificate as a one-page PDF with a QR code to its public page", "public", false), vec![id("id")])},
+            "/api/v1/devices/{id}/st": {"get": with(op("The Security Target the certificate was issued on (YAML, as submitted)", "public", false), vec![id("id")])},
+            "/api/v1/devices/{id}/etr-summary": {"get": with(op("Summary of the accepted ETR: lab, verdict, dates, assurance, work units, findings", "public", false), vec![id("id")])},
             "/api/v1/products": {
                 "get": op("Cases the caller may see", "staff", true),
                 "post": op("Manufacturer: register a product", "manufacturer", true)
@@ -88,7 +91,8 @@ pub fn document() -> Value {
             "/api/v1/maintenance/{id}/extension": {"post": with(op("Certifier: extend the certificate to a minor change's new version", "certification-body", true), vec![id("id")])},
             "/api/v1/certificates/archive": {"post": op("Certifier: archive certificates past their validity period", "certification-body", true)},
             "/api/v1/audit": {"get": with(op("Audit trail: latest records, or one record's history", "admin", true), ["entity", "entity_id", "limit"].iter().map(|n| json!({"name": n, "in": "query", "required": false, "schema": {"type": "string"}})).collect())},
-            "/api/v1/tokens": {"post": op("Create an API token (shown once)", "staff", true)}
+                        "/api/v1/tokens": {"post": op("Create an API token (shown once)", "staff", true)},
+            "/api/v1/tokens/password": {"post": op("Create an API token with e-mail and password (JSON; shown once; throttled)", "staff", false)}
         }
     })
 }

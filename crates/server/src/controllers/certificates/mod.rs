@@ -4,5 +4,6 @@
 pub mod archive;
 pub mod change_status;
 pub mod issue;
+pub mod print;
 pub mod show;
 pub mod status;

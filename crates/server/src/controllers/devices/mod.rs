@@ -1,8 +1,10 @@
 //! Certified devices: the public list (HTML, JSON, CSV) and the device page.
 
 pub mod csv;
+pub mod evaluation;
 pub mod index;
 pub mod show;
+pub mod st;
 
 use dtsec_registry::DeviceFilter;
 use serde::Deserialize;

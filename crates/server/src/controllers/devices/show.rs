@@ -1,4 +1,5 @@
-//! `GET /devices/{id}` and `GET /api/v1/devices/{id}`: one certified device (by certificate id).
+//! `GET /devices/{id}` and `GET /api/v1/devices/{id}`: one certified device (by certificate id):
+//! its certificate, the evaluation behind it (`evaluation.rs`), status history and maintenance.
 
 use std::fmt::Write as _;
 
@@ -47,7 +48,7 @@ pub async fn page(
     let cid = url(&s.certificate_id);
     let _ = write!(
         b,
-        "<p><a href=\"/certificates/{cid}\">Printable certificate</a> · <a href=\"/certificates/{cid}.json\">Download the signed certificate (JSON)</a> · <a href=\"/api/v1/certificates/{cid}/status\">Current status (JSON)</a></p>"
+        "<p><a href=\"/certificates/{cid}\">Certificate</a> · <a href=\"/certificates/{cid}/print\">Printable certificate</a> · <a href=\"/certificates/{cid}/pdf\">Certificate (PDF)</a> · <a href=\"/certificates/{cid}.json\">Download the signed certificate (JSON)</a> · <a href=\"/api/v1/certificates/{cid}/status\">Current status (JSON)</a> · <a href=\"/devices/{cid}/st\">Security Target</a></p>"
     );
     b.push_str("<h2>Certificate</h2><dl>");
     let claims = |v: &[dtsec_registry::certificate::Claim]| {
@@ -88,7 +89,13 @@ pub async fn page(
     ] {
         let _ = write!(b, "<dt>{k}</dt><dd>{v}</dd>");
     }
-    b.push_str("</dl><h2>Status history</h2><table><thead><tr><th scope=\"col\">Revision</th><th scope=\"col\">Status</th><th scope=\"col\">Reason</th><th scope=\"col\">When</th></tr></thead><tbody>");
+    b.push_str("</dl>");
+    b.push_str(
+        &super::evaluation::section(&state, &s.certificate_id)
+            .await
+            .map_err(|e| AppError::from(e).html())?,
+    );
+    b.push_str("<h2>Status history</h2><table><thead><tr><th scope=\"col\">Revision</th><th scope=\"col\">Status</th><th scope=\"col\">Reason</th><th scope=\"col\">When</th></tr></thead><tbody>");
     for h in &d.history {
         let _ = write!(
             b,

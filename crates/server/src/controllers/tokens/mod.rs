@@ -1,3 +1,4 @@
 //! API tokens for scripts and the `dtsec registry` client.
 
 pub mod create;
+pub mod password;

@@ -1,0 +1,370 @@
+//! `dtsec registry`: the certification workflow from a terminal or a CI job, over the
+//! registry's JSON API — log in for a token, register a product, submit its ST, choose a lab,
+//! start the evaluation, submit the sealed ETR, review, certify, download the certificate.
+//!
+//! Why a client in the binary: a lab already seals its ETR with `dtsec eval seal` and a holder
+//! checks a certificate with `dtsec verify`; the steps between them should not need a browser.
+//! The registry decides everything (authorisation, workflow, checks); this file only sends the
+//! request and prints the answer. The token comes from `--token` or `DTSEC_TOKEN` and is never
+//! printed. Exit status: 0 done, 1 the registry refused (its message is shown), 2 the request
+//! could not be made (usage, files, network).
+
+mod client;
+
+use std::io::BufRead as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use client::{ClientError, Registry, Token};
+
+/// Work with a dtsec registry over its API.
+#[derive(clap::Args)]
+pub struct RegistryArgs {
+    /// The registry's base URL (plain HTTP), e.g. http://127.0.0.1:8080.
+    #[arg(long, env = "DTSEC_REGISTRY", value_name = "URL", global = true)]
+    registry: Option<String>,
+    /// An API token (from `dtsec registry login`); never printed.
+    #[arg(
+        long,
+        env = "DTSEC_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN",
+        global = true
+    )]
+    token: Option<Token>,
+    #[command(subcommand)]
+    command: RegistryCommand,
+}
+
+/// The registry client's subcommands.
+#[derive(clap::Subcommand)]
+pub enum RegistryCommand {
+    /// Exchange your e-mail and password for a new API token, printed on standard output (the
+    /// only time it is shown). The password is read from DTSEC_PASSWORD, or else from the
+    /// first line of standard input.
+    Login {
+        /// Your account's e-mail.
+        #[arg(long)]
+        email: String,
+        /// A label for the token.
+        #[arg(long, default_value = "dtsec registry client")]
+        name: String,
+    },
+    /// List the certification cases your account may see.
+    Products,
+    /// Show one case (JSON).
+    Product {
+        /// The case id.
+        product: String,
+    },
+    /// Register a product (manufacturer); prints the new case's id.
+    Register {
+        /// Product name.
+        #[arg(long)]
+        name: String,
+        /// Product version.
+        #[arg(long)]
+        version: String,
+        /// TOE type from the CDD PP, e.g. TT.PUMP or TT.CGM.
+        #[arg(long)]
+        toe_type: String,
+        /// A hardware, firmware or app build id (repeatable).
+        #[arg(long = "build-id", value_name = "ID")]
+        build_ids: Vec<String>,
+    },
+    /// Submit the Security Target (manufacturer); the registry checks it.
+    SubmitSt {
+        /// The case id.
+        product: String,
+        /// The ST (dtsec YAML).
+        st: PathBuf,
+    },
+    /// Choose the evaluation lab (manufacturer).
+    ChooseLab {
+        /// The case id.
+        product: String,
+        /// The lab's organisation id, or its exact name as listed at /labs.
+        lab: String,
+    },
+    /// Start the evaluation (the chosen lab).
+    StartEvaluation {
+        /// The case id.
+        product: String,
+    },
+    /// Submit the sealed ETR bundle made by `dtsec eval seal` (the chosen lab).
+    SubmitEtr {
+        /// The case id.
+        product: String,
+        /// The sealed bundle (JSON).
+        bundle: PathBuf,
+    },
+    /// Accept the ETR, or reject it with reasons (certification body).
+    Review {
+        /// The case id.
+        product: String,
+        /// Accept the ETR.
+        #[arg(long, conflicts_with = "reject", required_unless_present = "reject")]
+        accept: bool,
+        /// Reject the ETR, saying why.
+        #[arg(long, value_name = "REASONS")]
+        reject: Option<String>,
+    },
+    /// Issue the certificate of an accepted case (certification body); prints its id.
+    Certify {
+        /// The case id.
+        product: String,
+    },
+    /// Download a signed certificate (public; no token needed).
+    Certificate {
+        /// The certificate id, e.g. DTSEC-2025-0001.
+        certificate: String,
+        /// Where to write it (written whole or not at all).
+        #[arg(short, long, value_name = "FILE.json")]
+        output: PathBuf,
+    },
+}
+
+/// Runs a `dtsec registry` subcommand; returns the exit status.
+pub fn run(args: RegistryArgs) -> u8 {
+    match dispatch(args) {
+        Ok(()) => 0,
+        Err(e) => {
+            report(&e);
+            e.exit_code()
+        }
+    }
+}
+
+fn report(e: &ClientError) {
+    eprintln!("error: {e}");
+    if let ClientError::Refused { findings, .. } = e {
+        for f in findings {
+            if f.line > 0 {
+                eprintln!(
+                    "  {} {}: line {}: {}",
+                    f.severity, f.code, f.line, f.message
+                );
+            } else {
+                eprintln!("  {} {}: {}", f.severity, f.code, f.message);
+            }
+        }
+    }
+    if let Some(h) = e.help() {
+        eprintln!("  = help: {h}");
+    }
+}
+
+/// A path segment with reserved characters escaped.
+fn seg(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn read(path: &Path) -> Result<String, ClientError> {
+    std::fs::read_to_string(path).map_err(|source| ClientError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn field<'a>(v: &'a Value, name: &str) -> Result<&'a str, ClientError> {
+    v.get(name)
+        .and_then(Value::as_str)
+        .ok_or_else(|| ClientError::BadAnswer(format!("the answer has no `{name}`")))
+}
+
+/// One line about a case: id, name, version, state.
+fn case_line(p: &Value) -> String {
+    format!(
+        "{}  {} {}  {}",
+        p["id"].as_str().unwrap_or("?"),
+        p["name"].as_str().unwrap_or("?"),
+        p["version"].as_str().unwrap_or("?"),
+        p["state"].as_str().unwrap_or("?"),
+    )
+}
+
+fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
+    let r = Registry::new(args.registry.as_deref(), args.token)?;
+    let products = |id: &str, step: &str| format!("/api/v1/products/{}/{step}", seg(id));
+    match args.command {
+        RegistryCommand::Login { email, name } => {
+            let password = match std::env::var("DTSEC_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("password (first line of standard input):");
+                    let mut line = String::new();
+                    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+                        ClientError::Usage(format!("cannot read the password: {e}"))
+                    })?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let v = r.post_public_json(
+                "/api/v1/tokens/password",
+                &json!({"email": email, "password": password, "name": name}),
+            )?;
+            let token = field(&v, "token")?;
+            eprintln!(
+                "token for {email} ({}) created; keep it secret, e.g. export DTSEC_TOKEN=…",
+                v["role"].as_str().unwrap_or("?")
+            );
+            outln!("{token}");
+        }
+        RegistryCommand::Products => {
+            let v = r.get("/api/v1/products")?;
+            let list = v
+                .as_array()
+                .ok_or_else(|| ClientError::BadAnswer("the product list is not a list".into()))?;
+            if list.is_empty() {
+                eprintln!("no cases");
+            }
+            for p in list {
+                let mut line = case_line(p);
+                if let Some(c) = p["certificate_id"].as_str() {
+                    line.push_str(&format!("  certificate {c}"));
+                }
+                outln!("{line}");
+            }
+        }
+        RegistryCommand::Product { product } => {
+            let v = r.get(&format!("/api/v1/products/{}", seg(&product)))?;
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_else(|_| v.to_string())
+            );
+        }
+        RegistryCommand::Register {
+            name,
+            version,
+            toe_type,
+            build_ids,
+        } => {
+            let v = r.post_json(
+                "/api/v1/products",
+                &json!({"name": name, "version": version, "toe_type": toe_type, "build_ids": build_ids}),
+            )?;
+            eprintln!("registered: {}", case_line(&v));
+            outln!("{}", field(&v, "id")?);
+        }
+        RegistryCommand::SubmitSt { product, st } => {
+            let text = read(&st)?;
+            let v = r.post_text(&products(&product, "st"), "application/yaml", text)?;
+            outln!("{}", case_line(&v));
+            if let Some(findings) = v["st_findings"].as_array() {
+                for f in findings {
+                    eprintln!(
+                        "  {} {}: line {}: {}",
+                        f["severity"].as_str().unwrap_or("note"),
+                        f["code"].as_str().unwrap_or(""),
+                        f["line"].as_u64().unwrap_or(0),
+                        f["message"].as_str().unwrap_or("")
+                    );
+                }
+            }
+        }
+        RegistryCommand::ChooseLab { product, lab } => {
+            let labs = r.get_public("/api/v1/labs")?;
+            let list = labs.as_array().cloned().unwrap_or_default();
+            let by_id = list
+                .iter()
+                .find(|l| l["org_id"].as_str() == Some(lab.as_str()));
+            let by_name = || {
+                list.iter().find(|l| {
+                    l["name"]
+                        .as_str()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(&lab))
+                })
+            };
+            let org = match by_id.or_else(by_name) {
+                Some(l) => field(l, "org_id")?.to_string(),
+                // Not an approved lab: let the registry say why it refuses.
+                None => lab.clone(),
+            };
+            let v = r.post_json(&products(&product, "lab"), &json!({ "lab": org }))?;
+            outln!("{}", case_line(&v));
+        }
+        RegistryCommand::StartEvaluation { product } => {
+            let v = r.post_json(&products(&product, "evaluation"), &json!({}))?;
+            outln!("{}", case_line(&v));
+        }
+        RegistryCommand::SubmitEtr { product, bundle } => {
+            let text = read(&bundle)?;
+            let v = r.post_text(&products(&product, "etr"), "application/json", text)?;
+            outln!("{}", case_line(&v));
+        }
+        RegistryCommand::Review {
+            product,
+            accept,
+            reject,
+        } => {
+            let body = match (accept, reject) {
+                (true, None) => json!({"decision": "accept"}),
+                (false, Some(reasons)) if !reasons.trim().is_empty() => {
+                    json!({"decision": "reject", "reasons": reasons})
+                }
+                (false, Some(_)) => {
+                    return Err(ClientError::Usage(
+                        "--reject needs the reasons, e.g. --reject \"the replay test is missing\""
+                            .into(),
+                    ));
+                }
+                _ => {
+                    return Err(ClientError::Usage(
+                        "give exactly one of --accept and --reject REASONS".into(),
+                    ));
+                }
+            };
+            let v = r.post_json(&products(&product, "review"), &body)?;
+            outln!("{}", case_line(&v));
+        }
+        RegistryCommand::Certify { product } => {
+            let v = r.post_json(&products(&product, "certificate"), &json!({}))?;
+            let id = field(&v, "certificate_id")?;
+            eprintln!(
+                "issued {id}: {} {}, {} until {}",
+                v["product_name"].as_str().unwrap_or("?"),
+                v["product_version"].as_str().unwrap_or("?"),
+                v["status"].as_str().unwrap_or("?"),
+                v["expiry_date"].as_str().unwrap_or("?")
+            );
+            outln!("{id}");
+        }
+        RegistryCommand::Certificate {
+            certificate,
+            output,
+        } => {
+            let text = r.get_public_text(&format!("/certificates/{}.json", seg(&certificate)))?;
+            // Write only what is a signed certificate: never an error page under a .json name.
+            let kind = serde_json::from_str::<Value>(&text)
+                .ok()
+                .and_then(|v| v["payload"]["kind"].as_str().map(str::to_string));
+            if kind.as_deref() != Some(dtsec_registry::CERTIFICATE_KIND) {
+                return Err(ClientError::BadAnswer(format!(
+                    "/certificates/{certificate}.json is not a signed certificate"
+                )));
+            }
+            crate::write::atomic_write(&output, text.as_bytes()).map_err(|source| {
+                ClientError::Write {
+                    path: output.clone(),
+                    source,
+                }
+            })?;
+            eprintln!(
+                "wrote {}; check it with: dtsec verify {} --key scheme.pub (from {})",
+                output.display(),
+                output.display(),
+                r.url("/scheme.pub")
+            );
+        }
+    }
+    Ok(())
+}
