@@ -99,6 +99,24 @@ pub struct DemoSummary {
     pub certificates: Vec<String>,
     /// Cases by the state they were left in.
     pub cases: Vec<(String, String)>,
+    /// Sealed ETRs ready for the cases still in a lab's hands.
+    pub ready_etrs: Vec<DemoEtr>,
+}
+
+/// A sealed, passing ETR the demo leaves for a case that a lab has not finished, so that a
+/// newcomer can play the lab evaluator in the browser (start the evaluation, upload the bundle)
+/// without running a whole CEM evaluation first. It is signed with the lab's demo key, which the
+/// registry holds, and bound to the case's ST like any real bundle.
+#[derive(Clone, Debug)]
+pub struct DemoEtr {
+    /// The case: product name and version.
+    pub case: String,
+    /// The lab's name.
+    pub lab: String,
+    /// A file name for it (`initech-insulink-1.0.etr.json`).
+    pub file_name: String,
+    /// The sealed bundle (JSON).
+    pub bundle: String,
 }
 
 struct Ctx<'a> {
@@ -542,6 +560,24 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
     ] {
         let (id, _) = ctx.case(maker, lab, st, name, version, stop).await?;
         ctx.summary.cases.push((id, label.into()));
+        if matches!(stop, Stop::LabChosen | Stop::InEvaluation) {
+            let bundle = ctx.etr(lab, st)?;
+            let case = format!("{name} {version}");
+            let file_name = format!(
+                "{}.etr.json",
+                case.to_ascii_lowercase()
+                    .split(|c: char| !c.is_ascii_alphanumeric() && c != '.')
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("-")
+            );
+            ctx.summary.ready_etrs.push(DemoEtr {
+                case,
+                lab: ctx.labs[lab].1.clone(),
+                file_name,
+                bundle,
+            });
+        }
     }
     let archived = store.archive_expired(&admin, store.clock().today()).await?;
     if archived.is_empty() {

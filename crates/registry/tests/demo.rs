@@ -48,6 +48,36 @@ async fn demo_covers_every_state() {
             verify_certificate(&c.document, &s.scheme_public_key()).unwrap();
         }
         assert!(summary.accounts.len() >= 11);
+        // The ready ETRs are accepted for their cases once the lab has started the evaluation.
+        assert_eq!(
+            summary.ready_etrs.len(),
+            2,
+            "one for lab-chosen, one in evaluation"
+        );
+        let products = s.products(&admin).await.unwrap();
+        for etr in &summary.ready_etrs {
+            let p = products
+                .iter()
+                .find(|p| format!("{} {}", p.name, p.version) == etr.case)
+                .unwrap_or_else(|| panic!("no case {}", etr.case));
+            let lab_user = summary
+                .accounts
+                .iter()
+                .filter(|(_, role, org)| role == "lab-evaluator" && *org == etr.lab)
+                .map(|(email, _, _)| email)
+                .next()
+                .unwrap();
+            let lab = s
+                .login(lab_user, dtsec_registry::demo::DEMO_PASSWORD, "t")
+                .await
+                .unwrap()
+                .actor();
+            if p.state == "lab-chosen" {
+                s.start_evaluation(&lab, &p.id).await.unwrap();
+            }
+            let after = s.submit_etr(&lab, &p.id, &etr.bundle).await.unwrap();
+            assert_eq!(after.state, "etr-submitted", "{}", etr.case);
+        }
         // A second load is refused (the registry is not empty).
         assert!(dtsec_registry::demo::load(s).await.is_err());
         db.finish().await;

@@ -125,6 +125,7 @@ async fn serve(args: ServeArgs) -> u8 {
                 for (email, role, org) in &summary.accounts {
                     eprintln!("  {email:<40} {role:<14} {org}");
                 }
+                write_ready_etrs(&args.store.data_dir, &summary.ready_etrs);
             }
             Err(RegistryError::Conflict(why)) => {
                 eprintln!("demo not loaded: {why} (the registry is not empty)");
@@ -209,4 +210,26 @@ pub fn bootstrap_admin(args: BootstrapAdminArgs) -> u8 {
         store.close().await;
         code
     })
+}
+
+/// Writes the demo's ready ETR bundles into `DATA_DIR/demo/` (atomically) and says where, so a
+/// newcomer playing the lab evaluator has a bundle to upload. A failure to write is reported and
+/// does not stop the server: the demo works without them.
+fn write_ready_etrs(data_dir: &std::path::Path, etrs: &[dtsec_registry::demo::DemoEtr]) {
+    if etrs.is_empty() {
+        return;
+    }
+    let dir = data_dir.join("demo");
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("warning: cannot create {}: {e}", dir.display());
+        return;
+    }
+    eprintln!("sealed ETRs ready to upload as the lab's evaluator (My work → Submit ETR):");
+    for etr in etrs {
+        let path = dir.join(&etr.file_name);
+        match crate::write::atomic_write(&path, etr.bundle.as_bytes()) {
+            Ok(()) => eprintln!("  {:<32} {:<36} {}", etr.case, etr.lab, path.display()),
+            Err(e) => eprintln!("warning: cannot write {}: {e}", path.display()),
+        }
+    }
 }
