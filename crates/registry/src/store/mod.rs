@@ -16,6 +16,7 @@ mod accounts;
 mod cases;
 mod certs;
 mod labs;
+mod proofs;
 mod publish;
 mod queries;
 
@@ -34,6 +35,7 @@ pub use accounts::{NewUser, Organisation, User};
 pub use cases::{Finding, NewProduct, Product};
 pub use certs::{CertificateRecord, MaintenanceRecord, StatusChange, StatusRequest};
 pub use labs::Lab;
+pub use proofs::{CertificateProof, ConsistencyProof};
 pub use publish::{DEFAULT_LOG_ORIGIN, LOG_DIR, LOG_KEY_FILE, LOG_VKEY_FILE};
 pub use queries::{AuditEntry, CSV_COLUMNS, DeviceDetail, DeviceFilter, DeviceSummary, csv_export};
 
