@@ -111,6 +111,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "dtsec-model",
             "dtsec-render",
             "dtsec-registry",
+            "dtsec-tlog",
         ],
     ),
     ("seal", &[]),

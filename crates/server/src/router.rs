@@ -15,7 +15,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::controllers::{
-    certificates, devices, labs, openapi, pps, products, sessions, staff, tokens,
+    certificates, devices, labs, log, openapi, pps, products, sessions, staff, tokens,
 };
 use crate::error::InternalError;
 use crate::state::AppState;
@@ -40,7 +40,18 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/v1/certificates/{id}/status",
             get(certificates::status::status).post(certificates::change_status::change_status),
-        );
+        )
+        // The transparency log (issue 6): C2SP checkpoint and tiles, key, proofs, page.
+        .route("/log", get(log::page::page))
+        .route("/log/checkpoint", get(log::files::checkpoint))
+        .route("/log/vkey", get(log::files::vkey))
+        .route("/log/tile/{*path}", get(log::files::tile))
+        .route(
+            "/api/v1/certificates/{id}/proof",
+            get(log::proofs::certificate),
+        )
+        .route("/api/v1/certificates/{id}/bundle", get(log::proofs::bundle))
+        .route("/api/v1/log/consistency", get(log::proofs::consistency));
     let staff = Router::new()
         .route(
             "/login",

@@ -6,6 +6,7 @@
 pub mod certificates;
 pub mod devices;
 pub mod labs;
+pub mod log;
 pub mod openapi;
 pub mod pps;
 pub mod products;

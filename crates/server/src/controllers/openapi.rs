@@ -62,6 +62,13 @@ pub fn document() -> Value {
                 "post": with(op("Certifier: open-review, suspend, reinstate or revoke", "certification-body", true), vec![id("id")])
             },
             "/certificates/{id}.json": {"get": with(op("The signed certificate (latest revision)", "public", false), vec![id("id")])},
+            "/certificates/{id}.bundle.json": {"get": with(op("The signed certificate with its log entry and tlog-proof (offline bundle)", "public", false), vec![id("id")])},
+            "/api/v1/certificates/{id}/bundle": {"get": with(op("The offline bundle (certificate, log entry, tlog-proof)", "public", false), vec![id("id")])},
+            "/api/v1/certificates/{id}/proof": {"get": with(op("A certificate revision's log entry and inclusion proof in the latest checkpoint", "public", false), vec![id("id"), json!({"name": "revision", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1}})])},
+            "/api/v1/log/consistency": {"get": with(op("Consistency proof between two tree sizes, with the latest checkpoint", "public", false), vec![json!({"name": "from", "in": "query", "required": true, "schema": {"type": "integer", "minimum": 0}}), json!({"name": "to", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 0}})])},
+            "/log/checkpoint": {"get": op("The transparency log's latest signed checkpoint (C2SP signed note, text)", "public", false)},
+            "/log/vkey": {"get": op("The transparency log's verifier key (name+id+key)", "public", false)},
+            "/log/tile/{path}": {"get": with(op("C2SP tlog-tiles tile or entry bundle (tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>])", "public", false), vec![id("path")])},
             "/api/v1/products": {
                 "get": op("Cases the caller may see", "staff", true),
                 "post": op("Manufacturer: register a product", "manufacturer", true)
