@@ -7,10 +7,12 @@ pub mod explain;
 pub mod export;
 pub mod import;
 pub mod keys;
+pub mod log;
 pub mod pp;
 pub mod render;
 pub mod serve;
 pub mod verify;
+pub mod verify_log;
 
 /// Prints a load error the way diagnostics are printed, with a help line.
 pub fn report_load_error(e: &dtsec_model::LoadError) {
