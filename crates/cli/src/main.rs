@@ -125,7 +125,8 @@ enum Command {
     Verify {
         /// The certificate or sealed bundle.
         bundle: PathBuf,
-        /// The scheme's public key (certificates) or the lab's (ETR bundles).
+        /// The scheme's public key (certificates and certificate bundles) or the lab's (ETR
+        /// bundles).
         #[arg(long, value_name = "LAB.pub")]
         key: Option<PathBuf>,
         /// The evaluation workspace, or a directory holding the evidence files.

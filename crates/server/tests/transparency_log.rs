@@ -194,3 +194,84 @@ async fn proofs_bundles_and_the_page() {
         t.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_tiles_are_immutable_and_the_grown_log_still_audits() {
+    // SQLite only: growing the log past one full tile takes a few hundred decisions.
+    let mut all = common::backends().await;
+    let t = all.remove(0);
+    for other in all {
+        other.finish().await;
+    }
+    let verifier = verifier(&t).await;
+    let certifier = t
+        .store
+        .login(
+            "certifier@demo.invalid",
+            dtsec_registry::demo::DEMO_PASSWORD,
+            "test",
+        )
+        .await
+        .unwrap()
+        .actor();
+    let (_, body) = t.get("/api/v1/devices?status=active").await;
+    let id = common::json(&body)[0]["certificate_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, _, signed) = fetch(&t, "/log/checkpoint").await;
+    let before = Checkpoint::open(&signed, &verifier).unwrap();
+    let mut size = before.size;
+    let mut suspend = true;
+    while size <= 256 {
+        let request = if suspend {
+            dtsec_registry::StatusRequest::Suspend
+        } else {
+            dtsec_registry::StatusRequest::Reinstate
+        };
+        t.store
+            .change_certificate_status(&certifier, &id, request, Some("tile test"))
+            .await
+            .unwrap();
+        suspend = !suspend;
+        size += 1;
+    }
+    let (_, _, signed) = fetch(&t, "/log/checkpoint").await;
+    let checkpoint = Checkpoint::open(&signed, &verifier).unwrap();
+    assert_eq!(checkpoint.size, size);
+    let (s, h, full) = fetch(&t, "/log/tile/0/000").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        h[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(full.len(), 256 * 32);
+    let (s, h, _) = fetch(&t, "/log/tile/entries/000").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        h[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    let (s, _, level1) = fetch(&t, "/log/tile/1/000.p/1").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(level1.len(), 32);
+    // An earlier partial tile is a correct prefix and still served; the grown log audits and
+    // extends the earlier checkpoint.
+    let (s, _, _) = fetch(&t, &format!("/log/tile/0/000.p/{}", before.size)).await;
+    assert_eq!(s, StatusCode::OK);
+    let mut objects = HashMap::from([(CHECKPOINT_PATH.to_string(), signed)]);
+    for tile in layout::tiles(size).into_iter().chain(layout::bundles(size)) {
+        let (s, _, body) = fetch(&t, &format!("/log/{}", tile.path())).await;
+        assert_eq!(s, StatusCode::OK, "{}", tile.path());
+        objects.insert(tile.path(), body);
+    }
+    let source = Fetched(objects);
+    audit(&source, &verifier).unwrap();
+    let proof = dtsec_tlog::TileReader::new(&source, size)
+        .consistency_proof(before.size)
+        .unwrap();
+    dtsec_tlog::verify_consistency(&before, &checkpoint, &proof).unwrap();
+    t.finish().await;
+}

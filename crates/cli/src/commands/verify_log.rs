@@ -372,6 +372,10 @@ fn online_inner(
         checkpoint.root
     );
     match &before {
+        Some(old) if old.size == checkpoint.size => outln!(
+            "consistency:  the same checkpoint as seen before (size {})",
+            checkpoint.size
+        ),
         Some(old) => outln!(
             "consistency:  the log extends the checkpoint seen before (size {} → {})",
             old.size,
