@@ -27,6 +27,7 @@ macro_rules! outln {
 mod commands;
 mod input;
 mod library;
+mod logclient;
 mod stdout;
 mod write;
 
@@ -117,17 +118,27 @@ enum Command {
         #[command(subcommand)]
         command: commands::eval::EvalCommand,
     },
-    /// Verify a certificate (with the scheme's key) or a sealed ETR bundle (with the lab's key:
-    /// signature, digests, roll-up, and optionally the evidence).
+    /// Verify a certificate (with the scheme's key), a certificate bundle (also with the
+    /// transparency log's key), a certificate online (--registry: current status, its log entry,
+    /// the log's consistency), or a sealed ETR bundle (with the lab's key: signature, digests,
+    /// roll-up, and optionally the evidence).
     Verify {
         /// The certificate or sealed bundle.
         bundle: PathBuf,
-        /// The scheme's public key (certificates) or the lab's (ETR bundles).
+        /// The scheme's public key (certificates and certificate bundles) or the lab's (ETR
+        /// bundles).
         #[arg(long, value_name = "LAB.pub")]
         key: Option<PathBuf>,
         /// The evaluation workspace, or a directory holding the evidence files.
         #[arg(long, value_name = "DIR")]
         evidence: Option<PathBuf>,
+        #[command(flatten)]
+        log: commands::verify_log::LogArgs,
+    },
+    /// The registry's transparency log: export it as static files, audit it, monitor it.
+    Log {
+        #[command(subcommand)]
+        command: commands::log::LogCommand,
     },
     /// Run the certification registry's web service.
     Serve(commands::serve::ServeArgs),
@@ -235,7 +246,9 @@ fn main() -> ExitCode {
             bundle,
             key,
             evidence,
-        } => commands::verify::run(&bundle, key.as_deref(), evidence.as_deref()),
+            log,
+        } => commands::verify::run(&bundle, key.as_deref(), evidence.as_deref(), &log),
+        Command::Log { command } => commands::log::run(command),
         Command::Serve(args) => commands::serve::run(args),
         Command::BootstrapAdmin(args) => commands::serve::bootstrap_admin(args),
         Command::Registry(args) => commands::registry::run(args),

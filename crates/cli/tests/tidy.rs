@@ -112,6 +112,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "dtsec-render",
             "dtsec-registry",
             "dtsec-pdf",
+            "dtsec-tlog",
         ],
     ),
     ("seal", &[]),

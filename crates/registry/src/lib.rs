@@ -27,6 +27,7 @@ pub mod maintenance;
 pub mod secrets;
 mod store;
 pub mod time;
+pub mod transparency;
 mod validate;
 pub mod workflow;
 
@@ -35,10 +36,10 @@ pub use certificate::{CERTIFICATE_KIND, Certificate, verify_certificate};
 pub use error::{Forbidden, RegistryError, Result};
 pub use etr_summary::EtrSummary;
 pub use store::{
-    AuditEntry, Backend, BoxFuture, CSV_COLUMNS, CertificateRecord, CertifiedSt,
-    DEFAULT_LOG_ORIGIN, DecisionLog, DeviceDetail, DeviceFilter, DeviceSummary, Finding, LOG_DIR,
-    LOG_KEY_FILE, LOG_VKEY_FILE, Lab, MaintenanceRecord, NewProduct, NewUser, Organisation,
-    Product, SCHEME_KEY_PREFIX, SQLITE_FILE, StatusChange, StatusRequest, Store, StoreConfig,
-    TableDecisionLog, ThrottleConfig, User, csv_export,
+    AuditEntry, Backend, BoxFuture, CSV_COLUMNS, CertificateProof, CertificateRecord, CertifiedSt,
+    ConsistencyProof, DEFAULT_LOG_ORIGIN, DecisionLog, DeviceDetail, DeviceFilter, DeviceSummary,
+    Finding, LOG_DIR, LOG_KEY_FILE, LOG_VKEY_FILE, Lab, MaintenanceRecord, NewProduct, NewUser,
+    Organisation, Product, SCHEME_KEY_PREFIX, SQLITE_FILE, StatusChange, StatusRequest, Store,
+    StoreConfig, TableDecisionLog, ThrottleConfig, User, csv_export,
 };
 pub use time::{Clock, Date};

@@ -82,7 +82,7 @@ pub fn layout(title: &str, caller: Option<&Caller>, body: &str) -> Page {
 <a class=\"skip\" href=\"#main\">Skip to content</a>\
 <header><nav aria-label=\"Main\">{nav}</nav></header>\
 <main id=\"main\">{body}</main>\
-<footer>dtsec certification registry · <a href=\"/openapi.json\">API</a> · <a href=\"/scheme.pub\">scheme public key</a></footer>\
+<footer>dtsec certification registry · <a href=\"/openapi.json\">API</a> · <a href=\"/scheme.pub\">scheme public key</a> · <a href=\"/log\">transparency log</a></footer>\
 </body></html>",
         esc(title)
     ))

@@ -16,7 +16,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::controllers::{
-    audit, certificates, devices, labs, maintenance, openapi, organisations, pps, products,
+    audit, certificates, devices, labs, log, maintenance, openapi, organisations, pps, products,
     sessions, staff, tokens, users,
 };
 use crate::error::InternalError;
@@ -50,7 +50,18 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/v1/certificates/{id}/status",
             get(certificates::status::status).post(certificates::change_status::change_status),
-        );
+        )
+        // The transparency log (issue 6): C2SP checkpoint and tiles, key, proofs, page.
+        .route("/log", get(log::page::page))
+        .route("/log/checkpoint", get(log::files::checkpoint))
+        .route("/log/vkey", get(log::files::vkey))
+        .route("/log/tile/{*path}", get(log::files::tile))
+        .route(
+            "/api/v1/certificates/{id}/proof",
+            get(log::proofs::certificate),
+        )
+        .route("/api/v1/certificates/{id}/bundle", get(log::proofs::bundle))
+        .route("/api/v1/log/consistency", get(log::proofs::consistency));
     let staff = Router::new()
         .route(
             "/login",

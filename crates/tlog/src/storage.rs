@@ -291,8 +291,29 @@ fn sync_concurrently<T: Sync>(
     Ok(())
 }
 
+/// Removes the temporary files (`.<name>.tmp`) a writer killed mid-write left behind. Only
+/// called with the directory lock held, so no live writer owns them; they were never renamed into
+/// place, so no checkpoint references them. Removing them keeps "nothing half-written remains"
+/// true of the directory itself, not only of what the checkpoint names.
+fn remove_stale_temp_files(dir: &Path) -> Result<(), StorageError> {
+    let entries = std::fs::read_dir(dir).map_err(io_err(dir))?;
+    for entry in entries {
+        let entry = entry.map_err(io_err(dir))?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = entry.file_type().map_err(io_err(&path))?;
+        if kind.is_dir() && !name.starts_with('.') {
+            remove_stale_temp_files(&path)?;
+        } else if kind.is_file() && name.starts_with('.') && name.ends_with(".tmp") {
+            std::fs::remove_file(&path).map_err(io_err(&path))?;
+        }
+    }
+    Ok(())
+}
+
 impl FileStorage {
-    /// Opens (creating it if needed) the directory `root` and locks it for writing.
+    /// Opens (creating it if needed) the directory `root`, locks it for writing, and removes
+    /// temporary files left by a writer that died mid-write.
     ///
     /// # Errors
     /// [`StorageError::Locked`] if another writer holds it, or an I/O error.
@@ -309,6 +330,7 @@ impl FileStorage {
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(io_err(&root)(e)),
         }
+        remove_stale_temp_files(&root)?;
         Ok(Self {
             root,
             _lock: lock,

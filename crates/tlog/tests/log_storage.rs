@@ -350,3 +350,32 @@ fn export_writes_a_servable_tree_and_updates_it() {
     assert!(matches!(other.export(&out), Err(Error::AlreadyExists(_))));
     assert!(source.read("tile/0/001.p/64").is_ok());
 }
+
+#[test]
+fn temporary_files_of_a_killed_writer_are_removed_at_open() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("log");
+    {
+        let mut log =
+            Log::create(FileStorage::open(&path).expect("open"), signer()).expect("create");
+        log.append_batch(&entries(0, 3)).expect("append");
+    }
+    // What a writer killed between "write the temporary file" and "rename it" leaves behind.
+    let stray = [
+        path.join("tile/0/.000.p.tmp"),
+        path.join("tile/entries/000.p/.4.tmp"),
+        path.join(".checkpoint.tmp"),
+    ];
+    for p in &stray {
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, b"half").expect("write stray file");
+    }
+    let log = Log::open(FileStorage::open(&path).expect("open"), signer()).expect("reopen");
+    assert_eq!(log.size(), 3);
+    for p in &stray {
+        assert!(!p.exists(), "{} should have been removed", p.display());
+    }
+    // Published objects are untouched.
+    assert!(path.join("tile/entries/000.p/3").exists());
+    audit(&DirSource::new(&path), log.verifier()).expect("audits");
+}

@@ -1,11 +1,18 @@
 //! `dtsec verify`: checks a signed dtsec document offline — a certificate (against the scheme's
-//! public key) or a sealed ETR bundle (against the lab's, with its roll-up and evidence).
+//! public key), a certificate bundle (also against the transparency log's key), or a sealed ETR
+//! bundle (against the lab's, with its roll-up and evidence) — or a certificate online against
+//! the registry and its log (`--registry`, in `verify_log.rs`).
 
 use std::path::Path;
 
 use dtsec_registry::{CERTIFICATE_KIND, verify_certificate};
 
-pub fn run(file: &Path, key: Option<&Path>, evidence: Option<&Path>) -> u8 {
+pub fn run(
+    file: &Path,
+    key: Option<&Path>,
+    evidence: Option<&Path>,
+    log: &super::verify_log::LogArgs,
+) -> u8 {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
@@ -18,6 +25,20 @@ pub fn run(file: &Path, key: Option<&Path>, evidence: Option<&Path>) -> u8 {
     let kind = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| v["payload"]["kind"].as_str().map(str::to_string));
+    let is_bundle = dtsec_registry::transparency::CertificateBundle::is_bundle(&text);
+    if let Some(url) = &log.registry {
+        if is_bundle || kind.as_deref() == Some(CERTIFICATE_KIND) {
+            return super::verify_log::online(file, &text, key, log, url);
+        }
+        eprintln!(
+            "error: --registry checks certificates and certificate bundles; {} is neither",
+            file.display()
+        );
+        return 2;
+    }
+    if is_bundle {
+        return super::verify_log::bundle_offline(file, &text, key, log);
+    }
     if kind.as_deref() == Some(CERTIFICATE_KIND) {
         return certificate(file, &text, key);
     }

@@ -73,6 +73,21 @@ fn lab_json(l: &Lab) -> serde_json::Value {
     json!({"state": l.state, "approved_until": l.approved_until, "key_id": l.key_id})
 }
 
+/// The transparency-log entry of a lab approval change (issue 6): who may evaluate, until when,
+/// with which ETR signing key. A lab's standing decides which ETRs the scheme accepts, so it is
+/// as public — and as tamper-evident — as the certificates that rest on it.
+fn lab_decision(kind: &str, l: &Lab) -> serde_json::Value {
+    json!({
+        "kind": kind,
+        "lab_org": l.org_id,
+        "lab_name": l.name,
+        "state": l.state,
+        "approved_until": l.approved_until,
+        "key_id": l.key_id,
+        "at": l.updated_at,
+    })
+}
+
 /// Reads a lab inside a transaction.
 pub(crate) async fn load_lab(conn: &mut sqlx::AnyConnection, org_id: &str) -> Result<Lab> {
     let row = sqlx::query(&format!("{LAB_SELECT} WHERE l.org_id = $1"))
@@ -168,7 +183,9 @@ impl Store {
             Some(&lab_json(&after)),
         )
         .await?;
-        tx.commit().await?;
+        self.log_decision(&mut tx, &lab_decision("lab-applied", &after))
+            .await?;
+        self.commit_decision(tx).await?;
         Ok(after)
     }
 
@@ -214,7 +231,9 @@ impl Store {
             Some(&lab_json(&after)),
         )
         .await?;
-        tx.commit().await?;
+        self.log_decision(&mut tx, &lab_decision("lab-key-registered", &after))
+            .await?;
+        self.commit_decision(tx).await?;
         Ok(after)
     }
 
@@ -298,7 +317,15 @@ impl Store {
             Some(&lab_json(&after)),
         )
         .await?;
-        tx.commit().await?;
+        let kind = match event {
+            LabEvent::Apply => "lab-applied",
+            LabEvent::Approve => "lab-approved",
+            LabEvent::Suspend => "lab-suspended",
+            LabEvent::Withdraw => "lab-withdrawn",
+        };
+        self.log_decision(&mut tx, &lab_decision(kind, &after))
+            .await?;
+        self.commit_decision(tx).await?;
         Ok(after)
     }
 }

@@ -42,7 +42,7 @@ pub const DEFAULT_LOG_ORIGIN: &str = "dtsec.invalid/registry-log";
 
 /// The open log, owned by one store (and its clones).
 pub(crate) struct Publisher {
-    log: tokio::sync::Mutex<Log<FileStorage>>,
+    pub(super) log: tokio::sync::Mutex<Log<FileStorage>>,
     verifier: Verifier,
 }
 
@@ -247,9 +247,16 @@ impl Store {
         self.config.data_dir.join(LOG_DIR)
     }
 
-    /// The log's verifier key (`name+id+key`), when this store publishes the log.
+    /// The log's verifier key (`name+id+key`): this store's when it publishes the log, else the
+    /// one published beside the log (`DATA_DIR/log.pub`), if any.
     pub fn log_vkey(&self) -> Option<String> {
-        self.publisher.as_ref().map(|p| p.verifier.to_vkey())
+        match &self.publisher {
+            Some(p) => Some(p.verifier.to_vkey()),
+            None => std::fs::read_to_string(self.config.data_dir.join(LOG_VKEY_FILE))
+                .ok()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
+        }
     }
 
     /// The latest signed checkpoint, when this store publishes the log.

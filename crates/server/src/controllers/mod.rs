@@ -7,6 +7,7 @@ pub mod audit;
 pub mod certificates;
 pub mod devices;
 pub mod labs;
+pub mod log;
 pub mod maintenance;
 pub mod openapi;
 pub mod organisations;

@@ -18,6 +18,9 @@ pub async fn show(
     caller: Caller,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
+    if id.ends_with(".bundle.json") {
+        return crate::controllers::log::proofs::bundle(State(state), Path(id)).await;
+    }
     if let Some(id) = id.strip_suffix(".json") {
         let rec = state.store.certificate(id).await?;
         return Ok((
@@ -71,7 +74,7 @@ pub async fn show(
     let cid = url(&c.certificate_id);
     let _ = write!(
         b,
-        "</dl><p>Public page: <a href=\"/devices/{cid}\">/devices/{}</a>. Check the signed document offline with <code>dtsec verify {}.json --key scheme.pub</code> (<a href=\"/scheme.pub\">scheme public key</a>).</p><p class=\"noprint\"><a href=\"/certificates/{cid}.json\">Download the signed certificate</a></p>",
+        "</dl><p>Public page: <a href=\"/devices/{cid}\">/devices/{}</a>. Check the signed document offline with <code>dtsec verify {}.json --key scheme.pub</code> (<a href=\"/scheme.pub\">scheme public key</a>).</p><p class=\"noprint\"><a href=\"/certificates/{cid}.json\">Download the signed certificate</a> · <a href=\"/certificates/{cid}.bundle.json\">Download it with its transparency-log proof</a> (verify offline with <code>dtsec verify FILE --key scheme.pub --log-key log.vkey</code>; see <a href=\"/log\">the log</a>)</p>",
         esc(&c.certificate_id),
         esc(&c.certificate_id)
     );

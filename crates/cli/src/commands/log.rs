@@ -1,0 +1,583 @@
+//! `dtsec log export|audit|monitor`: mirror, audit and follow the registry's transparency log
+//! of certification decisions. The checks are `dtsec_tlog`'s (`audit`, proofs from tiles) and
+//! the entries' meaning is `dtsec_registry::transparency`'s; this file fetches, compares with
+//! what the registry's API says, prints, and maps outcomes to exit status: 0 all good, 1 a
+//! problem was found (named, with the entry's index), 2 the log or registry could not be read
+//! or the command was wrong.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use dtsec_registry::transparency::{CertificateEntry, Decision, LabEntry};
+use dtsec_tlog::Storage as _;
+use dtsec_tlog::layout::{self, CHECKPOINT_PATH};
+use dtsec_tlog::storage::read_checkpoint;
+use dtsec_tlog::tile::parse_bundle;
+use dtsec_tlog::{
+    Checkpoint, FileStorage, StorageError, TileReader, TileSource, Verifier, audit,
+    verify_inclusion,
+};
+
+use crate::logclient::{
+    ClientError, Registry, Source, State, check_extends, default_state_path, latest_checkpoint,
+    read_vkey, remember, seen,
+};
+
+/// Where the log comes from.
+#[derive(clap::Args, Debug, Clone)]
+#[group(id = "from", required = true, multiple = false, args = ["registry", "dir"])]
+pub struct FromArgs {
+    /// A running registry's base URL, e.g. http://127.0.0.1:8080 (plain http only in this
+    /// build: loopback, or a local TLS-terminating proxy).
+    #[arg(long, value_name = "URL")]
+    pub registry: Option<String>,
+    /// A log directory (with `checkpoint` and `tile/`), or a registry data directory holding
+    /// one in `log/`.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// The log's key and the memory of what was seen.
+#[derive(clap::Args, Debug, Clone)]
+pub struct KeyArgs {
+    /// The log's verifier key (`name+id+key`, as served at /log/vkey). Default: the data
+    /// directory's log.pub, else the key pinned in the state file, else the registry's
+    /// /log/vkey trusted on first use (and then pinned).
+    #[arg(long = "log-key", value_name = "LOG.vkey")]
+    pub log_key: Option<PathBuf>,
+    /// The state file that remembers the last checkpoint seen of each log, to detect a rollback
+    /// or a fork. Default: $XDG_STATE_HOME/dtsec/logs.json (~/.local/state/dtsec/logs.json);
+    /// used by default with --registry, and with --dir only when given.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+}
+
+/// The registry's transparency log of certification decisions.
+#[derive(clap::Subcommand)]
+pub enum LogCommand {
+    /// Write the log (checkpoint, tiles, entry bundles) as static files into DIR, after auditing
+    /// it; an earlier export of the same log in DIR is brought up to date, anything else is
+    /// refused.
+    Export {
+        /// The directory to write (any web server can serve it as a mirror).
+        out: PathBuf,
+        #[command(flatten)]
+        from: FromArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+    /// Recompute the whole tree from the entries, check every tile, the checkpoint's signature
+    /// and root, every entry's form and the revisions' order; with --registry, also that the
+    /// registry's current statuses, proofs and approved labs agree with the log.
+    Audit {
+        #[command(flatten)]
+        from: FromArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
+    /// Follow a registry's log: print every new entry, check each new checkpoint against the one
+    /// before.
+    Monitor {
+        /// The registry's base URL (plain http only in this build).
+        #[arg(long, value_name = "URL")]
+        registry: String,
+        #[command(flatten)]
+        keys: KeyArgs,
+        /// Check once and exit (for scripts and tests).
+        #[arg(long)]
+        once: bool,
+        /// Seconds between checks (1 to 3600).
+        #[arg(long, value_name = "SECS", default_value_t = 60,
+              value_parser = clap::value_parser!(u64).range(1..=3600))]
+        interval: u64,
+    },
+}
+
+/// Runs a `dtsec log` command; returns the exit status.
+pub fn run(command: LogCommand) -> u8 {
+    let result = match command {
+        LogCommand::Export { out, from, keys } => export(&out, &from, &keys),
+        LogCommand::Audit { from, keys } => audit_command(&from, &keys),
+        LogCommand::Monitor {
+            registry,
+            keys,
+            once,
+            interval,
+        } => monitor(&registry, &keys, once, interval),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => report(&e),
+    }
+}
+
+/// Prints a client error; 1 for what a verifier found, 2 for what stopped it.
+pub fn report(e: &ClientError) -> u8 {
+    eprintln!("error: {e}");
+    match e {
+        ClientError::Inconsistent(_) | ClientError::Checkpoint(_) => {
+            eprintln!(
+                "  = help: the log does not match what its key signed or what was seen before; keep the state file as evidence and report it to the scheme"
+            );
+            1
+        }
+        ClientError::Key(_) => 2,
+        _ => 2,
+    }
+}
+
+/// The opened source, its verifier, and the state (with its path) when it is used.
+struct Opened {
+    source: Source,
+    verifier: Verifier,
+    state: Option<(State, PathBuf)>,
+}
+
+fn open(from: &FromArgs, keys: &KeyArgs) -> Result<Opened, ClientError> {
+    let (source, dir_vkey) = match (&from.registry, &from.dir) {
+        (Some(url), _) => (Source::Registry(Registry::new(url)?), None),
+        (None, Some(dir)) => Source::dir(dir)?,
+        (None, None) => return Err(ClientError::Key("give --registry URL or --dir DIR".into())),
+    };
+    let state_path = match (&keys.state, &source) {
+        (Some(p), _) => Some(p.clone()),
+        (None, Source::Registry(_)) => default_state_path(),
+        (None, Source::Dir(..)) => None,
+    };
+    let state = match state_path {
+        Some(p) => Some((State::load(&p)?, p)),
+        None => None,
+    };
+    let verifier = resolve_key(
+        keys.log_key.as_deref(),
+        &source,
+        dir_vkey.as_deref(),
+        state.as_ref().map(|s| &s.0),
+    )?;
+    Ok(Opened {
+        source,
+        verifier,
+        state,
+    })
+}
+
+/// The log key: given, beside the data directory, pinned in the state, or fetched (trust on
+/// first use, said so).
+pub fn resolve_key(
+    given: Option<&Path>,
+    source: &Source,
+    dir_vkey: Option<&Path>,
+    state: Option<&State>,
+) -> Result<Verifier, ClientError> {
+    if let Some(p) = given {
+        return read_vkey(p);
+    }
+    if let Some(p) = dir_vkey {
+        eprintln!("note: using the log key in {}", p.display());
+        return read_vkey(p);
+    }
+    match source {
+        Source::Registry(r) => {
+            let served = r.log_vkey()?;
+            let pinned = state.and_then(|s| s.logs.get(served.name()));
+            match pinned {
+                Some(p) if p.vkey == served.to_vkey() => Ok(served),
+                Some(p) => Err(ClientError::Key(format!(
+                    "{} now serves log key {}, but {} was pinned before: a log's key never changes",
+                    r.base(),
+                    served.to_vkey(),
+                    p.vkey
+                ))),
+                None => {
+                    eprintln!(
+                        "note: trusting the log key served by {} on first use: {} (pin it with --log-key)",
+                        r.base(),
+                        served.to_vkey()
+                    );
+                    Ok(served)
+                }
+            }
+        }
+        Source::Dir(_, p) => Err(ClientError::Key(format!(
+            "no log key for {}: give --log-key LOG.vkey (the registry serves it at /log/vkey)",
+            p.display()
+        ))),
+    }
+}
+
+/// Objects held in memory, read as a log.
+struct MapSource(BTreeMap<String, Vec<u8>>);
+
+impl TileSource for MapSource {
+    fn read(&self, path: &str) -> Result<Vec<u8>, StorageError> {
+        self.0
+            .get(path)
+            .cloned()
+            .ok_or_else(|| StorageError::NotFound { path: path.into() })
+    }
+}
+
+/// Every object the checkpoint requires, read once (missing ones are left out for the audit to
+/// name).
+fn fetch_all(source: &Source, signed: &[u8], size: u64) -> Result<MapSource, ClientError> {
+    let mut objects = BTreeMap::from([(CHECKPOINT_PATH.to_string(), signed.to_vec())]);
+    for tile in layout::tiles(size).into_iter().chain(layout::bundles(size)) {
+        let path = tile.path();
+        match source.read(&path) {
+            Ok(b) => {
+                objects.insert(path, b);
+            }
+            Err(StorageError::NotFound { .. }) => {}
+            Err(e) => {
+                return Err(ClientError::Http {
+                    url: format!("{}{path}", source.describe()),
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+    Ok(MapSource(objects))
+}
+
+/// Checks the latest checkpoint against the one seen before; returns it.
+fn advance(o: &Opened) -> Result<(Checkpoint, Vec<u8>), ClientError> {
+    let (checkpoint, signed) = latest_checkpoint(&o.source, &o.verifier)?;
+    if let Some((state, _)) = &o.state
+        && let Some(old) = seen(state, &o.verifier)?
+    {
+        check_extends(&o.source, &old, &checkpoint)?;
+    }
+    Ok((checkpoint, signed))
+}
+
+fn save(o: &mut Opened, checkpoint: &Checkpoint, signed: &[u8]) -> Result<(), ClientError> {
+    let where_ = o.source.describe();
+    if let Some((state, path)) = &mut o.state {
+        remember(state, &o.verifier, checkpoint, signed, &where_);
+        state.save(path)?;
+    }
+    Ok(())
+}
+
+fn export(out: &Path, from: &FromArgs, keys: &KeyArgs) -> Result<u8, ClientError> {
+    let mut o = open(from, keys)?;
+    let (checkpoint, signed) = advance(&o)?;
+    let objects = fetch_all(&o.source, &signed, checkpoint.size)?;
+    if let Err(e) = audit(&objects, &o.verifier) {
+        eprintln!("error: refusing to export a log that does not audit: {e}");
+        return Ok(1);
+    }
+    let target = FileStorage::open(out).map_err(|e| ClientError::File {
+        path: out.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let file_err = |e: StorageError| ClientError::File {
+        path: out.display().to_string(),
+        reason: e.to_string(),
+    };
+    let existing = read_checkpoint(&target).map_err(file_err)?;
+    if let Some(bytes) = &existing {
+        let old = Checkpoint::open(bytes, &o.verifier).map_err(|e| ClientError::File {
+            path: out.display().to_string(),
+            reason: format!(
+                "holds a checkpoint that is not this log's ({e}); refusing to overwrite it"
+            ),
+        })?;
+        let mirror = Source::Dir(dtsec_tlog::DirSource::new(out), out.to_path_buf());
+        // The new tree must extend the exported one; its tiles prove it.
+        check_extends(&o.source, &old, &checkpoint).map_err(|e| match e {
+            ClientError::Inconsistent(m) => ClientError::Inconsistent(format!(
+                "{m} (the export in {} is not an earlier state of this log)",
+                mirror.describe()
+            )),
+            other => other,
+        })?;
+    }
+    let items: Vec<(String, Vec<u8>)> = objects
+        .0
+        .into_iter()
+        .filter(|(p, _)| p != CHECKPOINT_PATH)
+        .collect();
+    let count = items.len();
+    for chunk in items.chunks(512) {
+        target.write_all(chunk).map_err(file_err)?;
+    }
+    target
+        .swap_checkpoint(existing.as_deref(), &signed)
+        .map_err(file_err)?;
+    save(&mut o, &checkpoint, &signed)?;
+    outln!(
+        "exported {} entries ({count} tiles and entry bundles) of {} to {}",
+        checkpoint.size,
+        checkpoint.origin,
+        out.display()
+    );
+    outln!(
+        "checkpoint: size {}, root {}",
+        checkpoint.size,
+        checkpoint.root
+    );
+    Ok(0)
+}
+
+/// The log's entries, from the (audited) bundles, in order.
+fn entries(objects: &MapSource, size: u64) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for bundle in layout::bundles(size) {
+        if let Some(data) = objects.0.get(&bundle.path())
+            && let Ok(list) = parse_bundle(data)
+        {
+            out.extend(list.into_iter().map(<[u8]>::to_vec));
+        }
+    }
+    out
+}
+
+/// What the log says now: the latest entry of each certificate and lab, and what is wrong with
+/// the entries themselves.
+#[derive(Default)]
+struct Replay {
+    certificates: BTreeMap<String, (u64, CertificateEntry)>,
+    labs: BTreeMap<String, (u64, LabEntry)>,
+    problems: Vec<String>,
+}
+
+fn replay(entries: &[Vec<u8>]) -> Replay {
+    let mut r = Replay::default();
+    for (index, e) in entries.iter().enumerate() {
+        let index = index as u64;
+        match Decision::parse(e) {
+            Ok(Decision::Certificate(c)) => {
+                let expected = r
+                    .certificates
+                    .get(&c.certificate_id)
+                    .map_or(1, |(_, prev)| prev.revision + 1);
+                if c.revision != expected {
+                    r.problems.push(format!(
+                        "entry {index}: certificate {} revision {} follows revision {} in the log: a decision is missing or out of order",
+                        c.certificate_id,
+                        c.revision,
+                        expected - 1
+                    ));
+                }
+                r.certificates.insert(c.certificate_id.clone(), (index, c));
+            }
+            Ok(Decision::Lab(l)) => {
+                r.labs.insert(l.lab_org.clone(), (index, l));
+            }
+            Ok(Decision::Etr(_)) => {}
+            Err(err) => r.problems.push(format!("entry {index}: {err}")),
+        }
+    }
+    r
+}
+
+/// Compares what the registry's API says with the log: current statuses, the entries behind its
+/// proofs, the devices it lists, the labs it calls approved.
+fn cross_check(
+    registry: &Registry,
+    r: &Replay,
+    entries: &[Vec<u8>],
+) -> Result<Vec<String>, ClientError> {
+    let mut problems = Vec::new();
+    for (id, (index, entry)) in &r.certificates {
+        let status = match registry.get_json(&format!("/api/v1/certificates/{id}/status")) {
+            Ok(v) => v,
+            Err(ClientError::NotFound { .. }) => {
+                problems.push(format!(
+                    "certificate {id}: in the log (entry {index}) but unknown to the registry"
+                ));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let (s, rev) = (
+            status["status"].as_str().unwrap_or(""),
+            status["revision"].as_u64().unwrap_or(0),
+        );
+        if s != entry.status || rev != entry.revision {
+            problems.push(format!(
+                "certificate {id}: the registry says {s} (revision {rev}), but the log's latest entry for it ({index}) says {} (revision {})",
+                entry.status, entry.revision
+            ));
+        }
+        match registry.get_json(&format!("/api/v1/certificates/{id}/proof")) {
+            Ok(p) => {
+                let at = p["log_index"].as_u64();
+                let text = p["entry"].as_str().unwrap_or("");
+                let logged = at.and_then(|i| entries.get(usize::try_from(i).ok()?));
+                if logged.map(Vec::as_slice) != Some(text.as_bytes()) {
+                    problems.push(format!(
+                        "certificate {id}: the registry's record of revision {} differs from log entry {}: its decision record was altered",
+                        p["revision"], at.map_or("?".into(), |i| i.to_string())
+                    ));
+                }
+            }
+            Err(ClientError::NotFound { detail, .. }) => problems.push(format!(
+                "certificate {id}: the registry has no log entry for its current revision ({}): its decision record was deleted",
+                detail.unwrap_or_default()
+            )),
+            Err(ClientError::Http { reason, .. }) => problems.push(format!(
+                "certificate {id}: the registry cannot prove its current revision: {reason}"
+            )),
+            Err(e) => return Err(e),
+        }
+    }
+    let devices = registry.get_json("/api/v1/devices")?;
+    for d in devices.as_array().into_iter().flatten() {
+        let id = d["certificate_id"].as_str().unwrap_or("");
+        if !r.certificates.contains_key(id) {
+            problems.push(format!(
+                "certificate {id}: listed by the registry ({}) but never in the log",
+                d["status"].as_str().unwrap_or("?")
+            ));
+        }
+    }
+    let labs = registry.get_json("/api/v1/labs")?;
+    for l in labs.as_array().into_iter().flatten() {
+        let org = l["org_id"].as_str().unwrap_or("");
+        let name = l["name"].as_str().unwrap_or(org);
+        match r.labs.get(org) {
+            Some((_, e))
+                if e.state == "approved"
+                    && e.approved_until.as_deref() == l["approved_until"].as_str()
+                    && e.key_id.as_deref() == l["key_id"].as_str() => {}
+            Some((index, e)) => problems.push(format!(
+                "lab {name}: the registry lists it as approved until {} with key {}, but the log's latest entry for it ({index}) says {} until {} with key {}",
+                l["approved_until"].as_str().unwrap_or("?"),
+                l["key_id"].as_str().unwrap_or("?"),
+                e.state,
+                e.approved_until.as_deref().unwrap_or("-"),
+                e.key_id.as_deref().unwrap_or("-"),
+            )),
+            None => problems.push(format!(
+                "lab {name}: listed as approved by the registry but never in the log"
+            )),
+        }
+    }
+    Ok(problems)
+}
+
+fn audit_command(from: &FromArgs, keys: &KeyArgs) -> Result<u8, ClientError> {
+    let mut o = open(from, keys)?;
+    let (checkpoint, signed) = advance(&o)?;
+    let objects = fetch_all(&o.source, &signed, checkpoint.size)?;
+    let report = match audit(&objects, &o.verifier) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!(
+                "  = help: the log in {} does not match its signed checkpoint (size {}, root {})",
+                o.source.describe(),
+                checkpoint.size,
+                checkpoint.root
+            );
+            return Ok(1);
+        }
+    };
+    outln!(
+        "log {}: {} entries, root {}; signature verified with key {}",
+        checkpoint.origin,
+        checkpoint.size,
+        checkpoint.root,
+        o.verifier.to_vkey()
+    );
+    outln!(
+        "recomputed from {} entry bundles and {} tiles: every leaf, every tile and the root match",
+        report.bundles,
+        report.tiles
+    );
+    let list = entries(&objects, checkpoint.size);
+    let r = replay(&list);
+    let mut problems = r.problems.clone();
+    outln!(
+        "entries: {} certificates and {} labs decided",
+        r.certificates.len(),
+        r.labs.len()
+    );
+    if let Source::Registry(registry) = &o.source {
+        let found = cross_check(registry, &r, &list)?;
+        if found.is_empty() {
+            outln!(
+                "the registry's statuses, proofs, listed devices and approved labs agree with the log"
+            );
+        }
+        problems.extend(found);
+    }
+    if let Some((state, _)) = &o.state
+        && state.logs.contains_key(o.verifier.name())
+    {
+        outln!("consistent with the checkpoint seen before");
+    }
+    save(&mut o, &checkpoint, &signed)?;
+    for p in &problems {
+        eprintln!("error: {p}");
+    }
+    if problems.is_empty() {
+        outln!("audit passed");
+        Ok(0)
+    } else {
+        eprintln!("audit failed: {} problem(s)", problems.len());
+        Ok(1)
+    }
+}
+
+fn monitor(url: &str, keys: &KeyArgs, once: bool, interval: u64) -> Result<u8, ClientError> {
+    let from = FromArgs {
+        registry: Some(url.to_string()),
+        dir: None,
+    };
+    let mut o = open(&from, keys)?;
+    loop {
+        match monitor_round(&mut o) {
+            Ok(()) => {}
+            Err(
+                e @ (ClientError::Inconsistent(_)
+                | ClientError::Checkpoint(_)
+                | ClientError::Key(_)),
+            ) => {
+                return Err(e);
+            }
+            Err(e) if once => return Err(e),
+            // A registry that is briefly unreachable is not an alarm; try again next round.
+            Err(e) => eprintln!("warning: {e}; retrying in {interval} s"),
+        }
+        if once {
+            return Ok(0);
+        }
+        std::thread::sleep(std::time::Duration::from_secs(interval));
+    }
+}
+
+fn monitor_round(o: &mut Opened) -> Result<(), ClientError> {
+    let (checkpoint, signed) = advance(o)?;
+    let start = match &o.state {
+        Some((state, _)) => seen(state, &o.verifier)?.map_or(0, |c| c.size),
+        None => 0,
+    };
+    if checkpoint.size > start {
+        outln!(
+            "checkpoint {} size {} root {}",
+            checkpoint.origin,
+            checkpoint.size,
+            checkpoint.root
+        );
+        let reader = TileReader::new(&o.source, checkpoint.size);
+        for index in start..checkpoint.size {
+            let bad = |e: dtsec_tlog::Error| {
+                ClientError::Inconsistent(format!(
+                    "entry {index} does not match the checkpoint of size {}: {e}",
+                    checkpoint.size
+                ))
+            };
+            let entry = reader.entry(index).map_err(bad)?;
+            let proof = reader.inclusion_proof(index).map_err(bad)?;
+            verify_inclusion(&entry, index, &proof, &checkpoint).map_err(|e| bad(e.into()))?;
+            match Decision::parse(&entry) {
+                Ok(d) => outln!("{index}\t{}\t{}", d.at(), d.summary()),
+                Err(e) => outln!("{index}\t-\tunreadable entry: {e}"),
+            }
+        }
+    }
+    save(o, &checkpoint, &signed)
+}
