@@ -37,6 +37,8 @@ use std::path::Path;
 
 use dtsec_model::{Document, LoadedDocument};
 
+pub use html::{escape, escape_into};
+
 /// The document to render and the name of the file it came from (shown in the footer).
 #[derive(Clone, Copy, Debug)]
 pub struct LoadedDocumentRef<'a> {
