@@ -86,13 +86,15 @@ fn no_trailing_whitespace() {
 }
 
 /// Which dtsec crates each crate may depend on: lower layers never depend on higher ones.
+/// `fsio` (durable file writes) is the bottom layer: any crate that writes files may use it.
 const ALLOWED: &[(&str, &[&str])] = &[
+    ("fsio", &[]),
     ("catalog", &[]),
     ("model", &["dtsec-catalog"]),
     ("check", &["dtsec-catalog", "dtsec-model"]),
-    ("render", &["dtsec-catalog", "dtsec-model"]),
+    ("render", &["dtsec-fsio", "dtsec-catalog", "dtsec-model"]),
     ("niap", &["dtsec-catalog", "dtsec-model"]),
-    ("tlog", &[]),
+    ("tlog", &["dtsec-fsio"]),
     (
         "registry",
         &[
@@ -120,6 +122,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "eval",
         &[
+            "dtsec-fsio",
             "dtsec-catalog",
             "dtsec-model",
             "dtsec-check",

@@ -20,30 +20,7 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Writes `bytes` to `path` whole or not at all.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), EvalError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        // Make the rename itself durable where the platform allows syncing a directory.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(EvalError::io(path))
+    dtsec_fsio::write_atomic(path, bytes).map_err(EvalError::io(path))
 }
 
 /// Serializes `value` as pretty JSON with a final newline and writes it atomically.

@@ -130,17 +130,9 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// Unix seconds as RFC 3339 UTC (`2025-01-31T09:30:00Z`).
-pub fn rfc3339(secs: i64) -> String {
-    let rem = secs.rem_euclid(86_400);
-    format!(
-        "{}T{:02}:{:02}:{:02}Z",
-        Date::from_unix(secs),
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
-    )
-}
+/// Unix seconds as RFC 3339 UTC (`2025-01-31T09:30:00Z`); the one formatter, shared with the
+/// evaluation records.
+pub use dtsec_eval::clock::rfc3339;
 
 /// Where "now" comes from: the system clock or a fixed instant, plus an offset that tests and
 /// the demo move ("as of three years ago"). Clones share the instant and the offset, so moving
@@ -240,5 +232,13 @@ mod tests {
         assert!(Date::parse("+023-01-01").is_err());
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(Date::from_unix(1_735_689_599).to_string(), "2024-12-31");
+    }
+
+    #[test]
+    fn rfc3339_agrees_with_date() {
+        // `rfc3339` comes from dtsec-eval, `Date` is ours: the two calendars must agree.
+        for secs in (-400 * 366 * 86_400_i64..400 * 366 * 86_400).step_by(86_400 * 7 + 3_607) {
+            assert!(rfc3339(secs).starts_with(&format!("{}T", Date::from_unix(secs))));
+        }
     }
 }

@@ -75,7 +75,9 @@ impl Html {
 
 /// Appends `text` to `out` with `& < > " '` escaped and forbidden control characters replaced
 /// by U+FFFD, so the result is safe in element content and in quoted attribute values.
-pub(crate) fn escape_into(out: &mut String, text: &str) {
+///
+/// This is dtsec's one HTML escaper: the server's pages and the ETR use it too.
+pub fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -88,6 +90,14 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
             c => out.push(c),
         }
     }
+}
+
+/// `text` escaped as by [`escape_into`].
+#[must_use]
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text);
+    out
 }
 
 /// Turns an identifier into a string usable as an HTML `id` (letters, digits, `-`, `_`, `.`).
@@ -119,6 +129,18 @@ mod tests {
             h.finish(),
             "<a title=\"&quot;x&quot; &lt;y&gt;\">&lt;script&gt;alert(&#39;&amp;&#39;)&lt;/script&gt;\u{FFFD}</a>"
         );
+    }
+
+    #[test]
+    fn escape_keeps_whitespace_and_replaces_other_controls() {
+        assert_eq!(escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+        assert_eq!(escape("l1\nl2\tx\r"), "l1\nl2\tx\r");
+        assert_eq!(
+            escape("\u{1b}[0m\u{7f}\u{85}"),
+            "\u{FFFD}[0m\u{FFFD}\u{FFFD}"
+        );
+        assert_eq!(escape("Grüße – ✓"), "Grüße – ✓");
+        assert_eq!(escape(""), "");
     }
 
     #[test]

@@ -33,10 +33,11 @@ mod rationale;
 mod reqs;
 mod resolve;
 
-use std::io::Write as _;
 use std::path::Path;
 
 use dtsec_model::{Document, LoadedDocument};
+
+pub use html::{escape, escape_into};
 
 /// The document to render and the name of the file it came from (shown in the footer).
 #[derive(Clone, Copy, Debug)]
@@ -92,26 +93,5 @@ pub fn render_html_to_file(
     ctx: &RenderContext<'_>,
     path: &Path,
 ) -> std::io::Result<()> {
-    let html = render_html(doc, ctx);
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out.html".to_owned());
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(html.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    dtsec_fsio::write_atomic(path, render_html(doc, ctx).as_bytes())
 }

@@ -9,21 +9,8 @@ use std::fmt::Write as _;
 
 use crate::session::Caller;
 
-/// `s` escaped for HTML text and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// `s` escaped for HTML text and attribute values (dtsec's one escaper, from `dtsec-render`).
+pub use dtsec_render::escape as esc;
 
 /// `s` escaped for a URL path segment or query value.
 pub fn url(s: &str) -> String {

@@ -259,17 +259,6 @@ fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.tmp"))
 }
 
-/// Writes `bytes` to `path` durably and atomically: temporary file, sync, rename. The caller
-/// syncs the directory.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StorageError> {
-    let tmp = temp_path(path);
-    let mut f = File::create(&tmp).map_err(io_err(&tmp))?;
-    f.write_all(bytes).map_err(io_err(&tmp))?;
-    f.sync_all().map_err(io_err(&tmp))?;
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(io_err(path))
-}
-
 /// Runs `sync` on every item, up to 16 at a time on their own threads: concurrent fsyncs share
 /// one device flush, so a batch of files costs about one fsync's latency instead of one each.
 fn sync_concurrently<T: Sync>(
@@ -402,7 +391,8 @@ impl Storage for FileStorage {
         if current.as_deref() != old {
             return Err(StorageError::Conflict);
         }
-        write_atomic(&self.root.join(CHECKPOINT_PATH), new)?;
-        sync_dir(&self.root)
+        // Temporary file, sync, rename, sync of the directory.
+        let path = self.root.join(CHECKPOINT_PATH);
+        dtsec_fsio::write_atomic(&path, new).map_err(io_err(&path))
     }
 }
