@@ -5,7 +5,8 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use dtsec_registry::{Action, Actor, Resource, Role, authorize};
 use serde_json::json;
 
@@ -156,6 +157,30 @@ async fn matrix() {
                 Resource::Global,
             ),
         ];
+        // The staff reads: the same rule, by GET.
+        let reads: Vec<(String, Action, Resource)> = vec![
+            (
+                format!("/api/v1/products/{id}"),
+                Action::ViewProduct,
+                p.resource(),
+            ),
+            (
+                "/api/v1/organisations".into(),
+                Action::ManageUsers,
+                Resource::Global,
+            ),
+            (
+                "/api/v1/maintenance".into(),
+                Action::DecideMaintenance,
+                Resource::Global,
+            ),
+            ("/api/v1/audit".into(), Action::ViewAudit, Resource::Global),
+            (
+                format!("/api/v1/audit?entity=product&entity_id={id}"),
+                Action::ViewAudit,
+                Resource::Global,
+            ),
+        ];
         let mut failures = Vec::new();
         for email in ACCOUNTS {
             let (actor, token) = if email.is_empty() {
@@ -179,6 +204,48 @@ async fn matrix() {
                         "{} {email} {action} {path}: allowed={allowed} got {s} {text}",
                         t.backend
                     ));
+                }
+            }
+            for (path, action, resource) in &reads {
+                let allowed = authorize(&actor, *action, resource).is_ok();
+                let mut req = Request::get(path.as_str());
+                if let Some(tok) = &token {
+                    req = req.header("authorization", format!("Bearer {tok}"));
+                }
+                let (s, text) = t.send(req.body(Body::empty()).unwrap()).await;
+                let expected = if actor.role == Role::Public {
+                    StatusCode::UNAUTHORIZED
+                } else if allowed {
+                    StatusCode::OK
+                } else {
+                    StatusCode::FORBIDDEN
+                };
+                if s != expected {
+                    failures.push(format!(
+                        "{} {email} GET {path}: allowed={allowed} expected {expected} got {s} {text}",
+                        t.backend
+                    ));
+                }
+            }
+            // Everyone with an account may list cases, and sees only their own.
+            if let Some(tok) = &token {
+                let (s, text) = t
+                    .send(
+                        Request::get("/api/v1/products")
+                            .header("authorization", format!("Bearer {tok}"))
+                            .body(Body::empty())
+                            .unwrap(),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::OK, "{email}: {text}");
+                for case in common::json(&text).as_array().unwrap() {
+                    let pid = case["id"].as_str().unwrap();
+                    let listed = products.iter().find(|p| p.id == pid).unwrap();
+                    assert!(
+                        authorize(&actor, Action::ViewProduct, &listed.resource()).is_ok(),
+                        "{} {email} was listed case {pid} it may not see",
+                        t.backend
+                    );
                 }
             }
         }
