@@ -182,6 +182,8 @@ pub struct Store {
     config: Arc<StoreConfig>,
     decision_log: Arc<dyn DecisionLog>,
     publisher: Option<Arc<publish::Publisher>>,
+    /// ETR summaries by the sealed bundle's SHA-256 (see `published.rs`).
+    etr_summaries: published::EtrSummaryCache,
 }
 
 impl std::fmt::Debug for Store {
@@ -258,6 +260,7 @@ impl Store {
             config: Arc::new(config),
             decision_log: Arc::new(TableDecisionLog),
             publisher,
+            etr_summaries: published::EtrSummaryCache::default(),
         };
         // Catch up: decisions committed before a crash, or by a process without the log.
         store.publish_log().await?;

@@ -61,15 +61,30 @@ impl Store {
     /// trail records for its submission and acceptance.
     pub async fn etr_summary(&self, certificate_id: &str) -> Result<EtrSummary> {
         let row = self
-            .certified_case_row(certificate_id, "p.etr_bundle, p.etr_key_id")
+            .certified_case_row(certificate_id, "p.etr_sha256, p.etr_key_id")
             .await?;
         let product_id = text(&row, "product_id")?;
-        let bundle = opt_text(&row, "etr_bundle")?
+        let sha = opt_text(&row, "etr_sha256")?
             .ok_or_else(|| RegistryError::not_found(format!("the ETR of {certificate_id}")))?;
         let key_id = opt_text(&row, "etr_key_id")?;
-        let mut summary = tokio::task::spawn_blocking(move || EtrSummary::from_bundle(&bundle))
-            .await
-            .map_err(|e| RegistryError::invalid(format!("reading the ETR stopped: {e}")))??;
+        let mut summary = match self.etr_summaries.get(&sha) {
+            Some(s) => s,
+            None => {
+                let row = self
+                    .certified_case_row(certificate_id, "p.etr_bundle")
+                    .await?;
+                let bundle = opt_text(&row, "etr_bundle")?.ok_or_else(|| {
+                    RegistryError::not_found(format!("the ETR of {certificate_id}"))
+                })?;
+                let s = tokio::task::spawn_blocking(move || EtrSummary::from_bundle(&bundle))
+                    .await
+                    .map_err(|e| {
+                        RegistryError::invalid(format!("reading the ETR stopped: {e}"))
+                    })??;
+                self.etr_summaries.insert(sha, s.clone());
+                s
+            }
+        };
         summary.lab_key_id = key_id;
         // The latest submission and acceptance of this case (a rejected ETR may precede them).
         let rows = sqlx::query(
@@ -87,5 +102,33 @@ impl Store {
             }
         }
         Ok(summary)
+    }
+}
+
+/// ETR summaries already read, by the sealed bundle's SHA-256.
+///
+/// Why: a summary is derived from the whole sealed bundle (hundreds of kilobytes of JSON), and
+/// reading it on every view of a device page cut that page to a few hundred requests a second.
+/// A bundle never changes under its digest, so a summary keyed by the digest is never stale; the
+/// map is emptied when it reaches [`EtrSummaryCache::CAPACITY`] entries, which bounds memory.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EtrSummaryCache(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, EtrSummary>>>,
+);
+
+impl EtrSummaryCache {
+    const CAPACITY: usize = 1024;
+
+    fn get(&self, sha: &str) -> Option<EtrSummary> {
+        self.0.lock().ok()?.get(sha).cloned()
+    }
+
+    fn insert(&self, sha: String, summary: EtrSummary) {
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() >= Self::CAPACITY {
+                m.clear();
+            }
+            m.insert(sha, summary);
+        }
     }
 }
