@@ -82,6 +82,13 @@ pub fn token_digest(secret: &str) -> String {
     dtsec_seal::sha256_hex(secret.trim().as_bytes())
 }
 
+/// A new browser session id or CSRF token: 32 random bytes, URL-safe base64 (cookie-safe).
+pub fn new_session_secret() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
 /// A random id (16 bytes, hex), used as primary key.
 pub fn new_id() -> String {
     let mut bytes = [0u8; 16];

@@ -141,7 +141,18 @@ pub fn app(state: AppState) -> Router {
             "/api/v1/organisations",
             get(organisations::index::index).post(organisations::create::create),
         )
-        .route("/api/v1/users", post(users::create::create));
+        .route(
+            "/api/v1/users",
+            get(users::index::index).post(users::create::create),
+        )
+        .route(
+            "/api/v1/users/{id}/deactivation",
+            post(users::access::deactivate),
+        )
+        .route(
+            "/api/v1/users/{id}/reactivation",
+            post(users::access::reactivate),
+        );
     Router::new()
         .merge(public)
         .merge(staff)

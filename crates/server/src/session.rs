@@ -3,14 +3,12 @@
 //! Why here and not in the registry: sessions and cookies are HTTP matters (the registry has no
 //! HTTP). A browser logs in with a password (checked and throttled by the registry) and gets a
 //! random session id in an `HttpOnly`, `SameSite=Lax` cookie (`Secure` when configured for TLS).
-//! Each session has its own CSRF token, which every form carries and every state-changing
+//! The registry keeps the sessions (hashed, in the database), so they survive a restart and end
+//! at once when the user is disabled. Each session has its own CSRF token, which every form carries and every state-changing
 //! request made with the cookie must present (form field `csrf` or header `X-CSRF-Token`).
 //! Scripts use API tokens (`Authorization: Bearer dtsec_…`), which need no CSRF token because a
 //! browser never sends them on its own. The login form, before any session exists, uses a
 //! double-submit cookie.
-
-use std::collections::HashMap;
-use std::sync::Mutex;
 
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
@@ -27,61 +25,11 @@ pub const SESSION_COOKIE: &str = "dtsec_session";
 /// The login form's double-submit cookie.
 pub const LOGIN_CSRF_COOKIE: &str = "dtsec_login_csrf";
 
-/// One logged-in browser.
-#[derive(Clone, Debug)]
-pub struct Session {
-    /// Who.
-    pub actor: Actor,
-    /// The user's e-mail, for display.
-    pub email: String,
-    /// This session's CSRF token.
-    pub csrf: String,
-    /// Expiry, Unix seconds.
-    pub expires: i64,
-}
-
-/// The sessions of logged-in browsers.
-#[derive(Debug, Default)]
-pub struct Sessions {
-    map: Mutex<HashMap<String, Session>>,
-}
-
-/// A random URL-safe secret of 32 bytes.
+/// A random URL-safe secret of 32 bytes (the login form's double-submit token).
 pub fn random_secret() -> String {
     let mut b = [0u8; 32];
     OsRng.fill_bytes(&mut b);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
-}
-
-impl Sessions {
-    /// Starts a session; returns its id.
-    pub fn create(&self, actor: Actor, email: String, expires: i64) -> String {
-        let id = random_secret();
-        let s = Session {
-            actor,
-            email,
-            csrf: random_secret(),
-            expires,
-        };
-        if let Ok(mut m) = self.map.lock() {
-            m.retain(|_, v| v.expires > expires - 86_400 * 30);
-            m.insert(id.clone(), s);
-        }
-        id
-    }
-
-    /// The live session with this id.
-    pub fn get(&self, id: &str, now: i64) -> Option<Session> {
-        let m = self.map.lock().ok()?;
-        m.get(id).filter(|s| s.expires > now).cloned()
-    }
-
-    /// Ends a session.
-    pub fn remove(&self, id: &str) {
-        if let Ok(mut m) = self.map.lock() {
-            m.remove(id);
-        }
-    }
 }
 
 /// How the caller authenticated.
@@ -193,17 +141,16 @@ impl FromRequestParts<AppState> for Caller {
                 via: Via::Token,
             });
         }
-        if let Some(id) = cookie(&parts.headers, SESSION_COOKIE) {
-            let now = state.store.clock().now_unix();
-            if let Some(s) = state.sessions.get(id, now) {
-                return Ok(Caller {
-                    actor: s.actor,
-                    via: Via::Session {
-                        id: id.to_string(),
-                        csrf: s.csrf,
-                    },
-                });
-            }
+        if let Some(id) = cookie(&parts.headers, SESSION_COOKIE)
+            && let Some(s) = state.store.session(id).await?
+        {
+            return Ok(Caller {
+                actor: s.user.actor(),
+                via: Via::Session {
+                    id: id.to_string(),
+                    csrf: s.csrf,
+                },
+            });
         }
         Ok(Caller {
             actor: Actor::public(),

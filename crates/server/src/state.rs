@@ -10,7 +10,6 @@ use std::sync::Arc;
 use dtsec_registry::Store;
 
 use crate::pages::PpPage;
-use crate::session::Sessions;
 
 /// Server settings (not the registry's: those are in the store's `StoreConfig`).
 #[derive(Clone, Debug)]
@@ -42,11 +41,11 @@ impl Default for ServerConfig {
 /// Everything a handler may use. Cheap to clone.
 ///
 /// - `store`: the registry (database, scheme key, workflow). Every read and change goes through
-///   it; the server adds no business rules of its own.
+///   it; the server adds no business rules of its own. Browser sessions live there too, so a
+///   restart keeps them and several server processes share them.
 /// - `scheme_key_pem`: the scheme's public key (SPKI PEM), published at `/scheme.pub` so anyone
 ///   can check certificates offline.
 /// - `config`: cookie, body-size and session settings.
-/// - `sessions`: logged-in browsers (in memory: a restart logs everyone out).
 /// - `pps`: the built-in PPs and packages, rendered once at start by `dtsec-render`.
 #[derive(Clone)]
 pub struct AppState {
@@ -56,8 +55,6 @@ pub struct AppState {
     pub scheme_key_pem: Arc<str>,
     /// Server settings.
     pub config: Arc<ServerConfig>,
-    /// Browser sessions.
-    pub sessions: Arc<Sessions>,
     /// Rendered PP and package pages by (id, version).
     pub pps: Arc<HashMap<(String, String), PpPage>>,
 }
@@ -70,7 +67,6 @@ impl AppState {
             store,
             scheme_key_pem: scheme_key_pem.into(),
             config: Arc::new(config),
-            sessions: Arc::new(Sessions::default()),
             pps: Arc::new(crate::pages::render_builtin_pps()),
         }
     }

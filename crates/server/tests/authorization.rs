@@ -1,5 +1,5 @@
 //! The authorisation matrix: every demo account (each role, own and other organisation) × every
-//! staff endpoint, expected allow/deny computed from the registry's own table (`authorize`).
+//! staff endpoint (accounts included), expected allow/deny computed from the registry's own table (`authorize`).
 //! Denied → 403 (401 for the public); allowed → anything but 401/403 (the workflow may still
 //! refuse the step with 409/422).
 
@@ -139,6 +139,18 @@ async fn matrix() {
                 Resource::Global,
             ),
             (
+                "/api/v1/users/no-such-user/deactivation".into(),
+                json!({}),
+                Action::ManageUsers,
+                Resource::Global,
+            ),
+            (
+                "/api/v1/users/no-such-user/reactivation".into(),
+                json!({}),
+                Action::ManageUsers,
+                Resource::Global,
+            ),
+            (
                 format!("/api/v1/certificates/{maker_cert}/impact-analyses"),
                 ia,
                 Action::FileImpactAnalysis,
@@ -166,6 +178,11 @@ async fn matrix() {
             ),
             (
                 "/api/v1/organisations".into(),
+                Action::ManageUsers,
+                Resource::Global,
+            ),
+            (
+                "/api/v1/users".into(),
                 Action::ManageUsers,
                 Resource::Global,
             ),

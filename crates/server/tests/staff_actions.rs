@@ -349,3 +349,95 @@ async fn a_browsers_failed_form_post_gets_a_page() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_administrator_disables_and_enables_an_account() {
+    for t in common::backends().await {
+        let b = t.backend;
+        let (admin_user, admin) = t.token("admin@demo.invalid").await;
+        let (maker, maker_token) = t.token("security@globex.demo.invalid").await;
+        let (cookie, _) = t.store.start_session(&maker, 3600).await.unwrap();
+        let cookie = format!("dtsec_session={cookie}");
+        let with = |path: &str, auth: (&str, String)| {
+            Request::get(path)
+                .header(auth.0, auth.1)
+                .body(Body::empty())
+                .unwrap()
+        };
+        let bearer = |tok: &str| ("authorization", format!("Bearer {tok}"));
+        let (s, _) = t
+            .send(with("/api/v1/products", ("cookie", cookie.clone())))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+
+        // The list shows the account, enabled, with its live session.
+        let (s, body) = t.send(with("/api/v1/users", bearer(&admin))).await;
+        assert_eq!(s, StatusCode::OK, "{b}: {body}");
+        let listed = common::json(&body);
+        let row = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == maker.id.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(row["disabled"], false, "{b}");
+        assert_eq!(row["live_sessions"], 1, "{b}");
+        assert_eq!(row["email"], "security@globex.demo.invalid", "{b}");
+
+        // Disabled: the session and the token stop working at once.
+        let path = |what: &str| format!("/api/v1/users/{}/{what}", maker.id);
+        let (s, body) = t
+            .post_json(&path("deactivation"), Some(&admin), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {body}");
+        assert_eq!(common::json(&body)["disabled"], true, "{b}");
+        let (s, _) = t
+            .send(with("/api/v1/products", ("cookie", cookie.clone())))
+            .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: the session ended");
+        let (s, _) = t.send(with("/api/v1/products", bearer(&maker_token))).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}: the token stopped");
+        // Twice is a conflict; the administrator cannot disable themselves.
+        let (s, _) = t
+            .post_json(&path("deactivation"), Some(&admin), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}");
+        let (s, body) = t
+            .post_json(
+                &format!("/api/v1/users/{}/deactivation", admin_user.id),
+                Some(&admin),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}: {body}");
+
+        // The administrator's page offers to enable it again.
+        let (admin_cookie, _) = t.store.start_session(&admin_user, 3600).await.unwrap();
+        let (s, html) = t
+            .send(with(
+                "/staff",
+                ("cookie", format!("dtsec_session={admin_cookie}")),
+            ))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        assert!(
+            html.contains(&format!("/api/v1/users/{}/reactivation", maker.id)),
+            "{b}"
+        );
+
+        let (s, body) = t
+            .post_json(&path("reactivation"), Some(&admin), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {body}");
+        let (s, _) = t.send(with("/api/v1/products", bearer(&maker_token))).await;
+        assert_eq!(s, StatusCode::OK, "{b}: the token works again");
+        let (s, _) = t.send(with("/api/v1/products", ("cookie", cookie))).await;
+        assert_eq!(
+            s,
+            StatusCode::UNAUTHORIZED,
+            "{b}: ended sessions stay ended"
+        );
+        t.finish().await;
+    }
+}

@@ -327,6 +327,32 @@ async fn login_session_and_csrf() {
             .await;
         assert_eq!(s, StatusCode::SEE_OTHER);
         assert_eq!(t.store.count_rows("products").await.unwrap(), products + 1);
+        // The session is the database's: a restarted server (a new store and app over the same
+        // database) still knows it, with the same CSRF token.
+        let restarted_store = dtsec_registry::Store::open(t.store.config().clone())
+            .await
+            .unwrap();
+        let restarted = dtsec_server::app(dtsec_server::AppState::new(
+            restarted_store.clone(),
+            dtsec_server::ServerConfig::default(),
+        ));
+        let resp = restarted
+            .clone()
+            .oneshot(
+                Request::get("/staff")
+                    .header("cookie", &session)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{}", t.backend);
+        let bytes = http_body_util::BodyExt::collect(resp.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        assert!(String::from_utf8_lossy(&bytes).contains(&csrf));
+        restarted_store.close().await;
         // Logout ends the session.
         let (s, _) = t
             .send(

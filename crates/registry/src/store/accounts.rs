@@ -58,6 +58,20 @@ impl User {
     }
 }
 
+/// An account as the administrator sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UserAccount {
+    /// The user.
+    #[serde(flatten)]
+    pub user: User,
+    /// The organisation's name.
+    pub org_name: Option<String>,
+    /// True when the account may not log in or use its tokens.
+    pub disabled: bool,
+    /// Browser sessions that have not ended.
+    pub live_sessions: i64,
+}
+
 /// What creating a user needs.
 #[derive(Clone, Debug)]
 pub struct NewUser {
@@ -82,7 +96,7 @@ fn org_from_row(r: &AnyRow) -> Result<Organisation> {
     })
 }
 
-fn user_from_row(r: &AnyRow) -> Result<User> {
+pub(super) fn user_from_row(r: &AnyRow) -> Result<User> {
     Ok(User {
         id: text(r, "id")?,
         email: text(r, "email")?,
@@ -331,6 +345,101 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(user)
+    }
+
+    /// Every account, with whether it is disabled and how many live browser sessions it has
+    /// (scheme administrator only), ordered by organisation then e-mail.
+    pub async fn users(&self, actor: &Actor) -> Result<Vec<UserAccount>> {
+        authorize(actor, Action::ManageUsers, &Resource::Global)?;
+        let now = self.clock().now_unix();
+        let rows = sqlx::query(
+            "SELECT u.id, u.email, u.name, u.role, u.org_id, u.created_at, u.disabled, \
+             o.name AS org_name, \
+             (SELECT COUNT(*) FROM browser_sessions s WHERE s.user_id = u.id AND s.expires_at > $1) AS sessions \
+             FROM users u LEFT JOIN organisations o ON o.id = u.org_id \
+             ORDER BY o.name, u.email",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(UserAccount {
+                    user: user_from_row(r)?,
+                    org_name: opt_text(r, "org_name")?,
+                    disabled: r.try_get::<i64, _>("disabled")? != 0,
+                    live_sessions: r.try_get::<i64, _>("sessions")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Disables or re-enables an account (scheme administrator only). Disabling ends the
+    /// user's browser sessions in the same transaction, and their API tokens stop working
+    /// because every lookup reads `disabled`; nothing of the user's past work changes. An
+    /// administrator cannot disable themselves, so the scheme cannot lock itself out by
+    /// mistake.
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        disabled: bool,
+    ) -> Result<UserAccount> {
+        authorize(actor, Action::ManageUsers, &Resource::Global)?;
+        if disabled && actor.user_id.as_deref() == Some(user_id) {
+            return Err(RegistryError::Conflict(
+                "you cannot disable your own account; ask another administrator".into(),
+            ));
+        }
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        let row = sqlx::query("SELECT disabled FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| RegistryError::not_found(format!("user {user_id}")))?;
+        let was = row.try_get::<i64, _>("disabled")? != 0;
+        if was == disabled {
+            return Err(RegistryError::Conflict(format!(
+                "user {user_id} is already {}",
+                if disabled { "disabled" } else { "enabled" }
+            )));
+        }
+        sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+            .bind(i64::from(disabled))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let ended = if disabled {
+            sqlx::query("DELETE FROM browser_sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+        } else {
+            0
+        };
+        audit(
+            &mut tx,
+            &now,
+            actor,
+            if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            },
+            "user",
+            user_id,
+            Some(&json!({"disabled": was})),
+            Some(&json!({"disabled": disabled, "sessions_ended": ended})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.users(actor)
+            .await?
+            .into_iter()
+            .find(|u| u.user.id == user_id)
+            .ok_or_else(|| RegistryError::not_found(format!("user {user_id}")))
     }
 
     /// A user by id.

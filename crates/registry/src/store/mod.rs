@@ -20,6 +20,7 @@ mod proofs;
 mod publish;
 mod published;
 mod queries;
+mod sessions;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -32,7 +33,7 @@ use sqlx::AnyConnection;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
-pub use accounts::{NewUser, Organisation, User};
+pub use accounts::{NewUser, Organisation, User, UserAccount};
 pub use cases::{Finding, NewProduct, Product};
 pub use certs::{CertificateRecord, MaintenanceRecord, StatusChange, StatusRequest};
 pub use labs::Lab;
@@ -40,6 +41,7 @@ pub use proofs::{CertificateProof, ConsistencyProof};
 pub use publish::{DEFAULT_LOG_ORIGIN, LOG_DIR, LOG_KEY_FILE, LOG_VKEY_FILE};
 pub use published::CertifiedSt;
 pub use queries::{AuditEntry, CSV_COLUMNS, DeviceDetail, DeviceFilter, DeviceSummary, csv_export};
+pub use sessions::{BrowserSession, MAX_SESSION_SECS};
 
 use crate::authz::Actor;
 use crate::error::{RegistryError, Result};

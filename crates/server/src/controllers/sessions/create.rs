@@ -49,11 +49,11 @@ pub async fn create(State(state): State<AppState>, req: Request) -> Response {
         .await
     {
         Ok(user) => {
-            let now = state.store.clock().now_unix();
             let secs = state.config.session_secs;
-            let id = state
-                .sessions
-                .create(user.actor(), user.email.clone(), now + secs);
+            let id = match state.store.start_session(&user, secs).await {
+                Ok((id, _)) => id,
+                Err(e) => return AppError::from(e).html().into_response(),
+            };
             (
                 [(
                     SET_COOKIE,

@@ -12,7 +12,7 @@ use crate::state::AppState;
 /// Logs out.
 pub async fn delete(State(state): State<AppState>, input: Input) -> AppResult<Response> {
     if let Via::Session { id, .. } = &input.caller.via {
-        state.sessions.remove(id);
+        state.store.end_session(id).await?;
     }
     Ok((
         [(

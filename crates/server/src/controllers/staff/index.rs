@@ -231,6 +231,7 @@ async fn admin_sections(state: &AppState, caller: &Caller, b: &mut String) -> Ap
 <label for=\"u-pw\">Initial password (10 characters or more)</label><input id=\"u-pw\" name=\"password\" type=\"password\" minlength=\"10\" required autocomplete=\"new-password\">"),
         "Create user",
     ));
+    users_table(state, caller, b).await?;
     b.push_str("<h2>Labs</h2><table><thead><tr><th scope=\"col\">Lab</th><th scope=\"col\">State</th><th scope=\"col\">Until</th><th scope=\"col\">Key</th><th scope=\"col\">Actions</th></tr></thead><tbody>");
     let labs = state.store.labs().await.map_err(ERR)?;
     for l in &labs {
@@ -281,6 +282,45 @@ async fn admin_sections(state: &AppState, caller: &Caller, b: &mut String) -> Ap
         b.push_str("</p>");
     }
     b.push_str("<p><a href=\"/staff/audit\">Audit trail</a></p>");
+    Ok(())
+}
+
+/// Every account, with a button to disable or re-enable it (not one's own: the registry
+/// refuses that anyway).
+async fn users_table(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<()> {
+    let users = state.store.users(&caller.actor).await.map_err(ERR)?;
+    b.push_str("<table><caption>Accounts</caption><thead><tr><th scope=\"col\">E-mail</th><th scope=\"col\">Name</th><th scope=\"col\">Role</th><th scope=\"col\">Organisation</th><th scope=\"col\">Access</th><th scope=\"col\">Sessions</th><th scope=\"col\">Actions</th></tr></thead><tbody>");
+    for u in &users {
+        let id = url(&u.user.id);
+        let action = if caller.actor.user_id.as_deref() == Some(u.user.id.as_str()) {
+            "(you)".to_string()
+        } else if u.disabled {
+            form(
+                caller,
+                &format!("/api/v1/users/{id}/reactivation"),
+                "",
+                "Enable",
+            )
+        } else {
+            form(
+                caller,
+                &format!("/api/v1/users/{id}/deactivation"),
+                "",
+                "Disable",
+            )
+        };
+        let _ = write!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{action}</td></tr>",
+            esc(&u.user.email),
+            esc(&u.user.name),
+            esc(&u.user.role),
+            esc(u.org_name.as_deref().unwrap_or("—")),
+            if u.disabled { "disabled" } else { "enabled" },
+            u.live_sessions,
+        );
+    }
+    b.push_str("</tbody></table>");
     Ok(())
 }
 
