@@ -24,6 +24,7 @@ mod error;
 pub mod etr_summary;
 pub mod labs;
 pub mod maintenance;
+pub mod scratch;
 pub mod secrets;
 mod store;
 pub mod time;

@@ -9,29 +9,25 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use dtsec_registry::demo::{CGM_ST, PUMP_ST, seal_passing_etr};
+use dtsec_registry::scratch::ScratchDatabase;
 use dtsec_registry::secrets::PasswordCost;
 use dtsec_registry::{Actor, Clock, Date, NewProduct, NewUser, OrgKind, Role, Store, StoreConfig};
 use dtsec_seal::SigningKey;
-use sqlx::{Connection, Executor};
 
 /// A store on one backend, and what to clean up.
 pub struct TestDb {
     pub store: Store,
     pub backend: &'static str,
     pub dir: tempfile::TempDir,
-    pg: Option<(String, String)>,
+    pg: Option<ScratchDatabase>,
 }
 
 impl TestDb {
     /// Closes the store and drops the PostgreSQL database.
     pub async fn finish(self) {
         self.store.close().await;
-        if let Some((admin_url, db)) = self.pg
-            && let Ok(mut c) = sqlx::AnyConnection::connect(&admin_url).await
-        {
-            let _ = c
-                .execute(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)").as_str())
-                .await;
+        if let Some(pg) = self.pg {
+            pg.drop_database().await;
         }
     }
 }
@@ -62,32 +58,18 @@ pub async fn backends() -> Vec<TestDb> {
     });
     match std::env::var("DTSEC_TEST_DATABASE_URL") {
         Ok(url) if !url.trim().is_empty() => {
-            let db = format!("dtsec_t_{}", dtsec_registry::secrets::new_id());
-            let mut admin = sqlx::AnyConnection::connect(&url)
+            let pg = ScratchDatabase::create(&url, "dtsec_t")
                 .await
-                .expect("DTSEC_TEST_DATABASE_URL: cannot connect");
-            admin
-                .execute(format!("CREATE DATABASE {db}").as_str())
-                .await
-                .unwrap();
-            admin.close().await.ok();
-            let (base, query) = match url.split_once('?') {
-                Some((b, q)) => (b.to_string(), format!("?{q}")),
-                None => (url.clone(), String::new()),
-            };
-            let base = match base.rfind('/') {
-                Some(i) if i > "postgres://".len() => base[..i].to_string(),
-                _ => base,
-            };
+                .expect("DTSEC_TEST_DATABASE_URL: cannot create a database");
             let dir = tempfile::tempdir().unwrap();
             let mut cfg = config(dir.path());
-            cfg.database_url = Some(format!("{base}/{db}{query}"));
+            cfg.database_url = Some(pg.url().to_string());
             let store = Store::open(cfg).await.unwrap();
             out.push(TestDb {
                 store,
                 backend: "postgres",
                 dir,
-                pg: Some((url, db)),
+                pg: Some(pg),
             });
         }
         _ => println!("PostgreSQL tests skipped: DTSEC_TEST_DATABASE_URL not set"),

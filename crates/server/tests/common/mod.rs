@@ -8,12 +8,12 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use dtsec_registry::scratch::ScratchDatabase;
 use dtsec_registry::secrets::PasswordCost;
 use dtsec_registry::{Clock, Date, Store, StoreConfig, User};
 use dtsec_server::axum::Router;
 use dtsec_server::{AppState, ServerConfig, app};
 use http_body_util::BodyExt as _;
-use sqlx::{Connection as _, Executor as _};
 use tower::ServiceExt as _;
 
 /// One backend with the demo loaded.
@@ -22,19 +22,15 @@ pub struct TestApp {
     pub app: Router,
     pub backend: &'static str,
     _dir: tempfile::TempDir,
-    pg: Option<(String, String)>,
+    pg: Option<ScratchDatabase>,
 }
 
 impl TestApp {
     /// Drops the PostgreSQL database.
     pub async fn finish(self) {
         self.store.close().await;
-        if let Some((url, db)) = self.pg
-            && let Ok(mut c) = sqlx::AnyConnection::connect(&url).await
-        {
-            let _ = c
-                .execute(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)").as_str())
-                .await;
+        if let Some(pg) = self.pg {
+            pg.drop_database().await;
         }
     }
 
@@ -105,7 +101,7 @@ async fn with_demo(
     cfg: StoreConfig,
     dir: tempfile::TempDir,
     backend: &'static str,
-    pg: Option<(String, String)>,
+    pg: Option<ScratchDatabase>,
     server: &ServerConfig,
 ) -> TestApp {
     let store = Store::open(cfg).await.unwrap();
@@ -128,27 +124,13 @@ pub async fn backends_with(server: ServerConfig) -> Vec<TestApp> {
     out.push(with_demo(config(dir.path()), dir, "sqlite", None, &server).await);
     match std::env::var("DTSEC_TEST_DATABASE_URL") {
         Ok(url) if !url.trim().is_empty() => {
-            let db = format!("dtsec_s_{}", dtsec_registry::secrets::new_id());
-            let mut admin = sqlx::AnyConnection::connect(&url)
+            let pg = ScratchDatabase::create(&url, "dtsec_s")
                 .await
-                .expect("DTSEC_TEST_DATABASE_URL: cannot connect");
-            admin
-                .execute(format!("CREATE DATABASE {db}").as_str())
-                .await
-                .unwrap();
-            admin.close().await.ok();
-            let (base, query) = match url.split_once('?') {
-                Some((b, q)) => (b.to_string(), format!("?{q}")),
-                None => (url.clone(), String::new()),
-            };
-            let base = match base.rfind('/') {
-                Some(i) if i > "postgres://".len() => base[..i].to_string(),
-                _ => base,
-            };
+                .expect("DTSEC_TEST_DATABASE_URL: cannot create a database");
             let dir = tempfile::tempdir().unwrap();
             let mut cfg = config(dir.path());
-            cfg.database_url = Some(format!("{base}/{db}{query}"));
-            out.push(with_demo(cfg, dir, "postgres", Some((url, db)), &server).await);
+            cfg.database_url = Some(pg.url().to_string());
+            out.push(with_demo(cfg, dir, "postgres", Some(pg), &server).await);
         }
         _ => println!("PostgreSQL tests skipped: DTSEC_TEST_DATABASE_URL not set"),
     }
