@@ -3,11 +3,13 @@
 //! verification with the state file, export, audit and monitor — and, for each way of altering
 //! the registry behind its back (a status changed in SQL, a decision record deleted or
 //! rewritten, a log entry file rewritten or truncated, the checkpoint rolled back), that
-//! `dtsec verify --registry` and `dtsec log audit` fail and say what is wrong.
+//! `dtsec verify --registry` and `dtsec log audit` fail and say what is wrong. The database
+//! tampering runs on SQLite and, where `DTSEC_TEST_DATABASE_URL` is set, on PostgreSQL.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use dtsec_registry::scratch::ScratchDatabase;
 use dtsec_registry::secrets::PasswordCost;
 use dtsec_registry::{StatusRequest, Store, StoreConfig};
 
@@ -18,10 +20,61 @@ struct Running {
     rt: tokio::runtime::Handle,
     dir: tempfile::TempDir,
     certifier: dtsec_registry::Actor,
+    /// The PostgreSQL database, when on PostgreSQL.
+    pg: Option<ScratchDatabase>,
 }
 
 impl Running {
+    /// On SQLite.
     fn start() -> Running {
+        Running::start_on(None)
+    }
+
+    /// On SQLite, and on PostgreSQL too when `DTSEC_TEST_DATABASE_URL` is set: the tests that
+    /// alter the database behind the registry's back run on both.
+    fn every_backend() -> Vec<Running> {
+        let mut out = vec![Running::start()];
+        match std::env::var("DTSEC_TEST_DATABASE_URL") {
+            Ok(url) if !url.trim().is_empty() => out.push(Running::start_on(Some(url))),
+            _ => println!("PostgreSQL variant skipped: DTSEC_TEST_DATABASE_URL not set"),
+        }
+        out
+    }
+
+    fn backend(&self) -> &'static str {
+        if self.pg.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    }
+
+    /// Drops the PostgreSQL database (a failed test leaves it behind: its name is random).
+    fn finish(self) {
+        let store = self.store.clone();
+        let pg = self.pg;
+        self.rt.block_on(async move {
+            store.close().await;
+            if let Some(pg) = pg {
+                pg.drop_database().await;
+            }
+        });
+    }
+
+    /// Lifts the append-only guard on `decision_log`, as someone with the database's
+    /// credentials could.
+    fn drop_append_only_guard(&self) {
+        if self.pg.is_some() {
+            self.sql(&["DROP TRIGGER decision_log_no_change ON decision_log"]);
+        } else {
+            self.sql(&[
+                "DROP TRIGGER decision_log_no_update",
+                "DROP TRIGGER decision_log_no_delete",
+            ]);
+        }
+    }
+
+    fn start_on(postgres: Option<String>) -> Running {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
@@ -33,6 +86,16 @@ impl Running {
                 let dir = tempfile::tempdir().expect("tempdir");
                 let mut cfg = StoreConfig::new(dir.path().join("data"));
                 cfg.password_cost = PasswordCost::Fast;
+                let pg = match postgres {
+                    Some(url) => {
+                        let pg = ScratchDatabase::create(&url, "dtsec_c")
+                            .await
+                            .expect("DTSEC_TEST_DATABASE_URL: cannot create a database");
+                        cfg.database_url = Some(pg.url().to_string());
+                        Some(pg)
+                    }
+                    None => None,
+                };
                 let store = Store::open(cfg).await.expect("store opens");
                 dtsec_registry::demo::load(&store)
                     .await
@@ -61,18 +124,20 @@ impl Running {
                     tokio::runtime::Handle::current(),
                     dir,
                     certifier,
+                    pg,
                 ))
                 .expect("send");
                 let _ = dtsec_server::axum::serve(listener, app).await;
             });
         });
-        let (url, store, rt, dir, certifier) = rx.recv().expect("the registry starts");
+        let (url, store, rt, dir, certifier, pg) = rx.recv().expect("the registry starts");
         Running {
             url,
             store,
             rt,
             dir,
             certifier,
+            pg,
         }
     }
 
@@ -503,75 +568,85 @@ fn export_audit_and_monitor() {
 
 #[test]
 fn a_status_changed_in_sql_is_detected() {
-    let r = Running::start();
-    let id = r.active_certificate();
-    let (_, _, cert, _) = r.download(&id);
-    expect(&r.verify_online(&cert), 0, &[]);
-    r.sql(&[&format!(
-        "UPDATE certificates SET status = 'revoked' WHERE certificate_id = '{id}'"
-    )]);
-    let o = r.verify_online(&cert);
-    expect(
-        &o,
-        1,
-        &["the registry says its status is revoked", "says active"],
-    );
-    let o = r.audit_registry();
-    expect(
-        &o,
-        1,
-        &[
-            &format!("certificate {id}: the registry says revoked"),
-            "audit failed",
-        ],
-    );
+    for r in Running::every_backend() {
+        let b = r.backend();
+        let id = r.active_certificate();
+        let (_, _, cert, _) = r.download(&id);
+        expect(&r.verify_online(&cert), 0, &[]);
+        r.sql(&[&format!(
+            "UPDATE certificates SET status = 'revoked' WHERE certificate_id = '{id}'"
+        )]);
+        let o = r.verify_online(&cert);
+        expect(
+            &o,
+            1,
+            &["the registry says its status is revoked", "says active"],
+        );
+        let o = r.audit_registry();
+        expect(
+            &o,
+            1,
+            &[
+                &format!("certificate {id}: the registry says revoked"),
+                "audit failed",
+            ],
+        );
+        println!("{b}: detected");
+        r.finish();
+    }
 }
 
 #[test]
 fn a_deleted_decision_record_is_detected() {
-    let r = Running::start();
-    let id = r.active_certificate();
-    let (_, _, cert, _) = r.download(&id);
-    r.change(&id, StatusRequest::OpenReview, None);
-    let seq = format!(
-        "(SELECT MAX(seq) FROM decision_log WHERE entry LIKE '%\"certificate_id\":\"{id}\"%')"
-    );
-    r.sql(&[
-        "DROP TRIGGER decision_log_no_delete",
-        &format!("DELETE FROM decision_log_index WHERE seq = {seq}"),
-        &format!("DELETE FROM decision_log WHERE seq = {seq}"),
-    ]);
-    let o = r.verify_online(&cert);
-    expect(
-        &o,
-        1,
-        &["revision 2 has no entry in the registry's transparency log"],
-    );
-    let o = r.audit_registry();
-    expect(
-        &o,
-        1,
-        &["no log entry for its current revision", "audit failed"],
-    );
+    for r in Running::every_backend() {
+        let b = r.backend();
+        let id = r.active_certificate();
+        let (_, _, cert, _) = r.download(&id);
+        r.change(&id, StatusRequest::OpenReview, None);
+        let seq = format!(
+            "(SELECT MAX(seq) FROM decision_log WHERE entry LIKE '%\"certificate_id\":\"{id}\"%')"
+        );
+        r.drop_append_only_guard();
+        r.sql(&[
+            &format!("DELETE FROM decision_log_index WHERE seq = {seq}"),
+            &format!("DELETE FROM decision_log WHERE seq = {seq}"),
+        ]);
+        let o = r.verify_online(&cert);
+        expect(
+            &o,
+            1,
+            &["revision 2 has no entry in the registry's transparency log"],
+        );
+        let o = r.audit_registry();
+        expect(
+            &o,
+            1,
+            &["no log entry for its current revision", "audit failed"],
+        );
+        println!("{b}: detected");
+        r.finish();
+    }
 }
 
 #[test]
 fn a_rewritten_decision_record_is_detected() {
-    let r = Running::start();
-    let id = r.active_certificate();
-    let (_, _, cert, _) = r.download(&id);
-    r.change(&id, StatusRequest::Suspend, Some("recall"));
-    r.sql(&[
-        "DROP TRIGGER decision_log_no_update",
-        &format!(
+    for r in Running::every_backend() {
+        let b = r.backend();
+        let id = r.active_certificate();
+        let (_, _, cert, _) = r.download(&id);
+        r.change(&id, StatusRequest::Suspend, Some("recall"));
+        r.drop_append_only_guard();
+        r.sql(&[&format!(
             "UPDATE decision_log SET entry = replace(entry, '\"reason\":\"recall\"', '\"reason\":\"routine\"') \
              WHERE entry LIKE '%\"certificate_id\":\"{id}\"%'"
-        ),
-    ]);
-    let o = r.verify_online(&cert);
-    expect(&o, 1, &["differs from log entry", "altered"]);
-    let o = r.audit_registry();
-    expect(&o, 1, &["differs from log entry", "audit failed"]);
+        )]);
+        let o = r.verify_online(&cert);
+        expect(&o, 1, &["differs from log entry", "altered"]);
+        let o = r.audit_registry();
+        expect(&o, 1, &["differs from log entry", "audit failed"]);
+        println!("{b}: detected");
+        r.finish();
+    }
 }
 
 #[test]
