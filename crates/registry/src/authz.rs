@@ -178,11 +178,13 @@ pub enum Action {
     ArchiveExpired,
     /// Create and revoke one's own API tokens.
     ManageOwnTokens,
+    /// Change one's own password.
+    ChangeOwnPassword,
 }
 
 impl Action {
     /// Every action, for data-driven tests.
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::ViewPublic,
         Action::ManageOrganisations,
         Action::ManageUsers,
@@ -203,6 +205,7 @@ impl Action {
         Action::DecideMaintenance,
         Action::ArchiveExpired,
         Action::ManageOwnTokens,
+        Action::ChangeOwnPassword,
     ];
 }
 
@@ -260,6 +263,11 @@ pub const GRANTS: &[(Role, Action, Reach)] = &[
     (Role::Certifier, Action::ManageOwnTokens, Reach::Any),
     (Role::LabEvaluator, Action::ManageOwnTokens, Reach::Any),
     (Role::Manufacturer, Action::ManageOwnTokens, Reach::Any),
+    // ... and their own password.
+    (Role::SchemeAdmin, Action::ChangeOwnPassword, Reach::Any),
+    (Role::Certifier, Action::ChangeOwnPassword, Reach::Any),
+    (Role::LabEvaluator, Action::ChangeOwnPassword, Reach::Any),
+    (Role::Manufacturer, Action::ChangeOwnPassword, Reach::Any),
     // The scheme administrator runs the scheme.
     (Role::SchemeAdmin, Action::ManageOrganisations, Reach::Any),
     (Role::SchemeAdmin, Action::ManageUsers, Reach::Any),

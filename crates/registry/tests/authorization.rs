@@ -29,6 +29,7 @@ FileImpactAnalysis      -- -- -- Y- --
 DecideMaintenance       -- YY -- -- --
 ArchiveExpired          YY YY -- -- --
 ManageOwnTokens         YY YY YY YY --
+ChangeOwnPassword       YY YY YY YY --
 ";
 
 const ROLES: [Role; 5] = [

@@ -101,19 +101,87 @@ async fn sessions_persist_expire_and_end_when_the_user_is_disabled() {
             Err(RegistryError::Forbidden(_))
         ));
 
-        // Re-enabling restores the password and the token (not the ended sessions).
+        // Re-enabling restores the password, not the ended sessions nor the revoked token.
         let enabled = s
             .set_user_disabled(&w.admin, &maker.id, false)
             .await
             .unwrap();
         assert!(!enabled.disabled);
-        assert!(s.authenticate_token(&token).await.is_ok());
+        assert!(s.authenticate_token(&token).await.is_err());
         assert!(s.session(&third).await.unwrap().is_none());
         s.login("maker1@test.invalid", common::PASSWORD, "t")
             .await
             .unwrap();
 
-        // Both changes are in the audit trail with before and after.
+        // Changing one's own password: the current one is needed (and wrong guesses are
+        // throttled like logins); the session making the change stays, the others end.
+        let (keep, _) = s.start_session(&maker, 3600).await.unwrap();
+        let (other_tab, _) = s.start_session(&maker, 3600).await.unwrap();
+        let me = maker.actor();
+        assert!(matches!(
+            s.change_own_password(&me, "not my password", "new-password-456", Some(&keep))
+                .await,
+            Err(RegistryError::Validation(_))
+        ));
+        assert!(matches!(
+            s.change_own_password(&me, common::PASSWORD, "short", Some(&keep))
+                .await,
+            Err(RegistryError::Validation(_))
+        ));
+        s.change_own_password(&me, common::PASSWORD, "new-password-456", Some(&keep))
+            .await
+            .unwrap();
+        assert!(s.session(&keep).await.unwrap().is_some());
+        assert!(s.session(&other_tab).await.unwrap().is_none());
+        assert!(
+            s.login("maker1@test.invalid", common::PASSWORD, "t")
+                .await
+                .is_err()
+        );
+        s.login("maker1@test.invalid", "new-password-456", "t")
+            .await
+            .unwrap();
+        // The public has no password to change.
+        assert!(
+            s.change_own_password(&dtsec_registry::Actor::public(), "a", "b", None)
+                .await
+                .is_err()
+        );
+
+        // The administrator sets a forgotten one: every session of the user ends; not their own.
+        s.set_user_password(&w.admin, &maker.id, "handed-over-789")
+            .await
+            .unwrap();
+        assert!(s.session(&keep).await.unwrap().is_none());
+        s.login("maker1@test.invalid", "handed-over-789", "t")
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.set_user_password(&w.admin, &admin_id, "handed-over-789")
+                .await,
+            Err(RegistryError::Conflict(_))
+        ));
+        assert!(matches!(
+            s.set_user_password(&w.certifier, &maker.id, "handed-over-789")
+                .await,
+            Err(RegistryError::Forbidden(_))
+        ));
+        // No password or hash is written to the audit trail.
+        let trail: Vec<String> = sqlx::query_scalar(
+            "SELECT COALESCE(after_json, '') FROM audit WHERE entity = 'user' AND entity_id = $1",
+        )
+        .bind(&maker.id)
+        .fetch_all(s.pool())
+        .await
+        .unwrap();
+        assert!(
+            trail.iter().all(|a| !a.contains("new-password-456")
+                && !a.contains("handed-over-789")
+                && !a.contains("argon2")),
+            "{trail:?}"
+        );
+
+        // Every change is in the audit trail with before and after.
         let actions: Vec<String> = sqlx::query_scalar(
             "SELECT action FROM audit WHERE entity = 'user' AND entity_id = $1 ORDER BY seq",
         )
@@ -123,7 +191,13 @@ async fn sessions_persist_expire_and_end_when_the_user_is_disabled() {
         .unwrap();
         assert_eq!(
             actions,
-            ["user.create", "user.disable", "user.enable"],
+            [
+                "user.create",
+                "user.disable",
+                "user.enable",
+                "user.password.change",
+                "user.password.set"
+            ],
             "{}",
             db.backend
         );

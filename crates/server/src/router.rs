@@ -74,6 +74,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/tokens", post(tokens::create::create))
         .route("/api/v1/tokens/password", post(tokens::password::create))
         .route(
+            "/api/v1/account/password",
+            post(users::password::change_own),
+        )
+        .route(
             "/api/v1/products",
             get(products::index::index).post(products::create::create),
         )
@@ -152,7 +156,8 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/api/v1/users/{id}/reactivation",
             post(users::access::reactivate),
-        );
+        )
+        .route("/api/v1/users/{id}/password", post(users::password::set));
     Router::new()
         .merge(public)
         .merge(staff)

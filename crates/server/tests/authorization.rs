@@ -151,6 +151,18 @@ async fn matrix() {
                 Resource::Global,
             ),
             (
+                "/api/v1/users/no-such-user/password".into(),
+                json!({"password": "0123456789ab"}),
+                Action::ManageUsers,
+                Resource::Global,
+            ),
+            (
+                "/api/v1/account/password".into(),
+                json!({"current_password": "wrong-password", "new_password": "0123456789ab"}),
+                Action::ChangeOwnPassword,
+                Resource::Global,
+            ),
+            (
                 format!("/api/v1/certificates/{maker_cert}/impact-analyses"),
                 ia,
                 Action::FileImpactAnalysis,

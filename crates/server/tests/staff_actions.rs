@@ -385,7 +385,7 @@ async fn the_administrator_disables_and_enables_an_account() {
         assert_eq!(row["live_sessions"], 1, "{b}");
         assert_eq!(row["email"], "security@globex.demo.invalid", "{b}");
 
-        // Disabled: the session and the token stop working at once.
+        // Disabled: the session ends and the token is revoked at once.
         let path = |what: &str| format!("/api/v1/users/{}/{what}", maker.id);
         let (s, body) = t
             .post_json(&path("deactivation"), Some(&admin), json!({}))
@@ -431,13 +431,64 @@ async fn the_administrator_disables_and_enables_an_account() {
             .await;
         assert_eq!(s, StatusCode::OK, "{b}: {body}");
         let (s, _) = t.send(with("/api/v1/products", bearer(&maker_token))).await;
-        assert_eq!(s, StatusCode::OK, "{b}: the token works again");
+        assert_eq!(
+            s,
+            StatusCode::UNAUTHORIZED,
+            "{b}: a revoked token stays revoked"
+        );
         let (s, _) = t.send(with("/api/v1/products", ("cookie", cookie))).await;
         assert_eq!(
             s,
             StatusCode::UNAUTHORIZED,
             "{b}: ended sessions stay ended"
         );
+
+        // A forgotten password is set by the administrator and changed by the user.
+        let (s, body) = t
+            .post_json(
+                &path("password"),
+                Some(&admin),
+                json!({"password": "handed-over-789"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {body}");
+        assert!(!body.contains("handed-over-789"), "{b}: {body}");
+        let user = t
+            .store
+            .login("security@globex.demo.invalid", "handed-over-789", "test")
+            .await
+            .unwrap();
+        let (session, started) = t.store.start_session(&user, 3600).await.unwrap();
+        let form = format!(
+            "current_password=handed-over-789&new_password=my-own-secret-1&csrf={}",
+            started.csrf
+        );
+        let (s, body) = t
+            .send(
+                Request::post("/api/v1/account/password")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("cookie", format!("dtsec_session={session}"))
+                    .body(Body::from(form))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{b}: {body}");
+        assert!(
+            t.store
+                .login("security@globex.demo.invalid", "my-own-secret-1", "test")
+                .await
+                .is_ok(),
+            "{b}"
+        );
+        // The session that changed it goes on.
+        let (s, html) = t
+            .send(with(
+                "/staff",
+                ("cookie", format!("dtsec_session={session}")),
+            ))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        assert!(html.contains("Change password"), "{b}");
         t.finish().await;
     }
 }

@@ -375,8 +375,9 @@ impl Store {
     }
 
     /// Disables or re-enables an account (scheme administrator only). Disabling ends the
-    /// user's browser sessions in the same transaction, and their API tokens stop working
-    /// because every lookup reads `disabled`; nothing of the user's past work changes. An
+    /// user's browser sessions and revokes their API tokens in the same transaction, so
+    /// re-enabling the account later does not bring a leaked credential back (the user logs in
+    /// and makes new tokens); nothing of the user's past work changes. An
     /// administrator cannot disable themselves, so the scheme cannot lock itself out by
     /// mistake.
     pub async fn set_user_disabled(
@@ -410,14 +411,23 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        let ended = if disabled {
-            sqlx::query("DELETE FROM browser_sessions WHERE user_id = $1")
+        let (ended, revoked) = if disabled {
+            let ended = sqlx::query("DELETE FROM browser_sessions WHERE user_id = $1")
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?
-                .rows_affected()
+                .rows_affected();
+            let revoked = sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(&now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            (ended, revoked)
         } else {
-            0
+            (0, 0)
         };
         audit(
             &mut tx,
@@ -431,7 +441,9 @@ impl Store {
             "user",
             user_id,
             Some(&json!({"disabled": was})),
-            Some(&json!({"disabled": disabled, "sessions_ended": ended})),
+            Some(
+                &json!({"disabled": disabled, "sessions_ended": ended, "tokens_revoked": revoked}),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -440,6 +452,114 @@ impl Store {
             .into_iter()
             .find(|u| u.user.id == user_id)
             .ok_or_else(|| RegistryError::not_found(format!("user {user_id}")))
+    }
+
+    /// Changes the actor's own password, given the current one. Wrong guesses count towards
+    /// the same per-user throttle as the login form, so a borrowed session cannot be used to
+    /// guess the password. Every other browser session of the user ends (`keep_session`, the
+    /// one making the change, stays); API tokens are not touched.
+    pub async fn change_own_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()> {
+        authorize(actor, Action::ChangeOwnPassword, &Resource::Global)?;
+        let user_id = actor
+            .user_id
+            .clone()
+            .ok_or(RegistryError::Unauthenticated)?;
+        let row =
+            sqlx::query("SELECT email, password_hash FROM users WHERE id = $1 AND disabled = 0")
+                .bind(&user_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .ok_or(RegistryError::Unauthenticated)?;
+        let key = format!("user:{}", text(&row, "email")?);
+        let now_unix = self.clock().now_unix();
+        if let Some(until) = self.locked_until(&key, now_unix).await? {
+            return Err(RegistryError::Throttled {
+                until: rfc3339(until),
+            });
+        }
+        if !verify_blocking(current.to_string(), text(&row, "password_hash")?).await {
+            self.record_failure(&key, now_unix).await?;
+            return Err(RegistryError::invalid(
+                "the current password is wrong; type the one you logged in with",
+            ));
+        }
+        if current == new {
+            return Err(RegistryError::invalid(
+                "the new password is the current one; choose another",
+            ));
+        }
+        let hash = hash_blocking(new.to_string(), self.config.password_cost).await?;
+        self.replace_password(actor, &user_id, &hash, keep_session, "user.password.change")
+            .await
+    }
+
+    /// Sets another user's password (scheme administrator only), for a user who has forgotten
+    /// theirs: the registry sends no e-mail, so the administrator hands the new one over and
+    /// the user changes it. All the user's browser sessions end.
+    pub async fn set_user_password(&self, actor: &Actor, user_id: &str, new: &str) -> Result<()> {
+        authorize(actor, Action::ManageUsers, &Resource::Global)?;
+        if actor.user_id.as_deref() == Some(user_id) {
+            return Err(RegistryError::Conflict(
+                "change your own password with your current one (\"Your password\")".into(),
+            ));
+        }
+        if sqlx::query("SELECT id FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_none()
+        {
+            return Err(RegistryError::not_found(format!("user {user_id}")));
+        }
+        let hash = hash_blocking(new.to_string(), self.config.password_cost).await?;
+        self.replace_password(actor, user_id, &hash, None, "user.password.set")
+            .await
+    }
+
+    /// Stores a new password hash, ends the user's other sessions and audits it (never the
+    /// password or its hash), in one transaction.
+    async fn replace_password(
+        &self,
+        actor: &Actor,
+        user_id: &str,
+        hash: &str,
+        keep_session: Option<&str>,
+        action: &str,
+    ) -> Result<()> {
+        let now = self.now();
+        let keep = keep_session.map(secrets::token_digest).unwrap_or_default();
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        let ended =
+            sqlx::query("DELETE FROM browser_sessions WHERE user_id = $1 AND id_sha256 <> $2")
+                .bind(user_id)
+                .bind(&keep)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        audit(
+            &mut tx,
+            &now,
+            actor,
+            action,
+            "user",
+            user_id,
+            None,
+            Some(&json!({"password": "changed", "sessions_ended": ended})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// A user by id.

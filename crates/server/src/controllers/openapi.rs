@@ -93,12 +93,14 @@ pub fn document() -> Value {
                 "post": op("Scheme administrator: create a user (email, name, role, org_id, password)", "admin", true)
             },
             "/api/v1/users/{id}/deactivation": {"post": with(op("Scheme administrator: disable an account (its sessions end, its tokens stop working)", "admin", true), vec![id("id")])},
+            "/api/v1/users/{id}/password": {"post": with(op("Scheme administrator: set a user's forgotten password (password); their sessions end", "admin", true), vec![id("id")])},
             "/api/v1/users/{id}/reactivation": {"post": with(op("Scheme administrator: enable a disabled account again", "admin", true), vec![id("id")])},
             "/api/v1/certificates/{id}/impact-analyses": {"post": with(op("Manufacturer: file an impact analysis for a new version (classified minor or major)", "manufacturer", true), vec![id("id")])},
             "/api/v1/maintenance": {"get": op("Certifier: impact analyses awaiting a decision", "certification-body", true)},
             "/api/v1/maintenance/{id}/extension": {"post": with(op("Certifier: extend the certificate to a minor change's new version", "certification-body", true), vec![id("id")])},
             "/api/v1/certificates/archive": {"post": op("Certifier: archive certificates past their validity period", "certification-body", true)},
             "/api/v1/audit": {"get": with(op("Audit trail: latest records, or one record's history", "admin", true), ["entity", "entity_id", "limit"].iter().map(|n| json!({"name": n, "in": "query", "required": false, "schema": {"type": "string"}})).collect())},
+            "/api/v1/account/password": {"post": op("Change your own password (current_password, new_password); your other sessions end", "staff", true)},
             "/api/v1/tokens": {"post": op("Create an API token (shown once)", "staff", true)},
             "/api/v1/tokens/password": {"post": op("Create an API token with e-mail and password (JSON; shown once; throttled)", "staff", false)}
     });

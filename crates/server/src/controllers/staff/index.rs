@@ -62,6 +62,14 @@ pub async fn index(State(state): State<AppState>, caller: Caller) -> AppResult<R
         Role::Public => {}
     }
     cases(&state, &caller, &mut b).await?;
+    b.push_str("<h2>Your password</h2><p>Your other browser sessions end when you change it.</p>");
+    b.push_str(&form(
+        &caller,
+        "/api/v1/account/password",
+        "<label for=\"pw-cur\">Current password</label><input id=\"pw-cur\" name=\"current_password\" type=\"password\" required autocomplete=\"current-password\">\
+<label for=\"pw-new\">New password (10 characters or more)</label><input id=\"pw-new\" name=\"new_password\" type=\"password\" minlength=\"10\" required autocomplete=\"new-password\">",
+        "Change password",
+    ));
     b.push_str("<h2>API token</h2><p>For the <code>dtsec registry</code> client and scripts; shown once.</p>");
     b.push_str(&form(
         &caller,
@@ -294,20 +302,32 @@ async fn users_table(state: &AppState, caller: &Caller, b: &mut String) -> AppRe
         let id = url(&u.user.id);
         let action = if caller.actor.user_id.as_deref() == Some(u.user.id.as_str()) {
             "(you)".to_string()
-        } else if u.disabled {
-            form(
-                caller,
-                &format!("/api/v1/users/{id}/reactivation"),
-                "",
-                "Enable",
-            )
         } else {
-            form(
+            let access = if u.disabled {
+                form(
+                    caller,
+                    &format!("/api/v1/users/{id}/reactivation"),
+                    "",
+                    "Enable",
+                )
+            } else {
+                form(
+                    caller,
+                    &format!("/api/v1/users/{id}/deactivation"),
+                    "",
+                    "Disable",
+                )
+            };
+            let reset = form(
                 caller,
-                &format!("/api/v1/users/{id}/deactivation"),
-                "",
-                "Disable",
-            )
+                &format!("/api/v1/users/{id}/password"),
+                &format!(
+                    "<label for=\"pw-{0}\">New password</label><input id=\"pw-{0}\" name=\"password\" type=\"password\" minlength=\"10\" required autocomplete=\"new-password\">",
+                    esc(&u.user.id)
+                ),
+                "Set password",
+            );
+            format!("{access}{reset}")
         };
         let _ = write!(
             b,
