@@ -121,7 +121,9 @@ enum Command {
     /// Verify a certificate (with the scheme's key), a certificate bundle (also with the
     /// transparency log's key), a certificate online (--registry: current status, its log entry,
     /// the log's consistency), or a sealed ETR bundle (with the lab's key: signature, digests,
-    /// roll-up, and optionally the evidence).
+    /// roll-up, and optionally the evidence). Exit status: 0 authentic and valid; 1 a check
+    /// failed, or the document is authentic but NOT VALID (revoked, suspended, archived or
+    /// expired; online: as the registry and its log say now); 2 it could not be checked.
     Verify {
         /// The certificate or sealed bundle.
         bundle: PathBuf,

@@ -1,5 +1,6 @@
 //! `dtsec verify CERT.json --key SCHEME.pub`: a certificate issued by the registry verifies
-//! offline, and any change to it is caught.
+//! offline, and any change to it is caught; an authentic revision that says revoked, or has
+//! expired, verifies but exits 1 ("NOT VALID").
 
 use std::process::Command;
 
@@ -17,16 +18,33 @@ fn dtsec(args: &[&str]) -> std::process::Output {
 fn registry_certificate_verifies_offline_and_tampering_is_caught() {
     let dir = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (document, scheme_pem) = rt.block_on(async {
+    let (document, revoked, scheme_pem) = rt.block_on(async {
         let mut cfg = StoreConfig::new(dir.path().join("data"));
         cfg.password_cost = PasswordCost::Fast;
         let store = Store::open(cfg).await.expect("store opens");
         let summary = dtsec_registry::demo::load(&store)
             .await
             .expect("demo loads");
-        let id = summary.certificates.first().expect("a certificate").clone();
-        let record = store.certificate(&id).await.expect("certificate");
-        (record.document, store.scheme_public_key().to_public_pem())
+        let mut active = None;
+        for id in &summary.certificates {
+            let r = store.certificate(id).await.expect("certificate");
+            if r.status == "active" {
+                active = Some(r);
+            }
+        }
+        let record = active.expect("the demo has an active certificate");
+        let mut revoked = None;
+        for other in &summary.certificates {
+            let r = store.certificate(other).await.expect("certificate");
+            if r.status == "revoked" {
+                revoked = Some(r.document);
+            }
+        }
+        (
+            record.document,
+            revoked.expect("the demo has a revoked certificate"),
+            store.scheme_public_key().to_public_pem(),
+        )
     });
     let cert = dir.path().join("cert.json");
     let key = dir.path().join("scheme.pub");
@@ -48,6 +66,44 @@ fn registry_certificate_verifies_offline_and_tampering_is_caught() {
     );
     assert!(
         text.contains("verified: signed by the scheme key"),
+        "{text}"
+    );
+
+    // Authentic but past its expiry date (a clock a century on): NOT VALID, exit 1.
+    let out = Command::new(env!("CARGO_BIN_EXE_dtsec"))
+        .args([
+            "verify",
+            &cert.display().to_string(),
+            "--key",
+            &key.display().to_string(),
+        ])
+        .env("SOURCE_DATE_EPOCH", "4102444800")
+        .output()
+        .expect("dtsec runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("NOT VALID") && text.contains("expired on"),
+        "{text}"
+    );
+
+    // Authentic but revoked: NOT VALID, exit 1.
+    let revoked_file = dir.path().join("revoked.json");
+    std::fs::write(&revoked_file, &revoked).unwrap();
+    let out = dtsec(&[
+        "verify",
+        &revoked_file.display().to_string(),
+        "--key",
+        &key.display().to_string(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("verified: signed by the scheme key"),
+        "{text}"
+    );
+    assert!(
+        text.contains("NOT VALID") && text.contains("says revoked"),
         "{text}"
     );
 

@@ -51,6 +51,37 @@ fn is_valid_status(status: &str) -> bool {
     matches!(status, "active" | "maintained" | "under-review")
 }
 
+/// Whether a verified certificate revision is valid as it stands, offline: its own status, and
+/// its expiry date against today (`SOURCE_DATE_EPOCH` or the system clock). An authentic
+/// document that says "revoked", or has expired, must not pass a script that reads only the
+/// exit status. Prints the verdict; returns the exit status (0 valid, 1 not).
+pub(super) fn offline_validity(cert: &Certificate) -> u8 {
+    let now = dtsec_eval::clock::now();
+    let today = now.get(..10).unwrap_or(&now);
+    if !is_valid_status(&cert.status) {
+        outln!(
+            "verified, but NOT VALID: revision {} of certificate {} says {}",
+            cert.revision,
+            cert.certificate_id,
+            cert.status
+        );
+        1
+    } else if cert.expiry_date.as_str() < today {
+        outln!(
+            "verified, but NOT VALID: certificate {} expired on {}",
+            cert.certificate_id,
+            cert.expiry_date
+        );
+        1
+    } else {
+        outln!(
+            "valid:        as of this revision ({}); ask the registry whether a later one changed the status",
+            cert.status
+        );
+        0
+    }
+}
+
 /// A certificate bundle, offline.
 pub fn bundle_offline(file: &Path, text: &str, key: Option<&Path>, log: &LogArgs) -> u8 {
     let (Some(key), Some(log_key)) = (key, log.log_key.as_deref()) else {
@@ -90,10 +121,7 @@ pub fn bundle_offline(file: &Path, text: &str, key: Option<&Path>, log: &LogArgs
                 v.checkpoint.root,
                 verifier.name()
             );
-            outln!(
-                "ask the registry whether a later revision changed the status: add --registry URL"
-            );
-            0
+            offline_validity(&v.certificate)
         }
         Err(e) => {
             eprintln!("error: {}: {e}", file.display());
