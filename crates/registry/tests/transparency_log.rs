@@ -236,6 +236,14 @@ async fn lab_approval_changes_are_log_entries_in_the_same_transaction() {
         let before = s.count_rows("decision_log").await.unwrap();
         assert!(s.suspend_lab(&w.admin, org).await.is_err());
         assert_eq!(s.count_rows("decision_log").await.unwrap(), before);
+        // Registering the key already registered changes nothing, so logs nothing.
+        let pem = w.lab_a.key().verifying_key().to_public_pem();
+        let audited = s.count_rows("audit").await.unwrap();
+        s.register_lab_key(&w.lab_a.evaluator, org, &pem)
+            .await
+            .unwrap();
+        assert_eq!(s.count_rows("decision_log").await.unwrap(), before);
+        assert_eq!(s.count_rows("audit").await.unwrap(), audited);
 
         // Same transaction: when the entry cannot be written, the change does not happen.
         let refusing = s

@@ -128,7 +128,7 @@ impl Input {
                 .find(|v| !v.trim().is_empty())
                 .ok_or_else(|| {
                     AppError::bad_request(format!(
-                        "the form has no `{field}`: choose a file or paste the text"
+                        "the form has no `{field}`: choose a file or paste the text (from a script, send the document itself as the body with `Content-Type: text/plain`; `curl --data-binary` alone sends it as a form)"
                     ))
                 })
         } else {

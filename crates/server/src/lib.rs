@@ -31,6 +31,7 @@ mod pages;
 pub mod public_url;
 pub mod qr;
 mod router;
+mod security_headers;
 mod session;
 mod state;
 

@@ -166,6 +166,9 @@ pub fn app(state: AppState) -> Router {
         .merge(certification_body)
         .merge(admin)
         .layer(middleware::from_fn(html_errors_for_browsers))
+        .layer(middleware::from_fn(
+            crate::security_headers::security_headers,
+        ))
         .layer(middleware::from_fn(log_internal_errors))
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(limit))

@@ -107,3 +107,44 @@ async fn openapi_snapshot() {
         "openapi.json changed; review and run with UPDATE_SNAPSHOTS=1 to accept"
     );
 }
+
+#[tokio::test]
+async fn every_answer_is_hardened_and_staff_answers_are_not_cached() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt as _;
+    for t in common::backends().await {
+        let headers = |req: Request<Body>| {
+            let app = t.app.clone();
+            async move { app.oneshot(req).await.unwrap().headers().clone() }
+        };
+        let page = headers(Request::get("/").body(Body::empty()).unwrap()).await;
+        let csp = page["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
+        assert_eq!(page["x-content-type-options"], "nosniff");
+        assert_eq!(page["x-frame-options"], "DENY");
+        assert!(
+            !page.contains_key("cache-control"),
+            "public pages may be cached"
+        );
+        // JSON gets the general headers but no page policy.
+        let api = headers(Request::get("/api/v1/devices").body(Body::empty()).unwrap()).await;
+        assert_eq!(api["x-content-type-options"], "nosniff");
+        assert!(!api.contains_key("content-security-policy"));
+        // A handler's own caching rule stands.
+        let checkpoint =
+            headers(Request::get("/log/checkpoint").body(Body::empty()).unwrap()).await;
+        assert_eq!(checkpoint["cache-control"], "no-cache");
+        // With credentials: not stored.
+        let (_, token) = t.token("admin@demo.invalid").await;
+        let staff = headers(
+            Request::get("/api/v1/users")
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(staff["cache-control"], "no-store");
+        t.finish().await;
+    }
+}

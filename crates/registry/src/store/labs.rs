@@ -201,6 +201,11 @@ impl Store {
         let key = VerifyingKey::from_public_pem(public_pem)
             .map_err(|e| RegistryError::invalid(format!("not an Ed25519 public key: {e}")))?;
         let before = self.lab(lab_org).await?;
+        // The same key again changes nothing, so it is neither audited nor logged again (a
+        // retried upload must not add a decision to the public log).
+        if before.key_id.as_deref() == Some(key.key_id().as_str()) {
+            return Ok(before);
+        }
         let now = self.now();
         let mut tx = self.begin().await?;
         let n = sqlx::query(

@@ -125,7 +125,7 @@ impl ClientError {
                 "check the URL and that `dtsec serve` is running there"
             }
             ClientError::Refused { status: 401, .. } => {
-                "the token is missing, wrong or revoked; make a new one with `dtsec registry login`"
+                "the token (or, for `login`, the e-mail and password) was not accepted: it is wrong or revoked, or the account is disabled; `dtsec registry login` makes a new token"
             }
             ClientError::Refused { status: 403, .. } => {
                 "your account's role or organisation may not take this step on this case"

@@ -72,7 +72,7 @@ pub async fn tile(State(state): State<AppState>, Path(rest): Path<String>) -> Ap
     let (_, checkpoint) = super::published_checkpoint(&state).await?;
     if !in_tree(&tile, checkpoint.size) {
         return Err(AppError::not_found(format!(
-            "{requested}: beyond the published tree of {} entries",
+            "{requested}: not in the published tree of {} entries (a tile that is not full yet is served only under its partial name, `<N>.p/<width>`)",
             checkpoint.size
         )));
     }

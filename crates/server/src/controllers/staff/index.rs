@@ -144,7 +144,7 @@ async fn lab_sections(state: &AppState, caller: &Caller, b: &mut String) -> AppR
             &file_or_text(
                 "lab-key",
                 "public_key",
-                "ETR signing public key (PEM, from dtsec keys show)",
+                "ETR signing public key (the PEM file `dtsec keys new` writes, e.g. lab.pub)",
                 ".pem,.pub,text/plain",
             ),
             "Register key",
