@@ -75,6 +75,12 @@ fn units(dir: &Path) -> Vec<String> {
             }
         }
     }
+    // `--ids` lists the same units, one a line, for scripts.
+    let ids: Vec<String> = ok(&["eval", "plan", s(dir), "--ids"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(ids, out);
     out
 }
 

@@ -88,15 +88,17 @@ fn http_get(port: u16, path: &str) -> Option<(String, String)> {
 }
 
 /// Bootstraps the administrator with the binary, then does the scheme administrator's set-up
-/// that has no HTTP API (organisations, accounts, the lab's approval and key) through the
-/// registry library, before the server starts.
-fn set_up_registry(data: &Path, lab_pub: &Path) -> String {
+/// (organisations, accounts, the lab's approval with an old key, which the test replaces with
+/// `dtsec registry lab-key`) through the registry library, before the server starts.
+fn set_up_registry(data: &Path) -> String {
     let out = dtsec(
         &["bootstrap-admin", "--data-dir", s(data), "--email", ADMIN],
         &[("DTSEC_ADMIN_PASSWORD", PASSWORD)],
     );
     assert!(out.status.success(), "{}", text(&out));
-    let pem = std::fs::read_to_string(lab_pub).expect("lab.pub");
+    let pem = dtsec_seal::SigningKey::generate()
+        .verifying_key()
+        .to_public_pem();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -211,7 +213,7 @@ fn the_whole_workflow_through_the_registry_client() {
     assert!(out.status.success(), "{}", text(&out));
     let lab_key = tmp.path().join("lab.key");
     let lab_pub = tmp.path().join("lab.pub");
-    let lab_org = set_up_registry(&data, &lab_pub);
+    let lab_org = set_up_registry(&data);
 
     let port = free_port();
     let server = start_server(&data, port, tmp.path().join("serve.log"));
@@ -324,6 +326,18 @@ fn the_whole_workflow_through_the_registry_client() {
     assert_eq!(shown["lab_org"], lab_org.as_str());
     let out = ok(run(&["registry", "start-evaluation", &product], &lab));
     assert!(out.ends_with("evaluation-in-progress"), "{out}");
+
+    // The lab registers the key it seals with (replacing its old one), by its listed name.
+    let out = ok(run(&["registry", "lab-key", "Test Lab", s(&lab_pub)], &lab));
+    let key_id = text(&dtsec(&["keys", "show", s(&lab_pub)], &[]));
+    assert!(out.contains("key ") && out.contains("registered"), "{out}");
+    assert!(
+        key_id.contains(out.split("key ").nth(1).unwrap().split(' ').next().unwrap()),
+        "{out} / {key_id}"
+    );
+    // A manufacturer may not.
+    let o = run(&["registry", "lab-key", "Test Lab", s(&lab_pub)], &maker);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 
     // A real sealed ETR over the same ST bytes, with the lab's key from `dtsec keys new`.
     let key = dtsec_seal::SigningKey::from_pkcs8_pem(&std::fs::read_to_string(&lab_key).unwrap())

@@ -3,8 +3,9 @@
 //! Why through the workflow and not with inserted rows: the demo is also the widest test of the
 //! crate — every certificate in it was issued from a checked ST and a sealed ETR that verified
 //! against the lab's registered key, and every state was reached by an allowed transition. The
-//! ETRs are real `dtsec-eval` bundles over the example STs (`examples/pump-st.yaml`,
-//! `examples/cgm-st.yaml`), made in temporary workspaces with a pass recorded for every unit.
+//! ETRs are real `dtsec-eval` bundles over each product's ST — the example STs
+//! (`examples/pump-st.yaml`, `examples/cgm-st.yaml`) with the TOE renamed for the product
+//! ([`st_for`]) — made in temporary workspaces with a pass recorded for every unit.
 //!
 //! The demo moves the store's clock back to give certificates a past (one expires and is
 //! archived), then restores it. Names of organisations are fictional.
@@ -28,6 +29,52 @@ pub const CGM_ST: &str = include_str!("../../../examples/cgm-st.yaml");
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo-password";
+
+/// A lower-case, hyphenated file-name form of a product (`Acme Nimbus Pump 2.4.1` →
+/// `acme-nimbus-pump-2.4.1`).
+pub fn slug(text: &str) -> String {
+    text.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '.')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The example ST `template` rewritten for one demo product: its id, title, author and the
+/// TOE's name, version and manufacturer name that product, so that every device page shows the
+/// ST of its own device. The security content (claims, SFRs, TSS) stays the example's.
+pub fn st_for(template: &str, manufacturer: &str, product: &str, version: &str) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut in_toe = false;
+    let (mut toe_name, mut toe_version, mut toe_maker) = (false, false, false);
+    for line in template.lines() {
+        let top_level = !line.starts_with(' ') && !line.starts_with('#') && !line.is_empty();
+        if top_level {
+            in_toe = line.starts_with("toe:");
+        }
+        let replaced = if line.starts_with("id: ") {
+            format!("id: {}-st", slug(&format!("{product} {version}")))
+        } else if line.starts_with("title: ") {
+            format!("title: {product} {version} Security Target")
+        } else if line.starts_with("  author: ") {
+            format!("  author: {manufacturer}")
+        } else if in_toe && !toe_name && line.starts_with("  name: ") {
+            toe_name = true;
+            format!("  name: {product}")
+        } else if in_toe && !toe_version && line.starts_with("  version: ") {
+            toe_version = true;
+            format!("  version: firmware {version}")
+        } else if in_toe && !toe_maker && line.starts_with("  manufacturer: ") {
+            toe_maker = true;
+            format!("  manufacturer: {manufacturer}")
+        } else {
+            line.to_string()
+        };
+        out.push_str(&replaced);
+        out.push('\n');
+    }
+    out
+}
 
 /// Seals an ETR bundle for `st_text` as `lab` would: a workspace in a temporary directory, a
 /// pass recorded for every work unit by one evaluator, sealed with `key`. Returns the bundle's
@@ -125,7 +172,7 @@ struct Ctx<'a> {
     certifier: Actor,
     labs: Vec<(String, String, Actor, SigningKey)>,
     manufacturers: Vec<(String, String, Actor)>,
-    etrs: HashMap<(usize, &'static str), String>,
+    etrs: HashMap<(usize, String), String>,
     summary: DemoSummary,
 }
 
@@ -170,18 +217,25 @@ impl Ctx<'_> {
         Ok(u.actor())
     }
 
-    fn etr(&mut self, lab: usize, st: &'static str) -> Result<String> {
-        if let Some(b) = self.etrs.get(&(lab, st)) {
+    /// The ST a demo case submits: the example for its kind, rewritten for the product.
+    fn st(&self, maker: usize, st: &'static str, name: &str, version: &str) -> (String, String) {
+        let template = if st == "pump" { PUMP_ST } else { CGM_ST };
+        let text = st_for(template, &self.manufacturers[maker].1, name, version);
+        (
+            text,
+            format!("{}-st.yaml", slug(&format!("{name} {version}"))),
+        )
+    }
+
+    /// A passing ETR by `lab` over this ST text (cached: sealing is the slow part).
+    fn etr(&mut self, lab: usize, st_text: &str, file: &str) -> Result<String> {
+        let key = (lab, st_text.to_string());
+        if let Some(b) = self.etrs.get(&key) {
             return Ok(b.clone());
         }
-        let (text, name) = if st == "pump" {
-            (PUMP_ST, "pump-st.yaml")
-        } else {
-            (CGM_ST, "cgm-st.yaml")
-        };
-        let (_, lab_name, _, key) = &self.labs[lab];
-        let b = seal_passing_etr(name, text, lab_name, "Demo sponsor", key)?;
-        self.etrs.insert((lab, st), b.clone());
+        let (_, lab_name, _, signing_key) = &self.labs[lab];
+        let b = seal_passing_etr(file, st_text, lab_name, "Demo sponsor", signing_key)?;
+        self.etrs.insert(key, b.clone());
         Ok(b)
     }
 
@@ -212,14 +266,10 @@ impl Ctx<'_> {
             .await?;
         let id = p.id.clone();
         let mut cert = None;
+        let (st_text, st_file) = self.st(maker, st, name, version);
         if stop >= Stop::StSubmitted {
-            let (text, file) = if st == "pump" {
-                (PUMP_ST, "pump-st.yaml")
-            } else {
-                (CGM_ST, "cgm-st.yaml")
-            };
             self.store
-                .submit_st(&m_actor, &id, file, text.as_bytes().to_vec())
+                .submit_st(&m_actor, &id, &st_file, st_text.as_bytes().to_vec())
                 .await?;
         }
         let (lab_org, _, lab_actor, _) = self.labs[lab].clone();
@@ -230,7 +280,7 @@ impl Ctx<'_> {
             self.store.start_evaluation(&lab_actor, &id).await?;
         }
         if stop >= Stop::EtrSubmitted {
-            let bundle = self.etr(lab, st)?;
+            let bundle = self.etr(lab, &st_text, &st_file)?;
             self.store.submit_etr(&lab_actor, &id, &bundle).await?;
         }
         if stop == Stop::Rejected {
@@ -561,16 +611,10 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
         let (id, _) = ctx.case(maker, lab, st, name, version, stop).await?;
         ctx.summary.cases.push((id, label.into()));
         if matches!(stop, Stop::LabChosen | Stop::InEvaluation) {
-            let bundle = ctx.etr(lab, st)?;
+            let (st_text, st_file) = ctx.st(maker, st, name, version);
+            let bundle = ctx.etr(lab, &st_text, &st_file)?;
             let case = format!("{name} {version}");
-            let file_name = format!(
-                "{}.etr.json",
-                case.to_ascii_lowercase()
-                    .split(|c: char| !c.is_ascii_alphanumeric() && c != '.')
-                    .filter(|w| !w.is_empty())
-                    .collect::<Vec<_>>()
-                    .join("-")
-            );
+            let file_name = format!("{}.etr.json", slug(&case));
             ctx.summary.ready_etrs.push(DemoEtr {
                 case,
                 lab: ctx.labs[lab].1.clone(),

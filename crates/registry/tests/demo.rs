@@ -43,10 +43,33 @@ async fn demo_covers_every_state() {
         assert_eq!(s.labs().await.unwrap().len(), 5);
         let devices = s.search_devices(&DeviceFilter::default()).await.unwrap();
         assert_eq!(devices.len(), summary.certificates.len());
+        let mut st_ids = BTreeSet::new();
         for d in &devices {
             let c = s.certificate(&d.certificate_id).await.unwrap();
             verify_certificate(&c.document, &s.scheme_public_key()).unwrap();
+            // Each device's ST names that device (not the example it was written from).
+            let st = s.certified_st(&d.certificate_id).await.unwrap();
+            let product = s.product(&admin, &c.product_id).await.unwrap();
+            assert!(
+                st.text.contains(&format!("  name: {}\n", product.name)),
+                "{}: the ST names another TOE",
+                d.certificate_id
+            );
+            assert!(
+                st.text
+                    .contains(&format!("  version: firmware {}\n", product.version)),
+                "{}",
+                d.certificate_id
+            );
+            st_ids.insert(
+                st.text
+                    .lines()
+                    .find(|l| l.starts_with("id: "))
+                    .unwrap()
+                    .to_string(),
+            );
         }
+        assert_eq!(st_ids.len(), devices.len(), "one ST per device: {st_ids:?}");
         assert!(summary.accounts.len() >= 11);
         // The ready ETRs are accepted for their cases once the lab has started the evaluation.
         assert_eq!(

@@ -8,7 +8,7 @@ mod common;
 use dtsec_eval::RecordRequest;
 use dtsec_eval::observations::{NewObservation, Severity};
 use dtsec_eval::records::Verdict;
-use dtsec_registry::demo::{PUMP_ST, seal_etr_with};
+use dtsec_registry::demo::{PUMP_ST, seal_etr_with, seal_passing_etr};
 use dtsec_registry::workflow::State;
 use dtsec_registry::{RegistryError, Store};
 use dtsec_seal::SigningKey;
@@ -199,7 +199,7 @@ async fn bad_etr_bundles() {
     let failing = seal_etr_with(
         name,
         text,
-        "Lab",
+        "Lab A",
         "Sponsor",
         &SigningKey::from_seed(&[1; 32]),
         |ws| {
@@ -222,6 +222,15 @@ async fn bad_etr_bundles() {
         },
     )
     .unwrap();
+    // Signed with Lab A's key but naming another facility.
+    let misnamed = seal_passing_etr(
+        name,
+        text,
+        "Example Lab",
+        "Sponsor",
+        &SigningKey::from_seed(&[1; 32]),
+    )
+    .unwrap();
     let forged = good.replacen("\"pass\"", "\"fail\"", 1);
     assert_ne!(forged, good);
     for db in common::backends().await {
@@ -240,6 +249,10 @@ async fn bad_etr_bundles() {
         .await;
         refused(s, "overall verdict is fail", || {
             s.submit_etr(lab, &id, &failing)
+        })
+        .await;
+        refused(s, "names the evaluation facility `Example Lab`", || {
+            s.submit_etr(lab, &id, &misnamed)
         })
         .await;
         refused(s, "not a sealed ETR bundle", || {

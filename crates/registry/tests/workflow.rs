@@ -196,3 +196,46 @@ async fn racing_decisions_have_one_winner() {
         db.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_st_about_another_version_is_accepted_with_a_warning() {
+    for db in common::backends().await {
+        let s = &db.store;
+        let w = common::world(s).await;
+        // Registered as 1.0; the example ST evaluates firmware 2.4.1.
+        let id = common::register_pump(s, &w).await;
+        let (name, text) = common::st_text("pump");
+        let p = s
+            .submit_st(&w.maker_a.user, &id, name, text.as_bytes().to_vec())
+            .await
+            .unwrap();
+        let warning = p
+            .st_findings
+            .iter()
+            .find(|f| f.code == "REG-TOE-VERSION")
+            .expect("a version warning");
+        assert_eq!(warning.severity, "warning");
+        assert!(warning.message.contains("`1.0`"), "{}", warning.message);
+        assert!(warning.line > 0, "{}: at the ST's toe block", db.backend);
+        // Registered as the ST's version: no warning.
+        let same = s
+            .register_product(
+                &w.maker_a.user,
+                dtsec_registry::NewProduct {
+                    manufacturer_org: w.maker_a.org.clone(),
+                    name: "Test Pump".into(),
+                    version: "2.4.1".into(),
+                    build_ids: vec![],
+                    toe_type: "TT.PUMP".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let p = s
+            .submit_st(&w.maker_a.user, &same.id, name, text.as_bytes().to_vec())
+            .await
+            .unwrap();
+        assert!(p.st_findings.iter().all(|f| f.code != "REG-TOE-VERSION"));
+        db.finish().await;
+    }
+}

@@ -80,12 +80,26 @@ async fn whole_workflow_and_refusals() {
             .await;
         assert_eq!(s, StatusCode::OK, "{b}: {body}");
 
-        let bundle = seal_passing_etr("st.yaml", PUMP_ST, "Northwind", "Acme", &key).unwrap();
+        let bundle = seal_passing_etr(
+            "st.yaml",
+            PUMP_ST,
+            "Northwind Security Evaluation Lab",
+            "Acme",
+            &key,
+        )
+        .unwrap();
         let audit_before = t.store.count_rows("audit").await.unwrap();
 
         // A forged bundle (signed by another key) is refused with a reason; nothing changes.
         let other = dtsec_seal::SigningKey::generate();
-        let forged = seal_passing_etr("st.yaml", PUMP_ST, "Northwind", "Acme", &other).unwrap();
+        let forged = seal_passing_etr(
+            "st.yaml",
+            PUMP_ST,
+            "Northwind Security Evaluation Lab",
+            "Acme",
+            &other,
+        )
+        .unwrap();
         let (s, body) = t
             .post(
                 &format!("/api/v1/products/{id}/etr"),

@@ -77,6 +77,9 @@ pub enum EvalCommand {
         /// Output format.
         #[arg(long, value_enum, default_value_t)]
         format: FormatArg,
+        /// Print only the ids, one a line, for scripts (`… | while read -r unit; do …`).
+        #[arg(long, conflicts_with = "format")]
+        ids: bool,
     },
     /// Store and check evidence files.
     Evidence {
@@ -373,7 +376,7 @@ pub fn run(cmd: EvalCommand) -> u8 {
                 &dir,
             );
         }
-        EvalCommand::Plan { dir, format } => plan(&dir, format),
+        EvalCommand::Plan { dir, format, ids } => plan(&dir, format, ids),
         EvalCommand::Evidence { command } => return evidence(command),
         EvalCommand::Record {
             dir,
@@ -501,9 +504,18 @@ fn init(
     }
 }
 
-fn plan(dir: &Path, format: FormatArg) -> Result<u8, EvalError> {
+fn plan(dir: &Path, format: FormatArg, ids: bool) -> Result<u8, EvalError> {
     let ws = open(dir)?;
     let plan = ws.plan()?;
+    if ids {
+        let mut s = String::new();
+        for u in plan.units() {
+            s.push_str(&u.unit.id);
+            s.push('\n');
+        }
+        out(&s);
+        return Ok(0);
+    }
     match format {
         FormatArg::Json => json_out(&serde_json::to_value(&plan).unwrap_or_default()),
         FormatArg::Text => {

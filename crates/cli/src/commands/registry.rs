@@ -1,6 +1,7 @@
 //! `dtsec registry`: the certification workflow from a terminal or a CI job, over the
 //! registry's JSON API — log in for a token, register a product, submit its ST, choose a lab,
-//! start the evaluation, submit the sealed ETR, review, certify, download the certificate.
+//! register the lab's key, start the evaluation, submit the sealed ETR, review, certify,
+//! download the certificate.
 //!
 //! Why a client in the binary: a lab already seals its ETR with `dtsec eval seal` and a holder
 //! checks a certificate with `dtsec verify`; the steps between them should not need a browser.
@@ -86,6 +87,14 @@ pub enum RegistryCommand {
         product: String,
         /// The lab's organisation id, or its exact name as listed at /labs.
         lab: String,
+    },
+    /// Register (or replace) your lab's ETR signing key (lab evaluator): the public key file
+    /// `dtsec keys new` wrote. The registry accepts only ETRs sealed with the registered key.
+    LabKey {
+        /// Your lab: its organisation id, or its name as listed at /labs.
+        lab: String,
+        /// The public key (SPKI PEM, e.g. lab.pub).
+        key: PathBuf,
     },
     /// Start the evaluation (the chosen lab).
     StartEvaluation {
@@ -192,6 +201,26 @@ fn case_line(p: &Value) -> String {
     )
 }
 
+/// A lab's organisation id from its id or its name as listed at `/api/v1/labs` (approved
+/// labs). Anything else is passed on as given, for the registry to accept (an id of a lab
+/// not approved yet) or refuse with its reason.
+fn lab_org(r: &Registry, lab: &str) -> Result<String, ClientError> {
+    let labs = r.get_public("/api/v1/labs")?;
+    let list = labs.as_array().cloned().unwrap_or_default();
+    let by_id = list.iter().find(|l| l["org_id"].as_str() == Some(lab));
+    let by_name = || {
+        list.iter().find(|l| {
+            l["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(lab))
+        })
+    };
+    match by_id.or_else(by_name) {
+        Some(l) => Ok(field(l, "org_id")?.to_string()),
+        None => Ok(lab.to_string()),
+    }
+}
+
 fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
     let r = Registry::new(args.registry.as_deref(), args.token)?;
     let products = |id: &str, step: &str| format!("/api/v1/products/{}/{step}", seg(id));
@@ -272,25 +301,23 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
             }
         }
         RegistryCommand::ChooseLab { product, lab } => {
-            let labs = r.get_public("/api/v1/labs")?;
-            let list = labs.as_array().cloned().unwrap_or_default();
-            let by_id = list
-                .iter()
-                .find(|l| l["org_id"].as_str() == Some(lab.as_str()));
-            let by_name = || {
-                list.iter().find(|l| {
-                    l["name"]
-                        .as_str()
-                        .is_some_and(|n| n.eq_ignore_ascii_case(&lab))
-                })
-            };
-            let org = match by_id.or_else(by_name) {
-                Some(l) => field(l, "org_id")?.to_string(),
-                // Not an approved lab: let the registry say why it refuses.
-                None => lab.clone(),
-            };
+            let org = lab_org(&r, &lab)?;
             let v = r.post_json(&products(&product, "lab"), &json!({ "lab": org }))?;
             outln!("{}", case_line(&v));
+        }
+        RegistryCommand::LabKey { lab, key } => {
+            let pem = read(&key)?;
+            let org = lab_org(&r, &lab)?;
+            let v = r.post_text(
+                &format!("/api/v1/labs/{}/key", seg(&org)),
+                "text/plain",
+                pem,
+            )?;
+            outln!(
+                "{}: key {} registered",
+                v["name"].as_str().unwrap_or(&lab),
+                v["key_id"].as_str().unwrap_or("?")
+            );
         }
         RegistryCommand::StartEvaluation { product } => {
             let v = r.post_json(&products(&product, "evaluation"), &json!({}))?;

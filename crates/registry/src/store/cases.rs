@@ -203,6 +203,9 @@ struct CheckedSt {
     id: String,
     version: String,
     toe_type: Option<String>,
+    /// The TOE's version as the ST states it, and where (the line of `toe.type`).
+    toe_version: Option<String>,
+    toe_line: (u32, u32),
     pps: Vec<Claim>,
     packages: Vec<Claim>,
     findings: Vec<Finding>,
@@ -254,6 +257,12 @@ fn check_st(file_name: &str, bytes: Vec<u8>) -> Result<CheckedSt> {
         id: doc.id.value.clone(),
         version: doc.version.value.clone(),
         toe_type: doc.toe.toe_type.as_ref().map(|t| t.value.clone()),
+        toe_version: doc.toe.version.clone(),
+        toe_line: doc
+            .toe
+            .toe_type
+            .as_ref()
+            .map_or((0, 0), |t| (t.span.line, t.span.column)),
         pps: doc.conformance.pps.iter().map(claim).collect(),
         packages: doc.conformance.packages.iter().map(claim).collect(),
         findings,
@@ -283,7 +292,12 @@ struct VerifiedEtr {
 }
 
 /// Verifies a sealed ETR bundle against the lab's key and the submitted ST (blocking work).
-fn verify_etr(text: &str, key: &VerifyingKey, st_sha256: &str) -> Result<VerifiedEtr> {
+fn verify_etr(
+    text: &str,
+    key: &VerifyingKey,
+    st_sha256: &str,
+    lab_name: &str,
+) -> Result<VerifiedEtr> {
     if text.len() > MAX_ETR_BYTES {
         return Err(RegistryError::invalid(format!(
             "the ETR bundle is larger than {MAX_ETR_BYTES} bytes"
@@ -341,6 +355,19 @@ fn verify_etr(text: &str, key: &VerifyingKey, st_sha256: &str) -> Result<Verifie
             "the ETR evaluated an ST with SHA-256 {etr_st}, but the submitted ST has {st_sha256}"
         )));
     }
+    // The key says who signed; the report must also say so, because the public summary and
+    // the certificate print the lab's name from it.
+    let etr_lab = sealed
+        .payload
+        .get("evaluation")
+        .and_then(|e| e.get("lab"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if !same_name(etr_lab, lab_name) {
+        return Err(RegistryError::invalid(format!(
+            "the ETR names the evaluation facility `{etr_lab}`, but this case is evaluated by `{lab_name}`; start the evaluation with `dtsec eval init --lab \"{lab_name}\"` (or correct the name) and seal it again"
+        )));
+    }
     if v.overall != Some(Verdict::Pass) {
         return Err(RegistryError::invalid(format!(
             "the ETR's overall verdict is {}, not pass",
@@ -351,6 +378,43 @@ fn verify_etr(text: &str, key: &VerifyingKey, st_sha256: &str) -> Result<Verifie
         sha256: sealed.payload_sha256(),
         key_id: key.key_id(),
     })
+}
+
+/// A warning when the ST's TOE version does not mention the version the product was registered
+/// under: the certificate will name the registered version, so the evaluated ST should be about
+/// it. A warning, not a refusal, because an ST may state the version in a longer form
+/// (`hardware rev C, firmware 2.4.1`).
+fn version_mismatch(checked: &CheckedSt, registered: &str) -> Option<Finding> {
+    let stated = checked.toe_version.as_deref().unwrap_or("");
+    if stated
+        .to_lowercase()
+        .contains(&registered.trim().to_lowercase())
+    {
+        return None;
+    }
+    Some(Finding {
+        code: "REG-TOE-VERSION".into(),
+        severity: "warning".into(),
+        message: format!(
+            "the ST's TOE version is `{stated}`, which does not mention `{registered}`, the version this product is registered under (and its certificate will name)"
+        ),
+        line: checked.toe_line.0,
+        column: checked.toe_line.1,
+        help: Some(
+            "register the product under the version the ST evaluates, or correct `toe.version` in the ST".into(),
+        ),
+    })
+}
+
+/// Names compared as people read them: case and runs of white space do not matter.
+fn same_name(a: &str, b: &str) -> bool {
+    let fold = |s: &str| {
+        s.split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    fold(a) == fold(b)
 }
 
 fn claims_json(claims: &[Claim]) -> String {
@@ -534,6 +598,10 @@ impl Store {
                 current.toe_type
             )));
         }
+        let mut checked = checked;
+        if let Some(finding) = version_mismatch(&checked, &current.version) {
+            checked.findings.push(finding);
+        }
         let now = self.now();
         let mut tx = self.begin().await?;
         let before = load_product(&mut tx, product_id).await?;
@@ -647,9 +715,11 @@ impl Store {
             .clone()
             .ok_or_else(|| RegistryError::invalid("no ST submitted"))?;
         let text = bundle.to_string();
-        let verified = tokio::task::spawn_blocking(move || verify_etr(&text, &key, &st_sha))
-            .await
-            .map_err(|e| RegistryError::invalid(format!("the verification stopped: {e}")))??;
+        let lab_name = lab.name.clone();
+        let verified =
+            tokio::task::spawn_blocking(move || verify_etr(&text, &key, &st_sha, &lab_name))
+                .await
+                .map_err(|e| RegistryError::invalid(format!("the verification stopped: {e}")))??;
         let now = self.now();
         let mut tx = self.begin().await?;
         let before = load_product(&mut tx, product_id).await?;
