@@ -20,7 +20,7 @@ use crate::plan::Plan;
 use crate::records::{Record, Verdict, history_problems};
 use crate::rollup::{Rollup, roll_up};
 use crate::workspace::{Evaluation, State};
-use crate::{EvalError, Workspace, clock, store};
+use crate::{EvalError, Workspace, store};
 
 /// The `kind` of an ETR bundle payload.
 pub const BUNDLE_KIND: &str = "dtsec-etr-bundle/1";
@@ -62,7 +62,7 @@ fn to_value<T: serde::Serialize>(v: &T) -> Value {
 }
 
 /// Builds the bundle payload from a workspace's state and the ST file's bytes.
-pub fn payload(state: &State, st_bytes: &[u8]) -> Value {
+pub fn payload(state: &State, st_bytes: &[u8], sealed_at: &str) -> Value {
     let rollup = roll_up(&state.plan, &state.records);
     let e = &state.evaluation;
     let mut sections = Map::new();
@@ -89,7 +89,7 @@ pub fn payload(state: &State, st_bytes: &[u8]) -> Value {
         .collect();
     let mut p = Map::new();
     p.insert("kind".into(), json!(BUNDLE_KIND));
-    p.insert("sealed_at".into(), json!(clock::now()));
+    p.insert("sealed_at".into(), json!(sealed_at));
     p.insert(
         "tool".into(),
         json!(format!("dtsec {}", env!("CARGO_PKG_VERSION"))),
@@ -130,7 +130,7 @@ pub fn seal_workspace(ws: &Workspace, key: &SigningKey) -> Result<Sealed, EvalEr
             history.join("; ")
         )));
     }
-    Ok(dtsec_seal::seal(payload(&state, &st_bytes), key))
+    Ok(dtsec_seal::seal(payload(&state, &st_bytes, &ws.now()), key))
 }
 
 /// What the signature check found.

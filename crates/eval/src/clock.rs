@@ -25,6 +25,29 @@ pub fn now() -> String {
     rfc3339(now_unix())
 }
 
+/// Where a workspace's timestamps come from: the clock, or a fixed instant for a caller that
+/// evaluates "as of" another time (the registry's demo builds its history years back, and its
+/// ETRs must not be sealed after the certificates they led to). A value, not a setting: no
+/// global state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TimeSource {
+    /// [`now`]: `SOURCE_DATE_EPOCH` or the system clock.
+    #[default]
+    System,
+    /// This many seconds after the Unix epoch, always.
+    Fixed(i64),
+}
+
+impl TimeSource {
+    /// The time now, as RFC 3339 UTC.
+    pub fn now(self) -> String {
+        match self {
+            TimeSource::System => now(),
+            TimeSource::Fixed(unix) => rfc3339(unix),
+        }
+    }
+}
+
 /// Formats Unix seconds as RFC 3339 UTC (proleptic Gregorian calendar).
 pub fn rfc3339(secs: i64) -> String {
     let days = secs.div_euclid(86_400);

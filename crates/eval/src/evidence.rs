@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::store::{self, Lock};
-use crate::{EvalError, Workspace, clock};
+use crate::{EvalError, Workspace};
 
 /// Largest evidence file accepted (firmware images and captures fit easily).
 pub const MAX_EVIDENCE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
@@ -252,7 +252,7 @@ impl Workspace {
             size: bytes.len() as u64,
             digest,
             added_by: by,
-            added_at: clock::now(),
+            added_at: self.now(),
         };
         manifest.items.push(item.clone());
         manifest

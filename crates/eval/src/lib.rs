@@ -45,4 +45,4 @@ pub mod workspace;
 
 pub use dtsec_seal as seal;
 pub use error::EvalError;
-pub use workspace::{InitConfig, RecordRequest, State, Workspace, init};
+pub use workspace::{InitConfig, RecordRequest, State, Workspace, init, init_at};

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::records::Verdict;
 use crate::store::Lock;
 use crate::vulns::{Factors, VulnStatus, Vulnerability};
-use crate::{EvalError, Workspace, clock};
+use crate::{EvalError, Workspace};
 
 /// How serious an observation is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -202,7 +202,7 @@ impl Workspace {
             resolution: None,
             units,
             raised_by: by,
-            raised_at: clock::now(),
+            raised_at: self.now(),
             resolved_by: None,
             resolved_at: None,
         };
@@ -229,7 +229,7 @@ impl Workspace {
         o.status = ObservationStatus::Resolved;
         o.resolution = Some(resolution);
         o.resolved_by = Some(by);
-        o.resolved_at = Some(clock::now());
+        o.resolved_at = Some(self.now());
         let out = o.clone();
         self.write_observations(all)?;
         Ok(out)
@@ -262,7 +262,7 @@ impl Workspace {
             result: None,
             evidence: Vec::new(),
             by,
-            at: clock::now(),
+            at: self.now(),
             run_by: None,
             run_at: None,
         };
@@ -300,7 +300,7 @@ impl Workspace {
             }
         }
         t.run_by = Some(by);
-        t.run_at = Some(clock::now());
+        t.run_at = Some(self.now());
         let out = t.clone();
         self.write_tests(all)?;
         Ok(out)
@@ -321,7 +321,7 @@ impl Workspace {
             mitigation: None,
             units,
             by,
-            at: clock::now(),
+            at: self.now(),
         };
         all.push(v.clone());
         self.write_vulns(all)?;

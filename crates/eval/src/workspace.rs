@@ -133,6 +133,7 @@ impl Evaluation {
 #[derive(Clone, Debug)]
 pub struct Workspace {
     root: PathBuf,
+    time: clock::TimeSource,
 }
 
 /// Everything in a workspace, read at once (for status, report and seal).
@@ -215,6 +216,16 @@ fn safe_file_name(name: &str) -> String {
 /// refuses with the diagnostics. The workspace is built in a temporary sibling directory and
 /// renamed into place, so it appears whole or not at all.
 pub fn init(dir: &Path, cfg: InitConfig<'_>) -> Result<Workspace, EvalError> {
+    init_at(dir, cfg, clock::TimeSource::System)
+}
+
+/// [`init`] with timestamps from `time`: the workspace's creation and, through the returned
+/// [`Workspace`], everything recorded and sealed with it.
+pub fn init_at(
+    dir: &Path,
+    cfg: InitConfig<'_>,
+    time: clock::TimeSource,
+) -> Result<Workspace, EvalError> {
     if cfg.st.kind.value != DocumentKind::SecurityTarget {
         return Err(EvalError::NotASecurityTarget(cfg.st_source.name.clone()));
     }
@@ -341,7 +352,7 @@ pub fn init(dir: &Path, cfg: InitConfig<'_>) -> Result<Workspace, EvalError> {
         sponsor: cfg.sponsor.trim().to_string(),
         lab: cfg.lab.trim().to_string(),
         evaluators,
-        created_at: clock::now(),
+        created_at: time.now(),
         tool: format!("dtsec {}", env!("CARGO_PKG_VERSION")),
     };
 
@@ -385,6 +396,7 @@ pub fn init(dir: &Path, cfg: InitConfig<'_>) -> Result<Workspace, EvalError> {
     }
     Ok(Workspace {
         root: dir.to_owned(),
+        time,
     })
 }
 
@@ -429,7 +441,18 @@ impl Workspace {
         }
         Ok(Workspace {
             root: dir.to_owned(),
+            time: clock::TimeSource::System,
         })
+    }
+
+    /// This workspace with its timestamps taken from `time` from now on.
+    pub fn with_time(self, time: clock::TimeSource) -> Workspace {
+        Workspace { time, ..self }
+    }
+
+    /// The time now, by this workspace's time source.
+    pub(crate) fn now(&self) -> String {
+        self.time.now()
     }
 
     /// The workspace directory.
@@ -571,7 +594,7 @@ impl Workspace {
                 unit,
                 verdict,
                 by,
-                at: clock::now(),
+                at: self.now(),
                 evidence,
                 observations,
                 note: req.note.clone().filter(|n| !n.trim().is_empty()),

@@ -230,3 +230,47 @@ fn one_failing_work_unit_fails_the_evaluation() {
         "{text}"
     );
 }
+
+/// A workspace with a fixed time source dates everything it writes by it — creation, verdicts,
+/// the seal — and a reopened workspace goes back to the clock.
+#[test]
+fn a_fixed_time_source_dates_the_whole_evaluation() {
+    use dtsec_eval::clock::TimeSource;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ws");
+    let (source, doc) = dtsec_model::load_document(&common::pump_st()).unwrap();
+    let lib = dtsec_model::Library::with_builtins();
+    let evaluators = vec!["Alice".to_string()];
+    let ws = dtsec_eval::init_at(
+        &dir,
+        dtsec_eval::InitConfig {
+            st_source: &source,
+            st: &doc,
+            st_file_name: "pump-st.yaml",
+            library: &lib,
+            lab: "Lab",
+            sponsor: "Sponsor",
+            evaluators: &evaluators,
+            cc_xml: None,
+        },
+        TimeSource::Fixed(1_700_000_000),
+    )
+    .unwrap()
+    .with_time(TimeSource::Fixed(1_700_086_400));
+    assert_eq!(ws.evaluation().unwrap().created_at, "2023-11-14T22:13:20Z");
+    let unit = ws.plan().unwrap().units().next().unwrap().unit.id.clone();
+    ws.record(&dtsec_eval::RecordRequest {
+        unit,
+        verdict: Some(dtsec_eval::records::Verdict::Pass),
+        by: "Alice".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(ws.records().unwrap()[0].at, "2023-11-15T22:13:20Z");
+    let key = dtsec_seal::SigningKey::generate();
+    let sealed = dtsec_eval::bundle::seal_workspace(&ws, &key).unwrap();
+    assert_eq!(sealed.payload["sealed_at"], "2023-11-15T22:13:20Z");
+    let reopened = dtsec_eval::Workspace::open(&dir).unwrap();
+    let resealed = dtsec_eval::bundle::seal_workspace(&reopened, &key).unwrap();
+    assert_ne!(resealed.payload["sealed_at"], "2023-11-15T22:13:20Z");
+}

@@ -61,6 +61,18 @@ async fn demo_covers_every_state() {
                 "{}",
                 d.certificate_id
             );
+            // The ETR was evaluated and sealed before it was submitted and accepted, and names
+            // the lab the case chose.
+            let etr = s.etr_summary(&d.certificate_id).await.unwrap();
+            let submitted = etr.submitted_at.clone().unwrap();
+            assert!(
+                etr.evaluation_started < etr.sealed_at && etr.sealed_at < submitted,
+                "{}: started {} sealed {} submitted {submitted}",
+                d.certificate_id,
+                etr.evaluation_started,
+                etr.sealed_at
+            );
+            assert!(submitted <= etr.accepted_at.clone().unwrap());
             st_ids.insert(
                 st.text
                     .lines()
