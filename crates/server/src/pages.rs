@@ -47,23 +47,3 @@ pub fn render_builtin_pps() -> HashMap<(String, String), PpPage> {
     }
     out
 }
-
-/// The TOE types of the built-in PPs: (id, name), for the device-type filter.
-pub fn toe_types() -> Vec<(String, String)> {
-    let lib = Library::with_builtins();
-    let mut v: Vec<(String, String)> = lib
-        .documents()
-        .filter(|d| d.document.kind.value == DocumentKind::ProtectionProfile)
-        .flat_map(|d| {
-            d.document
-                .toe
-                .types
-                .iter()
-                .map(|t| (t.id.value.clone(), t.name.clone()))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    v.sort();
-    v.dedup();
-    v
-}

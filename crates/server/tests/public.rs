@@ -31,6 +31,29 @@ async fn public_pages_and_api() {
                 .iter()
                 .all(|d| d["status"] == "revoked")
         );
+        // The search text matches the device type's name too: every pump, whatever its name.
+        let (_, body) = t.get("/api/v1/devices?q=PUMP").await;
+        let pumps: Vec<String> = common::json(&body)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["toe_type"].as_str().unwrap().to_string())
+            .collect();
+        let all_pumps = devices
+            .iter()
+            .filter(|d| d["toe_type"] == "TT.PUMP")
+            .count();
+        assert_eq!(pumps.len(), all_pumps, "{b}: {body}");
+        assert!(pumps.iter().all(|t| t == "TT.PUMP"), "{b}: {pumps:?}");
+        assert!(
+            devices.iter().any(|d| d["toe_type"] == "TT.PUMP"
+                && !d["product_name"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_lowercase()
+                    .contains("pump")),
+            "{b}: the demo has a pump without `pump` in its name"
+        );
         let (_, body) = t.get("/api/v1/devices?q=&status=&lab=").await;
         assert_eq!(common::json(&body).as_array().unwrap().len(), devices.len());
 

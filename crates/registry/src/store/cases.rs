@@ -269,20 +269,25 @@ fn check_st(file_name: &str, bytes: Vec<u8>) -> Result<CheckedSt> {
     })
 }
 
-/// The TOE types of the built-in CDD PP.
-pub fn toe_types() -> Vec<(String, String)> {
+/// The TOE types of the built-in PPs, (id, name), sorted: read once when the store opens
+/// (parsing the built-in documents takes milliseconds; the device list needs them per request).
+pub(crate) fn builtin_toe_types() -> Vec<(String, String)> {
     let lib = Library::with_builtins();
-    lib.documents()
-        .find(|d| d.document.kind.value == DocumentKind::ProtectionProfile)
-        .map(|d| {
+    let mut v: Vec<(String, String)> = lib
+        .documents()
+        .filter(|d| d.document.kind.value == DocumentKind::ProtectionProfile)
+        .flat_map(|d| {
             d.document
                 .toe
                 .types
                 .iter()
                 .map(|t| (t.id.value.clone(), t.name.clone()))
-                .collect()
+                .collect::<Vec<_>>()
         })
-        .unwrap_or_default()
+        .collect();
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// What a verified ETR yields.
@@ -462,7 +467,7 @@ impl Store {
         for b in &new.build_ids {
             validate::text("build id", b, 200)?;
         }
-        let types = toe_types();
+        let types = self.toe_types();
         if !types.iter().any(|(id, _)| id == new.toe_type.trim()) {
             return Err(RegistryError::invalid(format!(
                 "unknown TOE type `{}`; the CDD PP defines {}",

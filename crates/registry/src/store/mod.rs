@@ -186,6 +186,8 @@ pub struct Store {
     publisher: Option<Arc<publish::Publisher>>,
     /// ETR summaries by the sealed bundle's SHA-256 (see `published.rs`).
     etr_summaries: published::EtrSummaryCache,
+    /// The built-in PPs' TOE types, (id, name).
+    toe_types: Arc<[(String, String)]>,
 }
 
 impl std::fmt::Debug for Store {
@@ -263,6 +265,7 @@ impl Store {
             decision_log: Arc::new(TableDecisionLog),
             publisher,
             etr_summaries: published::EtrSummaryCache::default(),
+            toe_types: cases::builtin_toe_types().into(),
         };
         // Catch up: decisions committed before a crash, or by a process without the log.
         store.publish_log().await?;
@@ -283,6 +286,12 @@ impl Store {
     /// The scheme's public key (publish it; `dtsec verify --key` takes it).
     pub fn scheme_public_key(&self) -> VerifyingKey {
         self.key.verifying_key()
+    }
+
+    /// The TOE types of the built-in PPs, (id, name), sorted by id: what a product may be
+    /// registered as, and the device list's filter.
+    pub fn toe_types(&self) -> &[(String, String)] {
+        &self.toe_types
     }
 
     /// The clock the store uses.

@@ -160,9 +160,30 @@ impl Store {
                 ));
             }
             let pat = format!("%{}%", like_escape(&t.to_lowercase()));
+            // The device type by its name too ("pump" finds every insulin pump): the matching
+            // type ids become literals of a fixed alphabet, never the user's text.
+            let lower = t.to_lowercase();
+            let types: Vec<String> = self
+                .toe_types()
+                .iter()
+                .filter(|(id, name)| {
+                    name.to_lowercase().contains(&lower)
+                        && id.bytes().all(|b| {
+                            b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-'
+                        })
+                })
+                .map(|(id, _)| format!("'{id}'"))
+                .collect();
+            let by_type = if types.is_empty() {
+                String::new()
+            } else {
+                format!(" OR c.toe_type IN ({})", types.join(", "))
+            };
             param(
                 &mut sql,
-                " AND (LOWER(c.product_name) LIKE $? ESCAPE '\\' OR LOWER(m.name) LIKE $? ESCAPE '\\' OR LOWER(c.certificate_id) LIKE $? ESCAPE '\\')",
+                &format!(
+                    " AND (LOWER(c.product_name) LIKE $? ESCAPE '\\' OR LOWER(m.name) LIKE $? ESCAPE '\\' OR LOWER(c.certificate_id) LIKE $? ESCAPE '\\'{by_type})"
+                ),
                 pat,
             );
         }
@@ -326,8 +347,7 @@ pub const CSV_COLUMNS: [&str; 11] = [
 
 /// The certified-devices list as CSV (RFC 4180: CRLF, fields quoted when needed). Category is
 /// the TOE type's name; Archive Date the expiry date; the PP column the claimed PPs.
-pub fn csv_export(devices: &[(DeviceSummary, Certificate)]) -> String {
-    let types = super::cases::toe_types();
+pub fn csv_export(devices: &[(DeviceSummary, Certificate)], types: &[(String, String)]) -> String {
     let mut out = String::new();
     push_row(&mut out, CSV_COLUMNS.iter().map(|s| (*s).to_string()));
     for (d, c) in devices {
@@ -402,6 +422,6 @@ impl Store {
             let c = self.certificate(&d.certificate_id).await?.certificate()?;
             rows.push((d, c));
         }
-        Ok(csv_export(&rows))
+        Ok(csv_export(&rows, self.toe_types()))
     }
 }

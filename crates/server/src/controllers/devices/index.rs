@@ -73,7 +73,7 @@ pub async fn page(
     b.push_str(&select(
         "device_type",
         "Device type",
-        &crate::pages::toe_types(),
+        state.store.toe_types(),
         q.device_type.as_deref(),
     ));
     b.push_str(&select(

@@ -58,7 +58,7 @@ pub async fn index(State(state): State<AppState>, caller: Caller) -> AppResult<R
         Role::SchemeAdmin => admin_sections(&state, &caller, &mut b).await?,
         Role::Certifier => certifier_sections(&state, &caller, &mut b).await?,
         Role::LabEvaluator => lab_sections(&state, &caller, &mut b).await?,
-        Role::Manufacturer => manufacturer_sections(&caller, &mut b),
+        Role::Manufacturer => manufacturer_sections(&state, &caller, &mut b),
         Role::Public => {}
     }
     cases(&state, &caller, &mut b).await?;
@@ -80,8 +80,10 @@ pub async fn index(State(state): State<AppState>, caller: Caller) -> AppResult<R
     Ok(Html(layout("My work", Some(&caller), &b).into_string()).into_response())
 }
 
-fn manufacturer_sections(caller: &Caller, b: &mut String) {
-    let types: String = crate::pages::toe_types()
+fn manufacturer_sections(state: &AppState, caller: &Caller, b: &mut String) {
+    let types: String = state
+        .store
+        .toe_types()
         .iter()
         .map(|(id, n)| format!("<option value=\"{}\">{}</option>", esc(id), esc(n)))
         .collect();
