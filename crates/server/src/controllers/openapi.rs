@@ -1,5 +1,6 @@
 //! `GET /openapi.json`: the API description, hand-written beside the router and kept in step by
-//! a snapshot test (`tests/openapi.rs`).
+//! a snapshot test (`tests/public.rs`). Request bodies are generated from the handlers' own
+//! parameter types (`schemars`), so a field renamed in code is renamed here too.
 
 use axum::Json;
 use serde_json::{Value, json};
@@ -17,6 +18,134 @@ fn op(summary: &str, tag: &str, auth: bool) -> Value {
         v["security"] = json!([{"bearer": []}, {"session": []}]);
     }
     v
+}
+
+/// A JSON Schema for `T`, self-contained (no `$ref`s into a `$defs` the OpenAPI document would
+/// not resolve).
+fn schema<T: schemars::JsonSchema>() -> Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .with(|s| s.inline_subschemas = true)
+        .into_generator();
+    let mut v = generator.into_root_schema_for::<T>().to_value();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("$schema");
+    }
+    v
+}
+
+/// A body of fields: JSON, or a browser's form (same fields).
+fn fields<T: schemars::JsonSchema>() -> Value {
+    let s = schema::<T>();
+    json!({"required": true, "content": {
+        "application/json": {"schema": s},
+        "application/x-www-form-urlencoded": {"schema": s}
+    }})
+}
+
+/// A document sent as the raw body (`media`), or as the form field `field` (a file upload or a
+/// text area).
+fn document_body(media: &str, field: &str, what: &str) -> Value {
+    let form = json!({"type": "object", "required": [field], "properties": {field: {"type": "string", "description": what}}});
+    json!({"required": true, "description": what, "content": {
+        media: {"schema": {"type": "string"}},
+        "text/plain": {"schema": {"type": "string"}},
+        "multipart/form-data": {"schema": form},
+        "application/x-www-form-urlencoded": {"schema": form}
+    }})
+}
+
+/// The request bodies, by path and method.
+fn request_bodies() -> Vec<(&'static str, &'static str, Value)> {
+    use super::{certificates, labs, maintenance, organisations, products, tokens, users};
+    vec![
+        (
+            "/api/v1/products",
+            "post",
+            fields::<products::create::CreateProductParams>(),
+        ),
+        (
+            "/api/v1/products/{id}/st",
+            "post",
+            document_body(
+                "application/yaml",
+                "st",
+                "The Security Target (dtsec YAML or NIAP XML)",
+            ),
+        ),
+        (
+            "/api/v1/products/{id}/lab",
+            "post",
+            fields::<products::choose_lab::ChooseLabParams>(),
+        ),
+        (
+            "/api/v1/products/{id}/etr",
+            "post",
+            document_body(
+                "application/json",
+                "bundle",
+                "The sealed ETR bundle from `dtsec eval seal`",
+            ),
+        ),
+        (
+            "/api/v1/products/{id}/review",
+            "post",
+            fields::<products::review::ReviewParams>(),
+        ),
+        (
+            "/api/v1/certificates/{id}/status",
+            "post",
+            fields::<certificates::change_status::ChangeStatusParams>(),
+        ),
+        (
+            "/api/v1/certificates/{id}/impact-analyses",
+            "post",
+            json!({"required": true, "content": {"application/json": {"schema": schema::<maintenance::file::ImpactAnalysisParams>()}}}),
+        ),
+        (
+            "/api/v1/labs/{org}/approval",
+            "post",
+            fields::<labs::approve::ApproveParams>(),
+        ),
+        (
+            "/api/v1/labs/{org}/key",
+            "post",
+            document_body(
+                "application/x-pem-file",
+                "public_key",
+                "The lab's Ed25519 public key, SPKI PEM (the .pub file `dtsec keys new` writes)",
+            ),
+        ),
+        (
+            "/api/v1/organisations",
+            "post",
+            fields::<organisations::create::CreateOrganisationParams>(),
+        ),
+        (
+            "/api/v1/users",
+            "post",
+            fields::<users::create::CreateUserParams>(),
+        ),
+        (
+            "/api/v1/users/{id}/password",
+            "post",
+            fields::<users::password::SetParams>(),
+        ),
+        (
+            "/api/v1/account/password",
+            "post",
+            fields::<users::password::ChangeOwnParams>(),
+        ),
+        (
+            "/api/v1/tokens",
+            "post",
+            fields::<tokens::create::CreateTokenParams>(),
+        ),
+        (
+            "/api/v1/tokens/password",
+            "post",
+            json!({"required": true, "content": {"application/json": {"schema": schema::<tokens::password::PasswordTokenParams>()}}}),
+        ),
+    ]
 }
 
 /// The document.
@@ -107,6 +236,11 @@ pub fn document() -> Value {
     if let (Some(p), Some(more)) = (paths.as_object_mut(), staff_paths.as_object()) {
         p.extend(more.clone());
     }
+    for (path, method, body) in request_bodies() {
+        if let Some(op) = paths.get_mut(path).and_then(|p| p.get_mut(method)) {
+            op["requestBody"] = body;
+        }
+    }
     json!({
         "openapi": "3.1.0",
         "info": {"title": "dtsec certification registry", "version": env!("CARGO_PKG_VERSION")},
@@ -121,4 +255,21 @@ pub fn document() -> Value {
 /// The handler.
 pub async fn show() -> Json<Value> {
     Json(document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{document, request_bodies};
+
+    #[test]
+    fn every_request_body_belongs_to_a_described_operation() {
+        let d = document();
+        for (path, method, body) in request_bodies() {
+            assert!(
+                d["paths"][path][method].is_object(),
+                "{method} {path} is not described"
+            );
+            assert_eq!(d["paths"][path][method]["requestBody"], body);
+        }
+    }
 }

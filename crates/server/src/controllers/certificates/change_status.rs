@@ -11,7 +11,7 @@ use crate::input::Input;
 use crate::state::AppState;
 
 /// The request.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct ChangeStatusParams {
     /// `open-review`, `suspend`, `reinstate`, `revoke`.
     pub action: String,

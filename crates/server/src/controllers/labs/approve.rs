@@ -10,7 +10,7 @@ use crate::input::Input;
 use crate::state::AppState;
 
 /// The approval's end.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct ApproveParams {
     /// Approved until (inclusive), `YYYY-MM-DD`.
     pub until: String,

@@ -14,7 +14,7 @@ use crate::input::Input;
 use crate::state::AppState;
 
 /// One declared change (JSON).
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct ChangeParams {
     /// What changed, in a sentence.
     pub description: String,
@@ -24,7 +24,7 @@ pub struct ChangeParams {
 }
 
 /// The impact analysis (JSON).
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct ImpactAnalysisParams {
     /// The new product version.
     pub new_version: String,

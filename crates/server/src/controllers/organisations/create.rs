@@ -10,7 +10,7 @@ use crate::input::Input;
 use crate::state::AppState;
 
 /// The new organisation.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct CreateOrganisationParams {
     /// `manufacturer`, `lab` or `certification-body`.
     pub kind: String,

@@ -9,7 +9,7 @@ use crate::input::Input;
 use crate::state::AppState;
 
 /// The lab.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct ChooseLabParams {
     /// The lab's organisation id.
     pub lab: String,

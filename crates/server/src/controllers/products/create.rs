@@ -10,7 +10,7 @@ use crate::input::Input;
 use crate::state::AppState;
 
 /// The product to register.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct CreateProductParams {
     /// Product name.
     pub name: String,
@@ -26,7 +26,7 @@ pub struct CreateProductParams {
 }
 
 /// Build ids as a list or one comma-separated string.
-#[derive(Default, Deserialize)]
+#[derive(Default, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum BuildIds {
     /// None given.

@@ -9,7 +9,7 @@ use crate::input::Input;
 use crate::state::AppState;
 
 /// The decision.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct ReviewParams {
     /// `accept` or `reject`.
     pub decision: String,

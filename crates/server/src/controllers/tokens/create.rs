@@ -11,7 +11,7 @@ use crate::input::Input;
 use crate::state::AppState;
 
 /// The token's name.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct CreateTokenParams {
     /// A label ("CI", "laptop").
     pub name: String,

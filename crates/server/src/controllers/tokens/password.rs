@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// The request.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordTokenParams {
     /// The account's e-mail.

@@ -11,7 +11,7 @@ use crate::input::Input;
 use crate::state::AppState;
 
 /// The new account.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct CreateUserParams {
     /// E-mail address (the login).
     pub email: String,

@@ -14,7 +14,7 @@ use crate::session::Via;
 use crate::state::AppState;
 
 /// The caller's change.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct ChangeOwnParams {
     /// The password in use now.
     pub current_password: String,
@@ -43,7 +43,7 @@ pub async fn change_own(State(state): State<AppState>, input: Input) -> AppResul
 }
 
 /// The administrator's new password for a user.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct SetParams {
     /// The new password (at least 10 characters), to hand to the user.
     pub password: String,
