@@ -339,6 +339,54 @@ async fn public_list_certifier_issues_manufacturer_uploads() {
         .unwrap();
         wait_for_state(&c, &case, "st-submitted").await;
         log_out(&c).await;
+
+        // The administrator disables that account from the accounts table; its login then fails.
+        log_in(&c, &base, "admin@demo.invalid").await;
+        let row = "//table[caption='Accounts']//tr[td[1]='security@acme.demo.invalid']";
+        c.find(Locator::XPath(&format!(
+            "{row}//button[normalize-space()='Disable']"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("{b}: no Disable button: {e}"))
+        .click()
+        .await
+        .unwrap();
+        let started = Instant::now();
+        while c
+            .find(Locator::XPath(&format!(
+                "{row}//button[normalize-space()='Enable']"
+            )))
+            .await
+            .is_err()
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "{b}: the account never showed as disabled: {}",
+                text(&c, "body").await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        log_out(&c).await;
+        c.goto(&format!("{base}/login")).await.unwrap();
+        c.find(Locator::Css("input[name=email]"))
+            .await
+            .unwrap()
+            .send_keys("security@acme.demo.invalid")
+            .await
+            .unwrap();
+        c.find(Locator::Css("input[name=password]"))
+            .await
+            .unwrap()
+            .send_keys(dtsec_registry::demo::DEMO_PASSWORD)
+            .await
+            .unwrap();
+        c.find(Locator::Css("main form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "main", |_, page| page.contains("authentication failed")).await;
         t.finish().await;
     }
     c.close().await.unwrap();

@@ -127,8 +127,10 @@ async fn serve(args: ServeArgs) -> u8 {
                 }
                 write_ready_etrs(&args.store.data_dir, &summary.ready_etrs);
             }
-            Err(RegistryError::Conflict(why)) => {
-                eprintln!("demo not loaded: {why} (the registry is not empty)");
+            Err(RegistryError::Conflict(_)) => {
+                eprintln!(
+                    "demo not loaded again: this data directory already has a registry (the demo from an earlier start, or real data); serving it as it is. For a fresh demo, use an empty --data-dir."
+                );
             }
             Err(e) => {
                 eprintln!("error: cannot load the demo: {e}");
