@@ -92,12 +92,12 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// A client for `url` (`http://host:port`, optionally with a path prefix).
+    /// A client for `url` (`https://host` or `http://host:port`, optionally with a path
+    /// prefix).
     ///
     /// # Errors
-    /// [`ClientError::BadUrl`] for anything but an absolute `http://` URL without query or
-    /// fragment. (This build speaks plain HTTP only: use it on loopback, or put a TLS-terminating
-    /// proxy or a mirror of the exported log in front.)
+    /// [`ClientError::BadUrl`] for anything but an absolute `http://` or `https://` URL without
+    /// query or fragment, or when no client can be set up (a bad `DTSEC_CA_CERT`).
     pub fn new(url: &str) -> Result<Registry, ClientError> {
         let bad = |reason: &str| ClientError::BadUrl {
             url: url.into(),
@@ -105,13 +105,8 @@ impl Registry {
         };
         let parsed = reqwest::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
         match parsed.scheme() {
-            "http" => {}
-            "https" => {
-                return Err(bad(
-                    "this build of dtsec speaks plain http only (no TLS library); reach the registry over http on loopback or through a local TLS-terminating proxy",
-                ));
-            }
-            other => return Err(bad(&format!("scheme {other}: is not http"))),
+            "http" | "https" => {}
+            other => return Err(bad(&format!("scheme {other}: is not http or https"))),
         }
         if parsed.host_str().is_none_or(str::is_empty) {
             return Err(bad("no host"));
@@ -119,11 +114,8 @@ impl Registry {
         if parsed.query().is_some() || parsed.fragment().is_some() {
             return Err(bad("a base URL has no query or fragment"));
         }
-        let client = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("dtsec/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| bad(&e.to_string()))?;
+        let client = crate::http::client(Duration::from_secs(30), Duration::from_secs(15))
+            .map_err(|e| bad(&format!("{e} ({})", e.help())))?;
         Ok(Registry {
             base: url.trim_end_matches('/').to_string(),
             client,

@@ -25,6 +25,7 @@ macro_rules! outln {
 }
 
 mod commands;
+mod http;
 mod input;
 mod library;
 mod logclient;

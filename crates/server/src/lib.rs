@@ -34,6 +34,7 @@ mod router;
 mod security_headers;
 mod session;
 mod state;
+pub mod tls;
 
 pub use controllers::openapi::document as openapi_document;
 pub use error::{AppError, AppResult, InternalError};

@@ -122,6 +122,12 @@ pub fn report(e: &ClientError) -> u8 {
             1
         }
         ClientError::Key(_) => 2,
+        ClientError::Http { reason, .. } => {
+            if let Some(h) = crate::http::certificate_hint(reason) {
+                eprintln!("  = help: {h}");
+            }
+            2
+        }
         _ => 2,
     }
 }

@@ -42,9 +42,17 @@ pub struct ServeArgs {
     #[arg(long, value_name = "MIB", default_value_t = 16)]
     pub max_body_mib: usize,
     /// The address readers reach the registry at, for the links and QR codes on printed
-    /// certificates (e.g. https://registry.example); default http://127.0.0.1:PORT.
+    /// certificates (e.g. https://registry.example); default http(s)://127.0.0.1:PORT.
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
+    /// Serve HTTPS with this certificate chain (PEM, the server's certificate first); needs
+    /// --tls-key. Cookies are then marked `Secure`. Without it the server speaks plain HTTP
+    /// (on loopback, or behind a TLS-terminating proxy with --secure-cookies).
+    #[arg(long, value_name = "CHAIN.pem", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, value_name = "KEY.pem", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// Create the first scheme administrator (once; refused when one exists). The password is read
@@ -90,12 +98,27 @@ pub fn run(args: ServeArgs) -> u8 {
 
 async fn serve(args: ServeArgs) -> u8 {
     super::serve_log::init();
+    // The certificate first: a typo in a path should stop the server before anything opens.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => match dtsec_server::tls::server_config(cert, key) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("error: {e}");
+                eprintln!(
+                    "  = help: --tls-cert takes the PEM certificate chain (server certificate first), --tls-key its PEM private key"
+                );
+                return 2;
+            }
+        },
+        _ => None,
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let public_url = match &args.public_url {
         Some(u) => u.clone(),
         None if args.listen.ip().is_unspecified() => {
-            format!("http://127.0.0.1:{}", args.listen.port())
+            format!("{scheme}://127.0.0.1:{}", args.listen.port())
         }
-        None => format!("http://{}", args.listen),
+        None => format!("{scheme}://{}", args.listen),
     };
     let public_url = match dtsec_server::public_url::normalize(&public_url) {
         Ok(u) => u,
@@ -139,7 +162,7 @@ async fn serve(args: ServeArgs) -> u8 {
         }
     }
     let config = ServerConfig {
-        secure_cookies: args.secure_cookies,
+        secure_cookies: args.secure_cookies || tls.is_some(),
         max_body_bytes: args.max_body_mib.saturating_mul(1024 * 1024),
         public_url,
         ..ServerConfig::default()
@@ -152,17 +175,30 @@ async fn serve(args: ServeArgs) -> u8 {
         }
     };
     eprintln!(
-        "dtsec registry on http://{} (scheme key {}); Ctrl-C stops it",
+        "dtsec registry on {scheme}://{} (scheme key {}); Ctrl-C stops it",
         args.listen,
         store.scheme_public_key().key_id()
     );
     let service = app(AppState::new(store.clone(), config))
-        .into_make_service_with_connect_info::<SocketAddr>();
-    let result = dtsec_server::axum::serve(listener, service)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await;
+        .into_make_service_with_connect_info::<dtsec_server::tls::ClientAddr>();
+    let stop = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let result = match tls {
+        Some(tls) => match dtsec_server::tls::TlsListener::new(listener, tls) {
+            Ok(listener) => {
+                dtsec_server::axum::serve(listener, service)
+                    .with_graceful_shutdown(stop)
+                    .await
+            }
+            Err(e) => Err(e),
+        },
+        None => {
+            dtsec_server::axum::serve(listener, service)
+                .with_graceful_shutdown(stop)
+                .await
+        }
+    };
     store.close().await;
     match result {
         Ok(()) => 0,

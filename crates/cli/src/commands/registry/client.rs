@@ -59,8 +59,11 @@ pub enum ClientError {
     #[error("no registry given")]
     NoRegistry,
     /// The URL is not usable.
-    #[error("the registry URL `{0}` is not an http:// URL")]
+    #[error("the registry URL `{0}` is not an http:// or https:// URL of a host")]
     BadUrl(String),
+    /// No HTTP client could be set up (a bad `DTSEC_CA_CERT`, say).
+    #[error("{0}")]
+    Setup(#[from] crate::http::HttpSetupError),
     /// The command needs a token and none was given.
     #[error("this command needs an API token")]
     NoToken,
@@ -116,14 +119,14 @@ impl ClientError {
                 "give --registry URL or set DTSEC_REGISTRY, e.g. http://127.0.0.1:8080"
             }
             ClientError::BadUrl(_) => {
-                "use the registry's base URL, e.g. http://127.0.0.1:8080 (this client speaks plain HTTP; reach an HTTPS registry through a local TLS proxy)"
+                "use the registry's base URL, e.g. https://registry.example or http://127.0.0.1:8080"
             }
+            ClientError::Setup(e) => e.help(),
             ClientError::NoToken => {
                 "give --token TOKEN or set DTSEC_TOKEN; `dtsec registry login --email you@example` makes one"
             }
-            ClientError::Unreachable { .. } => {
-                "check the URL and that `dtsec serve` is running there"
-            }
+            ClientError::Unreachable { reason, .. } => crate::http::certificate_hint(reason)
+                .unwrap_or("check the URL and that `dtsec serve` is running there"),
             ClientError::Refused { status: 401, .. } => {
                 "the token (or, for `login`, the e-mail and password) was not accepted: it is wrong or revoked, or the account is disabled; `dtsec registry login` makes a new token"
             }
@@ -156,7 +159,8 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// A client for `base` (http://host:port, with or without a trailing slash).
+    /// A client for `base` (`https://host` or `http://host:port`, with or without a trailing
+    /// slash).
     pub fn new(base: Option<&str>, token: Option<Token>) -> Result<Registry, ClientError> {
         let base = base
             .map(str::trim)
@@ -164,6 +168,7 @@ impl Registry {
             .ok_or(ClientError::NoRegistry)?;
         let rest = base
             .strip_prefix("http://")
+            .or_else(|| base.strip_prefix("https://"))
             .ok_or_else(|| ClientError::BadUrl(base.to_string()))?;
         if rest.is_empty()
             || rest.starts_with('/')
@@ -173,12 +178,7 @@ impl Registry {
         {
             return Err(ClientError::BadUrl(base.to_string()));
         }
-        let http = Client::builder()
-            .timeout(Duration::from_secs(300))
-            .connect_timeout(Duration::from_secs(15))
-            .user_agent(concat!("dtsec/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ClientError::BadAnswer(format!("cannot set up HTTP: {e}")))?;
+        let http = crate::http::client(Duration::from_secs(300), Duration::from_secs(15))?;
         Ok(Registry {
             base: base.trim_end_matches('/').to_string(),
             token,
@@ -354,8 +354,9 @@ mod tests {
             Registry::new(None, None),
             Err(ClientError::NoRegistry)
         ));
+        assert!(Registry::new(Some("https://r.example"), None).is_ok());
         assert!(matches!(
-            Registry::new(Some("https://r.example"), None),
+            Registry::new(Some("ftp://r.example"), None),
             Err(ClientError::BadUrl(_))
         ));
         assert!(matches!(

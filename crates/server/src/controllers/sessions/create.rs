@@ -1,10 +1,8 @@
 //! `POST /login`: checks the password (the registry throttles repeated failures) and starts a
 //! session.
 
-use std::net::SocketAddr;
-
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -25,10 +23,7 @@ struct LoginForm {
 
 /// Logs in.
 pub async fn create(State(state): State<AppState>, req: Request) -> Response {
-    let client = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+    let client = crate::tls::client_ip(req.extensions());
     let cookie_token = cookie(req.headers(), LOGIN_CSRF_COOKIE).map(str::to_string);
     let Ok(body) = Bytes::from_request(req, &state).await else {
         return AppError::bad_request("unreadable body")

@@ -6,11 +6,9 @@
 //! address — answered with a token instead of a cookie. No cookie is read or set, so there is
 //! nothing for a cross-site request to ride on; the token is in the response body only.
 
-use std::net::SocketAddr;
-
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -33,10 +31,7 @@ pub struct PasswordTokenParams {
 
 /// Creates the token.
 pub async fn create(State(state): State<AppState>, req: Request) -> AppResult<Response> {
-    let client = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+    let client = crate::tls::client_ip(req.extensions());
     let is_json = req
         .headers()
         .get(CONTENT_TYPE)
