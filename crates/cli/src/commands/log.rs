@@ -27,8 +27,8 @@ use crate::logclient::{
 #[derive(clap::Args, Debug, Clone)]
 #[group(id = "from", required = true, multiple = false, args = ["registry", "dir"])]
 pub struct FromArgs {
-    /// A running registry's base URL, e.g. http://127.0.0.1:8080 (plain http only in this
-    /// build: loopback, or a local TLS-terminating proxy).
+    /// A running registry's base URL, e.g. https://registry.example or http://127.0.0.1:8080
+    /// (a private CA: DTSEC_CA_CERT=CA.pem).
     #[arg(long, value_name = "URL")]
     pub registry: Option<String>,
     /// A log directory (with `checkpoint` and `tile/`), or a registry data directory holding
@@ -78,7 +78,7 @@ pub enum LogCommand {
     /// Follow a registry's log: print every new entry, check each new checkpoint against the one
     /// before.
     Monitor {
-        /// The registry's base URL (plain http only in this build).
+        /// The registry's base URL (http:// or https://).
         #[arg(long, value_name = "URL")]
         registry: String,
         #[command(flatten)]

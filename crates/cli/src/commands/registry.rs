@@ -22,7 +22,8 @@ use client::{ClientError, Registry, Token};
 /// Work with a dtsec registry over its API.
 #[derive(clap::Args)]
 pub struct RegistryArgs {
-    /// The registry's base URL (plain HTTP), e.g. http://127.0.0.1:8080.
+    /// The registry's base URL, e.g. https://registry.example or http://127.0.0.1:8080 (a
+    /// private CA: DTSEC_CA_CERT=CA.pem).
     #[arg(long, env = "DTSEC_REGISTRY", value_name = "URL", global = true)]
     registry: Option<String>,
     /// An API token (from `dtsec registry login`); never printed.

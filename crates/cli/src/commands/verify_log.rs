@@ -23,8 +23,8 @@ use crate::logclient::{
 /// `dtsec verify`'s transparency-log options.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct LogArgs {
-    /// Check online against this registry (e.g. http://127.0.0.1:8080; plain http only in this
-    /// build): the current status, its log entry, and the log's consistency with the last
+    /// Check online against this registry (e.g. https://registry.example or
+    /// http://127.0.0.1:8080): the current status, its log entry, and the log's consistency with the last
     /// checkpoint seen.
     #[arg(long, value_name = "URL")]
     pub registry: Option<String>,
