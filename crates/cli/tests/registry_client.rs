@@ -255,8 +255,9 @@ fn the_whole_workflow_through_the_registry_client() {
     let maker = login("security@maker.test.invalid");
     let lab = login("evaluator@lab.test.invalid");
     let cb = login("certifier@cb.test.invalid");
+    let admin = login(ADMIN);
     assert!(maker.starts_with("dtsec_") || maker.len() > 20, "{maker}");
-    let tokens = [maker.clone(), lab.clone(), cb.clone()];
+    let tokens = [maker.clone(), lab.clone(), cb.clone(), admin.clone()];
     let mut seen = String::new();
     let mut run = |args: &[&str], token: &str| {
         let o = dtsec(args, &[reg[0], ("DTSEC_TOKEN", token)]);
@@ -377,7 +378,7 @@ fn the_whole_workflow_through_the_registry_client() {
     // The token may also be given as --token.
     let o = dtsec(&["registry", "--token", &lab, "products"], &[reg[0]]);
     assert!(o.status.success(), "{}", text(&o));
-    seen.push_str(&text(&o));
+    let seen_with_flag = text(&o);
 
     // Download (public) and verify offline with the scheme key.
     let dl = tmp.path().join("dl");
@@ -400,6 +401,66 @@ fn the_whole_workflow_through_the_registry_client() {
         v.contains(&cert_id) && v.contains("Test Pump 1.0 by Test Devices"),
         "{v}"
     );
+
+    // After certification: a minor change is filed, listed and extended.
+    let ia = tmp.path().join("ia.json");
+    std::fs::write(
+        &ia,
+        r#"{"new_version": "1.1", "build_ids": ["fw-1.1"], "changes": [{"description": "New alarm tones", "areas": ["user-interface"]}]}"#,
+    )
+    .unwrap();
+    let o = run(&["registry", "impact-analysis", &cert_id, s(&ia)], &maker);
+    assert!(
+        text(&o).contains("filed: minor change to 1.1"),
+        "{}",
+        text(&o)
+    );
+    let analysis = ok(o);
+    let pending = ok(run(&["registry", "maintenance"], &cb));
+    assert!(
+        pending.contains(&analysis) && pending.contains("minor"),
+        "{pending}"
+    );
+    let out = ok(run(&["registry", "extend", &analysis], &cb));
+    assert!(out.starts_with(&cert_id), "{out}");
+    let o = run(&["registry", "impact-analysis", &cert_id, s(&cert)], &maker);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+
+    // Status changes: a suspension needs a reason.
+    let o = run(&["registry", "status", &cert_id, "suspend"], &cb);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = ok(run(
+        &[
+            "registry",
+            "status",
+            &cert_id,
+            "suspend",
+            "--reason",
+            "field recall",
+        ],
+        &cb,
+    ));
+    assert!(out.ends_with("suspended"), "{out}");
+    let out = ok(run(&["registry", "status", &cert_id, "reinstate"], &cb));
+    assert!(!out.ends_with("suspended"), "{out}");
+    let o = run(
+        &["registry", "status", &cert_id, "revoke", "--reason", "x"],
+        &maker,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let o = run(&["registry", "archive"], &cb);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // The lab approval lifecycle, by the scheme administrator.
+    let out = ok(run(&["registry", "lab-suspend", "Test Lab"], &admin));
+    assert_eq!(out, "Test Lab: suspended");
+    let out = ok(run(
+        &["registry", "lab-approve", &lab_org, "--until", "2099-12-31"],
+        &admin,
+    ));
+    assert_eq!(out, "Test Lab: approved until 2099-12-31");
+    let o = run(&["registry", "lab-withdraw", "Test Lab"], &lab);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 
     // An unknown certificate: the registry's 404, exit 1, and no file.
     let missing = dl.join("missing.json");
@@ -428,7 +489,10 @@ fn the_whole_workflow_through_the_registry_client() {
     assert!(status.contains(" 200 "), "{status}");
 
     for t in &tokens {
-        assert!(!seen.contains(t.as_str()), "a token was printed");
+        assert!(
+            !seen.contains(t.as_str()) && !seen_with_flag.contains(t.as_str()),
+            "a token was printed"
+        );
     }
     drop(server);
 }

@@ -1,7 +1,8 @@
 //! `dtsec registry`: the certification workflow from a terminal or a CI job, over the
 //! registry's JSON API — log in for a token, register a product, submit its ST, choose a lab,
 //! register the lab's key, start the evaluation, submit the sealed ETR, review, certify,
-//! download the certificate.
+//! download the certificate — and after certification: status changes, impact analyses and
+//! extensions, archiving, and the lab approval lifecycle.
 //!
 //! Why a client in the binary: a lab already seals its ETR with `dtsec eval seal` and a holder
 //! checks a certificate with `dtsec verify`; the steps between them should not need a browser.
@@ -125,6 +126,59 @@ pub enum RegistryCommand {
         /// The case id.
         product: String,
     },
+    /// Open a review of a certificate, suspend, reinstate or revoke it (certification body).
+    Status {
+        /// The certificate id.
+        certificate: String,
+        /// What to do.
+        #[arg(value_enum)]
+        action: StatusAction,
+        /// Why (required to suspend or revoke); published with the decision.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// File an impact analysis for a new version of a certified product (manufacturer): a JSON
+    /// file with `new_version`, `build_ids` and `changes` (`description`, `areas`). Prints its id
+    /// and how the registry classified it (minor: the certificate can be extended; major: a new
+    /// case is opened for re-evaluation).
+    ImpactAnalysis {
+        /// The certificate id.
+        certificate: String,
+        /// The analysis (JSON).
+        file: PathBuf,
+    },
+    /// The impact analyses awaiting a decision (certification body).
+    Maintenance,
+    /// Extend a certificate to a minor change's new version (certification body).
+    Extend {
+        /// The impact analysis id (from `dtsec registry maintenance`).
+        analysis: String,
+    },
+    /// Archive the certificates past their expiry date (certification body).
+    Archive,
+    /// Apply (or re-apply) for your lab's approval (lab evaluator).
+    LabApply {
+        /// Your lab's organisation id.
+        lab: String,
+    },
+    /// Approve a lab until a date, inclusive (scheme administrator).
+    LabApprove {
+        /// The lab's organisation id, or its name as listed at /labs.
+        lab: String,
+        /// The last day of the approval (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        until: String,
+    },
+    /// Suspend an approved lab (scheme administrator).
+    LabSuspend {
+        /// The lab's organisation id, or its name as listed at /labs.
+        lab: String,
+    },
+    /// Withdraw a lab's approval or application (scheme administrator).
+    LabWithdraw {
+        /// The lab's organisation id, or its name as listed at /labs.
+        lab: String,
+    },
     /// Download a signed certificate (public; no token needed).
     Certificate {
         /// The certificate id, e.g. DTSEC-2025-0001.
@@ -133,6 +187,30 @@ pub enum RegistryCommand {
         #[arg(short, long, value_name = "FILE.json")]
         output: PathBuf,
     },
+}
+
+/// A certificate status change.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum StatusAction {
+    /// Put it under review (it stays valid).
+    OpenReview,
+    /// Suspend it (not valid until reinstated).
+    Suspend,
+    /// Reinstate it after a review or suspension.
+    Reinstate,
+    /// Revoke it, for good.
+    Revoke,
+}
+
+impl StatusAction {
+    fn as_str(self) -> &'static str {
+        match self {
+            StatusAction::OpenReview => "open-review",
+            StatusAction::Suspend => "suspend",
+            StatusAction::Reinstate => "reinstate",
+            StatusAction::Revoke => "revoke",
+        }
+    }
 }
 
 /// Runs a `dtsec registry` subcommand; returns the exit status.
@@ -200,6 +278,19 @@ fn case_line(p: &Value) -> String {
         p["version"].as_str().unwrap_or("?"),
         p["state"].as_str().unwrap_or("?"),
     )
+}
+
+/// One line about a lab: name, state, approval end.
+fn lab_line(l: &Value) -> String {
+    let mut line = format!(
+        "{}: {}",
+        l["name"].as_str().unwrap_or("?"),
+        l["state"].as_str().unwrap_or("?")
+    );
+    if let (Some("approved"), Some(until)) = (l["state"].as_str(), l["approved_until"].as_str()) {
+        line.push_str(&format!(" until {until}"));
+    }
+    line
 }
 
 /// A lab's organisation id from its id or its name as listed at `/api/v1/labs` (approved
@@ -319,6 +410,107 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
                 v["name"].as_str().unwrap_or(&lab),
                 v["key_id"].as_str().unwrap_or("?")
             );
+        }
+        RegistryCommand::Status {
+            certificate,
+            action,
+            reason,
+        } => {
+            let v = r.post_json(
+                &format!("/api/v1/certificates/{}/status", seg(&certificate)),
+                &json!({"action": action.as_str(), "reason": reason}),
+            )?;
+            outln!(
+                "{certificate}: {}",
+                v["status"].as_str().unwrap_or(action.as_str())
+            );
+        }
+        RegistryCommand::ImpactAnalysis { certificate, file } => {
+            let text = read(&file)?;
+            let body: Value = serde_json::from_str(&text).map_err(|e| {
+                ClientError::Usage(format!(
+                    "{}: not JSON ({e}); write {{\"new_version\": …, \"build_ids\": […], \"changes\": [{{\"description\": …, \"areas\": […]}}]}}",
+                    file.display()
+                ))
+            })?;
+            let v = r.post_json(
+                &format!("/api/v1/certificates/{}/impact-analyses", seg(&certificate)),
+                &body,
+            )?;
+            eprintln!(
+                "filed: {} change to {} ({})",
+                v["change_class"].as_str().unwrap_or("?"),
+                v["new_version"].as_str().unwrap_or("?"),
+                v["state"].as_str().unwrap_or("?")
+            );
+            outln!("{}", field(&v, "id")?);
+        }
+        RegistryCommand::Maintenance => {
+            let v = r.get("/api/v1/maintenance")?;
+            let list = v.as_array().cloned().unwrap_or_default();
+            if list.is_empty() {
+                eprintln!("nothing awaits a decision");
+            }
+            for m in list {
+                outln!(
+                    "{}  {} → {}  {}  {}",
+                    m["id"].as_str().unwrap_or("?"),
+                    m["certificate_id"].as_str().unwrap_or("?"),
+                    m["new_version"].as_str().unwrap_or("?"),
+                    m["change_class"].as_str().unwrap_or("?"),
+                    m["state"].as_str().unwrap_or("?")
+                );
+            }
+        }
+        RegistryCommand::Extend { analysis } => {
+            let v = r.post_json(
+                &format!("/api/v1/maintenance/{}/extension", seg(&analysis)),
+                &json!({}),
+            )?;
+            outln!(
+                "{}: {}",
+                v["certificate_id"].as_str().unwrap_or(&analysis),
+                v["state"].as_str().unwrap_or("extended")
+            );
+        }
+        RegistryCommand::Archive => {
+            let v = r.post_json("/api/v1/certificates/archive", &json!({}))?;
+            let archived = v["archived"].as_array().cloned().unwrap_or_default();
+            eprintln!("{} certificate(s) archived", archived.len());
+            for a in archived {
+                outln!("{}", a.as_str().unwrap_or(&a.to_string()));
+            }
+        }
+        RegistryCommand::LabApply { lab } => {
+            let v = r.post_json(
+                &format!("/api/v1/labs/{}/application", seg(&lab)),
+                &json!({}),
+            )?;
+            outln!("{}", lab_line(&v));
+        }
+        RegistryCommand::LabApprove { lab, until } => {
+            let org = lab_org(&r, &lab)?;
+            let v = r.post_json(
+                &format!("/api/v1/labs/{}/approval", seg(&org)),
+                &json!({ "until": until }),
+            )?;
+            outln!("{}", lab_line(&v));
+        }
+        RegistryCommand::LabSuspend { lab } => {
+            let org = lab_org(&r, &lab)?;
+            let v = r.post_json(
+                &format!("/api/v1/labs/{}/suspension", seg(&org)),
+                &json!({}),
+            )?;
+            outln!("{}", lab_line(&v));
+        }
+        RegistryCommand::LabWithdraw { lab } => {
+            let org = lab_org(&r, &lab)?;
+            let v = r.post_json(
+                &format!("/api/v1/labs/{}/withdrawal", seg(&org)),
+                &json!({}),
+            )?;
+            outln!("{}", lab_line(&v));
         }
         RegistryCommand::StartEvaluation { product } => {
             let v = r.post_json(&products(&product, "evaluation"), &json!({}))?;
