@@ -47,7 +47,7 @@ fn serve(data: &Path, port: u16) -> Server {
         .spawn()
         .expect("dtsec serve starts");
     let server = Server(child);
-    let client = reqwest::blocking::Client::new();
+    let client = http();
     // Wait for it to listen: bounded in attempts, not a timing assertion.
     for _ in 0..600 {
         if client
@@ -66,7 +66,9 @@ struct Http(String);
 
 impl TileSource for Http {
     fn read(&self, path: &str) -> Result<Vec<u8>, StorageError> {
-        let resp = reqwest::blocking::get(format!("{}/log/{path}", self.0))
+        let resp = http()
+            .get(format!("{}/log/{path}", self.0))
+            .send()
             .map_err(|e| StorageError::Other(e.to_string()))?;
         if resp.status() == reqwest::StatusCode::NOT_FOUND {
             return Err(StorageError::NotFound { path: path.into() });
@@ -136,7 +138,9 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let server = serve(&data, port);
-    let vkey = reqwest::blocking::get(format!("{base}/log/vkey"))
+    let vkey = http()
+        .get(format!("{base}/log/vkey"))
+        .send()
         .unwrap()
         .text()
         .unwrap();
@@ -181,7 +185,7 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
                 base.clone(),
             );
             std::thread::spawn(move || {
-                let client = reqwest::blocking::Client::new();
+                let client = http();
                 let mut suspend = true;
                 for _ in 0..500 {
                     if stop.load(Ordering::SeqCst) {
@@ -297,4 +301,21 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
     assert_eq!(decisions as u64, now.size);
     assert_eq!(indexed as u64, now.size);
     drop(server);
+}
+
+/// An HTTP client for the tests' loopback requests. reqwest is built for the binary without a
+/// default TLS provider (it uses rustls with *ring*, set up in `http.rs`), so a client needs
+/// one even for plain HTTP.
+fn http() -> reqwest::blocking::Client {
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("TLS defaults")
+    .with_root_certificates(rustls::RootCertStore::empty())
+    .with_no_client_auth();
+    reqwest::blocking::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .build()
+        .expect("HTTP client")
 }

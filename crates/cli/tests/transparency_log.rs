@@ -150,7 +150,10 @@ impl Running {
     }
 
     fn get(&self, path: &str) -> Vec<u8> {
-        let resp = reqwest::blocking::get(format!("{}{path}", self.url)).expect("GET");
+        let resp = http()
+            .get(format!("{}{path}", self.url))
+            .send()
+            .expect("GET");
         assert!(resp.status().is_success(), "GET {path}: {}", resp.status());
         resp.bytes().expect("body").to_vec()
     }
@@ -720,4 +723,21 @@ fn a_rolled_back_log_is_detected() {
     ]);
     let t = text(&fresh);
     assert_eq!(fresh.status.code(), Some(1), "{t}");
+}
+
+/// An HTTP client for the tests' loopback requests. reqwest is built for the binary without a
+/// default TLS provider (it uses rustls with *ring*, set up in `http.rs`), so a client needs
+/// one even for plain HTTP.
+fn http() -> reqwest::blocking::Client {
+    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("TLS defaults")
+    .with_root_certificates(rustls::RootCertStore::empty())
+    .with_no_client_auth();
+    reqwest::blocking::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .build()
+        .expect("HTTP client")
 }

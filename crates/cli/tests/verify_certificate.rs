@@ -69,23 +69,30 @@ fn registry_certificate_verifies_offline_and_tampering_is_caught() {
         "{text}"
     );
 
-    // Authentic but past its expiry date (a clock a century on): NOT VALID, exit 1.
-    let out = Command::new(env!("CARGO_BIN_EXE_dtsec"))
-        .args([
-            "verify",
-            &cert.display().to_string(),
-            "--key",
-            &key.display().to_string(),
-        ])
-        .env("SOURCE_DATE_EPOCH", "4102444800")
-        .output()
-        .expect("dtsec runs");
+    // Authentic but past its expiry date (judged a century on): NOT VALID, exit 1 — and
+    // SOURCE_DATE_EPOCH (a build setting) does not move the judgement day.
+    let key_arg = key.display().to_string();
+    let cert_arg = cert.display().to_string();
+    let out = dtsec(&["verify", &cert_arg, "--key", &key_arg, "--at", "2100-01-01"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
         text.contains("NOT VALID") && text.contains("expired on"),
         "{text}"
     );
+    let out = Command::new(env!("CARGO_BIN_EXE_dtsec"))
+        .args(["verify", &cert_arg, "--key", &key_arg])
+        .env("SOURCE_DATE_EPOCH", "4102444800")
+        .output()
+        .expect("dtsec runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = dtsec(&["verify", &cert_arg, "--key", &key_arg, "--at", "2100-13-01"]);
+    assert_eq!(out.status.code(), Some(2), "a bad --at is a usage error");
 
     // Authentic but revoked: NOT VALID, exit 1.
     let revoked_file = dir.path().join("revoked.json");

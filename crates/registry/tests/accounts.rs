@@ -129,3 +129,47 @@ async fn bootstrap_users_login_tokens() {
         db.finish().await;
     }
 }
+
+/// Guesses sent in parallel cannot pass the limit: each attempt is counted before its password
+/// is checked, in one statement.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_are_throttled_like_sequential_ones() {
+    for db in common::backends().await {
+        let s = &db.store;
+        common::world(s).await;
+        let mut guesses = tokio::task::JoinSet::new();
+        for i in 0..20 {
+            let s = s.clone();
+            guesses.spawn(async move {
+                s.login(
+                    "maker1@test.invalid",
+                    "wrong-password",
+                    &format!("10.1.0.{i}"),
+                )
+                .await
+            });
+        }
+        let (mut checked, mut throttled) = (0, 0);
+        while let Some(r) = guesses.join_next().await {
+            match r.unwrap() {
+                Err(RegistryError::Unauthenticated) => checked += 1,
+                Err(RegistryError::Throttled { .. }) => throttled += 1,
+                other => panic!("{}: {other:?}", db.backend),
+            }
+        }
+        let max = dtsec_registry::ThrottleConfig::default().max_failures;
+        assert!(
+            checked <= max,
+            "{}: {checked} passwords checked, the limit is {max}",
+            db.backend
+        );
+        assert_eq!(checked + throttled, 20);
+        // And the right password is refused while the lock lasts.
+        assert!(matches!(
+            s.login("maker1@test.invalid", common::PASSWORD, "10.1.1.1")
+                .await,
+            Err(RegistryError::Throttled { .. })
+        ));
+        db.finish().await;
+    }
+}

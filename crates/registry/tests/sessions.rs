@@ -128,9 +128,14 @@ async fn sessions_persist_expire_and_end_when_the_user_is_disabled() {
                 .await,
             Err(RegistryError::Validation(_))
         ));
+        let (_, minted) = s.create_api_token(&me, "before the change").await.unwrap();
         s.change_own_password(&me, common::PASSWORD, "new-password-456", Some(&keep))
             .await
             .unwrap();
+        assert!(
+            s.authenticate_token(&minted).await.is_err(),
+            "tokens are revoked with the old password"
+        );
         assert!(s.session(&keep).await.unwrap().is_some());
         assert!(s.session(&other_tab).await.unwrap().is_none());
         assert!(
@@ -166,6 +171,35 @@ async fn sessions_persist_expire_and_end_when_the_user_is_disabled() {
                 .await,
             Err(RegistryError::Forbidden(_))
         ));
+        // Administrators: one cannot set another's password, and the last enabled one cannot
+        // be disabled (here by a second administrator acting on a stale session, as in a race).
+        let admin_org = w.admin.org_id.clone().unwrap();
+        let second = s
+            .create_user(
+                &w.admin,
+                dtsec_registry::NewUser {
+                    email: "admin2@test.invalid".into(),
+                    name: "Second admin".into(),
+                    role: dtsec_registry::Role::SchemeAdmin,
+                    org_id: admin_org,
+                    password: common::PASSWORD.into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.set_user_password(&w.admin, &second.id, "handed-over-789")
+                .await,
+            Err(RegistryError::Conflict(_))
+        ));
+        s.set_user_disabled(&w.admin, &second.id, true)
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.set_user_disabled(&second.actor(), &admin_id, true).await,
+            Err(RegistryError::Conflict(m)) if m.contains("last enabled administrator")
+        ));
+
         // No password or hash is written to the audit trail.
         let trail: Vec<String> = sqlx::query_scalar(
             "SELECT COALESCE(after_json, '') FROM audit WHERE entity = 'user' AND entity_id = $1",

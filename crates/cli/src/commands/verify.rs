@@ -40,12 +40,17 @@ pub fn run(
         return super::verify_log::bundle_offline(file, &text, key, log);
     }
     if kind.as_deref() == Some(CERTIFICATE_KIND) {
-        return certificate(file, &text, key);
+        return certificate(file, &text, key, log);
     }
     super::eval::verify(file, key, evidence)
 }
 
-fn certificate(file: &Path, text: &str, key: Option<&Path>) -> u8 {
+fn certificate(
+    file: &Path,
+    text: &str,
+    key: Option<&Path>,
+    log: &super::verify_log::LogArgs,
+) -> u8 {
     let Some(key_path) = key else {
         eprintln!(
             "error: {} is a certificate; give the scheme's public key",
@@ -84,7 +89,7 @@ fn certificate(file: &Path, text: &str, key: Option<&Path>) -> u8 {
             outln!("ST sha256:    {}", cert.st_sha256);
             outln!("ETR sha256:   {}", cert.etr_sha256);
             outln!("verified: signed by the scheme key {}", key.key_id());
-            super::verify_log::offline_validity(&cert)
+            super::verify_log::offline_validity(&cert, log)
         }
         Err(e) => {
             eprintln!("error: {}: {e}", file.display());

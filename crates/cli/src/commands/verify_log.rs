@@ -37,6 +37,29 @@ pub struct LogArgs {
     /// $XDG_STATE_HOME/dtsec/logs.json, or ~/.local/state/dtsec/logs.json).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+    /// Judge validity (expiry) as of this day, YYYY-MM-DD, instead of today by the system clock.
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub at: Option<String>,
+}
+
+/// A YYYY-MM-DD day, checked.
+fn parse_day(s: &str) -> Result<String, String> {
+    dtsec_registry::Date::parse(s)
+        .map(|d| d.to_string())
+        .map_err(|e| format!("{e} (use YYYY-MM-DD)"))
+}
+
+/// The day validity is judged on: `--at`, or today by the system clock. Not
+/// `SOURCE_DATE_EPOCH`, which build and CI environments set to a past date for reproducible
+/// output and which must not make an expired certificate look valid.
+fn judgement_day(log: &LogArgs) -> String {
+    if let Some(day) = &log.at {
+        return day.clone();
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    dtsec_registry::Date::from_unix(secs).to_string()
 }
 
 fn load_scheme_key(path: &Path) -> Result<VerifyingKey, u8> {
@@ -52,12 +75,12 @@ fn is_valid_status(status: &str) -> bool {
 }
 
 /// Whether a verified certificate revision is valid as it stands, offline: its own status, and
-/// its expiry date against today (`SOURCE_DATE_EPOCH` or the system clock). An authentic
+/// its expiry date against the judgement day (`--at`, or today by the system clock). An authentic
 /// document that says "revoked", or has expired, must not pass a script that reads only the
 /// exit status. Prints the verdict; returns the exit status (0 valid, 1 not).
-pub(super) fn offline_validity(cert: &Certificate) -> u8 {
-    let now = dtsec_eval::clock::now();
-    let today = now.get(..10).unwrap_or(&now);
+pub(super) fn offline_validity(cert: &Certificate, log: &LogArgs) -> u8 {
+    let today = judgement_day(log);
+    let today = today.as_str();
     if !is_valid_status(&cert.status) {
         outln!(
             "verified, but NOT VALID: revision {} of certificate {} says {}",
@@ -121,7 +144,7 @@ pub fn bundle_offline(file: &Path, text: &str, key: Option<&Path>, log: &LogArgs
                 v.checkpoint.root,
                 verifier.name()
             );
-            offline_validity(&v.certificate)
+            offline_validity(&v.certificate, log)
         }
         Err(e) => {
             eprintln!("error: {}: {e}", file.display());
@@ -426,7 +449,19 @@ fn online_inner(
             "note:         a later revision ({current_revision}) exists; download it from the registry"
         );
     }
-    if is_valid_status(&current_status) {
+    // The current revision's expiry, as the registry states it (the document's otherwise).
+    let expiry = status["expiry_date"]
+        .as_str()
+        .unwrap_or(&cert.expiry_date)
+        .to_string();
+    let today = judgement_day(log);
+    if is_valid_status(&current_status) && expiry.as_str() < today.as_str() {
+        outln!(
+            "verified, but NOT VALID: certificate {} expired on {expiry} (the registry has not archived it yet)",
+            cert.certificate_id
+        );
+        Ok(1)
+    } else if is_valid_status(&current_status) {
         outln!(
             "verified: certificate {} is {current_status}",
             cert.certificate_id

@@ -394,12 +394,33 @@ impl Store {
         }
         let now = self.now();
         let mut tx = self.begin().await?;
-        let row = sqlx::query("SELECT disabled FROM users WHERE id = $1")
+        let row = sqlx::query("SELECT disabled, role FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| RegistryError::not_found(format!("user {user_id}")))?;
         let was = row.try_get::<i64, _>("disabled")? != 0;
+        // Two administrators disabling each other at once must not leave none: SQLite's writers
+        // are serialised already; on PostgreSQL touching every administrator's row first makes
+        // the second transaction wait for the first and then count what it committed.
+        if disabled && text(&row, "role")? == Role::SchemeAdmin.as_str() {
+            sqlx::query("UPDATE users SET disabled = disabled WHERE role = $1")
+                .bind(Role::SchemeAdmin.as_str())
+                .execute(&mut *tx)
+                .await?;
+            let others: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM users WHERE role = $1 AND disabled = 0 AND id <> $2",
+            )
+            .bind(Role::SchemeAdmin.as_str())
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if others == 0 {
+                return Err(RegistryError::Conflict(
+                    "this is the last enabled administrator; enable or create another first".into(),
+                ));
+            }
+        }
         if was == disabled {
             return Err(RegistryError::Conflict(format!(
                 "user {user_id} is already {}",
@@ -457,7 +478,8 @@ impl Store {
     /// Changes the actor's own password, given the current one. Wrong guesses count towards
     /// the same per-user throttle as the login form, so a borrowed session cannot be used to
     /// guess the password. Every other browser session of the user ends (`keep_session`, the
-    /// one making the change, stays); API tokens are not touched.
+    /// one making the change, stays) and their API tokens are revoked: a password is changed
+    /// when it may have leaked, and a token can be minted from a password.
     pub async fn change_own_password(
         &self,
         actor: &Actor,
@@ -478,17 +500,14 @@ impl Store {
                 .ok_or(RegistryError::Unauthenticated)?;
         let key = format!("user:{}", text(&row, "email")?);
         let now_unix = self.clock().now_unix();
-        if let Some(until) = self.locked_until(&key, now_unix).await? {
-            return Err(RegistryError::Throttled {
-                until: rfc3339(until),
-            });
-        }
+        self.begin_attempt(&key, now_unix).await?;
         if !verify_blocking(current.to_string(), text(&row, "password_hash")?).await {
-            self.record_failure(&key, now_unix).await?;
+            self.attempt_failed(&key, now_unix).await?;
             return Err(RegistryError::invalid(
                 "the current password is wrong; type the one you logged in with",
             ));
         }
+        self.attempt_succeeded(&key, true).await?;
         if current == new {
             return Err(RegistryError::invalid(
                 "the new password is the current one; choose another",
@@ -501,7 +520,9 @@ impl Store {
 
     /// Sets another user's password (scheme administrator only), for a user who has forgotten
     /// theirs: the registry sends no e-mail, so the administrator hands the new one over and
-    /// the user changes it. All the user's browser sessions end.
+    /// the user changes it. All the user's browser sessions end, their API tokens are revoked,
+    /// and a login lock on them is lifted. Not for another administrator's account: one
+    /// administrator must not be able to take over another's (and act in their name).
     pub async fn set_user_password(&self, actor: &Actor, user_id: &str, new: &str) -> Result<()> {
         authorize(actor, Action::ManageUsers, &Resource::Global)?;
         if actor.user_id.as_deref() == Some(user_id) {
@@ -509,13 +530,18 @@ impl Store {
                 "change your own password with your current one (\"Your password\")".into(),
             ));
         }
-        if sqlx::query("SELECT id FROM users WHERE id = $1")
+        let role: Option<String> = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(&self.pool)
-            .await?
-            .is_none()
-        {
-            return Err(RegistryError::not_found(format!("user {user_id}")));
+            .await?;
+        match role.as_deref() {
+            None => return Err(RegistryError::not_found(format!("user {user_id}"))),
+            Some(r) if r == Role::SchemeAdmin.as_str() => {
+                return Err(RegistryError::Conflict(
+                    "an administrator's password is changed by that administrator only".into(),
+                ));
+            }
+            Some(_) => {}
         }
         let hash = hash_blocking(new.to_string(), self.config.password_cost).await?;
         self.replace_password(actor, user_id, &hash, None, "user.password.set")
@@ -547,6 +573,22 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+        // A password changed because it leaked must not leave the tokens minted with it.
+        let revoked = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(&now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        // A user locked out by failed logins can use the new password at once.
+        sqlx::query(
+            "DELETE FROM login_throttle WHERE key = (SELECT 'user:' || email FROM users WHERE id = $1)",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
         audit(
             &mut tx,
             &now,
@@ -555,7 +597,9 @@ impl Store {
             "user",
             user_id,
             None,
-            Some(&json!({"password": "changed", "sessions_ended": ended})),
+            Some(
+                &json!({"password": "changed", "sessions_ended": ended, "tokens_revoked": revoked}),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -582,12 +626,11 @@ impl Store {
         let email = email.trim().to_ascii_lowercase();
         let keys = [format!("user:{email}"), format!("addr:{client}")];
         let now = self.clock().now_unix();
-        for k in &keys {
-            if let Some(until) = self.locked_until(k, now).await? {
-                return Err(RegistryError::Throttled {
-                    until: rfc3339(until),
-                });
-            }
+        self.begin_attempt(&keys[0], now).await?;
+        if let Err(e) = self.begin_attempt(&keys[1], now).await {
+            // Give the user's attempt back: it never reached the password check.
+            self.attempt_succeeded(&keys[0], false).await?;
+            return Err(e);
         }
         let row = sqlx::query(
             "SELECT id, email, name, role, org_id, created_at, password_hash FROM users WHERE email = $1 AND disabled = 0",
@@ -603,70 +646,93 @@ impl Store {
         let ok = verify_blocking(password.to_string(), hash).await && row.is_some();
         match (ok, row) {
             (true, Some(r)) => {
-                sqlx::query("DELETE FROM login_throttle WHERE key = $1")
-                    .bind(&keys[0])
-                    .execute(&self.pool)
-                    .await?;
+                self.attempt_succeeded(&keys[0], true).await?;
+                self.attempt_succeeded(&keys[1], false).await?;
                 user_from_row(&r)
             }
             _ => {
                 for k in &keys {
-                    self.record_failure(k, now).await?;
+                    self.attempt_failed(k, now).await?;
                 }
                 Err(RegistryError::Unauthenticated)
             }
         }
     }
 
-    async fn locked_until(&self, key: &str, now: i64) -> Result<Option<i64>> {
-        let row = sqlx::query("SELECT locked_until FROM login_throttle WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row
-            .map(|r| r.try_get::<i64, _>("locked_until"))
-            .transpose()?
-            .filter(|&u| u > now))
-    }
-
-    async fn record_failure(&self, key: &str, now: i64) -> Result<()> {
+    /// Counts an attempt against `key` *before* the password is checked, in one statement, so
+    /// that parallel guesses cannot all pass a check made before any of them failed: refused
+    /// when the key is locked, or when this attempt is one more than the window allows (which
+    /// also starts the lock). A success gives the attempt back ([`Store::attempt_succeeded`]).
+    async fn begin_attempt(&self, key: &str, now: i64) -> Result<()> {
         let t = self.config.throttle;
-        let mut tx = self.begin().await?;
-        let row = sqlx::query("SELECT failures, window_start FROM login_throttle WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let (failures, start) = match row {
-            Some(r) => {
-                let f = r.try_get::<i64, _>("failures")?;
-                let s = r.try_get::<i64, _>("window_start")?;
-                if now - s > t.window_secs {
-                    (1, now)
-                } else {
-                    (f + 1, s)
-                }
-            }
-            None => (1, now),
-        };
-        let locked = if failures >= t.max_failures {
-            now + t.lockout_secs
-        } else {
-            0
-        };
-        sqlx::query("DELETE FROM login_throttle WHERE key = $1")
-            .bind(key)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, $2, $3, $4)",
+        let row = sqlx::query(
+            "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, 1, $2, 0) \
+             ON CONFLICT (key) DO UPDATE SET \
+               failures = CASE WHEN login_throttle.locked_until > $2 THEN login_throttle.failures \
+                               WHEN $2 - login_throttle.window_start > $3 THEN 1 \
+                               ELSE login_throttle.failures + 1 END, \
+               window_start = CASE WHEN login_throttle.locked_until <= $2 \
+                                    AND $2 - login_throttle.window_start > $3 THEN $2 \
+                               ELSE login_throttle.window_start END, \
+               locked_until = CASE WHEN login_throttle.locked_until > $2 \
+                                   THEN login_throttle.locked_until ELSE 0 END \
+             RETURNING failures, locked_until",
         )
         .bind(key)
-        .bind(if locked > 0 { 0 } else { failures })
-        .bind(start)
-        .bind(locked)
-        .execute(&mut *tx)
+        .bind(now)
+        .bind(t.window_secs)
+        .fetch_one(&self.pool)
         .await?;
-        tx.commit().await?;
+        let locked_until = row.try_get::<i64, _>("locked_until")?;
+        if locked_until > now {
+            return Err(RegistryError::Throttled {
+                until: rfc3339(locked_until),
+            });
+        }
+        if row.try_get::<i64, _>("failures")? > t.max_failures {
+            let until = now + t.lockout_secs;
+            self.lock(key, until).await?;
+            return Err(RegistryError::Throttled {
+                until: rfc3339(until),
+            });
+        }
+        Ok(())
+    }
+
+    /// After a wrong password: the attempt stays counted, and the last one the window allows
+    /// starts the lock.
+    async fn attempt_failed(&self, key: &str, now: i64) -> Result<()> {
+        let t = self.config.throttle;
+        let failures: Option<i64> =
+            sqlx::query_scalar("SELECT failures FROM login_throttle WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+        if failures.is_some_and(|f| f >= t.max_failures) {
+            self.lock(key, now + t.lockout_secs).await?;
+        }
+        Ok(())
+    }
+
+    /// After a right password: the attempt is given back (the user's own key is cleared).
+    async fn attempt_succeeded(&self, key: &str, clear: bool) -> Result<()> {
+        let sql = if clear {
+            "DELETE FROM login_throttle WHERE key = $1"
+        } else {
+            "UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0 AND locked_until = 0"
+        };
+        sqlx::query(sql).bind(key).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn lock(&self, key: &str, until: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE login_throttle SET locked_until = $1, failures = 0 WHERE key = $2 AND locked_until < $1",
+        )
+        .bind(until)
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
