@@ -236,6 +236,25 @@ async fn an_st_about_another_version_is_accepted_with_a_warning() {
             .await
             .unwrap();
         assert!(p.st_findings.iter().all(|f| f.code != "REG-TOE-VERSION"));
+        // A version that is only part of another is not the same version.
+        let close = s
+            .register_product(
+                &w.maker_a.user,
+                dtsec_registry::NewProduct {
+                    manufacturer_org: w.maker_a.org.clone(),
+                    name: "Test Pump".into(),
+                    version: "4.1".into(),
+                    build_ids: vec![],
+                    toe_type: "TT.PUMP".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let p = s
+            .submit_st(&w.maker_a.user, &close.id, name, text.as_bytes().to_vec())
+            .await
+            .unwrap();
+        assert!(p.st_findings.iter().any(|f| f.code == "REG-TOE-VERSION"));
         db.finish().await;
     }
 }

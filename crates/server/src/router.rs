@@ -25,6 +25,7 @@ use crate::state::AppState;
 /// The application.
 pub fn app(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
+    let hsts = state.config.secure_cookies;
     let public = Router::new()
         .route("/", get(devices::index::page))
         .route("/devices/{id}", get(devices::show::page))
@@ -166,9 +167,9 @@ pub fn app(state: AppState) -> Router {
         .merge(certification_body)
         .merge(admin)
         .layer(middleware::from_fn(html_errors_for_browsers))
-        .layer(middleware::from_fn(
-            crate::security_headers::security_headers,
-        ))
+        .layer(middleware::from_fn(move |req, next| {
+            crate::security_headers::security_headers(hsts, req, next)
+        }))
         .layer(middleware::from_fn(log_internal_errors))
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(limit))

@@ -5,7 +5,7 @@
 //! script runs, no form posts elsewhere, no framing for click-jacking). Answers to a request
 //! that carried credentials (a session cookie or a bearer token) are personal: `no-store`
 //! keeps them out of shared and browser caches. Headers a handler set itself (the log's
-//! `Cache-Control` on tiles, say) are left alone.
+//! `Cache-Control` on tiles, say) are left alone. Over HTTPS, `Strict-Transport-Security`.
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
@@ -16,10 +16,13 @@ use axum::response::Response;
 /// `data:` ones), and forms posting back to the registry.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-/// Adds the headers.
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// Adds the headers; `hsts` when the registry is reached over HTTPS (served with a certificate,
+/// or behind a proxy with `--secure-cookies`), so browsers keep to HTTPS for a year.
+pub async fn security_headers(hsts: bool, req: Request, next: Next) -> Response {
     let credentialed = req.headers().contains_key(header::AUTHORIZATION)
-        || crate::session::cookie(req.headers(), crate::session::SESSION_COOKIE).is_some();
+        || crate::session::cookie(req.headers(), crate::session::SESSION_COOKIE).is_some()
+        // Answers that hand out a credential: a token in the body.
+        || req.uri().path().starts_with("/api/v1/tokens");
     let mut resp = next.run(req).await;
     let is_html = resp
         .headers()
@@ -42,6 +45,14 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
         );
     }
+    if hsts {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    // A new session cookie is a credential too.
+    let credentialed = credentialed || h.contains_key(header::SET_COOKIE);
     if credentialed && !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -14,7 +14,8 @@ use crate::pages::PpPage;
 /// Server settings (not the registry's: those are in the store's `StoreConfig`).
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
-    /// Mark cookies `Secure` (set when the server is reached over TLS, e.g. behind a proxy).
+    /// The server is reached over HTTPS (served with a certificate, or behind a TLS proxy):
+    /// cookies are marked `Secure` and answers carry `Strict-Transport-Security`.
     pub secure_cookies: bool,
     /// The largest request body accepted, in bytes; larger ones get 413 before any handler runs.
     pub max_body_bytes: usize,

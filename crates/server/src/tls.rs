@@ -5,9 +5,9 @@
 //! over HTTPS. The certificate chain and key are read once at start (PEM), with the *ring*
 //! provider and the safe protocol defaults (TLS 1.2 and 1.3).
 //!
-//! Handshakes run in their own tasks, each bounded by [`HANDSHAKE_TIMEOUT`], and only finished
-//! connections are handed to axum: a client that opens a connection and never completes the
-//! handshake holds up nobody else.
+//! Handshakes run in their own tasks, each bounded by [`HANDSHAKE_TIMEOUT`] and at most
+//! [`MAX_PENDING_HANDSHAKES`] at once, and only finished connections are handed to axum: a
+//! client that opens a connection and never completes the handshake holds up nobody else.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -23,6 +23,10 @@ use tokio_rustls::server::TlsStream;
 
 /// How long a client may take to complete the TLS handshake.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How many handshakes may be in progress at once; connections beyond are closed at once, so a
+/// flood of clients that never finish cannot use up the process's file descriptors.
+pub const MAX_PENDING_HANDSHAKES: usize = 512;
 
 /// Why HTTPS could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +90,7 @@ impl TlsListener {
         let local = tcp.local_addr()?;
         let acceptor = TlsAcceptor::from(Arc::new(config));
         let (tx, ready) = mpsc::channel(256);
+        let pending = Arc::new(tokio::sync::Semaphore::new(MAX_PENDING_HANDSHAKES));
         tokio::spawn(async move {
             while !tx.is_closed() {
                 let (stream, addr) = match tcp.accept().await {
@@ -97,8 +102,16 @@ impl TlsListener {
                         continue;
                     }
                 };
+                let Ok(permit) = pending.clone().try_acquire_owned() else {
+                    tracing::warn!(
+                        "{MAX_PENDING_HANDSHAKES} TLS handshakes in progress; closing the connection from {addr}"
+                    );
+                    drop(stream);
+                    continue;
+                };
                 let (acceptor, tx) = (acceptor.clone(), tx.clone());
                 tokio::spawn(async move {
+                    let _permit = permit;
                     match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
                         Ok(Ok(tls)) => {
                             let _ = tx.send((tls, addr)).await;

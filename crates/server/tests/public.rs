@@ -168,6 +168,30 @@ async fn every_answer_is_hardened_and_staff_answers_are_not_cached() {
         )
         .await;
         assert_eq!(staff["cache-control"], "no-store");
+        assert!(
+            !staff.contains_key("strict-transport-security"),
+            "plain HTTP"
+        );
+        // The login form sets a cookie: not stored either.
+        let login = headers(Request::get("/login").body(Body::empty()).unwrap()).await;
+        assert!(login.contains_key("set-cookie"));
+        assert_eq!(login["cache-control"], "no-store");
+        // Over HTTPS, browsers are told to keep to it.
+        let https = dtsec_server::app(dtsec_server::AppState::new(
+            t.store.clone(),
+            dtsec_server::ServerConfig {
+                secure_cookies: true,
+                ..dtsec_server::ServerConfig::default()
+            },
+        ));
+        let page = https
+            .oneshot(Request::get("/").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            page.headers()["strict-transport-security"],
+            "max-age=31536000"
+        );
         t.finish().await;
     }
 }

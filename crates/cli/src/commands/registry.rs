@@ -309,7 +309,13 @@ fn lab_org(r: &Registry, lab: &str) -> Result<String, ClientError> {
     };
     match by_id.or_else(by_name) {
         Some(l) => Ok(field(l, "org_id")?.to_string()),
-        None => Ok(lab.to_string()),
+        // Organisation ids are 32 hex digits; anything else was meant as a name.
+        None if lab.len() == 32 && lab.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Ok(lab.to_string())
+        }
+        None => Err(ClientError::Usage(format!(
+            "no approved lab is named `{lab}`; give the lab's organisation id instead (a lab that is not approved yet is not listed by name; its id is on its \"My work\" page and in `dtsec registry products`)"
+        ))),
     }
 }
 

@@ -35,7 +35,8 @@ pub struct ServeArgs {
     /// registry first; every demo account's password is `demo-password`.
     #[arg(long)]
     pub demo: bool,
-    /// Mark cookies `Secure` (set this when users reach the server over HTTPS, e.g. via a proxy).
+    /// Users reach the server over HTTPS through a proxy: mark cookies `Secure` and send
+    /// `Strict-Transport-Security` (implied by --tls-cert).
     #[arg(long)]
     pub secure_cookies: bool,
     /// The largest request body accepted, in MiB (ETR bundle uploads).

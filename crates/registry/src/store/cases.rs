@@ -388,13 +388,20 @@ fn verify_etr(
 /// A warning when the ST's TOE version does not mention the version the product was registered
 /// under: the certificate will name the registered version, so the evaluated ST should be about
 /// it. A warning, not a refusal, because an ST may state the version in a longer form
-/// (`hardware rev C, firmware 2.4.1`).
+/// (`hardware rev C, firmware 2.4.1`): every word of the registered version must be a word of
+/// the stated one.
 fn version_mismatch(checked: &CheckedSt, registered: &str) -> Option<Finding> {
     let stated = checked.toe_version.as_deref().unwrap_or("");
-    if stated
-        .to_lowercase()
-        .contains(&registered.trim().to_lowercase())
-    {
+    // Compared word by word, so `1.0` is not found in `11.0` or `2.1.0`.
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-' || c == '_'))
+            .map(|w| w.trim_matches('.').to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let stated_words = words(stated);
+    let wanted = words(registered);
+    if !wanted.is_empty() && wanted.iter().all(|w| stated_words.contains(w)) {
         return None;
     }
     Some(Finding {

@@ -151,6 +151,20 @@ impl ClientError {
     }
 }
 
+/// Whether the authority part of a URL (`host:port/…`) names this machine.
+fn is_loopback(rest: &str) -> bool {
+    let authority = rest.split('/').next().unwrap_or("");
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// A connection to one registry.
 pub struct Registry {
     base: String,
@@ -177,6 +191,11 @@ impl Registry {
                 .any(|c| c.is_whitespace() || c == '?' || c == '#')
         {
             return Err(ClientError::BadUrl(base.to_string()));
+        }
+        if base.starts_with("http://") && !is_loopback(rest) {
+            eprintln!(
+                "warning: {base} is plain HTTP: your password or token travels unencrypted; use https:// (or a loopback address)"
+            );
         }
         let http = crate::http::client(Duration::from_secs(300), Duration::from_secs(15))?;
         Ok(Registry {
@@ -355,6 +374,10 @@ mod tests {
             Err(ClientError::NoRegistry)
         ));
         assert!(Registry::new(Some("https://r.example"), None).is_ok());
+        assert!(
+            is_loopback("127.0.0.1:8080/x") && is_loopback("[::1]:80") && is_loopback("localhost")
+        );
+        assert!(!is_loopback("registry.example:80") && !is_loopback("10.0.0.1"));
         assert!(matches!(
             Registry::new(Some("ftp://r.example"), None),
             Err(ClientError::BadUrl(_))
