@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Bounded load test of the registry on loopback: certificate status, device list, device page.
+# Bounded load test of the registry on loopback: certificate status, device list, device page,
+# and a staff read with an API token.
 # Usage: scripts/load.sh [SECONDS] (default 10). Needs wrk (apt-get install -y wrk).
 # DTSEC_LOAD_DATABASE_URL=postgres://… runs it on PostgreSQL (an empty database; the demo is
 # loaded into it) instead of SQLite.
@@ -22,3 +23,7 @@ for path in "/api/v1/certificates/$cert/status" "/api/v1/devices" "/devices/$cer
   echo "== $path"
   wrk -t2 -c32 -d"${secs}s" --latency "http://127.0.0.1:$port$path" | grep -E "Requests/sec|Latency|99%|50%|Non-2xx"
 done
+# A staff read with an API token: the token lookup and the authorised case list.
+token="$(DTSEC_PASSWORD=demo-password "$bin" registry --registry "http://127.0.0.1:$port" login --email certifier@demo.invalid 2>/dev/null)"
+echo "== /api/v1/products (certifier's token)"
+wrk -t2 -c32 -d"${secs}s" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/products" | grep -E "Requests/sec|Latency|99%|50%|Non-2xx"

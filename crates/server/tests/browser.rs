@@ -1,7 +1,8 @@
 //! Browser tests in headless Chromium through ChromeDriver (WebDriver), against the real server
 //! on a loopback port with the demo loaded, on SQLite and PostgreSQL: the public list (search,
-//! a device page), a certifier issuing a certificate, and a manufacturer registering a product
-//! and uploading its ST as a file.
+//! a device page), a certifier issuing a certificate, a manufacturer registering a product and
+//! uploading its ST as a file, a lab evaluator starting an evaluation and uploading the sealed
+//! ETR, and the administrator disabling an account.
 //!
 //! Where Chromium or ChromeDriver is missing the test says so and passes, unless
 //! `DTSEC_REQUIRE_BROWSER` is set (`.ci/run` installs both and sets it), so CI cannot skip it.
@@ -200,7 +201,7 @@ fn section(name: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn public_list_certifier_issues_manufacturer_uploads() {
+async fn every_role_in_the_browser() {
     let Some((_driver, c)) = browser().await else {
         return;
     };
@@ -338,6 +339,52 @@ async fn public_list_certifier_issues_manufacturer_uploads() {
         .await
         .unwrap();
         wait_for_state(&c, &case, "st-submitted").await;
+        log_out(&c).await;
+
+        // A lab evaluator starts an evaluation and uploads the sealed ETR the demo left for it.
+        let etr = t.demo.ready_etrs.first().expect("a ready ETR").clone();
+        let evaluator = t
+            .demo
+            .accounts
+            .iter()
+            .find(|(_, role, org)| role == "lab-evaluator" && *org == etr.lab)
+            .map(|(email, _, _)| email.clone())
+            .expect("the lab's evaluator");
+        log_in(&c, &base, &evaluator).await;
+        let case = section(&etr.case);
+        if c.find(Locator::XPath(&format!(
+            "{case}//button[normalize-space()='Start evaluation']"
+        )))
+        .await
+        .is_ok()
+        {
+            c.find(Locator::XPath(&format!(
+                "{case}//button[normalize-space()='Start evaluation']"
+            )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+            wait_for_state(&c, &case, "evaluation-in-progress").await;
+        }
+        let bundle = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+        std::fs::write(bundle.path(), &etr.bundle).unwrap();
+        c.find(Locator::XPath(&format!("{case}//input[@type='file']")))
+            .await
+            .unwrap_or_else(|e| panic!("{b}: no ETR upload for {}: {e}", etr.case))
+            .send_keys(&bundle.path().display().to_string())
+            .await
+            .unwrap();
+        c.find(Locator::XPath(&format!(
+            "{case}//button[normalize-space()='Submit ETR']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        wait_for_state(&c, &case, "etr-submitted").await;
         log_out(&c).await;
 
         // The administrator disables that account from the accounts table; its login then fails.

@@ -19,6 +19,8 @@ use tower::ServiceExt as _;
 /// One backend with the demo loaded.
 pub struct TestApp {
     pub store: Store,
+    /// What the demo loaded (accounts, certificates, ready ETRs).
+    pub demo: dtsec_registry::demo::DemoSummary,
     pub app: Router,
     pub backend: &'static str,
     _dir: tempfile::TempDir,
@@ -105,10 +107,11 @@ async fn with_demo(
     server: &ServerConfig,
 ) -> TestApp {
     let store = Store::open(cfg).await.unwrap();
-    dtsec_registry::demo::load(&store).await.unwrap();
+    let demo = dtsec_registry::demo::load(&store).await.unwrap();
     let app = app(AppState::new(store.clone(), server.clone()));
     TestApp {
         store,
+        demo,
         app,
         backend,
         _dir: dir,
