@@ -13,7 +13,9 @@ use crate::plan::Plan;
 use crate::records::{Record, Verdict, latest};
 
 /// How many units are in each state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Counts {
     /// Units in scope.

@@ -18,7 +18,7 @@ use crate::error::RegistryError;
 pub const CERTIFICATE_KIND: &str = "dtsec-certificate/1";
 
 /// A claimed PP or package.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Claim {
     /// The document id (`cdd`, `cdd-eb`).
@@ -28,7 +28,7 @@ pub struct Claim {
 }
 
 /// The evaluation facility, as it was registered when the ETR was accepted.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabRef {
     /// The lab's name.
@@ -38,7 +38,7 @@ pub struct LabRef {
 }
 
 /// One assurance-maintenance entry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MaintenanceEntry {
     /// The version the certificate was extended to.
@@ -54,7 +54,7 @@ pub struct MaintenanceEntry {
 }
 
 /// The certificate's fields (the payload of the sealed document).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Certificate {
     /// Always [`CERTIFICATE_KIND`].

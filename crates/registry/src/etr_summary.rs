@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::error::{RegistryError, Result};
 
 /// The counts of a class in the roll-up.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ClassSummary {
     /// Class id (`ADV`, `ATE`, `EA` for the PP's evaluation activities).
     pub id: String,
@@ -29,7 +29,7 @@ pub struct ClassSummary {
 }
 
 /// Observation reports by status and severity.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ObservationCounts {
     /// All reports raised.
     pub total: usize,
@@ -46,7 +46,7 @@ pub struct ObservationCounts {
 }
 
 /// What the public learns about an evaluation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct EtrSummary {
     /// The evaluation facility, as named in the sealed bundle.
     pub lab: String,

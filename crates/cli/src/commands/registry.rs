@@ -476,7 +476,7 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
             outln!(
                 "{}: {}",
                 v["certificate_id"].as_str().unwrap_or(&analysis),
-                v["state"].as_str().unwrap_or("extended")
+                v["status"].as_str().unwrap_or("extended")
             );
         }
         RegistryCommand::Archive => {

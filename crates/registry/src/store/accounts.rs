@@ -18,7 +18,7 @@ use crate::time::rfc3339;
 use crate::validate;
 
 /// An organisation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Organisation {
     /// Its id.
     pub id: String,
@@ -31,7 +31,7 @@ pub struct Organisation {
 }
 
 /// A user, without the password hash.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct User {
     /// Its id.
     pub id: String,
@@ -59,7 +59,7 @@ impl User {
 }
 
 /// An account as the administrator sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct UserAccount {
     /// The user.
     #[serde(flatten)]

@@ -27,7 +27,7 @@ use crate::workflow::{Event, State, next};
 pub const MAX_ETR_BYTES: usize = 64 * 1024 * 1024;
 
 /// A checker finding kept with the submitted ST (warnings and notes; errors block submission).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     /// Rule code (`DT-DEP-001`).
     pub code: String,
@@ -45,7 +45,7 @@ pub struct Finding {
 
 /// A product's certification case (without the ST text and ETR bundle; see
 /// [`Store::st_text`] and [`Store::etr_bundle`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Product {
     /// Case id.
     pub id: String,

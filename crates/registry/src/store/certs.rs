@@ -25,7 +25,7 @@ use crate::workflow::{Event, State, next};
 
 /// A certificate as stored: the current revision's sealed document and the columns the lists
 /// filter on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CertificateRecord {
     /// `DTSEC-YYYY-NNNN`.
     pub certificate_id: String,
@@ -71,7 +71,7 @@ impl CertificateRecord {
 }
 
 /// One revision of a certificate: what changed it, and when.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct StatusChange {
     /// Revision number.
     pub revision: i64,
@@ -84,7 +84,7 @@ pub struct StatusChange {
 }
 
 /// A filed impact analysis and what became of it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MaintenanceRecord {
     /// Its id.
     pub id: String,

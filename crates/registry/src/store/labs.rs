@@ -16,7 +16,7 @@ use crate::labs::{LabApproval, LabEvent, LabState, next_lab};
 use crate::time::Date;
 
 /// A lab and its approval.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Lab {
     /// The lab's organisation id.
     pub org_id: String,

@@ -16,7 +16,7 @@ use crate::error::{RegistryError, Result};
 use crate::transparency::{BUNDLE_KIND, CertificateBundle, Decision};
 
 /// A certificate revision's log entry and its inclusion proof in the latest checkpoint.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct CertificateProof {
     /// The certificate.
     pub certificate_id: String,
@@ -37,7 +37,7 @@ pub struct CertificateProof {
 }
 
 /// A consistency proof between two tree sizes, and the latest checkpoint.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct ConsistencyProof {
     /// The older size.
     pub from: u64,

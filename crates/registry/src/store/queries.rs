@@ -35,7 +35,7 @@ pub struct DeviceFilter {
 }
 
 /// One row of the certified-devices list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DeviceSummary {
     /// Certificate id.
     pub certificate_id: String,
@@ -64,7 +64,7 @@ pub struct DeviceSummary {
 }
 
 /// A device page: the certificate, its revisions and its maintenance.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct DeviceDetail {
     /// The list row.
     pub summary: DeviceSummary,
@@ -79,7 +79,7 @@ pub struct DeviceDetail {
 }
 
 /// One audit record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AuditEntry {
     /// Order of writing.
     pub seq: i64,

@@ -148,6 +148,111 @@ fn request_bodies() -> Vec<(&'static str, &'static str, Value)> {
     ]
 }
 
+/// A JSON answer of type `T`.
+fn answer<T: schemars::JsonSchema>() -> Value {
+    json!({"description": "OK", "content": {"application/json": {"schema": schema::<T>()}}})
+}
+
+/// The JSON answers, by path and method: the registry's own types, so the document says what
+/// the handlers really return.
+fn responses() -> Vec<(&'static str, &'static str, Value)> {
+    use super::certificates::status::StatusResponse;
+    use dtsec_registry::{
+        AuditEntry, CertificateProof, CertificateRecord, ConsistencyProof, DeviceDetail,
+        DeviceSummary, EtrSummary, Lab, MaintenanceRecord, Organisation, Product, User,
+        UserAccount,
+    };
+    let products = [
+        "/api/v1/products",
+        "/api/v1/products/{id}/st",
+        "/api/v1/products/{id}/lab",
+        "/api/v1/products/{id}/evaluation",
+        "/api/v1/products/{id}/etr",
+        "/api/v1/products/{id}/review",
+    ];
+    let labs = [
+        "/api/v1/labs/{org}/approval",
+        "/api/v1/labs/{org}/application",
+        "/api/v1/labs/{org}/key",
+        "/api/v1/labs/{org}/suspension",
+        "/api/v1/labs/{org}/withdrawal",
+    ];
+    let mut v = vec![
+        ("/api/v1/devices", "get", answer::<Vec<DeviceSummary>>()),
+        ("/api/v1/devices/{id}", "get", answer::<DeviceDetail>()),
+        (
+            "/api/v1/devices/{id}/etr-summary",
+            "get",
+            answer::<EtrSummary>(),
+        ),
+        ("/api/v1/labs", "get", answer::<Vec<Lab>>()),
+        (
+            "/api/v1/certificates/{id}/status",
+            "get",
+            answer::<StatusResponse>(),
+        ),
+        (
+            "/api/v1/certificates/{id}/status",
+            "post",
+            answer::<CertificateRecord>(),
+        ),
+        (
+            "/api/v1/products/{id}/certificate",
+            "post",
+            answer::<CertificateRecord>(),
+        ),
+        (
+            "/api/v1/certificates/{id}/proof",
+            "get",
+            answer::<CertificateProof>(),
+        ),
+        (
+            "/api/v1/log/consistency",
+            "get",
+            answer::<ConsistencyProof>(),
+        ),
+        ("/api/v1/products", "get", answer::<Vec<Product>>()),
+        ("/api/v1/products/{id}", "get", answer::<Product>()),
+        (
+            "/api/v1/organisations",
+            "get",
+            answer::<Vec<Organisation>>(),
+        ),
+        ("/api/v1/organisations", "post", answer::<Organisation>()),
+        ("/api/v1/users", "get", answer::<Vec<UserAccount>>()),
+        ("/api/v1/users", "post", answer::<User>()),
+        (
+            "/api/v1/users/{id}/deactivation",
+            "post",
+            answer::<UserAccount>(),
+        ),
+        (
+            "/api/v1/users/{id}/reactivation",
+            "post",
+            answer::<UserAccount>(),
+        ),
+        (
+            "/api/v1/maintenance",
+            "get",
+            answer::<Vec<MaintenanceRecord>>(),
+        ),
+        (
+            "/api/v1/certificates/{id}/impact-analyses",
+            "post",
+            answer::<MaintenanceRecord>(),
+        ),
+        (
+            "/api/v1/maintenance/{id}/extension",
+            "post",
+            answer::<CertificateRecord>(),
+        ),
+        ("/api/v1/audit", "get", answer::<Vec<AuditEntry>>()),
+    ];
+    v.extend(products.iter().map(|p| (*p, "post", answer::<Product>())));
+    v.extend(labs.iter().map(|p| (*p, "post", answer::<Lab>())));
+    v
+}
+
 /// The document.
 pub fn document() -> Value {
     let id = |name: &str| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}});
@@ -241,6 +346,11 @@ pub fn document() -> Value {
             op["requestBody"] = body;
         }
     }
+    for (path, method, answer) in responses() {
+        if let Some(op) = paths.get_mut(path).and_then(|p| p.get_mut(method)) {
+            op["responses"]["200"] = answer;
+        }
+    }
     json!({
         "openapi": "3.1.0",
         "info": {"title": "dtsec certification registry", "version": env!("CARGO_PKG_VERSION")},
@@ -260,6 +370,18 @@ pub async fn show() -> Json<Value> {
 #[cfg(test)]
 mod tests {
     use super::{document, request_bodies};
+
+    #[test]
+    fn every_answer_belongs_to_a_described_operation() {
+        let d = document();
+        for (path, method, answer) in super::responses() {
+            assert!(
+                d["paths"][path][method].is_object(),
+                "{method} {path} is not described"
+            );
+            assert_eq!(d["paths"][path][method]["responses"]["200"], answer);
+        }
+    }
 
     #[test]
     fn every_request_body_belongs_to_a_described_operation() {

@@ -8,7 +8,7 @@ use crate::error::AppResult;
 use crate::state::AppState;
 
 /// The answer.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct StatusResponse {
     /// The certificate id.
     pub certificate_id: String,
