@@ -6,6 +6,8 @@
 //! audit and the cross-check with the registry's statuses pass), and the new checkpoint is
 //! consistent with every checkpoint published before the kill.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -47,7 +49,7 @@ fn serve(data: &Path, port: u16) -> Server {
         .spawn()
         .expect("dtsec serve starts");
     let server = Server(child);
-    let client = http();
+    let client = common::http();
     // Wait for it to listen: bounded in attempts, not a timing assertion.
     for _ in 0..600 {
         if client
@@ -66,7 +68,7 @@ struct Http(String);
 
 impl TileSource for Http {
     fn read(&self, path: &str) -> Result<Vec<u8>, StorageError> {
-        let resp = http()
+        let resp = common::http()
             .get(format!("{}/log/{path}", self.0))
             .send()
             .map_err(|e| StorageError::Other(e.to_string()))?;
@@ -138,7 +140,7 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let server = serve(&data, port);
-    let vkey = http()
+    let vkey = common::http()
         .get(format!("{base}/log/vkey"))
         .send()
         .unwrap()
@@ -185,7 +187,7 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
                 base.clone(),
             );
             std::thread::spawn(move || {
-                let client = http();
+                let client = common::http();
                 let mut suspend = true;
                 for _ in 0..500 {
                     if stop.load(Ordering::SeqCst) {
@@ -301,21 +303,4 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
     assert_eq!(decisions as u64, now.size);
     assert_eq!(indexed as u64, now.size);
     drop(server);
-}
-
-/// An HTTP client for the tests' loopback requests. reqwest is built for the binary without a
-/// default TLS provider (it uses rustls with *ring*, set up in `http.rs`), so a client needs
-/// one even for plain HTTP.
-fn http() -> reqwest::blocking::Client {
-    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("TLS defaults")
-    .with_root_certificates(rustls::RootCertStore::empty())
-    .with_no_client_auth();
-    reqwest::blocking::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .build()
-        .expect("HTTP client")
 }

@@ -6,6 +6,8 @@
 //! `dtsec verify --registry` and `dtsec log audit` fail and say what is wrong. The database
 //! tampering runs on SQLite and, where `DTSEC_TEST_DATABASE_URL` is set, on PostgreSQL.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -150,7 +152,7 @@ impl Running {
     }
 
     fn get(&self, path: &str) -> Vec<u8> {
-        let resp = http()
+        let resp = common::http()
             .get(format!("{}{path}", self.url))
             .send()
             .expect("GET");
@@ -723,21 +725,4 @@ fn a_rolled_back_log_is_detected() {
     ]);
     let t = text(&fresh);
     assert_eq!(fresh.status.code(), Some(1), "{t}");
-}
-
-/// An HTTP client for the tests' loopback requests. reqwest is built for the binary without a
-/// default TLS provider (it uses rustls with *ring*, set up in `http.rs`), so a client needs
-/// one even for plain HTTP.
-fn http() -> reqwest::blocking::Client {
-    let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .expect("TLS defaults")
-    .with_root_certificates(rustls::RootCertStore::empty())
-    .with_no_client_auth();
-    reqwest::blocking::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .build()
-        .expect("HTTP client")
 }

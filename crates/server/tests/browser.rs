@@ -109,6 +109,15 @@ async fn text(c: &Client, css: &str) -> String {
 }
 
 async fn log_in(c: &Client, base: &str, email: &str) {
+    submit_login(c, base, email).await;
+    wait_for(c, "h1", |url, h1| {
+        url.ends_with("/staff") && h1 == "My work"
+    })
+    .await;
+}
+
+/// Fills in and sends the login form with the demo password.
+async fn submit_login(c: &Client, base: &str, email: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Css("input[name=email]"))
         .await
@@ -128,10 +137,6 @@ async fn log_in(c: &Client, base: &str, email: &str) {
         .click()
         .await
         .unwrap();
-    wait_for(c, "h1", |url, h1| {
-        url.ends_with("/staff") && h1 == "My work"
-    })
-    .await;
 }
 
 async fn log_out(c: &Client) {
@@ -414,25 +419,7 @@ async fn every_role_in_the_browser() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         log_out(&c).await;
-        c.goto(&format!("{base}/login")).await.unwrap();
-        c.find(Locator::Css("input[name=email]"))
-            .await
-            .unwrap()
-            .send_keys("security@acme.demo.invalid")
-            .await
-            .unwrap();
-        c.find(Locator::Css("input[name=password]"))
-            .await
-            .unwrap()
-            .send_keys(dtsec_registry::demo::DEMO_PASSWORD)
-            .await
-            .unwrap();
-        c.find(Locator::Css("main form button[type=submit]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        submit_login(&c, &base, "security@acme.demo.invalid").await;
         wait_for(&c, "main", |_, page| page.contains("authentication failed")).await;
         t.finish().await;
     }

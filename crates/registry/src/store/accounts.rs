@@ -433,20 +433,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let (ended, revoked) = if disabled {
-            let ended = sqlx::query("DELETE FROM browser_sessions WHERE user_id = $1")
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            let revoked = sqlx::query(
-                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-            )
-            .bind(&now)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            (ended, revoked)
+            end_credentials(&mut tx, user_id, None, &now).await?
         } else {
             (0, 0)
         };
@@ -559,29 +546,14 @@ impl Store {
         action: &str,
     ) -> Result<()> {
         let now = self.now();
-        let keep = keep_session.map(secrets::token_digest).unwrap_or_default();
         let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        let ended =
-            sqlx::query("DELETE FROM browser_sessions WHERE user_id = $1 AND id_sha256 <> $2")
-                .bind(user_id)
-                .bind(&keep)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
         // A password changed because it leaked must not leave the tokens minted with it.
-        let revoked = sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-        )
-        .bind(&now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let (ended, revoked) = end_credentials(&mut tx, user_id, keep_session, &now).await?;
         // A user locked out by failed logins can use the new password at once.
         sqlx::query(
             "DELETE FROM login_throttle WHERE key = (SELECT 'user:' || email FROM users WHERE id = $1)",
@@ -823,6 +795,33 @@ impl Store {
         .ok_or(RegistryError::Unauthenticated)?;
         user_from_row(&row)
     }
+}
+
+/// Ends a user's browser sessions (but `keep`, the one making a change) and revokes their API
+/// tokens, inside `tx`; returns (sessions ended, tokens revoked). Disabling an account and
+/// replacing its password both do this: the credentials may be in the wrong hands.
+async fn end_credentials(
+    tx: &mut sqlx::AnyConnection,
+    user_id: &str,
+    keep: Option<&str>,
+    now: &str,
+) -> Result<(u64, u64)> {
+    let keep = keep.map(secrets::token_digest).unwrap_or_default();
+    let ended = sqlx::query("DELETE FROM browser_sessions WHERE user_id = $1 AND id_sha256 <> $2")
+        .bind(user_id)
+        .bind(&keep)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let revoked = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    Ok((ended, revoked))
 }
 
 /// A valid hash of a password nobody has, made once per cost.
