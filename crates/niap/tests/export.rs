@@ -54,12 +54,15 @@ fn validate(schema_dir: &Path, schema: &str, file: &Path) -> Result<(), String> 
     }
 }
 
-fn write_temp(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("dtsec-niap-export-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("temp file");
-    path
+/// The text in a temporary file named after `name`, deleted when the returned path is dropped.
+fn write_temp(name: &str, text: &str) -> tempfile::TempPath {
+    let file = tempfile::Builder::new()
+        .prefix(&format!("dtsec-niap-{name}-"))
+        .suffix(".xml")
+        .tempfile()
+        .expect("temp file");
+    std::fs::write(file.path(), text).expect("write temp file");
+    file.into_temp_path()
 }
 
 #[test]
