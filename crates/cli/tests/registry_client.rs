@@ -4,6 +4,9 @@
 //! signed certificate and its offline verification — plus refusals shown with the registry's
 //! message and a non-zero exit, and the token never printed.
 
+mod common;
+
+use common::{dtsec, s, text};
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -16,37 +19,10 @@ use dtsec_registry::{NewUser, OrgKind, Role, Store, StoreConfig};
 const ADMIN: &str = "admin@scheme.test.invalid";
 const PASSWORD: &str = "correct horse battery staple";
 
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
 fn repo_file(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .join(rel)
-}
-
-/// Runs `dtsec ARGS` with the given environment (and no inherited DTSEC_* settings).
-fn dtsec(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_dtsec"));
-    c.args(args)
-        .env_remove("DTSEC_REGISTRY")
-        .env_remove("DTSEC_TOKEN")
-        .env_remove("DTSEC_PASSWORD")
-        .env_remove("DTSEC_PP_PATH")
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("dtsec runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 /// The server, stopped when the test ends (also on failure).

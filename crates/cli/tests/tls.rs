@@ -2,8 +2,10 @@
 //! the clients (`dtsec registry`, `dtsec log audit`) trusting that CA through `DTSEC_CA_CERT` —
 //! and refusing the server, with a hint, when they do not.
 
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+mod common;
+
+use common::{dtsec, s, text};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rcgen::{
@@ -13,31 +15,6 @@ use rcgen::{
 
 const ADMIN: &str = "admin@tls.test.invalid";
 const PASSWORD: &str = "correct horse battery staple";
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
-fn dtsec(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_dtsec"));
-    c.args(args)
-        .env_remove("DTSEC_REGISTRY")
-        .env_remove("DTSEC_TOKEN")
-        .env_remove("DTSEC_CA_CERT")
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("dtsec runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 struct Server(Child);
 

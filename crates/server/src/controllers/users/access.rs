@@ -15,11 +15,7 @@ pub async fn deactivate(
     Path(id): Path<String>,
     input: Input,
 ) -> AppResult<Response> {
-    let user = state
-        .store
-        .set_user_disabled(&input.caller.actor, &id, true)
-        .await?;
-    Ok(input.done("/staff", user))
+    set_disabled(&state, &id, input, true).await
 }
 
 /// Enables the account again.
@@ -28,9 +24,18 @@ pub async fn reactivate(
     Path(id): Path<String>,
     input: Input,
 ) -> AppResult<Response> {
+    set_disabled(&state, &id, input, false).await
+}
+
+async fn set_disabled(
+    state: &AppState,
+    id: &str,
+    input: Input,
+    disabled: bool,
+) -> AppResult<Response> {
     let user = state
         .store
-        .set_user_disabled(&input.caller.actor, &id, false)
+        .set_user_disabled(&input.caller.actor, id, disabled)
         .await?;
     Ok(input.done("/staff", user))
 }
