@@ -1,0 +1,8 @@
+//! The integration tests of the CC catalogue crate, as one test binary (ripgrep's layout): one
+//! binary links the crate and its dependencies once, where one per file linked them dozens of
+//! times. Each module is one theme; its own `//!` says what it covers.
+
+mod facts;
+mod generator;
+mod official_text;
+mod satisfies_prop;

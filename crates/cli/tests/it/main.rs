@@ -1,0 +1,16 @@
+//! The integration tests of the `dtsec` binary, as one test binary (ripgrep's layout): one
+//! binary links the crate and its dependencies once, where one per file linked them dozens of
+//! times. Each module is one theme; its own `//!` says what it covers.
+
+mod cli;
+mod common;
+mod crash_safety;
+mod eval_workbench;
+mod niap_anchors;
+mod niap_st;
+mod registry_client;
+mod serve_log;
+mod tidy;
+mod tls;
+mod transparency_log;
+mod verify_certificate;

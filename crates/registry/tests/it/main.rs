@@ -1,0 +1,15 @@
+//! The integration tests of the registry domain, as one test binary (ripgrep's layout): one
+//! binary links the crate and its dependencies once, where one per file linked them dozens of
+//! times. Each module is one theme; its own `//!` says what it covers.
+
+mod accounts;
+mod authorization;
+mod certificates;
+mod common;
+mod demo;
+mod maintenance;
+mod migrations;
+mod refusals;
+mod sessions;
+mod transparency_log;
+mod workflow;

@@ -1,0 +1,437 @@
+//! Browser tests in headless Chromium through ChromeDriver (WebDriver), against the real server
+//! on a loopback port with the demo loaded, on SQLite and PostgreSQL: the public list (search,
+//! a device page), a certifier issuing a certificate, a manufacturer registering a product and
+//! uploading its ST as a file, a lab evaluator starting an evaluation and uploading the sealed
+//! ETR, and the administrator disabling an account.
+//!
+//! Where Chromium or ChromeDriver is missing the test says so and passes, unless it runs under
+//! CI (`CI=true`; `.ci/run` installs both) or `DTSEC_REQUIRE_BROWSER` is set, where it fails.
+//! `DTSEC_CHROMIUM` and `DTSEC_CHROMEDRIVER` override the Debian paths. ChromeDriver listens on
+//! a port the system picks (`--port=0`); the test reads it from the driver's start-up line.
+
+use crate::common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+/// Kills ChromeDriver (and with it the browser) when the test ends, pass or fail.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Reads ChromeDriver's start-up line ("… started successfully on port N.") for the port it
+/// bound; fails the test when the driver exits or says nothing of the kind within 30 s.
+fn driver_port(child: &mut Child) -> u16 {
+    let stdout = child.stdout.take().expect("chromedriver's stdout is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("on port ").nth(1)
+                && line.contains("successfully")
+                && let Ok(port) = rest.trim_end_matches('.').trim().parse::<u16>()
+            {
+                let _ = tx.send(port);
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(30))
+        .expect("chromedriver did not say which port it listens on within 30 s")
+}
+
+/// Starts ChromeDriver and a headless Chromium session, or `None` when they are not installed.
+async fn browser() -> Option<(Driver, Client)> {
+    let found = (
+        dtsec_testkit::executable("DTSEC_CHROMIUM", "/usr/bin/chromium", "chromium"),
+        dtsec_testkit::executable(
+            "DTSEC_CHROMEDRIVER",
+            "/usr/bin/chromedriver",
+            "chromium-driver",
+        ),
+    );
+    let (Some(chromium), Some(chromedriver)) = found else {
+        assert!(
+            std::env::var_os("DTSEC_REQUIRE_BROWSER").is_none(),
+            "DTSEC_REQUIRE_BROWSER is set but chromium or chromedriver is missing"
+        );
+        return None;
+    };
+    let mut child = Command::new(chromedriver)
+        .arg("--port=0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let port = driver_port(&mut child);
+    let driver = Driver(child);
+    let profile = tempfile::tempdir().unwrap();
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,1024",
+                     format!("--user-data-dir={}", profile.keep().display())]
+        }
+    });
+    let caps: fantoccini::wd::Capabilities = caps.as_object().unwrap().clone();
+    let started = Instant::now();
+    loop {
+        match ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => return Some((driver, c)),
+            Err(e) if started.elapsed() < Duration::from_secs(30) => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("cannot start a Chromium session: {e}"),
+        }
+    }
+}
+
+/// Serves the app on a loopback port; returns its base URL.
+async fn serve(app: dtsec_server::axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { dtsec_server::axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn log_in(c: &Client, base: &str, email: &str) {
+    submit_login(c, base, email).await;
+    wait_for(c, "h1", |url, h1| {
+        url.ends_with("/staff") && h1 == "My work"
+    })
+    .await;
+}
+
+/// Fills in and sends the login form with the demo password.
+async fn submit_login(c: &Client, base: &str, email: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Css("input[name=email]"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(dtsec_registry::demo::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn log_out(c: &Client) {
+    c.find(Locator::Css("header form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(c, "header", |_, nav| nav.contains("Staff login")).await;
+}
+
+/// Waits (up to 15 s) for the page reached by a click: until `done` holds of the current URL
+/// and the text of `css`. A click returns when the browser starts navigating, not when the next
+/// page is there, so reading at once could see the old page.
+async fn wait_for(c: &Client, css: &str, done: impl Fn(&str, &str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        let url = c.current_url().await.unwrap().to_string();
+        let text = match c.find(Locator::Css(css)).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if done(&url, &text) {
+            return text;
+        }
+        if started.elapsed() > Duration::from_secs(15) {
+            let body = match c.find(Locator::Css("body")).await {
+                Ok(e) => e.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            panic!("timed out waiting at {url}; `{css}` reads {text:?}; the page: {body}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits for a case on the staff page to show `state`.
+async fn wait_for_state(c: &Client, case: &str, state: &str) {
+    let started = Instant::now();
+    loop {
+        let line = match c
+            .find(Locator::XPath(&format!(
+                "{case}//p[starts-with(., 'State:')]"
+            )))
+            .await
+        {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if line.contains(state) {
+            return;
+        }
+        if started.elapsed() > Duration::from_secs(15) {
+            panic!(
+                "{case} never showed {state} (last: {line:?}); the page: {}",
+                text(c, "body").await
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The case section of a product on the staff page.
+fn section(name: &str) -> String {
+    format!("//section[@aria-label='{name}']")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_in_the_browser() {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    for t in common::backends().await {
+        let b = t.backend;
+        let base = serve(t.app.clone()).await;
+
+        // The public list: every certified device, searchable; a device page.
+        c.goto(&format!("{base}/")).await.unwrap();
+        let rows = c
+            .find_all(Locator::Css("main table tbody tr"))
+            .await
+            .unwrap();
+        assert!(
+            rows.len() >= 3,
+            "{b}: {} rows on the public list",
+            rows.len()
+        );
+        let all = text(&c, "main").await;
+        assert!(all.contains("Globex Lumen CGM"), "{b}: {all}");
+        c.find(Locator::Id("f-q"))
+            .await
+            .unwrap()
+            .send_keys("Lumen")
+            .await
+            .unwrap();
+        c.find(Locator::Css("form.filters button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "main", |url, _| url.contains("q=Lumen")).await;
+        let rows = c
+            .find_all(Locator::Css("main table tbody tr"))
+            .await
+            .unwrap();
+        assert!(!rows.is_empty(), "{b}: the search found nothing");
+        for r in &rows {
+            let t = r.text().await.unwrap();
+            assert!(
+                t.contains("Lumen"),
+                "{b}: a search result without the term: {t}"
+            );
+        }
+        c.find(Locator::XPath("//main//table//a[contains(., 'Lumen')]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for(&c, "h1", |_, h1| h1.contains("Globex Lumen CGM")).await;
+        // Without JavaScript: the skip link is the page's first link.
+        let first = c.find(Locator::Css("a")).await.unwrap();
+        assert_eq!(
+            first.attr("href").await.unwrap().as_deref(),
+            Some("#main"),
+            "{b}"
+        );
+
+        // A certifier issues the accepted FlowPatch 2.0 certificate from the staff page.
+        log_in(&c, &base, "certifier@demo.invalid").await;
+        let case = section("Globex FlowPatch 2.0");
+        c.find(Locator::XPath(&format!(
+            "{case}//button[normalize-space()='Issue certificate']"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("{b}: no Issue button for the accepted case: {e}"))
+        .click()
+        .await
+        .unwrap();
+        wait_for_state(&c, &case, "active").await;
+        c.find(Locator::XPath(&format!(
+            "{case}//a[contains(@href, '/devices/')]"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        wait_for(&c, "main", |url, page| {
+            url.contains("/devices/") && page.contains("Globex FlowPatch") && page.contains("2.0")
+        })
+        .await;
+        log_out(&c).await;
+        c.goto(&format!("{base}/?q=FlowPatch")).await.unwrap();
+        let listed = text(&c, "main").await;
+        assert!(
+            listed.contains("2.0"),
+            "{b}: the new certificate is not listed: {listed}"
+        );
+
+        // A manufacturer registers a product and uploads its ST as a file.
+        log_in(&c, &base, "security@acme.demo.invalid").await;
+        c.find(Locator::Id("p-name"))
+            .await
+            .unwrap()
+            .send_keys("Browser Pump")
+            .await
+            .unwrap();
+        c.find(Locator::Id("p-version"))
+            .await
+            .unwrap()
+            .send_keys("0.9")
+            .await
+            .unwrap();
+        c.find(Locator::Css("#p-type option[value='TT.PUMP']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.find(Locator::XPath("//button[normalize-space()='Register']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let case = section("Browser Pump 0.9");
+        wait_for_state(&c, &case, "registered").await;
+        let st = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+        std::fs::write(st.path(), dtsec_registry::demo::PUMP_ST).unwrap();
+        c.find(Locator::XPath(&format!("{case}//input[@type='file']")))
+            .await
+            .unwrap()
+            .send_keys(&st.path().display().to_string())
+            .await
+            .unwrap();
+        c.find(Locator::XPath(&format!(
+            "{case}//button[normalize-space()='Submit ST']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        wait_for_state(&c, &case, "st-submitted").await;
+        log_out(&c).await;
+
+        // A lab evaluator starts an evaluation and uploads the sealed ETR the demo left for it.
+        let etr = t.demo.ready_etrs.first().expect("a ready ETR").clone();
+        let evaluator = t
+            .demo
+            .accounts
+            .iter()
+            .find(|(_, role, org)| role == "lab-evaluator" && *org == etr.lab)
+            .map(|(email, _, _)| email.clone())
+            .expect("the lab's evaluator");
+        log_in(&c, &base, &evaluator).await;
+        let case = section(&etr.case);
+        if c.find(Locator::XPath(&format!(
+            "{case}//button[normalize-space()='Start evaluation']"
+        )))
+        .await
+        .is_ok()
+        {
+            c.find(Locator::XPath(&format!(
+                "{case}//button[normalize-space()='Start evaluation']"
+            )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+            wait_for_state(&c, &case, "evaluation-in-progress").await;
+        }
+        let bundle = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+        std::fs::write(bundle.path(), &etr.bundle).unwrap();
+        c.find(Locator::XPath(&format!("{case}//input[@type='file']")))
+            .await
+            .unwrap_or_else(|e| panic!("{b}: no ETR upload for {}: {e}", etr.case))
+            .send_keys(&bundle.path().display().to_string())
+            .await
+            .unwrap();
+        c.find(Locator::XPath(&format!(
+            "{case}//button[normalize-space()='Submit ETR']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        wait_for_state(&c, &case, "etr-submitted").await;
+        log_out(&c).await;
+
+        // The administrator disables that account from the accounts table; its login then fails.
+        log_in(&c, &base, "admin@demo.invalid").await;
+        let row = "//table[caption='Accounts']//tr[td[1]='security@acme.demo.invalid']";
+        c.find(Locator::XPath(&format!(
+            "{row}//button[normalize-space()='Disable']"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("{b}: no Disable button: {e}"))
+        .click()
+        .await
+        .unwrap();
+        let started = Instant::now();
+        while c
+            .find(Locator::XPath(&format!(
+                "{row}//button[normalize-space()='Enable']"
+            )))
+            .await
+            .is_err()
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "{b}: the account never showed as disabled: {}",
+                text(&c, "body").await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        log_out(&c).await;
+        submit_login(&c, &base, "security@acme.demo.invalid").await;
+        wait_for(&c, "main", |_, page| page.contains("authentication failed")).await;
+        t.finish().await;
+    }
+    c.close().await.unwrap();
+}

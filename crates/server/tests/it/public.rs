@@ -1,0 +1,197 @@
+//! The public pages and API: list, filters, device page, labs, PPs, certificates, CSV.
+
+use crate::common;
+
+use axum::http::StatusCode;
+
+#[tokio::test]
+async fn public_pages_and_api() {
+    for t in common::backends().await {
+        let b = t.backend;
+        let (s, body) = t.get("/api/v1/devices").await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let list = common::json(&body);
+        let devices = list.as_array().unwrap();
+        assert!(devices.len() >= 3, "{b}: {body}");
+        let id = devices[0]["certificate_id"].as_str().unwrap().to_string();
+
+        let (s, html) = t.get("/").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("<html lang=\"en\">") && html.contains("href=\"#main\""));
+        assert!(html.contains(&id));
+        assert!(html.contains("<label for=\"f-q\">"));
+
+        // Filters narrow the list.
+        let (_, body) = t.get("/api/v1/devices?status=revoked").await;
+        let revoked = common::json(&body);
+        assert!(
+            revoked
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["status"] == "revoked")
+        );
+        // The search text matches the device type's name too: every pump, whatever its name.
+        let (_, body) = t.get("/api/v1/devices?q=PUMP").await;
+        let pumps: Vec<String> = common::json(&body)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["toe_type"].as_str().unwrap().to_string())
+            .collect();
+        let all_pumps = devices
+            .iter()
+            .filter(|d| d["toe_type"] == "TT.PUMP")
+            .count();
+        assert_eq!(pumps.len(), all_pumps, "{b}: {body}");
+        assert!(pumps.iter().all(|t| t == "TT.PUMP"), "{b}: {pumps:?}");
+        assert!(
+            devices.iter().any(|d| d["toe_type"] == "TT.PUMP"
+                && !d["product_name"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_lowercase()
+                    .contains("pump")),
+            "{b}: the demo has a pump without `pump` in its name"
+        );
+        let (_, body) = t.get("/api/v1/devices?q=&status=&lab=").await;
+        assert_eq!(common::json(&body).as_array().unwrap().len(), devices.len());
+
+        let (s, html) = t.get(&format!("/devices/{id}")).await;
+        assert_eq!(s, StatusCode::OK, "{b}: {html}");
+        assert!(html.contains("Status history"));
+        let (s, body) = t.get(&format!("/api/v1/devices/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(
+            common::json(&body)["summary"]["certificate_id"],
+            id.as_str()
+        );
+
+        let (s, body) = t.get(&format!("/api/v1/certificates/{id}/status")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(common::json(&body)["revision"].as_i64().unwrap() >= 1);
+
+        // The signed certificate verifies offline with the scheme key.
+        let (s, doc) = t.get(&format!("/certificates/{id}.json")).await;
+        assert_eq!(s, StatusCode::OK);
+        let cert = dtsec_registry::verify_certificate(&doc, &t.store.scheme_public_key()).unwrap();
+        assert_eq!(cert.certificate_id, id);
+        let (s, html) = t.get(&format!("/certificates/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("dtsec verify"));
+
+        let (s, html) = t.get("/labs").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("Approved labs"));
+        let (_, body) = t.get("/api/v1/labs").await;
+        assert!(!common::json(&body).as_array().unwrap().is_empty());
+
+        let (s, html) = t.get("/pps").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("/pps/cdd/1.0"));
+        let (s, html) = t.get("/pps/cdd/1.0").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.starts_with("<!DOCTYPE html>"));
+
+        let (s, csv) = t.get("/api/v1/devices.csv").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(csv.starts_with("Category,Name,Manufacturer,Scheme,"));
+        assert_eq!(csv.lines().count(), devices.len() + 1);
+
+        // Unknown things are 404 with a message; no internal detail leaks.
+        let (s, body) = t.get("/api/v1/certificates/DTSEC-0000-0000/status").await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert!(
+            common::json(&body)["error"]
+                .as_str()
+                .unwrap()
+                .contains("DTSEC-0000-0000")
+        );
+        let (s, _) = t.get("/devices/nope").await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = t.get("/pps/nope/1").await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn openapi_snapshot() {
+    let doc = serde_json::to_string_pretty(&dtsec_server::openapi_document()).unwrap() + "\n";
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/openapi.json");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &doc).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        want == doc,
+        "openapi.json changed; review and run with UPDATE_SNAPSHOTS=1 to accept"
+    );
+}
+
+#[tokio::test]
+async fn every_answer_is_hardened_and_staff_answers_are_not_cached() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt as _;
+    for t in common::backends().await {
+        let headers = |req: Request<Body>| {
+            let app = t.app.clone();
+            async move { app.oneshot(req).await.unwrap().headers().clone() }
+        };
+        let page = headers(Request::get("/").body(Body::empty()).unwrap()).await;
+        let csp = page["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
+        assert_eq!(page["x-content-type-options"], "nosniff");
+        assert_eq!(page["x-frame-options"], "DENY");
+        assert!(
+            !page.contains_key("cache-control"),
+            "public pages may be cached"
+        );
+        // JSON gets the general headers but no page policy.
+        let api = headers(Request::get("/api/v1/devices").body(Body::empty()).unwrap()).await;
+        assert_eq!(api["x-content-type-options"], "nosniff");
+        assert!(!api.contains_key("content-security-policy"));
+        // A handler's own caching rule stands.
+        let checkpoint =
+            headers(Request::get("/log/checkpoint").body(Body::empty()).unwrap()).await;
+        assert_eq!(checkpoint["cache-control"], "no-cache");
+        // With credentials: not stored.
+        let (_, token) = t.token("admin@demo.invalid").await;
+        let staff = headers(
+            Request::get("/api/v1/users")
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(staff["cache-control"], "no-store");
+        assert!(
+            !staff.contains_key("strict-transport-security"),
+            "plain HTTP"
+        );
+        // The login form sets a cookie: not stored either.
+        let login = headers(Request::get("/login").body(Body::empty()).unwrap()).await;
+        assert!(login.contains_key("set-cookie"));
+        assert_eq!(login["cache-control"], "no-store");
+        // Over HTTPS, browsers are told to keep to it.
+        let https = dtsec_server::app(dtsec_server::AppState::new(
+            t.store.clone(),
+            dtsec_server::ServerConfig {
+                secure_cookies: true,
+                ..dtsec_server::ServerConfig::default()
+            },
+        ));
+        let page = https
+            .oneshot(Request::get("/").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            page.headers()["strict-transport-security"],
+            "max-age=31536000"
+        );
+        t.finish().await;
+    }
+}
