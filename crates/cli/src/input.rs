@@ -7,26 +7,13 @@ use std::path::Path;
 use dtsec_model::{Document, LoadError, SourceFile, parse_document, source_from_bytes};
 use dtsec_niap::{ImportError, looks_like_niap_xml, read_document_bytes};
 
-/// Why an input could not be read.
+/// Why an input could not be read (printed as a [`crate::error::CliError`], with its help).
 #[derive(Debug)]
 pub enum InputError {
     /// A YAML document that could not be read.
     Load(LoadError),
     /// A NIAP XML document that could not be imported.
     Import(ImportError),
-}
-
-impl InputError {
-    /// Prints the error with its help line, the way the CLI reports every error.
-    pub fn report(&self) {
-        match self {
-            InputError::Load(e) => crate::commands::report_load_error(e),
-            InputError::Import(e) => {
-                eprintln!("error: {e}");
-                eprintln!("  = help: {}", e.help());
-            }
-        }
-    }
 }
 
 /// The result of reading one input: its text (for diagnostics) and the document.

@@ -3,7 +3,7 @@
 //!
 //! Exit status, as ripgrep does it: 0 when all went well (no errors found), 1 when the check
 //! found errors, 2 when the input was unusable (unreadable, not a document, a claimed PP
-//! missing) or the command was wrong.
+//! missing) or the command was wrong. `error.rs` holds the contract and prints every error.
 #![forbid(unsafe_code)]
 
 /// `print!` that ends the process quietly when the reader has gone away (`dtsec … | head`),
@@ -25,6 +25,7 @@ macro_rules! outln {
 }
 
 mod commands;
+mod error;
 mod http;
 mod input;
 mod library;
@@ -36,6 +37,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::{CliResult, Exit};
 
 /// dtsec: security evaluation and certification of connected medical devices, on ISO/IEC 15408
 /// (Common Criteria) and ISO/IEC 18045 (CEM).
@@ -230,7 +233,18 @@ enum PpCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let code = match cli.command {
+    match run(cli.command) {
+        Ok(exit) => exit.into(),
+        Err(e) => {
+            error::print(&e);
+            e.exit().into()
+        }
+    }
+}
+
+/// Runs one command: how it judged its input, or why it stopped.
+fn run(command: Command) -> CliResult {
+    match command {
         Command::Check {
             files,
             format,
@@ -240,7 +254,7 @@ fn main() -> ExitCode {
         Command::Explain { code } => commands::explain::run(code.as_deref()),
         Command::Schema => {
             outln!("{}", dtsec_model::json_schema());
-            0
+            Ok(Exit::Success)
         }
         Command::Catalog { command } => commands::catalog::run(command),
         Command::Pp { command } => commands::pp::run(command),
@@ -259,8 +273,7 @@ fn main() -> ExitCode {
         Command::Export { niap, file, output } => commands::export::run(&file, &output, niap),
         Command::Import { file, output } => commands::import::run(&file, output.as_deref()),
         Command::Render { file, output, pps } => commands::render::run(&file, &output, &pps),
-    };
-    ExitCode::from(code)
+    }
 }
 
 #[cfg(test)]

@@ -5,14 +5,18 @@
 
 use std::io::Write;
 
+use crate::error::{CliError, Exit};
+
 /// Writes `text` to standard output; exits quietly if the pipe is closed.
 pub fn write(text: &str) {
     let mut lock = std::io::stdout().lock();
     if let Err(e) = lock.write_all(text.as_bytes()).and_then(|()| lock.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
+            std::process::exit(Exit::Success.code().into());
         }
-        eprintln!("error: cannot write to standard output: {e}");
-        std::process::exit(2);
+        // Output that cannot be written leaves nothing to return a result to: stop here.
+        let error = CliError::unusable(format!("cannot write to standard output: {e}"));
+        crate::error::print(&error);
+        std::process::exit(error.exit().code().into());
     }
 }

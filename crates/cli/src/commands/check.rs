@@ -7,23 +7,19 @@ use dtsec_check::output::{render_human, render_json_with_sources, render_sarif, 
 use dtsec_check::{CheckInput, Diagnostic, check, is_input_unusable};
 use dtsec_model::{LoadedDocument, Origin, SourceFile};
 
+use crate::error::{CliError, CliResult, Exit};
 use crate::{ColorChoice, OutputFormat, PpArgs};
 
-pub fn run(files: &[PathBuf], format: OutputFormat, color: ColorChoice, pps: &PpArgs) -> u8 {
-    let mut library = match crate::library::build(pps) {
-        Ok(lib) => lib,
-        Err(e) => {
-            e.report();
-            return 2;
-        }
-    };
+pub fn run(files: &[PathBuf], format: OutputFormat, color: ColorChoice, pps: &PpArgs) -> CliResult {
+    let mut library = crate::library::build(pps)?;
     let mut unreadable = 0usize;
     let mut loaded: Vec<(SourceFile, dtsec_model::Document)> = Vec::new();
     for file in files {
         match crate::input::load(file) {
             Ok(input) => loaded.push((input.source, input.document)),
             Err(e) => {
-                e.report();
+                // The others are still checked; the run's status says some input was unusable.
+                crate::error::print(&CliError::from(e));
                 unreadable += 1;
             }
         }
@@ -76,11 +72,11 @@ pub fn run(files: &[PathBuf], format: OutputFormat, color: ColorChoice, pps: &Pp
         OutputFormat::Sarif => render_sarif(&diags, &sources, env!("CARGO_PKG_VERSION")),
     };
     out!("{out}");
-    if unusable {
-        2
+    Ok(if unusable {
+        Exit::Unusable
     } else if diags.iter().any(Diagnostic::is_error) {
-        1
+        Exit::Failed
     } else {
-        0
-    }
+        Exit::Success
+    })
 }

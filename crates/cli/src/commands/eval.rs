@@ -13,6 +13,7 @@ use dtsec_eval::vulns::{Factors, assess};
 use dtsec_eval::{EvalError, InitConfig, RecordRequest, Workspace};
 
 use crate::PpArgs;
+use crate::error::{CliError, CliResult, Exit};
 
 /// A verdict on the command line.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -330,15 +331,6 @@ pub enum VulnCommand {
     },
 }
 
-fn fail(e: &EvalError) -> u8 {
-    eprintln!("error: {e}");
-    eprintln!("  = help: {}", e.help());
-    match e {
-        EvalError::StHasErrors { .. } => 1,
-        _ => 2,
-    }
-}
-
 fn out(text: &str) {
     crate::stdout::write(text);
 }
@@ -354,8 +346,8 @@ fn open(dir: &Path) -> Result<Workspace, EvalError> {
     Workspace::open(dir)
 }
 
-/// Runs a `dtsec eval` subcommand and returns the exit status.
-pub fn run(cmd: EvalCommand) -> u8 {
+/// Runs a `dtsec eval` subcommand.
+pub fn run(cmd: EvalCommand) -> CliResult {
     let result = match cmd {
         EvalCommand::Init {
             st,
@@ -377,7 +369,7 @@ pub fn run(cmd: EvalCommand) -> u8 {
             );
         }
         EvalCommand::Plan { dir, format, ids } => plan(&dir, format, ids),
-        EvalCommand::Evidence { command } => return evidence(command),
+        EvalCommand::Evidence { command } => evidence(command),
         EvalCommand::Record {
             dir,
             unit,
@@ -405,7 +397,7 @@ pub fn run(cmd: EvalCommand) -> u8 {
                     .map(|n| format!(" (replaces record {n})"))
                     .unwrap_or_default()
             ));
-            Ok(0)
+            Ok(Exit::Success)
         }),
         EvalCommand::Or { command } => observations(command),
         EvalCommand::Test { command } => tests(command),
@@ -416,12 +408,12 @@ pub fn run(cmd: EvalCommand) -> u8 {
                 FormatArg::Text => out(&dtsec_eval::status::status_text(&state)),
                 FormatArg::Json => json_out(&dtsec_eval::status::status_json(&state)),
             }
-            Ok(0)
+            Ok(Exit::Success)
         }),
         EvalCommand::Report { dir, output } => report(&dir, &output),
         EvalCommand::Seal { dir, key, output } => seal(&dir, &key, &output),
     };
-    result.unwrap_or_else(|e| fail(&e))
+    result.map_err(CliError::from)
 }
 
 fn init(
@@ -432,31 +424,16 @@ fn init(
     cc_xml: Option<&Path>,
     pps: &PpArgs,
     dir: &Path,
-) -> u8 {
-    let library = match crate::library::build(pps) {
-        Ok(l) => l,
-        Err(e) => {
-            e.report();
-            return 2;
-        }
-    };
-    let input = match crate::input::load(st) {
-        Ok(i) => i,
-        Err(e) => {
-            e.report();
-            return 2;
-        }
-    };
-    let xml = match cc_xml {
-        Some(p) => match std::fs::read_to_string(p) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                eprintln!("error: cannot read --cc-xml {}: {e}", p.display());
-                return 2;
-            }
-        },
-        None => None,
-    };
+) -> CliResult {
+    let library = crate::library::build(pps)?;
+    let input = crate::input::load(st)?;
+    let xml = cc_xml
+        .map(|p| {
+            std::fs::read_to_string(p).map_err(|e| {
+                CliError::unusable(format!("cannot read --cc-xml {}: {e}", p.display()))
+            })
+        })
+        .transpose()?;
     let name = st
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -481,30 +458,31 @@ fn init(
                 "created evaluation workspace {} with {plan} work units and activities\n",
                 dir.display()
             ));
-            0
+            Ok(Exit::Success)
         }
         Err(EvalError::StHasErrors { diagnostics }) => {
+            // The ST's findings first, as `dtsec check` prints them; then why nothing was made.
             let mut sources = vec![input.source.clone()];
             sources.extend(library.loaded().map(|d| d.source.clone()));
             let text = dtsec_check::output::render_human(&diagnostics, &sources, false);
             eprint!("{text}");
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!(
-                "error: {} has {errors} error(s); no workspace was created",
+            let message = format!(
+                "{} has {errors} error(s); no workspace was created",
                 st.display()
             );
-            eprintln!("  = help: run `dtsec check` on the ST and fix the errors");
-            if diagnostics.iter().any(dtsec_check::is_input_unusable) {
-                2
+            let error = if diagnostics.iter().any(dtsec_check::is_input_unusable) {
+                CliError::unusable(message)
             } else {
-                1
-            }
+                CliError::failed(message)
+            };
+            Err(error.with_help("run `dtsec check` on the ST and fix the errors"))
         }
-        Err(e) => fail(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
-fn plan(dir: &Path, format: FormatArg, ids: bool) -> Result<u8, EvalError> {
+fn plan(dir: &Path, format: FormatArg, ids: bool) -> Result<Exit, EvalError> {
     let ws = open(dir)?;
     let plan = ws.plan()?;
     if ids {
@@ -514,7 +492,7 @@ fn plan(dir: &Path, format: FormatArg, ids: bool) -> Result<u8, EvalError> {
             s.push('\n');
         }
         out(&s);
-        return Ok(0);
+        return Ok(Exit::Success);
     }
     match format {
         FormatArg::Json => json_out(&serde_json::to_value(&plan).unwrap_or_default()),
@@ -539,11 +517,11 @@ fn plan(dir: &Path, format: FormatArg, ids: bool) -> Result<u8, EvalError> {
             out(&s);
         }
     }
-    Ok(0)
+    Ok(Exit::Success)
 }
 
-fn evidence(cmd: EvidenceCommand) -> u8 {
-    let r = match cmd {
+fn evidence(cmd: EvidenceCommand) -> Result<Exit, EvalError> {
+    match cmd {
         EvidenceCommand::Add {
             dir,
             file,
@@ -561,7 +539,7 @@ fn evidence(cmd: EvidenceCommand) -> u8 {
                 item.kind.as_str(),
                 if new { "" } else { " — already stored" }
             ));
-            Ok(0)
+            Ok(Exit::Success)
         }),
         EvidenceCommand::List { dir } => open(&dir).and_then(|ws| {
             let m = ws.evidence()?;
@@ -579,14 +557,14 @@ fn evidence(cmd: EvidenceCommand) -> u8 {
             }
             s.push_str(&format!("{} evidence files\n", m.items.len()));
             out(&s);
-            Ok(0)
+            Ok(Exit::Success)
         }),
         EvidenceCommand::Check { dir } => open(&dir).and_then(|ws| {
             let problems = ws.check_evidence()?;
             let total = ws.evidence()?.items.len();
             if problems.is_empty() {
                 out(&format!("all {total} evidence files are intact\n"));
-                Ok(0)
+                Ok(Exit::Success)
             } else {
                 for p in &problems {
                     out(&format!("{p}\n"));
@@ -595,14 +573,13 @@ fn evidence(cmd: EvidenceCommand) -> u8 {
                     "{} of {total} evidence files are missing or changed\n",
                     problems.len()
                 ));
-                Ok(1)
+                Ok(Exit::Failed)
             }
         }),
-    };
-    r.unwrap_or_else(|e| fail(&e))
+    }
 }
 
-fn observations(cmd: OrCommand) -> Result<u8, EvalError> {
+fn observations(cmd: OrCommand) -> Result<Exit, EvalError> {
     match cmd {
         OrCommand::Add {
             dir,
@@ -655,10 +632,10 @@ fn observations(cmd: OrCommand) -> Result<u8, EvalError> {
             out(&s);
         }
     }
-    Ok(0)
+    Ok(Exit::Success)
 }
 
-fn tests(cmd: TestCommand) -> Result<u8, EvalError> {
+fn tests(cmd: TestCommand) -> Result<Exit, EvalError> {
     match cmd {
         TestCommand::Add {
             dir,
@@ -700,10 +677,10 @@ fn tests(cmd: TestCommand) -> Result<u8, EvalError> {
             out(&s);
         }
     }
-    Ok(0)
+    Ok(Exit::Success)
 }
 
-fn vulns(cmd: VulnCommand) -> Result<u8, EvalError> {
+fn vulns(cmd: VulnCommand) -> Result<Exit, EvalError> {
     match cmd {
         VulnCommand::Add {
             dir,
@@ -774,10 +751,10 @@ fn vulns(cmd: VulnCommand) -> Result<u8, EvalError> {
             }
         }
     }
-    Ok(0)
+    Ok(Exit::Success)
 }
 
-fn report(dir: &Path, output: &Path) -> Result<u8, EvalError> {
+fn report(dir: &Path, output: &Path) -> Result<Exit, EvalError> {
     let ws = open(dir)?;
     let state = ws.load()?;
     let ext = output
@@ -796,10 +773,10 @@ fn report(dir: &Path, output: &Path) -> Result<u8, EvalError> {
     };
     dtsec_eval::store::atomic_write(output, &bytes)?;
     eprintln!("wrote {} ({} bytes)", output.display(), bytes.len());
-    Ok(0)
+    Ok(Exit::Success)
 }
 
-fn seal(dir: &Path, key: &Path, output: &Path) -> Result<u8, EvalError> {
+fn seal(dir: &Path, key: &Path, output: &Path) -> Result<Exit, EvalError> {
     let ws = open(dir)?;
     let key = dtsec_eval::seal::load_signing_key(key)?;
     let sealed = seal_workspace(&ws, &key)?;
@@ -817,41 +794,23 @@ fn seal(dir: &Path, key: &Path, output: &Path) -> Result<u8, EvalError> {
         key.verifying_key().key_id(),
         sealed.payload_sha256()
     ));
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 /// `dtsec verify BUNDLE [--key LAB.pub] [--evidence DIR]`: 0 when intact (and, with a key,
 /// validly signed), 1 when anything does not verify, 2 when the bundle or key is unusable.
-pub fn verify(bundle: &Path, key: Option<&Path>, evidence: Option<&Path>) -> u8 {
-    let text = match std::fs::read_to_string(bundle) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", bundle.display());
-            return 2;
-        }
-    };
-    let key = match key.map(dtsec_eval::seal::load_verifying_key).transpose() {
-        Ok(k) => k,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("  = help: {}", e.help());
-            return 2;
-        }
-    };
-    let v = match verify_bundle(
+pub fn verify(bundle: &Path, key: Option<&Path>, evidence: Option<&Path>) -> CliResult {
+    let text = std::fs::read_to_string(bundle)
+        .map_err(|e| CliError::unusable(format!("cannot read {}: {e}", bundle.display())))?;
+    let key = key.map(dtsec_eval::seal::load_verifying_key).transpose()?;
+    let v = verify_bundle(
         &text,
         VerifyOptions {
             key: key.as_ref(),
             evidence,
         },
-    ) {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("error: {}: {e}", bundle.display());
-            eprintln!("  = help: {}", e.help());
-            return 2;
-        }
-    };
+    )
+    .map_err(|e| CliError::unusable(format!("{}: {e}", bundle.display())).with_help(e.help()))?;
     let mut s = String::new();
     if let Some(e) = &v.evaluation {
         s.push_str(&format!(
@@ -888,17 +847,17 @@ pub fn verify(bundle: &Path, key: Option<&Path>, evidence: Option<&Path>) -> u8 
             "overall verdict (recomputed from the records): {o}\n"
         ));
     }
-    let code = if v.is_intact() {
+    let exit = if v.is_intact() {
         s.push_str(if v.is_valid() {
             "verified: the bundle is intact and signed by the given key\n"
         } else {
             "intact, but the signature was not checked\n"
         });
-        0
+        Exit::Success
     } else {
         s.push_str("NOT VERIFIED\n");
-        1
+        Exit::Failed
     };
     out(&s);
-    code
+    Ok(exit)
 }

@@ -2,7 +2,9 @@
 
 use dtsec_check::{RULES, rule};
 
-pub fn run(code: Option<&str>) -> u8 {
+use crate::error::{CliError, CliResult, Exit};
+
+pub fn run(code: Option<&str>) -> CliResult {
     match code {
         None => {
             for r in RULES {
@@ -14,18 +16,15 @@ pub fn run(code: Option<&str>) -> u8 {
                     r.summary
                 );
             }
-            0
+            Ok(Exit::Success)
         }
-        Some(code) => match rule(code) {
-            Some(r) => {
-                out!("{}", dtsec_check::registry::explain_markdown(r));
-                0
-            }
-            None => {
-                eprintln!("error: unknown diagnostic code `{code}`");
-                eprintln!("  = help: `dtsec explain` lists every code");
-                2
-            }
-        },
+        Some(code) => {
+            let r = rule(code).ok_or_else(|| {
+                CliError::unusable(format!("unknown diagnostic code `{code}`"))
+                    .with_help("`dtsec explain` lists every code")
+            })?;
+            out!("{}", dtsec_check::registry::explain_markdown(r));
+            Ok(Exit::Success)
+        }
     }
 }

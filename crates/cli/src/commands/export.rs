@@ -4,45 +4,37 @@
 
 use std::path::Path;
 
+use crate::error::{CliError, CliResult, Exit};
+
 /// Exports `file` to `output`. `niap` must be set (NIAP XML is the only export format); exit
 /// status 0 on success, 2 when the input is unusable or cannot be exported.
-pub fn run(file: &Path, output: &Path, niap: bool) -> u8 {
+pub fn run(file: &Path, output: &Path, niap: bool) -> CliResult {
     if !niap {
-        eprintln!("error: say which format to export: `--niap` (NIAP PP XML) is the one supported");
-        eprintln!(
-            "  = help: dtsec export --niap {} -o OUT.xml",
-            file.display()
-        );
-        return 2;
+        return Err(CliError::unusable(
+            "say which format to export: `--niap` (NIAP PP XML) is the one supported",
+        )
+        .with_help(format!("dtsec export --niap {} -o OUT.xml", file.display())));
     }
-    let input = match crate::input::load(file) {
-        Ok(i) => i,
-        Err(e) => {
-            e.report();
-            return 2;
-        }
-    };
+    let input = crate::input::load(file)?;
     let doc = &input.document;
-    let xml = match dtsec_niap::export(doc) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("error: {}: {e}", input.source.name);
-            match e {
-                dtsec_niap::ExportError::Html { .. } => eprintln!(
-                    "  = help: prose fields of a NIAP-imported document must stay well-formed XHTML"
-                ),
-                dtsec_niap::ExportError::St { .. } => eprintln!(
-                    "  = help: a NIAP ST's model needs its claims (with git urls) and each SFR's `base_pp`; see crates/niap/README.md"
-                ),
-                _ => {}
+    let xml = dtsec_niap::export(doc).map_err(|e| {
+        let help = match e {
+            dtsec_niap::ExportError::Html { .. } => {
+                Some("prose fields of a NIAP-imported document must stay well-formed XHTML")
             }
-            return 2;
+            dtsec_niap::ExportError::St { .. } => Some(
+                "a NIAP ST's model needs its claims (with git urls) and each SFR's `base_pp`; see crates/niap/README.md",
+            ),
+            _ => None,
+        };
+        let error = CliError::unusable(format!("{}: {e}", input.source.name));
+        match help {
+            Some(h) => error.with_help(h),
+            None => error,
         }
-    };
-    if let Err(e) = crate::write::atomic_write(output, xml.as_bytes()) {
-        eprintln!("error: cannot write {}: {e}", output.display());
-        return 2;
-    }
+    })?;
+    crate::write::atomic_write(output, xml.as_bytes())
+        .map_err(|e| CliError::unusable(format!("cannot write {}: {e}", output.display())))?;
     eprintln!(
         "wrote {} ({} {} as NIAP XML: {} SFRs, {} SARs)",
         output.display(),
@@ -51,5 +43,5 @@ pub fn run(file: &Path, output: &Path, niap: bool) -> u8 {
         doc.sfrs.len(),
         doc.sars.len()
     );
-    0
+    Ok(Exit::Success)
 }

@@ -4,34 +4,21 @@ use std::path::Path;
 
 use dtsec_niap::import_bytes;
 
-pub fn run(file: &Path, output: Option<&Path>) -> u8 {
+use crate::error::{CliError, CliResult, Exit};
+
+pub fn run(file: &Path, output: Option<&Path>) -> CliResult {
     let name = file.display().to_string();
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: cannot read {name}: {e}");
-            eprintln!("  = help: check the path and the file's permissions");
-            return 2;
-        }
-    };
-    let imported = match import_bytes(&bytes, &name) {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("  = help: {}", e.help());
-            return 2;
-        }
-    };
+    let bytes = std::fs::read(file).map_err(|e| {
+        CliError::unusable(format!("cannot read {name}: {e}"))
+            .with_help("check the path and the file's permissions")
+    })?;
+    let imported =
+        import_bytes(&bytes, &name).map_err(|e| CliError::unusable(&e).with_help(e.help()))?;
     for w in &imported.warnings {
-        eprintln!("warning: {name}:{w}");
+        crate::error::warning(format!("{name}:{w}"));
     }
-    let yaml = match serde_saphyr::to_string(&imported.document) {
-        Ok(y) => y,
-        Err(e) => {
-            eprintln!("error: cannot write the document as YAML: {e}");
-            return 2;
-        }
-    };
+    let yaml = serde_saphyr::to_string(&imported.document)
+        .map_err(|e| CliError::unusable(format!("cannot write the document as YAML: {e}")))?;
     let c = imported.counts;
     eprintln!(
         "imported {} {} ({}): {} f-components, {} f-elements, {} selectables, {} assignables, {} audit events",
@@ -51,13 +38,11 @@ pub fn run(file: &Path, output: Option<&Path>) -> u8 {
     );
     match output {
         Some(out) => {
-            if let Err(e) = crate::write::atomic_write(out, text.as_bytes()) {
-                eprintln!("error: cannot write {}: {e}", out.display());
-                return 2;
-            }
+            crate::write::atomic_write(out, text.as_bytes())
+                .map_err(|e| CliError::unusable(format!("cannot write {}: {e}", out.display())))?;
             eprintln!("wrote {}", out.display());
         }
         None => out!("{text}"),
     }
-    0
+    Ok(Exit::Success)
 }

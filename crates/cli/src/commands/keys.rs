@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
-use dtsec_seal::{KeyFile, SealError, SigningKey, load_key_file, write_key_pair};
+use dtsec_seal::{KeyFile, SigningKey, load_key_file, write_key_pair};
+
+use crate::error::{CliResult, Exit};
 
 /// Make and inspect the Ed25519 keys that seal evaluation reports and sign certificates.
 #[derive(clap::Subcommand)]
@@ -26,65 +28,56 @@ pub enum KeysCommand {
     },
 }
 
-/// Runs a `dtsec keys` subcommand; returns the exit status (0 done, 2 unusable input).
-pub fn run(cmd: KeysCommand) -> u8 {
+/// Runs a `dtsec keys` subcommand: done, or an unusable key file or prefix (exit status 2).
+pub fn run(cmd: KeysCommand) -> CliResult {
     match cmd {
         KeysCommand::New { out, force } => new(out, force),
         KeysCommand::Show { path } => show(path),
     }
 }
 
-fn new(out: PathBuf, force: bool) -> u8 {
+fn new(out: PathBuf, force: bool) -> CliResult {
     let key = SigningKey::generate();
-    match write_key_pair(&out, &key, force) {
-        Ok((key_path, pub_path)) => {
-            outln!(
-                "wrote {} (secret key, mode 0600: keep it private)",
-                key_path.display()
-            );
-            outln!(
-                "wrote {} (public key: give it to whoever verifies your seals)",
-                pub_path.display()
-            );
-            outln!("key id: {}", key.verifying_key().key_id());
-            0
-        }
-        Err(e) => report(&e),
-    }
+    let (key_path, pub_path) = write_key_pair(&out, &key, force)?;
+    outln!(
+        "wrote {} (secret key, mode 0600: keep it private)",
+        key_path.display()
+    );
+    outln!(
+        "wrote {} (public key: give it to whoever verifies your seals)",
+        pub_path.display()
+    );
+    outln!("key id: {}", key.verifying_key().key_id());
+    Ok(Exit::Success)
 }
 
-fn show(path: PathBuf) -> u8 {
-    match load_key_file(&path) {
-        Ok(file) => {
-            let kind = match file {
-                KeyFile::Public(_) => "public key",
-                KeyFile::Secret(_) => "secret key (the key id is of its public half)",
-            };
-            outln!("key id:    {}", file.verifying_key().key_id());
-            outln!("algorithm: {}", dtsec_seal::ALGORITHM);
-            outln!("kind:      {kind}");
-            0
-        }
-        Err(e) => report(&e),
-    }
-}
-
-fn report(e: &SealError) -> u8 {
-    eprintln!("error: {e}");
-    eprintln!("  = help: {}", e.help());
-    2
+fn show(path: PathBuf) -> CliResult {
+    let file = load_key_file(&path)?;
+    let kind = match file {
+        KeyFile::Public(_) => "public key",
+        KeyFile::Secret(_) => "secret key (the key id is of its public half)",
+    };
+    outln!("key id:    {}", file.verifying_key().key_id());
+    outln!("algorithm: {}", dtsec_seal::ALGORITHM);
+    outln!("kind:      {kind}");
+    Ok(Exit::Success)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The exit status `run` comes to, printed or not.
+    fn status(cmd: KeysCommand) -> u8 {
+        run(cmd).map_or_else(|e| e.exit().code(), Exit::code)
+    }
+
     #[test]
     fn new_then_show_and_refuse_to_overwrite() {
         let dir = tempfile::tempdir().unwrap();
         let prefix = dir.path().join("lab");
         assert_eq!(
-            run(KeysCommand::New {
+            status(KeysCommand::New {
                 out: prefix.clone(),
                 force: false
             }),
@@ -92,20 +85,20 @@ mod tests {
         );
         let secret = std::fs::read(dir.path().join("lab.key")).unwrap();
         assert_eq!(
-            run(KeysCommand::Show {
+            status(KeysCommand::Show {
                 path: dir.path().join("lab.pub")
             }),
             0
         );
         assert_eq!(
-            run(KeysCommand::Show {
+            status(KeysCommand::Show {
                 path: dir.path().join("lab.key")
             }),
             0
         );
 
         assert_eq!(
-            run(KeysCommand::New {
+            status(KeysCommand::New {
                 out: prefix.clone(),
                 force: false
             }),
@@ -114,7 +107,7 @@ mod tests {
         assert_eq!(std::fs::read(dir.path().join("lab.key")).unwrap(), secret);
 
         assert_eq!(
-            run(KeysCommand::New {
+            status(KeysCommand::New {
                 out: prefix,
                 force: true
             }),
@@ -128,9 +121,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let junk = dir.path().join("junk.pub");
         std::fs::write(&junk, "not a key").unwrap();
-        assert_eq!(run(KeysCommand::Show { path: junk }), 2);
+        assert_eq!(status(KeysCommand::Show { path: junk }), 2);
         assert_eq!(
-            run(KeysCommand::Show {
+            status(KeysCommand::Show {
                 path: dir.path().join("missing.pub")
             }),
             2

@@ -18,6 +18,7 @@ use dtsec_tlog::{
     verify_inclusion,
 };
 
+use crate::error::{CliError, CliResult, Exit};
 use crate::logclient::{
     ClientError, Registry, Source, State, check_extends, default_state_path, latest_checkpoint,
     read_vkey, remember, seen,
@@ -93,9 +94,9 @@ pub enum LogCommand {
     },
 }
 
-/// Runs a `dtsec log` command; returns the exit status.
-pub fn run(command: LogCommand) -> u8 {
-    let result = match command {
+/// Runs a `dtsec log` command.
+pub fn run(command: LogCommand) -> CliResult {
+    match command {
         LogCommand::Export { out, from, keys } => export(&out, &from, &keys),
         LogCommand::Audit { from, keys } => audit_command(&from, &keys),
         LogCommand::Monitor {
@@ -104,31 +105,23 @@ pub fn run(command: LogCommand) -> u8 {
             once,
             interval,
         } => monitor(&registry, &keys, once, interval),
-    };
-    match result {
-        Ok(code) => code,
-        Err(e) => report(&e),
     }
 }
 
-/// Prints a client error; 1 for what a verifier found, 2 for what stopped it.
-pub fn report(e: &ClientError) -> u8 {
-    eprintln!("error: {e}");
-    match e {
-        ClientError::Inconsistent(_) | ClientError::Checkpoint(_) => {
-            eprintln!(
-                "  = help: the log does not match what its key signed or what was seen before; keep the state file as evidence and report it to the scheme"
-            );
-            1
+impl From<ClientError> for CliError {
+    /// What a verifier found is a failure (1); what stopped it makes the log unusable (2).
+    fn from(e: ClientError) -> CliError {
+        match &e {
+            ClientError::Inconsistent(_) | ClientError::Checkpoint(_) => CliError::failed(&e)
+                .with_help(
+                    "the log does not match what its key signed or what was seen before; keep the state file as evidence and report it to the scheme",
+                ),
+            ClientError::Http { reason, .. } => match crate::http::certificate_hint(reason) {
+                Some(h) => CliError::unusable(&e).with_help(h),
+                None => CliError::unusable(&e),
+            },
+            _ => CliError::unusable(&e),
         }
-        ClientError::Key(_) => 2,
-        ClientError::Http { reason, .. } => {
-            if let Some(h) = crate::http::certificate_hint(reason) {
-                eprintln!("  = help: {h}");
-            }
-            2
-        }
-        _ => 2,
     }
 }
 
@@ -179,7 +172,7 @@ pub fn resolve_key(
         return read_vkey(p);
     }
     if let Some(p) = dir_vkey {
-        eprintln!("note: using the log key in {}", p.display());
+        crate::error::note(format_args!("using the log key in {}", p.display()));
         return read_vkey(p);
     }
     match source {
@@ -195,11 +188,11 @@ pub fn resolve_key(
                     p.vkey
                 ))),
                 None => {
-                    eprintln!(
-                        "note: trusting the log key served by {} on first use: {} (pin it with --log-key)",
+                    crate::error::note(format_args!(
+                        "trusting the log key served by {} on first use: {} (pin it with --log-key)",
                         r.base(),
                         served.to_vkey()
-                    );
+                    ));
                     Ok(served)
                 }
             }
@@ -265,13 +258,14 @@ fn save(o: &mut Opened, checkpoint: &Checkpoint, signed: &[u8]) -> Result<(), Cl
     Ok(())
 }
 
-fn export(out: &Path, from: &FromArgs, keys: &KeyArgs) -> Result<u8, ClientError> {
+fn export(out: &Path, from: &FromArgs, keys: &KeyArgs) -> CliResult {
     let mut o = open(from, keys)?;
     let (checkpoint, signed) = advance(&o)?;
     let objects = fetch_all(&o.source, &signed, checkpoint.size)?;
     if let Err(e) = audit(&objects, &o.verifier) {
-        eprintln!("error: refusing to export a log that does not audit: {e}");
-        return Ok(1);
+        return Err(CliError::failed(format!(
+            "refusing to export a log that does not audit: {e}"
+        )));
     }
     let target = FileStorage::open(out).map_err(|e| ClientError::File {
         path: out.display().to_string(),
@@ -323,7 +317,7 @@ fn export(out: &Path, from: &FromArgs, keys: &KeyArgs) -> Result<u8, ClientError
         checkpoint.size,
         checkpoint.root
     );
-    Ok(0)
+    Ok(Exit::Success)
 }
 
 /// The log's entries, from the (audited) bundles, in order.
@@ -464,23 +458,18 @@ fn cross_check(
     Ok(problems)
 }
 
-fn audit_command(from: &FromArgs, keys: &KeyArgs) -> Result<u8, ClientError> {
+fn audit_command(from: &FromArgs, keys: &KeyArgs) -> CliResult {
     let mut o = open(from, keys)?;
     let (checkpoint, signed) = advance(&o)?;
     let objects = fetch_all(&o.source, &signed, checkpoint.size)?;
-    let report = match audit(&objects, &o.verifier) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!(
-                "  = help: the log in {} does not match its signed checkpoint (size {}, root {})",
-                o.source.describe(),
-                checkpoint.size,
-                checkpoint.root
-            );
-            return Ok(1);
-        }
-    };
+    let report = audit(&objects, &o.verifier).map_err(|e| {
+        CliError::failed(e).with_help(format!(
+            "the log in {} does not match its signed checkpoint (size {}, root {})",
+            o.source.describe(),
+            checkpoint.size,
+            checkpoint.root
+        ))
+    })?;
     outln!(
         "log {}: {} entries, root {}; signature verified with key {}",
         checkpoint.origin,
@@ -516,19 +505,20 @@ fn audit_command(from: &FromArgs, keys: &KeyArgs) -> Result<u8, ClientError> {
         outln!("consistent with the checkpoint seen before");
     }
     save(&mut o, &checkpoint, &signed)?;
+    // Each problem is a finding of its own; the audit's result is the summary line.
     for p in &problems {
-        eprintln!("error: {p}");
+        crate::error::print(&CliError::failed(p));
     }
     if problems.is_empty() {
         outln!("audit passed");
-        Ok(0)
+        Ok(Exit::Success)
     } else {
         eprintln!("audit failed: {} problem(s)", problems.len());
-        Ok(1)
+        Ok(Exit::Failed)
     }
 }
 
-fn monitor(url: &str, keys: &KeyArgs, once: bool, interval: u64) -> Result<u8, ClientError> {
+fn monitor(url: &str, keys: &KeyArgs, once: bool, interval: u64) -> CliResult {
     let from = FromArgs {
         registry: Some(url.to_string()),
         dir: None,
@@ -542,14 +532,14 @@ fn monitor(url: &str, keys: &KeyArgs, once: bool, interval: u64) -> Result<u8, C
                 | ClientError::Checkpoint(_)
                 | ClientError::Key(_)),
             ) => {
-                return Err(e);
+                return Err(e.into());
             }
-            Err(e) if once => return Err(e),
+            Err(e) if once => return Err(e.into()),
             // A registry that is briefly unreachable is not an alarm; try again next round.
-            Err(e) => eprintln!("warning: {e}; retrying in {interval} s"),
+            Err(e) => crate::error::warning(format_args!("{e}; retrying in {interval} s")),
         }
         if once {
-            return Ok(0);
+            return Ok(Exit::Success);
         }
         std::thread::sleep(std::time::Duration::from_secs(interval));
     }

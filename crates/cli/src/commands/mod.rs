@@ -15,9 +15,3 @@ pub mod serve;
 pub mod serve_log;
 pub mod verify;
 pub mod verify_log;
-
-/// Prints a load error the way diagnostics are printed, with a help line.
-pub fn report_load_error(e: &dtsec_model::LoadError) {
-    eprintln!("error: {e}");
-    eprintln!("  = help: {}", e.help());
-}

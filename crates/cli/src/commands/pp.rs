@@ -3,17 +3,12 @@
 use dtsec_model::{Document, Origin};
 
 use crate::PpCommand;
+use crate::error::{CliError, CliResult, Exit};
 
-pub fn run(command: PpCommand) -> u8 {
+pub fn run(command: PpCommand) -> CliResult {
     match command {
         PpCommand::List { pps } => {
-            let lib = match crate::library::build(&pps) {
-                Ok(l) => l,
-                Err(e) => {
-                    e.report();
-                    return 2;
-                }
-            };
+            let lib = crate::library::build(&pps)?;
             for d in lib.documents() {
                 let origin = match &d.origin {
                     Origin::Builtin => "built-in".to_string(),
@@ -29,34 +24,26 @@ pub fn run(command: PpCommand) -> u8 {
                     origin
                 );
             }
-            0
+            Ok(Exit::Success)
         }
         PpCommand::Show { id, version, pps } => {
-            let lib = match crate::library::build(&pps) {
-                Ok(l) => l,
-                Err(e) => {
-                    e.report();
-                    return 2;
-                }
-            };
+            let lib = crate::library::build(&pps)?;
             let found = match &version {
                 Some(v) => lib.find(&id, v),
                 None => lib.versions_of(&id).last().and_then(|v| lib.find(&id, v)),
             };
-            match found {
-                Some(d) => {
-                    out!("{}", summary(&d.document));
-                    0
-                }
-                None => {
-                    eprintln!(
-                        "error: no PP or package `{id}`{}",
-                        version.map(|v| format!(" version {v}")).unwrap_or_default()
-                    );
-                    eprintln!("  = help: `dtsec pp list` shows what is available");
-                    2
-                }
-            }
+            let d = found.ok_or_else(|| {
+                CliError::unusable(format!(
+                    "no PP or package `{id}`{}",
+                    version
+                        .as_deref()
+                        .map(|v| format!(" version {v}"))
+                        .unwrap_or_default()
+                ))
+                .with_help("`dtsec pp list` shows what is available")
+            })?;
+            out!("{}", summary(&d.document));
+            Ok(Exit::Success)
         }
     }
 }

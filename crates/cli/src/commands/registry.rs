@@ -20,6 +20,8 @@ use serde_json::{Value, json};
 
 use client::{ClientError, Registry, Token};
 
+use crate::error::{CliError, CliResult, Exit};
+
 /// Work with a dtsec registry over its API.
 #[derive(clap::Args)]
 pub struct RegistryArgs {
@@ -213,33 +215,37 @@ impl StatusAction {
     }
 }
 
-/// Runs a `dtsec registry` subcommand; returns the exit status.
-pub fn run(args: RegistryArgs) -> u8 {
-    match dispatch(args) {
-        Ok(()) => 0,
-        Err(e) => {
-            report(&e);
-            e.exit_code()
-        }
-    }
+/// Runs a `dtsec registry` subcommand.
+pub fn run(args: RegistryArgs) -> CliResult {
+    dispatch(args)?;
+    Ok(Exit::Success)
 }
 
-fn report(e: &ClientError) {
-    eprintln!("error: {e}");
-    if let ClientError::Refused { findings, .. } = e {
-        for f in findings {
-            if f.line > 0 {
-                eprintln!(
-                    "  {} {}: line {}: {}",
-                    f.severity, f.code, f.line, f.message
-                );
-            } else {
-                eprintln!("  {} {}: {}", f.severity, f.code, f.message);
+impl From<ClientError> for CliError {
+    /// The registry's refusal is a failure (1), with the checker's findings under it; anything
+    /// that kept the request from being judged is unusable (2).
+    fn from(e: ClientError) -> CliError {
+        let mut error = if e.is_refusal() {
+            CliError::failed(&e)
+        } else {
+            CliError::unusable(&e)
+        };
+        if let ClientError::Refused { findings, .. } = &e {
+            for f in findings {
+                error = error.with_detail(if f.line > 0 {
+                    format!(
+                        "  {} {}: line {}: {}",
+                        f.severity, f.code, f.line, f.message
+                    )
+                } else {
+                    format!("  {} {}: {}", f.severity, f.code, f.message)
+                });
             }
         }
-    }
-    if let Some(h) = e.help() {
-        eprintln!("  = help: {h}");
+        match e.help() {
+            Some(h) => error.with_help(h),
+            None => error,
+        }
     }
 }
 

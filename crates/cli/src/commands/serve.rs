@@ -3,12 +3,14 @@
 //! workflow, demo) and `dtsec_server` (HTTP); this file parses the arguments, builds the tokio
 //! runtime and prints.
 
-use std::io::BufRead as _;
+use std::io::{BufRead as _, Write as _};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use dtsec_registry::{RegistryError, Store, StoreConfig};
 use dtsec_server::{AppState, ServerConfig, app};
+
+use crate::error::{CliError, CliResult, Exit};
 
 /// Where the registry keeps its data.
 #[derive(clap::Args, Debug, Clone)]
@@ -28,7 +30,7 @@ pub struct ServeArgs {
     /// Where the data is.
     #[command(flatten)]
     pub store: StoreArgs,
-    /// The address to listen on.
+    /// The address to listen on (port 0: a free port, shown in the start-up line).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     /// Load the demo (labs, manufacturers, cases in every state, certificates) into an empty
@@ -72,17 +74,11 @@ pub struct BootstrapAdminArgs {
     pub name: String,
 }
 
-fn runtime() -> Option<tokio::runtime::Runtime> {
-    match tokio::runtime::Builder::new_multi_thread()
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-    {
-        Ok(rt) => Some(rt),
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            None
-        }
-    }
+        .map_err(|e| CliError::unusable(format!("cannot start the async runtime: {e}")))
 }
 
 fn store_config(args: &StoreArgs) -> StoreConfig {
@@ -91,53 +87,42 @@ fn store_config(args: &StoreArgs) -> StoreConfig {
     config
 }
 
-/// Runs the server until interrupted; returns the exit status (0 stopped, 2 cannot start).
-pub fn run(args: ServeArgs) -> u8 {
-    let Some(rt) = runtime() else { return 2 };
-    rt.block_on(serve(args))
+/// `--public-url` as given, checked.
+fn normalize_public_url(url: &str) -> Result<String, CliError> {
+    dtsec_server::public_url::normalize(url).map_err(|e| {
+        CliError::unusable(e).with_help(
+            "--public-url https://registry.example (the scheme, host and any path prefix)",
+        )
+    })
 }
 
-async fn serve(args: ServeArgs) -> u8 {
+/// Runs the server until interrupted: stopped, or it could not start (exit status 2).
+pub fn run(args: ServeArgs) -> CliResult {
+    runtime()?.block_on(serve(args))
+}
+
+async fn serve(args: ServeArgs) -> CliResult {
     super::serve_log::init();
     // The certificate first: a typo in a path should stop the server before anything opens.
     let tls = match (&args.tls_cert, &args.tls_key) {
-        (Some(cert), Some(key)) => match dtsec_server::tls::server_config(cert, key) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                eprintln!("error: {e}");
-                eprintln!(
-                    "  = help: --tls-cert takes the PEM certificate chain (server certificate first), --tls-key its PEM private key"
-                );
-                return 2;
-            }
-        },
+        (Some(cert), Some(key)) => Some(dtsec_server::tls::server_config(cert, key).map_err(|e| {
+            CliError::unusable(e).with_help(
+                "--tls-cert takes the PEM certificate chain (server certificate first), --tls-key its PEM private key",
+            )
+        })?),
         _ => None,
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
-    let public_url = match &args.public_url {
-        Some(u) => u.clone(),
-        None if args.listen.ip().is_unspecified() => {
-            format!("{scheme}://127.0.0.1:{}", args.listen.port())
-        }
-        None => format!("{scheme}://{}", args.listen),
-    };
-    let public_url = match dtsec_server::public_url::normalize(&public_url) {
-        Ok(u) => u,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!(
-                "  = help: --public-url https://registry.example (the scheme, host and any path prefix)"
-            );
-            return 2;
-        }
-    };
-    let store = match Store::open(store_config(&args.store)).await {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: cannot open the registry: {e}");
-            return 2;
-        }
-    };
+    // A given public URL is checked before anything opens; the default is made from the address
+    // actually bound (`--listen 127.0.0.1:0` picks a free port).
+    let given_public_url = args
+        .public_url
+        .as_deref()
+        .map(normalize_public_url)
+        .transpose()?;
+    let store = Store::open(store_config(&args.store))
+        .await
+        .map_err(|e| CliError::unusable(format!("cannot open the registry: {e}")))?;
     if args.demo {
         match dtsec_registry::demo::load(&store).await {
             Ok(summary) => {
@@ -157,29 +142,33 @@ async fn serve(args: ServeArgs) -> u8 {
                 );
             }
             Err(e) => {
-                eprintln!("error: cannot load the demo: {e}");
-                return 2;
+                return Err(CliError::unusable(format!("cannot load the demo: {e}")));
             }
         }
     }
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| CliError::unusable(format!("cannot listen on {}: {e}", args.listen)))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| CliError::unusable(format!("cannot listen on {}: {e}", args.listen)))?;
+    let public_url = match given_public_url {
+        Some(u) => u,
+        None if bound.ip().is_unspecified() => {
+            normalize_public_url(&format!("{scheme}://127.0.0.1:{}", bound.port()))?
+        }
+        None => normalize_public_url(&format!("{scheme}://{bound}"))?,
+    };
     let config = ServerConfig {
         secure_cookies: args.secure_cookies || tls.is_some(),
         max_body_bytes: args.max_body_mib.saturating_mul(1024 * 1024),
         public_url,
         ..ServerConfig::default()
     };
-    let listener = match tokio::net::TcpListener::bind(args.listen).await {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: cannot listen on {}: {e}", args.listen);
-            return 2;
-        }
-    };
-    eprintln!(
-        "dtsec registry on {scheme}://{} (scheme key {}); Ctrl-C stops it",
-        args.listen,
+    banner(&format!(
+        "dtsec registry on {scheme}://{bound} (scheme key {}); Ctrl-C stops it",
         store.scheme_public_key().key_id()
-    );
+    ));
     let service = app(AppState::new(store.clone(), config))
         .into_make_service_with_connect_info::<dtsec_server::tls::ClientAddr>();
     let stop = async {
@@ -201,53 +190,43 @@ async fn serve(args: ServeArgs) -> u8 {
         }
     };
     store.close().await;
-    match result {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("error: the server stopped: {e}");
-            2
-        }
-    }
+    result.map_err(|e| CliError::unusable(format!("the server stopped: {e}")))?;
+    Ok(Exit::Success)
 }
 
-/// Creates the first administrator; returns the exit status (0 created, 2 refused or unusable).
-pub fn bootstrap_admin(args: BootstrapAdminArgs) -> u8 {
+/// Writes the start-up line and flushes it before the first request is served: scripts and
+/// tests wait for it, and read the bound port from it.
+fn banner(line: &str) {
+    let mut err = std::io::stderr().lock();
+    // Nowhere is left to report a standard error that cannot be written; the server runs anyway.
+    let _ = writeln!(err, "{line}").and_then(|()| err.flush());
+}
+
+/// Creates the first administrator: created, or refused or unusable (exit status 2).
+pub fn bootstrap_admin(args: BootstrapAdminArgs) -> CliResult {
     let password = match std::env::var("DTSEC_ADMIN_PASSWORD") {
         Ok(p) => p,
         Err(_) => {
             eprintln!("password (first line of standard input):");
             let mut line = String::new();
-            if let Err(e) = std::io::stdin().lock().read_line(&mut line) {
-                eprintln!("error: cannot read the password: {e}");
-                return 2;
-            }
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| CliError::unusable(format!("cannot read the password: {e}")))?;
             line.trim_end_matches(['\r', '\n']).to_string()
         }
     };
-    let Some(rt) = runtime() else { return 2 };
-    rt.block_on(async {
-        let store = match Store::open(store_config(&args.store)).await {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: cannot open the registry: {e}");
-                return 2;
-            }
-        };
-        let code = match store
-            .bootstrap_admin(&args.email, &args.name, &password)
+    runtime()?.block_on(async {
+        let store = Store::open(store_config(&args.store))
             .await
-        {
-            Ok(user) => {
-                eprintln!("created scheme administrator {}", user.email);
-                0
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                2
-            }
-        };
+            .map_err(|e| CliError::unusable(format!("cannot open the registry: {e}")))?;
+        let created = store
+            .bootstrap_admin(&args.email, &args.name, &password)
+            .await;
         store.close().await;
-        code
+        let user = created.map_err(CliError::unusable)?;
+        eprintln!("created scheme administrator {}", user.email);
+        Ok(Exit::Success)
     })
 }
 
@@ -260,7 +239,7 @@ fn write_ready_etrs(data_dir: &std::path::Path, etrs: &[dtsec_registry::demo::De
     }
     let dir = data_dir.join("demo");
     if let Err(e) = std::fs::create_dir_all(&dir) {
-        eprintln!("warning: cannot create {}: {e}", dir.display());
+        crate::error::warning(format_args!("cannot create {}: {e}", dir.display()));
         return;
     }
     eprintln!("sealed ETRs ready to upload as the lab's evaluator (My work → Submit ETR):");
@@ -268,7 +247,7 @@ fn write_ready_etrs(data_dir: &std::path::Path, etrs: &[dtsec_registry::demo::De
         let path = dir.join(&etr.file_name);
         match crate::write::atomic_write(&path, etr.bundle.as_bytes()) {
             Ok(()) => eprintln!("  {:<32} {:<36} {}", etr.case, etr.lab, path.display()),
-            Err(e) => eprintln!("warning: cannot write {}: {e}", path.display()),
+            Err(e) => crate::error::warning(format_args!("cannot write {}: {e}", path.display())),
         }
     }
 }

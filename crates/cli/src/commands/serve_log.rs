@@ -18,7 +18,9 @@ const DEFAULT: &str = "warn,dtsec_server=info,tower_http=info";
 pub fn init() {
     let spec = std::env::var("DTSEC_LOG").unwrap_or_else(|_| DEFAULT.to_string());
     let filter = Targets::from_str(&spec).unwrap_or_else(|e| {
-        eprintln!("warning: DTSEC_LOG={spec:?} is not a log filter ({e}); using {DEFAULT:?}");
+        crate::error::warning(format_args!(
+            "DTSEC_LOG={spec:?} is not a log filter ({e}); using {DEFAULT:?}"
+        ));
         Targets::from_str(DEFAULT).unwrap_or_default()
     });
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());

@@ -7,20 +7,18 @@ use std::path::Path;
 
 use dtsec_registry::{CERTIFICATE_KIND, verify_certificate};
 
+use crate::error::{CliError, CliResult};
+
 pub fn run(
     file: &Path,
     key: Option<&Path>,
     evidence: Option<&Path>,
     log: &super::verify_log::LogArgs,
-) -> u8 {
-    let text = match std::fs::read_to_string(file) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", file.display());
-            eprintln!("  = help: check the path and the file's permissions");
-            return 2;
-        }
-    };
+) -> CliResult {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        CliError::unusable(format!("cannot read {}: {e}", file.display()))
+            .with_help("check the path and the file's permissions")
+    })?;
     // The envelope says what it holds; anything that is not a certificate is an ETR bundle.
     let kind = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
@@ -30,11 +28,10 @@ pub fn run(
         if is_bundle || kind.as_deref() == Some(CERTIFICATE_KIND) {
             return super::verify_log::online(file, &text, key, log, url);
         }
-        eprintln!(
-            "error: --registry checks certificates and certificate bundles; {} is neither",
+        return Err(CliError::unusable(format!(
+            "--registry checks certificates and certificate bundles; {} is neither",
             file.display()
-        );
-        return 2;
+        )));
     }
     if is_bundle {
         return super::verify_log::bundle_offline(file, &text, key, log);
@@ -50,25 +47,17 @@ fn certificate(
     text: &str,
     key: Option<&Path>,
     log: &super::verify_log::LogArgs,
-) -> u8 {
-    let Some(key_path) = key else {
-        eprintln!(
-            "error: {} is a certificate; give the scheme's public key",
+) -> CliResult {
+    let key_path = key.ok_or_else(|| {
+        CliError::unusable(format!(
+            "{} is a certificate; give the scheme's public key",
             file.display()
-        );
-        eprintln!(
-            "  = help: dtsec verify CERT.json --key SCHEME.pub (the registry serves it at /scheme.pub)"
-        );
-        return 2;
-    };
-    let key = match dtsec_seal::load_verifying_key(key_path) {
-        Ok(k) => k,
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("  = help: {}", e.help());
-            return 2;
-        }
-    };
+        ))
+        .with_help(
+            "dtsec verify CERT.json --key SCHEME.pub (the registry serves it at /scheme.pub)",
+        )
+    })?;
+    let key = dtsec_seal::load_verifying_key(key_path)?;
     match verify_certificate(text, &key) {
         Ok(cert) => {
             outln!(
@@ -89,12 +78,9 @@ fn certificate(
             outln!("ST sha256:    {}", cert.st_sha256);
             outln!("ETR sha256:   {}", cert.etr_sha256);
             outln!("verified: signed by the scheme key {}", key.key_id());
-            super::verify_log::offline_validity(&cert, log)
+            Ok(super::verify_log::offline_validity(&cert, log))
         }
-        Err(e) => {
-            eprintln!("error: {}: {e}", file.display());
-            eprintln!("  = help: the certificate was altered or not signed by this scheme key");
-            1
-        }
+        Err(e) => Err(CliError::failed(format!("{}: {e}", file.display()))
+            .with_help("the certificate was altered or not signed by this scheme key")),
     }
 }

@@ -14,7 +14,8 @@ use dtsec_registry::{Certificate, verify_certificate};
 use dtsec_seal::{Sealed, VerifyingKey};
 use dtsec_tlog::{Checkpoint, TileReader, Verifier, verify_inclusion};
 
-use super::log::{report, resolve_key};
+use super::log::resolve_key;
+use crate::error::{CliError, CliResult, Exit};
 use crate::logclient::{
     ClientError, Registry, Source, State, check_extends, default_state_path, latest_checkpoint,
     read_vkey, remember, seen,
@@ -62,14 +63,6 @@ fn judgement_day(log: &LogArgs) -> String {
     dtsec_registry::Date::from_unix(secs).to_string()
 }
 
-fn load_scheme_key(path: &Path) -> Result<VerifyingKey, u8> {
-    dtsec_seal::load_verifying_key(path).map_err(|e| {
-        eprintln!("error: {e}");
-        eprintln!("  = help: {}", e.help());
-        2
-    })
-}
-
 fn is_valid_status(status: &str) -> bool {
     matches!(status, "active" | "maintained" | "under-review")
 }
@@ -77,8 +70,8 @@ fn is_valid_status(status: &str) -> bool {
 /// Whether a verified certificate revision is valid as it stands, offline: its own status, and
 /// its expiry date against the judgement day (`--at`, or today by the system clock). An authentic
 /// document that says "revoked", or has expired, must not pass a script that reads only the
-/// exit status. Prints the verdict; returns the exit status (0 valid, 1 not).
-pub(super) fn offline_validity(cert: &Certificate, log: &LogArgs) -> u8 {
+/// exit status. Prints the verdict; returns the exit status (valid, or failed when not).
+pub(super) fn offline_validity(cert: &Certificate, log: &LogArgs) -> Exit {
     let today = judgement_day(log);
     let today = today.as_str();
     if !is_valid_status(&cert.status) {
@@ -88,50 +81,38 @@ pub(super) fn offline_validity(cert: &Certificate, log: &LogArgs) -> u8 {
             cert.certificate_id,
             cert.status
         );
-        1
+        Exit::Failed
     } else if cert.expiry_date.as_str() < today {
         outln!(
             "verified, but NOT VALID: certificate {} expired on {}",
             cert.certificate_id,
             cert.expiry_date
         );
-        1
+        Exit::Failed
     } else {
         outln!(
             "valid:        as of this revision ({}); ask the registry whether a later one changed the status",
             cert.status
         );
-        0
+        Exit::Success
     }
 }
 
 /// A certificate bundle, offline.
-pub fn bundle_offline(file: &Path, text: &str, key: Option<&Path>, log: &LogArgs) -> u8 {
+pub fn bundle_offline(file: &Path, text: &str, key: Option<&Path>, log: &LogArgs) -> CliResult {
     let (Some(key), Some(log_key)) = (key, log.log_key.as_deref()) else {
-        eprintln!(
-            "error: {} is a certificate bundle; give the scheme's key and the log's key",
+        return Err(CliError::unusable(format!(
+            "{} is a certificate bundle; give the scheme's key and the log's key",
             file.display()
-        );
-        eprintln!(
-            "  = help: dtsec verify BUNDLE --key scheme.pub --log-key log.vkey (the registry serves them at /scheme.pub and /log/vkey), or add --registry URL to check online"
-        );
-        return 2;
+        ))
+        .with_help(
+            "dtsec verify BUNDLE --key scheme.pub --log-key log.vkey (the registry serves them at /scheme.pub and /log/vkey), or add --registry URL to check online",
+        ));
     };
-    let scheme = match load_scheme_key(key) {
-        Ok(k) => k,
-        Err(code) => return code,
-    };
-    let verifier = match read_vkey(log_key) {
-        Ok(v) => v,
-        Err(e) => return report(&e),
-    };
-    let bundle = match CertificateBundle::from_json(text) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {}: {e}", file.display());
-            return 2;
-        }
-    };
+    let scheme = dtsec_seal::load_verifying_key(key)?;
+    let verifier = read_vkey(log_key)?;
+    let bundle = CertificateBundle::from_json(text)
+        .map_err(|e| CliError::unusable(format!("{}: {e}", file.display())))?;
     match bundle.verify(&scheme, &verifier) {
         Ok(v) => {
             print_certificate(&v.certificate);
@@ -144,15 +125,11 @@ pub fn bundle_offline(file: &Path, text: &str, key: Option<&Path>, log: &LogArgs
                 v.checkpoint.root,
                 verifier.name()
             );
-            offline_validity(&v.certificate, log)
+            Ok(offline_validity(&v.certificate, log))
         }
-        Err(e) => {
-            eprintln!("error: {}: {e}", file.display());
-            eprintln!(
-                "  = help: the bundle was altered, or its certificate or checkpoint was not signed by these keys"
-            );
-            1
-        }
+        Err(e) => Err(CliError::failed(format!("{}: {e}", file.display())).with_help(
+            "the bundle was altered, or its certificate or checkpoint was not signed by these keys",
+        )),
     }
 }
 
@@ -182,6 +159,17 @@ enum Stop {
 impl From<ClientError> for Stop {
     fn from(e: ClientError) -> Stop {
         Stop::Client(e)
+    }
+}
+
+impl From<Stop> for CliError {
+    fn from(stop: Stop) -> CliError {
+        match stop {
+            Stop::Finding(m) => CliError::failed(m).with_help(
+                "the registry's answers do not match its signed transparency log; do not rely on this certificate's status and report it to the scheme",
+            ),
+            Stop::Client(e) => e.into(),
+        }
     }
 }
 
@@ -259,19 +247,9 @@ fn proof_of(
     Ok((index, text, entry))
 }
 
-/// Online verification; returns the exit status.
-pub fn online(file: &Path, text: &str, key: Option<&Path>, log: &LogArgs, url: &str) -> u8 {
-    match online_inner(file, text, key, log, url) {
-        Ok(code) => code,
-        Err(Stop::Finding(m)) => {
-            eprintln!("error: {m}");
-            eprintln!(
-                "  = help: the registry's answers do not match its signed transparency log; do not rely on this certificate's status and report it to the scheme"
-            );
-            1
-        }
-        Err(Stop::Client(e)) => report(&e),
-    }
+/// Online verification: valid now, NOT VALID, or why it stopped.
+pub fn online(file: &Path, text: &str, key: Option<&Path>, log: &LogArgs, url: &str) -> CliResult {
+    online_inner(file, text, key, log, url).map_err(CliError::from)
 }
 
 fn online_inner(
@@ -280,7 +258,7 @@ fn online_inner(
     key: Option<&Path>,
     log: &LogArgs,
     url: &str,
-) -> Result<u8, Stop> {
+) -> Result<Exit, Stop> {
     let registry = Registry::new(url)?;
     // The document: a bundle or a plain certificate.
     let (sealed_text, bundle) = if CertificateBundle::is_bundle(text) {
@@ -293,8 +271,8 @@ fn online_inner(
         (text.to_string(), None)
     };
     let scheme = match key {
-        Some(k) => load_scheme_key(k)
-            .map_err(|_| ClientError::Key(format!("unusable scheme key {}", k.display())))?,
+        Some(k) => dtsec_seal::load_verifying_key(k)
+            .map_err(|e| ClientError::Key(format!("unusable scheme key {}: {e}", k.display())))?,
         None => {
             let pem = registry.get("/scheme.pub")?;
             let k = VerifyingKey::from_public_pem(&String::from_utf8_lossy(&pem)).map_err(|e| {
@@ -303,10 +281,10 @@ fn online_inner(
                     reason: e.to_string(),
                 }
             })?;
-            eprintln!(
-                "note: using the scheme key served by the registry ({}); pin it with --key scheme.pub",
+            crate::error::note(format_args!(
+                "using the scheme key served by the registry ({}); pin it with --key scheme.pub",
                 k.key_id()
-            );
+            ));
             k
         }
     };
@@ -460,18 +438,18 @@ fn online_inner(
             "verified, but NOT VALID: certificate {} expired on {expiry} (the registry has not archived it yet)",
             cert.certificate_id
         );
-        Ok(1)
+        Ok(Exit::Failed)
     } else if is_valid_status(&current_status) {
         outln!(
             "verified: certificate {} is {current_status}",
             cert.certificate_id
         );
-        Ok(0)
+        Ok(Exit::Success)
     } else {
         outln!(
             "verified, but NOT VALID: certificate {} is {current_status}",
             cert.certificate_id
         );
-        Ok(1)
+        Ok(Exit::Failed)
     }
 }

@@ -140,14 +140,11 @@ impl ClientError {
         })
     }
 
-    /// The exit status: 1 when the registry refused, 2 for anything that kept the request from
-    /// being judged (usage, files, network, a strange answer).
-    pub fn exit_code(&self) -> u8 {
-        if matches!(self, ClientError::Refused { .. }) {
-            1
-        } else {
-            2
-        }
+    /// Whether the registry judged the request and refused it (exit status 1), rather than
+    /// something keeping the request from being judged (usage, files, network, a strange
+    /// answer: exit status 2).
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, ClientError::Refused { .. })
     }
 }
 
@@ -193,9 +190,9 @@ impl Registry {
             return Err(ClientError::BadUrl(base.to_string()));
         }
         if base.starts_with("http://") && !is_loopback(rest) {
-            eprintln!(
-                "warning: {base} is plain HTTP: your password or token travels unencrypted; use https:// (or a loopback address)"
-            );
+            crate::error::warning(format_args!(
+                "{base} is plain HTTP: your password or token travels unencrypted; use https:// (or a loopback address)"
+            ));
         }
         let http = crate::http::client(Duration::from_secs(300), Duration::from_secs(15))?;
         Ok(Registry {
@@ -364,7 +361,7 @@ mod tests {
         }
         let e = refusal(502, "<html>Bad gateway</html>");
         assert!(e.to_string().contains("Bad gateway"));
-        assert_eq!(e.exit_code(), 1);
+        assert!(e.is_refusal());
     }
 
     #[test]
