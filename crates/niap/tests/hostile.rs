@@ -198,8 +198,9 @@ fn too_many_attributes_on_one_element_are_refused() {
         );
         assert_eq!(err.position(), Some((2, column)), "{err}");
         assert!(
-            err.to_string()
-                .starts_with(&format!("attrs.xml:2:{column}: an element has more than 64 attributes")),
+            err.to_string().starts_with(&format!(
+                "attrs.xml:2:{column}: an element has more than 64 attributes"
+            )),
             "{err}"
         );
         assert!(err.help().contains("not a NIAP document"));
@@ -257,6 +258,9 @@ fn doctype_and_depth_are_refused_by_every_reader() {
         "</base-pp>".repeat(depth)
     );
     for err in refused_by_every_reader(&deep, "deep.xml") {
-        assert!(matches!(err, ImportError::TooDeep { limit: 256, .. }), "{err}");
+        assert!(
+            matches!(err, ImportError::TooDeep { limit: 256, .. }),
+            "{err}"
+        );
     }
 }
