@@ -6,7 +6,7 @@
 
 use dtsec_model::Span;
 
-use crate::{NIAP_NS, NIAP_SECTION_NS, XHTML_NS};
+use crate::ns::{NIAP_NS, NIAP_SECTION_NS, XHTML_NS};
 
 /// Byte offsets of line starts, for line:column of any offset in O(log n).
 pub(crate) struct LineIndex {

@@ -15,10 +15,13 @@ use dtsec_model::{
 };
 use roxmltree::Node;
 
+use crate::error::{ImportError, unsupported_root};
 use crate::html::{
     LineIndex, ProseCounts, child, escape_text, inner_html, is, normalize_ws, plain_text, start_tag,
 };
-use crate::{ImportCounts, ImportError, ImportWarning, Imported, NIAP_NS, NIAP_SECTION_NS};
+use crate::imported::{ImportCounts, ImportWarning, Imported};
+use crate::ns::{NIAP_NS, NIAP_SECTION_NS, XHTML_NS};
+use crate::xml::Parsed;
 
 /// Elements whose presence makes a section "structured": it is walked into rather than kept
 /// whole as prose.
@@ -39,7 +42,12 @@ const STRUCTURED: &[&str] = &[
     "RevisionHistory",
 ];
 
-pub(crate) struct Importer<'a, 'i> {
+/// Imports a parsed NIAP PP, PP-Module or Package (see [`crate::import`] for `name`).
+pub(crate) fn import_parsed(parsed: &Parsed<'_>, name: &str) -> Result<Imported, ImportError> {
+    Importer::new(&parsed.doc, parsed.text, &parsed.lines, name).run()
+}
+
+struct Importer<'a, 'i> {
     doc: &'a roxmltree::Document<'i>,
     text: &'i str,
     lines: &'a LineIndex,
@@ -107,7 +115,7 @@ struct Inline<'o> {
 }
 
 impl<'a, 'i> Importer<'a, 'i> {
-    pub(crate) fn new(
+    fn new(
         doc: &'a roxmltree::Document<'i>,
         text: &'i str,
         lines: &'a LineIndex,
@@ -158,7 +166,7 @@ impl<'a, 'i> Importer<'a, 'i> {
         node.map(|n| self.html(n)).filter(|h| !h.is_empty())
     }
 
-    pub(crate) fn run(mut self) -> Result<Imported, ImportError> {
+    fn run(mut self) -> Result<Imported, ImportError> {
         let root = self.doc.root_element();
         let root_name = root.tag_name().name().to_string();
         if root.tag_name().namespace() != Some(NIAP_NS) {
@@ -173,9 +181,7 @@ impl<'a, 'i> Importer<'a, 'i> {
             "Module" => DocumentKind::PpModule,
             "Package" => DocumentKind::FunctionalPackage,
             _ => {
-                return Err(crate::unsupported_root(
-                    root, self.lines, self.text, self.name,
-                ));
+                return Err(unsupported_root(root, self.lines, self.text, self.name));
             }
         };
         let root_span = self.span(root);
@@ -889,7 +895,7 @@ impl<'a, 'i> Importer<'a, 'i> {
             } else if is(c, "tabularize") {
                 // Table layout of a tabular selection: the rows are the choices.
             } else {
-                let block = c.tag_name().namespace() == Some(crate::XHTML_NS) || is(c, "col");
+                let block = c.tag_name().namespace() == Some(XHTML_NS) || is(c, "col");
                 if block {
                     out.text.push(' ');
                 }
@@ -1263,7 +1269,7 @@ fn dependency_groups(node: Node<'_, '_>, span: Span) -> Vec<Vec<Spanned<String>>
                     l.push_str(part);
                 }
             }
-        } else if d.is_element() && d.tag_name().namespace() == Some(crate::XHTML_NS) {
+        } else if d.is_element() && d.tag_name().namespace() == Some(XHTML_NS) {
             lines.push(String::new());
         }
     }

@@ -26,8 +26,12 @@ use dtsec_model::{
 };
 use roxmltree::Node;
 
+use crate::error::{ImportError, unsupported_root};
 use crate::html::{LineIndex, child, is, normalize_ws, plain_text};
-use crate::{ImportCounts, ImportError, ImportWarning, Imported, MAX_DEPTH, MAX_NODES, NIAP_NS};
+use crate::import::import_parsed;
+use crate::imported::{ImportCounts, ImportWarning, Imported};
+use crate::ns::{NIAP_NS, XHTML_NS};
+use crate::xml::{Limits, Parsed, decode, parse_hardened};
 
 /// What a top-level claim of an ST is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,59 +156,6 @@ pub struct NiapSt {
     pub warnings: Vec<ImportWarning>,
 }
 
-/// Parses NIAP XML with the importer's hardening (size, DOCTYPE, depth, node count).
-fn parse<'i>(
-    xml: &'i str,
-    name: &str,
-) -> Result<(roxmltree::Document<'i>, LineIndex), ImportError> {
-    if xml.len() > crate::MAX_INPUT_BYTES {
-        return Err(ImportError::TooLarge {
-            name: name.to_string(),
-            size: xml.len(),
-            limit: crate::MAX_INPUT_BYTES,
-        });
-    }
-    let lines = LineIndex::new(xml);
-    if let Some((offset, what)) = crate::find_doctype(xml) {
-        let (line, column) = lines.line_col(xml, offset);
-        return Err(ImportError::Doctype {
-            name: name.to_string(),
-            line,
-            column,
-            what,
-        });
-    }
-    if let Some(offset) = crate::lexical_depth_exceeded(xml, MAX_DEPTH) {
-        let (line, column) = lines.line_col(xml, offset);
-        return Err(ImportError::TooDeep {
-            name: name.to_string(),
-            line,
-            column,
-            limit: MAX_DEPTH,
-        });
-    }
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: MAX_NODES,
-    };
-    let doc = roxmltree::Document::parse_with_options(xml, options).map_err(|e| {
-        let (line, column) = match e {
-            roxmltree::Error::UnclosedRootNode
-            | roxmltree::Error::UnexpectedEndOfStream
-            | roxmltree::Error::NoRootNode => lines.line_col(xml, xml.len()),
-            _ => (e.pos().row, e.pos().col),
-        };
-        ImportError::Xml {
-            name: name.to_string(),
-            line,
-            column,
-            message: e.to_string(),
-        }
-    })?;
-    crate::check_depth(&doc, &lines, xml, name)?;
-    Ok((doc, lines))
-}
-
 fn span_of(lines: &LineIndex, xml: &str, node: Node<'_, '_>) -> Span {
     lines.span(xml, node.range())
 }
@@ -240,9 +191,13 @@ fn spanned_attr(
 /// assert_eq!(st.claims[0].components[0].elements[0].selections[0].kept[0].value(), "tlsc_impl");
 /// ```
 pub fn read_st(xml: &str, name: &str) -> Result<NiapSt, ImportError> {
-    let xml = xml.strip_prefix('\u{FEFF}').unwrap_or(xml);
-    let (doc, lines) = parse(xml, name)?;
-    let root = doc.root_element();
+    st_of(&parse_hardened(xml, name, &Limits::NIAP)?, name)
+}
+
+/// [`read_st`] on a parsed document.
+fn st_of(parsed: &Parsed<'_>, name: &str) -> Result<NiapSt, ImportError> {
+    let (lines, xml) = (&parsed.lines, parsed.text);
+    let root = parsed.doc.root_element();
     if root.tag_name().namespace() != Some(NIAP_NS) {
         return Err(ImportError::NotNiap {
             name: name.to_string(),
@@ -251,12 +206,12 @@ pub fn read_st(xml: &str, name: &str) -> Result<NiapSt, ImportError> {
         });
     }
     if root.tag_name().name() != "st" {
-        return Err(crate::unsupported_root(root, &lines, xml, name));
+        return Err(unsupported_root(root, lines, xml, name));
     }
     let mut st = NiapSt {
         name: name.to_string(),
         claims: Vec::new(),
-        span: span_of(&lines, xml, root),
+        span: span_of(lines, xml, root),
         warnings: Vec::new(),
     };
     for top in root.children().filter(|c| c.is_element()) {
@@ -267,7 +222,7 @@ pub fn read_st(xml: &str, name: &str) -> Result<NiapSt, ImportError> {
         } else if is(top, "module") {
             StClaimKind::Module
         } else {
-            let span = span_of(&lines, xml, top);
+            let span = span_of(lines, xml, top);
             let what = top.tag_name().name();
             let hint = if what == "include-pkg" {
                 " (a PP's package reference; an ST claims a package with <package>)"
@@ -288,7 +243,7 @@ pub fn read_st(xml: &str, name: &str) -> Result<NiapSt, ImportError> {
         let url = field("url");
         let branch = field("branch");
         let commit = field("commit");
-        let span = span_of(&lines, xml, top);
+        let span = span_of(lines, xml, top);
         let id = url.as_deref().map(id_of_url).unwrap_or_default();
         let version = branch.as_deref().map(version_of_branch).unwrap_or_default();
         if id.is_empty() || version.is_empty() {
@@ -303,7 +258,7 @@ pub fn read_st(xml: &str, name: &str) -> Result<NiapSt, ImportError> {
         }
         let mut components = Vec::new();
         for comp in top.descendants().filter(|n| is(*n, "f-component")) {
-            components.push(component(&lines, xml, top, comp));
+            components.push(component(lines, xml, top, comp));
         }
         st.claims.push(StClaim {
             kind,
@@ -436,7 +391,7 @@ pub fn own_text(node: Node<'_, '_>) -> String {
         {
             continue;
         }
-        let block = n.tag_name().namespace() == Some(crate::XHTML_NS) || is(n, "col");
+        let block = n.tag_name().namespace() == Some(XHTML_NS) || is(n, "col");
         if block {
             out.push(' ');
             stack.push(None);
@@ -608,17 +563,17 @@ fn sfr_of(claim: &StClaim, comp: &StComponent) -> Sfr {
 /// `include-pkg` and `modules/module` references with `depends` (the selections that make them
 /// apply).
 pub fn pp_conformance(xml: &str, name: &str) -> Result<NiapConformance, ImportError> {
-    let xml = xml.strip_prefix('\u{FEFF}').unwrap_or(xml);
-    let (doc, lines) = parse(xml, name)?;
-    Ok(pp_conformance_of(&doc, &lines, xml))
+    Ok(pp_conformance_of(&parse_hardened(
+        xml,
+        name,
+        &Limits::NIAP,
+    )?))
 }
 
-fn pp_conformance_of(
-    doc: &roxmltree::Document<'_>,
-    lines: &LineIndex,
-    xml: &str,
-) -> NiapConformance {
-    let root = doc.root_element();
+/// [`pp_conformance`] on a parsed document.
+fn pp_conformance_of(parsed: &Parsed<'_>) -> NiapConformance {
+    let (lines, xml) = (&parsed.lines, parsed.text);
+    let root = parsed.doc.root_element();
     let mut out = NiapConformance::default();
     let refs = root
         .children()
@@ -666,12 +621,11 @@ fn pp_conformance_of(
 /// [`NiapSt::to_document`]; a PP, PP-Module or Package through [`crate::import`], with
 /// `conformance.niap` set from [`pp_conformance`] (empty when the PP has nothing to say there).
 pub fn read_document(xml: &str, name: &str) -> Result<Imported, ImportError> {
-    let body = xml.strip_prefix('\u{FEFF}').unwrap_or(xml);
-    let (doc, lines) = parse(body, name)?;
-    let root = doc.root_element();
+    // Parsed once: the root decides the reader, and every reader works on this tree.
+    let parsed = parse_hardened(xml, name, &Limits::NIAP)?;
+    let root = parsed.doc.root_element();
     if root.tag_name().namespace() == Some(NIAP_NS) && root.tag_name().name() == "st" {
-        drop(doc);
-        let st = read_st(body, name)?;
+        let st = st_of(&parsed, name)?;
         let document = st.to_document();
         let counts = ImportCounts {
             f_components: document.sfrs.len(),
@@ -684,9 +638,8 @@ pub fn read_document(xml: &str, name: &str) -> Result<Imported, ImportError> {
             warnings: st.warnings,
         });
     }
-    let facts = pp_conformance_of(&doc, &lines, body);
-    drop(doc);
-    let mut imported = crate::import(body, name)?;
+    let facts = pp_conformance_of(&parsed);
+    let mut imported = import_parsed(&parsed, name)?;
     // Present (possibly empty) on every NIAP document read for checking: the checker then knows
     // the document follows NIAP conventions (e.g. an included package that is not available is
     // a warning, not unusable input).
@@ -696,17 +649,5 @@ pub fn read_document(xml: &str, name: &str) -> Result<Imported, ImportError> {
 
 /// [`read_document`] for bytes: size limit and UTF-8 first, as [`crate::import_bytes`].
 pub fn read_document_bytes(bytes: &[u8], name: &str) -> Result<Imported, ImportError> {
-    if bytes.len() > crate::MAX_INPUT_BYTES {
-        return Err(ImportError::TooLarge {
-            name: name.to_string(),
-            size: bytes.len(),
-            limit: crate::MAX_INPUT_BYTES,
-        });
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| ImportError::NotUtf8 {
-        name: name.to_string(),
-        offset: e.valid_up_to(),
-    })?;
-    read_document(text, name)
+    read_document(decode(bytes, name, &Limits::NIAP)?, name)
 }

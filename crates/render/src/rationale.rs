@@ -10,7 +10,7 @@ use dtsec_model::{Definition, Id};
 
 use crate::html::Html;
 use crate::markdown;
-use crate::page::{OBJ, SFR, SPD, View, empty, section, sub};
+use crate::view::{OBJ, SFR, SPD, View, empty, section, sub};
 
 /// One row or column header: the id, its anchor prefix, and whether the page defines it.
 struct Axis<'a> {
@@ -253,7 +253,7 @@ pub(crate) fn matrices(h: &mut Html, v: &View<'_>) {
 
 /// Section 8 (numbered `number`).
 pub(crate) fn tss(h: &mut Html, v: &View<'_>, number: usize) {
-    crate::page::section(h, "sec-tss", number, "TOE summary specification");
+    crate::view::section(h, "sec-tss", number, "TOE summary specification");
     if v.doc.tss.is_empty() {
         empty(h, "No TOE summary specification is given.");
     }

@@ -11,8 +11,8 @@ use crate::deps::{self, How, Known, Req};
 use crate::html::Html;
 use crate::markdown;
 use crate::ops::{self, Mode, Slots};
-use crate::page::{OBJ, SFR, SPD, View, empty, kv_table, section, sub};
 use crate::resolve::{EffElement, EffSfr};
+use crate::view::{OBJ, SFR, SPD, View, empty, kv_table, section, sub};
 
 /// Section 5.
 pub(crate) fn extended(h: &mut Html, v: &View<'_>) {
@@ -260,7 +260,7 @@ fn sfr(h: &mut Html, v: &View<'_>, s: &EffSfr<'_>, anchor: &str) {
         && s.elements.iter().any(|e| e.text_inherited)
     {
         h.raw("<p class=\"note\">Element text from the claimed ");
-        h.text(crate::page::kind_title(ld.document.kind.value));
+        h.text(crate::view::kind_title(ld.document.kind.value));
         h.raw(" <code>");
         h.text(&ld.document.id.value);
         h.raw("</code> version ");

@@ -164,3 +164,103 @@ fn technical_decisions_are_refused_with_what_they_hold() {
     let err = import(&empty, "e.xml").expect_err("refused");
     assert!(err.to_string().contains("(no decisions)"), "{err}");
 }
+
+/// Every entry point (PP import, ST reader, document router, PP conformance facts, bytes) reads
+/// through the same hardened reader, so each refuses a hostile input the same way.
+fn refused_by_every_reader(xml: &str, name: &str) -> Vec<ImportError> {
+    vec![
+        timed(|| import(xml, name)).expect_err("import refuses"),
+        timed(|| import_bytes(xml.as_bytes(), name)).expect_err("import_bytes refuses"),
+        timed(|| dtsec_niap::read_st(xml, name)).expect_err("read_st refuses"),
+        timed(|| dtsec_niap::read_document(xml, name)).expect_err("read_document refuses"),
+        timed(|| dtsec_niap::read_document_bytes(xml.as_bytes(), name))
+            .expect_err("read_document_bytes refuses"),
+        timed(|| dtsec_niap::pp_conformance(xml, name)).expect_err("pp_conformance refuses"),
+    ]
+}
+
+/// roxmltree checks each attribute against the earlier ones of its element, so an element with
+/// n attributes costs n² comparisons; the pre-parse scan refuses the 65th, naming where it is.
+#[test]
+fn too_many_attributes_on_one_element_are_refused() {
+    let mut xml = format!("<PP xmlns=\"{NS}\">\n  <x");
+    for i in 0..200_000 {
+        xml.push_str(&format!(" a{i}=\"\""));
+    }
+    xml.push_str("/>\n</PP>");
+    // `  <x` then 64 attributes of known width before the 65th.
+    let width: usize = (0..64).map(|i| format!(" a{i}=\"\"").len()).sum();
+    let column = u32::try_from(4 + width + 2).expect("small");
+    for err in refused_by_every_reader(&xml, "attrs.xml") {
+        assert!(
+            matches!(err, ImportError::TooManyAttributes { limit: 64, .. }),
+            "{err}"
+        );
+        assert_eq!(err.position(), Some((2, column)), "{err}");
+        assert!(
+            err.to_string().starts_with(&format!(
+                "attrs.xml:2:{column}: an element has more than 64 attributes"
+            )),
+            "{err}"
+        );
+        assert!(err.help().contains("not a NIAP document"));
+    }
+    // 64 attributes are fine (the element is simply unknown to the importer).
+    let mut ok = format!("<PP xmlns=\"{NS}\"><x");
+    for i in 0..64 {
+        ok.push_str(&format!(" a{i}=\"\""));
+    }
+    ok.push_str("/></PP>");
+    timed(|| import(&ok, "ok.xml")).expect("64 attributes are accepted");
+}
+
+/// Each distinct namespace declaration grows what roxmltree copies and searches per element;
+/// the pre-parse scan refuses the 65th distinct one, naming where it is.
+#[test]
+fn too_many_namespace_declarations_are_refused() {
+    let mut xml = format!("<PP xmlns=\"{NS}\">");
+    for i in 0..100_000 {
+        xml.push_str(&format!("\n<x xmlns:p{i}=\"urn:n{i}\"/>"));
+    }
+    xml.push_str("\n</PP>");
+    for err in refused_by_every_reader(&xml, "ns.xml") {
+        assert!(
+            matches!(err, ImportError::TooManyNamespaces { limit: 64, .. }),
+            "{err}"
+        );
+        // The root's default namespace is the first; line 65 holds the 65th.
+        assert_eq!(err.position(), Some((65, 4)), "{err}");
+        assert!(
+            err.to_string()
+                .contains("more than 64 distinct namespace declarations"),
+            "{err}"
+        );
+    }
+    // The same binding declared again and again is one declaration, as NIAP prose does with `h:`.
+    let mut ok = format!("<PP xmlns=\"{NS}\">");
+    for _ in 0..10_000 {
+        ok.push_str("<h:p xmlns:h=\"http://www.w3.org/1999/xhtml\"/>");
+    }
+    ok.push_str("</PP>");
+    timed(|| import(&ok, "same.xml")).expect("one binding redeclared is accepted");
+}
+
+#[test]
+fn doctype_and_depth_are_refused_by_every_reader() {
+    let doctype = format!("<!DOCTYPE st [ <!ENTITY x \"y\"> ]>\n<st xmlns=\"{NS}\"/>");
+    for err in refused_by_every_reader(&doctype, "dt.xml") {
+        assert!(matches!(err, ImportError::Doctype { line: 1, .. }), "{err}");
+    }
+    let depth = 300;
+    let deep = format!(
+        "<st xmlns=\"{NS}\">{}{}</st>",
+        "<base-pp>".repeat(depth),
+        "</base-pp>".repeat(depth)
+    );
+    for err in refused_by_every_reader(&deep, "deep.xml") {
+        assert!(
+            matches!(err, ImportError::TooDeep { limit: 256, .. }),
+            "{err}"
+        );
+    }
+}

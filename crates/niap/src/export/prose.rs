@@ -1,4 +1,4 @@
-//! The XML side of the exporter: an escaping writer, kept XHTML prose put back into its
+//! Prose and requirement text written back as XML: kept XHTML prose put back into its
 //! namespaces, and requirement text with `{slot}` markers turned back into NIAP `selectables` and
 //! `assignable` elements.
 //!
@@ -11,107 +11,26 @@ use std::collections::{BTreeMap, HashMap};
 
 use dtsec_model::{Choice, Operation, ValueType};
 
-use crate::export::ExportError;
-use crate::{NIAP_NS, NIAP_SECTION_NS, XHTML_NS};
-
-/// An XML text being written. Only ever appended to; escaping is done here.
-#[derive(Default)]
-pub(crate) struct Xml {
-    pub(crate) out: String,
-}
-
-impl Xml {
-    pub(crate) fn raw(&mut self, s: &str) {
-        self.out.push_str(s);
-    }
-
-    pub(crate) fn nl(&mut self) {
-        self.out.push('\n');
-    }
-
-    pub(crate) fn text(&mut self, s: &str) {
-        crate::html::escape_text(s, &mut self.out);
-    }
-
-    fn start(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        self.out.push('<');
-        self.out.push_str(name);
-        for (k, v) in attrs {
-            self.out.push(' ');
-            self.out.push_str(k);
-            self.out.push_str("=\"");
-            crate::html::escape_attr(v, &mut self.out);
-            self.out.push('"');
-        }
-    }
-
-    pub(crate) fn open(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        self.start(name, attrs);
-        self.out.push('>');
-    }
-
-    pub(crate) fn close(&mut self, name: &str) {
-        self.out.push_str("</");
-        self.out.push_str(name);
-        self.out.push('>');
-    }
-
-    pub(crate) fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        self.start(name, attrs);
-        self.out.push_str("/>");
-    }
-
-    /// `<name attrs>text</name>` with `text` escaped.
-    pub(crate) fn leaf(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
-        self.open(name, attrs);
-        self.text(text);
-        self.close(name);
-    }
-}
+use super::error::ExportError;
+use super::writer::{Xml, name_part};
+use crate::error::ImportError;
+use crate::ns::{NIAP_NS, NIAP_SECTION_NS, XHTML_NS};
+use crate::xml::{Limits, parse_hardened};
 
 /// Where the operations of a piece of requirement text come from, and how their XML ids are made.
-pub(crate) struct OpCtx<'a> {
+pub(super) struct OpCtx<'a> {
     /// Prefix of generated ids (`OWNER` in `OWNER--SLOT`), an XML name.
-    pub(crate) owner: String,
+    pub(super) owner: String,
     /// True when every `selectable` gets an id (documents first written in YAML); otherwise
     /// only choices that have an id keep it (documents imported from NIAP XML).
-    pub(crate) id_all_choices: bool,
+    pub(super) id_all_choices: bool,
     /// Selectable ids already given, by (slot, choice id) — filled when `id_all_choices`.
-    pub(crate) choice_ids: &'a mut HashMap<(String, String), String>,
-}
-
-/// Turns any string into an XML name part: characters outside `[A-Za-z0-9._-]` become `-`,
-/// runs of `-` collapse to one (so `--` stays a separator) and `-` is trimmed from the ends.
-pub(crate) fn name_part(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        let c = if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
-            c
-        } else {
-            '-'
-        };
-        if c == '-' && out.ends_with('-') {
-            continue;
-        }
-        out.push(c);
-    }
-    out.trim_matches('-').to_string()
-}
-
-/// An XML id made from an SFR, SAR or element id: `FCS_COP.1/Hash` → `FCS_COP.1-Hash`, with a
-/// leading `x` when the result would not start with a letter or `_`.
-pub(crate) fn owner_id(s: &str) -> String {
-    let p = name_part(s);
-    if p.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        p
-    } else {
-        format!("x{p}")
-    }
+    pub(super) choice_ids: &'a mut HashMap<(String, String), String>,
 }
 
 /// Writes `html` (kept prose, or requirement text with `{slot}` markers) as NIAP XML content.
 /// `{name}` markers naming an entry of `ops` become operations.
-pub(crate) fn write_html(
+pub(super) fn write_html(
     x: &mut Xml,
     html: &str,
     ops: &BTreeMap<String, &Operation>,
@@ -124,15 +43,16 @@ pub(crate) fn write_html(
     let wrapped = format!(
         "<r xmlns=\"{XHTML_NS}\" xmlns:niap=\"{NIAP_NS}\" xmlns:sec=\"{NIAP_SECTION_NS}\">{html}</r>"
     );
-    let opts = roxmltree::ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: crate::MAX_NODES,
-    };
-    let doc =
-        roxmltree::Document::parse_with_options(&wrapped, opts).map_err(|e| ExportError::Html {
-            message: e.to_string(),
+    // Prose may come from a hand-edited YAML document: read with the importer's hardening.
+    let parsed =
+        parse_hardened(&wrapped, "prose", &Limits::NIAP).map_err(|e| ExportError::Html {
+            message: match e {
+                ImportError::Xml { message, .. } => message,
+                other => other.to_string(),
+            },
             excerpt: html.chars().take(80).collect(),
         })?;
+    let doc = &parsed.doc;
     // Iterative walk: (node, entering?).
     let root = doc.root_element();
     let mut stack: Vec<(roxmltree::Node<'_, '_>, bool)> =
@@ -197,7 +117,7 @@ fn write_slotted(
 }
 
 /// Writes one operation: an `assignable` (with its constraint) or a `selectables`.
-pub(crate) fn write_operation(x: &mut Xml, slot: &str, op: &Operation, ctx: &mut OpCtx<'_>) {
+pub(super) fn write_operation(x: &mut Xml, slot: &str, op: &Operation, ctx: &mut OpCtx<'_>) {
     match &op.selection {
         Some(choices) => {
             let mut attrs = Vec::new();
@@ -284,7 +204,7 @@ pub(crate) fn write_operation(x: &mut Xml, slot: &str, op: &Operation, ctx: &mut
     }
 }
 
-pub(crate) fn reborrow<'b>(ctx: &'b mut OpCtx<'_>) -> OpCtx<'b> {
+pub(super) fn reborrow<'b>(ctx: &'b mut OpCtx<'_>) -> OpCtx<'b> {
     OpCtx {
         owner: ctx.owner.clone(),
         id_all_choices: ctx.id_all_choices,
@@ -329,13 +249,6 @@ fn choice_ids(slot: &str, choices: &[Choice], ctx: &mut OpCtx<'_>) -> Vec<Option
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn name_parts_keep_separators_unambiguous() {
-        assert_eq!(name_part("AES--256 (GCM)"), "AES-256-GCM");
-        assert_eq!(owner_id("FCS_COP.1/Hash"), "FCS_COP.1-Hash");
-        assert_eq!(owner_id("1x"), "x1x");
-    }
 
     #[test]
     fn kept_prose_returns_to_its_namespaces() {

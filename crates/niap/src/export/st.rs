@@ -18,9 +18,10 @@
 
 use dtsec_model::{Choice, Completion, DocRef, Document, Operation, Sfr, Spanned};
 
-use crate::export::ExportError;
-use crate::export_xml::Xml;
-use crate::{NIAP_NS, XHTML_NS};
+use super::error::ExportError;
+use super::writer::Xml;
+use crate::ns::{NIAP_NS, XHTML_NS};
+use crate::st::id_of_url;
 
 /// One claim to write.
 struct Claim<'d> {
@@ -32,7 +33,7 @@ struct Claim<'d> {
 }
 
 /// Writes a NIAP-format ST (`conformance.niap.st`) as `<st>` XML.
-pub(crate) fn export_st(doc: &Document) -> Result<String, ExportError> {
+pub(super) fn export_st(doc: &Document) -> Result<String, ExportError> {
     let fail = |message: String| ExportError::St {
         id: doc.id.value.clone(),
         message,
@@ -154,10 +155,10 @@ fn claim<'d>(
                 "the claim of `{id}` has no url; a NIAP ST names claimed documents by git url (add `url:`, e.g. https://github.com/commoncriteria/{id})"
             ));
         }
-        Some(u) if crate::st::id_of_url(u) != id => {
+        Some(u) if id_of_url(u) != id => {
             return Err(format!(
                 "the claim of `{id}` has url {u}, which names `{}`; a NIAP ST's claimed document is the url's last segment",
-                crate::st::id_of_url(u)
+                id_of_url(u)
             ));
         }
         _ => {}
