@@ -601,7 +601,7 @@ pub fn explain_markdown(r: &RuleInfo) -> String {
 /// committed file in step).
 pub fn rules_reference() -> String {
     let mut out = String::from(
-        "# dtsec check: rules reference\n\n<!-- Generated from crates/check/src/registry.rs by `UPDATE_DOCS=1 cargo test -p dtsec-check --test docs`; do not edit. -->\n\nEvery finding of `dtsec check` carries one of these codes. `dtsec explain CODE` prints the same text.\n\n| Code | Name | Severity | Checks |\n|---|---|---|---|\n",
+        "# dtsec check: rules reference\n\n<!-- Generated from crates/check/src/registry.rs by `UPDATE_DOCS=1 cargo test -p dtsec-check --test it docs`; do not edit. -->\n\nEvery finding of `dtsec check` carries one of these codes. `dtsec explain CODE` prints the same text.\n\n| Code | Name | Severity | Checks |\n|---|---|---|---|\n",
     );
     for r in RULES {
         out.push_str(&format!(

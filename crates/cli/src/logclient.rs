@@ -358,9 +358,15 @@ pub fn latest_checkpoint(
     // Not reaching the log stops the check (exit 2); only a checkpoint that is there and does
     // not verify is a finding.
     let signed = read_checkpoint(source)
-        .map_err(|e| ClientError::Http {
-            url: format!("{}checkpoint", source.describe()),
-            reason: e.to_string(),
+        .map_err(|e| {
+            let url = format!("{}checkpoint", source.describe());
+            // A source's error already names the URL it fetched: say it once.
+            let reason = e.to_string();
+            let reason = match reason.strip_prefix(&format!("{url}: ")) {
+                Some(rest) => rest.to_string(),
+                None => reason,
+            };
+            ClientError::Http { url, reason }
         })?
         .ok_or_else(|| ClientError::NotFound {
             url: format!("{}checkpoint", source.describe()),

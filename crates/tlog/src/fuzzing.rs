@@ -1,5 +1,5 @@
 //! Entry points shared by the cargo-fuzz targets in `fuzz/` and by the plain test that replays
-//! the committed corpus (`tests/fuzz_corpus.rs`), so CI exercises the parsers on stable Rust.
+//! the committed corpus (`tests/it/fuzz_corpus.rs`), so CI exercises the parsers on stable Rust.
 //! Each function must never panic, whatever the bytes; where a parse succeeds it also checks
 //! that the format round-trips exactly (strict parsing means one spelling per value).
 

@@ -18,7 +18,7 @@ fn rules_reference_is_up_to_date() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == expected,
-        "docs/rules.md is stale: run `UPDATE_DOCS=1 cargo test -p dtsec-check --test docs`"
+        "docs/rules.md is stale: run `UPDATE_DOCS=1 cargo test -p dtsec-check --test it docs`"
     );
 }
 

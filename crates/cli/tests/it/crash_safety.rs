@@ -9,7 +9,7 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -18,50 +18,9 @@ use dtsec_registry::transparency::Decision;
 use dtsec_registry::{DeviceFilter, Store, StoreConfig};
 use dtsec_tlog::{Checkpoint, StorageError, TileReader, TileSource, Verifier, verify_consistency};
 
-/// Kills the server when the test ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn serve(data: &Path, port: u16) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_dtsec"))
-        .args([
-            "serve",
-            "--data-dir",
-            &data.display().to_string(),
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dtsec serve starts");
-    let server = Server(child);
-    let client = common::http();
-    // Wait for it to listen: bounded in attempts, not a timing assertion.
-    for _ in 0..600 {
-        if client
-            .get(format!("http://127.0.0.1:{port}/healthz"))
-            .send()
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return server;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    panic!("dtsec serve did not start listening on port {port}");
+/// `dtsec serve` on the data directory, on a port the system picks.
+fn serve(data: &Path, log: &Path) -> common::Served {
+    common::serve(&["--data-dir", &data.display().to_string()], &[], log)
 }
 
 struct Http(String);
@@ -137,9 +96,8 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
     drop(rt);
     assert!(ids.len() >= 2, "the demo has active certificates: {ids:?}");
 
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let server = serve(&data, port);
+    let server = serve(&data, &dir.path().join("serve.log"));
+    let base = server.base.clone();
     let vkey = common::http()
         .get(format!("{base}/log/vkey"))
         .send()
@@ -150,13 +108,13 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
     let state = dir.path().join("state.json");
     let vkey_file = dir.path().join("log.vkey");
     std::fs::write(&vkey_file, &vkey).unwrap();
-    let audit = || {
+    let audit = |base: &str| {
         Command::new(env!("CARGO_BIN_EXE_dtsec"))
             .args([
                 "log",
                 "audit",
                 "--registry",
-                &base,
+                base,
                 "--log-key",
                 &vkey_file.display().to_string(),
                 "--state",
@@ -166,7 +124,7 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
             .unwrap()
     };
     // The auditor has seen the log before the burst.
-    let o = audit();
+    let o = audit(&base);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let before = checkpoint(&base, &verifier);
 
@@ -223,7 +181,13 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
         .collect();
     // Mid-burst: remember the last checkpoint published, then SIGKILL.
     let mut last_seen = before.clone();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while count.load(Ordering::SeqCst) < 30 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "fewer than 30 decisions acknowledged within 120 s:\n{}",
+            server.log()
+        );
         if let Ok(signed) = Http(base.clone()).read("checkpoint")
             && let Ok(c) = Checkpoint::open(&signed, &verifier)
         {
@@ -232,8 +196,8 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let mut server = server;
-    server.0.kill().expect("SIGKILL");
-    server.0.wait().unwrap();
+    server.child.kill().expect("SIGKILL");
+    server.child.wait().unwrap();
     stop.store(true, Ordering::SeqCst);
     for c in clients {
         c.join().unwrap();
@@ -241,8 +205,9 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
     let acked = acked.lock().unwrap().clone();
     assert!(acked.len() >= 30);
 
-    // Restart on the same data directory.
-    let server = serve(&data, port);
+    // Restart on the same data directory (on a new port: the old one may linger).
+    let server = serve(&data, &dir.path().join("serve-again.log"));
+    let base = server.base.clone();
     let after = checkpoint(&base, &verifier);
     assert!(
         after.size >= before.size + acked.len() as u64,
@@ -277,7 +242,7 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
     let mut tmp = Vec::new();
     temp_files(&data.join("log"), &mut tmp);
     assert!(tmp.is_empty(), "temporary files remain: {tmp:?}");
-    let o = audit();
+    let o = audit(&base);
     assert!(
         o.status.success(),
         "{}{}",

@@ -8,9 +8,9 @@ use crate::common;
 
 use common::{dtsec, s, text};
 use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 use std::time::Duration;
 
 use dtsec_registry::secrets::PasswordCost;
@@ -23,29 +23,6 @@ fn repo_file(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .join(rel)
-}
-
-/// The server, stopped when the test ends (also on failure).
-struct Server(Child, PathBuf);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Server {
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.1).unwrap_or_default()
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
 }
 
 /// A plain HTTP GET on loopback: (status line, body).
@@ -148,36 +125,16 @@ fn set_up_registry(data: &Path) -> String {
     })
 }
 
-fn start_server(data: &Path, port: u16, log: PathBuf) -> Server {
-    let file = std::fs::File::create(&log).expect("log file");
-    let child = Command::new(env!("CARGO_BIN_EXE_dtsec"))
-        .args([
-            "serve",
-            "--data-dir",
-            s(data),
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--public-url",
-            &format!("http://localhost:{port}/"),
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(file)
-        .spawn()
-        .expect("dtsec serve starts");
-    let mut server = Server(child, log);
-    for _ in 0..600 {
-        if let Some((status, _)) = http_get(port, "/healthz")
-            && status.contains(" 200 ")
-        {
-            return server;
-        }
-        if let Ok(Some(code)) = server.0.try_wait() {
-            panic!("dtsec serve exited ({code}):\n{}", server.log());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("dtsec serve did not answer:\n{}", server.log());
+/// The public URL the server is told to print on certificates: not its own loopback address,
+/// which is only known once it has bound a port.
+const PUBLIC_URL: &str = "http://registry.dtsec.test.invalid";
+
+fn start_server(data: &Path, log: &Path) -> common::Served {
+    common::serve(
+        &["--data-dir", s(data), "--public-url", &format!("{PUBLIC_URL}/")],
+        &[],
+        log,
+    )
 }
 
 #[test]
@@ -191,9 +148,9 @@ fn the_whole_workflow_through_the_registry_client() {
     let lab_pub = tmp.path().join("lab.pub");
     let lab_org = set_up_registry(&data);
 
-    let port = free_port();
-    let server = start_server(&data, port, tmp.path().join("serve.log"));
-    let url = format!("http://127.0.0.1:{port}");
+    let server = start_server(&data, &tmp.path().join("serve.log"));
+    let port = server.port;
+    let url = server.base.clone();
     let reg = [("DTSEC_REGISTRY", url.as_str())];
 
     // Usage errors say what is missing and exit 2, before any request.
@@ -458,7 +415,7 @@ fn the_whole_workflow_through_the_registry_client() {
     let (status, page) = http_get(port, &format!("/certificates/{cert_id}/print")).expect("page");
     assert!(status.contains(" 200 "), "{status}");
     assert!(
-        page.contains(&format!("http://localhost:{port}/devices/{cert_id}")),
+        page.contains(&format!("{PUBLIC_URL}/devices/{cert_id}")),
         "{page}"
     );
     let (status, _) = http_get(port, &format!("/devices/{cert_id}/st")).expect("st page");

@@ -1,9 +1,10 @@
 //! `dtsec serve` logs one line per request on standard error, filtered by `DTSEC_LOG`.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use crate::common;
+
+use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+
 
 fn get(port: u16, path: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -20,39 +21,19 @@ fn get(port: u16, path: &str) -> String {
 /// Starts the server with `log` as `DTSEC_LOG`, requests two paths, stops it; returns stderr.
 fn run(log: Option<&str>) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dtsec"));
-    cmd.args(["serve", "--data-dir"])
-        .arg(dir.path())
-        .args(["--listen", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    match log {
-        Some(l) => cmd.env("DTSEC_LOG", l),
-        None => cmd.env_remove("DTSEC_LOG"),
+    let data = dir.path().join("data");
+    let env: &[(&str, &str)] = match log {
+        Some(l) => &[("DTSEC_LOG", l)],
+        None => &[],
     };
-    let mut child = cmd.spawn().unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut banner = String::new();
-    let started = Instant::now();
-    while !banner.contains("dtsec registry on") {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no start banner: {banner}"
-        );
-        err.read_line(&mut banner).unwrap();
-    }
-    assert!(get(port, "/healthz").contains("200 OK"));
-    assert!(get(port, "/no-such-page").contains("404"));
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut rest = String::new();
-    err.read_to_string(&mut rest).unwrap();
-    format!("{banner}{rest}")
+    let mut server = common::serve(
+        &["--data-dir", common::s(&data)],
+        env,
+        &dir.path().join("serve.log"),
+    );
+    assert!(get(server.port, "/healthz").contains("200 OK"));
+    assert!(get(server.port, "/no-such-page").contains("404"));
+    server.stop()
 }
 
 #[test]

@@ -5,7 +5,6 @@
 use crate::common;
 
 use common::{dtsec, s, text};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use rcgen::{
@@ -15,15 +14,6 @@ use rcgen::{
 
 const ADMIN: &str = "admin@tls.test.invalid";
 const PASSWORD: &str = "correct horse battery staple";
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// (CA certificate PEM, server certificate PEM, server key PEM) for `localhost` and 127.0.0.1.
 fn test_pki() -> (String, String, String) {
@@ -84,31 +74,21 @@ fn clients_reach_an_https_registry_that_trusts_a_private_ca() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("ca.pem"), "{}", text(&out));
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let log = std::fs::File::create(dir.join("serve.log")).unwrap();
-    let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_dtsec"))
-            .args([
-                "serve",
-                "--data-dir",
-                s(&data),
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--tls-cert",
-                s(&cert_file),
-                "--tls-key",
-                s(&key_file),
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("dtsec serve starts"),
+    let server = common::serve(
+        &[
+            "--data-dir",
+            s(&data),
+            "--tls-cert",
+            s(&cert_file),
+            "--tls-key",
+            s(&key_file),
+        ],
+        &[],
+        &dir.join("serve.log"),
     );
-    let url = format!("https://localhost:{port}");
+    assert!(server.base.starts_with("https://"), "{}", server.base);
+    // The certificate names `localhost`, not the loopback address the banner shows.
+    let url = format!("https://localhost:{}", server.port);
     let trusted = [("DTSEC_CA_CERT", s(&ca_file)), ("DTSEC_PASSWORD", PASSWORD)];
     let login = ["registry", "--registry", &url, "login", "--email", ADMIN];
     let started = Instant::now();
@@ -174,7 +154,7 @@ fn clients_reach_an_https_registry_that_trusts_a_private_ca() {
         &[
             "registry",
             "--registry",
-            &format!("http://127.0.0.1:{port}"),
+            &format!("http://127.0.0.1:{}", server.port),
             "login",
             "--email",
             ADMIN,

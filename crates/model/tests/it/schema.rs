@@ -13,7 +13,7 @@ fn committed_schema_is_up_to_date() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == expected,
-        "docs/dtsec.schema.json is stale: run `UPDATE_DOCS=1 cargo test -p dtsec-model --test schema`"
+        "docs/dtsec.schema.json is stale: run `UPDATE_DOCS=1 cargo test -p dtsec-model --test it schema`"
     );
 }
 

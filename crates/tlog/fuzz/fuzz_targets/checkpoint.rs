@@ -1,5 +1,5 @@
 //! Fuzzes the signed-note, checkpoint and key-string parsers.
-//! The body lives in `dtsec_tlog::fuzzing`, which `tests/fuzz_corpus.rs` also runs over
+//! The body lives in `dtsec_tlog::fuzzing`, which `tests/it/fuzz_corpus.rs` also runs over
 //! the committed corpus on stable Rust.
 #![no_main]
 

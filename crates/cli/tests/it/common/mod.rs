@@ -54,3 +54,96 @@ pub fn http() -> reqwest::blocking::Client {
         .build()
         .expect("HTTP client")
 }
+
+/// A `dtsec serve` process on a port the system picked (`--listen 127.0.0.1:0`), found from its
+/// start-up banner; killed when dropped, however the test ends. Everything it writes on
+/// standard error goes to its log file.
+pub struct Served {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT` or `https://…`, as the banner says.
+    pub base: String,
+    pub port: u16,
+    log: std::path::PathBuf,
+    copier: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Served {
+    /// What the server has written on standard error so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Kills the server and returns everything it wrote on standard error (the copy is
+    /// complete: the copier has seen the stream end).
+    pub fn stop(&mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(copier) = self.copier.take() {
+            let _ = copier.join();
+        }
+        self.log()
+    }
+}
+
+/// Starts `dtsec serve ARGS --listen 127.0.0.1:0` with the extra environment `env`, its
+/// standard error copied to `log`, and waits (at most 60 s) for the banner that names the
+/// address it bound. No port is chosen before the server binds it, so parallel tests cannot
+/// race for one.
+pub fn serve(args: &[&str], env: &[(&str, &str)], log: &Path) -> Served {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dtsec"));
+    c.arg("serve")
+        .args(args)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .env_remove("DTSEC_LOG");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let mut child = c.spawn().expect("dtsec serve starts");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut file = std::fs::File::create(log).expect("serve log file");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let copier = std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = writeln!(file, "{line}");
+            let _ = file.flush();
+            if let Some(rest) = line.strip_prefix("dtsec registry on ")
+                && let Some(url) = rest.split_whitespace().next()
+            {
+                let _ = tx.send(url.to_string());
+            }
+        }
+    });
+    let base = rx.recv_timeout(std::time::Duration::from_secs(60));
+    let mut served = Served {
+        child,
+        base: String::new(),
+        port: 0,
+        log: log.to_path_buf(),
+        copier: Some(copier),
+    };
+    let Ok(base) = base else {
+        let status = served.child.try_wait().ok().flatten();
+        panic!(
+            "dtsec serve gave no start-up banner within 60 s (exit: {status:?}):\n{}",
+            served.log()
+        );
+    };
+    served.port = base
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in the banner's address {base}"));
+    served.base = base;
+    served
+}
