@@ -7,8 +7,6 @@
 
 use std::fmt::Write as _;
 
-use crate::session::Caller;
-
 /// `s` escaped for HTML text and attribute values (dtsec's one escaper, from `dtsec-render`).
 pub use dtsec_render::escape as esc;
 
@@ -46,21 +44,34 @@ label{display:block;font-weight:600;margin-top:.5rem}form.filters{display:flex;f
 textarea{width:100%;min-height:8rem}form{margin:.5rem 0}button{margin:.25rem .25rem .25rem 0}fieldset{margin:.5rem 0}footer{color:#444;padding:1rem;text-align:center}\
 @media print{header,footer,.noprint{display:none}}";
 
+/// Who is looking at a page, as far as its header needs to know: someone signed in, with their
+/// role and the hidden CSRF field the log-out form carries (`None` for the public).
+///
+/// Why plain strings and not the session's `Caller`: this module is the bottom of the page
+/// stack (`session` and `error` render through it), so it must not depend on them.
+#[derive(Clone, Debug)]
+pub struct Viewer<'a> {
+    /// The signed-in person's role, as shown in the navigation.
+    pub role: &'a str,
+    /// The hidden CSRF `<input>` (already HTML) for the log-out form; empty if not a session.
+    pub csrf_field: String,
+}
+
 /// The page layout around `body` (which must already be escaped HTML).
-pub fn layout(title: &str, caller: Option<&Caller>, body: &str) -> Page {
+pub fn layout(title: &str, viewer: Option<Viewer<'_>>, body: &str) -> Page {
     let mut nav = String::from(
         "<a href=\"/\">Certified devices</a><a href=\"/labs\">Approved labs</a><a href=\"/pps\">Protection Profiles</a>",
     );
-    match caller {
-        Some(c) if c.is_logged_in() => {
+    match viewer {
+        Some(v) => {
             let _ = write!(
                 nav,
                 "<a href=\"/staff\">My work ({})</a><form method=\"post\" action=\"/logout\" style=\"display:inline\">{}<button type=\"submit\">Log out</button></form>",
-                esc(c.actor.role.as_str()),
-                c.csrf_field()
+                esc(v.role),
+                v.csrf_field
             );
         }
-        _ => nav.push_str("<a href=\"/login\">Staff login</a>"),
+        None => nav.push_str("<a href=\"/login\">Staff login</a>"),
     }
     Page(format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\

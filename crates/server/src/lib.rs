@@ -27,6 +27,7 @@ mod controllers;
 mod error;
 pub mod html;
 mod input;
+mod openapi;
 mod pages;
 pub mod public_url;
 pub mod qr;
@@ -36,9 +37,8 @@ mod session;
 mod state;
 pub mod tls;
 
-pub use controllers::openapi::document as openapi_document;
 pub use error::{AppError, AppResult, InternalError};
-pub use router::app;
+pub use router::{app, openapi_document};
 pub use session::{Caller, SESSION_COOKIE, Via};
 pub use state::{AppState, ServerConfig};
 

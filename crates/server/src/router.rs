@@ -1,171 +1,371 @@
 //! Every route, grouped by audience: public, then staff (shared), manufacturer, lab,
-//! certification body, scheme administrator.
+//! certification body, scheme administrator — and, beside each, what `/openapi.json` says of it.
 //!
-//! Why one file: a reviewer sees the whole surface — and which audience each route serves — in
-//! one screen. Authorisation is not decided here: every staff action is authorised by the
-//! registry (`dtsec_registry::authorize`) against the caller's role and organisation.
+//! Why one table: a reviewer sees the whole surface — and which audience each route serves — in
+//! one screen, and both the [`Router`] and the API document are built from it, so they cannot
+//! drift apart: a route is described (`get`, `post`) or says why it is not (`page`, `form`,
+//! `unlisted`), and a description exists only on a route. Authorisation is not decided here:
+//! every staff action is authorised by the registry (`dtsec_registry::authorize`) against the
+//! caller's role and organisation; an audience is whom a route is for, and the API tag.
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::handler::Handler;
 use axum::http::header;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use axum::{Json, Router};
+use dtsec_registry::{
+    AuditEntry, CertificateProof, CertificateRecord, ConsistencyProof, DeviceDetail, DeviceSummary,
+    EtrSummary, Lab, MaintenanceRecord, Organisation, Product, User, UserAccount,
+};
+use serde_json::{Value, json};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::controllers::{
-    audit, certificates, devices, labs, log, maintenance, openapi, organisations, pps, products,
-    sessions, staff, tokens, users,
+    audit, certificates, devices, labs, log, maintenance, organisations, pps, products, sessions,
+    staff, tokens, users,
 };
 use crate::error::InternalError;
+use crate::openapi::{
+    self, Audience, Described, Operation, document_body, fields, json_fields, op,
+};
 use crate::state::AppState;
+
+/// The routes, by audience.
+fn table() -> Vec<Routes> {
+    let device_filters = [
+        "q",
+        "device_type",
+        "manufacturer",
+        "package",
+        "status",
+        "lab",
+    ];
+    let public = Routes::of(Audience::Public)
+        .page("/", devices::index::page)
+        .page("/devices/{id}", devices::show::page)
+        .page("/devices/{id}/st", devices::st::page)
+        .page("/labs", labs::index::page)
+        .page("/pps", pps::index::page)
+        .page("/pps/{id}/{version}", pps::show::page)
+        .page_with_files(
+            "/certificates/{id}",
+            certificates::show::show,
+            vec![
+                op("The signed certificate (latest revision)").at("/certificates/{id}.json"),
+                op("The signed certificate with its log entry and tlog-proof (offline bundle)")
+                    .at("/certificates/{id}.bundle.json"),
+            ],
+        )
+        .page("/certificates/{id}/print", certificates::print::page)
+        .get(
+            "/certificates/{id}/pdf",
+            certificates::print::pdf,
+            op("The certificate as a one-page PDF with a QR code to its public page"),
+        )
+        .get(
+            "/scheme.pub",
+            scheme_pub,
+            op("The scheme's certificate-signing public key (SPKI PEM)"),
+        )
+        .unlisted("/openapi.json", openapi_json)
+        .unlisted("/healthz", || async { "ok" })
+        .get(
+            "/api/v1/devices",
+            devices::index::api,
+            op("Certified devices")
+                .text_filters(&device_filters)
+                .answer::<Vec<DeviceSummary>>(),
+        )
+        .get(
+            "/api/v1/devices.csv",
+            devices::csv::csv,
+            op("Certified devices as CSV (CC portal columns)").text_filters(&device_filters),
+        )
+        .get(
+            "/api/v1/devices/{id}",
+            devices::show::api,
+            op("One certified device").answer::<DeviceDetail>(),
+        )
+        .get(
+            "/api/v1/devices/{id}/st",
+            devices::st::api,
+            op("The Security Target the certificate was issued on (YAML, as submitted)"),
+        )
+        .get(
+            "/api/v1/devices/{id}/etr-summary",
+            devices::evaluation::api,
+            op("Summary of the accepted ETR: lab, verdict, dates, assurance, work units, findings")
+                .answer::<EtrSummary>(),
+        )
+        .get(
+            "/api/v1/labs",
+            labs::index::api,
+            op("Approved labs").answer::<Vec<Lab>>(),
+        )
+        .get(
+            "/api/v1/certificates/{id}/status",
+            certificates::status::status,
+            op("Current certificate status").answer::<certificates::status::StatusResponse>(),
+        )
+        // The transparency log (issue 6): C2SP checkpoint and tiles, key, proofs, page.
+        .page("/log", log::page::page)
+        .get(
+            "/log/checkpoint",
+            log::files::checkpoint,
+            op("The transparency log's latest signed checkpoint (C2SP signed note, text)"),
+        )
+        .get(
+            "/log/vkey",
+            log::files::vkey,
+            op("The transparency log's verifier key (name+id+key)"),
+        )
+        .get(
+            "/log/tile/{*path}",
+            log::files::tile,
+            op("C2SP tlog-tiles tile or entry bundle (tile/<L>/<N>[.p/<W>], tile/entries/<N>[.p/<W>])"),
+        )
+        .get(
+            "/api/v1/certificates/{id}/proof",
+            log::proofs::certificate,
+            op("A certificate revision's log entry and inclusion proof in the latest checkpoint")
+                .query("revision", false, json!({"type": "integer", "minimum": 1}))
+                .answer::<CertificateProof>(),
+        )
+        .get(
+            "/api/v1/certificates/{id}/bundle",
+            log::proofs::bundle,
+            op("The offline bundle (certificate, log entry, tlog-proof)"),
+        )
+        .get(
+            "/api/v1/log/consistency",
+            log::proofs::consistency,
+            op("Consistency proof between two tree sizes, with the latest checkpoint")
+                .query("from", true, json!({"type": "integer", "minimum": 0}))
+                .query("to", false, json!({"type": "integer", "minimum": 0}))
+                .answer::<ConsistencyProof>(),
+        );
+    let staff = Routes::of(Audience::Staff)
+        .page("/login", sessions::new::new)
+        .form("/login", sessions::create::create)
+        .form("/logout", sessions::delete::delete)
+        .page("/staff", staff::index::index)
+        .page("/staff/audit", audit::index::page)
+        .post(
+            "/api/v1/tokens",
+            tokens::create::create,
+            op("Create an API token (shown once)")
+                .body(fields::<tokens::create::CreateTokenParams>()),
+        )
+        .post(
+            "/api/v1/tokens/password",
+            tokens::password::create,
+            op("Create an API token with e-mail and password (JSON; shown once; throttled)")
+                .without_credentials()
+                .body(json_fields::<tokens::password::PasswordTokenParams>()),
+        )
+        .post(
+            "/api/v1/account/password",
+            users::password::change_own,
+            op("Change your own password (current_password, new_password); your other sessions end")
+                .body(fields::<users::password::ChangeOwnParams>()),
+        )
+        .get(
+            "/api/v1/products",
+            products::index::index,
+            op("Cases the caller may see").answer::<Vec<Product>>(),
+        )
+        .get(
+            "/api/v1/products/{id}",
+            products::show::show,
+            op("One case").answer::<Product>(),
+        );
+    let manufacturer = Routes::of(Audience::Manufacturer)
+        .post(
+            "/api/v1/products",
+            products::create::create,
+            op("Manufacturer: register a product")
+                .body(fields::<products::create::CreateProductParams>())
+                .answer::<Product>(),
+        )
+        .post(
+            "/api/v1/products/{id}/st",
+            products::submit_st::submit_st,
+            op("Manufacturer: submit the ST (YAML body)")
+                .body(document_body(
+                    "application/yaml",
+                    "st",
+                    "The Security Target (dtsec YAML or NIAP XML)",
+                ))
+                .answer::<Product>(),
+        )
+        .post(
+            "/api/v1/products/{id}/lab",
+            products::choose_lab::choose_lab,
+            op("Manufacturer: choose an approved lab")
+                .body(fields::<products::choose_lab::ChooseLabParams>())
+                .answer::<Product>(),
+        )
+        .post(
+            "/api/v1/certificates/{id}/impact-analyses",
+            maintenance::file::file,
+            op("Manufacturer: file an impact analysis for a new version (classified minor or major)")
+                .body(json_fields::<maintenance::file::ImpactAnalysisParams>())
+                .answer::<MaintenanceRecord>(),
+        );
+    let lab = Routes::of(Audience::Lab)
+        .post(
+            "/api/v1/products/{id}/evaluation",
+            products::start_evaluation::start_evaluation,
+            op("Lab: start the evaluation").answer::<Product>(),
+        )
+        .post(
+            "/api/v1/products/{id}/etr",
+            products::submit_etr::submit_etr,
+            op("Lab: submit the sealed ETR bundle (JSON body)")
+                .body(document_body(
+                    "application/json",
+                    "bundle",
+                    "The sealed ETR bundle from `dtsec eval seal`",
+                ))
+                .answer::<Product>(),
+        )
+        .post(
+            "/api/v1/labs/{org}/application",
+            labs::lifecycle::apply,
+            op("Lab: apply (or re-apply) for approval").answer::<Lab>(),
+        )
+        .post(
+            "/api/v1/labs/{org}/key",
+            labs::lifecycle::register_key,
+            op("Lab: register the ETR signing key (SPKI PEM body or `public_key` field)")
+                .body(document_body(
+                    "application/x-pem-file",
+                    "public_key",
+                    "The lab's Ed25519 public key, SPKI PEM (the .pub file `dtsec keys new` writes)",
+                ))
+                .answer::<Lab>(),
+        );
+    let certification_body = Routes::of(Audience::CertificationBody)
+        .post(
+            "/api/v1/certificates/{id}/status",
+            certificates::change_status::change_status,
+            op("Certifier: open-review, suspend, reinstate or revoke")
+                .body(fields::<certificates::change_status::ChangeStatusParams>())
+                .answer::<CertificateRecord>(),
+        )
+        .post(
+            "/api/v1/products/{id}/review",
+            products::review::review,
+            op("Certifier: accept or reject the ETR")
+                .body(fields::<products::review::ReviewParams>())
+                .answer::<Product>(),
+        )
+        .post(
+            "/api/v1/products/{id}/certificate",
+            certificates::issue::issue,
+            op("Certifier: issue the certificate").answer::<CertificateRecord>(),
+        )
+        .get(
+            "/api/v1/maintenance",
+            maintenance::index::index,
+            op("Certifier: impact analyses awaiting a decision").answer::<Vec<MaintenanceRecord>>(),
+        )
+        .post(
+            "/api/v1/maintenance/{id}/extension",
+            maintenance::extend::extend,
+            op("Certifier: extend the certificate to a minor change's new version")
+                .answer::<CertificateRecord>(),
+        )
+        .post(
+            "/api/v1/certificates/archive",
+            certificates::archive::archive,
+            op("Certifier: archive certificates past their validity period"),
+        );
+    let admin = Routes::of(Audience::Admin)
+        .post(
+            "/api/v1/labs/{org}/approval",
+            labs::approve::approve,
+            op("Scheme administrator: approve a lab until a date")
+                .body(fields::<labs::approve::ApproveParams>())
+                .answer::<Lab>(),
+        )
+        .post(
+            "/api/v1/labs/{org}/suspension",
+            labs::lifecycle::suspend,
+            op("Scheme administrator: suspend a lab").answer::<Lab>(),
+        )
+        .post(
+            "/api/v1/labs/{org}/withdrawal",
+            labs::lifecycle::withdraw,
+            op("Scheme administrator: withdraw a lab's approval or application").answer::<Lab>(),
+        )
+        .get(
+            "/api/v1/organisations",
+            organisations::index::index,
+            op("Scheme administrator: every organisation").answer::<Vec<Organisation>>(),
+        )
+        .post(
+            "/api/v1/organisations",
+            organisations::create::create,
+            op("Scheme administrator: create an organisation (kind, name)")
+                .body(fields::<organisations::create::CreateOrganisationParams>())
+                .answer::<Organisation>(),
+        )
+        .get(
+            "/api/v1/users",
+            users::index::index,
+            op("Scheme administrator: every account (organisation, disabled, live sessions)")
+                .answer::<Vec<UserAccount>>(),
+        )
+        .post(
+            "/api/v1/users",
+            users::create::create,
+            op("Scheme administrator: create a user (email, name, role, org_id, password)")
+                .body(fields::<users::create::CreateUserParams>())
+                .answer::<User>(),
+        )
+        .post(
+            "/api/v1/users/{id}/deactivation",
+            users::access::deactivate,
+            op("Scheme administrator: disable an account (its sessions end, its tokens stop working)")
+                .answer::<UserAccount>(),
+        )
+        .post(
+            "/api/v1/users/{id}/reactivation",
+            users::access::reactivate,
+            op("Scheme administrator: enable a disabled account again").answer::<UserAccount>(),
+        )
+        .post(
+            "/api/v1/users/{id}/password",
+            users::password::set,
+            op("Scheme administrator: set a user's forgotten password (password); their sessions end")
+                .body(fields::<users::password::SetParams>()),
+        )
+        // Certifiers read the audit trail too (the registry's grants); it is the administrator's
+        // tool first.
+        .get(
+            "/api/v1/audit",
+            audit::index::api,
+            op("Audit trail: latest records, or one record's history")
+                .text_filters(&["entity", "entity_id", "limit"])
+                .answer::<Vec<AuditEntry>>(),
+        );
+    vec![public, staff, manufacturer, lab, certification_body, admin]
+}
 
 /// The application.
 pub fn app(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     let hsts = state.config.secure_cookies;
-    let public = Router::new()
-        .route("/", get(devices::index::page))
-        .route("/devices/{id}", get(devices::show::page))
-        .route("/labs", get(labs::index::page))
-        .route("/pps", get(pps::index::page))
-        .route("/pps/{id}/{version}", get(pps::show::page))
-        .route("/certificates/{id}", get(certificates::show::show))
-        .route("/certificates/{id}/print", get(certificates::print::page))
-        .route("/certificates/{id}/pdf", get(certificates::print::pdf))
-        .route("/devices/{id}/st", get(devices::st::page))
-        .route("/api/v1/devices/{id}/st", get(devices::st::api))
-        .route(
-            "/api/v1/devices/{id}/etr-summary",
-            get(devices::evaluation::api),
-        )
-        .route("/scheme.pub", get(scheme_pub))
-        .route("/openapi.json", get(openapi::show))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/api/v1/devices", get(devices::index::api))
-        .route("/api/v1/devices.csv", get(devices::csv::csv))
-        .route("/api/v1/devices/{id}", get(devices::show::api))
-        .route("/api/v1/labs", get(labs::index::api))
-        .route(
-            "/api/v1/certificates/{id}/status",
-            get(certificates::status::status).post(certificates::change_status::change_status),
-        )
-        // The transparency log (issue 6): C2SP checkpoint and tiles, key, proofs, page.
-        .route("/log", get(log::page::page))
-        .route("/log/checkpoint", get(log::files::checkpoint))
-        .route("/log/vkey", get(log::files::vkey))
-        .route("/log/tile/{*path}", get(log::files::tile))
-        .route(
-            "/api/v1/certificates/{id}/proof",
-            get(log::proofs::certificate),
-        )
-        .route("/api/v1/certificates/{id}/bundle", get(log::proofs::bundle))
-        .route("/api/v1/log/consistency", get(log::proofs::consistency));
-    let staff = Router::new()
-        .route(
-            "/login",
-            get(sessions::new::new).post(sessions::create::create),
-        )
-        .route("/logout", post(sessions::delete::delete))
-        .route("/staff", get(staff::index::index))
-        .route("/staff/audit", get(audit::index::page))
-        .route("/api/v1/audit", get(audit::index::api))
-        .route("/api/v1/tokens", post(tokens::create::create))
-        .route("/api/v1/tokens/password", post(tokens::password::create))
-        .route(
-            "/api/v1/account/password",
-            post(users::password::change_own),
-        )
-        .route(
-            "/api/v1/products",
-            get(products::index::index).post(products::create::create),
-        )
-        .route("/api/v1/products/{id}", get(products::show::show));
-    let manufacturer = Router::new()
-        .route(
-            "/api/v1/products/{id}/st",
-            post(products::submit_st::submit_st),
-        )
-        .route(
-            "/api/v1/products/{id}/lab",
-            post(products::choose_lab::choose_lab),
-        )
-        .route(
-            "/api/v1/certificates/{id}/impact-analyses",
-            post(maintenance::file::file),
-        );
-    let lab = Router::new()
-        .route(
-            "/api/v1/products/{id}/evaluation",
-            post(products::start_evaluation::start_evaluation),
-        )
-        .route(
-            "/api/v1/products/{id}/etr",
-            post(products::submit_etr::submit_etr),
-        )
-        .route(
-            "/api/v1/labs/{org}/application",
-            post(labs::lifecycle::apply),
-        )
-        .route(
-            "/api/v1/labs/{org}/key",
-            post(labs::lifecycle::register_key),
-        );
-    let certification_body = Router::new()
-        .route(
-            "/api/v1/products/{id}/review",
-            post(products::review::review),
-        )
-        .route(
-            "/api/v1/products/{id}/certificate",
-            post(certificates::issue::issue),
-        )
-        .route("/api/v1/maintenance", get(maintenance::index::index))
-        .route(
-            "/api/v1/maintenance/{id}/extension",
-            post(maintenance::extend::extend),
-        )
-        .route(
-            "/api/v1/certificates/archive",
-            post(certificates::archive::archive),
-        );
-    // (`POST /api/v1/certificates/{id}/status` is routed with its public GET above.)
-    let admin = Router::new()
-        .route("/api/v1/labs/{org}/approval", post(labs::approve::approve))
-        .route(
-            "/api/v1/labs/{org}/suspension",
-            post(labs::lifecycle::suspend),
-        )
-        .route(
-            "/api/v1/labs/{org}/withdrawal",
-            post(labs::lifecycle::withdraw),
-        )
-        .route(
-            "/api/v1/organisations",
-            get(organisations::index::index).post(organisations::create::create),
-        )
-        .route(
-            "/api/v1/users",
-            get(users::index::index).post(users::create::create),
-        )
-        .route(
-            "/api/v1/users/{id}/deactivation",
-            post(users::access::deactivate),
-        )
-        .route(
-            "/api/v1/users/{id}/reactivation",
-            post(users::access::reactivate),
-        )
-        .route("/api/v1/users/{id}/password", post(users::password::set));
-    Router::new()
-        .merge(public)
-        .merge(staff)
-        .merge(manufacturer)
-        .merge(lab)
-        .merge(certification_body)
-        .merge(admin)
+    let mut router = Router::new();
+    for route in table().into_iter().flat_map(|r| r.routes) {
+        router = router.route(route.path, route.handler);
+    }
+    router
         .layer(middleware::from_fn(html_errors_for_browsers))
         .layer(middleware::from_fn(move |req, next| {
             crate::security_headers::security_headers(hsts, req, next)
@@ -183,6 +383,148 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The OpenAPI document of the described routes (served at `/openapi.json`, snapshot-tested).
+pub fn openapi_document() -> Value {
+    let table = table();
+    openapi::document(table.iter().flat_map(Routes::described))
+}
+
+/// `GET /openapi.json`: built from the table on each request, like any other answer.
+async fn openapi_json() -> Json<Value> {
+    Json(openapi_document())
+}
+
+/// The methods the table uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    fn filter(self) -> MethodFilter {
+        match self {
+            Method::Get => MethodFilter::GET,
+            Method::Post => MethodFilter::POST,
+        }
+    }
+
+    /// The OpenAPI name.
+    fn name(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Post => "post",
+        }
+    }
+}
+
+/// One entry of the table: a method on a path, its handler, and what the API document says of
+/// it (nothing for pages, form posts and plumbing).
+struct Route {
+    method: Method,
+    path: &'static str,
+    handler: MethodRouter<AppState>,
+    operations: Vec<Operation>,
+}
+
+/// The routes of one audience, in the order the table lists them.
+struct Routes {
+    audience: Audience,
+    routes: Vec<Route>,
+}
+
+impl Routes {
+    fn of(audience: Audience) -> Routes {
+        Routes {
+            audience,
+            routes: Vec::new(),
+        }
+    }
+
+    fn add<H, T>(
+        mut self,
+        method: Method,
+        path: &'static str,
+        handler: H,
+        operations: Vec<Operation>,
+    ) -> Routes
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.routes.push(Route {
+            method,
+            path,
+            handler: on(method.filter(), handler),
+            operations,
+        });
+        self
+    }
+
+    /// A described `GET`.
+    fn get<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        handler: H,
+        operation: Operation,
+    ) -> Routes {
+        self.add(Method::Get, path, handler, vec![operation])
+    }
+
+    /// A described `POST`.
+    fn post<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        handler: H,
+        operation: Operation,
+    ) -> Routes {
+        self.add(Method::Post, path, handler, vec![operation])
+    }
+
+    /// A `GET` of an HTML page for people: not in the API document.
+    fn page<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Routes {
+        self.add(Method::Get, path, handler, Vec::new())
+    }
+
+    /// A page whose handler also serves files under suffixed forms of its path, described
+    /// there (see [`Operation::at`]).
+    fn page_with_files<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        handler: H,
+        files: Vec<Operation>,
+    ) -> Routes {
+        self.add(Method::Get, path, handler, files)
+    }
+
+    /// A `POST` of a page's form (the browser's login and logout): not in the API document.
+    fn form<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Routes {
+        self.add(Method::Post, path, handler, Vec::new())
+    }
+
+    /// A `GET` of plumbing (the health check, the API document itself): not in the document.
+    fn unlisted<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        handler: H,
+    ) -> Routes {
+        self.add(Method::Get, path, handler, Vec::new())
+    }
+
+    /// The described operations, for the document.
+    fn described(&self) -> impl Iterator<Item = Described<'_>> {
+        self.routes.iter().flat_map(move |r| {
+            r.operations.iter().map(move |operation| Described {
+                routed: r.path,
+                method: r.method.name(),
+                audience: self.audience,
+                operation,
+            })
+        })
+    }
+}
+
+/// `GET /scheme.pub`: the key that verifies every certificate, as text anyone can fetch.
 async fn scheme_pub(State(state): State<AppState>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -259,4 +601,100 @@ async fn log_internal_errors(req: Request, next: Next) -> Response {
         tracing::error!(http.method = %method, http.path = %path, error.detail = %detail, "internal error");
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use axum::body::Body;
+    use axum::routing::on;
+    use tower::ServiceExt as _;
+
+    use super::{Method, openapi_document, table};
+
+    /// Every JSON API route is in the document: `page`, `form` and `unlisted` are for the rest.
+    #[test]
+    fn every_api_route_is_described() {
+        for routes in table() {
+            for r in routes.routes {
+                assert!(
+                    !r.path.starts_with("/api/") || !r.operations.is_empty(),
+                    "{:?} {} is an API route without a description",
+                    r.method,
+                    r.path
+                );
+            }
+        }
+    }
+
+    /// No operation is described twice (the second would silently replace the first), and the
+    /// document lists exactly the table's descriptions.
+    #[test]
+    fn the_document_lists_each_description_once() {
+        let mut seen = BTreeSet::new();
+        for routes in table() {
+            for d in routes.described() {
+                let key = (d.operation.documented_path(d.routed), d.method);
+                assert!(seen.insert(key.clone()), "{key:?} is described twice");
+            }
+        }
+        let doc = openapi_document();
+        let listed: BTreeSet<(String, &str)> = doc["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .flat_map(|(path, item)| {
+                item.as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(m, _)| ["get", "post"].into_iter().find(|k| k == m))
+                    .map(move |m| (path.clone(), m))
+            })
+            .collect();
+        assert_eq!(listed, seen);
+    }
+
+    /// Each description is answered by the route that carries it: a request to the documented
+    /// path (parameters filled in) reaches that route, not another one or none.
+    #[tokio::test]
+    async fn every_description_is_answered_by_its_route() {
+        let table = table();
+        let mut probe = axum::Router::new();
+        for r in table.iter().flat_map(|t| &t.routes) {
+            let label = format!("{:?} {}", r.method, r.path);
+            probe = probe.route(r.path, on(r.method.filter(), move || async move { label }));
+        }
+        for routes in &table {
+            for r in &routes.routes {
+                for operation in &r.operations {
+                    let documented = operation.documented_path(r.path);
+                    let uri: String = documented
+                        .split('{')
+                        .enumerate()
+                        .map(|(i, part)| match part.split_once('}') {
+                            Some((_, rest)) if i > 0 => format!("x{rest}"),
+                            _ => part.to_string(),
+                        })
+                        .collect();
+                    let method = match r.method {
+                        Method::Get => axum::http::Method::GET,
+                        Method::Post => axum::http::Method::POST,
+                    };
+                    let req = axum::http::Request::builder()
+                        .method(method)
+                        .uri(&uri)
+                        .body(Body::empty())
+                        .unwrap();
+                    let resp = probe.clone().oneshot(req).await.unwrap();
+                    let body = axum::body::to_bytes(resp.into_body(), 1024).await.unwrap();
+                    assert_eq!(
+                        String::from_utf8_lossy(&body),
+                        format!("{:?} {}", r.method, r.path),
+                        "{documented} is not answered by its route"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -18,6 +18,7 @@ use dtsec_registry::Actor;
 use rand_core::{OsRng, RngCore};
 
 use crate::error::AppError;
+use crate::html::Viewer;
 use crate::state::AppState;
 
 /// The session cookie's name.
@@ -72,6 +73,14 @@ impl Caller {
             ),
             _ => String::new(),
         }
+    }
+
+    /// Who is looking, for a page's header: `None` for the public.
+    pub fn viewer(&self) -> Option<Viewer<'_>> {
+        self.is_logged_in().then(|| Viewer {
+            role: self.actor.role.as_str(),
+            csrf_field: self.csrf_field(),
+        })
     }
 
     /// Refuses a state-changing request made with a session cookie unless `presented` is the

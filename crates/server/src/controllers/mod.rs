@@ -9,7 +9,6 @@ pub mod devices;
 pub mod labs;
 pub mod log;
 pub mod maintenance;
-pub mod openapi;
 pub mod organisations;
 pub mod pps;
 pub mod products;

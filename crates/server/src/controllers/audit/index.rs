@@ -116,5 +116,5 @@ pub async fn page(
         );
     }
     b.push_str("</tbody></table>");
-    Ok(Html(layout("Audit trail", Some(&caller), &b).into_string()).into_response())
+    Ok(Html(layout("Audit trail", caller.viewer(), &b).into_string()).into_response())
 }

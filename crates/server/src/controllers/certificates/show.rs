@@ -81,7 +81,7 @@ pub async fn show(
     Ok(Html(
         layout(
             &format!("Certificate {}", c.certificate_id),
-            Some(&caller),
+            caller.viewer(),
             &b,
         )
         .into_string(),

@@ -117,6 +117,6 @@ pub async fn page(
     }
     b.push_str("</tbody></table>");
     Ok(Html(
-        layout("Certified devices", Some(&caller), &b).into_string(),
+        layout("Certified devices", caller.viewer(), &b).into_string(),
     ))
 }

@@ -125,6 +125,6 @@ pub async fn page(
         b.push_str("</tbody></table>");
     }
     Ok(Html(
-        layout(&s.product_name, Some(&caller), &b).into_string(),
+        layout(&s.product_name, caller.viewer(), &b).into_string(),
     ))
 }

@@ -41,6 +41,6 @@ pub async fn page(State(state): State<AppState>, caller: Caller) -> AppResult<Ht
     }
     b.push_str("</tbody></table>");
     Ok(Html(
-        layout("Approved labs", Some(&caller), &b).into_string(),
+        layout("Approved labs", caller.viewer(), &b).into_string(),
     ))
 }

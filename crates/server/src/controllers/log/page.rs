@@ -134,6 +134,6 @@ status was published, that the log only ever grew, and recompute the whole tree.
 </ul>",
     );
     Ok(Html(
-        layout("Transparency log", Some(&caller), &b).into_string(),
+        layout("Transparency log", caller.viewer(), &b).into_string(),
     ))
 }

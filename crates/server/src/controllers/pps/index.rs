@@ -27,5 +27,5 @@ pub async fn page(State(state): State<AppState>, caller: Caller) -> Html<String>
         );
     }
     b.push_str("</ul>");
-    Html(layout("Protection Profiles", Some(&caller), &b).into_string())
+    Html(layout("Protection Profiles", caller.viewer(), &b).into_string())
 }

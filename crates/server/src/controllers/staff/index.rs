@@ -77,7 +77,7 @@ pub async fn index(State(state): State<AppState>, caller: Caller) -> AppResult<R
         "<label for=\"tok\">Token name</label><input id=\"tok\" name=\"name\" required>",
         "Create token",
     ));
-    Ok(Html(layout("My work", Some(&caller), &b).into_string()).into_response())
+    Ok(Html(layout("My work", caller.viewer(), &b).into_string()).into_response())
 }
 
 fn manufacturer_sections(state: &AppState, caller: &Caller, b: &mut String) {
