@@ -1,11 +1,15 @@
 //! Timestamps as RFC 3339 UTC strings (`2025-01-31T09:30:00Z`).
 //!
-//! Why our own: records need only "now, in UTC, to the second", which is a few lines of civil
-//! calendar arithmetic; a date crate would be a dependency for one function. When
-//! `SOURCE_DATE_EPOCH` is set (the reproducible-builds convention) it is used instead of the
-//! system clock, so tests and reproducible reports get fixed times.
+//! Why this module: records need "now, in UTC, to the second", written one way everywhere (the
+//! registry's dates and texts use these functions too). The calendar itself is `jiff`'s; this
+//! module only fixes the text form and the range. When `SOURCE_DATE_EPOCH` is set (the
+//! reproducible-builds convention) it is used instead of the system clock, so tests and
+//! reproducible reports get fixed times.
 
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use jiff::SignedDuration;
+use jiff::civil::DateTime;
 
 /// Seconds since the Unix epoch, from `SOURCE_DATE_EPOCH` or the system clock.
 pub fn now_unix() -> i64 {
@@ -48,49 +52,52 @@ impl TimeSource {
     }
 }
 
-/// Formats Unix seconds as RFC 3339 UTC (proleptic Gregorian calendar).
+/// The Unix epoch as a civil (UTC) date and time.
+const EPOCH: DateTime = DateTime::constant(1970, 1, 1, 0, 0, 0, 0);
+
+/// The first instant RFC 3339 can write (its years have four digits).
+const FIRST: DateTime = DateTime::constant(0, 1, 1, 0, 0, 0, 0);
+
+/// The last instant RFC 3339 can write, to the second.
+const LAST: DateTime = DateTime::constant(9999, 12, 31, 23, 59, 59, 0);
+
+/// The UTC date and time of Unix second `secs`, clamped to the years 0000 to 9999 so that every
+/// instant has an RFC 3339 form (a clock or `SOURCE_DATE_EPOCH` outside them is not a real
+/// time; clamping beats failing to date a record).
+pub fn utc(secs: i64) -> DateTime {
+    match EPOCH.checked_add(SignedDuration::from_secs(secs)) {
+        Ok(t) => t.clamp(FIRST, LAST),
+        Err(_) if secs < 0 => FIRST,
+        Err(_) => LAST,
+    }
+}
+
+/// The Unix second of a UTC date and time (its fraction of a second dropped): the inverse of
+/// [`utc`] within its range.
+pub fn unix_seconds(t: DateTime) -> i64 {
+    t.duration_since(EPOCH).as_secs()
+}
+
+/// Formats Unix seconds as RFC 3339 UTC, to the second (proleptic Gregorian calendar; see
+/// [`utc`] for the range). Such texts sort in time order, which the registry's databases rely on.
 pub fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
+    let t = utc(secs);
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
     )
-}
-
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian; Howard Hinnant's
-/// algorithm. The one copy: the registry's dates use it too.
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// (year, month, day) → days since 1970-01-01: the inverse of [`civil_from_days`].
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{civil_from_days, days_from_civil, rfc3339};
+    use super::{rfc3339, unix_seconds, utc};
+    use jiff::Timestamp;
+    use jiff::civil::date;
 
     #[test]
     fn known_instants() {
@@ -98,27 +105,43 @@ mod tests {
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_735_689_599), "2024-12-31T23:59:59Z");
         assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+        assert_eq!(rfc3339(-62_135_596_800), "0001-01-01T00:00:00Z");
     }
 
     #[test]
-    fn day_numbers_round_trip() {
-        // Every day from 1600 to 2400, both directions, across leap centuries.
-        let first = days_from_civil(1600, 1, 1);
-        let last = days_from_civil(2400, 12, 31);
-        let mut prev = civil_from_days(first - 1);
-        for z in first..=last {
-            let (y, m, d) = civil_from_days(z);
-            assert_eq!(days_from_civil(y, m, d), z);
-            assert!((y, m, d) > prev, "{y}-{m}-{d} after {prev:?}");
-            prev = (y, m, d);
+    fn out_of_range_instants_are_clamped_not_refused() {
+        assert_eq!(rfc3339(i64::MIN), "0000-01-01T00:00:00Z");
+        assert_eq!(rfc3339(-62_167_219_201), "0000-01-01T00:00:00Z");
+        assert_eq!(rfc3339(253_402_300_799), "9999-12-31T23:59:59Z");
+        assert_eq!(rfc3339(253_402_300_800), "9999-12-31T23:59:59Z");
+        assert_eq!(rfc3339(i64::MAX), "9999-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn days_from_1600_to_2400_round_trip() {
+        // Day after day (61 seconds later each time, so the time of day moves too), across leap centuries: our text must be
+        // RFC 3339 that reads back to the same second, `utc` and `unix_seconds` must be inverse,
+        // and the texts must sort in time order (the databases compare them as text).
+        let first = unix_seconds(date(1600, 1, 1).at(0, 0, 0, 0));
+        let last = unix_seconds(date(2400, 12, 31).at(0, 0, 0, 0));
+        let mut prev = rfc3339(first - 1);
+        let mut secs = first;
+        while secs <= last {
+            let text = rfc3339(secs);
+            let read: Timestamp = text.parse().expect("our RFC 3339 text parses");
+            assert_eq!(read.as_second(), secs, "{text}");
+            assert_eq!(unix_seconds(utc(secs)), secs);
+            assert!(text > prev, "{text} after {prev}");
+            prev = text;
+            secs += 86_400 + 61;
         }
         assert_eq!(
-            civil_from_days(days_from_civil(2000, 2, 29) + 1),
-            (2000, 3, 1)
+            rfc3339(unix_seconds(date(2000, 2, 29).at(0, 0, 0, 0)) + 86_400),
+            "2000-03-01T00:00:00Z"
         );
         assert_eq!(
-            civil_from_days(days_from_civil(2100, 2, 28) + 1),
-            (2100, 3, 1)
+            rfc3339(unix_seconds(date(2100, 2, 28).at(0, 0, 0, 0)) + 86_400),
+            "2100-03-01T00:00:00Z"
         );
     }
 }

@@ -92,8 +92,9 @@ pub enum EvalError {
     /// An argument that makes no sense (empty name, evidence file too large, …).
     #[error("{0}")]
     Invalid(String),
-    /// Another dtsec process holds the workspace lock.
-    #[error("{}: the workspace is locked by another dtsec process (if none is running, delete this file)", path.display())]
+    /// Another dtsec command (in this or another process) holds the workspace lock. A lock file
+    /// left by a crashed command does not count: the OS released its lock.
+    #[error("{}: the workspace is locked by another running dtsec command", path.display())]
     Locked {
         /// The lock file.
         path: PathBuf,

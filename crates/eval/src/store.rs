@@ -5,10 +5,12 @@
 //! position) rather than silently read as empty, and two commands running at once must not
 //! lose each other's records. So: every write goes to a temporary file beside the target, is
 //! synced and renamed over it; every read of a JSON file that exists must parse; and commands
-//! that change the workspace hold `.lock` (created exclusively) while they run.
+//! that change the workspace hold an operating-system lock on `.lock` while they run (as the
+//! transparency log's file storage locks its directory). The OS drops the lock when its holder
+//! exits, crashed or not, so a `.lock` left behind blocks nobody.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -80,35 +82,68 @@ pub fn describe_json_error(e: &serde_json::Error) -> String {
     format!("line {}, column {}: {msg}{hint}", e.line(), e.column())
 }
 
-/// An exclusive lock on a workspace, released on drop.
+/// An exclusive lock on a workspace, released on drop (or by the OS if the process dies).
+///
+/// The file itself stays: deleting it on release would let a process that had opened it just
+/// before lock the deleted file while a third creates and locks a new one, and both would go
+/// ahead. Its content (the last holder's process id) is for people; the lock is what counts.
 #[derive(Debug)]
 pub struct Lock {
-    path: PathBuf,
+    // Held for its lock; dropping it releases the lock.
+    _file: std::fs::File,
 }
 
 impl Lock {
-    /// Takes `DIR/.lock`, failing at once if another process holds it.
+    /// Takes the lock on `DIR/.lock` (creating the file if needed), failing at once with
+    /// [`EvalError::Locked`] if another holder, in this process or another, has it.
     pub fn acquire(dir: &Path) -> Result<Lock, EvalError> {
         let path = dir.join(".lock");
-        match std::fs::OpenOptions::new()
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
             .write(true)
-            .create_new(true)
+            .create(true)
+            .truncate(false)
             .open(&path)
-        {
-            Ok(mut f) => {
-                let _ = writeln!(f, "{}", std::process::id());
-                Ok(Lock { path })
+            .map_err(EvalError::io(&path))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(EvalError::Locked { path }),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(EvalError::Io { path, source: e });
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                Err(EvalError::Locked { path })
-            }
-            Err(e) => Err(EvalError::Io { path, source: e }),
         }
+        // Best effort, for people looking at the file: who holds (or last held) the lock.
+        let _ = file.set_len(0);
+        let _ = writeln!(file, "{}", std::process::id());
+        Ok(Lock { _file: file })
     }
 }
 
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+#[cfg(test)]
+mod tests {
+    use super::Lock;
+    use crate::EvalError;
+
+    #[test]
+    fn a_lock_file_left_by_a_dead_process_does_not_block() {
+        let dir = tempfile::tempdir().unwrap();
+        // What a killed command leaves: the file, with its process id, and no holder.
+        std::fs::write(dir.path().join(".lock"), "4294967295\n").unwrap();
+        let lock = Lock::acquire(dir.path()).unwrap();
+        drop(lock);
+        // Released on drop: the next command takes it again.
+        Lock::acquire(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn a_second_holder_is_refused_while_the_first_lives() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Lock::acquire(dir.path()).unwrap();
+        match Lock::acquire(dir.path()) {
+            Err(EvalError::Locked { path }) => assert_eq!(path, dir.path().join(".lock")),
+            other => panic!("expected Locked, got {other:?}"),
+        }
+        drop(first);
+        Lock::acquire(dir.path()).unwrap();
     }
 }

@@ -1,48 +1,57 @@
 //! Dates and the clock.
 //!
-//! Why our own: the registry needs calendar dates (`2025-06-30`) for approvals, certification and
-//! expiry, and "now" as RFC 3339 UTC text, which both databases store and compare as text. That is
-//! a few lines of civil-calendar arithmetic (Howard Hinnant's algorithms); a date crate would be a
-//! dependency for it. The [`Clock`] can be fixed and moved, so tests and the demo can say "as of".
+//! Why: the registry needs calendar dates (`2025-06-30`) for approvals, certification and expiry,
+//! and "now" as RFC 3339 UTC text, which both databases store and compare as text. The calendar is
+//! `jiff`'s, reached through `dtsec_eval::clock` (the one place that maps Unix seconds to UTC), so
+//! the registry and the evaluation records cannot disagree about a day. The [`Clock`] can be fixed
+//! and moved, so tests and the demo can say "as of".
 
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+
+use dtsec_eval::clock::{unix_seconds, utc};
+use jiff::Span;
 
 use crate::error::RegistryError;
 
 /// A calendar date (proleptic Gregorian), written `YYYY-MM-DD`. Ordered by time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
-    days: i64,
+    day: jiff::civil::Date,
 }
 
 impl Date {
     /// The date of a Unix time (UTC).
     pub fn from_unix(secs: i64) -> Date {
         Date {
-            days: secs.div_euclid(86_400),
+            day: utc(secs).date(),
         }
     }
 
-    /// The date with this year, month and day, if it exists.
+    /// The date with this year, month and day, if it exists (years 1 to 9999).
     pub fn from_ymd(y: i64, m: u32, d: u32) -> Option<Date> {
-        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || !(1..=9999).contains(&y) {
+        if !(1..=9999).contains(&y) {
             return None;
         }
-        Some(Date {
-            days: days_from_civil(y, m, d),
-        })
+        let day = jiff::civil::Date::new(
+            i16::try_from(y).ok()?,
+            i8::try_from(m).ok()?,
+            i8::try_from(d).ok()?,
+        )
+        .ok()?;
+        Some(Date { day })
     }
 
-    /// Reads `YYYY-MM-DD`.
+    /// Reads `YYYY-MM-DD`: exactly that shape (no sign, no basic format, no time), then a date
+    /// that exists.
     pub fn parse(s: &str) -> Result<Date, RegistryError> {
         let bad = || RegistryError::invalid(format!("`{s}` is not a date (YYYY-MM-DD)"));
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(bad());
         }
-        let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
             let part = s.get(r)?;
             if part.bytes().all(|c| c.is_ascii_digit()) {
                 part.parse().ok()
@@ -55,34 +64,41 @@ impl Date {
             num(5..7).ok_or_else(bad)?,
             num(8..10).ok_or_else(bad)?,
         );
-        Date::from_ymd(
-            y,
-            u32::try_from(m).map_err(|_| bad())?,
-            u32::try_from(d).map_err(|_| bad())?,
-        )
-        .ok_or_else(bad)
+        Date::from_ymd(i64::from(y), m, d).ok_or_else(bad)
     }
 
     /// Year, month, day.
     pub fn ymd(self) -> (i64, u32, u32) {
-        civil_from_days(self.days)
+        // jiff's month and day are 1..=12 and 1..=31, so the fallbacks are never taken.
+        (
+            i64::from(self.day.year()),
+            u32::try_from(self.day.month()).unwrap_or(1),
+            u32::try_from(self.day.day()).unwrap_or(1),
+        )
     }
 
-    /// This date plus `n` days (negative to go back).
+    /// This date plus `n` days (negative to go back), saturating at the calendar's ends.
     pub fn add_days(self, n: i64) -> Date {
-        Date {
-            days: self.days.saturating_add(n),
-        }
+        self.add(Span::new().try_days(n), n)
     }
 
     /// The same day `n` years later; 29 February becomes 28 February in a common year.
+    /// Saturates at the calendar's ends.
     pub fn add_years(self, n: i64) -> Date {
-        let (y, m, d) = self.ymd();
-        let y = y + n;
-        let d = d.min(days_in_month(y, m));
-        Date {
-            days: days_from_civil(y, m, d),
-        }
+        self.add(Span::new().try_years(n), n)
+    }
+
+    /// Adds `span` (built from `n` units, which may have been too many), saturating towards the
+    /// sign of `n`.
+    fn add(self, span: Result<Span, jiff::Error>, n: i64) -> Date {
+        let day = span
+            .and_then(|span| self.day.checked_add(span))
+            .unwrap_or(if n < 0 {
+                jiff::civil::Date::MIN
+            } else {
+                jiff::civil::Date::MAX
+            });
+        Date { day }
     }
 }
 
@@ -92,21 +108,6 @@ impl fmt::Display for Date {
         write!(f, "{y:04}-{m:02}-{d:02}")
     }
 }
-
-fn is_leap(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i64, m: u32) -> u32 {
-    match m {
-        2 if is_leap(y) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-use dtsec_eval::clock::{civil_from_days, days_from_civil};
 
 /// Unix seconds as RFC 3339 UTC (`2025-01-31T09:30:00Z`); the one formatter, shared with the
 /// evaluation records.
@@ -137,7 +138,7 @@ impl Clock {
 
     /// A fixed clock at noon UTC of `date`.
     pub fn at_date(date: Date) -> Clock {
-        Clock::fixed(date.days * 86_400 + 12 * 3600)
+        Clock::fixed(unix_seconds(date.day.at(12, 0, 0, 0)))
     }
 
     fn base(&self) -> i64 {
@@ -208,6 +209,16 @@ mod tests {
         assert!(Date::parse("2023-02-29").is_err());
         assert!(Date::parse("2023-1-01").is_err());
         assert!(Date::parse("+023-01-01").is_err());
+        assert!(Date::parse("20240229").is_err());
+        assert!(Date::parse("2024-02-29T00:00").is_err());
+        assert!(Date::parse("2024-02-3x").is_err());
+        assert!(Date::parse("2é4-01-01").is_err());
+        assert!(Date::parse("0000-01-01").is_err());
+        assert!(Date::parse("2024-04-31").is_err());
+        assert_eq!(
+            Date::parse("9999-12-31").unwrap().add_days(1).to_string(),
+            "9999-12-31"
+        );
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(Date::from_unix(1_735_689_599).to_string(), "2024-12-31");
     }

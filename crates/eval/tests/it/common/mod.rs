@@ -70,7 +70,8 @@ pub fn pass_everything(ws: &Workspace, evidence: &str) {
     ws.record_many(&reqs).expect("records written");
 }
 
-/// A snapshot of every file under `dir` (path → bytes), to show nothing changed.
+/// A snapshot of every file under `dir` (path → bytes), to show nothing changed. The `.lock`
+/// file is left out: a command creates it to take the workspace lock and leaves it behind.
 pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_owned()];
@@ -82,7 +83,7 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else {
+            } else if e.file_name() != ".lock" {
                 out.push((p.clone(), std::fs::read(&p).expect("read")));
             }
         }
