@@ -4,7 +4,9 @@
 
 #[allow(dead_code)]
 #[path = "../../src/generator.rs"]
-mod generator;
+mod catalog_generator;
+
+use catalog_generator as generator;
 
 use std::path::PathBuf;
 
