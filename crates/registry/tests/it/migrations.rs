@@ -42,63 +42,31 @@ struct Schema {
     indexes: BTreeSet<String>,
 }
 
-async fn sqlite_schema(file: &Path) -> Schema {
-    let url = format!("sqlite://{}?mode=ro", file.display());
-    let mut c = sqlx::SqliteConnection::connect(&url)
-        .await
-        .expect("open SQLite");
-    let names: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' \
-         AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
-    )
-    .fetch_all(&mut c)
-    .await
-    .unwrap();
-    let mut tables = BTreeMap::new();
-    for t in names {
-        let cols: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
-            .bind(&t)
-            .fetch_all(&mut c)
-            .await
-            .unwrap();
-        tables.insert(t, cols.into_iter().collect());
-    }
-    let indexes: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'",
-    )
-    .fetch_all(&mut c)
-    .await
-    .unwrap();
-    c.close().await.ok();
-    Schema {
-        tables,
-        indexes: indexes.into_iter().collect(),
-    }
-}
+/// Every (table, column) pair of the SQLite database, and its named indexes.
+const SQLITE_COLUMNS: &str = "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'";
+const SQLITE_INDEXES: &str =
+    "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'";
 
-async fn postgres_schema(url: &str) -> Schema {
-    let mut c = sqlx::PgConnection::connect(url)
+/// The same of the PostgreSQL database's `public` schema.
+const POSTGRES_COLUMNS: &str = "SELECT table_name::text, column_name::text FROM information_schema.columns \
+     WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'";
+const POSTGRES_INDEXES: &str = "SELECT i.indexname::text FROM pg_indexes i WHERE i.schemaname = 'public' \
+     AND i.tablename <> '_sqlx_migrations' \
+     AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = i.indexname)";
+
+/// Reads a schema through the backend-neutral driver with that backend's two queries.
+async fn schema(url: &str, columns: &str, indexes: &str) -> Schema {
+    sqlx::any::install_default_drivers();
+    let mut c = sqlx::AnyConnection::connect(url)
         .await
-        .expect("open PostgreSQL");
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT table_name::text, column_name::text FROM information_schema.columns \
-         WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
-    )
-    .fetch_all(&mut c)
-    .await
-    .unwrap();
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    let rows: Vec<(String, String)> = sqlx::query_as(columns).fetch_all(&mut c).await.unwrap();
     let mut tables: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (t, col) in rows {
         tables.entry(t).or_default().insert(col);
     }
-    let indexes: Vec<String> = sqlx::query_scalar(
-        "SELECT i.indexname::text FROM pg_indexes i WHERE i.schemaname = 'public' \
-         AND i.tablename <> '_sqlx_migrations' \
-         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conname = i.indexname)",
-    )
-    .fetch_all(&mut c)
-    .await
-    .unwrap();
+    let indexes: Vec<String> = sqlx::query_scalar(indexes).fetch_all(&mut c).await.unwrap();
     c.close().await.ok();
     Schema {
         tables,
@@ -112,9 +80,21 @@ async fn both_backends_end_with_the_same_schema() {
     let mut schemas = Vec::new();
     for db in dbs {
         let schema = match db.backend {
-            "sqlite" => sqlite_schema(&db.dir.path().join(dtsec_registry::SQLITE_FILE)).await,
-            _ => postgres_schema(db.pg_url().expect("a PostgreSQL test database")).await,
+            "sqlite" => {
+                let file = db.dir.path().join(dtsec_registry::SQLITE_FILE);
+                let url = format!("sqlite://{}?mode=ro", file.display());
+                schema(&url, SQLITE_COLUMNS, SQLITE_INDEXES).await
+            }
+            _ => {
+                let url = db.pg_url().expect("a PostgreSQL test database");
+                schema(url, POSTGRES_COLUMNS, POSTGRES_INDEXES).await
+            }
         };
+        assert!(
+            schema.tables.len() > 5 && schema.tables.values().all(|cols| !cols.is_empty()),
+            "{}: the schema was not read: {schema:?}",
+            db.backend
+        );
         assert!(
             schema.tables.contains_key("certificates"),
             "{}: no certificates table in {schema:?}",
