@@ -39,6 +39,14 @@ fn claims_resolve_to_the_exact_version() {
 }
 
 #[test]
+fn versions_sort_numerically() {
+    use dtsec_model::library::compare_versions;
+    let mut v = vec!["10.0", "2.0", "1.0", "2.0.1", "1.1"];
+    v.sort_by(|a, b| compare_versions(a, b));
+    assert_eq!(v, vec!["1.0", "1.1", "2.0", "2.0.1", "10.0"]);
+}
+
+#[test]
 fn diff_lists_changes_by_section_in_a_stable_order() {
     let lib = library();
     let v1 = &lib.find("demo", "1.0").unwrap().document;
