@@ -17,6 +17,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod diff;
 pub mod document;
 pub mod library;
 pub mod load;
@@ -25,10 +26,11 @@ pub mod sfr_id;
 pub mod source;
 pub mod span;
 
+pub use diff::{Change, ChangeKind, DocumentDiff, SectionDiff, diff};
 pub use document::*;
 pub use library::{BUILTINS, Library, LoadedDocument, Origin};
 pub use load::{LoadError, load_document, parse_document, read_source, source_from_bytes};
-pub use operation::{Choice, Completion, Operation, ValueType};
+pub use operation::{Choice, Completion, Operation, RequiredChoice, ValueType};
 pub use sfr_id::SfrId;
 pub use source::SourceFile;
 pub use span::{Span, Spanned};
