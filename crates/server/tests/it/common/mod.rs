@@ -14,6 +14,7 @@ use dtsec_registry::{Clock, Date, Store, StoreConfig, User};
 use dtsec_server::axum::Router;
 use dtsec_server::{AppState, ServerConfig, app};
 use http_body_util::BodyExt as _;
+use sqlx::Connection as _;
 use tower::ServiceExt as _;
 
 /// One backend with the demo loaded.
@@ -99,19 +100,130 @@ fn config(dir: &std::path::Path) -> StoreConfig {
     cfg
 }
 
-async fn with_demo(
-    cfg: StoreConfig,
+/// A registry with the demo loaded once per test process, copied for each test: loading the demo
+/// drives the whole workflow (evaluations sealed, certificates signed and logged) and took most of
+/// these tests' time when every test did it again. The copy is a copy of the data directory (keys,
+/// transparency log, SQLite file) and, on PostgreSQL, a database created from the template's.
+struct Template {
     dir: tempfile::TempDir,
+    demo: dtsec_registry::demo::DemoSummary,
+    /// The template database on PostgreSQL (never opened again after loading, so it can be copied).
+    pg_name: Option<String>,
+}
+
+/// Loads the demo into a fresh registry in its own runtime (the callers' runtimes come and go
+/// with each test) and closes it.
+fn load_template(pg_admin_url: Option<&str>) -> Template {
+    let pg_admin_url = pg_admin_url.map(str::to_string);
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            sqlx::any::install_default_drivers();
+            let dir = tempfile::tempdir().unwrap();
+            let mut cfg = config(dir.path());
+            let mut pg_name = None;
+            if let Some(url) = &pg_admin_url {
+                let name = format!("dtsec_stmpl_{}", std::process::id());
+                drop_stale_templates(url).await;
+                let mut admin = sqlx::AnyConnection::connect(url).await.unwrap();
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+                admin.close().await.ok();
+                cfg.database_url = Some(dtsec_registry::scratch::with_database(url, &name));
+                pg_name = Some(name);
+            }
+            let store = Store::open(cfg).await.unwrap();
+            let demo = dtsec_registry::demo::load(&store).await.unwrap();
+            store.close().await;
+            Template { dir, demo, pg_name }
+        })
+    })
+    .join()
+    .expect("the demo template loads")
+}
+
+/// Drops the template databases of test processes that have ended (their pid is gone), so
+/// repeated runs do not accumulate them; a live process's template is left alone.
+async fn drop_stale_templates(admin_url: &str) {
+    let Ok(mut admin) = sqlx::AnyConnection::connect(admin_url).await else {
+        return;
+    };
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT datname::text FROM pg_database WHERE datname LIKE 'dtsec\\_stmpl\\_%'",
+    )
+    .fetch_all(&mut admin)
+    .await
+    .unwrap_or_default();
+    for name in names {
+        let alive = name
+            .rsplit('_')
+            .next()
+            .is_some_and(|pid| std::path::Path::new("/proc").join(pid).exists());
+        if !alive {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut admin)
+                .await;
+        }
+    }
+    admin.close().await.ok();
+}
+
+fn sqlite_template() -> &'static Template {
+    static T: std::sync::OnceLock<Template> = std::sync::OnceLock::new();
+    T.get_or_init(|| load_template(None))
+}
+
+fn postgres_template(url: &str) -> &'static Template {
+    static T: std::sync::OnceLock<Template> = std::sync::OnceLock::new();
+    T.get_or_init(|| load_template(Some(url)))
+}
+
+/// Copies a directory tree (the template's data directory: a few files).
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Opens a copy of `template` as one test's registry.
+async fn from_template(
+    template: &Template,
     backend: &'static str,
-    pg: Option<ScratchDatabase>,
+    pg_admin_url: Option<&str>,
     server: &ServerConfig,
 ) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(template.dir.path(), dir.path());
+    let mut cfg = config(dir.path());
+    let mut pg = None;
+    if let (Some(url), Some(name)) = (pg_admin_url, &template.pg_name) {
+        let copy = ScratchDatabase::create_from_template(url, "dtsec_s", name)
+            .await
+            .expect("DTSEC_TEST_DATABASE_URL: cannot copy the template database");
+        cfg.database_url = Some(copy.url().to_string());
+        pg = Some(copy);
+    }
     let store = Store::open(cfg).await.unwrap();
-    let demo = dtsec_registry::demo::load(&store).await.unwrap();
     let app = app(AppState::new(store.clone(), server.clone()));
     TestApp {
         store,
-        demo,
+        demo: template.demo.clone(),
         app,
         backend,
         _dir: dir,
@@ -122,17 +234,10 @@ async fn with_demo(
 /// SQLite always; PostgreSQL too when `DTSEC_TEST_DATABASE_URL` is set.
 pub async fn backends_with(server: ServerConfig) -> Vec<TestApp> {
     sqlx::any::install_default_drivers();
-    let mut out = Vec::new();
-    let dir = tempfile::tempdir().unwrap();
-    out.push(with_demo(config(dir.path()), dir, "sqlite", None, &server).await);
+    let mut out = vec![from_template(sqlite_template(), "sqlite", None, &server).await];
     if let Some(url) = dtsec_testkit::postgres_url() {
-        let pg = ScratchDatabase::create(&url, "dtsec_s")
-            .await
-            .expect("DTSEC_TEST_DATABASE_URL: cannot create a database");
-        let dir = tempfile::tempdir().unwrap();
-        let mut cfg = config(dir.path());
-        cfg.database_url = Some(pg.url().to_string());
-        out.push(with_demo(cfg, dir, "postgres", Some(pg), &server).await);
+        let template = postgres_template(&url);
+        out.push(from_template(template, "postgres", Some(&url), &server).await);
     }
     out
 }
