@@ -83,7 +83,7 @@ impl<'a> ComponentInfo<'a> {
 pub struct PpSfr<'a> {
     pub sfr: &'a dtsec_model::Sfr,
     pub file: &'a str,
-    /// Status after package deltas and TOE-type conditions.
+    /// Status after package deltas and TOE-type and role conditions.
     pub status: SfrStatus,
     /// Where the effective status was set (a package delta, or the PP).
     pub status_span: Span,
@@ -360,11 +360,13 @@ impl<'a> Ctx<'a> {
 
     fn collect_pp_sfrs(&mut self) {
         let toe_type = self.doc.toe.toe_type.as_ref().map(|t| t.value.as_str());
+        let toe = &self.doc.toe;
         let mut map: BTreeMap<&'a str, PpSfr<'a>> = BTreeMap::new();
         for pp in &self.pps {
             for sfr in &pp.document.sfrs {
                 let Some(status) = &sfr.status else { continue };
-                let status_value = apply_toe_types(status.value, &sfr.toe_types, toe_type);
+                let status_value =
+                    apply_conditions(status.value, &sfr.toe_types, &sfr.roles, toe_type, toe);
                 map.entry(sfr.id.as_str()).or_insert(PpSfr {
                     sfr,
                     file: &pp.source.name,
@@ -381,7 +383,8 @@ impl<'a> Ctx<'a> {
                 let Some(status) = &delta.status else {
                     continue;
                 };
-                let status_value = apply_toe_types(status.value, &delta.toe_types, toe_type);
+                let status_value =
+                    apply_conditions(status.value, &delta.toe_types, &delta.roles, toe_type, toe);
                 if let Some(entry) = map.get_mut(delta.id.as_str())
                     && delta.elements.is_empty()
                 {
@@ -482,14 +485,23 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// A toe-type-conditional status: for TOE types outside the list, the SFR is optional.
-fn apply_toe_types(status: SfrStatus, types: &[dtsec_model::Id], toe: Option<&str>) -> SfrStatus {
-    if types.is_empty() {
-        return status;
-    }
-    match toe {
-        Some(t) if types.iter().any(|x| x.value == t) => status,
-        _ => SfrStatus::Optional,
+/// A conditional status: the status applies when the ST's TOE type is one of `types` (when
+/// given) and some part of the TOE plays one of `roles` (when given); otherwise the SFR is
+/// optional.
+fn apply_conditions(
+    status: SfrStatus,
+    types: &[dtsec_model::Id],
+    roles: &[dtsec_model::Id],
+    toe_type: Option<&str>,
+    toe: &dtsec_model::Toe,
+) -> SfrStatus {
+    let type_holds =
+        types.is_empty() || toe_type.is_some_and(|t| types.iter().any(|x| x.value == t));
+    let role_holds = roles.is_empty() || roles.iter().any(|r| toe.has_role(&r.value));
+    if type_holds && role_holds {
+        status
+    } else {
+        SfrStatus::Optional
     }
 }
 

@@ -47,6 +47,14 @@ pub struct Document {
     /// Optional features that feature-based SFRs depend on (PP), or that the TOE has (ST: by id).
     #[serde(default)]
     pub features: Vec<Feature>,
+    /// PP: the device forms a TOE (or one part of it) may take, e.g. `pump`, `cgm`, `app`.
+    /// Declared by the PP, not built in, so each PP names the forms it covers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forms: Vec<RoleDefinition>,
+    /// PP: the functional roles a TOE part may play, e.g. `therapy-delivery`, `aid-host`. SFR
+    /// statuses and required choices key on them; an ST says which parts play which roles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleDefinition>,
     /// The security problem definition.
     #[serde(default)]
     pub spd: SecurityProblem,
@@ -253,9 +261,20 @@ pub struct Toe {
     /// PP: the TOE types this PP covers.
     #[serde(default)]
     pub types: Vec<ToeType>,
-    /// ST: the TOE type (an id from the PP's `toe.types`).
+    /// ST: the TOE type (an id from the PP's `toe.types`; PPs with TOE types, such as CDD 1.0).
     #[serde(default, rename = "type")]
     pub toe_type: Option<Id>,
+    /// ST, compact single-part TOE: the device form (an id from the PP's `forms`). Means the
+    /// same as one entry in `parts` named after the TOE.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<Id>,
+    /// ST, compact single-part TOE: the roles the TOE plays (ids from the PP's `roles`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Id>,
+    /// ST: the parts of a distributed TOE (a pump and its controller app evaluated as one
+    /// TOE), each with its form and roles. A role condition holds when any part plays the role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<ToePart>,
     /// ST: product name.
     #[serde(default)]
     pub name: Option<String>,
@@ -287,6 +306,71 @@ pub struct ToeType {
     /// Typical interfaces and use.
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// A device form or functional role a PP declares (see [`Document::forms`], [`Document::roles`]).
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleDefinition {
+    /// Identifier, e.g. `pump` or `therapy-delivery`.
+    pub id: Id,
+    /// Short title, e.g. `Therapy delivery`.
+    pub title: String,
+    /// What playing the role (or having the form) means, so an ST author can tell whether a
+    /// part of the TOE does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// One part of an ST's TOE: what it is and which roles it plays.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ToePart {
+    /// Name of the part, e.g. `Pod` or `Controller app`.
+    pub name: Spanned<String>,
+    /// The device form (an id from the PP's `forms`).
+    pub form: Id,
+    /// The roles the part plays (ids from the PP's `roles`).
+    #[serde(default)]
+    pub roles: Vec<Id>,
+    /// What the part is and does in the TOE.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl Toe {
+    /// The ST's TOE parts, the compact single-part form (`toe.form`, `toe.roles`) included as
+    /// a part named after the TOE. Rules read parts only through this, so both forms mean the
+    /// same.
+    pub fn all_parts(&self) -> Vec<ToePart> {
+        let mut out = Vec::new();
+        if self.form.is_some() || !self.roles.is_empty() {
+            let form = self.form.clone().unwrap_or_default();
+            out.push(ToePart {
+                name: Spanned::new(self.name.clone().unwrap_or_else(|| "TOE".into()), form.span),
+                form,
+                roles: self.roles.clone(),
+                description: None,
+            });
+        }
+        out.extend(self.parts.iter().cloned());
+        out
+    }
+
+    /// True when any part of the TOE plays `role`.
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r.value == role)
+            || self
+                .parts
+                .iter()
+                .any(|p| p.roles.iter().any(|r| r.value == role))
+    }
+
+    /// True when any part of the TOE has device form `form`.
+    pub fn has_form(&self, form: &str) -> bool {
+        self.form.as_ref().is_some_and(|f| f.value == form)
+            || self.parts.iter().any(|p| p.form.value == form)
+    }
 }
 
 /// An optional feature of a TOE (PP), or a feature claimed by an ST (only `id` needed).
@@ -450,6 +534,10 @@ pub struct Sfr {
     /// PP: when set, the status applies only to these TOE types; for other types the SFR is optional.
     #[serde(default)]
     pub toe_types: Vec<Id>,
+    /// PP: when set, the status applies only when some part of the TOE plays one of these
+    /// roles (ids from the PP's `roles`); otherwise the SFR is optional.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Id>,
     /// For selection-based SFRs: the selections that make this SFR required (any one suffices).
     #[serde(default)]
     pub selected_by: Vec<SelectionTrigger>,
@@ -604,7 +692,9 @@ pub struct Element {
     /// ST: the completed operations, by name (nested operations too).
     #[serde(default)]
     pub completed: BTreeMap<String, Spanned<Completion>>,
-    /// A refinement: extra detail that narrows the element (ISO/IEC 15408-1, refinement).
+    /// A refinement: extra detail that narrows the element (ISO/IEC 15408-1, refinement). Its
+    /// presence also marks the element as refined, so its operations may differ from the CC
+    /// catalogue's slots (DT-OP-009); the text says what was refined and why.
     #[serde(default)]
     pub refinement: Option<String>,
     /// The text as XHTML with the same `{name}` slots, when the source has markup that plain

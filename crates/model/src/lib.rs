@@ -28,7 +28,7 @@ pub mod span;
 pub use document::*;
 pub use library::{BUILTINS, Library, LoadedDocument, Origin};
 pub use load::{LoadError, load_document, parse_document, read_source, source_from_bytes};
-pub use operation::{Choice, Completion, Operation, ValueType};
+pub use operation::{Choice, Completion, Operation, RequiredChoice, ValueType};
 pub use sfr_id::SfrId;
 pub use source::SourceFile;
 pub use span::{Span, Spanned};

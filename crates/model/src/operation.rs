@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::span::Spanned;
+
 /// One operation slot. Exactly one of `assignment` and `selection` is set (the checker says so
 /// when not); the remaining fields constrain the value.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
@@ -37,6 +39,31 @@ pub struct Operation {
     /// For an assignment: a regular expression the whole value must match.
     #[serde(default)]
     pub pattern: Option<String>,
+    /// For a selection: choices an ST must make when it plays a role or has a feature (a pump
+    /// must carry therapy commands on its trusted channel). Checked by DT-CONF-013.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_choices: Vec<RequiredChoice>,
+}
+
+/// Choices of a selection that an ST must make under a condition (see
+/// [`Operation::required_choices`]).
+///
+/// The condition holds when some part of the TOE plays one of `roles` or the TOE has one of
+/// `features`; with neither given it always holds.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredChoice {
+    /// Roles (ids from the PP's `roles`) that make the choices required.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Spanned<String>>,
+    /// Features (ids from the PP's `features`) that make the choices required.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<Spanned<String>>,
+    /// The choices (by id or text) the ST must select.
+    pub choices: Vec<Spanned<String>>,
+    /// Why they are required, for the ST author.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Operation {

@@ -8,6 +8,8 @@ pub mod dependencies;
 pub mod niap;
 pub mod operations;
 pub mod rationale;
+pub mod refinements;
+pub mod roles;
 pub mod structure;
 
 use crate::context::Ctx;
@@ -23,7 +25,9 @@ pub fn run_all(ctx: &mut Ctx<'_>) {
     components::check(ctx);
     dependencies::check(ctx);
     operations::check(ctx);
+    refinements::check(ctx);
     rationale::check(ctx);
     conformance::check(ctx);
+    roles::check(ctx);
     niap::check(ctx);
 }

@@ -12,7 +12,7 @@ fn fixtures() -> PathBuf {
 
 fn library() -> Library {
     let mut lib = Library::with_builtins();
-    for name in ["mini-pp.yaml", "mini-pkg.yaml"] {
+    for name in ["mini-pp.yaml", "mini-pkg.yaml", "roles-pp.yaml"] {
         let path = fixtures().join(name);
         let (source, document) = load_document(&path).expect("fixture loads");
         lib.add(LoadedDocument {
@@ -50,7 +50,14 @@ fn show(diags: &[Diagnostic]) -> String {
 
 #[test]
 fn good_fixtures_pass() {
-    for name in ["mini-pp.yaml", "mini-pkg.yaml", "mini-st.yaml"] {
+    for name in [
+        "mini-pp.yaml",
+        "mini-pkg.yaml",
+        "mini-st.yaml",
+        "roles-pp.yaml",
+        "roles-st.yaml",
+        "roles-cgm-st.yaml",
+    ] {
         let diags = run(&fixtures().join(name));
         assert!(diags.is_empty(), "{name}:\n{}", show(&diags));
     }
@@ -102,4 +109,46 @@ fn package_delta_can_make_an_sfr_selection_based() {
     let found = run_text(&without);
     let codes: Vec<&str> = found.iter().map(|d| d.code).collect();
     assert_eq!(codes, vec!["DT-CONF-003"], "{}", show(&found));
+}
+
+/// Every built-in PP and package (each version) passes its own check: the refinement rule
+/// (DT-OP-009) and the role rules included. A built-in with an error is a bug in dtsec.
+#[test]
+fn builtins_have_no_errors() {
+    let lib = Library::with_builtins();
+    for b in dtsec_model::BUILTINS {
+        let source = dtsec_model::SourceFile::new(format!("builtin:{}", b.name), b.text);
+        let document = dtsec_model::parse_document(&source).expect("built-in parses");
+        let errors: Vec<Diagnostic> = check(CheckInput {
+            source: &source,
+            document: &document,
+            library: &lib,
+        })
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+        assert!(errors.is_empty(), "{}:\n{}", b.name, show(&errors));
+    }
+}
+
+/// The broken DT-OP-009 fixtures are clean once their element is marked as a refinement.
+#[test]
+fn marked_refinements_pass() {
+    let lib = library();
+    for name in [
+        "DT-OP-009-unmarked-added-operation.yaml",
+        "DT-OP-009-dropped-selection-slot.yaml",
+    ] {
+        let text = std::fs::read_to_string(fixtures().join("broken").join(name))
+            .unwrap()
+            .replace("# REFINEMENT", "refinement: Strengthened on purpose.");
+        let src = dtsec_model::SourceFile::new(name, text);
+        let doc = dtsec_model::parse_document(&src).unwrap();
+        let found = check(CheckInput {
+            source: &src,
+            document: &doc,
+            library: &lib,
+        });
+        assert!(found.is_empty(), "{name}:\n{}", show(&found));
+    }
 }
