@@ -23,9 +23,9 @@ use crate::error::{RegistryError, Result};
 use crate::maintenance::{Change, ChangeArea, ImpactAnalysis};
 use crate::store::{NewProduct, NewUser, StatusRequest, Store};
 
-/// The example pump ST (TT.PUMP, claims cdd 1.0 + cdd-eb 1.0).
+/// The example pump ST (a pump with AID, claims cdd 2.0 + cdd-eb 2.0).
 pub const PUMP_ST: &str = include_str!("../../../examples/pump-st.yaml");
-/// The example CGM ST (TT.CGM).
+/// The example CGM ST (a CGM, claims cdd 2.0).
 pub const CGM_ST: &str = include_str!("../../../examples/cgm-st.yaml");
 
 /// The password of every demo account.

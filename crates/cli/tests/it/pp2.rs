@@ -181,14 +181,24 @@ fn a_minimum_bolus_interval_as_the_only_dose_limit_fails() {
 fn an_aid_host_without_sensor_input_validation_fails() {
     let text = pump_st();
     let lines: Vec<&str> = text.lines().collect();
-    let start = find_line(&lines, 0, "- id: FDP_SIV_EXT.1");
-    let end = (start + 1..lines.len())
-        .find(|&i| lines[i].starts_with("- id: "))
-        .unwrap();
-    let mut kept: Vec<&str> = lines[..start].to_vec();
-    kept.extend(&lines[end..]);
-    // The TSS entry for it goes too, so the only defect is the missing SFR.
-    let yaml = kept.join("\n").replace("  - FDP_SIV_EXT.1\n", "");
+    // The SFR entry and its TSS entry go, so the only defect is the missing SFR.
+    let sfr = find_line(&lines, 0, "- id: FDP_SIV_EXT.1");
+    let tss = (1..lines.len())
+        .find(|&i| lines[i - 1] == "- sfrs:" && lines[i] == "  - FDP_SIV_EXT.1")
+        .expect("a TSS entry for FDP_SIV_EXT.1")
+        - 1;
+    let block_end = |start: usize| {
+        (start + 1..lines.len())
+            .find(|&i| lines[i].starts_with("- ") || !lines[i].starts_with(' '))
+            .unwrap_or(lines.len())
+    };
+    let (sfr_end, tss_end) = (block_end(sfr), block_end(tss));
+    let yaml: String = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !(sfr..sfr_end).contains(i) && !(tss..tss_end).contains(i))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
     let (code, diags) = check_text("no-siv.yaml", &yaml);
     assert_eq!(code, Some(1), "{diags:#?}");
     assert!(
