@@ -229,6 +229,15 @@ enum PpCommand {
         #[command(flatten)]
         pps: PpArgs,
     },
+    /// Show what changed between two versions of a PP or package, e.g. `cdd@1.0 cdd@2.0`.
+    Diff {
+        /// The older document, as ID@VERSION.
+        old: String,
+        /// The newer document, as ID@VERSION.
+        new: String,
+        #[command(flatten)]
+        pps: PpArgs,
+    },
 }
 
 fn main() -> ExitCode {

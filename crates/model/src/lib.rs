@@ -17,6 +17,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod diff;
 pub mod document;
 pub mod library;
 pub mod load;
@@ -25,6 +26,7 @@ pub mod sfr_id;
 pub mod source;
 pub mod span;
 
+pub use diff::{Change, ChangeKind, DocumentDiff, SectionDiff, diff};
 pub use document::*;
 pub use library::{BUILTINS, Library, LoadedDocument, Origin};
 pub use load::{LoadError, load_document, parse_document, read_source, source_from_bytes};

@@ -210,7 +210,9 @@ impl Library {
         })
     }
 
-    /// The versions available for an id (to suggest one when a claim names a missing version).
+    /// The versions available for an id, oldest first (to suggest one when a claim names a
+    /// missing version, or to pick the newest). Versions compare part by part, numerically
+    /// where both parts are numbers, so `2.0` comes before `10.0`.
     pub fn versions_of(&self, id: &str) -> Vec<String> {
         let mut v: Vec<String> = self
             .entries
@@ -219,7 +221,7 @@ impl Library {
             .filter(|(eid, _)| eid == id)
             .map(|(_, ver)| ver.clone())
             .collect();
-        v.sort();
+        v.sort_by(|a, b| compare_versions(a, b));
         v.dedup();
         v
     }
@@ -246,5 +248,28 @@ impl Library {
             .filter(|e| e.builtin.is_some())
             .filter_map(|e| Self::load_entry(e).as_ref().err())
             .collect()
+    }
+}
+
+/// Orders version strings part by part (`.`-separated), numerically where both parts are
+/// numbers and as text otherwise.
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    let mut x = a.split('.');
+    let mut y = b.split('.');
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(p), Some(q)) => {
+                let ord = match (p.parse::<u64>(), q.parse::<u64>()) {
+                    (Ok(m), Ok(n)) => m.cmp(&n),
+                    _ => p.cmp(q),
+                };
+                if ord != std::cmp::Ordering::Equal {
+                    return ord;
+                }
+            }
+        }
     }
 }

@@ -26,9 +26,9 @@ pub fn check(ctx: &mut Ctx<'_>) {
 
 /// Every operation of an element's operation map, nested ones included, with the span of the
 /// top-level operation that holds it and whether it is nested.
-pub(crate) fn all_operations<'a>(
-    ops: &'a std::collections::BTreeMap<String, Spanned<Operation>>,
-) -> Vec<(&'a str, &'a Operation, Span, bool)> {
+pub(crate) fn all_operations(
+    ops: &std::collections::BTreeMap<String, Spanned<Operation>>,
+) -> Vec<(&str, &Operation, Span, bool)> {
     fn walk<'a>(
         name: &'a str,
         op: &'a Operation,

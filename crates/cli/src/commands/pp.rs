@@ -1,6 +1,6 @@
-//! `dtsec pp`: the PPs and packages dtsec knows.
+//! `dtsec pp`: the PPs and packages dtsec knows, and what changed between two versions.
 
-use dtsec_model::{Document, Origin};
+use dtsec_model::{Document, Library, LoadedDocument, Origin};
 
 use crate::PpCommand;
 use crate::error::{CliError, CliResult, Exit};
@@ -45,7 +45,34 @@ pub fn run(command: PpCommand) -> CliResult {
             out!("{}", summary(&d.document));
             Ok(Exit::Success)
         }
+        PpCommand::Diff { old, new, pps } => {
+            let lib = crate::library::build(&pps)?;
+            let a = find_versioned(&lib, &old)?;
+            let b = find_versioned(&lib, &new)?;
+            out!("{}", dtsec_model::diff(&a.document, &b.document).to_text());
+            Ok(Exit::Success)
+        }
     }
+}
+
+/// Finds `ID@VERSION` in the library: exactly that version, never another.
+fn find_versioned<'a>(lib: &'a Library, spec: &str) -> Result<&'a LoadedDocument, CliError> {
+    let Some((id, version)) = spec
+        .rsplit_once('@')
+        .filter(|(i, v)| !i.is_empty() && !v.is_empty())
+    else {
+        return Err(CliError::unusable(format!("`{spec}` is not ID@VERSION"))
+            .with_help("name a document and its version, e.g. `cdd@1.0`"));
+    };
+    lib.find(id, version).ok_or_else(|| {
+        let versions = lib.versions_of(id);
+        let help = if versions.is_empty() {
+            "`dtsec pp list` shows what is available".to_string()
+        } else {
+            format!("available versions of `{id}`: {}", versions.join(", "))
+        };
+        CliError::unusable(format!("no PP or package `{id}` version {version}")).with_help(help)
+    })
 }
 
 fn summary(doc: &Document) -> String {
