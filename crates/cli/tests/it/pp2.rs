@@ -265,3 +265,41 @@ fn cdd_1_0_still_loads_beside_2_0() {
     let (code, diags) = check_text("v1-pump-st.yaml", &v1);
     assert_eq!(code, Some(0), "{diags:#?}");
 }
+
+#[test]
+fn pp_diff_shows_what_2_0_changed() {
+    let out = dtsec(&["pp", "diff", "cdd@1.0", "cdd@2.0"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let t = text(&out);
+    for needle in [
+        "+ aid-host",
+        "+ therapy-delivery",
+        "+ T.SENSOR_SPOOF",
+        "+ T.CLASS_BREAK",
+        "+ FDP_SIV_EXT.1",
+        "+ FCS_UNQ_EXT.1",
+    ] {
+        assert!(t.contains(needle), "`{needle}` missing from:\n{t}");
+    }
+}
+
+#[test]
+fn the_2_0_documents_and_examples_render() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in [
+        "crates/model/builtin/cdd-pp-2.0.yaml",
+        "crates/model/builtin/cdd-eb-2.0.yaml",
+        "crates/model/builtin/cdd-moderate-2.0.yaml",
+        "crates/model/builtin/cdd-cloud-2.0.yaml",
+        "crates/model/builtin/cdd-app-2.0.yaml",
+        "examples/pump-st.yaml",
+        "examples/pump-controller-st.yaml",
+        "examples/cloud-st.yaml",
+    ] {
+        let html = dir.path().join("out.html");
+        let out = dtsec(&["render", &repo_file(f), "-o", &html.display().to_string()]);
+        assert_eq!(out.status.code(), Some(0), "{f}: {}", text(&out));
+        let page = std::fs::read_to_string(&html).unwrap();
+        assert!(page.starts_with("<!DOCTYPE html>"), "{f}");
+    }
+}
