@@ -233,7 +233,9 @@ fn parts(ctx: &mut Ctx<'_>) {
     }
     for part in &parts {
         let form = &part.form;
-        if form.value.is_empty() {
+        if pp_forms.is_empty() {
+            // A PP with roles but no forms: any form will do.
+        } else if form.value.is_empty() {
             ctx.push(
                 "DT-CONF-010",
                 format!("TOE part `{}` has roles but no form", part.name.value),

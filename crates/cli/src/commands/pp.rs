@@ -97,6 +97,14 @@ fn summary(doc: &Document) -> String {
             let _ = writeln!(s, "  {:<10} {}", t.id.value, t.name);
         }
     }
+    for (title, defs) in [("Device forms", &doc.forms), ("Roles", &doc.roles)] {
+        if !defs.is_empty() {
+            let _ = writeln!(s, "\n{title}:");
+            for d in defs {
+                let _ = writeln!(s, "  {:<18} {}", d.id.value, d.title);
+            }
+        }
+    }
     for (title, defs) in [
         ("Threats", &doc.spd.threats),
         ("Assumptions", &doc.spd.assumptions),
@@ -115,11 +123,16 @@ fn summary(doc: &Document) -> String {
         let _ = writeln!(s, "\nSFRs ({}):", doc.sfrs.len());
         for sfr in &doc.sfrs {
             let status = sfr.status.as_ref().map_or("", |st| st.value.label());
-            let types = if sfr.toe_types.is_empty() {
+            let conditions: Vec<&str> = sfr
+                .toe_types
+                .iter()
+                .chain(&sfr.roles)
+                .map(|t| t.as_str())
+                .collect();
+            let types = if conditions.is_empty() {
                 String::new()
             } else {
-                let t: Vec<&str> = sfr.toe_types.iter().map(|t| t.as_str()).collect();
-                format!(" (for {})", t.join(", "))
+                format!(" (for {})", conditions.join(", "))
             };
             let _ = writeln!(
                 s,

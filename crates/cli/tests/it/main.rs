@@ -9,6 +9,7 @@ mod eval_workbench;
 mod niap_anchors;
 mod niap_st;
 mod pp2;
+mod pp_diff;
 mod registry_client;
 mod serve_log;
 mod tidy;
