@@ -2,8 +2,8 @@
 //!
 //! The context finds the catalogue edition, the documents claimed (PPs, modules, packages, or a
 //! package's base PP), the extended component definitions in scope, and the effective status of
-//! each PP SFR after package deltas and the TOE type are applied. Rules read it; none of them
-//! re-resolve anything.
+//! each PP SFR after package deltas, the TOE type and the TOE parts' roles are applied. Rules read
+//! it; none of them re-resolve anything.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
