@@ -41,7 +41,8 @@ pub struct BuiltinSource {
     pub text: &'static str,
 }
 
-/// The built-in documents: dtsec's CDD Protection Profile and its packages.
+/// The built-in documents: dtsec's CDD Protection Profile (1.0 and 2.0), its packages and, for
+/// 2.0, its PP-Modules.
 pub const BUILTINS: &[BuiltinSource] = &[
     BuiltinSource {
         name: "cdd-pp.yaml",
@@ -54,6 +55,26 @@ pub const BUILTINS: &[BuiltinSource] = &[
     BuiltinSource {
         name: "cdd-moderate.yaml",
         text: include_str!("../builtin/cdd-moderate.yaml"),
+    },
+    BuiltinSource {
+        name: "cdd-pp-2.0.yaml",
+        text: include_str!("../builtin/cdd-pp-2.0.yaml"),
+    },
+    BuiltinSource {
+        name: "cdd-eb-2.0.yaml",
+        text: include_str!("../builtin/cdd-eb-2.0.yaml"),
+    },
+    BuiltinSource {
+        name: "cdd-moderate-2.0.yaml",
+        text: include_str!("../builtin/cdd-moderate-2.0.yaml"),
+    },
+    BuiltinSource {
+        name: "cdd-cloud-2.0.yaml",
+        text: include_str!("../builtin/cdd-cloud-2.0.yaml"),
+    },
+    BuiltinSource {
+        name: "cdd-app-2.0.yaml",
+        text: include_str!("../builtin/cdd-app-2.0.yaml"),
     },
 ];
 

@@ -4,7 +4,7 @@
 //! crate — every certificate in it was issued from a checked ST and a sealed ETR that verified
 //! against the lab's registered key, and every state was reached by an allowed transition. The
 //! ETRs are real `dtsec-eval` bundles over each product's ST — the example STs
-//! (`examples/pump-st.yaml`, `examples/cgm-st.yaml`) with the TOE renamed for the product
+//! (`examples/v1/pump-st.yaml`, `examples/v1/cgm-st.yaml`) with the TOE renamed for the product
 //! ([`st_for`]) — made in temporary workspaces with a pass recorded for every unit.
 //!
 //! The demo moves the store's clock back to give certificates a past (one expires and is
@@ -23,10 +23,11 @@ use crate::error::{RegistryError, Result};
 use crate::maintenance::{Change, ChangeArea, ImpactAnalysis};
 use crate::store::{NewProduct, NewUser, StatusRequest, Store};
 
-/// The example pump ST (TT.PUMP, claims cdd 1.0 + cdd-eb 1.0).
-pub const PUMP_ST: &str = include_str!("../../../examples/pump-st.yaml");
-/// The example CGM ST (TT.CGM).
-pub const CGM_ST: &str = include_str!("../../../examples/cgm-st.yaml");
+/// The 1.0 example pump ST (TT.PUMP, claims cdd 1.0 + cdd-eb 1.0). The registry registers products
+/// by TOE type, which cdd 2.0 STs replace with forms and roles, so the demo stays on 1.0.
+pub const PUMP_ST: &str = include_str!("../../../examples/v1/pump-st.yaml");
+/// The 1.0 example CGM ST (TT.CGM).
+pub const CGM_ST: &str = include_str!("../../../examples/v1/cgm-st.yaml");
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo-password";

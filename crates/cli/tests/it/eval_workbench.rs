@@ -36,7 +36,7 @@ fn status_of(args: &[&str]) -> (i32, String) {
 }
 
 fn pump_st() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pump-st.yaml")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/v1/pump-st.yaml")
 }
 
 fn s(p: &Path) -> &str {

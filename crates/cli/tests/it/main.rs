@@ -8,6 +8,7 @@ mod crash_safety;
 mod eval_workbench;
 mod niap_anchors;
 mod niap_st;
+mod pp2;
 mod pp_diff;
 mod registry_client;
 mod serve_log;

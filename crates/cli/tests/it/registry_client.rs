@@ -245,7 +245,7 @@ fn the_whole_workflow_through_the_registry_client() {
         text(&o)
     );
 
-    let st = repo_file("examples/pump-st.yaml");
+    let st = repo_file("examples/v1/pump-st.yaml");
     let out = ok(run(&["registry", "submit-st", &product, s(&st)], &maker));
     assert!(out.ends_with("st-submitted"), "{out}");
 

@@ -13,7 +13,7 @@ pub fn repo() -> PathBuf {
 }
 
 pub fn pump_st() -> PathBuf {
-    repo().join("examples/pump-st.yaml")
+    repo().join("examples/v1/pump-st.yaml")
 }
 
 pub const EVALUATORS: [&str; 2] = ["Alice Evaluator", "Bob Tester"];
