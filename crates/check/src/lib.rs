@@ -88,5 +88,8 @@ fn unavailable_niap_claims(input: CheckInput<'_>) -> Option<Vec<String>> {
 /// Findings that mean the input could not be checked at all (a claimed PP is missing, the CC
 /// edition is unknown): `dtsec check` exits 2 for them, as for unreadable input.
 pub fn is_input_unusable(d: &Diagnostic) -> bool {
-    matches!(d.code, "DT-CONF-001" | "DT-DOC-004")
+    matches!(
+        d.code,
+        "DT-CONF-001" | "DT-DOC-004" | output::UNREADABLE_INPUT
+    )
 }

@@ -131,7 +131,12 @@ const PUBLIC_URL: &str = "http://registry.dtsec.test.invalid";
 
 fn start_server(data: &Path, log: &Path) -> common::Served {
     common::serve(
-        &["--data-dir", s(data), "--public-url", &format!("{PUBLIC_URL}/")],
+        &[
+            "--data-dir",
+            s(data),
+            "--public-url",
+            &format!("{PUBLIC_URL}/"),
+        ],
         &[],
         log,
     )

@@ -5,7 +5,6 @@ use crate::common;
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 
-
 fn get(port: u16, path: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(

@@ -5,3 +5,4 @@
 mod builtin_parse;
 mod load;
 mod schema;
+mod yaml_errors;
