@@ -192,6 +192,12 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .chain(pkg_refs)
                 .any(|r| library.find(&r.id.value, &r.version.value).is_some());
+        // A PP-Module's base PPs are alternatives: it is checked against those present, and
+        // each missing one is named (DT-CONF-023) instead of abandoning the module.
+        let module_partial = doc.kind.value == DocumentKind::PpModule
+            && pp_refs
+                .iter()
+                .any(|r| library.find(&r.id.value, &r.version.value).is_some());
         for (refs, is_pkg) in [(pp_refs, false), (pkg_refs, true)] {
             for r in refs {
                 match library.find(&r.id.value, &r.version.value) {
@@ -261,6 +267,30 @@ impl<'a> Ctx<'a> {
                             ),
                             r.id.span,
                             Some("give the document with `--pp FILE` or its directory with `--pp-path DIR` (NIAP XML is read directly)".into()),
+                        );
+                    }
+                    None if module_partial && !is_pkg => {
+                        let present: Vec<String> = pp_refs
+                            .iter()
+                            .filter(|b| library.find(&b.id.value, &b.version.value).is_some())
+                            .map(|b| format!("{} {}", b.id.value, b.version.value))
+                            .collect();
+                        let versions = library.versions_of(&r.id.value);
+                        self.push(
+                            "DT-CONF-023",
+                            format!(
+                                "base PP `{}` version `{}` is not available ({}), so the module was checked only against {}",
+                                r.id.value,
+                                r.version.value,
+                                if versions.is_empty() {
+                                    "no version of it is available".to_string()
+                                } else {
+                                    format!("available: {}", versions.join(", "))
+                                },
+                                present.join(", ")
+                            ),
+                            r.id.span,
+                            Some("give the base PP with `--pp FILE` or `--pp-path DIR` to check the module against it too".into()),
                         );
                     }
                     None => {

@@ -158,6 +158,17 @@ pub const RULES: &[RuleInfo] = &[
         references: "CC:2022 Part 1, 10.3 (conformance claims; strict, demonstrable, exact); ASE_CCL.1-5",
     },
     RuleInfo {
+        code: "DT-CONF-023",
+        name: "module-base-pp-skipped",
+        severity: Severity::Warning,
+        stability: Stability::Preview,
+        summary: "One of a PP-Module's alternative base PPs is not available; the module is checked against the others.",
+        why: "A PP-Module names the base PPs it may be used with; any one is enough to judge it. Abandoning the module because one alternative is missing hid every finding; checking it against those present, and naming the one skipped, does not.",
+        example: "kind: pp-module\nbase_pps:\n  - {id: mini, version: '1.0'}\n  - {id: gpos, version: '5.0'}   # not available",
+        fix: "Give the missing base PP with `--pp FILE` or `--pp-path DIR` to check the module against it too.",
+        references: "CC:2022 Part 1, 11 (PP-Modules and PP-Configurations); ACE_CCL.1",
+    },
+    RuleInfo {
         code: "DT-CONF-024",
         name: "package-without-pp",
         severity: Severity::Error,

@@ -179,7 +179,9 @@ fn iterations(ctx: &mut Ctx<'_>) {
     let mut plain_and_iterated: HashMap<&str, (bool, bool, Span)> = HashMap::new();
     let niap_st = ctx.niap_st;
     let mut seen_in: HashMap<&str, Option<&str>> = HashMap::new();
-    for sfr in &ctx.doc.sfrs {
+    // A NIAP `status="invisible"` f-component only carries the extended component's definition
+    // for its iterations; it is not an SFR instance of the document.
+    for sfr in ctx.doc.sfrs.iter().filter(|s| !s.invisible) {
         let from = sfr.base_pp.as_ref().map(|b| b.as_str());
         // A NIAP ST repeats an SFR in a module's section when the module modifies it.
         let other_section = niap_st
