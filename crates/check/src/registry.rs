@@ -169,6 +169,17 @@ pub const RULES: &[RuleInfo] = &[
         references: "CC:2022 Part 1, 11 (PP-Modules and PP-Configurations); ACE_CCL.1",
     },
     RuleInfo {
+        code: "DT-CONF-027",
+        name: "unversioned-reference",
+        severity: Severity::Note,
+        stability: Stability::Preview,
+        summary: "A PP, module or package is referenced without a version and several versions are available; the newest is used.",
+        why: "NIAP documents often name included packages and base PPs without a version. The only available version is used silently; when there are several, the checker says which it chose, since another version may require something else.",
+        example: "conformance:\n  pps: [{id: mini, version: ''}]   # mini 1.0 and 1.1 available",
+        fix: "Name the version the document means.",
+        references: "ASE_CCL.1-1 (the conformance claim identifies the PPs and packages, with their versions)",
+    },
+    RuleInfo {
         code: "DT-CONF-024",
         name: "package-without-pp",
         severity: Severity::Error,

@@ -21,7 +21,12 @@ fn fixtures() -> PathBuf {
 /// NIAP-format ST fixtures.
 fn library() -> Library {
     let mut lib = Library::with_builtins();
-    for name in ["mini-pp.yaml", "mini-pkg.yaml", "niap-mini-pp.yaml"] {
+    for name in [
+        "mini-pp.yaml",
+        "mini-pp-1.1.yaml",
+        "mini-pkg.yaml",
+        "niap-mini-pp.yaml",
+    ] {
         let path = fixtures().join(name);
         let (source, document) = load_document(&path).expect("fixture loads");
         lib.add(LoadedDocument {
@@ -140,7 +145,12 @@ fn each_broken_fixture_yields_exactly_its_expected_diagnostics() {
 /// The fixture sources a diagnostic may point into: the ST and the library's mini documents.
 fn sources(st: SourceFile) -> Vec<SourceFile> {
     let mut out = vec![st];
-    for name in ["mini-pp.yaml", "mini-pkg.yaml", "niap-mini-pp.yaml"] {
+    for name in [
+        "mini-pp.yaml",
+        "mini-pp-1.1.yaml",
+        "mini-pkg.yaml",
+        "niap-mini-pp.yaml",
+    ] {
         let (source, _) = load_document(&fixtures().join(name)).expect("fixture loads");
         out.push(source);
     }
