@@ -198,8 +198,9 @@ pub fn parse_document(source: &SourceFile) -> Result<Document, LoadError> {
             message: "NUL byte: this looks like a binary file, not a YAML document".into(),
         });
     }
-    // Tags are looked for only when the text could hold one: most documents have no `!`.
-    if source.text.contains('!') {
+    // Tags are looked for only when the text could hold one (a second parse costs as much as
+    // the first): most documents have no `!` where a tag could start.
+    if might_hold_tag(&source.text) {
         refuse_tags(source)?;
     }
     let mut options = serde_saphyr::Options::default();
@@ -265,6 +266,21 @@ fn refuse_tags(source: &SourceFile) -> Result<(), LoadError> {
         }
     }
     Ok(())
+}
+
+/// True when some `!` starts a token (after a line start, a space or a flow indicator) and is
+/// followed by something: the only places a tag can be. `Hello! world` cannot hold one.
+fn might_hold_tag(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'!'
+            && (i == 0
+                || matches!(
+                    bytes[i - 1],
+                    b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b','
+                ))
+            && bytes.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace())
+    })
 }
 
 /// `tag:yaml.org,2002:binary` as the author wrote it: `!!binary`.
