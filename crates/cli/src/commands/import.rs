@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use dtsec_niap::import_bytes;
+use dtsec_niap::read_document_bytes;
 
 use crate::error::{CliError, CliResult, Exit};
 
@@ -12,8 +12,10 @@ pub fn run(file: &Path, output: Option<&Path>) -> CliResult {
     if !dtsec_niap::looks_like_niap_xml(&bytes) {
         return Err(not_niap_xml(&name, &bytes));
     }
-    let imported =
-        import_bytes(&bytes, &name).map_err(|e| CliError::unusable(&e).with_help(e.help()))?;
+    // Read as `dtsec check` reads it, NIAP conformance conventions included (`conformance.niap`:
+    // selection-dependent packages and modules), so the YAML and the XML check the same.
+    let imported = read_document_bytes(&bytes, &name)
+        .map_err(|e| CliError::unusable(&e).with_help(e.help()))?;
     for w in &imported.warnings {
         crate::error::warning(format!("{name}:{w}"));
     }

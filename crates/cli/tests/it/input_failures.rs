@@ -1,6 +1,7 @@
 //! Inputs that cannot be read (issue 11): JSON and SARIF report the failure (a CI job must not
 //! go green), special files are refused quickly, `dtsec import` of YAML says which command
-//! takes it, and bidi controls never reach the terminal.
+//! takes it, and bidi controls never reach the terminal. `dtsec import` reads NIAP XML as
+//! `dtsec check` does, so the YAML it writes checks the same.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -108,4 +109,43 @@ fn bidi_controls_are_escaped_in_errors() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!all.contains('\u{202E}'), "{all}");
+}
+
+#[test]
+fn import_keeps_the_niap_conformance_data_check_uses() {
+    let xml = Path::new(env!("CARGO_MANIFEST_DIR")).join("../niap/tests/fixtures/mini-pp.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = dir.path().join("mini.yaml");
+    let out = dtsec(&[
+        "import",
+        &xml.display().to_string(),
+        "-o",
+        &yaml.display().to_string(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    assert!(
+        text.contains("niap:") && text.contains("conditions:"),
+        "{text}"
+    );
+    let codes = |path: &str| {
+        let v = json(&dtsec(&["check", "--format", "json", path]));
+        let mut c: Vec<String> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect();
+        c.sort();
+        c
+    };
+    assert_eq!(
+        codes(&xml.display().to_string()),
+        codes(&yaml.display().to_string())
+    );
 }
