@@ -210,6 +210,8 @@ pub fn parse_document(source: &SourceFile) -> Result<Document, LoadError> {
     budget.max_aliases = 1_000;
     budget.max_total_scalar_bytes = MAX_DOCUMENT_BYTES;
     options.budget = Some(budget);
+    // The format has no commented values: capturing comment text only costs start-up time.
+    options.emit_comments = false;
     serde_saphyr::from_str_with_options::<Document>(&source.text, options).map_err(|e| {
         let (line, column) = e
             .location()
