@@ -191,10 +191,28 @@ impl<'a> Ctx<'a> {
             && pp_refs
                 .iter()
                 .chain(pkg_refs)
-                .any(|r| library.find(&r.id.value, &r.version.value).is_some());
+                .any(|r| find_claim(library, r).0.is_some());
+        // A PP-Module's base PPs are alternatives: it is checked against those present, and
+        // each missing one is named (DT-CONF-023) instead of abandoning the module.
+        let module_partial = doc.kind.value == DocumentKind::PpModule
+            && pp_refs.iter().any(|r| find_claim(library, r).0.is_some());
         for (refs, is_pkg) in [(pp_refs, false), (pkg_refs, true)] {
             for r in refs {
-                match library.find(&r.id.value, &r.version.value) {
+                let (found, newest_of) = find_claim(library, r);
+                if let (Some(found), Some(versions)) = (found, &newest_of) {
+                    self.push(
+                        "DT-CONF-027",
+                        format!(
+                            "`{}` is referenced without a version; of the available versions ({}) the newest, {}, is used",
+                            r.id.value,
+                            versions.join(", "),
+                            found.document.version.value
+                        ),
+                        r.id.span,
+                        Some("name the version you mean to make the reference exact".into()),
+                    );
+                }
+                match found {
                     Some(found) => {
                         let kind = found.document.kind.value;
                         let ok = if is_pkg {
@@ -248,10 +266,10 @@ impl<'a> Ctx<'a> {
                         self.push(
                             "DT-NIAP-001",
                             format!(
-                                "{} `{}` version `{}`{} is not available ({have}); {}",
+                                "{} `{}` {}{} is not among the built-in documents or on the search path ({have}); {}",
                                 if self.niap_st { "claimed document" } else { "included package" },
                                 r.id.value,
-                                r.version.value,
+                                version_phrase(&r.version.value),
                                 r.url.as_deref().map(|u| format!(" ({u})")).unwrap_or_default(),
                                 if self.niap_st {
                                     "its SFRs are not checked"
@@ -261,6 +279,30 @@ impl<'a> Ctx<'a> {
                             ),
                             r.id.span,
                             Some("give the document with `--pp FILE` or its directory with `--pp-path DIR` (NIAP XML is read directly)".into()),
+                        );
+                    }
+                    None if module_partial && !is_pkg => {
+                        let present: Vec<String> = pp_refs
+                            .iter()
+                            .filter(|b| find_claim(library, b).0.is_some())
+                            .map(|b| format!("{} {}", b.id.value, b.version.value))
+                            .collect();
+                        let versions = library.versions_of(&r.id.value);
+                        self.push(
+                            "DT-CONF-023",
+                            format!(
+                                "base PP `{}` {} is not available ({}), so the module was checked only against {}",
+                                r.id.value,
+                                version_phrase(&r.version.value),
+                                if versions.is_empty() {
+                                    "no version of it is available".to_string()
+                                } else {
+                                    format!("available: {}", versions.join(", "))
+                                },
+                                present.join(", ")
+                            ),
+                            r.id.span,
+                            Some("give the base PP with `--pp FILE` or `--pp-path DIR` to check the module against it too".into()),
                         );
                     }
                     None => {
@@ -278,9 +320,9 @@ impl<'a> Ctx<'a> {
                         self.push(
                             "DT-CONF-001",
                             format!(
-                                "claimed document `{}` version `{}`{} was not found",
+                                "claimed document `{}` {}{} is not among the built-in documents or on the search path",
                                 r.id.value,
-                                r.version.value,
+                                version_phrase(&r.version.value),
                                 r.url
                                     .as_deref()
                                     .filter(|_| self.niap_st)
@@ -312,7 +354,8 @@ impl<'a> Ctx<'a> {
                 let fits = pkg.document.base_pps.iter().any(|b| {
                     self.pps.iter().any(|pp| {
                         pp.document.id.value == b.id.value
-                            && pp.document.version.value == b.version.value
+                            && (b.version.value.trim().is_empty()
+                                || pp.document.version.value == b.version.value)
                     })
                 });
                 if !fits {
@@ -537,4 +580,37 @@ pub fn make(
 /// The component part of an SFR id.
 pub fn component_of(id: &str) -> &str {
     SfrId::parse(id).component
+}
+
+/// The document a reference names. A reference without a version (NIAP's `include-pkg` and
+/// `base-pp` often have none) resolves to the only available version, or to the newest; then
+/// the second value lists the versions, so the caller can say which was chosen (DT-CONF-027).
+pub fn find_claim<'l>(
+    library: &'l Library,
+    r: &dtsec_model::DocRef,
+) -> (Option<&'l LoadedDocument>, Option<Vec<String>>) {
+    if !r.version.value.trim().is_empty() {
+        return (library.find(&r.id.value, &r.version.value), None);
+    }
+    let mut versions = library.versions_of(&r.id.value);
+    versions.sort_by_key(|v| version_key(v));
+    let found = versions.last().and_then(|v| library.find(&r.id.value, v));
+    let several = (versions.len() > 1).then_some(versions);
+    (found, several)
+}
+
+/// `4.10` after `4.9`: numeric parts compare as numbers.
+fn version_key(v: &str) -> Vec<(u64, String)> {
+    v.split(['.', '-'])
+        .map(|p| (p.parse::<u64>().unwrap_or(0), p.to_owned()))
+        .collect()
+}
+
+/// "version `1.0`", or "(no version given)" for a reference without one.
+fn version_phrase(version: &str) -> String {
+    if version.trim().is_empty() {
+        "(referenced without a version)".to_owned()
+    } else {
+        format!("version `{version}`")
+    }
 }

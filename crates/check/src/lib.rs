@@ -79,7 +79,7 @@ fn unavailable_niap_claims(input: CheckInput<'_>) -> Option<Vec<String>> {
         .pps
         .iter()
         .chain(&doc.conformance.packages)
-        .filter(|r| input.library.find(&r.id.value, &r.version.value).is_none())
+        .filter(|r| context::find_claim(input.library, r).0.is_none())
         .map(|r| r.id.value.clone())
         .collect();
     (!missing.is_empty()).then_some(missing)
@@ -88,5 +88,8 @@ fn unavailable_niap_claims(input: CheckInput<'_>) -> Option<Vec<String>> {
 /// Findings that mean the input could not be checked at all (a claimed PP is missing, the CC
 /// edition is unknown): `dtsec check` exits 2 for them, as for unreadable input.
 pub fn is_input_unusable(d: &Diagnostic) -> bool {
-    matches!(d.code, "DT-CONF-001" | "DT-DOC-004")
+    matches!(
+        d.code,
+        "DT-CONF-001" | "DT-DOC-004" | output::UNREADABLE_INPUT
+    )
 }

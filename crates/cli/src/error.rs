@@ -108,6 +108,17 @@ impl CliError {
 /// `main` prints the error a command returns; a command that goes on after an error (one
 /// unreadable file among several) prints it here too.
 pub fn print(error: &CliError) {
+    // Messages quote paths and document text: nothing from them may steer the terminal.
+    let error = &CliError {
+        exit: error.exit,
+        message: dtsec_check::output::sanitize(&error.message),
+        details: error
+            .details
+            .iter()
+            .map(|d| dtsec_check::output::sanitize(d))
+            .collect(),
+        help: error.help.as_deref().map(dtsec_check::output::sanitize),
+    };
     let mut text = format!("error: {error}\n");
     for line in &error.details {
         text.push_str(line);
@@ -122,11 +133,13 @@ pub fn print(error: &CliError) {
 /// Prints `warning: MESSAGE` on standard error: something the user should know that does not
 /// change the outcome.
 pub fn warning(message: impl Display) {
+    let message = dtsec_check::output::sanitize(&message.to_string());
     to_stderr(&format!("warning: {message}\n"));
 }
 
 /// Prints `note: MESSAGE` on standard error: what the command assumed on the user's behalf.
 pub fn note(message: impl Display) {
+    let message = dtsec_check::output::sanitize(&message.to_string());
     to_stderr(&format!("note: {message}\n"));
 }
 

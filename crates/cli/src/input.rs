@@ -4,8 +4,12 @@
 
 use std::path::Path;
 
-use dtsec_model::{Document, LoadError, SourceFile, parse_document, source_from_bytes};
+use dtsec_model::{
+    Document, LoadError, SourceFile, parse_document, read_bounded, source_from_bytes,
+};
 use dtsec_niap::{ImportError, looks_like_niap_xml, read_document_bytes};
+
+use crate::error::CliError;
 
 /// Why an input could not be read (printed as a [`crate::error::CliError`], with its help).
 #[derive(Debug)]
@@ -14,6 +18,16 @@ pub enum InputError {
     Load(LoadError),
     /// A NIAP XML document that could not be imported.
     Import(ImportError),
+}
+
+impl InputError {
+    /// The line and column of the failure, when it has one.
+    pub fn position(&self) -> Option<(u32, u32)> {
+        match self {
+            InputError::Load(e) => e.position(),
+            InputError::Import(e) => e.position(),
+        }
+    }
 }
 
 /// The result of reading one input: its text (for diagnostics) and the document.
@@ -25,27 +39,9 @@ pub struct Input {
 /// Reads a YAML or NIAP XML document.
 pub fn load(path: &Path) -> Result<Input, InputError> {
     let name = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|source| {
-        InputError::Load(LoadError::Io {
-            path: name.clone(),
-            source,
-        })
-    })?;
     // The XML reader has its own, larger limit; YAML documents are capped by the model.
     let cap = dtsec_niap::MAX_INPUT_BYTES.max(dtsec_model::load::MAX_DOCUMENT_BYTES) as u64;
-    if meta.len() > cap {
-        return Err(InputError::Load(LoadError::TooLarge {
-            path: name,
-            size: meta.len(),
-            limit: cap as usize,
-        }));
-    }
-    let bytes = std::fs::read(path).map_err(|source| {
-        InputError::Load(LoadError::Io {
-            path: name.clone(),
-            source,
-        })
-    })?;
+    let bytes = read_bounded(path, cap).map_err(InputError::Load)?;
     if looks_like_niap_xml(&bytes) {
         // PPs, modules and packages are imported; NIAP-format STs (`<st>`) read as STs.
         let imported = read_document_bytes(&bytes, &name).map_err(InputError::Import)?;
@@ -58,4 +54,32 @@ pub fn load(path: &Path) -> Result<Input, InputError> {
     let source = source_from_bytes(name, bytes).map_err(InputError::Load)?;
     let document = parse_document(&source).map_err(InputError::Load)?;
     Ok(Input { source, document })
+}
+
+/// The largest CC catalogue XML read for its prose (the CC:2022 files are about 3 MB).
+pub const CC_XML_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// Reads a whole input file of at most `limit` bytes as a [`CliError`] would say it.
+///
+/// Why one function: every command that reads a file named on its command line (documents,
+/// bundles, certificates, keys, CC XML) must refuse `/dev/zero`, a directory or a 10 GB file
+/// quickly and in the same words, before reading it all. See [`read_bounded`].
+pub fn read_file(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>, CliError> {
+    read_bounded(path, limit).map_err(|e| {
+        let help = e.help();
+        CliError::unusable(format!("cannot read {what}: {e}")).with_help(help)
+    })
+}
+
+/// [`read_file`] for a text file (UTF-8).
+pub fn read_text(path: &Path, limit: u64, what: &str) -> Result<String, CliError> {
+    let bytes = read_file(path, limit, what)?;
+    String::from_utf8(bytes).map_err(|e| {
+        CliError::unusable(format!(
+            "cannot read {what}: {} is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+        .with_help("check that this is the file you meant")
+    })
 }

@@ -29,7 +29,9 @@ pub mod span;
 pub use diff::{Change, ChangeKind, DocumentDiff, SectionDiff, diff};
 pub use document::*;
 pub use library::{BUILTINS, Library, LoadedDocument, Origin};
-pub use load::{LoadError, load_document, parse_document, read_source, source_from_bytes};
+pub use load::{
+    LoadError, load_document, parse_document, read_bounded, read_source, source_from_bytes,
+};
 pub use operation::{Choice, Completion, Operation, RequiredChoice, ValueType};
 pub use sfr_id::SfrId;
 pub use source::SourceFile;

@@ -646,12 +646,16 @@ impl<'a, 'i> Importer<'a, 'i> {
         }
 
         // Extended component definition: NIAP puts comp-lev/management/audit/dependencies on the
-        // first f-component of an _EXT component.
-        let ext = if ["comp-lev", "management", "audit", "dependencies"]
-            .iter()
-            .any(|t| child(comp, t).is_some())
-            || has_ext_title
-            || family_of(&cc_id).ends_with("_EXT")
+        // first f-component of an _EXT component. A module's `notnew="true"` f-component
+        // restates a component defined elsewhere (CCModule.rng: "omitted from the extended
+        // component definitions"), so it defines nothing here.
+        let not_new = comp.attribute("notnew") == Some("true");
+        let ext = if !not_new
+            && (["comp-lev", "management", "audit", "dependencies"]
+                .iter()
+                .any(|t| child(comp, t).is_some())
+                || has_ext_title
+                || family_of(&cc_id).ends_with("_EXT"))
         {
             let family = family_of(&cc_id);
             let def = ext_defs.iter().find(|d| {
@@ -1277,7 +1281,7 @@ fn dependency_groups(node: Node<'_, '_>, span: Span) -> Vec<Vec<Spanned<String>>
         }
     }
     let mut groups = Vec::new();
-    for line in lines {
+    for line in or_groups_across_lines(lines) {
         let ids: Vec<String> = component_ids_in(&line);
         if ids.is_empty() {
             continue;
@@ -1290,6 +1294,46 @@ fn dependency_groups(node: Node<'_, '_>, span: Span) -> Vec<Vec<Spanned<String>>
         }
     }
     groups
+}
+
+/// Joins the lines of one OR group that its author wrote across line breaks: a line ending in
+/// "or" (`FCS_CKM.1 Cryptographic Key Generation, or<h:br/>FDP_ITC.1 …`), a next line starting
+/// with "or", or an open `[` that a later line closes. Why: NIAP writes long OR groups one
+/// alternative per line, and reading each line as its own group turned "one of them" into
+/// "all of them" (false unmet dependencies).
+fn or_groups_across_lines(lines: Vec<String>) -> Vec<String> {
+    let words = |l: &str| -> Vec<String> {
+        l.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '[' | ']'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect()
+    };
+    let lines: Vec<String> = lines.into_iter().filter(|l| !l.trim().is_empty()).collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut depth = 0i32;
+    for (i, line) in lines.iter().enumerate() {
+        current.push(' ');
+        current.push_str(line);
+        for c in line.chars() {
+            match c {
+                '[' => depth += 1,
+                ']' => depth = (depth - 1).max(0),
+                _ => {}
+            }
+        }
+        let ends_with_or = words(line).last().is_some_and(|w| w == "or");
+        let next_starts_with_or = lines
+            .get(i + 1)
+            .is_some_and(|n| words(n).first().is_some_and(|w| w == "or"));
+        if !(ends_with_or || next_starts_with_or || depth > 0) {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// Tokens shaped like a component id (`FCS_CKM.1`, `FPT_TUD_EXT.1`), in order, deduplicated.
@@ -1380,6 +1424,31 @@ mod tests {
         assert_eq!(
             component_ids_in("FCS_CKM.1 or FCS_CKM.2:"),
             vec!["FCS_CKM.1", "FCS_CKM.2"]
+        );
+    }
+
+    /// Issue 11: an OR group written one alternative per line (`<h:br/>`) is one group.
+    #[test]
+    fn or_groups_across_line_breaks() {
+        let xml = r#"<dependencies xmlns:h="http://www.w3.org/1999/xhtml">
+              [FCS_CKM.1 Cryptographic Key Generation, or<h:br/>
+              FDP_ITC.1 Import of User Data without Security Attributes, or<h:br/>
+              FDP_ITC.2 Import of User Data with Security Attributes]<h:br/>
+              FMT_SMF.1 Specification of Management Functions<h:br/>
+              FCS_COP.1<h:br/>or<h:br/>FCS_CKM.5<h:br/>FPT_STM.1</dependencies>"#;
+        let doc = roxmltree::Document::parse(xml).unwrap();
+        let groups: Vec<Vec<String>> = dependency_groups(doc.root_element(), Span::UNKNOWN)
+            .into_iter()
+            .map(|g| g.into_iter().map(|i| i.value).collect())
+            .collect();
+        assert_eq!(
+            groups,
+            vec![
+                vec!["FCS_CKM.1", "FDP_ITC.1", "FDP_ITC.2"],
+                vec!["FMT_SMF.1"],
+                vec!["FCS_COP.1", "FCS_CKM.5"],
+                vec!["FPT_STM.1"],
+            ]
         );
     }
 }

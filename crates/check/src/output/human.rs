@@ -97,22 +97,43 @@ fn severity_codes(severity: Severity) -> &'static str {
     }
 }
 
-/// Replaces control characters (other than tab) so input text cannot inject terminal escapes.
-fn sanitize(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' && c != '\n' {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
-        .collect()
+/// Makes input text safe to print on a terminal: control characters (other than tab and line
+/// break) become `�`, and bidirectional-text controls become a visible `<U+202E>`.
+///
+/// Why: a document (or a file name) is untrusted. Escape sequences could rewrite the terminal,
+/// and bidi overrides could make a message read differently from what it says ("Trojan
+/// Source", CVE-2021-42574), so neither reaches the terminal as is.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_bidi_control(c) {
+            let _ = write!(out, "<U+{:04X}>", u32::from(c));
+        } else if c.is_control() && c != '\t' && c != '\n' {
+            out.push('\u{FFFD}');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
-/// Display width of one character of a snippet line.
+/// The Unicode characters that change the direction of the text around them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// Display width of one character of a snippet line (as [`sanitize`] shows it).
 fn char_width(c: char) -> usize {
-    if c == '\t' { TAB_WIDTH } else { 1 }
+    if c == '\t' {
+        TAB_WIDTH
+    } else if is_bidi_control(c) {
+        "<U+202E>".len()
+    } else {
+        1
+    }
 }
 
 /// Renders every diagnostic, each followed by a blank line.

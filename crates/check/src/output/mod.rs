@@ -12,7 +12,7 @@ pub mod sarif;
 use std::fmt;
 use std::str::FromStr;
 
-pub use human::{SourceLookup, render_human, render_report, summary_line};
+pub use human::{SourceLookup, render_human, render_report, sanitize, summary_line};
 pub use json::{JSON_FORMAT_VERSION, render_json, render_json_with_sources};
 pub use sarif::{fingerprint, render_sarif};
 
@@ -75,6 +75,37 @@ impl FromStr for Format {
             .into_iter()
             .find(|f| f.name().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| UnknownFormat(s.to_owned()))
+    }
+}
+
+/// The code of the finding that stands for an input that could not be read or parsed.
+///
+/// Why a finding and not only a message on standard error: a CI job reads the JSON or SARIF on
+/// standard output, and a file that was never checked must not look like a clean one there.
+pub const UNREADABLE_INPUT: &str = "DT-DOC-015";
+
+/// The finding for an input file that could not be read or parsed (`line` 0 when the failure
+/// has no position): an error with code [`UNREADABLE_INPUT`].
+pub fn unreadable_input(
+    file: &str,
+    line: u32,
+    column: u32,
+    message: String,
+    help: Option<String>,
+) -> Diagnostic {
+    Diagnostic {
+        code: UNREADABLE_INPUT,
+        severity: crate::diagnostic::Severity::Error,
+        message,
+        file: file.to_owned(),
+        span: dtsec_model::Span {
+            line,
+            column: if line == 0 { 0 } else { column },
+            offset: None,
+            len: 0,
+        },
+        help,
+        related: Vec::new(),
     }
 }
 

@@ -78,10 +78,36 @@ pub fn render_sarif(
         .map(|d| result(d, rule_index[d.code], sources))
         .collect();
 
+    // An input that could not be read means the run did not do its job: SARIF says so with a
+    // tool execution notification and `executionSuccessful: false` (SARIF 2.1.0, 3.20.14 and
+    // 3.20.21), besides the result a code-scanning view shows.
+    let notifications: Vec<Value> = diags
+        .iter()
+        .filter(|d| d.code == super::UNREADABLE_INPUT)
+        .map(|d| {
+            let mut physical = Map::new();
+            physical.insert("artifactLocation".into(), artifact_location(&d.file));
+            if let Some(r) = region(&d.span, None) {
+                physical.insert("region".into(), r);
+            }
+            json!({
+                "level": "error",
+                "message": text(&d.message),
+                "descriptor": { "id": d.code },
+                "locations": [{ "physicalLocation": physical }],
+            })
+        })
+        .collect();
+    let invocation = json!({
+        "executionSuccessful": notifications.is_empty(),
+        "toolExecutionNotifications": notifications,
+    });
+
     let log = json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
+            "invocations": [invocation],
             "tool": {
                 "driver": {
                     "name": "dtsec",

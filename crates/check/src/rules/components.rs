@@ -35,15 +35,55 @@ fn extended_definitions(ctx: &mut Ctx<'_>) {
                 x.id.span,
                 Some("tools and anchors expect CCC_FFF_EXT.n; NIAP's `FPT_W^X_EXT.1` is the known case — keep it when conforming to the PP as published".into()),
             );
-        } else if !is_component_id_shape(id) || !id.contains("_EXT") {
+        } else if !is_component_id_shape(id) {
             ctx.push(
                 "DT-CAT-004",
-                format!("extended component id `{id}` does not have the form CCC_FFF_EXT.n"),
+                format!(
+                    "`{id}` is defined under `extended_components`, but it is not a component \
+                     id: dtsec looked for class, family and number (CCC_FFF_EXT.n)"
+                ),
                 x.id.span,
                 Some(
                     "name extended components like `FPT_TUD_EXT.1`: class, family, `_EXT`, number"
                         .into(),
                 ),
+            );
+        } else if !id.contains("_EXT") && ctx.catalog.component(id).is_none() {
+            // A catalogue id is reported once, below, as a redefinition.
+            let other = dtsec_catalog::Edition::ALL
+                .into_iter()
+                .filter(|e| *e != ctx.edition)
+                .find(|e| dtsec_catalog::Catalog::get(*e).component(id).is_some());
+            let message = match other {
+                Some(e) => format!(
+                    "`{id}` is defined under `extended_components`; it is a component of {}, \
+                     not of {} (this document's edition), and only the CC's own components \
+                     have ids without `_EXT`",
+                    e.label(),
+                    ctx.edition.label()
+                ),
+                None => format!(
+                    "`{id}` is defined under `extended_components`, but its id lacks `_EXT`: \
+                     ids without it are reserved for the components of {}",
+                    ctx.edition.label()
+                ),
+            };
+            ctx.push(
+                "DT-CAT-004",
+                message,
+                x.id.span,
+                Some(match other {
+                    Some(e) => format!(
+                        "declare `cc_edition: {}` if the document follows that edition, or \
+                         rename the component with `_EXT` (e.g. `{}`)",
+                        e.label(),
+                        with_ext(id)
+                    ),
+                    None => format!(
+                        "rename it with `_EXT` (e.g. `{}`) and update the SFRs that use it",
+                        with_ext(id)
+                    ),
+                }),
             );
         }
         if ctx.catalog.component(id).is_some() {
@@ -92,8 +132,18 @@ fn extended_definitions(ctx: &mut Ctx<'_>) {
     }
 }
 
+/// True when an included package or claimed document is not available (DT-NIAP-001 was
+/// reported): the extended components it defines are unknown, so their absence is its
+/// consequence, not a finding of its own.
+pub fn definitions_incomplete(ctx: &Ctx<'_>) -> bool {
+    ctx.diags.iter().any(|d| d.code == "DT-NIAP-001")
+}
+
 fn unknown_component(ctx: &mut Ctx<'_>, id: &Id, role: &str) {
     let component = SfrId::parse(&id.value).component;
+    if component.contains("_EXT") && definitions_incomplete(ctx) {
+        return;
+    }
     if component.contains("_EXT") {
         ctx.push(
             "DT-CAT-002",
@@ -179,10 +229,13 @@ fn iterations(ctx: &mut Ctx<'_>) {
     let mut plain_and_iterated: HashMap<&str, (bool, bool, Span)> = HashMap::new();
     let niap_st = ctx.niap_st;
     let mut seen_in: HashMap<&str, Option<&str>> = HashMap::new();
-    for sfr in &ctx.doc.sfrs {
+    // A NIAP `status="invisible"` f-component only carries the extended component's definition
+    // for its iterations; it is not an SFR instance of the document.
+    for sfr in ctx.doc.sfrs.iter().filter(|s| !s.invisible) {
         let from = sfr.base_pp.as_ref().map(|b| b.as_str());
-        // A NIAP ST repeats an SFR in a module's section when the module modifies it.
-        let other_section = niap_st
+        // A NIAP ST repeats an SFR in a module's section when the module modifies it; a
+        // PP-Module states an SFR once per alternative base PP (`base-pp` sections).
+        let other_section = (niap_st || ctx.doc.kind.value == DocumentKind::PpModule)
             && seen_in
                 .insert(sfr.id.as_str(), from)
                 .is_some_and(|first| first != from);
@@ -268,5 +321,13 @@ fn elements(ctx: &mut Ctx<'_>) {
                 Some("state every element of the component; use a refinement to narrow one, not omission".into()),
             );
         }
+    }
+}
+
+/// `FCS_CKM.6` → `FCS_CKM_EXT.6`: the id an extended component would have.
+fn with_ext(id: &str) -> String {
+    match id.split_once('.') {
+        Some((family, number)) => format!("{family}_EXT.{number}"),
+        None => format!("{id}_EXT"),
     }
 }

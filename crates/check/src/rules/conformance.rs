@@ -300,8 +300,16 @@ fn spd(ctx: &mut Ctx<'_>) {
                 }
             }
         }
+    }
+    // An assumption (or environment objective) is permitted when any claimed PP, PP-Module or
+    // package states it: a module's own assumptions are not additions to its base PP.
+    let claimed: Vec<_> = ctx.pps.iter().chain(ctx.packages.iter()).copied().collect();
+    {
         for (what, pick) in [sections[2], sections[4]] {
-            let theirs: HashSet<&str> = pick(&pp.document).iter().map(|d| d.id.as_str()).collect();
+            let theirs: HashSet<&str> = claimed
+                .iter()
+                .flat_map(|d| pick(&d.document).iter().map(|x| x.id.as_str()))
+                .collect();
             for def in pick(doc) {
                 if !theirs.contains(def.id.as_str()) {
                     ctx.push(

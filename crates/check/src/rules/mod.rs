@@ -2,10 +2,12 @@
 //! the context; none of them fails or does I/O. Their codes and documentation live in
 //! `registry.rs`.
 
+pub mod claims;
 pub mod components;
 pub mod conformance;
 pub mod dependencies;
 pub mod niap;
+pub mod objectives;
 pub mod operations;
 pub mod rationale;
 pub mod refinements;
@@ -18,7 +20,7 @@ use crate::context::Ctx;
 /// When a claimed document is missing, nothing else is checked: every finding would be noise
 /// caused by the missing PP, like a compiler that stops at an unresolved import.
 pub fn run_all(ctx: &mut Ctx<'_>) {
-    if ctx.claims_unresolved {
+    if ctx.claims_unresolved || claims::package_without_pp(ctx) {
         return;
     }
     structure::check(ctx);
@@ -27,7 +29,9 @@ pub fn run_all(ctx: &mut Ctx<'_>) {
     operations::check(ctx);
     refinements::check(ctx);
     rationale::check(ctx);
+    objectives::check(ctx);
     conformance::check(ctx);
     roles::check(ctx);
+    claims::check(ctx);
     niap::check(ctx);
 }

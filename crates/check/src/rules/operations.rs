@@ -31,10 +31,20 @@ pub fn check(ctx: &mut Ctx<'_>) {
 /// that carry their own text).
 fn authoring(ctx: &mut Ctx<'_>) {
     let doc = ctx.doc;
+    // An extended component's element restated word for word by an SFR of this document (NIAP
+    // defines a component on its first f-component) is one definition: judged once, so the
+    // imported YAML and the XML it came from give the same findings.
+    let same_as_sfr = |x: &dtsec_model::Element| {
+        doc.sfrs.iter().flat_map(|s| s.elements.iter()).any(|e| {
+            e.id.value == x.id.value
+                && e.text.as_ref().map(|t| &t.value) == x.text.as_ref().map(|t| &t.value)
+        })
+    };
     let elements = doc.sfrs.iter().flat_map(|s| s.elements.iter()).chain(
         doc.extended_components
             .iter()
-            .flat_map(|x| x.elements.iter()),
+            .flat_map(|x| x.elements.iter())
+            .filter(|x| !same_as_sfr(x)),
     );
     for e in elements {
         if e.text.is_none() && e.operations.is_empty() {

@@ -29,9 +29,7 @@ pub fn run(command: CatalogCommand) -> CliResult {
             })?;
             out!("{}", describe(c, cat));
             if let Some(path) = cc_xml {
-                let xml = std::fs::read_to_string(&path).map_err(|e| {
-                    CliError::unusable(format!("cannot read {}: {e}", path.display()))
-                })?;
+                let xml = crate::input::read_text(&path, crate::input::CC_XML_LIMIT, "--cc-xml")?;
                 let text = text_from_cc_xml(&xml, c.id)
                     .map_err(|e| CliError::unusable(format!("{}: {e}", path.display())))?;
                 outln!("\nText (from {}):", path.display());

@@ -3,7 +3,9 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use dtsec_check::output::{render_human, render_json_with_sources, render_sarif, summary_line};
+use dtsec_check::output::{
+    render_human, render_json_with_sources, render_sarif, summary_line, unreadable_input,
+};
 use dtsec_check::{CheckInput, Diagnostic, check, is_input_unusable};
 use dtsec_model::{LoadedDocument, Origin, SourceFile};
 
@@ -13,13 +15,24 @@ use crate::{ColorChoice, OutputFormat, PpArgs};
 pub fn run(files: &[PathBuf], format: OutputFormat, color: ColorChoice, pps: &PpArgs) -> CliResult {
     let mut library = crate::library::build(pps)?;
     let mut unreadable = 0usize;
+    // Unreadable inputs as findings, so JSON and SARIF show the failure too (not only stderr).
+    let mut failures: Vec<Diagnostic> = Vec::new();
     let mut loaded: Vec<(SourceFile, dtsec_model::Document)> = Vec::new();
     for file in files {
         match crate::input::load(file) {
             Ok(input) => loaded.push((input.source, input.document)),
             Err(e) => {
                 // The others are still checked; the run's status says some input was unusable.
-                crate::error::print(&CliError::from(e));
+                let (line, column) = e.position().unwrap_or((0, 0));
+                let error = CliError::from(e);
+                failures.push(unreadable_input(
+                    &file.display().to_string(),
+                    line,
+                    column,
+                    error.to_string(),
+                    miette::Diagnostic::help(&error).map(|h| h.to_string()),
+                ));
+                crate::error::print(&error);
                 unreadable += 1;
             }
         }
@@ -68,8 +81,14 @@ pub fn run(files: &[PathBuf], format: OutputFormat, color: ColorChoice, pps: &Pp
             }
             out
         }
-        OutputFormat::Json => render_json_with_sources(&diags, &sources, files.len()),
-        OutputFormat::Sarif => render_sarif(&diags, &sources, env!("CARGO_PKG_VERSION")),
+        OutputFormat::Json => {
+            failures.extend(diags.iter().cloned());
+            render_json_with_sources(&failures, &sources, files.len())
+        }
+        OutputFormat::Sarif => {
+            failures.extend(diags.iter().cloned());
+            render_sarif(&failures, &sources, env!("CARGO_PKG_VERSION"))
+        }
     };
     out!("{out}");
     Ok(if unusable {

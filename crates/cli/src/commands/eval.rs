@@ -428,11 +428,7 @@ fn init(
     let library = crate::library::build(pps)?;
     let input = crate::input::load(st)?;
     let xml = cc_xml
-        .map(|p| {
-            std::fs::read_to_string(p).map_err(|e| {
-                CliError::unusable(format!("cannot read --cc-xml {}: {e}", p.display()))
-            })
-        })
+        .map(|p| crate::input::read_text(p, crate::input::CC_XML_LIMIT, "--cc-xml"))
         .transpose()?;
     let name = st
         .file_name()
@@ -800,8 +796,7 @@ fn seal(dir: &Path, key: &Path, output: &Path) -> Result<Exit, EvalError> {
 /// `dtsec verify BUNDLE [--key LAB.pub] [--evidence DIR]`: 0 when intact (and, with a key,
 /// validly signed), 1 when anything does not verify, 2 when the bundle or key is unusable.
 pub fn verify(bundle: &Path, key: Option<&Path>, evidence: Option<&Path>) -> CliResult {
-    let text = std::fs::read_to_string(bundle)
-        .map_err(|e| CliError::unusable(format!("cannot read {}: {e}", bundle.display())))?;
+    let text = crate::input::read_text(bundle, dtsec_seal::MAX_SEALED_BYTES, "the bundle")?;
     let key = key.map(dtsec_eval::seal::load_verifying_key).transpose()?;
     let v = verify_bundle(
         &text,

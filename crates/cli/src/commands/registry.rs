@@ -262,10 +262,21 @@ fn seg(s: &str) -> String {
     out
 }
 
+/// Reads a file to upload, bounded like every input (a sealed bundle is the largest).
 fn read(path: &Path) -> Result<String, ClientError> {
-    std::fs::read_to_string(path).map_err(|source| ClientError::Read {
+    let to_io = |e: dtsec_model::LoadError| match e {
+        dtsec_model::LoadError::Io { source, .. } => source,
+        other => std::io::Error::new(std::io::ErrorKind::InvalidInput, other.to_string()),
+    };
+    let bytes = dtsec_model::read_bounded(path, dtsec_seal::MAX_SEALED_BYTES).map_err(|e| {
+        ClientError::Read {
+            path: path.to_path_buf(),
+            source: to_io(e),
+        }
+    })?;
+    String::from_utf8(bytes).map_err(|e| ClientError::Read {
         path: path.to_path_buf(),
-        source,
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
     })
 }
 

@@ -15,10 +15,8 @@ pub fn run(
     evidence: Option<&Path>,
     log: &super::verify_log::LogArgs,
 ) -> CliResult {
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        CliError::unusable(format!("cannot read {}: {e}", file.display()))
-            .with_help("check the path and the file's permissions")
-    })?;
+    // A sealed bundle is the largest document verified; its limit is checked before reading.
+    let text = crate::input::read_text(file, dtsec_seal::MAX_SEALED_BYTES, "the signed document")?;
     // The envelope says what it holds; anything that is not a certificate is an ETR bundle.
     let kind = serde_json::from_str::<serde_json::Value>(&text)
         .ok()

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod crash_safety;
 mod eval_workbench;
+mod input_failures;
 mod niap_anchors;
 mod niap_st;
 mod pp2;

@@ -6,3 +6,4 @@ mod builtin_parse;
 mod load;
 mod schema;
 mod versions;
+mod yaml_errors;

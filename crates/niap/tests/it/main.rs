@@ -6,5 +6,6 @@ mod corpus;
 mod export;
 mod fixtures;
 mod hostile;
+mod module_bases;
 mod roundtrip;
 mod st_corpus;
