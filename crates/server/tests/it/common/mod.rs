@@ -144,11 +144,28 @@ fn load_template(pg_admin_url: Option<&str>) -> Template {
             let store = Store::open(cfg).await.unwrap();
             let demo = dtsec_registry::demo::load(&store).await.unwrap();
             store.close().await;
+            settle_sqlite(dir.path());
             Template { dir, demo, pg_name }
         })
     })
     .join()
     .expect("the demo template loads")
+}
+
+/// Waits (at most 10 s) for SQLite's write-ahead log and shared-memory files to go: the driver
+/// closes its connections on its own threads, after `close` returns, and removes them then. A
+/// copy taken while that happens would miss a file or catch it half checkpointed.
+fn settle_sqlite(dir: &std::path::Path) {
+    let db = dir.join(dtsec_registry::SQLITE_FILE);
+    let side = |suffix: &str| {
+        let mut name = db.clone().into_os_string();
+        name.push(suffix);
+        std::path::PathBuf::from(name)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while (side("-wal").exists() || side("-shm").exists()) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 /// Drops the template databases of test processes that have ended (their pid is gone), so
@@ -196,7 +213,8 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         if entry.file_type().unwrap().is_dir() {
             copy_dir(&entry.path(), &target);
         } else {
-            std::fs::copy(entry.path(), &target).unwrap();
+            std::fs::copy(entry.path(), &target)
+                .unwrap_or_else(|e| panic!("copy {}: {e}", entry.path().display()));
         }
     }
 }
