@@ -10,12 +10,11 @@ use std::path::{Path, PathBuf};
 
 use dtsec_registry::transparency::{CertificateEntry, Decision, LabEntry};
 use dtsec_tlog::Storage as _;
-use dtsec_tlog::layout::{self, CHECKPOINT_PATH};
+use dtsec_tlog::layout::CHECKPOINT_PATH;
 use dtsec_tlog::storage::read_checkpoint;
-use dtsec_tlog::tile::parse_bundle;
 use dtsec_tlog::{
-    Checkpoint, FileStorage, StorageError, TileReader, TileSource, Verifier, audit,
-    verify_inclusion,
+    Audited, Checkpoint, FileStorage, Hash, StorageError, TileReader, TileSource, Verifier,
+    audit_bounded, leaf_hash, verify_inclusion,
 };
 
 use crate::error::{CliError, CliResult, Exit};
@@ -51,6 +50,10 @@ pub struct KeyArgs {
     /// used by default with --registry, and with --dir only when given.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+    /// The most entries a signed checkpoint may claim before the log is refused unread: every
+    /// entry costs the audit about 64 bytes of memory and a share of the downloads.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ENTRIES)]
+    pub max_entries: u64,
 }
 
 /// The registry's transparency log of certification decisions.
@@ -130,6 +133,7 @@ struct Opened {
     source: Source,
     verifier: Verifier,
     state: Option<(State, PathBuf)>,
+    max_entries: u64,
 }
 
 fn open(from: &FromArgs, keys: &KeyArgs) -> Result<Opened, ClientError> {
@@ -157,6 +161,7 @@ fn open(from: &FromArgs, keys: &KeyArgs) -> Result<Opened, ClientError> {
         source,
         verifier,
         state,
+        max_entries: keys.max_entries,
     })
 }
 
@@ -204,38 +209,58 @@ pub fn resolve_key(
     }
 }
 
-/// Objects held in memory, read as a log.
-struct MapSource(BTreeMap<String, Vec<u8>>);
+/// A log source whose checkpoint is the one already verified, so that the audit judges the
+/// checkpoint that was checked against the state file, not a second answer of the server.
+struct Pinned<'a> {
+    source: &'a Source,
+    signed: &'a [u8],
+}
 
-impl TileSource for MapSource {
+impl TileSource for Pinned<'_> {
     fn read(&self, path: &str) -> Result<Vec<u8>, StorageError> {
-        self.0
-            .get(path)
-            .cloned()
-            .ok_or_else(|| StorageError::NotFound { path: path.into() })
+        if path == CHECKPOINT_PATH {
+            return Ok(self.signed.to_vec());
+        }
+        self.source.read(path)
     }
 }
 
-/// Every object the checkpoint requires, read once (missing ones are left out for the audit to
-/// name).
-fn fetch_all(source: &Source, signed: &[u8], size: u64) -> Result<MapSource, ClientError> {
-    let mut objects = BTreeMap::from([(CHECKPOINT_PATH.to_string(), signed.to_vec())]);
-    for tile in layout::tiles(size).into_iter().chain(layout::bundles(size)) {
-        let path = tile.path();
-        match source.read(&path) {
-            Ok(b) => {
-                objects.insert(path, b);
-            }
-            Err(StorageError::NotFound { .. }) => {}
-            Err(e) => {
-                return Err(ClientError::Http {
-                    url: format!("{}{path}", source.describe()),
-                    reason: e.to_string(),
-                });
-            }
+/// The default of `--max-entries`: 2^22 entries, about 270 MB of tree hashes held by the
+/// audit. A scheme's decisions are far fewer; a larger signed size is an attack or a mistake.
+pub const DEFAULT_MAX_ENTRIES: u64 = 1 << 22;
+
+/// Audits the log behind `checkpoint` from `source`, streaming: each object is read once,
+/// handed to `visit` and dropped. A checkpoint larger than `max_entries` is refused before
+/// anything else is fetched.
+fn audit_streaming<F>(
+    source: &Source,
+    checkpoint: &Checkpoint,
+    signed: &[u8],
+    verifier: &Verifier,
+    max_entries: u64,
+    visit: F,
+) -> Result<dtsec_tlog::AuditReport, CliError>
+where
+    F: FnMut(&Audited<'_>) -> Result<(), StorageError>,
+{
+    let pinned = Pinned { source, signed };
+    audit_bounded(&pinned, verifier, max_entries, visit).map_err(|e| match e {
+        dtsec_tlog::Error::TooLarge { size, limit } => CliError::unusable(format!(
+            "the log's signed checkpoint claims {size} entries, more than the {limit} this command checks; refusing to fetch its tiles"
+        ))
+        .with_help(
+            "a checkpoint this large is almost certainly hostile or broken; if the log really is this large, raise --max-entries",
+        ),
+        dtsec_tlog::Error::Storage(e) if !matches!(e, StorageError::NotFound { .. }) => {
+            CliError::unusable(format!("{}: {e}", source.describe()))
         }
-    }
-    Ok(MapSource(objects))
+        other => CliError::failed(other).with_help(format!(
+            "the log in {} does not match its signed checkpoint (size {}, root {})",
+            source.describe(),
+            checkpoint.size,
+            checkpoint.root
+        )),
+    })
 }
 
 /// Checks the latest checkpoint against the one seen before; returns it.
@@ -261,11 +286,16 @@ fn save(o: &mut Opened, checkpoint: &Checkpoint, signed: &[u8]) -> Result<(), Cl
 fn export(out: &Path, from: &FromArgs, keys: &KeyArgs) -> CliResult {
     let mut o = open(from, keys)?;
     let (checkpoint, signed) = advance(&o)?;
-    let objects = fetch_all(&o.source, &signed, checkpoint.size)?;
-    if let Err(e) = audit(&objects, &o.verifier) {
-        return Err(CliError::failed(format!(
-            "refusing to export a log that does not audit: {e}"
-        )));
+    if checkpoint.size > keys.max_entries {
+        // Refused before the mirror is even opened.
+        audit_streaming(
+            &o.source,
+            &checkpoint,
+            &signed,
+            &o.verifier,
+            keys.max_entries,
+            |_| Ok(()),
+        )?;
     }
     let target = FileStorage::open(out).map_err(|e| ClientError::File {
         path: out.display().to_string(),
@@ -293,15 +323,53 @@ fn export(out: &Path, from: &FromArgs, keys: &KeyArgs) -> CliResult {
             other => other,
         })?;
     }
-    let items: Vec<(String, Vec<u8>)> = objects
-        .0
-        .into_iter()
-        .filter(|(p, _)| p != CHECKPOINT_PATH)
-        .collect();
-    let count = items.len();
-    for chunk in items.chunks(512) {
-        target.write_all(chunk).map_err(file_err)?;
+    // Objects are written as the audit checks them, a batch at a time, and the checkpoint last:
+    // until it is swapped nothing written is referenced. An object the mirror holds already is
+    // never replaced (tiles are immutable): a different one means the log was rewritten.
+    let mut pending: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut count = 0u64;
+    let flush = |pending: &mut Vec<(String, Vec<u8>)>| -> Result<(), StorageError> {
+        target.write_all(pending)?;
+        pending.clear();
+        Ok(())
+    };
+    let audited = audit_streaming(
+        &o.source,
+        &checkpoint,
+        &signed,
+        &o.verifier,
+        keys.max_entries,
+        |obj| {
+            count += 1;
+            match target.read(obj.path) {
+                Ok(held) if held == obj.bytes => return Ok(()),
+                Ok(_) => {
+                    return Err(StorageError::Other(format!(
+                        "{} in {} differs from the log's: the exported log was rewritten",
+                        obj.path,
+                        out.display()
+                    )));
+                }
+                Err(StorageError::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+            pending.push((obj.path.to_string(), obj.bytes.to_vec()));
+            if pending.len() >= 512 {
+                flush(&mut pending)?;
+            }
+            Ok(())
+        },
+    );
+    match audited {
+        Ok(_) => {}
+        Err(e) if e.exit() == Exit::Unusable => return Err(e),
+        Err(e) => {
+            return Err(CliError::failed(format!(
+                "refusing to export a log that does not audit: {e}"
+            )));
+        }
     }
+    flush(&mut pending).map_err(file_err)?;
     target
         .swap_checkpoint(existing.as_deref(), &signed)
         .map_err(file_err)?;
@@ -320,19 +388,6 @@ fn export(out: &Path, from: &FromArgs, keys: &KeyArgs) -> CliResult {
     Ok(Exit::Success)
 }
 
-/// The log's entries, from the (audited) bundles, in order.
-fn entries(objects: &MapSource, size: u64) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    for bundle in layout::bundles(size) {
-        if let Some(data) = objects.0.get(&bundle.path())
-            && let Ok(list) = parse_bundle(data)
-        {
-            out.extend(list.into_iter().map(<[u8]>::to_vec));
-        }
-    }
-    out
-}
-
 /// What the log says now: the latest entry of each certificate and lab, and what is wrong with
 /// the entries themselves.
 #[derive(Default)]
@@ -342,34 +397,33 @@ struct Replay {
     problems: Vec<String>,
 }
 
-fn replay(entries: &[Vec<u8>]) -> Replay {
-    let mut r = Replay::default();
-    for (index, e) in entries.iter().enumerate() {
-        let index = index as u64;
+impl Replay {
+    /// Takes in entry `index`, in the log's order.
+    fn push(&mut self, index: u64, e: &[u8]) {
         match Decision::parse(e) {
             Ok(Decision::Certificate(c)) => {
-                let expected = r
+                let expected = self
                     .certificates
                     .get(&c.certificate_id)
                     .map_or(1, |(_, prev)| prev.revision + 1);
                 if c.revision != expected {
-                    r.problems.push(format!(
+                    self.problems.push(format!(
                         "entry {index}: certificate {} revision {} follows revision {} in the log: a decision is missing or out of order",
                         c.certificate_id,
                         c.revision,
                         expected - 1
                     ));
                 }
-                r.certificates.insert(c.certificate_id.clone(), (index, c));
+                self.certificates
+                    .insert(c.certificate_id.clone(), (index, c));
             }
             Ok(Decision::Lab(l)) => {
-                r.labs.insert(l.lab_org.clone(), (index, l));
+                self.labs.insert(l.lab_org.clone(), (index, l));
             }
             Ok(Decision::Etr(_)) => {}
-            Err(err) => r.problems.push(format!("entry {index}: {err}")),
+            Err(err) => self.problems.push(format!("entry {index}: {err}")),
         }
     }
-    r
 }
 
 /// Compares what the registry's API says with the log: current statuses, the entries behind its
@@ -377,7 +431,7 @@ fn replay(entries: &[Vec<u8>]) -> Replay {
 fn cross_check(
     registry: &Registry,
     r: &Replay,
-    entries: &[Vec<u8>],
+    leaves: &[Hash],
 ) -> Result<Vec<String>, ClientError> {
     let mut problems = Vec::new();
     for (id, (index, entry)) in &r.certificates {
@@ -405,8 +459,8 @@ fn cross_check(
             Ok(p) => {
                 let at = p["log_index"].as_u64();
                 let text = p["entry"].as_str().unwrap_or("");
-                let logged = at.and_then(|i| entries.get(usize::try_from(i).ok()?));
-                if logged.map(Vec::as_slice) != Some(text.as_bytes()) {
+                let logged = at.and_then(|i| leaves.get(usize::try_from(i).ok()?));
+                if logged != Some(&leaf_hash(text.as_bytes())) {
                     problems.push(format!(
                         "certificate {id}: the registry's record of revision {} differs from log entry {}: its decision record was altered",
                         p["revision"], at.map_or("?".into(), |i| i.to_string())
@@ -461,15 +515,24 @@ fn cross_check(
 fn audit_command(from: &FromArgs, keys: &KeyArgs) -> CliResult {
     let mut o = open(from, keys)?;
     let (checkpoint, signed) = advance(&o)?;
-    let objects = fetch_all(&o.source, &signed, checkpoint.size)?;
-    let report = audit(&objects, &o.verifier).map_err(|e| {
-        CliError::failed(e).with_help(format!(
-            "the log in {} does not match its signed checkpoint (size {}, root {})",
-            o.source.describe(),
-            checkpoint.size,
-            checkpoint.root
-        ))
-    })?;
+    // Only what the replay needs is kept: each certificate's and lab's latest entry, and one
+    // leaf hash per entry (to compare the registry's proofs with the log).
+    let mut r = Replay::default();
+    let mut leaves: Vec<Hash> = Vec::new();
+    let report = audit_streaming(
+        &o.source,
+        &checkpoint,
+        &signed,
+        &o.verifier,
+        keys.max_entries,
+        |obj| {
+            for (i, e) in obj.entries.iter().enumerate() {
+                r.push(obj.first_index + i as u64, e);
+                leaves.push(leaf_hash(e));
+            }
+            Ok(())
+        },
+    )?;
     outln!(
         "log {}: {} entries, root {}; signature verified with key {}",
         checkpoint.origin,
@@ -482,8 +545,6 @@ fn audit_command(from: &FromArgs, keys: &KeyArgs) -> CliResult {
         report.bundles,
         report.tiles
     );
-    let list = entries(&objects, checkpoint.size);
-    let r = replay(&list);
     let mut problems = r.problems.clone();
     outln!(
         "entries: {} certificates and {} labs decided",
@@ -491,7 +552,7 @@ fn audit_command(from: &FromArgs, keys: &KeyArgs) -> CliResult {
         r.labs.len()
     );
     if let Source::Registry(registry) = &o.source {
-        let found = cross_check(registry, &r, &list)?;
+        let found = cross_check(registry, &r, &leaves)?;
         if found.is_empty() {
             outln!(
                 "the registry's statuses, proofs, listed devices and approved labs agree with the log"
@@ -551,6 +612,13 @@ fn monitor_round(o: &mut Opened) -> Result<(), ClientError> {
         Some((state, _)) => seen(state, &o.verifier)?.map_or(0, |c| c.size),
         None => 0,
     };
+    let new = checkpoint.size.saturating_sub(start);
+    if new > o.max_entries {
+        return Err(ClientError::Inconsistent(format!(
+            "the log's signed checkpoint claims {new} new entries, more than the {} this command checks (--max-entries)",
+            o.max_entries
+        )));
+    }
     if checkpoint.size > start {
         outln!(
             "checkpoint {} size {} root {}",

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod crash_safety;
 mod eval_workbench;
+mod hostile_log;
 mod niap_anchors;
 mod niap_st;
 mod registry_client;
