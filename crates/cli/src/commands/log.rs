@@ -455,6 +455,34 @@ fn cross_check(
                 entry.status, entry.revision
             ));
         }
+        // The document the registry hands out must be the one the log's latest entry names.
+        match registry.get(&format!("/certificates/{id}.json")) {
+            Ok(bytes) => {
+                let served = dtsec_seal::Sealed::from_json(&String::from_utf8_lossy(&bytes))
+                    .ok()
+                    .map(|s| {
+                        let revision = s.payload.get("revision").and_then(serde_json::Value::as_u64);
+                        (revision, s.payload_sha256())
+                    });
+                match served {
+                    Some((Some(rev), sha))
+                        if rev == entry.revision && sha == entry.certificate_sha256 => {}
+                    Some((rev, sha)) => problems.push(format!(
+                        "certificate {id}: the registry serves a document (revision {}, SHA-256 {sha}) that is not the one the log's latest entry ({index}) names (revision {}, SHA-256 {}): the certificate was altered",
+                        rev.map_or("?".into(), |r| r.to_string()),
+                        entry.revision,
+                        entry.certificate_sha256
+                    )),
+                    None => problems.push(format!(
+                        "certificate {id}: the registry serves a document that is not a sealed certificate"
+                    )),
+                }
+            }
+            Err(ClientError::NotFound { .. }) => problems.push(format!(
+                "certificate {id}: in the log (entry {index}) but the registry serves no document for it"
+            )),
+            Err(e) => return Err(e),
+        }
         match registry.get_json(&format!("/api/v1/certificates/{id}/proof")) {
             Ok(p) => {
                 let at = p["log_index"].as_u64();

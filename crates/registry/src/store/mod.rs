@@ -267,8 +267,15 @@ impl Store {
             etr_summaries: published::EtrSummaryCache::default(),
             toe_types: cases::builtin_toe_types().into(),
         };
-        // Catch up: decisions committed before a crash, or by a process without the log.
+        // Catch up: decisions committed before a crash, or by a process without the log; then
+        // compare what is published with the rows.
         store.publish_log().await?;
+        if store.check_against_log().await.is_err() {
+            // Another process may have committed a decision since the catch-up: publish it and
+            // judge again; a second mismatch is real.
+            store.publish_log().await?;
+            store.check_against_log().await?;
+        }
         Ok(store)
     }
 
