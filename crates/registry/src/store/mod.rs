@@ -337,7 +337,7 @@ impl Store {
 
     /// Counts rows of a table (tests assert "nothing changed" with it).
     pub async fn count_rows(&self, table: &str) -> Result<i64> {
-        const TABLES: [&str; 13] = [
+        const TABLES: [&str; 14] = [
             "organisations",
             "users",
             "api_tokens",
@@ -351,6 +351,7 @@ impl Store {
             "decision_log",
             "decision_log_index",
             "settings",
+            "certificate_counters",
         ];
         if !TABLES.contains(&table) {
             return Err(RegistryError::invalid(format!("unknown table `{table}`")));

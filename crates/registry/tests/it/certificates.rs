@@ -301,3 +301,46 @@ async fn the_scheme_key_is_never_replaced_silently() {
     assert_eq!(fk, 1);
     s.close().await;
 }
+
+/// Issue 12: certificate numbers once came from `COUNT(*)+1`, which two concurrent issuers on
+/// PostgreSQL read alike. Issued at once, four accepted cases get four distinct numbers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_issuing_gives_distinct_certificate_ids() {
+    for db in common::backends().await {
+        let s = &db.store;
+        let w = common::world(s).await;
+        let mut cases = Vec::new();
+        for _ in 0..4 {
+            let id = common::pump_in_evaluation(s, &w).await;
+            s.submit_etr(
+                &w.lab_a.evaluator,
+                &id,
+                &common::etr(w.lab_a.key_seed, "pump"),
+            )
+            .await
+            .unwrap();
+            s.accept_etr(&w.certifier, &id).await.unwrap();
+            cases.push(id);
+        }
+        let tasks: Vec<_> = cases
+            .into_iter()
+            .map(|id| {
+                let (store, certifier) = (s.clone(), w.certifier.clone());
+                tokio::spawn(async move { store.issue_certificate(&certifier, &id).await })
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for t in tasks {
+            let issued = t.await.unwrap();
+            ids.push(
+                issued
+                    .unwrap_or_else(|e| panic!("{}: {e}", db.backend))
+                    .certificate_id,
+            );
+        }
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 4, "{}: {ids:?}", db.backend);
+        db.finish().await;
+    }
+}
