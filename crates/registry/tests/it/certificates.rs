@@ -310,15 +310,31 @@ async fn concurrent_issuing_gives_distinct_certificate_ids() {
         let s = &db.store;
         let w = common::world(s).await;
         let mut cases = Vec::new();
-        for _ in 0..4 {
-            let id = common::pump_in_evaluation(s, &w).await;
-            s.submit_etr(
-                &w.lab_a.evaluator,
-                &id,
-                &common::etr(w.lab_a.key_seed, "pump"),
-            )
-            .await
-            .unwrap();
+        for (i, bundle) in four_pump_etrs().iter().enumerate() {
+            let version = format!("1.{i}");
+            let id = s
+                .register_product(
+                    &w.maker_a.user,
+                    dtsec_registry::NewProduct {
+                        manufacturer_org: w.maker_a.org.clone(),
+                        name: "Test Pump".into(),
+                        version: version.clone(),
+                        build_ids: vec![],
+                        toe_type: "TT.PUMP".into(),
+                    },
+                )
+                .await
+                .unwrap()
+                .id;
+            let st = pump_st(&version);
+            s.submit_st(&w.maker_a.user, &id, "pump-st.yaml", st.into_bytes())
+                .await
+                .unwrap();
+            s.choose_lab(&w.maker_a.user, &id, &w.lab_a.org)
+                .await
+                .unwrap();
+            s.start_evaluation(&w.lab_a.evaluator, &id).await.unwrap();
+            s.submit_etr(&w.lab_a.evaluator, &id, bundle).await.unwrap();
             s.accept_etr(&w.certifier, &id).await.unwrap();
             cases.push(id);
         }
@@ -343,4 +359,31 @@ async fn concurrent_issuing_gives_distinct_certificate_ids() {
         assert_eq!(ids.len(), 4, "{}: {ids:?}", db.backend);
         db.finish().await;
     }
+}
+
+/// Maker A's "Test Pump" ST for `version`.
+fn pump_st(version: &str) -> String {
+    dtsec_registry::demo::st_for(
+        dtsec_registry::demo::PUMP_ST,
+        "Maker A",
+        "Test Pump",
+        version,
+    )
+}
+
+/// Four ETRs by Lab A for "Test Pump" 1.0 to 1.3 (one case each: an ETR is bound to its case).
+fn four_pump_etrs() -> Vec<String> {
+    (0..4)
+        .map(|i| {
+            let st = pump_st(&format!("1.{i}"));
+            dtsec_registry::demo::seal_passing_etr(
+                "pump-st.yaml",
+                &st,
+                "Lab A",
+                "Maker A",
+                &dtsec_seal::SigningKey::from_seed(&[1; 32]),
+            )
+            .unwrap()
+        })
+        .collect()
 }

@@ -272,3 +272,71 @@ async fn bad_etr_bundles() {
         db.finish().await;
     }
 }
+
+/// Issue 12: an ETR is bound to its case. One sealed ETR (sponsor Acme) once certified three
+/// products, one of them another manufacturer's. The ETR must name the case's product, version
+/// and sponsor (and evaluate the ST the case holds), and serves one case only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_etr_is_bound_to_its_case() {
+    let bundle = common::etr(1, "pump");
+    let (name, text) = common::st_text("pump");
+    for db in common::backends().await {
+        let s = &db.store;
+        let w = common::world(s).await;
+        common::certified_pump(s, &w).await;
+        // A case with the same ST, evaluated by the same lab, as `maker` registers it.
+        let case = |maker: &common::MakerFixture, product: &str, version: &str| {
+            let (maker, product, version) =
+                (maker.clone(), product.to_string(), version.to_string());
+            let w = w.clone();
+            async move {
+                let id = s
+                    .register_product(
+                        &maker.user,
+                        dtsec_registry::NewProduct {
+                            manufacturer_org: maker.org.clone(),
+                            name: product,
+                            version,
+                            build_ids: vec![],
+                            toe_type: "TT.PUMP".into(),
+                        },
+                    )
+                    .await
+                    .unwrap()
+                    .id;
+                s.submit_st(&maker.user, &id, name, text.as_bytes().to_vec())
+                    .await
+                    .unwrap();
+                s.choose_lab(&maker.user, &id, &w.lab_a.org).await.unwrap();
+                s.start_evaluation(&w.lab_a.evaluator, &id).await.unwrap();
+                id
+            }
+        };
+        let lab = &w.lab_a.evaluator;
+        let other_maker = case(&w.maker_b, "Test Pump", "1.0").await;
+        refused(
+            s,
+            "names the sponsor `Maker A`, but this case's manufacturer is `Maker B`",
+            || s.submit_etr(lab, &other_maker, &bundle),
+        )
+        .await;
+        let other_product = case(&w.maker_a, "Other Pump", "1.0").await;
+        refused(
+            s,
+            "evaluated the TOE `Test Pump`, but this case is the product `Other Pump`",
+            || s.submit_etr(lab, &other_product, &bundle),
+        )
+        .await;
+        let other_version = case(&w.maker_a, "Test Pump", "2.0").await;
+        refused(s, "does not name this case's version `2.0`", || {
+            s.submit_etr(lab, &other_version, &bundle)
+        })
+        .await;
+        let second = case(&w.maker_a, "Test Pump", "1.0").await;
+        refused(s, "was already submitted for another case", || {
+            s.submit_etr(lab, &second, &bundle)
+        })
+        .await;
+        db.finish().await;
+    }
+}
