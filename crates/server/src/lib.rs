@@ -25,6 +25,7 @@
 
 mod controllers;
 mod error;
+pub mod forwarded;
 pub mod html;
 mod input;
 mod openapi;

@@ -56,6 +56,15 @@ pub struct ServeArgs {
     /// The certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1).
     #[arg(long, value_name = "KEY.pem", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// A proxy (address or CIDR network; repeat for several) whose X-Forwarded-For header is
+    /// believed: logins are throttled per account and per client, and behind a proxy the
+    /// client is the address it forwards. Nobody else's header is believed.
+    #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_cidr)]
+    pub trusted_proxies: Vec<dtsec_server::forwarded::Cidr>,
+}
+
+fn parse_cidr(s: &str) -> Result<dtsec_server::forwarded::Cidr, String> {
+    dtsec_server::forwarded::Cidr::parse(s)
 }
 
 /// Create the first scheme administrator (once; refused when one exists). The password is read
@@ -163,6 +172,7 @@ async fn serve(args: ServeArgs) -> CliResult {
         secure_cookies: args.secure_cookies || tls.is_some(),
         max_body_bytes: args.max_body_mib.saturating_mul(1024 * 1024),
         public_url,
+        trusted_proxies: args.trusted_proxies.clone(),
         ..ServerConfig::default()
     };
     banner(&format!(

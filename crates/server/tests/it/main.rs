@@ -5,6 +5,7 @@
 mod authorization;
 mod browser;
 mod common;
+mod login_throttle;
 mod print_and_evaluation;
 mod public;
 mod staff_actions;
