@@ -28,6 +28,7 @@ mod error;
 pub mod forwarded;
 pub mod html;
 mod input;
+pub mod limits;
 mod openapi;
 mod pages;
 pub mod public_url;

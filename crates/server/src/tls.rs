@@ -166,6 +166,21 @@ impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsL
     }
 }
 
+impl<L>
+    axum::extract::connect_info::Connected<
+        axum::serve::IncomingStream<'_, crate::limits::Limited<L>>,
+    > for ClientAddr
+where
+    L: axum::serve::Listener<Addr = SocketAddr>,
+    L::Io: Unpin,
+{
+    fn connect_info(
+        stream: axum::serve::IncomingStream<'_, crate::limits::Limited<L>>,
+    ) -> ClientAddr {
+        ClientAddr(*stream.remote_addr())
+    }
+}
+
 /// The peer's IP address, from whichever connect info the server was started with; `None`
 /// when none (tests calling the router directly). Who the client is behind a proxy is
 /// [`crate::forwarded::client_ip`]'s question.

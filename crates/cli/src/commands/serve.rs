@@ -61,6 +61,16 @@ pub struct ServeArgs {
     /// client is the address it forwards. Nobody else's header is believed.
     #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_cidr)]
     pub trusted_proxies: Vec<dtsec_server::forwarded::Cidr>,
+    /// Connections open at once (1 to 65536); more wait in the system's queue until one closes.
+    #[arg(long, value_name = "N", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub max_connections: u32,
+    /// Seconds a client has to send a request's whole header (from connecting, or from the
+    /// previous response on a kept-alive connection) before the connection is closed, so idle
+    /// sockets cannot hold the server's connections (1 to 3600).
+    #[arg(long, value_name = "SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout_secs: u64,
 }
 
 fn parse_cidr(s: &str) -> Result<dtsec_server::forwarded::Cidr, String> {
@@ -184,9 +194,14 @@ async fn serve(args: ServeArgs) -> CliResult {
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;
     };
+    let limits = dtsec_server::limits::ConnectionLimits {
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        header_timeout: std::time::Duration::from_secs(args.header_timeout_secs),
+    };
     let result = match tls {
         Some(tls) => match dtsec_server::tls::TlsListener::new(listener, tls) {
             Ok(listener) => {
+                let listener = dtsec_server::limits::Limited::new(listener, limits);
                 dtsec_server::axum::serve(listener, service)
                     .with_graceful_shutdown(stop)
                     .await
@@ -194,6 +209,7 @@ async fn serve(args: ServeArgs) -> CliResult {
             Err(e) => Err(e),
         },
         None => {
+            let listener = dtsec_server::limits::Limited::new(listener, limits);
             dtsec_server::axum::serve(listener, service)
                 .with_graceful_shutdown(stop)
                 .await

@@ -10,6 +10,7 @@ mod hostile_log;
 mod niap_anchors;
 mod niap_st;
 mod registry_client;
+mod serve_limits;
 mod serve_log;
 mod tidy;
 mod tls;
