@@ -161,6 +161,11 @@ fn table() -> Vec<Routes> {
                 .body(fields::<tokens::create::CreateTokenParams>()),
         )
         .post(
+            "/api/v1/tokens/{id}/revoke",
+            tokens::revoke::revoke,
+            op("Revoke one of your API tokens, at once"),
+        )
+        .post(
             "/api/v1/tokens/password",
             tokens::password::create,
             op("Create an API token with e-mail and password (JSON; shown once; throttled)")

@@ -33,7 +33,9 @@ use sqlx::AnyConnection;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
-pub use accounts::{NewUser, Organisation, User, UserAccount};
+pub use accounts::{
+    DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, NewToken, NewUser, Organisation, User, UserAccount,
+};
 pub use cases::{Finding, NewProduct, Product};
 pub use certs::{CertificateRecord, MaintenanceRecord, StatusChange, StatusRequest};
 pub use labs::Lab;
