@@ -8,7 +8,7 @@
 use dtsec_check::{CheckInput, Severity};
 use dtsec_eval::bundle::{SignatureCheck, VerifyOptions, verify_bundle};
 use dtsec_eval::records::Verdict;
-use dtsec_model::{DocumentKind, Library, parse_document, source_from_bytes};
+use dtsec_model::{DocumentKind, Library};
 use dtsec_seal::{Sealed, VerifyingKey, sha256_hex};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -214,9 +214,9 @@ struct CheckedSt {
 /// Parses and checks an ST with the built-in library (blocking work).
 fn check_st(file_name: &str, bytes: Vec<u8>) -> Result<CheckedSt> {
     let sha256 = sha256_hex(&bytes);
-    let source = source_from_bytes(file_name.to_string(), bytes)
+    // YAML or NIAP XML, routed as `dtsec check` routes them.
+    let (source, doc) = dtsec_niap::load_any(file_name, bytes)
         .map_err(|e| RegistryError::invalid(e.to_string()))?;
-    let doc = parse_document(&source).map_err(|e| RegistryError::invalid(e.to_string()))?;
     if doc.kind.value != DocumentKind::SecurityTarget {
         return Err(RegistryError::invalid(format!(
             "{file_name} is not a Security Target (kind: {:?})",

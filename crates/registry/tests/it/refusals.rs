@@ -340,3 +340,31 @@ async fn an_etr_is_bound_to_its_case() {
         db.finish().await;
     }
 }
+
+/// Issue 12: the ST upload promised NIAP XML but parsed every file as YAML. A NIAP-format ST
+/// is now read as one and judged by the checker (this one claims NIAP PPs the registry does not
+/// hold, so the checker's findings refuse it — not a YAML syntax error).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_niap_xml_st_is_read_as_niap_xml() {
+    let xml = include_str!("../../../niap/tests/fixtures/st-mini.xml");
+    for db in common::backends().await {
+        let s = &db.store;
+        let w = common::world(s).await;
+        let id = common::register_pump(s, &w).await;
+        let err = s
+            .submit_st(&w.maker_a.user, &id, "st-mini.xml", xml.as_bytes().to_vec())
+            .await
+            .unwrap_err();
+        // The checker's findings about the NIAP claims: the XML was read as an ST.
+        let RegistryError::StRejected { diagnostics } = &err else {
+            panic!("{}: not judged by the checker: {err}", db.backend);
+        };
+        assert!(
+            diagnostics.iter().any(|d| d.code == "DT-CONF-001"),
+            "{}: {err}",
+            db.backend
+        );
+        println!("{}: {err}", db.backend);
+        db.finish().await;
+    }
+}
