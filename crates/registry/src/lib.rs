@@ -17,6 +17,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod audit_chain;
 pub mod authz;
 pub mod certificate;
 pub mod demo;

@@ -355,8 +355,8 @@ fn table() -> Vec<Routes> {
         .get(
             "/api/v1/audit",
             audit::index::api,
-            op("Audit trail: latest records, or one record's history")
-                .text_filters(&["entity", "entity_id", "limit"])
+            op("Audit trail: latest records, one record's history, or all records after a seq (oldest first)")
+                .text_filters(&["entity", "entity_id", "limit", "after"])
                 .answer::<Vec<AuditEntry>>(),
         );
     vec![public, staff, manufacturer, lab, certification_body, admin]

@@ -78,6 +78,17 @@ pub enum LogCommand {
         from: FromArgs,
         #[command(flatten)]
         keys: KeyArgs,
+        /// With --registry: an API token of the scheme administrator or a certifier (or
+        /// DTSEC_TOKEN); the audit trail is then read whole, its hash chain recomputed, and
+        /// compared with the head the log's latest decision published (a deleted or edited row
+        /// no longer leads to it). Never printed.
+        #[arg(
+            long,
+            env = "DTSEC_TOKEN",
+            hide_env_values = true,
+            value_name = "TOKEN"
+        )]
+        token: Option<String>,
     },
     /// Follow a registry's log: print every new entry, check each new checkpoint against the one
     /// before.
@@ -101,7 +112,7 @@ pub enum LogCommand {
 pub fn run(command: LogCommand) -> CliResult {
     match command {
         LogCommand::Export { out, from, keys } => export(&out, &from, &keys),
-        LogCommand::Audit { from, keys } => audit_command(&from, &keys),
+        LogCommand::Audit { from, keys, token } => audit_command(&from, &keys, token.as_deref()),
         LogCommand::Monitor {
             registry,
             keys,
@@ -395,6 +406,9 @@ struct Replay {
     certificates: BTreeMap<String, (u64, CertificateEntry)>,
     labs: BTreeMap<String, (u64, LabEntry)>,
     problems: Vec<String>,
+    /// The audit chain's head as the latest entry carrying one published it: (entry index,
+    /// (row count, head)).
+    audit_head: Option<(u64, (u64, String))>,
 }
 
 impl Replay {
@@ -540,7 +554,7 @@ fn cross_check(
     Ok(problems)
 }
 
-fn audit_command(from: &FromArgs, keys: &KeyArgs) -> CliResult {
+fn audit_command(from: &FromArgs, keys: &KeyArgs, token: Option<&str>) -> CliResult {
     let mut o = open(from, keys)?;
     let (checkpoint, signed) = advance(&o)?;
     // Only what the replay needs is kept: each certificate's and lab's latest entry, and one
@@ -555,6 +569,9 @@ fn audit_command(from: &FromArgs, keys: &KeyArgs) -> CliResult {
         keys.max_entries,
         |obj| {
             for (i, e) in obj.entries.iter().enumerate() {
+                if let Some(head) = dtsec_registry::audit_chain::published_head(e) {
+                    r.audit_head = Some((obj.first_index + i as u64, head));
+                }
                 r.push(obj.first_index + i as u64, e);
                 leaves.push(leaf_hash(e));
             }
@@ -587,6 +604,9 @@ fn audit_command(from: &FromArgs, keys: &KeyArgs) -> CliResult {
             );
         }
         problems.extend(found);
+        if let Some(t) = token {
+            problems.extend(check_audit_chain(registry, t, r.audit_head.as_ref())?);
+        }
     }
     if let Some((state, _)) = &o.state
         && state.logs.contains_key(o.verifier.name())
@@ -605,6 +625,85 @@ fn audit_command(from: &FromArgs, keys: &KeyArgs) -> CliResult {
         eprintln!("audit failed: {} problem(s)", problems.len());
         Ok(Exit::Failed)
     }
+}
+
+/// The largest audit trail read (rows); a larger one is refused rather than read unbounded.
+const MAX_AUDIT_ROWS: u64 = 10_000_000;
+
+/// Reads the whole audit trail in pages, recomputes its hash chain, and checks that the row the
+/// published head counts to has that head. Problems found are returned; what stops the check
+/// (no access, a broken answer) is an error.
+fn check_audit_chain(
+    registry: &Registry,
+    token: &str,
+    published: Option<&(u64, (u64, String))>,
+) -> Result<Vec<String>, ClientError> {
+    let Some((index, (count, head))) = published else {
+        outln!("audit trail: the log publishes no head of its chain yet");
+        return Ok(Vec::new());
+    };
+    let mut link = dtsec_registry::audit_chain::GENESIS.to_string();
+    let (mut n, mut after, mut at_count) = (0u64, 0i64, None);
+    if *count == 0 {
+        at_count = Some(link.clone());
+    }
+    loop {
+        let page = registry.get_json_as(
+            &format!("/api/v1/audit?after={after}&limit=1000"),
+            Some(token),
+        )?;
+        let rows = page.as_array().cloned().unwrap_or_default();
+        if rows.is_empty() {
+            break;
+        }
+        for v in &rows {
+            let bad = |what: &str| ClientError::Protocol {
+                url: format!("{}/api/v1/audit", registry.base()),
+                reason: format!("an audit record without {what}"),
+            };
+            let s = |k: &str| v[k].as_str().map(str::to_string).ok_or_else(|| bad(k));
+            let row = dtsec_registry::AuditEntry {
+                seq: v["seq"].as_i64().ok_or_else(|| bad("seq"))?,
+                at: s("at")?,
+                actor: s("actor")?,
+                actor_role: s("actor_role")?,
+                action: s("action")?,
+                entity: s("entity")?,
+                entity_id: s("entity_id")?,
+                before: v["before"].as_str().map(str::to_string),
+                after: v["after"].as_str().map(str::to_string),
+            };
+            if row.seq <= after {
+                return Err(bad("an increasing seq"));
+            }
+            after = row.seq;
+            link = dtsec_registry::audit_chain::link(&link, &row);
+            n += 1;
+            if n == *count {
+                at_count = Some(link.clone());
+            }
+            if n > MAX_AUDIT_ROWS {
+                return Err(ClientError::Protocol {
+                    url: format!("{}/api/v1/audit", registry.base()),
+                    reason: format!("more than {MAX_AUDIT_ROWS} audit records"),
+                });
+            }
+        }
+    }
+    Ok(match at_count {
+        Some(l) if l == *head => {
+            outln!(
+                "audit trail: {n} records; the hash chain leads to the head published in log entry {index} (record {count})"
+            );
+            Vec::new()
+        }
+        Some(l) => vec![format!(
+            "audit trail: the chain over its first {count} records is {l}, but log entry {index} published {head}: a record was deleted or edited"
+        )],
+        None => vec![format!(
+            "audit trail: {n} records, but log entry {index} published a chain of {count}: records were deleted"
+        )],
+    })
 }
 
 fn monitor(url: &str, keys: &KeyArgs, once: bool, interval: u64) -> CliResult {

@@ -796,3 +796,66 @@ fn a_certificate_document_replaced_in_sql_is_detected_by_the_audit() {
         r.finish();
     }
 }
+
+/// Issue 12: the audit trail was protected only by triggers. Its rows are chained by hash and
+/// every published decision carries the chain's head, so `dtsec log audit --token` finds a row
+/// edited or deleted behind the registry's back.
+#[test]
+fn an_edited_or_deleted_audit_record_is_detected() {
+    for r in Running::every_backend() {
+        let b = r.backend();
+        r.download(&r.active_certificate());
+        let (store, certifier) = (r.store.clone(), r.certifier.clone());
+        let (_, token) =
+            r.rt.block_on(async move { store.create_api_token(&certifier, "audit").await })
+                .expect("token");
+        let audit = || {
+            dtsec(&[
+                "log",
+                "audit",
+                "--registry",
+                &r.url,
+                "--log-key",
+                &r.path("log.vkey").display().to_string(),
+                "--state",
+                &r.path("state.json").display().to_string(),
+                "--token",
+                &token,
+            ])
+        };
+        expect(
+            &audit(),
+            0,
+            &["the hash chain leads to the head", "audit passed"],
+        );
+        if r.pg.is_some() {
+            r.sql(&["DROP TRIGGER audit_no_change ON audit"]);
+        } else {
+            r.sql(&[
+                "DROP TRIGGER audit_no_update",
+                "DROP TRIGGER audit_no_delete",
+            ]);
+        }
+        let first = "(SELECT MIN(seq) FROM audit)";
+        r.sql(&[&format!(
+            "UPDATE audit SET action = action || 'x' WHERE seq = {first}"
+        )]);
+        expect(
+            &audit(),
+            1,
+            &["a record was deleted or edited", "audit failed"],
+        );
+        r.sql(&[&format!(
+            "UPDATE audit SET action = substr(action, 1, length(action) - 1) WHERE seq = {first}"
+        )]);
+        expect(&audit(), 0, &["audit passed"]);
+        r.sql(&[&format!("DELETE FROM audit WHERE seq = {first} + 3")]);
+        expect(
+            &audit(),
+            1,
+            &["a record was deleted or edited", "audit failed"],
+        );
+        println!("{b}: detected");
+        r.finish();
+    }
+}
