@@ -1,13 +1,12 @@
 //! Reading an input document whatever its format: dtsec YAML, or NIAP XML (imported on the fly),
 //! so `check`, `render` and claims accept either. NIAP XML may be a PP, PP-Module, Package or a
-//! NIAP-format Security Target (`<st>`).
+//! NIAP-format Security Target (`<st>`). The routing itself is `dtsec_niap::load_any`, which the
+//! registry's ST upload uses too; this file adds the file reading and its size bound.
 
 use std::path::Path;
 
-use dtsec_model::{
-    Document, LoadError, SourceFile, parse_document, read_bounded, source_from_bytes,
-};
-use dtsec_niap::{ImportError, looks_like_niap_xml, read_document_bytes};
+use dtsec_model::{Document, LoadError, SourceFile, read_bounded};
+use dtsec_niap::{AnyError, ImportError};
 
 use crate::error::CliError;
 
@@ -42,18 +41,16 @@ pub fn load(path: &Path) -> Result<Input, InputError> {
     // The XML reader has its own, larger limit; YAML documents are capped by the model.
     let cap = dtsec_niap::MAX_INPUT_BYTES.max(dtsec_model::load::MAX_DOCUMENT_BYTES) as u64;
     let bytes = read_bounded(path, cap).map_err(InputError::Load)?;
-    if looks_like_niap_xml(&bytes) {
-        // PPs, modules and packages are imported; NIAP-format STs (`<st>`) read as STs.
-        let imported = read_document_bytes(&bytes, &name).map_err(InputError::Import)?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        return Ok(Input {
-            source: SourceFile::new(name, text),
-            document: imported.document,
-        });
+    // The routing is the library's, shared with the registry's ST upload.
+    match dtsec_niap::load_any(&name, bytes) {
+        Ok((source, document)) => Ok(Input { source, document }),
+        Err(AnyError::Import(e)) => Err(InputError::Import(e)),
+        Err(AnyError::Load(e)) => Err(InputError::Load(e)),
+        Err(e) => Err(InputError::Load(LoadError::Io {
+            path: name,
+            source: std::io::Error::other(e.to_string()),
+        })),
     }
-    let source = source_from_bytes(name, bytes).map_err(InputError::Load)?;
-    let document = parse_document(&source).map_err(InputError::Load)?;
-    Ok(Input { source, document })
 }
 
 /// The largest CC catalogue XML read for its prose (the CC:2022 files are about 3 MB).

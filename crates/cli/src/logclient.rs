@@ -132,12 +132,24 @@ impl Registry {
     /// # Errors
     /// [`ClientError::NotFound`] on 404, [`ClientError::Http`] otherwise.
     pub fn get(&self, path: &str) -> Result<Vec<u8>, ClientError> {
+        self.get_as(path, None)
+    }
+
+    /// [`Registry::get`] with an API token (sent as a bearer token, never printed).
+    ///
+    /// # Errors
+    /// As [`Registry::get`].
+    pub fn get_as(&self, path: &str, token: Option<&str>) -> Result<Vec<u8>, ClientError> {
         let url = format!("{}{path}", self.base);
         let http = |reason: String| ClientError::Http {
             url: url.clone(),
             reason,
         };
-        let resp = self.client.get(&url).send().map_err(|e| {
+        let mut request = self.client.get(&url);
+        if let Some(t) = token {
+            request = request.bearer_auth(t);
+        }
+        let resp = request.send().map_err(|e| {
             let mut reason = e.to_string();
             let mut source = std::error::Error::source(&e);
             while let Some(s) = source {
@@ -179,7 +191,19 @@ impl Registry {
     /// # Errors
     /// As [`Registry::get`], or [`ClientError::Protocol`] if the body is not JSON.
     pub fn get_json(&self, path: &str) -> Result<serde_json::Value, ClientError> {
-        let body = self.get(path)?;
+        self.get_json_as(path, None)
+    }
+
+    /// [`Registry::get_json`] with an API token.
+    ///
+    /// # Errors
+    /// As [`Registry::get_json`].
+    pub fn get_json_as(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> Result<serde_json::Value, ClientError> {
+        let body = self.get_as(path, token)?;
         serde_json::from_slice(&body).map_err(|e| ClientError::Protocol {
             url: format!("{}{path}", self.base),
             reason: format!("not JSON: {e}"),

@@ -125,9 +125,11 @@ enum Command {
     /// Verify a certificate (with the scheme's key), a certificate bundle (also with the
     /// transparency log's key), a certificate online (--registry: current status, its log entry,
     /// the log's consistency), or a sealed ETR bundle (with the lab's key: signature, digests,
-    /// roll-up, and optionally the evidence). Exit status: 0 authentic and valid; 1 a check
-    /// failed, or the document is authentic but NOT VALID (revoked, suspended, archived or
-    /// expired; online: as the registry and its log say now); 2 it could not be checked.
+    /// roll-up, and optionally the evidence). Exit status: 0 authentic and valid (with
+    /// --integrity-only: intact, NOT authenticated); 1 a check failed, or the document is
+    /// authentic but NOT VALID (revoked, suspended, archived or expired; online: as the registry
+    /// and its log say now); 2 it could not be checked (an ETR bundle without --key or
+    /// --integrity-only).
     Verify {
         /// The certificate or sealed bundle.
         bundle: PathBuf,
@@ -138,6 +140,11 @@ enum Command {
         /// The evaluation workspace, or a directory holding the evidence files.
         #[arg(long, value_name = "DIR")]
         evidence: Option<PathBuf>,
+        /// For an ETR bundle without the lab's key: check only that it is intact (digests,
+        /// roll-up, evidence). Anyone can make an intact bundle, so exit status 0 then means
+        /// intact, not authentic.
+        #[arg(long, conflicts_with = "key")]
+        integrity_only: bool,
         #[command(flatten)]
         log: commands::verify_log::LogArgs,
     },
@@ -272,8 +279,15 @@ fn run(command: Command) -> CliResult {
             bundle,
             key,
             evidence,
+            integrity_only,
             log,
-        } => commands::verify::run(&bundle, key.as_deref(), evidence.as_deref(), &log),
+        } => commands::verify::run(
+            &bundle,
+            key.as_deref(),
+            evidence.as_deref(),
+            integrity_only,
+            &log,
+        ),
         Command::Log { command } => commands::log::run(command),
         Command::Serve(args) => commands::serve::run(args),
         Command::BootstrapAdmin(args) => commands::serve::bootstrap_admin(args),

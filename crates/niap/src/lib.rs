@@ -27,6 +27,7 @@
 
 // Module dependencies are one-way: `ns` ← `html` ← `error` ← `xml` ← `import` ← `st` ← `export`,
 // with `imported` beside `error`; this root only declares, re-exports and wires them.
+mod any;
 mod error;
 mod export;
 mod html;
@@ -36,6 +37,7 @@ mod ns;
 mod st;
 mod xml;
 
+pub use any::{AnyError, load_any};
 pub use error::ImportError;
 pub use export::{ExportError, export, niap_origin};
 pub use imported::{ImportCounts, ImportWarning, Imported};

@@ -115,6 +115,9 @@ pub struct Actor {
     pub role: Role,
     /// The user's organisation.
     pub org_id: Option<String>,
+    /// When acting through a scoped API token: the only actions it allows (a subset of the
+    /// role's). `None`: everything the role may do (a browser session, an unscoped token).
+    pub scope: Option<Vec<Action>>,
 }
 
 impl Actor {
@@ -124,6 +127,7 @@ impl Actor {
             user_id: None,
             role: Role::Public,
             org_id: None,
+            scope: None,
         }
     }
 
@@ -183,6 +187,16 @@ pub enum Action {
 }
 
 impl Action {
+    /// The action named `name` (its wire spelling, as [`Action`]'s `Display` writes it).
+    pub fn parse(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.to_string() == name)
+    }
+
+    /// Whether `role` may do this action on some resource (the grants a scope may narrow).
+    pub fn granted_to(self, role: Role) -> bool {
+        GRANTS.iter().any(|&(r, a, _)| r == role && a == self)
+    }
+
     /// Every action, for data-driven tests.
     pub const ALL: [Action; 21] = [
         Action::ViewPublic,
@@ -310,7 +324,7 @@ pub const GRANTS: &[(Role, Action, Reach)] = &[
 ///
 /// ```
 /// use dtsec_registry::{Action, Actor, Resource, Role, authorize};
-/// let m = Actor { user_id: Some("u1".into()), role: Role::Manufacturer, org_id: Some("acme".into()) };
+/// let m = Actor { user_id: Some("u1".into()), role: Role::Manufacturer, org_id: Some("acme".into()), scope: None };
 /// assert!(authorize(&m, Action::SubmitSt, &Resource::org("acme")).is_ok());
 /// assert!(authorize(&m, Action::SubmitSt, &Resource::org("globex")).is_err());
 /// assert!(authorize(&m, Action::IssueCertificate, &Resource::org("acme")).is_err());
@@ -323,6 +337,17 @@ pub fn authorize(actor: &Actor, action: Action, resource: &Resource) -> Result<(
         actor.role
     };
     let own = resource.is_own(actor);
+    // A scoped token narrows the role's grants; reading the public register is never narrowed.
+    if let Some(scope) = &actor.scope
+        && action != Action::ViewPublic
+        && !scope.contains(&action)
+    {
+        return Err(Forbidden {
+            role: role.as_str().into(),
+            action: action.to_string(),
+            reach: "outside the API token's scope".into(),
+        });
+    }
     let allowed = GRANTS.iter().any(|&(r, a, reach)| {
         r == role && a == action && (reach == Reach::Any || (reach == Reach::OwnOrg && own))
     });

@@ -270,7 +270,7 @@ impl Ctx<'_> {
     }
 
     /// A passing ETR by `lab` over this ST text (cached: sealing is the slow part).
-    fn etr(&mut self, lab: usize, st_text: &str, file: &str) -> Result<String> {
+    fn etr(&mut self, lab: usize, maker: usize, st_text: &str, file: &str) -> Result<String> {
         let key = (lab, st_text.to_string());
         if let Some(b) = self.etrs.get(&key) {
             return Ok(b.clone());
@@ -282,7 +282,7 @@ impl Ctx<'_> {
             file,
             st_text,
             lab_name,
-            "Demo sponsor",
+            &self.manufacturers[maker].1,
             signing_key,
             (now - 42 * 86_400, now - 3600),
         )?;
@@ -331,7 +331,7 @@ impl Ctx<'_> {
             self.store.start_evaluation(&lab_actor, &id).await?;
         }
         if stop >= Stop::EtrSubmitted {
-            let bundle = self.etr(lab, &st_text, &st_file)?;
+            let bundle = self.etr(lab, maker, &st_text, &st_file)?;
             self.store.submit_etr(&lab_actor, &id, &bundle).await?;
         }
         if stop == Stop::Rejected {
@@ -663,7 +663,7 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
         ctx.summary.cases.push((id, label.into()));
         if matches!(stop, Stop::LabChosen | Stop::InEvaluation) {
             let (st_text, st_file) = ctx.st(maker, st, name, version);
-            let bundle = ctx.etr(lab, &st_text, &st_file)?;
+            let bundle = ctx.etr(lab, maker, &st_text, &st_file)?;
             let case = format!("{name} {version}");
             let file_name = format!("{}.etr.json", slug(&case));
             ctx.summary.ready_etrs.push(DemoEtr {

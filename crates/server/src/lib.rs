@@ -25,8 +25,10 @@
 
 mod controllers;
 mod error;
+pub mod forwarded;
 pub mod html;
 mod input;
+pub mod limits;
 mod openapi;
 mod pages;
 pub mod public_url;

@@ -161,6 +161,11 @@ fn table() -> Vec<Routes> {
                 .body(fields::<tokens::create::CreateTokenParams>()),
         )
         .post(
+            "/api/v1/tokens/{id}/revoke",
+            tokens::revoke::revoke,
+            op("Revoke one of your API tokens, at once"),
+        )
+        .post(
             "/api/v1/tokens/password",
             tokens::password::create,
             op("Create an API token with e-mail and password (JSON; shown once; throttled)")
@@ -350,8 +355,8 @@ fn table() -> Vec<Routes> {
         .get(
             "/api/v1/audit",
             audit::index::api,
-            op("Audit trail: latest records, or one record's history")
-                .text_filters(&["entity", "entity_id", "limit"])
+            op("Audit trail: latest records, one record's history, or all records after a seq (oldest first)")
+                .text_filters(&["entity", "entity_id", "limit", "after"])
                 .answer::<Vec<AuditEntry>>(),
         );
     vec![public, staff, manufacturer, lab, certification_body, admin]

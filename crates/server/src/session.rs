@@ -144,9 +144,9 @@ impl FromRequestParts<AppState> for Caller {
                 .ok()
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .ok_or_else(AppError::unauthenticated)?;
-            let user = state.store.authenticate_token(secret).await?;
+            let (_, actor) = state.store.authenticate_token_actor(secret).await?;
             return Ok(Caller {
-                actor: user.actor(),
+                actor,
                 via: Via::Token,
             });
         }

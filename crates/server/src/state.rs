@@ -26,6 +26,10 @@ pub struct ServerConfig {
     /// reach — which the server cannot learn from a request behind a proxy. Set it with
     /// [`crate::public_url::normalize`] to have it checked.
     pub public_url: String,
+    /// Proxies whose `X-Forwarded-For` is believed (`dtsec serve --trusted-proxy CIDR`): the
+    /// login throttle counts per client, and behind a proxy the client is the address it
+    /// forwards. Empty: the peer's address is the client.
+    pub trusted_proxies: Vec<crate::forwarded::Cidr>,
 }
 
 impl Default for ServerConfig {
@@ -35,6 +39,7 @@ impl Default for ServerConfig {
             max_body_bytes: 16 * 1024 * 1024,
             session_secs: 12 * 3600,
             public_url: "http://127.0.0.1:8080".into(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

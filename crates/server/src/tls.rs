@@ -166,14 +166,30 @@ impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsL
     }
 }
 
-/// The client's IP address as text (the login throttle's key), from whichever connect info
-/// the server was started with; `unknown` when none (tests calling the router directly).
-pub fn client_ip(extensions: &axum::http::Extensions) -> String {
+impl<L>
+    axum::extract::connect_info::Connected<
+        axum::serve::IncomingStream<'_, crate::limits::Limited<L>>,
+    > for ClientAddr
+where
+    L: axum::serve::Listener<Addr = SocketAddr>,
+    L::Io: Unpin,
+{
+    fn connect_info(
+        stream: axum::serve::IncomingStream<'_, crate::limits::Limited<L>>,
+    ) -> ClientAddr {
+        ClientAddr(*stream.remote_addr())
+    }
+}
+
+/// The peer's IP address, from whichever connect info the server was started with; `None`
+/// when none (tests calling the router directly). Who the client is behind a proxy is
+/// [`crate::forwarded::client_ip`]'s question.
+pub fn peer_ip(extensions: &axum::http::Extensions) -> Option<std::net::IpAddr> {
     use axum::extract::ConnectInfo;
     if let Some(ConnectInfo(ClientAddr(a))) = extensions.get::<ConnectInfo<ClientAddr>>() {
-        return a.ip().to_string();
+        return Some(a.ip());
     }
     extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
+        .map(|c| c.0.ip())
 }

@@ -326,4 +326,15 @@ pub enum Error {
     /// checkpoint is stored; reopen the log.
     #[error("a checkpoint update failed midway; reopen the log to learn its state")]
     Poisoned,
+    /// A signed checkpoint claims more entries than the auditor agreed to check. Checked before
+    /// anything is fetched or allocated, because a hostile log can sign any size it likes.
+    #[error(
+        "the checkpoint claims {size} entries, more than the limit of {limit} this audit accepts"
+    )]
+    TooLarge {
+        /// The size the checkpoint claims.
+        size: u64,
+        /// The limit given to the audit.
+        limit: u64,
+    },
 }

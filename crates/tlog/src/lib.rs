@@ -73,7 +73,9 @@ pub use note::{Signer, Verifier};
 pub use storage::{Fault, FileStorage, MemoryStorage, Storage};
 pub use tile::{DirSource, TileReader, TileSource};
 pub use tlog_proof::TlogProof;
-pub use verify::{AuditReport, audit, verify_consistency, verify_inclusion};
+pub use verify::{
+    AuditReport, Audited, audit, audit_bounded, verify_consistency, verify_inclusion,
+};
 
 // The README's examples run as doctests.
 #[cfg(doctest)]

@@ -75,12 +75,53 @@ pub fn audit<S: TileSource + ?Sized>(
     source: &S,
     verifier: &Verifier,
 ) -> Result<AuditReport, Error> {
+    audit_bounded(source, verifier, u64::MAX, |_| Ok(()))
+}
+
+/// One object [`audit_bounded`] has checked, handed to its visitor.
+#[derive(Debug)]
+pub struct Audited<'a> {
+    /// The object's path (`tile/...`).
+    pub path: &'a str,
+    /// Its bytes, as read.
+    pub bytes: &'a [u8],
+    /// For an entry bundle, its entries; empty for a hash tile.
+    pub entries: &'a [&'a [u8]],
+    /// For an entry bundle, the index of its first entry.
+    pub first_index: u64,
+}
+
+/// [`audit`] for a log nobody vouches for: refuses a checkpoint that claims more than
+/// `max_entries` entries before reading anything else ([`Error::TooLarge`]), reads each object
+/// once and keeps none of them — only the tree's hashes (about 64 bytes per entry) — and hands
+/// each checked object to `visit` (to write a mirror, to replay the entries). An object is
+/// visited once its hashes match the entries below it; the root is compared last, so a visitor
+/// must not treat what it saw as published before this returns `Ok`.
+///
+/// # Errors
+/// As [`audit`], [`Error::TooLarge`], or the visitor's error.
+pub fn audit_bounded<S, F>(
+    source: &S,
+    verifier: &Verifier,
+    max_entries: u64,
+    visit: F,
+) -> Result<AuditReport, Error>
+where
+    S: TileSource + ?Sized,
+    F: FnMut(&Audited<'_>) -> Result<(), StorageError>,
+{
     let signed = read_checkpoint(source)?.ok_or_else(|| Mismatch::Missing {
         path: layout::CHECKPOINT_PATH.into(),
         reason: "no checkpoint".into(),
     })?;
     let checkpoint = Checkpoint::open(&signed, verifier)?;
-    let rebuilt = rebuild(source, &checkpoint)?;
+    if checkpoint.size > max_entries {
+        return Err(Error::TooLarge {
+            size: checkpoint.size,
+            limit: max_entries,
+        });
+    }
+    let rebuilt = rebuild_visiting(source, &checkpoint, visit)?;
     Ok(AuditReport {
         checkpoint,
         bundles: rebuilt.bundles,
@@ -112,6 +153,19 @@ pub(crate) fn rebuild<S: TileSource + ?Sized>(
     source: &S,
     checkpoint: &Checkpoint,
 ) -> Result<Rebuilt, Error> {
+    rebuild_visiting(source, checkpoint, |_| Ok(()))
+}
+
+/// [`rebuild`], handing every checked object to `visit` as it goes.
+fn rebuild_visiting<S, F>(
+    source: &S,
+    checkpoint: &Checkpoint,
+    mut visit: F,
+) -> Result<Rebuilt, Error>
+where
+    S: TileSource + ?Sized,
+    F: FnMut(&Audited<'_>) -> Result<(), StorageError>,
+{
     let size = checkpoint.size;
     let mut tree = MemoryTree::new();
     let mut tail = Vec::new();
@@ -134,8 +188,8 @@ pub(crate) fn rebuild<S: TileSource + ?Sized>(
         }
         let tile = Tile::hashes(0, bundle.index, bundle.width);
         let tile_path = tile.path();
-        let stored = fetch(source, &tile_path)?;
-        let stored = parse_tile(&stored, tile.width).map_err(|e| Mismatch::Malformed {
+        let tile_bytes = fetch(source, &tile_path)?;
+        let stored = parse_tile(&tile_bytes, tile.width).map_err(|e| Mismatch::Malformed {
             path: tile_path.clone(),
             source: e,
         })?;
@@ -153,6 +207,18 @@ pub(crate) fn rebuild<S: TileSource + ?Sized>(
             }
             tree.push_leaf_hash(computed);
         }
+        visit(&Audited {
+            path: &tile_path,
+            bytes: &tile_bytes,
+            entries: &[],
+            first_index: 0,
+        })?;
+        visit(&Audited {
+            path: &bundle_path,
+            bytes: &data,
+            entries: &entries,
+            first_index: bundle.index * TILE_WIDTH,
+        })?;
         if bundle.is_partial() {
             tail = entries.iter().map(|e| e.to_vec()).collect();
         }
@@ -189,6 +255,12 @@ pub(crate) fn rebuild<S: TileSource + ?Sized>(
                 .into());
             }
         }
+        visit(&Audited {
+            path: &path,
+            bytes: &data,
+            entries: &[],
+            first_index: 0,
+        })?;
         tiles += 1;
     }
     let computed = proof::tree_hash(&tree, size)?;

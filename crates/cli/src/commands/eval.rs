@@ -846,7 +846,7 @@ pub fn verify(bundle: &Path, key: Option<&Path>, evidence: Option<&Path>) -> Cli
         s.push_str(if v.is_valid() {
             "verified: the bundle is intact and signed by the given key\n"
         } else {
-            "intact, but the signature was not checked\n"
+            "INTEGRITY ONLY: the bundle is intact, but NOT authenticated (no lab key was given; anyone can seal an intact bundle)\n"
         });
         Exit::Success
     } else {

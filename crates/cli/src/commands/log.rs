@@ -10,12 +10,11 @@ use std::path::{Path, PathBuf};
 
 use dtsec_registry::transparency::{CertificateEntry, Decision, LabEntry};
 use dtsec_tlog::Storage as _;
-use dtsec_tlog::layout::{self, CHECKPOINT_PATH};
+use dtsec_tlog::layout::CHECKPOINT_PATH;
 use dtsec_tlog::storage::read_checkpoint;
-use dtsec_tlog::tile::parse_bundle;
 use dtsec_tlog::{
-    Checkpoint, FileStorage, StorageError, TileReader, TileSource, Verifier, audit,
-    verify_inclusion,
+    Audited, Checkpoint, FileStorage, Hash, StorageError, TileReader, TileSource, Verifier,
+    audit_bounded, leaf_hash, verify_inclusion,
 };
 
 use crate::error::{CliError, CliResult, Exit};
@@ -51,6 +50,10 @@ pub struct KeyArgs {
     /// used by default with --registry, and with --dir only when given.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
+    /// The most entries a signed checkpoint may claim before the log is refused unread: every
+    /// entry costs the audit about 64 bytes of memory and a share of the downloads.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ENTRIES)]
+    pub max_entries: u64,
 }
 
 /// The registry's transparency log of certification decisions.
@@ -75,6 +78,17 @@ pub enum LogCommand {
         from: FromArgs,
         #[command(flatten)]
         keys: KeyArgs,
+        /// With --registry: an API token of the scheme administrator or a certifier (or
+        /// DTSEC_TOKEN); the audit trail is then read whole, its hash chain recomputed, and
+        /// compared with the head the log's latest decision published (a deleted or edited row
+        /// no longer leads to it). Never printed.
+        #[arg(
+            long,
+            env = "DTSEC_TOKEN",
+            hide_env_values = true,
+            value_name = "TOKEN"
+        )]
+        token: Option<String>,
     },
     /// Follow a registry's log: print every new entry, check each new checkpoint against the one
     /// before.
@@ -98,7 +112,7 @@ pub enum LogCommand {
 pub fn run(command: LogCommand) -> CliResult {
     match command {
         LogCommand::Export { out, from, keys } => export(&out, &from, &keys),
-        LogCommand::Audit { from, keys } => audit_command(&from, &keys),
+        LogCommand::Audit { from, keys, token } => audit_command(&from, &keys, token.as_deref()),
         LogCommand::Monitor {
             registry,
             keys,
@@ -130,6 +144,7 @@ struct Opened {
     source: Source,
     verifier: Verifier,
     state: Option<(State, PathBuf)>,
+    max_entries: u64,
 }
 
 fn open(from: &FromArgs, keys: &KeyArgs) -> Result<Opened, ClientError> {
@@ -157,6 +172,7 @@ fn open(from: &FromArgs, keys: &KeyArgs) -> Result<Opened, ClientError> {
         source,
         verifier,
         state,
+        max_entries: keys.max_entries,
     })
 }
 
@@ -204,38 +220,58 @@ pub fn resolve_key(
     }
 }
 
-/// Objects held in memory, read as a log.
-struct MapSource(BTreeMap<String, Vec<u8>>);
+/// A log source whose checkpoint is the one already verified, so that the audit judges the
+/// checkpoint that was checked against the state file, not a second answer of the server.
+struct Pinned<'a> {
+    source: &'a Source,
+    signed: &'a [u8],
+}
 
-impl TileSource for MapSource {
+impl TileSource for Pinned<'_> {
     fn read(&self, path: &str) -> Result<Vec<u8>, StorageError> {
-        self.0
-            .get(path)
-            .cloned()
-            .ok_or_else(|| StorageError::NotFound { path: path.into() })
+        if path == CHECKPOINT_PATH {
+            return Ok(self.signed.to_vec());
+        }
+        self.source.read(path)
     }
 }
 
-/// Every object the checkpoint requires, read once (missing ones are left out for the audit to
-/// name).
-fn fetch_all(source: &Source, signed: &[u8], size: u64) -> Result<MapSource, ClientError> {
-    let mut objects = BTreeMap::from([(CHECKPOINT_PATH.to_string(), signed.to_vec())]);
-    for tile in layout::tiles(size).into_iter().chain(layout::bundles(size)) {
-        let path = tile.path();
-        match source.read(&path) {
-            Ok(b) => {
-                objects.insert(path, b);
-            }
-            Err(StorageError::NotFound { .. }) => {}
-            Err(e) => {
-                return Err(ClientError::Http {
-                    url: format!("{}{path}", source.describe()),
-                    reason: e.to_string(),
-                });
-            }
+/// The default of `--max-entries`: 2^22 entries, about 270 MB of tree hashes held by the
+/// audit. A scheme's decisions are far fewer; a larger signed size is an attack or a mistake.
+pub const DEFAULT_MAX_ENTRIES: u64 = 1 << 22;
+
+/// Audits the log behind `checkpoint` from `source`, streaming: each object is read once,
+/// handed to `visit` and dropped. A checkpoint larger than `max_entries` is refused before
+/// anything else is fetched.
+fn audit_streaming<F>(
+    source: &Source,
+    checkpoint: &Checkpoint,
+    signed: &[u8],
+    verifier: &Verifier,
+    max_entries: u64,
+    visit: F,
+) -> Result<dtsec_tlog::AuditReport, CliError>
+where
+    F: FnMut(&Audited<'_>) -> Result<(), StorageError>,
+{
+    let pinned = Pinned { source, signed };
+    audit_bounded(&pinned, verifier, max_entries, visit).map_err(|e| match e {
+        dtsec_tlog::Error::TooLarge { size, limit } => CliError::unusable(format!(
+            "the log's signed checkpoint claims {size} entries, more than the {limit} this command checks; refusing to fetch its tiles"
+        ))
+        .with_help(
+            "a checkpoint this large is almost certainly hostile or broken; if the log really is this large, raise --max-entries",
+        ),
+        dtsec_tlog::Error::Storage(e) if !matches!(e, StorageError::NotFound { .. }) => {
+            CliError::unusable(format!("{}: {e}", source.describe()))
         }
-    }
-    Ok(MapSource(objects))
+        other => CliError::failed(other).with_help(format!(
+            "the log in {} does not match its signed checkpoint (size {}, root {})",
+            source.describe(),
+            checkpoint.size,
+            checkpoint.root
+        )),
+    })
 }
 
 /// Checks the latest checkpoint against the one seen before; returns it.
@@ -261,11 +297,16 @@ fn save(o: &mut Opened, checkpoint: &Checkpoint, signed: &[u8]) -> Result<(), Cl
 fn export(out: &Path, from: &FromArgs, keys: &KeyArgs) -> CliResult {
     let mut o = open(from, keys)?;
     let (checkpoint, signed) = advance(&o)?;
-    let objects = fetch_all(&o.source, &signed, checkpoint.size)?;
-    if let Err(e) = audit(&objects, &o.verifier) {
-        return Err(CliError::failed(format!(
-            "refusing to export a log that does not audit: {e}"
-        )));
+    if checkpoint.size > keys.max_entries {
+        // Refused before the mirror is even opened.
+        audit_streaming(
+            &o.source,
+            &checkpoint,
+            &signed,
+            &o.verifier,
+            keys.max_entries,
+            |_| Ok(()),
+        )?;
     }
     let target = FileStorage::open(out).map_err(|e| ClientError::File {
         path: out.display().to_string(),
@@ -293,15 +334,53 @@ fn export(out: &Path, from: &FromArgs, keys: &KeyArgs) -> CliResult {
             other => other,
         })?;
     }
-    let items: Vec<(String, Vec<u8>)> = objects
-        .0
-        .into_iter()
-        .filter(|(p, _)| p != CHECKPOINT_PATH)
-        .collect();
-    let count = items.len();
-    for chunk in items.chunks(512) {
-        target.write_all(chunk).map_err(file_err)?;
+    // Objects are written as the audit checks them, a batch at a time, and the checkpoint last:
+    // until it is swapped nothing written is referenced. An object the mirror holds already is
+    // never replaced (tiles are immutable): a different one means the log was rewritten.
+    let mut pending: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut count = 0u64;
+    let flush = |pending: &mut Vec<(String, Vec<u8>)>| -> Result<(), StorageError> {
+        target.write_all(pending)?;
+        pending.clear();
+        Ok(())
+    };
+    let audited = audit_streaming(
+        &o.source,
+        &checkpoint,
+        &signed,
+        &o.verifier,
+        keys.max_entries,
+        |obj| {
+            count += 1;
+            match target.read(obj.path) {
+                Ok(held) if held == obj.bytes => return Ok(()),
+                Ok(_) => {
+                    return Err(StorageError::Other(format!(
+                        "{} in {} differs from the log's: the exported log was rewritten",
+                        obj.path,
+                        out.display()
+                    )));
+                }
+                Err(StorageError::NotFound { .. }) => {}
+                Err(e) => return Err(e),
+            }
+            pending.push((obj.path.to_string(), obj.bytes.to_vec()));
+            if pending.len() >= 512 {
+                flush(&mut pending)?;
+            }
+            Ok(())
+        },
+    );
+    match audited {
+        Ok(_) => {}
+        Err(e) if e.exit() == Exit::Unusable => return Err(e),
+        Err(e) => {
+            return Err(CliError::failed(format!(
+                "refusing to export a log that does not audit: {e}"
+            )));
+        }
     }
+    flush(&mut pending).map_err(file_err)?;
     target
         .swap_checkpoint(existing.as_deref(), &signed)
         .map_err(file_err)?;
@@ -320,19 +399,6 @@ fn export(out: &Path, from: &FromArgs, keys: &KeyArgs) -> CliResult {
     Ok(Exit::Success)
 }
 
-/// The log's entries, from the (audited) bundles, in order.
-fn entries(objects: &MapSource, size: u64) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    for bundle in layout::bundles(size) {
-        if let Some(data) = objects.0.get(&bundle.path())
-            && let Ok(list) = parse_bundle(data)
-        {
-            out.extend(list.into_iter().map(<[u8]>::to_vec));
-        }
-    }
-    out
-}
-
 /// What the log says now: the latest entry of each certificate and lab, and what is wrong with
 /// the entries themselves.
 #[derive(Default)]
@@ -340,36 +406,38 @@ struct Replay {
     certificates: BTreeMap<String, (u64, CertificateEntry)>,
     labs: BTreeMap<String, (u64, LabEntry)>,
     problems: Vec<String>,
+    /// The audit chain's head as the latest entry carrying one published it: (entry index,
+    /// (row count, head)).
+    audit_head: Option<(u64, (u64, String))>,
 }
 
-fn replay(entries: &[Vec<u8>]) -> Replay {
-    let mut r = Replay::default();
-    for (index, e) in entries.iter().enumerate() {
-        let index = index as u64;
+impl Replay {
+    /// Takes in entry `index`, in the log's order.
+    fn push(&mut self, index: u64, e: &[u8]) {
         match Decision::parse(e) {
             Ok(Decision::Certificate(c)) => {
-                let expected = r
+                let expected = self
                     .certificates
                     .get(&c.certificate_id)
                     .map_or(1, |(_, prev)| prev.revision + 1);
                 if c.revision != expected {
-                    r.problems.push(format!(
+                    self.problems.push(format!(
                         "entry {index}: certificate {} revision {} follows revision {} in the log: a decision is missing or out of order",
                         c.certificate_id,
                         c.revision,
                         expected - 1
                     ));
                 }
-                r.certificates.insert(c.certificate_id.clone(), (index, c));
+                self.certificates
+                    .insert(c.certificate_id.clone(), (index, c));
             }
             Ok(Decision::Lab(l)) => {
-                r.labs.insert(l.lab_org.clone(), (index, l));
+                self.labs.insert(l.lab_org.clone(), (index, l));
             }
             Ok(Decision::Etr(_)) => {}
-            Err(err) => r.problems.push(format!("entry {index}: {err}")),
+            Err(err) => self.problems.push(format!("entry {index}: {err}")),
         }
     }
-    r
 }
 
 /// Compares what the registry's API says with the log: current statuses, the entries behind its
@@ -377,7 +445,7 @@ fn replay(entries: &[Vec<u8>]) -> Replay {
 fn cross_check(
     registry: &Registry,
     r: &Replay,
-    entries: &[Vec<u8>],
+    leaves: &[Hash],
 ) -> Result<Vec<String>, ClientError> {
     let mut problems = Vec::new();
     for (id, (index, entry)) in &r.certificates {
@@ -401,12 +469,40 @@ fn cross_check(
                 entry.status, entry.revision
             ));
         }
+        // The document the registry hands out must be the one the log's latest entry names.
+        match registry.get(&format!("/certificates/{id}.json")) {
+            Ok(bytes) => {
+                let served = dtsec_seal::Sealed::from_json(&String::from_utf8_lossy(&bytes))
+                    .ok()
+                    .map(|s| {
+                        let revision = s.payload.get("revision").and_then(serde_json::Value::as_u64);
+                        (revision, s.payload_sha256())
+                    });
+                match served {
+                    Some((Some(rev), sha))
+                        if rev == entry.revision && sha == entry.certificate_sha256 => {}
+                    Some((rev, sha)) => problems.push(format!(
+                        "certificate {id}: the registry serves a document (revision {}, SHA-256 {sha}) that is not the one the log's latest entry ({index}) names (revision {}, SHA-256 {}): the certificate was altered",
+                        rev.map_or("?".into(), |r| r.to_string()),
+                        entry.revision,
+                        entry.certificate_sha256
+                    )),
+                    None => problems.push(format!(
+                        "certificate {id}: the registry serves a document that is not a sealed certificate"
+                    )),
+                }
+            }
+            Err(ClientError::NotFound { .. }) => problems.push(format!(
+                "certificate {id}: in the log (entry {index}) but the registry serves no document for it"
+            )),
+            Err(e) => return Err(e),
+        }
         match registry.get_json(&format!("/api/v1/certificates/{id}/proof")) {
             Ok(p) => {
                 let at = p["log_index"].as_u64();
                 let text = p["entry"].as_str().unwrap_or("");
-                let logged = at.and_then(|i| entries.get(usize::try_from(i).ok()?));
-                if logged.map(Vec::as_slice) != Some(text.as_bytes()) {
+                let logged = at.and_then(|i| leaves.get(usize::try_from(i).ok()?));
+                if logged != Some(&leaf_hash(text.as_bytes())) {
                     problems.push(format!(
                         "certificate {id}: the registry's record of revision {} differs from log entry {}: its decision record was altered",
                         p["revision"], at.map_or("?".into(), |i| i.to_string())
@@ -458,18 +554,30 @@ fn cross_check(
     Ok(problems)
 }
 
-fn audit_command(from: &FromArgs, keys: &KeyArgs) -> CliResult {
+fn audit_command(from: &FromArgs, keys: &KeyArgs, token: Option<&str>) -> CliResult {
     let mut o = open(from, keys)?;
     let (checkpoint, signed) = advance(&o)?;
-    let objects = fetch_all(&o.source, &signed, checkpoint.size)?;
-    let report = audit(&objects, &o.verifier).map_err(|e| {
-        CliError::failed(e).with_help(format!(
-            "the log in {} does not match its signed checkpoint (size {}, root {})",
-            o.source.describe(),
-            checkpoint.size,
-            checkpoint.root
-        ))
-    })?;
+    // Only what the replay needs is kept: each certificate's and lab's latest entry, and one
+    // leaf hash per entry (to compare the registry's proofs with the log).
+    let mut r = Replay::default();
+    let mut leaves: Vec<Hash> = Vec::new();
+    let report = audit_streaming(
+        &o.source,
+        &checkpoint,
+        &signed,
+        &o.verifier,
+        keys.max_entries,
+        |obj| {
+            for (i, e) in obj.entries.iter().enumerate() {
+                if let Some(head) = dtsec_registry::audit_chain::published_head(e) {
+                    r.audit_head = Some((obj.first_index + i as u64, head));
+                }
+                r.push(obj.first_index + i as u64, e);
+                leaves.push(leaf_hash(e));
+            }
+            Ok(())
+        },
+    )?;
     outln!(
         "log {}: {} entries, root {}; signature verified with key {}",
         checkpoint.origin,
@@ -482,8 +590,6 @@ fn audit_command(from: &FromArgs, keys: &KeyArgs) -> CliResult {
         report.bundles,
         report.tiles
     );
-    let list = entries(&objects, checkpoint.size);
-    let r = replay(&list);
     let mut problems = r.problems.clone();
     outln!(
         "entries: {} certificates and {} labs decided",
@@ -491,13 +597,16 @@ fn audit_command(from: &FromArgs, keys: &KeyArgs) -> CliResult {
         r.labs.len()
     );
     if let Source::Registry(registry) = &o.source {
-        let found = cross_check(registry, &r, &list)?;
+        let found = cross_check(registry, &r, &leaves)?;
         if found.is_empty() {
             outln!(
                 "the registry's statuses, proofs, listed devices and approved labs agree with the log"
             );
         }
         problems.extend(found);
+        if let Some(t) = token {
+            problems.extend(check_audit_chain(registry, t, r.audit_head.as_ref())?);
+        }
     }
     if let Some((state, _)) = &o.state
         && state.logs.contains_key(o.verifier.name())
@@ -516,6 +625,85 @@ fn audit_command(from: &FromArgs, keys: &KeyArgs) -> CliResult {
         eprintln!("audit failed: {} problem(s)", problems.len());
         Ok(Exit::Failed)
     }
+}
+
+/// The largest audit trail read (rows); a larger one is refused rather than read unbounded.
+const MAX_AUDIT_ROWS: u64 = 10_000_000;
+
+/// Reads the whole audit trail in pages, recomputes its hash chain, and checks that the row the
+/// published head counts to has that head. Problems found are returned; what stops the check
+/// (no access, a broken answer) is an error.
+fn check_audit_chain(
+    registry: &Registry,
+    token: &str,
+    published: Option<&(u64, (u64, String))>,
+) -> Result<Vec<String>, ClientError> {
+    let Some((index, (count, head))) = published else {
+        outln!("audit trail: the log publishes no head of its chain yet");
+        return Ok(Vec::new());
+    };
+    let mut link = dtsec_registry::audit_chain::GENESIS.to_string();
+    let (mut n, mut after, mut at_count) = (0u64, 0i64, None);
+    if *count == 0 {
+        at_count = Some(link.clone());
+    }
+    loop {
+        let page = registry.get_json_as(
+            &format!("/api/v1/audit?after={after}&limit=1000"),
+            Some(token),
+        )?;
+        let rows = page.as_array().cloned().unwrap_or_default();
+        if rows.is_empty() {
+            break;
+        }
+        for v in &rows {
+            let bad = |what: &str| ClientError::Protocol {
+                url: format!("{}/api/v1/audit", registry.base()),
+                reason: format!("an audit record without {what}"),
+            };
+            let s = |k: &str| v[k].as_str().map(str::to_string).ok_or_else(|| bad(k));
+            let row = dtsec_registry::AuditEntry {
+                seq: v["seq"].as_i64().ok_or_else(|| bad("seq"))?,
+                at: s("at")?,
+                actor: s("actor")?,
+                actor_role: s("actor_role")?,
+                action: s("action")?,
+                entity: s("entity")?,
+                entity_id: s("entity_id")?,
+                before: v["before"].as_str().map(str::to_string),
+                after: v["after"].as_str().map(str::to_string),
+            };
+            if row.seq <= after {
+                return Err(bad("an increasing seq"));
+            }
+            after = row.seq;
+            link = dtsec_registry::audit_chain::link(&link, &row);
+            n += 1;
+            if n == *count {
+                at_count = Some(link.clone());
+            }
+            if n > MAX_AUDIT_ROWS {
+                return Err(ClientError::Protocol {
+                    url: format!("{}/api/v1/audit", registry.base()),
+                    reason: format!("more than {MAX_AUDIT_ROWS} audit records"),
+                });
+            }
+        }
+    }
+    Ok(match at_count {
+        Some(l) if l == *head => {
+            outln!(
+                "audit trail: {n} records; the hash chain leads to the head published in log entry {index} (record {count})"
+            );
+            Vec::new()
+        }
+        Some(l) => vec![format!(
+            "audit trail: the chain over its first {count} records is {l}, but log entry {index} published {head}: a record was deleted or edited"
+        )],
+        None => vec![format!(
+            "audit trail: {n} records, but log entry {index} published a chain of {count}: records were deleted"
+        )],
+    })
 }
 
 fn monitor(url: &str, keys: &KeyArgs, once: bool, interval: u64) -> CliResult {
@@ -551,6 +739,13 @@ fn monitor_round(o: &mut Opened) -> Result<(), ClientError> {
         Some((state, _)) => seen(state, &o.verifier)?.map_or(0, |c| c.size),
         None => 0,
     };
+    let new = checkpoint.size.saturating_sub(start);
+    if new > o.max_entries {
+        return Err(ClientError::Inconsistent(format!(
+            "the log's signed checkpoint claims {new} new entries, more than the {} this command checks (--max-entries)",
+            o.max_entries
+        )));
+    }
     if checkpoint.size > start {
         outln!(
             "checkpoint {} size {} root {}",

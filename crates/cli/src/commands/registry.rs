@@ -158,6 +158,25 @@ pub enum RegistryCommand {
     },
     /// Archive the certificates past their expiry date (certification body).
     Archive,
+    /// Create another API token with the one given (prints it): expiring after --days, and
+    /// limited to --scope when given.
+    Token {
+        /// A label for the token.
+        #[arg(long)]
+        name: String,
+        /// Days until it expires (1 to 366).
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=366))]
+        days: u32,
+        /// The actions it allows, space-separated (e.g. "ViewProduct SubmitEtr"); a subset of
+        /// your role's. Default: all of them.
+        #[arg(long, value_name = "ACTIONS")]
+        scope: Option<String>,
+    },
+    /// Revoke one of your API tokens at once (its id, printed when it was created).
+    RevokeToken {
+        /// The token's id.
+        id: String,
+    },
     /// Apply (or re-apply) for your lab's approval (lab evaluator).
     LabApply {
         /// Your lab's organisation id.
@@ -495,6 +514,22 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
                 v["certificate_id"].as_str().unwrap_or(&analysis),
                 v["status"].as_str().unwrap_or("extended")
             );
+        }
+        RegistryCommand::Token { name, days, scope } => {
+            let v = r.post_json(
+                "/api/v1/tokens",
+                &json!({"name": name, "days": days, "scope": scope}),
+            )?;
+            let token = field(&v, "token")?;
+            eprintln!(
+                "token {} created, valid for {days} days; keep it secret",
+                v["id"].as_str().unwrap_or("?")
+            );
+            outln!("{token}");
+        }
+        RegistryCommand::RevokeToken { id } => {
+            r.post_json(&format!("/api/v1/tokens/{}/revoke", seg(&id)), &json!({}))?;
+            eprintln!("token {id} revoked");
         }
         RegistryCommand::Archive => {
             let v = r.post_json("/api/v1/certificates/archive", &json!({}))?;

@@ -56,6 +56,25 @@ pub struct ServeArgs {
     /// The certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1).
     #[arg(long, value_name = "KEY.pem", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// A proxy (address or CIDR network; repeat for several) whose X-Forwarded-For header is
+    /// believed: logins are throttled per account and per client, and behind a proxy the
+    /// client is the address it forwards. Nobody else's header is believed.
+    #[arg(long = "trusted-proxy", value_name = "CIDR", value_parser = parse_cidr)]
+    pub trusted_proxies: Vec<dtsec_server::forwarded::Cidr>,
+    /// Connections open at once (1 to 65536); more wait in the system's queue until one closes.
+    #[arg(long, value_name = "N", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub max_connections: u32,
+    /// Seconds a client has to send a request's whole header (from connecting, or from the
+    /// previous response on a kept-alive connection) before the connection is closed, so idle
+    /// sockets cannot hold the server's connections (1 to 3600).
+    #[arg(long, value_name = "SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout_secs: u64,
+}
+
+fn parse_cidr(s: &str) -> Result<dtsec_server::forwarded::Cidr, String> {
+    dtsec_server::forwarded::Cidr::parse(s)
 }
 
 /// Create the first scheme administrator (once; refused when one exists). The password is read
@@ -163,6 +182,7 @@ async fn serve(args: ServeArgs) -> CliResult {
         secure_cookies: args.secure_cookies || tls.is_some(),
         max_body_bytes: args.max_body_mib.saturating_mul(1024 * 1024),
         public_url,
+        trusted_proxies: args.trusted_proxies.clone(),
         ..ServerConfig::default()
     };
     banner(&format!(
@@ -174,9 +194,14 @@ async fn serve(args: ServeArgs) -> CliResult {
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;
     };
+    let limits = dtsec_server::limits::ConnectionLimits {
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        header_timeout: std::time::Duration::from_secs(args.header_timeout_secs),
+    };
     let result = match tls {
         Some(tls) => match dtsec_server::tls::TlsListener::new(listener, tls) {
             Ok(listener) => {
+                let listener = dtsec_server::limits::Limited::new(listener, limits);
                 dtsec_server::axum::serve(listener, service)
                     .with_graceful_shutdown(stop)
                     .await
@@ -184,6 +209,7 @@ async fn serve(args: ServeArgs) -> CliResult {
             Err(e) => Err(e),
         },
         None => {
+            let listener = dtsec_server::limits::Limited::new(listener, limits);
             dtsec_server::axum::serve(listener, service)
                 .with_graceful_shutdown(stop)
                 .await

@@ -1,7 +1,8 @@
 //! `dtsec verify`: checks a signed dtsec document offline — a certificate (against the scheme's
 //! public key), a certificate bundle (also against the transparency log's key), or a sealed ETR
 //! bundle (against the lab's, with its roll-up and evidence) — or a certificate online against
-//! the registry and its log (`--registry`, in `verify_log.rs`).
+//! the registry and its log (`--registry`, in `verify_log.rs`). An ETR bundle needs the lab's
+//! key, or an explicit `--integrity-only`: an intact bundle is not an authentic one.
 
 use std::path::Path;
 
@@ -13,6 +14,7 @@ pub fn run(
     file: &Path,
     key: Option<&Path>,
     evidence: Option<&Path>,
+    integrity_only: bool,
     log: &super::verify_log::LogArgs,
 ) -> CliResult {
     // A sealed bundle is the largest document verified; its limit is checked before reading.
@@ -36,6 +38,22 @@ pub fn run(
     }
     if kind.as_deref() == Some(CERTIFICATE_KIND) {
         return certificate(file, &text, key, log);
+    }
+    if integrity_only && key.is_some() {
+        return Err(CliError::unusable(
+            "--integrity-only and --key exclude each other",
+        ));
+    }
+    if key.is_none() && !integrity_only {
+        // An intact bundle proves nothing about who made it: anyone can seal one with a key of
+        // their own. Exit 0 must not be read as "authentic" by a script.
+        return Err(CliError::unusable(format!(
+            "{}: an ETR bundle is authentic only if signed by its lab's key; none was given",
+            file.display()
+        ))
+        .with_help(
+            "give --key LAB.pub (the key the lab registered), or --integrity-only to check only that the bundle is intact",
+        ));
     }
     super::eval::verify(file, key, evidence)
 }

@@ -376,7 +376,7 @@ fn online_inner(
         )));
     }
     let (doc_index, doc_entry) = if cert.revision == current_revision {
-        (index, entry)
+        (index, entry.clone())
     } else {
         let (i, t, e) = proof_of(registry, &cert.certificate_id, cert.revision)?;
         check_in_log(
@@ -427,29 +427,67 @@ fn online_inner(
             "note:         a later revision ({current_revision}) exists; download it from the registry"
         );
     }
-    // The current revision's expiry, as the registry states it (the document's otherwise).
-    let expiry = status["expiry_date"]
-        .as_str()
-        .unwrap_or(&cert.expiry_date)
-        .to_string();
+    // The verdict rests on signed data only: the current revision's signed document (this one,
+    // or the registry's latest, which must be the one the log's entry names), never on the
+    // status API's unsigned fields, which a database edit can change.
+    let current = if cert.revision == current_revision {
+        cert
+    } else {
+        current_document(registry, &scheme, &entry)?
+    };
+    let status = current.status.as_str();
+    let expiry = current.expiry_date.as_str();
     let today = judgement_day(log);
-    if is_valid_status(&current_status) && expiry.as_str() < today.as_str() {
+    if is_valid_status(status) && expiry < today.as_str() {
         outln!(
             "verified, but NOT VALID: certificate {} expired on {expiry} (the registry has not archived it yet)",
-            cert.certificate_id
+            current.certificate_id
         );
         Ok(Exit::Failed)
-    } else if is_valid_status(&current_status) {
+    } else if is_valid_status(status) {
         outln!(
-            "verified: certificate {} is {current_status}",
-            cert.certificate_id
+            "verified: certificate {} is {status} until {expiry}",
+            current.certificate_id
         );
         Ok(Exit::Success)
     } else {
         outln!(
-            "verified, but NOT VALID: certificate {} is {current_status}",
-            cert.certificate_id
+            "verified, but NOT VALID: certificate {} is {status}",
+            current.certificate_id
         );
         Ok(Exit::Failed)
     }
+}
+
+/// The registry's latest signed revision of a certificate: signed by the scheme key, and the
+/// very document that `entry` (the log's entry for the current revision, already proven in the
+/// log) names by its revision and payload digest.
+fn current_document(
+    registry: &Registry,
+    scheme: &VerifyingKey,
+    entry: &CertificateEntry,
+) -> Result<Certificate, Stop> {
+    let (id, revision) = (entry.certificate_id.as_str(), entry.revision);
+    let bytes = registry.get(&format!("/certificates/{id}.json"))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let doc = verify_certificate(&text, scheme).map_err(|e| {
+        Stop::Finding(format!(
+            "certificate {id}: the registry's current document does not verify: {e}"
+        ))
+    })?;
+    if doc.certificate_id != id || doc.revision != revision {
+        return Err(Stop::Finding(format!(
+            "certificate {id}: the registry serves revision {} of {} as the current document, but its current revision is {revision}",
+            doc.revision, doc.certificate_id
+        )));
+    }
+    let sha = Sealed::from_json(&text)
+        .map(|s| s.payload_sha256())
+        .map_err(|e| Stop::Finding(e.to_string()))?;
+    entry.check_matches(&doc, &sha).map_err(|e| {
+        Stop::Finding(format!(
+            "certificate {id}: the registry's current document is not the one its log entry names: {e}"
+        ))
+    })?;
+    Ok(doc)
 }

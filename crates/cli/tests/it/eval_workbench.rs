@@ -162,9 +162,33 @@ fn evaluation_to_a_verified_etr() {
         "{v}"
     );
 
-    // Without a key the bundle is only checked for integrity, and says so.
-    let v = ok(&["verify", s(&bundle)]);
-    assert!(v.contains("NOT CHECKED"), "{v}");
+    // Issue 12: without a key, a bundle sealed by anyone's key is not called authentic: the
+    // command refuses (2) unless integrity only is asked for, and then says so.
+    std::fs::create_dir(tmp.path().join("forger")).expect("mkdir");
+    let (forger, _) = key_pair(&tmp.path().join("forger"));
+    let forged = tmp.path().join("forged.bundle.json");
+    ok(&[
+        "eval",
+        "seal",
+        s(&ws),
+        "--key",
+        s(&forger),
+        "-o",
+        s(&forged),
+    ]);
+    let (code, out) = status_of(&["verify", s(&forged)]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("--integrity-only") && out.contains("--key LAB.pub"),
+        "{out}"
+    );
+    let v = ok(&["verify", s(&forged), "--integrity-only"]);
+    assert!(
+        v.contains("NOT CHECKED") && v.contains("NOT authenticated"),
+        "{v}"
+    );
+    let (code, out) = status_of(&["verify", s(&forged), "--key", s(&public)]);
+    assert_eq!(code, 1, "{out}");
 
     // Tampering with a verdict is detected and named.
     let text = std::fs::read_to_string(&bundle).expect("bundle");

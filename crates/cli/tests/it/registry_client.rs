@@ -212,9 +212,9 @@ fn the_whole_workflow_through_the_registry_client() {
             "registry",
             "register",
             "--name",
-            "Test Pump",
+            "Acme Nimbus Pump",
             "--version",
-            "1.0",
+            "2.4.1",
             "--toe-type",
             "TT.PUMP",
             "--build-id",
@@ -336,7 +336,7 @@ fn the_whole_workflow_through_the_registry_client() {
     let v = text(&o);
     assert!(o.status.success(), "{v}");
     assert!(
-        v.contains(&cert_id) && v.contains("Test Pump 1.0 by Test Devices"),
+        v.contains(&cert_id) && v.contains("Acme Nimbus Pump 2.4.1 by Test Devices"),
         "{v}"
     );
 

@@ -238,6 +238,24 @@ impl Running {
         ])
     }
 
+    /// `verify_online`, judging validity on `day`.
+    fn verify_online_at(&self, file: &Path, day: &str) -> Output {
+        dtsec(&[
+            "verify",
+            &file.display().to_string(),
+            "--registry",
+            &self.url,
+            "--key",
+            &self.path("scheme.pub").display().to_string(),
+            "--log-key",
+            &self.path("log.vkey").display().to_string(),
+            "--state",
+            &self.path("state.json").display().to_string(),
+            "--at",
+            day,
+        ])
+    }
+
     fn audit_registry(&self) -> Output {
         dtsec(&[
             "log",
@@ -724,4 +742,120 @@ fn a_rolled_back_log_is_detected() {
     ]);
     let t = text(&fresh);
     assert_eq!(fresh.status.code(), Some(1), "{t}");
+}
+
+/// Issue 12: the registry's unsigned expiry date once made an expired certificate "active".
+/// Online verification judges the signed document only.
+#[test]
+fn an_expiry_date_edited_in_sql_does_not_revive_a_certificate() {
+    for r in Running::every_backend() {
+        let b = r.backend();
+        let id = r.active_certificate();
+        let (_, _, cert, _) = r.download(&id);
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&cert).expect("read")).expect("JSON");
+        let expiry = doc["payload"]["expiry_date"]
+            .as_str()
+            .expect("an expiry date")
+            .to_string();
+        let year: u32 = expiry[..4].parse().expect("a year");
+        let after = format!("{}-01-01", year + 1);
+        r.sql(&[&format!(
+            "UPDATE certificates SET expiry_date = '2999-12-31' WHERE certificate_id = '{id}'"
+        )]);
+        let o = r.verify_online_at(&cert, &after);
+        expect(&o, 1, &[&format!("expired on {expiry}")]);
+        println!("{b}: judged on the signed expiry");
+        r.finish();
+    }
+}
+
+/// Issue 12: `log audit` compares the certificate document the registry serves with the log.
+#[test]
+fn a_certificate_document_replaced_in_sql_is_detected_by_the_audit() {
+    for r in Running::every_backend() {
+        let b = r.backend();
+        let id = r.active_certificate();
+        r.download(&id);
+        r.change(&id, StatusRequest::OpenReview, None);
+        expect(&r.audit_registry(), 0, &["audit passed"]);
+        r.sql(&[&format!(
+            "UPDATE certificates SET document = (SELECT document FROM certificate_revisions \
+             WHERE certificate_id = '{id}' AND revision = 1) WHERE certificate_id = '{id}'"
+        )]);
+        let o = r.audit_registry();
+        expect(
+            &o,
+            1,
+            &[
+                &format!("certificate {id}: the registry serves a document (revision 1"),
+                "audit failed",
+            ],
+        );
+        println!("{b}: detected");
+        r.finish();
+    }
+}
+
+/// Issue 12: the audit trail was protected only by triggers. Its rows are chained by hash and
+/// every published decision carries the chain's head, so `dtsec log audit --token` finds a row
+/// edited or deleted behind the registry's back.
+#[test]
+fn an_edited_or_deleted_audit_record_is_detected() {
+    for r in Running::every_backend() {
+        let b = r.backend();
+        r.download(&r.active_certificate());
+        let (store, certifier) = (r.store.clone(), r.certifier.clone());
+        let (_, token) =
+            r.rt.block_on(async move { store.create_api_token(&certifier, "audit").await })
+                .expect("token");
+        let audit = || {
+            dtsec(&[
+                "log",
+                "audit",
+                "--registry",
+                &r.url,
+                "--log-key",
+                &r.path("log.vkey").display().to_string(),
+                "--state",
+                &r.path("state.json").display().to_string(),
+                "--token",
+                &token,
+            ])
+        };
+        expect(
+            &audit(),
+            0,
+            &["the hash chain leads to the head", "audit passed"],
+        );
+        if r.pg.is_some() {
+            r.sql(&["DROP TRIGGER audit_no_change ON audit"]);
+        } else {
+            r.sql(&[
+                "DROP TRIGGER audit_no_update",
+                "DROP TRIGGER audit_no_delete",
+            ]);
+        }
+        let first = "(SELECT MIN(seq) FROM audit)";
+        r.sql(&[&format!(
+            "UPDATE audit SET action = action || 'x' WHERE seq = {first}"
+        )]);
+        expect(
+            &audit(),
+            1,
+            &["a record was deleted or edited", "audit failed"],
+        );
+        r.sql(&[&format!(
+            "UPDATE audit SET action = substr(action, 1, length(action) - 1) WHERE seq = {first}"
+        )]);
+        expect(&audit(), 0, &["audit passed"]);
+        r.sql(&[&format!("DELETE FROM audit WHERE seq = {first} + 3")]);
+        expect(
+            &audit(),
+            1,
+            &["a record was deleted or edited", "audit failed"],
+        );
+        println!("{b}: detected");
+        r.finish();
+    }
 }

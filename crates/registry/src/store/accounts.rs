@@ -54,6 +54,7 @@ impl User {
             user_id: Some(self.id.clone()),
             role: Role::parse(&self.role).unwrap_or(Role::Public),
             org_id: self.org_id.clone(),
+            scope: None,
         }
     }
 }
@@ -217,6 +218,7 @@ impl Store {
             user_id: None,
             role: Role::SchemeAdmin,
             org_id: None,
+            scope: None,
         };
         let hash = hash_blocking(password.to_string(), self.config.password_cost).await?;
         let email = validate::email(email)?;
@@ -708,11 +710,68 @@ impl Store {
         Ok(())
     }
 
-    /// Creates an API token for the actor; returns (token id, the secret). The secret is shown
-    /// this once: only its SHA-256 is stored.
+    /// Creates an API token for the actor, valid for [`DEFAULT_TOKEN_DAYS`] with the actor's
+    /// whole scope; returns (token id, the secret). See [`Store::create_api_token_with`].
     pub async fn create_api_token(&self, actor: &Actor, name: &str) -> Result<(String, String)> {
+        self.create_api_token_with(
+            actor,
+            &NewToken {
+                name: name.into(),
+                days: DEFAULT_TOKEN_DAYS,
+                scope: None,
+            },
+        )
+        .await
+    }
+
+    /// Creates an API token for the actor; returns (token id, the secret). The secret is shown
+    /// this once: only its SHA-256 is stored. The token expires after `days` (1 to
+    /// [`MAX_TOKEN_DAYS`]); a scope must be actions the role is granted, and no wider than the
+    /// scope of the token making it.
+    pub async fn create_api_token_with(
+        &self,
+        actor: &Actor,
+        token: &NewToken,
+    ) -> Result<(String, String)> {
         authorize(actor, Action::ManageOwnTokens, &Resource::Global)?;
+        let name = token.name.as_str();
         validate::text("token name", name, 100)?;
+        if !(1..=MAX_TOKEN_DAYS).contains(&token.days) {
+            return Err(RegistryError::invalid(format!(
+                "a token lasts 1 to {MAX_TOKEN_DAYS} days, not {}",
+                token.days
+            )));
+        }
+        let scope = match (&token.scope, &actor.scope) {
+            (Some(asked), held) => {
+                if asked.is_empty() || asked.len() > Action::ALL.len() {
+                    return Err(RegistryError::invalid(
+                        "a token's scope names at least one action",
+                    ));
+                }
+                for a in asked {
+                    if !a.granted_to(actor.role) {
+                        return Err(RegistryError::invalid(format!(
+                            "the role {} may not {a}, so a token cannot be scoped to it",
+                            actor.role.as_str()
+                        )));
+                    }
+                    if held.as_ref().is_some_and(|h| !h.contains(a)) {
+                        return Err(RegistryError::invalid(format!(
+                            "{a} is outside the scope of the token making this one"
+                        )));
+                    }
+                }
+                Some(asked.clone())
+            }
+            (None, held) => held.clone(),
+        };
+        let scope_text = scope.as_ref().map(|s| {
+            s.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
         let user_id = actor
             .user_id
             .clone()
@@ -720,15 +779,22 @@ impl Store {
         let (secret, digest) = secrets::new_token();
         let id = secrets::new_id();
         let now = self.now();
+        let expires_at = self
+            .clock()
+            .now_unix()
+            .saturating_add(i64::from(token.days) * 86_400);
         let mut tx = self.begin().await?;
         sqlx::query(
-            "INSERT INTO api_tokens (id, user_id, name, token_sha256, created_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO api_tokens (id, user_id, name, token_sha256, created_at, expires_at, scope) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&id)
         .bind(&user_id)
         .bind(name.trim())
         .bind(&digest)
         .bind(&now)
+        .bind(expires_at)
+        .bind(scope_text.clone())
         .execute(&mut *tx)
         .await?;
         audit(
@@ -739,7 +805,7 @@ impl Store {
             "api_token",
             &id,
             None,
-            Some(&json!({"user_id": user_id, "name": name.trim()})),
+            Some(&json!({"user_id": user_id, "name": name.trim(), "expires_at": expires_at, "scope": scope_text})),
         )
         .await?;
         tx.commit().await?;
@@ -782,19 +848,64 @@ impl Store {
         Ok(())
     }
 
-    /// The user a presented API token belongs to.
+    /// The user a presented API token belongs to (unexpired, unrevoked, account enabled).
+    /// The server acts with [`Store::authenticate_token_actor`], which keeps the token's scope.
     pub async fn authenticate_token(&self, secret: &str) -> Result<User> {
+        Ok(self.token_user(secret).await?.0)
+    }
+
+    /// The actor a presented API token acts as: its user, narrowed to the token's scope.
+    pub async fn authenticate_token_actor(&self, secret: &str) -> Result<(User, Actor)> {
+        let (user, scope) = self.token_user(secret).await?;
+        let mut actor = user.actor();
+        actor.scope = scope;
+        Ok((user, actor))
+    }
+
+    async fn token_user(&self, secret: &str) -> Result<(User, Option<Vec<Action>>)> {
         let row = sqlx::query(
-            "SELECT u.id, u.email, u.name, u.role, u.org_id, u.created_at FROM api_tokens t \
+            "SELECT u.id, u.email, u.name, u.role, u.org_id, u.created_at, t.scope FROM api_tokens t \
              JOIN users u ON u.id = t.user_id \
-             WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND u.disabled = 0",
+             WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND u.disabled = 0 \
+             AND t.expires_at > $2",
         )
         .bind(secrets::token_digest(secret))
+        .bind(self.clock().now_unix())
         .fetch_optional(&self.pool)
         .await?
         .ok_or(RegistryError::Unauthenticated)?;
-        user_from_row(&row)
+        let scope = match opt_text(&row, "scope")? {
+            None => None,
+            Some(text) => Some(
+                text.split_whitespace()
+                    .map(|n| {
+                        Action::parse(n).ok_or_else(|| {
+                            RegistryError::Storage(sqlx::Error::Protocol(format!(
+                                "a stored token scope names an unknown action `{n}`"
+                            )))
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+        };
+        Ok((user_from_row(&row)?, scope))
     }
+}
+
+/// How long a token lasts unless asked otherwise.
+pub const DEFAULT_TOKEN_DAYS: u32 = 90;
+/// The longest a token may last.
+pub const MAX_TOKEN_DAYS: u32 = 366;
+
+/// A token to create: its label, lifetime and scope.
+#[derive(Clone, Debug)]
+pub struct NewToken {
+    /// A label ("CI", "laptop").
+    pub name: String,
+    /// Days until it expires (1 to [`MAX_TOKEN_DAYS`]).
+    pub days: u32,
+    /// The actions it allows (a subset of the role's); `None`: all of them.
+    pub scope: Option<Vec<Action>>,
 }
 
 /// Ends a user's browser sessions (but `keep`, the one making a change) and revokes their API

@@ -8,7 +8,7 @@
 use dtsec_check::{CheckInput, Severity};
 use dtsec_eval::bundle::{SignatureCheck, VerifyOptions, verify_bundle};
 use dtsec_eval::records::Verdict;
-use dtsec_model::{DocumentKind, Library, parse_document, source_from_bytes};
+use dtsec_model::{DocumentKind, Library};
 use dtsec_seal::{Sealed, VerifyingKey, sha256_hex};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -214,9 +214,9 @@ struct CheckedSt {
 /// Parses and checks an ST with the built-in library (blocking work).
 fn check_st(file_name: &str, bytes: Vec<u8>) -> Result<CheckedSt> {
     let sha256 = sha256_hex(&bytes);
-    let source = source_from_bytes(file_name.to_string(), bytes)
+    // YAML or NIAP XML, routed as `dtsec check` routes them.
+    let (source, doc) = dtsec_niap::load_any(file_name, bytes)
         .map_err(|e| RegistryError::invalid(e.to_string()))?;
-    let doc = parse_document(&source).map_err(|e| RegistryError::invalid(e.to_string()))?;
     if doc.kind.value != DocumentKind::SecurityTarget {
         return Err(RegistryError::invalid(format!(
             "{file_name} is not a Security Target (kind: {:?})",
@@ -296,12 +296,23 @@ struct VerifiedEtr {
     key_id: String,
 }
 
-/// Verifies a sealed ETR bundle against the lab's key and the submitted ST (blocking work).
+/// What an ETR must name to be about a case: its product, version and sponsor (the
+/// manufacturer). A sealed ETR is otherwise a bearer document that could certify any case
+/// with the same ST — once, one ETR certified another manufacturer's product.
+struct CaseNames {
+    product: String,
+    version: String,
+    sponsor: String,
+}
+
+/// Verifies a sealed ETR bundle against the lab's key, the submitted ST and the case it is
+/// submitted for (blocking work).
 fn verify_etr(
     text: &str,
     key: &VerifyingKey,
     st_sha256: &str,
     lab_name: &str,
+    case: &CaseNames,
 ) -> Result<VerifiedEtr> {
     if text.len() > MAX_ETR_BYTES {
         return Err(RegistryError::invalid(format!(
@@ -379,6 +390,37 @@ fn verify_etr(
             v.overall.map_or("unknown".into(), |o| o.to_string())
         )));
     }
+    let evaluation = sealed.payload.get("evaluation");
+    let field = |path: &[&str]| -> String {
+        let mut at = evaluation;
+        for p in path {
+            at = at.and_then(|v| v.get(*p));
+        }
+        at.and_then(Value::as_str).unwrap_or("").to_string()
+    };
+    let (toe_name, toe_version, sponsor) = (
+        field(&["toe", "name"]),
+        field(&["toe", "version"]),
+        field(&["sponsor"]),
+    );
+    if !same_name(&sponsor, &case.sponsor) {
+        return Err(RegistryError::invalid(format!(
+            "the ETR names the sponsor `{sponsor}`, but this case's manufacturer is `{}`: an ETR is bound to the case it was written for (seal it with `dtsec eval init --sponsor \"{}\"`)",
+            case.sponsor, case.sponsor
+        )));
+    }
+    if !same_name(&toe_name, &case.product) {
+        return Err(RegistryError::invalid(format!(
+            "the ETR evaluated the TOE `{toe_name}`, but this case is the product `{}`: an ETR is bound to the case it was written for",
+            case.product
+        )));
+    }
+    if !version_words_in(&case.version, &toe_version) {
+        return Err(RegistryError::invalid(format!(
+            "the ETR evaluated TOE version `{toe_version}`, which does not name this case's version `{}`: an ETR is bound to the case it was written for",
+            case.version
+        )));
+    }
     Ok(VerifiedEtr {
         sha256: sealed.payload_sha256(),
         key_id: key.key_id(),
@@ -392,16 +434,7 @@ fn verify_etr(
 /// the stated one.
 fn version_mismatch(checked: &CheckedSt, registered: &str) -> Option<Finding> {
     let stated = checked.toe_version.as_deref().unwrap_or("");
-    // Compared word by word, so `1.0` is not found in `11.0` or `2.1.0`.
-    let words = |t: &str| -> Vec<String> {
-        t.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-' || c == '_'))
-            .map(|w| w.trim_matches('.').to_lowercase())
-            .filter(|w| !w.is_empty())
-            .collect()
-    };
-    let stated_words = words(stated);
-    let wanted = words(registered);
-    if !wanted.is_empty() && wanted.iter().all(|w| stated_words.contains(w)) {
+    if version_words_in(registered, stated) {
         return None;
     }
     Some(Finding {
@@ -416,6 +449,20 @@ fn version_mismatch(checked: &CheckedSt, registered: &str) -> Option<Finding> {
             "register the product under the version the ST evaluates, or correct `toe.version` in the ST".into(),
         ),
     })
+}
+
+/// Whether every word of the `registered` version is a word of the `stated` one, compared
+/// word by word so that `1.0` is not found in `11.0` or `2.1.0`.
+fn version_words_in(registered: &str, stated: &str) -> bool {
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '-' || c == '_'))
+            .map(|w| w.trim_matches('.').to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let stated = words(stated);
+    let wanted = words(registered);
+    !wanted.is_empty() && wanted.iter().all(|w| stated.contains(w))
 }
 
 /// Names compared as people read them: case and runs of white space do not matter.
@@ -728,8 +775,13 @@ impl Store {
             .ok_or_else(|| RegistryError::invalid("no ST submitted"))?;
         let text = bundle.to_string();
         let lab_name = lab.name.clone();
+        let case = CaseNames {
+            product: current.name.clone(),
+            version: current.version.clone(),
+            sponsor: self.organisation(&current.manufacturer_org).await?.name,
+        };
         let verified =
-            tokio::task::spawn_blocking(move || verify_etr(&text, &key, &st_sha, &lab_name))
+            tokio::task::spawn_blocking(move || verify_etr(&text, &key, &st_sha, &lab_name, &case))
                 .await
                 .map_err(|e| RegistryError::invalid(format!("the verification stopped: {e}")))??;
         let now = self.now();
@@ -745,6 +797,19 @@ impl Store {
             return Err(RegistryError::Conflict(
                 "the case or the lab changed while the ETR was verified; submit again".into(),
             ));
+        }
+        // One ETR, one case: the same sealed report submitted for a second case is refused,
+        // checked in the transaction that records it.
+        let used = sqlx::query("SELECT id FROM products WHERE etr_sha256 = $1 AND id <> $2")
+            .bind(&verified.sha256)
+            .bind(product_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if used.is_some() {
+            return Err(RegistryError::invalid(format!(
+                "this ETR (SHA-256 {}) was already submitted for another case; an ETR is bound to the one case it evaluated: evaluate this case and seal its own ETR",
+                verified.sha256
+            )));
         }
         let to = next(before.state(), Event::SubmitEtr)?;
         update_product(

@@ -270,13 +270,22 @@ impl Store {
         let lab_name = org_name(&mut tx, &lab_org).await?;
         let (y, _, _) = today.ymd();
         let prefix = format!("DTSEC-{y:04}-");
-        let count =
-            sqlx::query("SELECT COUNT(*) AS n FROM certificates WHERE certificate_id LIKE $1")
-                .bind(format!("{prefix}%"))
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get::<i64, _>("n")?;
-        let certificate_id = format!("{prefix}{:04}", count + 1);
+        // The year's counter, incremented in this transaction: its row lock makes a concurrent
+        // issuer wait for this commit and then take the next number.
+        sqlx::query(
+            "INSERT INTO certificate_counters (year, last) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING",
+        )
+        .bind(y)
+        .execute(&mut *tx)
+        .await?;
+        let number = sqlx::query(
+            "UPDATE certificate_counters SET last = last + 1 WHERE year = $1 RETURNING last",
+        )
+        .bind(y)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get::<i64, _>("last")?;
+        let certificate_id = format!("{prefix}{number:04}");
         let cert = Certificate {
             kind: CERTIFICATE_KIND.into(),
             certificate_id: certificate_id.clone(),

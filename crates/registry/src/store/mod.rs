@@ -33,7 +33,9 @@ use sqlx::AnyConnection;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Row, Transaction};
 
-pub use accounts::{NewUser, Organisation, User, UserAccount};
+pub use accounts::{
+    DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, NewToken, NewUser, Organisation, User, UserAccount,
+};
 pub use cases::{Finding, NewProduct, Product};
 pub use certs::{CertificateRecord, MaintenanceRecord, StatusChange, StatusRequest};
 pub use labs::Lab;
@@ -250,6 +252,7 @@ impl Store {
             }
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
+        backfill_audit_chain(&pool, backend == Backend::Sqlite).await?;
         let key = scheme_key(&pool, &config.data_dir).await?;
         let publisher = match &config.log_origin {
             Some(origin) => publish::open(&pool, &config.data_dir, origin)
@@ -267,8 +270,15 @@ impl Store {
             etr_summaries: published::EtrSummaryCache::default(),
             toe_types: cases::builtin_toe_types().into(),
         };
-        // Catch up: decisions committed before a crash, or by a process without the log.
+        // Catch up: decisions committed before a crash, or by a process without the log; then
+        // compare what is published with the rows.
         store.publish_log().await?;
+        if store.check_against_log().await.is_err() {
+            // Another process may have committed a decision since the catch-up: publish it and
+            // judge again; a second mismatch is real.
+            store.publish_log().await?;
+            store.check_against_log().await?;
+        }
         Ok(store)
     }
 
@@ -330,7 +340,7 @@ impl Store {
 
     /// Counts rows of a table (tests assert "nothing changed" with it).
     pub async fn count_rows(&self, table: &str) -> Result<i64> {
-        const TABLES: [&str; 13] = [
+        const TABLES: [&str; 15] = [
             "organisations",
             "users",
             "api_tokens",
@@ -344,6 +354,8 @@ impl Store {
             "decision_log",
             "decision_log_index",
             "settings",
+            "certificate_counters",
+            "audit_chain",
         ];
         if !TABLES.contains(&table) {
             return Err(RegistryError::invalid(format!("unknown table `{table}`")));
@@ -356,7 +368,19 @@ impl Store {
 
     /// Appends a certification decision to the decision log, inside `tx`.
     pub(crate) async fn log_decision(&self, tx: &mut AnyConnection, entry: &Value) -> Result<()> {
-        let bytes = dtsec_seal::canonical_json(entry);
+        // Every decision carries the audit chain's head as it stands, publishing it.
+        let head = sqlx::query("SELECT count, head FROM audit_chain WHERE id = 1")
+            .fetch_one(&mut *tx)
+            .await?;
+        let (count, hash): (i64, String) = (head.try_get("count")?, head.try_get("head")?);
+        let mut entry = entry.clone();
+        if let Some(map) = entry.as_object_mut() {
+            map.insert(
+                "audit_chain".into(),
+                serde_json::json!({"count": count, "head": hash}),
+            );
+        }
+        let bytes = dtsec_seal::canonical_json(&entry);
         self.decision_log.append(tx, &bytes).await
     }
 }
@@ -423,20 +447,95 @@ pub(crate) async fn audit(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> Result<()> {
-    sqlx::query(
+    // The chain's row is locked first, so rows are linked in the order of their `seq`.
+    sqlx::query("UPDATE audit_chain SET count = count WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    let head = sqlx::query("SELECT count, head FROM audit_chain WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    let (count, prev): (i64, String) = (head.try_get("count")?, head.try_get("head")?);
+    let mut row = AuditEntry {
+        seq: 0,
+        at: at.to_string(),
+        actor: actor.audit_name(),
+        actor_role: actor.role.as_str().to_string(),
+        action: action.to_string(),
+        entity: entity.to_string(),
+        entity_id: entity_id.to_string(),
+        before: before.map(Value::to_string),
+        after: after.map(Value::to_string),
+    };
+    row.seq = sqlx::query(
         "INSERT INTO audit (at, actor, actor_role, action, entity, entity_id, before_json, after_json) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq",
     )
-    .bind(at)
-    .bind(actor.audit_name())
-    .bind(actor.role.as_str())
-    .bind(action)
-    .bind(entity)
-    .bind(entity_id)
-    .bind(before.map(Value::to_string))
-    .bind(after.map(Value::to_string))
-    .execute(tx)
-    .await?;
+    .bind(&row.at)
+    .bind(&row.actor)
+    .bind(&row.actor_role)
+    .bind(&row.action)
+    .bind(&row.entity)
+    .bind(&row.entity_id)
+    .bind(row.before.clone())
+    .bind(row.after.clone())
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get::<i64, _>("seq")?;
+    sqlx::query("UPDATE audit_chain SET count = $1, head = $2, last_seq = $3 WHERE id = 1")
+        .bind(count + 1)
+        .bind(crate::audit_chain::link(&prev, &row))
+        .bind(row.seq)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Links the rows written before the chain existed (once, when the chain is empty), so that
+/// a registry upgraded with an audit trail publishes a head covering it.
+async fn backfill_audit_chain(pool: &AnyPool, sqlite: bool) -> Result<()> {
+    let mut tx = if sqlite {
+        pool.begin_with("BEGIN IMMEDIATE").await?
+    } else {
+        pool.begin().await?
+    };
+    sqlx::query("UPDATE audit_chain SET count = count WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    let count: i64 = sqlx::query("SELECT count FROM audit_chain WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("count")?;
+    if count != 0 {
+        return Ok(());
+    }
+    let (mut head, mut n, mut last) = (crate::audit_chain::GENESIS.to_string(), 0i64, 0i64);
+    loop {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, actor_role, action, entity, entity_id, before_json, after_json \
+             FROM audit WHERE seq > $1 ORDER BY seq LIMIT 1000",
+        )
+        .bind(last)
+        .fetch_all(&mut *tx)
+        .await?;
+        if rows.is_empty() {
+            break;
+        }
+        for r in &rows {
+            let row = queries::audit_entry(r)?;
+            head = crate::audit_chain::link(&head, &row);
+            n += 1;
+            last = row.seq;
+        }
+    }
+    if n > 0 {
+        sqlx::query("UPDATE audit_chain SET count = $1, head = $2, last_seq = $3 WHERE id = 1")
+            .bind(n)
+            .bind(&head)
+            .bind(last)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -232,6 +232,99 @@ impl Store {
         Ok(log.size())
     }
 
+    /// The start-up check: every published decision row is, byte for byte, the log entry it
+    /// was published as, and every certificate row (status, revision, signed document) is the
+    /// one its latest log entry names. Counts alone let a row be rewritten in place; the log
+    /// is signed and public, so a database that drifted from it must not be served. Rows are
+    /// read in pages, so memory stays bounded by the page and the number of certificates.
+    pub(crate) async fn check_against_log(&self) -> Result<()> {
+        const PAGE: i64 = 1000;
+        let Some(p) = &self.publisher else {
+            return Ok(());
+        };
+        let log = p.log.lock().await;
+        let size = log.size();
+        let mut latest: std::collections::HashMap<String, crate::transparency::CertificateEntry> =
+            std::collections::HashMap::new();
+        let mut after = i64::MIN;
+        loop {
+            let rows = sqlx::query(
+                "SELECT i.seq, i.log_index, d.entry FROM decision_log_index i \
+                 JOIN decision_log d ON d.seq = i.seq WHERE i.seq > $1 ORDER BY i.seq LIMIT $2",
+            )
+            .bind(after)
+            .bind(PAGE)
+            .fetch_all(&self.pool)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for r in &rows {
+                let seq: i64 = r.try_get("seq")?;
+                let index: i64 = r.try_get("log_index")?;
+                let entry: String = r.try_get("entry")?;
+                after = seq;
+                let index = u64::try_from(index).unwrap_or(u64::MAX);
+                if index >= size {
+                    return Err(log_err(format!(
+                        "the database records decision {seq} as log entry {index}, but the log holds {size} entries: the log was rolled back or replaced"
+                    )));
+                }
+                let logged = log.entry(index).map_err(log_err)?;
+                if logged != entry.as_bytes() {
+                    return Err(log_err(format!(
+                        "decision {seq} differs from log entry {index}: the decision table was altered after publication"
+                    )));
+                }
+                if let Ok(crate::transparency::Decision::Certificate(c)) =
+                    crate::transparency::Decision::parse(&logged)
+                {
+                    latest.insert(c.certificate_id.clone(), c);
+                }
+            }
+        }
+        drop(log);
+        let mut after = String::new();
+        loop {
+            let rows = sqlx::query(
+                "SELECT certificate_id, status, revision, document FROM certificates \
+                 WHERE certificate_id > $1 ORDER BY certificate_id LIMIT $2",
+            )
+            .bind(after.clone())
+            .bind(PAGE)
+            .fetch_all(&self.pool)
+            .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for r in &rows {
+                let id: String = r.try_get("certificate_id")?;
+                let status: String = r.try_get("status")?;
+                let revision: i64 = r.try_get("revision")?;
+                let document: String = r.try_get("document")?;
+                let Some(entry) = latest.get(&id) else {
+                    return Err(log_err(format!(
+                        "certificate {id} is in the database but no published log entry names it"
+                    )));
+                };
+                let sha = dtsec_seal::Sealed::from_json(&document)
+                    .map(|s| s.payload_sha256())
+                    .unwrap_or_default();
+                let as_logged = u64::try_from(revision).ok() == Some(entry.revision)
+                    && status == entry.status
+                    && sha == entry.certificate_sha256;
+                if !as_logged {
+                    return Err(log_err(format!(
+                        "certificate {id}: the database says {status} (revision {revision}), but its latest log entry says {} (revision {}) with another document: the certificate row was altered",
+                        entry.status, entry.revision
+                    )));
+                }
+                after = id;
+            }
+        }
+        Ok(())
+    }
+
     /// Commits a decision's transaction, then publishes it to the transparency log.
     pub(crate) async fn commit_decision(
         &self,

@@ -303,21 +303,27 @@ impl Store {
                 .await?
             }
         };
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    seq: r.try_get::<i64, _>("seq")?,
-                    at: text(r, "at")?,
-                    actor: text(r, "actor")?,
-                    actor_role: text(r, "actor_role")?,
-                    action: text(r, "action")?,
-                    entity: text(r, "entity")?,
-                    entity_id: text(r, "entity_id")?,
-                    before: opt_text(r, "before_json")?,
-                    after: opt_text(r, "after_json")?,
-                })
-            })
-            .collect()
+        rows.iter().map(audit_entry).collect()
+    }
+
+    /// Up to `limit` audit records after `after` (a `seq`), oldest first: the whole trail in
+    /// pages, for recomputing its hash chain (scheme administrator and certifier).
+    pub async fn audit_after(
+        &self,
+        actor: &Actor,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>> {
+        authorize(actor, Action::ViewAudit, &Resource::Global)?;
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, actor_role, action, entity, entity_id, before_json, after_json \
+             FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit.clamp(1, 10_000)))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(audit_entry).collect()
     }
 
     /// The decision log's entries (canonical JSON), in order, for the transparency log (issue 6)
@@ -424,4 +430,19 @@ impl Store {
         }
         Ok(csv_export(&rows, self.toe_types()))
     }
+}
+
+/// An audit row as read from the table.
+pub(crate) fn audit_entry(r: &sqlx::any::AnyRow) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.try_get::<i64, _>("seq")?,
+        at: text(r, "at")?,
+        actor: text(r, "actor")?,
+        actor_role: text(r, "actor_role")?,
+        action: text(r, "action")?,
+        entity: text(r, "entity")?,
+        entity_id: text(r, "entity_id")?,
+        before: opt_text(r, "before_json")?,
+        after: opt_text(r, "after_json")?,
+    })
 }

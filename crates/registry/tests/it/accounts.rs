@@ -173,3 +173,74 @@ async fn parallel_guesses_are_throttled_like_sequential_ones() {
         db.finish().await;
     }
 }
+
+/// Issue 12: API tokens once never expired and could do everything the role could. A token
+/// now expires, and a scope narrows it to some of the role's actions (never more).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_expire_and_scopes_narrow_them() {
+    use dtsec_registry::{Action, NewToken};
+    for db in common::backends().await {
+        let s = &db.store;
+        let w = common::world(s).await;
+        let maker = &w.maker_a.user;
+        let token = |days: u32, scope: Option<Vec<Action>>| NewToken {
+            name: "ci".into(),
+            days,
+            scope,
+        };
+        // Expiry.
+        let (_, short) = s
+            .create_api_token_with(maker, &token(1, None))
+            .await
+            .unwrap();
+        assert!(s.authenticate_token(&short).await.is_ok(), "{}", db.backend);
+        s.clock().advance_days(2);
+        assert!(
+            matches!(
+                s.authenticate_token(&short).await,
+                Err(RegistryError::Unauthenticated)
+            ),
+            "{}: an expired token is refused",
+            db.backend
+        );
+        assert!(
+            s.create_api_token_with(maker, &token(0, None))
+                .await
+                .is_err()
+        );
+        assert!(
+            s.create_api_token_with(maker, &token(400, None))
+                .await
+                .is_err()
+        );
+        // Scope: a subset of the role's actions only.
+        let err = s
+            .create_api_token_with(maker, &token(30, Some(vec![Action::IssueCertificate])))
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("may not IssueCertificate"),
+            "{err}"
+        );
+        let (_, narrow) = s
+            .create_api_token_with(maker, &token(30, Some(vec![Action::ViewProduct])))
+            .await
+            .unwrap();
+        let (_, actor) = s.authenticate_token_actor(&narrow).await.unwrap();
+        assert_eq!(actor.scope, Some(vec![Action::ViewProduct]));
+        let id = common::register_pump(s, &w).await;
+        assert!(s.product(&actor, &id).await.is_ok(), "{}", db.backend);
+        let (name, text) = common::st_text("pump");
+        let err = s
+            .submit_st(&actor, &id, name, text.as_bytes().to_vec())
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("outside the API token's scope"),
+            "{err}"
+        );
+        // A scoped token cannot mint a wider one (it may not manage tokens at all here).
+        assert!(s.create_api_token(&actor, "wider").await.is_err());
+        db.finish().await;
+    }
+}

@@ -48,6 +48,7 @@ fn actor(role: Role) -> Actor {
             user_id: Some(format!("user-{role}")),
             role,
             org_id: Some("mine".into()),
+            scope: None,
         }
     }
 }
@@ -94,6 +95,7 @@ fn a_role_without_an_account_is_the_public() {
         user_id: None,
         role: Role::Certifier,
         org_id: Some("mine".into()),
+        scope: None,
     };
     assert!(authorize(&fake, Action::IssueCertificate, &Resource::Global).is_err());
     assert!(authorize(&fake, Action::ViewPublic, &Resource::Global).is_ok());
@@ -101,6 +103,7 @@ fn a_role_without_an_account_is_the_public() {
         user_id: Some("u".into()),
         role: Role::Manufacturer,
         org_id: None,
+        scope: None,
     };
     assert!(authorize(&no_org, Action::SubmitSt, &Resource::org("mine")).is_err());
 }

@@ -301,3 +301,89 @@ async fn the_scheme_key_is_never_replaced_silently() {
     assert_eq!(fk, 1);
     s.close().await;
 }
+
+/// Issue 12: certificate numbers once came from `COUNT(*)+1`, which two concurrent issuers on
+/// PostgreSQL read alike. Issued at once, four accepted cases get four distinct numbers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_issuing_gives_distinct_certificate_ids() {
+    for db in common::backends().await {
+        let s = &db.store;
+        let w = common::world(s).await;
+        let mut cases = Vec::new();
+        for (i, bundle) in four_pump_etrs().iter().enumerate() {
+            let version = format!("1.{i}");
+            let id = s
+                .register_product(
+                    &w.maker_a.user,
+                    dtsec_registry::NewProduct {
+                        manufacturer_org: w.maker_a.org.clone(),
+                        name: "Test Pump".into(),
+                        version: version.clone(),
+                        build_ids: vec![],
+                        toe_type: "TT.PUMP".into(),
+                    },
+                )
+                .await
+                .unwrap()
+                .id;
+            let st = pump_st(&version);
+            s.submit_st(&w.maker_a.user, &id, "pump-st.yaml", st.into_bytes())
+                .await
+                .unwrap();
+            s.choose_lab(&w.maker_a.user, &id, &w.lab_a.org)
+                .await
+                .unwrap();
+            s.start_evaluation(&w.lab_a.evaluator, &id).await.unwrap();
+            s.submit_etr(&w.lab_a.evaluator, &id, bundle).await.unwrap();
+            s.accept_etr(&w.certifier, &id).await.unwrap();
+            cases.push(id);
+        }
+        let tasks: Vec<_> = cases
+            .into_iter()
+            .map(|id| {
+                let (store, certifier) = (s.clone(), w.certifier.clone());
+                tokio::spawn(async move { store.issue_certificate(&certifier, &id).await })
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for t in tasks {
+            let issued = t.await.unwrap();
+            ids.push(
+                issued
+                    .unwrap_or_else(|e| panic!("{}: {e}", db.backend))
+                    .certificate_id,
+            );
+        }
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 4, "{}: {ids:?}", db.backend);
+        db.finish().await;
+    }
+}
+
+/// Maker A's "Test Pump" ST for `version`.
+fn pump_st(version: &str) -> String {
+    dtsec_registry::demo::st_for(
+        dtsec_registry::demo::PUMP_ST,
+        "Maker A",
+        "Test Pump",
+        version,
+    )
+}
+
+/// Four ETRs by Lab A for "Test Pump" 1.0 to 1.3 (one case each: an ETR is bound to its case).
+fn four_pump_etrs() -> Vec<String> {
+    (0..4)
+        .map(|i| {
+            let st = pump_st(&format!("1.{i}"));
+            dtsec_registry::demo::seal_passing_etr(
+                "pump-st.yaml",
+                &st,
+                "Lab A",
+                "Maker A",
+                &dtsec_seal::SigningKey::from_seed(&[1; 32]),
+            )
+            .unwrap()
+        })
+        .collect()
+}

@@ -272,3 +272,99 @@ async fn bad_etr_bundles() {
         db.finish().await;
     }
 }
+
+/// Issue 12: an ETR is bound to its case. One sealed ETR (sponsor Acme) once certified three
+/// products, one of them another manufacturer's. The ETR must name the case's product, version
+/// and sponsor (and evaluate the ST the case holds), and serves one case only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_etr_is_bound_to_its_case() {
+    let bundle = common::etr(1, "pump");
+    let (name, text) = common::st_text("pump");
+    for db in common::backends().await {
+        let s = &db.store;
+        let w = common::world(s).await;
+        common::certified_pump(s, &w).await;
+        // A case with the same ST, evaluated by the same lab, as `maker` registers it.
+        let case = |maker: &common::MakerFixture, product: &str, version: &str| {
+            let (maker, product, version) =
+                (maker.clone(), product.to_string(), version.to_string());
+            let w = w.clone();
+            async move {
+                let id = s
+                    .register_product(
+                        &maker.user,
+                        dtsec_registry::NewProduct {
+                            manufacturer_org: maker.org.clone(),
+                            name: product,
+                            version,
+                            build_ids: vec![],
+                            toe_type: "TT.PUMP".into(),
+                        },
+                    )
+                    .await
+                    .unwrap()
+                    .id;
+                s.submit_st(&maker.user, &id, name, text.as_bytes().to_vec())
+                    .await
+                    .unwrap();
+                s.choose_lab(&maker.user, &id, &w.lab_a.org).await.unwrap();
+                s.start_evaluation(&w.lab_a.evaluator, &id).await.unwrap();
+                id
+            }
+        };
+        let lab = &w.lab_a.evaluator;
+        let other_maker = case(&w.maker_b, "Test Pump", "1.0").await;
+        refused(
+            s,
+            "names the sponsor `Maker A`, but this case's manufacturer is `Maker B`",
+            || s.submit_etr(lab, &other_maker, &bundle),
+        )
+        .await;
+        let other_product = case(&w.maker_a, "Other Pump", "1.0").await;
+        refused(
+            s,
+            "evaluated the TOE `Test Pump`, but this case is the product `Other Pump`",
+            || s.submit_etr(lab, &other_product, &bundle),
+        )
+        .await;
+        let other_version = case(&w.maker_a, "Test Pump", "2.0").await;
+        refused(s, "does not name this case's version `2.0`", || {
+            s.submit_etr(lab, &other_version, &bundle)
+        })
+        .await;
+        let second = case(&w.maker_a, "Test Pump", "1.0").await;
+        refused(s, "was already submitted for another case", || {
+            s.submit_etr(lab, &second, &bundle)
+        })
+        .await;
+        db.finish().await;
+    }
+}
+
+/// Issue 12: the ST upload promised NIAP XML but parsed every file as YAML. A NIAP-format ST
+/// is now read as one and judged by the checker (this one claims NIAP PPs the registry does not
+/// hold, so the checker's findings refuse it — not a YAML syntax error).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_niap_xml_st_is_read_as_niap_xml() {
+    let xml = include_str!("../../../niap/tests/fixtures/st-mini.xml");
+    for db in common::backends().await {
+        let s = &db.store;
+        let w = common::world(s).await;
+        let id = common::register_pump(s, &w).await;
+        let err = s
+            .submit_st(&w.maker_a.user, &id, "st-mini.xml", xml.as_bytes().to_vec())
+            .await
+            .unwrap_err();
+        // The checker's findings about the NIAP claims: the XML was read as an ST.
+        let RegistryError::StRejected { diagnostics } = &err else {
+            panic!("{}: not judged by the checker: {err}", db.backend);
+        };
+        assert!(
+            diagnostics.iter().any(|d| d.code == "DT-CONF-001"),
+            "{}: {err}",
+            db.backend
+        );
+        println!("{}: {err}", db.backend);
+        db.finish().await;
+    }
+}

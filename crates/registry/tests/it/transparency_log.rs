@@ -345,3 +345,79 @@ async fn certificate_proofs_and_bundles_verify_offline() {
         db.finish().await;
     }
 }
+
+/// Runs SQL behind the store's back, as someone with the database's credentials could.
+async fn tamper(store: &Store, statements: &[String]) {
+    for s in statements {
+        sqlx::query(s)
+            .execute(store.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{s}: {e}"));
+    }
+}
+
+/// Issue 12: the start-up check compares the published log's content with the rows, not only
+/// their counts — a certificate row or a decision row rewritten in place is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_rewritten_in_place_are_refused_at_open() {
+    for mut db in common::backends().await {
+        let w = common::world(&db.store).await;
+        let (_, cert) = common::certified_pump(&db.store, &w).await;
+        reopen(&mut db, true).await;
+        // A certificate row edited: same counts, another status.
+        tamper(
+            &db.store,
+            &[format!(
+                "UPDATE certificates SET status = 'revoked' WHERE certificate_id = '{cert}'"
+            )],
+        )
+        .await;
+        let mut cfg = db.store.config().clone();
+        cfg.log_origin = Some(DEFAULT_LOG_ORIGIN.into());
+        reopen(&mut db, false).await;
+        let err = Store::open(cfg.clone()).await.unwrap_err().to_string();
+        assert!(
+            err.contains(&format!("certificate {cert}")) && err.contains("altered"),
+            "{}: {err}",
+            db.backend
+        );
+        tamper(
+            &db.store,
+            &[format!(
+                "UPDATE certificates SET status = 'active' WHERE certificate_id = '{cert}'"
+            )],
+        )
+        .await;
+        Store::open(cfg.clone())
+            .await
+            .expect("the repaired row opens")
+            .close()
+            .await;
+        // A published decision row rewritten, its guard lifted first.
+        let guard = if db.backend == "postgres" {
+            vec!["DROP TRIGGER decision_log_no_change ON decision_log".to_string()]
+        } else {
+            vec![
+                "DROP TRIGGER decision_log_no_update".to_string(),
+                "DROP TRIGGER decision_log_no_delete".to_string(),
+            ]
+        };
+        tamper(&db.store, &guard).await;
+        tamper(
+            &db.store,
+            &[
+                "UPDATE decision_log SET entry = replace(entry, '\"at\":\"', '\"at\":\"1') \
+               WHERE seq = (SELECT MIN(seq) FROM decision_log)"
+                    .to_string(),
+            ],
+        )
+        .await;
+        let err = Store::open(cfg).await.unwrap_err().to_string();
+        assert!(
+            err.contains("differs from log entry 0"),
+            "{}: {err}",
+            db.backend
+        );
+        db.finish().await;
+    }
+}

@@ -204,7 +204,7 @@ async fn an_st_about_another_version_is_accepted_with_a_warning() {
         let w = common::world(s).await;
         // Registered as 1.0; the example ST evaluates firmware 2.4.1.
         let id = common::register_pump(s, &w).await;
-        let (name, text) = common::st_text("pump");
+        let (name, text) = ("pump-st.yaml", dtsec_registry::demo::PUMP_ST);
         let p = s
             .submit_st(&w.maker_a.user, &id, name, text.as_bytes().to_vec())
             .await

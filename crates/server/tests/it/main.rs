@@ -2,9 +2,11 @@
 //! binary links the crate and its dependencies once, where one per file linked them dozens of
 //! times. Each module is one theme; its own `//!` says what it covers.
 
+mod api_tokens;
 mod authorization;
 mod browser;
 mod common;
+mod login_throttle;
 mod print_and_evaluation;
 mod public;
 mod staff_actions;

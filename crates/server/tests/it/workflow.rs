@@ -36,7 +36,7 @@ async fn whole_workflow_and_refusals() {
             .post_json(
                 "/api/v1/products",
                 Some(&maker),
-                json!({"name": "Test Pump", "version": "1.0", "toe_type": "TT.PUMP", "build_ids": ["hw-1"]}),
+                json!({"name": "Acme Nimbus Pump", "version": "2.4.1", "toe_type": "TT.PUMP", "build_ids": ["hw-1"]}),
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{b}: {body}");
@@ -84,7 +84,8 @@ async fn whole_workflow_and_refusals() {
             "st.yaml",
             PUMP_ST,
             "Northwind Security Evaluation Lab",
-            "Acme",
+            // The ETR names its case's sponsor, the demo's Acme.
+            "Acme Medical Devices (fictional)",
             &key,
         )
         .unwrap();
@@ -96,7 +97,8 @@ async fn whole_workflow_and_refusals() {
             "st.yaml",
             PUMP_ST,
             "Northwind Security Evaluation Lab",
-            "Acme",
+            // The ETR names its case's sponsor, the demo's Acme.
+            "Acme Medical Devices (fictional)",
             &other,
         )
         .unwrap();

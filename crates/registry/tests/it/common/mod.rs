@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use dtsec_registry::demo::{CGM_ST, PUMP_ST, seal_passing_etr};
+use dtsec_registry::demo::{CGM_ST, PUMP_ST, seal_passing_etr, st_for};
 use dtsec_registry::scratch::ScratchDatabase;
 use dtsec_registry::secrets::PasswordCost;
 use dtsec_registry::{Actor, Clock, Date, NewProduct, NewUser, OrgKind, Role, Store, StoreConfig};
@@ -223,13 +223,14 @@ pub fn etr(seed: u8, st: &str) -> String {
         return b.clone();
     }
     let (name, text) = st_text(st);
-    // The world's labs: seed 1 is Lab A, seed 2 Lab B.
+    // The world's labs: seed 1 is Lab A, seed 2 Lab B; the pump is Maker A's, the CGM Maker B's.
     let lab = if seed == 2 { "Lab B" } else { "Lab A" };
+    let sponsor = if st == "pump" { "Maker A" } else { "Maker B" };
     let b = seal_passing_etr(
         name,
         text,
         lab,
-        "Sponsor",
+        sponsor,
         &SigningKey::from_seed(&[seed; 32]),
     )
     .unwrap();
@@ -240,11 +241,17 @@ pub fn etr(seed: u8, st: &str) -> String {
     b
 }
 
+/// The example STs rewritten for the products the tests register (an ETR names its case's
+/// product, version and sponsor): Maker A's "Test Pump" 1.0 and Maker B's `Glow, "CGM"` 2.
 pub fn st_text(st: &str) -> (&'static str, &'static str) {
+    static PUMP: OnceLock<String> = OnceLock::new();
+    static CGM: OnceLock<String> = OnceLock::new();
     if st == "pump" {
-        ("pump-st.yaml", PUMP_ST)
+        let text = PUMP.get_or_init(|| st_for(PUMP_ST, "Maker A", "Test Pump", "1.0"));
+        ("pump-st.yaml", text.as_str())
     } else {
-        ("cgm-st.yaml", CGM_ST)
+        let text = CGM.get_or_init(|| st_for(CGM_ST, "Maker B", "Glow, \"CGM\"", "2"));
+        ("cgm-st.yaml", text.as_str())
     }
 }
 

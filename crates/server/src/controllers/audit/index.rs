@@ -1,6 +1,7 @@
 //! `GET /staff/audit` and `GET /api/v1/audit`: who did what, when, with the record before and
 //! after. `?entity=product&entity_id=…` narrows it to one record (oldest first); otherwise the
-//! latest `limit` records (default 200), newest first.
+//! latest `limit` records (default 200), newest first; `?after=SEQ` pages the whole trail
+//! oldest first.
 
 use std::fmt::Write as _;
 
@@ -24,6 +25,9 @@ pub struct AuditQuery {
     pub entity_id: Option<String>,
     /// How many of the latest records (1–10,000; default 200).
     pub limit: Option<u32>,
+    /// Only records after this `seq`, oldest first (pages of `limit`): the whole trail, to
+    /// recompute its hash chain (`dtsec log audit --token`).
+    pub after: Option<i64>,
 }
 
 async fn entries(state: &AppState, caller: &Caller, q: &AuditQuery) -> AppResult<Vec<AuditEntry>> {
@@ -34,6 +38,16 @@ async fn entries(state: &AppState, caller: &Caller, q: &AuditQuery) -> AppResult
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
+    if let Some(after) = q.after {
+        if entity.is_some() || id.is_some() {
+            return Err(AppError::bad_request(
+                "`after` pages the whole trail; it does not combine with `entity`",
+            ));
+        }
+        return Ok(store
+            .audit_after(&caller.actor, after, q.limit.unwrap_or(1000).max(1))
+            .await?);
+    }
     Ok(match (entity, id) {
         (Some(e), Some(i)) => store.audit_trail(&caller.actor, e, i).await?,
         (None, None) => {

@@ -23,7 +23,11 @@ struct LoginForm {
 
 /// Logs in.
 pub async fn create(State(state): State<AppState>, req: Request) -> Response {
-    let client = crate::tls::client_ip(req.extensions());
+    let client = crate::forwarded::client_ip(
+        req.headers(),
+        req.extensions(),
+        &state.config.trusted_proxies,
+    );
     let cookie_token = cookie(req.headers(), LOGIN_CSRF_COOKIE).map(str::to_string);
     let Ok(body) = Bytes::from_request(req, &state).await else {
         return AppError::bad_request("unreadable body")

@@ -31,7 +31,11 @@ pub struct PasswordTokenParams {
 
 /// Creates the token.
 pub async fn create(State(state): State<AppState>, req: Request) -> AppResult<Response> {
-    let client = crate::tls::client_ip(req.extensions());
+    let client = crate::forwarded::client_ip(
+        req.headers(),
+        req.extensions(),
+        &state.config.trusted_proxies,
+    );
     let is_json = req
         .headers()
         .get(CONTENT_TYPE)
