@@ -23,8 +23,9 @@ use crate::error::{RegistryError, Result};
 use crate::maintenance::{Change, ChangeArea, ImpactAnalysis};
 use crate::store::{NewProduct, NewUser, StatusRequest, Store};
 
-/// The 1.0 example pump ST (TT.PUMP, claims cdd 1.0 + cdd-eb 1.0). The registry registers products
-/// by TOE type, which cdd 2.0 STs replace with forms and roles, so the demo stays on 1.0.
+/// The 1.0 example pump ST (TT.PUMP, claims cdd 1.0 + cdd-eb 1.0). The registry files cdd 2.0
+/// STs by device form too (`Store::submit_st`), but the demo and the tests built on it still use
+/// the 1.0 STs, whose certificates every release must keep verifying.
 pub const PUMP_ST: &str = include_str!("../../../examples/v1/pump-st.yaml");
 /// The 1.0 example CGM ST (TT.CGM).
 pub const CGM_ST: &str = include_str!("../../../examples/v1/cgm-st.yaml");

@@ -252,17 +252,21 @@ fn check_st(file_name: &str, bytes: Vec<u8>) -> Result<CheckedSt> {
         id: r.id.value.clone(),
         version: r.version.value.clone(),
     };
+    // What the registry files the product under: a 1.0-style TOE type (`TT.PUMP`), or the form
+    // of the TOE (`pump`) — for a distributed TOE, its first part's, which is the device the
+    // product is named after (a pump with its controller app is listed as a pump).
+    let device_type = doc.toe.toe_type.as_ref().or(doc.toe.form.as_ref()).or(doc
+        .toe
+        .parts
+        .first()
+        .map(|p| &p.form));
     Ok(CheckedSt {
         sha256,
         id: doc.id.value.clone(),
         version: doc.version.value.clone(),
-        toe_type: doc.toe.toe_type.as_ref().map(|t| t.value.clone()),
+        toe_type: device_type.map(|t| t.value.clone()),
         toe_version: doc.toe.version.clone(),
-        toe_line: doc
-            .toe
-            .toe_type
-            .as_ref()
-            .map_or((0, 0), |t| (t.span.line, t.span.column)),
+        toe_line: device_type.map_or((0, 0), |t| (t.span.line, t.span.column)),
         pps: doc.conformance.pps.iter().map(claim).collect(),
         packages: doc.conformance.packages.iter().map(claim).collect(),
         findings,
@@ -277,11 +281,12 @@ pub(crate) fn builtin_toe_types() -> Vec<(String, String)> {
         .documents()
         .filter(|d| d.document.kind.value == DocumentKind::ProtectionProfile)
         .flat_map(|d| {
-            d.document
-                .toe
-                .types
-                .iter()
+            // 1.0 PPs name TOE types; 2.0 PPs name device forms (a product is filed by either).
+            let types = d.document.toe.types.iter();
+            let forms = d.document.forms.iter();
+            types
                 .map(|t| (t.id.value.clone(), t.name.clone()))
+                .chain(forms.map(|f| (f.id.value.clone(), f.title.clone())))
                 .collect::<Vec<_>>()
         })
         .collect();

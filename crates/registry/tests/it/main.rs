@@ -4,6 +4,7 @@
 
 mod accounts;
 mod authorization;
+mod cdd2;
 mod certificates;
 mod common;
 mod demo;
