@@ -203,190 +203,48 @@ pub const MAX_XML_BYTES: usize = 64 * 1024 * 1024;
 /// This is the standard EAL summary table (CC:2022 Part 5, Table 1 "Evaluation assurance level
 /// summary"; identical to CC 3.1 R5 Part 3 Table 1, which `cc3R5.xml` carries as `<eal>`
 /// elements — the test suite checks the two agree). Facts: component ids only.
-const CC2022_EALS: [&[&str]; 7] = [
-    // EAL1
-    &[
-        "ADV_FSP.1",
-        "AGD_OPE.1",
-        "AGD_PRE.1",
-        "ALC_CMC.1",
-        "ALC_CMS.1",
-        "ASE_CCL.1",
-        "ASE_ECD.1",
-        "ASE_INT.1",
-        "ASE_OBJ.1",
-        "ASE_REQ.1",
-        "ASE_TSS.1",
-        "ATE_IND.1",
-        "AVA_VAN.1",
-    ],
-    // EAL2
-    &[
-        "ADV_ARC.1",
-        "ADV_FSP.2",
-        "ADV_TDS.1",
-        "AGD_OPE.1",
-        "AGD_PRE.1",
-        "ALC_CMC.2",
-        "ALC_CMS.2",
-        "ALC_DEL.1",
-        "ASE_CCL.1",
-        "ASE_ECD.1",
-        "ASE_INT.1",
-        "ASE_OBJ.2",
-        "ASE_REQ.2",
-        "ASE_SPD.1",
-        "ASE_TSS.1",
-        "ATE_COV.1",
-        "ATE_FUN.1",
-        "ATE_IND.2",
-        "AVA_VAN.2",
-    ],
-    // EAL3
-    &[
-        "ADV_ARC.1",
-        "ADV_FSP.3",
-        "ADV_TDS.2",
-        "AGD_OPE.1",
-        "AGD_PRE.1",
-        "ALC_CMC.3",
-        "ALC_CMS.3",
-        "ALC_DEL.1",
-        "ALC_DVS.1",
-        "ALC_LCD.1",
-        "ASE_CCL.1",
-        "ASE_ECD.1",
-        "ASE_INT.1",
-        "ASE_OBJ.2",
-        "ASE_REQ.2",
-        "ASE_SPD.1",
-        "ASE_TSS.1",
-        "ATE_COV.2",
-        "ATE_DPT.1",
-        "ATE_FUN.1",
-        "ATE_IND.2",
-        "AVA_VAN.2",
-    ],
-    // EAL4
-    &[
-        "ADV_ARC.1",
-        "ADV_FSP.4",
-        "ADV_IMP.1",
-        "ADV_TDS.3",
-        "AGD_OPE.1",
-        "AGD_PRE.1",
-        "ALC_CMC.4",
-        "ALC_CMS.4",
-        "ALC_DEL.1",
-        "ALC_DVS.1",
-        "ALC_LCD.1",
-        "ALC_TAT.1",
-        "ASE_CCL.1",
-        "ASE_ECD.1",
-        "ASE_INT.1",
-        "ASE_OBJ.2",
-        "ASE_REQ.2",
-        "ASE_SPD.1",
-        "ASE_TSS.1",
-        "ATE_COV.2",
-        "ATE_DPT.1",
-        "ATE_FUN.1",
-        "ATE_IND.2",
-        "AVA_VAN.3",
-    ],
-    // EAL5
-    &[
-        "ADV_ARC.1",
-        "ADV_FSP.5",
-        "ADV_IMP.1",
-        "ADV_INT.2",
-        "ADV_TDS.4",
-        "AGD_OPE.1",
-        "AGD_PRE.1",
-        "ALC_CMC.4",
-        "ALC_CMS.5",
-        "ALC_DEL.1",
-        "ALC_DVS.1",
-        "ALC_LCD.1",
-        "ALC_TAT.2",
-        "ASE_CCL.1",
-        "ASE_ECD.1",
-        "ASE_INT.1",
-        "ASE_OBJ.2",
-        "ASE_REQ.2",
-        "ASE_SPD.1",
-        "ASE_TSS.1",
-        "ATE_COV.2",
-        "ATE_DPT.3",
-        "ATE_FUN.1",
-        "ATE_IND.2",
-        "AVA_VAN.4",
-    ],
-    // EAL6
-    &[
-        "ADV_ARC.1",
-        "ADV_FSP.5",
-        "ADV_IMP.2",
-        "ADV_INT.3",
-        "ADV_SPM.1",
-        "ADV_TDS.5",
-        "AGD_OPE.1",
-        "AGD_PRE.1",
-        "ALC_CMC.5",
-        "ALC_CMS.5",
-        "ALC_DEL.1",
-        "ALC_DVS.2",
-        "ALC_LCD.1",
-        "ALC_TAT.3",
-        "ASE_CCL.1",
-        "ASE_ECD.1",
-        "ASE_INT.1",
-        "ASE_OBJ.2",
-        "ASE_REQ.2",
-        "ASE_SPD.1",
-        "ASE_TSS.1",
-        "ATE_COV.3",
-        "ATE_DPT.3",
-        "ATE_FUN.2",
-        "ATE_IND.2",
-        "AVA_VAN.5",
-    ],
-    // EAL7
-    &[
-        "ADV_ARC.1",
-        "ADV_FSP.6",
-        "ADV_IMP.2",
-        "ADV_INT.3",
-        "ADV_SPM.1",
-        "ADV_TDS.6",
-        "AGD_OPE.1",
-        "AGD_PRE.1",
-        "ALC_CMC.5",
-        "ALC_CMS.5",
-        "ALC_DEL.1",
-        "ALC_DVS.2",
-        "ALC_LCD.2",
-        "ALC_TAT.3",
-        "ASE_CCL.1",
-        "ASE_ECD.1",
-        "ASE_INT.1",
-        "ASE_OBJ.2",
-        "ASE_REQ.2",
-        "ASE_SPD.1",
-        "ASE_TSS.1",
-        "ATE_COV.3",
-        "ATE_DPT.4",
-        "ATE_FUN.2",
-        "ATE_IND.3",
-        "AVA_VAN.5",
-    ],
+///
+/// Laid out as the standard prints it, one row per family and one column per EAL (the
+/// component number, 0 where the level lacks the family), so that no id is written seven times.
+const CC2022_EALS: &[(&str, [u8; 7])] = &[
+    ("ADV_ARC", [0, 1, 1, 1, 1, 1, 1]),
+    ("ADV_FSP", [1, 2, 3, 4, 5, 5, 6]),
+    ("ADV_IMP", [0, 0, 0, 1, 1, 2, 2]),
+    ("ADV_INT", [0, 0, 0, 0, 2, 3, 3]),
+    ("ADV_SPM", [0, 0, 0, 0, 0, 1, 1]),
+    ("ADV_TDS", [0, 1, 2, 3, 4, 5, 6]),
+    ("AGD_OPE", [1, 1, 1, 1, 1, 1, 1]),
+    ("AGD_PRE", [1, 1, 1, 1, 1, 1, 1]),
+    ("ALC_CMC", [1, 2, 3, 4, 4, 5, 5]),
+    ("ALC_CMS", [1, 2, 3, 4, 5, 5, 5]),
+    ("ALC_DEL", [0, 1, 1, 1, 1, 1, 1]),
+    ("ALC_DVS", [0, 0, 1, 1, 1, 2, 2]),
+    ("ALC_LCD", [0, 0, 1, 1, 1, 1, 2]),
+    ("ALC_TAT", [0, 0, 0, 1, 2, 3, 3]),
+    ("ASE_CCL", [1, 1, 1, 1, 1, 1, 1]),
+    ("ASE_ECD", [1, 1, 1, 1, 1, 1, 1]),
+    ("ASE_INT", [1, 1, 1, 1, 1, 1, 1]),
+    ("ASE_OBJ", [1, 2, 2, 2, 2, 2, 2]),
+    ("ASE_REQ", [1, 2, 2, 2, 2, 2, 2]),
+    ("ASE_SPD", [0, 1, 1, 1, 1, 1, 1]),
+    ("ASE_TSS", [1, 1, 1, 1, 1, 1, 1]),
+    ("ATE_COV", [0, 1, 2, 2, 2, 3, 3]),
+    ("ATE_DPT", [0, 0, 1, 1, 3, 3, 4]),
+    ("ATE_FUN", [0, 1, 1, 1, 1, 2, 2]),
+    ("ATE_IND", [1, 2, 2, 2, 2, 2, 3]),
+    ("AVA_VAN", [1, 2, 2, 3, 4, 5, 5]),
 ];
 
 /// The built-in CC:2022 EAL table (exposed so tests can compare it with the CC 3.1 R5 XML).
 pub fn cc2022_builtin_eals() -> Vec<Vec<String>> {
-    CC2022_EALS
-        .iter()
-        .map(|l| l.iter().map(|s| (*s).to_string()).collect())
+    (0..7)
+        .map(|eal| {
+            CC2022_EALS
+                .iter()
+                .filter(|(_, levels)| levels[eal] > 0)
+                .map(|(family, levels)| format!("{family}.{}", levels[eal]))
+                .collect()
+        })
         .collect()
 }
 
@@ -965,6 +823,18 @@ fn ops_src(ops: &[MOp]) -> String {
     format!("&[{}]", inner.join(", "))
 }
 
+/// Writes a table of ids sorted for binary search, each with its position in catalogue order.
+/// Families and components are looked up the same way, so one writer keeps both tables in one layout.
+fn emit_index<'a>(s: &mut String, header: &str, ids: impl Iterator<Item = &'a str>) {
+    let mut index: Vec<(&str, usize)> = ids.enumerate().map(|(i, id)| (id, i)).collect();
+    index.sort();
+    s.push_str(header);
+    for (id, i) in index {
+        let _ = writeln!(s, "    ({}, {i}),", q(id));
+    }
+    s.push_str("];\n\n");
+}
+
 fn emit(model: &Model, stats: &Stats) -> String {
     let mut s = String::new();
     let ed = model.edition;
@@ -1044,18 +914,11 @@ fn emit(model: &Model, stats: &Stats) -> String {
         );
     }
     s.push_str("];\n\n");
-    let mut fidx: Vec<(&str, usize)> = model
-        .families
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.id.as_str(), i))
-        .collect();
-    fidx.sort();
-    s.push_str("/// Family ids sorted (binary search) -> index into `FAMILIES`.\npub(crate) static FAMILY_INDEX: &[(&str, u16)] = &[\n");
-    for (id, i) in fidx {
-        let _ = writeln!(s, "    ({}, {i}),", q(id));
-    }
-    s.push_str("];\n\n");
+    emit_index(
+        &mut s,
+        "/// Family ids sorted (binary search) -> index into `FAMILIES`.\npub(crate) static FAMILY_INDEX: &[(&str, u16)] = &[\n",
+        model.families.iter().map(|f| f.id.as_str()),
+    );
 
     // Components.
     s.push_str(
@@ -1119,18 +982,11 @@ fn emit(model: &Model, stats: &Stats) -> String {
         s.push_str("    },\n");
     }
     s.push_str("];\n\n");
-    let mut cidx: Vec<(&str, usize)> = model
-        .components
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    cidx.sort();
-    s.push_str("/// Component ids sorted (binary search) -> index into `COMPONENTS`.\npub(crate) static COMPONENT_INDEX: &[(&str, u16)] = &[\n");
-    for (id, i) in cidx {
-        let _ = writeln!(s, "    ({}, {i}),", q(id));
-    }
-    s.push_str("];\n\n");
+    emit_index(
+        &mut s,
+        "/// Component ids sorted (binary search) -> index into `COMPONENTS`.\npub(crate) static COMPONENT_INDEX: &[(&str, u16)] = &[\n",
+        model.components.iter().map(|c| c.id.as_str()),
+    );
 
     s.push_str("/// EAL1..=EAL7: the assurance component of each family the level contains.\npub(crate) static EALS: [&[&str]; 7] = [\n");
     for level in &model.eals {
