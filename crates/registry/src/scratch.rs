@@ -22,27 +22,7 @@ impl ScratchDatabase {
     /// Creates the database through `admin_url` (any database on the server the user may
     /// connect to and create databases from). `prefix` is lower-case letters, digits and `_`.
     pub async fn create(admin_url: &str, prefix: &str) -> Result<ScratchDatabase> {
-        if prefix.is_empty()
-            || !prefix
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        {
-            return Err(RegistryError::invalid(format!(
-                "a scratch database prefix is lower-case letters, digits and `_`, not `{prefix}`"
-            )));
-        }
-        sqlx::any::install_default_drivers();
-        let name = format!("{prefix}_{}", secrets::new_id());
-        let mut admin = sqlx::AnyConnection::connect(admin_url).await?;
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await?;
-        admin.close().await.ok();
-        Ok(ScratchDatabase {
-            url: with_database(admin_url, &name),
-            admin_url: admin_url.to_string(),
-            name,
-        })
+        Self::create_with(admin_url, prefix, None).await
     }
 
     /// Creates the database as a copy of `template` (a database no one is connected to), which
@@ -53,22 +33,33 @@ impl ScratchDatabase {
         prefix: &str,
         template: &str,
     ) -> Result<ScratchDatabase> {
+        Self::create_with(admin_url, prefix, Some(template)).await
+    }
+
+    async fn create_with(
+        admin_url: &str,
+        prefix: &str,
+        template: Option<&str>,
+    ) -> Result<ScratchDatabase> {
+        // Both names go into SQL as identifiers: only lower-case letters, digits and `_`.
         let valid = |s: &str| {
             !s.is_empty()
                 && s.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         };
-        if !valid(prefix) || !valid(template) {
+        if !valid(prefix) || !template.is_none_or(valid) {
             return Err(RegistryError::invalid(format!(
-                "a scratch database prefix and template are lower-case letters, digits and `_`, not `{prefix}`, `{template}`"
+                "a scratch database prefix (and template) is lower-case letters, digits and `_`, not `{prefix}` ({template:?})"
             )));
         }
         sqlx::any::install_default_drivers();
         let name = format!("{prefix}_{}", secrets::new_id());
+        let sql = match template {
+            Some(t) => format!("CREATE DATABASE {name} TEMPLATE {t}"),
+            None => format!("CREATE DATABASE {name}"),
+        };
         let mut admin = sqlx::AnyConnection::connect(admin_url).await?;
-        admin
-            .execute(format!("CREATE DATABASE {name} TEMPLATE {template}").as_str())
-            .await?;
+        admin.execute(sql.as_str()).await?;
         admin.close().await.ok();
         Ok(ScratchDatabase {
             url: with_database(admin_url, &name),

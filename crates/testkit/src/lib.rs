@@ -82,6 +82,21 @@ pub fn tool(name: &str, probe_arg: &str, package: &str) -> bool {
     runs
 }
 
+/// Runs an external tool the test already asked for with [`tool`] and returns its standard
+/// output; fails the test, showing the tool's standard error, when it exits unsuccessfully.
+#[track_caller]
+pub fn output_of(command: &mut std::process::Command) -> String {
+    let out = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{command:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// An executable file at the path named by the environment variable `var`, or at `default`;
 /// `None` (after [`skip`]) when there is none.
 #[track_caller]

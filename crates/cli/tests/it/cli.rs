@@ -1,21 +1,11 @@
 //! The `dtsec` binary end to end: exit statuses, output formats, and bad input that must give a
 //! clear error and exit 2 — never a panic.
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn dtsec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dtsec"))
-        .args(args)
-        .env_remove("DTSEC_PP_PATH")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("dtsec runs")
-}
+use crate::common::run as dtsec;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use crate::common::root;
 
 fn fixture(name: &str) -> String {
     root()

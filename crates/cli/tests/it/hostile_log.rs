@@ -4,29 +4,12 @@
 //! a size before fetching or allocating anything, say why, and still audit a real log.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use dtsec_tlog::{Checkpoint, Log, MemoryStorage, Signer};
 
 const ORIGIN: &str = "registry.test/log";
 
-fn dtsec(args: &[&str]) -> Output {
-    let state_home = tempfile::tempdir().expect("tempdir");
-    Command::new(env!("CARGO_BIN_EXE_dtsec"))
-        .args(args)
-        .env("XDG_STATE_HOME", state_home.path())
-        .output()
-        .expect("dtsec runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\n--- stdout\n{}--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use crate::common::{report as text, with_fresh_state as dtsec};
 
 /// Writes a real log of `entries` entries into `dir` (checkpoint, tiles, bundles) and its
 /// verifier key beside it; returns the key file.

@@ -4,16 +4,9 @@
 //! `dtsec check` does, so the YAML it writes checks the same.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn dtsec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dtsec"))
-        .args(args)
-        .env_remove("DTSEC_PP_PATH")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("dtsec runs")
-}
+use crate::common::run as dtsec;
 
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("JSON on stdout")

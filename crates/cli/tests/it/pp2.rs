@@ -4,25 +4,13 @@
 //! sensor input validation fails (F3), the 2.0 PP survives a NIAP export and import, and cdd 1.0
 //! and its STs keep working.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn dtsec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dtsec"))
-        .args(args)
-        .env_remove("DTSEC_PP_PATH")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("dtsec runs")
-}
+use crate::common::run as dtsec;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use crate::common::root;
 
-fn repo_file(rel: &str) -> String {
-    root().join(rel).display().to_string()
-}
+use crate::common::repo_file;
 
 fn text(out: &Output) -> String {
     format!(

@@ -1,16 +1,8 @@
 //! `dtsec pp diff ID@V1 ID@V2`: two versions of one PP side by side, compared by the binary.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn dtsec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dtsec"))
-        .args(args)
-        .env_remove("DTSEC_PP_PATH")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("dtsec runs")
-}
+use crate::common::run as dtsec;
 
 fn versions_dir() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

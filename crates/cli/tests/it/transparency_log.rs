@@ -9,7 +9,7 @@
 use crate::common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use dtsec_registry::scratch::ScratchDatabase;
 use dtsec_registry::secrets::PasswordCost;
@@ -224,36 +224,35 @@ impl Running {
 
     /// `dtsec verify FILE --registry URL` with pinned keys and a state file in the temp dir.
     fn verify_online(&self, file: &Path) -> Output {
-        dtsec(&[
-            "verify",
-            &file.display().to_string(),
-            "--registry",
-            &self.url,
-            "--key",
-            &self.path("scheme.pub").display().to_string(),
-            "--log-key",
-            &self.path("log.vkey").display().to_string(),
-            "--state",
-            &self.path("state.json").display().to_string(),
-        ])
+        self.verify_online_with(file, &[])
     }
 
     /// `verify_online`, judging validity on `day`.
     fn verify_online_at(&self, file: &Path, day: &str) -> Output {
-        dtsec(&[
+        self.verify_online_with(file, &["--at", day])
+    }
+
+    fn verify_online_with(&self, file: &Path, extra: &[&str]) -> Output {
+        let (file, key, log_key, state) = (
+            file.display().to_string(),
+            self.path("scheme.pub").display().to_string(),
+            self.path("log.vkey").display().to_string(),
+            self.path("state.json").display().to_string(),
+        );
+        let mut args = vec![
             "verify",
-            &file.display().to_string(),
+            &file,
             "--registry",
             &self.url,
             "--key",
-            &self.path("scheme.pub").display().to_string(),
+            &key,
             "--log-key",
-            &self.path("log.vkey").display().to_string(),
+            &log_key,
             "--state",
-            &self.path("state.json").display().to_string(),
-            "--at",
-            day,
-        ])
+            &state,
+        ];
+        args.extend_from_slice(extra);
+        dtsec(&args)
     }
 
     fn audit_registry(&self) -> Output {
@@ -270,25 +269,7 @@ impl Running {
     }
 }
 
-/// Runs the binary with a fresh default state directory (so that runs only share what a test
-/// passes with --state).
-fn dtsec(args: &[&str]) -> Output {
-    let state_home = tempfile::tempdir().expect("tempdir");
-    Command::new(env!("CARGO_BIN_EXE_dtsec"))
-        .args(args)
-        .env("XDG_STATE_HOME", state_home.path())
-        .output()
-        .expect("dtsec runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "status {:?}\n--- stdout\n{}--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use crate::common::{report as text, with_fresh_state as dtsec};
 
 /// Asserts the exit status and that the output mentions every `needle`.
 fn expect(o: &Output, code: i32, needles: &[&str]) {

@@ -69,18 +69,12 @@ fn text_is_extractable() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("t.pdf");
     std::fs::write(&path, long_doc().to_pdf()).expect("write");
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("run pdftotext");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let text = dtsec_testkit::output_of(
+        std::process::Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&path)
+            .arg("-"),
     );
-    let text = String::from_utf8_lossy(&out.stdout);
     for needle in [
         "Evaluation Technical Report",
         "Acme Nimbus Pump",

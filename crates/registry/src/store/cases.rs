@@ -159,14 +159,8 @@ pub(crate) fn product_from_row(r: &AnyRow) -> Result<Product> {
 
 /// Reads a case inside a transaction.
 pub(crate) async fn load_product(tx: &mut AnyConnection, id: &str) -> Result<Product> {
-    let row = sqlx::query(&format!(
-        "SELECT {PRODUCT_COLUMNS} FROM products WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| RegistryError::not_found(format!("product {id}")))?;
-    product_from_row(&row)
+    let sql = format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE id = $1");
+    super::load_row(tx, &sql, id, &format!("product {id}"), product_from_row).await
 }
 
 /// Moves a case from `from` to `to`, setting `sets` too, only if it is still in `from`.

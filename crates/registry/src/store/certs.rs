@@ -159,14 +159,8 @@ fn maintenance_from_row(r: &AnyRow) -> Result<MaintenanceRecord> {
 }
 
 pub(crate) async fn load_cert(conn: &mut AnyConnection, id: &str) -> Result<CertificateRecord> {
-    let row = sqlx::query(&format!(
-        "SELECT {CERT_COLUMNS} FROM certificates WHERE certificate_id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| RegistryError::not_found(format!("certificate {id}")))?;
-    cert_from_row(&row)
+    let sql = format!("SELECT {CERT_COLUMNS} FROM certificates WHERE certificate_id = $1");
+    super::load_row(conn, &sql, id, &format!("certificate {id}"), cert_from_row).await
 }
 
 fn parse_claims(list: &[String]) -> Vec<Claim> {
@@ -727,21 +721,15 @@ impl Store {
 }
 
 async fn load_maintenance(conn: &mut AnyConnection, id: &str) -> Result<MaintenanceRecord> {
-    let row = sqlx::query("SELECT * FROM maintenance WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| RegistryError::not_found(format!("impact analysis {id}")))?;
-    maintenance_from_row(&row)
+    let sql = "SELECT * FROM maintenance WHERE id = $1";
+    let what = format!("impact analysis {id}");
+    super::load_row(conn, sql, id, &what, maintenance_from_row).await
 }
 
 async fn org_name(conn: &mut AnyConnection, id: &str) -> Result<String> {
-    let row = sqlx::query("SELECT name FROM organisations WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| RegistryError::not_found(format!("organisation {id}")))?;
-    text(&row, "name")
+    let sql = "SELECT name FROM organisations WHERE id = $1";
+    let what = format!("organisation {id}");
+    super::load_row(conn, sql, id, &what, |row| text(row, "name")).await
 }
 
 async fn insert_revision(

@@ -90,12 +90,9 @@ fn lab_decision(kind: &str, l: &Lab) -> serde_json::Value {
 
 /// Reads a lab inside a transaction.
 pub(crate) async fn load_lab(conn: &mut sqlx::AnyConnection, org_id: &str) -> Result<Lab> {
-    let row = sqlx::query(&format!("{LAB_SELECT} WHERE l.org_id = $1"))
-        .bind(org_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| RegistryError::not_found(format!("lab {org_id} (has it applied?)")))?;
-    lab_from_row(&row)
+    let sql = format!("{LAB_SELECT} WHERE l.org_id = $1");
+    let what = format!("lab {org_id} (has it applied?)");
+    super::load_row(conn, &sql, org_id, &what, lab_from_row).await
 }
 
 impl Store {

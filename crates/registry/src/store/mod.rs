@@ -539,6 +539,24 @@ async fn backfill_audit_chain(pool: &AnyPool, sqlite: bool) -> Result<()> {
     Ok(())
 }
 
+/// The one row `sql` (with `$1` bound to `id`) finds, as `from_row` reads it; `what` names the
+/// thing in the not-found error ("product X"). Every `load_*` of the store goes through here, so
+/// a missing row is always the same kind of error.
+pub(crate) async fn load_row<T>(
+    conn: &mut sqlx::AnyConnection,
+    sql: &str,
+    id: &str,
+    what: &str,
+    from_row: impl FnOnce(&AnyRow) -> Result<T>,
+) -> Result<T> {
+    let row = sqlx::query(sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| RegistryError::not_found(what.to_string()))?;
+    from_row(&row)
+}
+
 /// A text column.
 pub(crate) fn text(row: &AnyRow, col: &str) -> Result<String> {
     Ok(row.try_get::<String, _>(col)?)

@@ -3,7 +3,7 @@
 
 use dtsec_seal::canonical_json;
 use proptest::prelude::*;
-use serde_json::{Map, Number, Value, json};
+use serde_json::{Number, Value, json};
 
 fn canon(text: &str) -> String {
     let value: Value = serde_json::from_str(text).unwrap();
@@ -132,48 +132,7 @@ fn nested_structures_and_empties() {
     );
 }
 
-/// Arbitrary JSON values: any string (beyond the BMP too), any integer, any finite double.
-fn any_value() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<u64>().prop_map(Value::from),
-        any::<f64>()
-            .prop_filter_map("finite", Number::from_f64)
-            .prop_map(Value::Number),
-        any::<String>().prop_map(Value::String),
-    ];
-    leaf.prop_recursive(4, 64, 8, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
-            prop::collection::vec((any::<String>(), inner), 0..8)
-                .prop_map(|members| Value::Object(members.into_iter().collect::<Map<_, _>>())),
-        ]
-    })
-}
-
-/// Like [`any_value`], with integers limited to ±2^53 where every RFC 8785 implementation
-/// must agree byte for byte.
-fn rfc_value() -> impl Strategy<Value = Value> {
-    const SAFE: i64 = 1 << 53;
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        (-SAFE..=SAFE).prop_map(Value::from),
-        any::<f64>()
-            .prop_filter_map("finite", Number::from_f64)
-            .prop_map(Value::Number),
-        any::<String>().prop_map(Value::String),
-    ];
-    leaf.prop_recursive(4, 64, 8, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
-            prop::collection::vec((any::<String>(), inner), 0..8)
-                .prop_map(|members| Value::Object(members.into_iter().collect::<Map<_, _>>())),
-        ]
-    })
-}
+use crate::json_values::{any_value, rfc_value};
 
 /// JSON text for an object whose members are written in the given order.
 fn object_text(members: &[(String, Value)]) -> String {

@@ -309,35 +309,21 @@ fn openssl_reads_our_keys() {
     let dir = tempfile::tempdir().unwrap();
     let (key_path, pub_path) =
         write_key_pair(&dir.path().join("lab"), &SigningKey::generate(), false).unwrap();
-    let out = Command::new("openssl")
-        .arg("pkey")
-        .arg("-in")
-        .arg(&key_path)
-        .arg("-pubout")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let public = dtsec_testkit::output_of(
+        Command::new("openssl")
+            .arg("pkey")
+            .arg("-in")
+            .arg(&key_path)
+            .arg("-pubout"),
     );
-    assert_eq!(
-        String::from_utf8(out.stdout).unwrap(),
-        std::fs::read_to_string(&pub_path).unwrap()
-    );
-
-    let out = Command::new("openssl")
-        .arg("pkey")
-        .arg("-pubin")
-        .arg("-in")
-        .arg(&pub_path)
-        .arg("-noout")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    assert_eq!(public, std::fs::read_to_string(&pub_path).unwrap());
+    dtsec_testkit::output_of(
+        Command::new("openssl")
+            .arg("pkey")
+            .arg("-pubin")
+            .arg("-in")
+            .arg(&pub_path)
+            .arg("-noout"),
     );
 }
 
@@ -364,19 +350,13 @@ fn openssl_keys_and_signatures_interoperate() {
     std::fs::write(&msg_path, msg).unwrap();
     std::fs::write(&sig_path, k.sign(msg).to_bytes()).unwrap();
     std::fs::write(&pub_path, k.verifying_key().to_public_pem()).unwrap();
-    let out = Command::new("openssl")
-        .args(["pkeyutl", "-verify", "-pubin", "-rawin", "-inkey"])
-        .arg(&pub_path)
-        .arg("-in")
-        .arg(&msg_path)
-        .arg("-sigfile")
-        .arg(&sig_path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    dtsec_testkit::output_of(
+        Command::new("openssl")
+            .args(["pkeyutl", "-verify", "-pubin", "-rawin", "-inkey"])
+            .arg(&pub_path)
+            .arg("-in")
+            .arg(&msg_path)
+            .arg("-sigfile")
+            .arg(&sig_path),
     );
 }

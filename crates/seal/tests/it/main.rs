@@ -3,5 +3,6 @@
 //! times. Each module is one theme; its own `//!` says what it covers.
 
 mod canonical;
+mod json_values;
 mod keys;
 mod sealed;

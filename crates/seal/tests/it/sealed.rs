@@ -258,27 +258,7 @@ fn errors_explain_themselves() {
     assert!(!e.help().is_empty());
 }
 
-/// Arbitrary JSON payloads: any string, any integer, any finite double, nested.
-fn any_payload() -> impl proptest::strategy::Strategy<Value = Value> {
-    use proptest::prelude::*;
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<u64>().prop_map(Value::from),
-        any::<f64>()
-            .prop_filter_map("finite", serde_json::Number::from_f64)
-            .prop_map(Value::Number),
-        any::<String>().prop_map(Value::String),
-    ];
-    leaf.prop_recursive(4, 64, 8, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
-            prop::collection::btree_map(any::<String>(), inner, 0..8)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
-        ]
-    })
-}
+use crate::json_values::any_value as any_payload;
 
 proptest::proptest! {
     /// Any payload survives writing to text and reading back with its signature intact: the

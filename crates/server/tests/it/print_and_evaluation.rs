@@ -154,18 +154,10 @@ fn pdftotext_shows(pdf: &[u8], needles: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.pdf");
     std::fs::write(&path, pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text =
+        dtsec_testkit::output_of(std::process::Command::new("pdftotext").arg(&path).arg("-"));
     // Long values may wrap; compare without line breaks.
-    let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    let text = text.replace('\n', " ");
     for n in needles {
         assert!(text.contains(n), "{n:?} missing from the PDF text:\n{text}");
     }

@@ -29,6 +29,43 @@ pub fn dtsec(args: &[&str], env: &[(&str, &str)]) -> Output {
     c.output().expect("dtsec runs")
 }
 
+/// Runs `dtsec ARGS` as [`dtsec`] does, without colours: what most tests of the binary's output
+/// want.
+pub fn run(args: &[&str]) -> Output {
+    dtsec(args, &[("NO_COLOR", "1")])
+}
+
+/// The workspace's root.
+pub fn root() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A path under the workspace's root, as an argument.
+pub fn repo_file(rel: &str) -> String {
+    root().join(rel).display().to_string()
+}
+
+/// Runs the binary with a fresh default state directory (so that runs only share what a test
+/// passes with `--state`).
+pub fn with_fresh_state(args: &[&str]) -> Output {
+    let state_home = tempfile::tempdir().expect("tempdir");
+    Command::new(env!("CARGO_BIN_EXE_dtsec"))
+        .args(args)
+        .env("XDG_STATE_HOME", state_home.path())
+        .output()
+        .expect("dtsec runs")
+}
+
+/// An output's status, standard output and standard error, labelled, for assertion messages.
+pub fn report(o: &Output) -> String {
+    format!(
+        "status {:?}\n--- stdout\n{}--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
 /// Standard output and standard error together.
 pub fn text(o: &Output) -> String {
     format!(
