@@ -329,13 +329,6 @@ impl<S: Storage> Log<S> {
     }
 
     fn check_size(&self, size: u64) -> Result<(), Error> {
-        if size > self.size() {
-            return Err(Error::OutOfRange {
-                what: "tree size",
-                value: size,
-                size: self.size(),
-            });
-        }
-        Ok(())
+        crate::proof::within_tree(size, self.size())
     }
 }

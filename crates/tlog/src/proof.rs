@@ -94,15 +94,21 @@ impl MemoryTree {
     }
 
     fn check_size(&self, size: u64) -> Result<(), Error> {
-        if size > self.size() {
-            return Err(Error::OutOfRange {
-                what: "tree size",
-                value: size,
-                size: self.size(),
-            });
-        }
-        Ok(())
+        within_tree(size, self.size())
     }
+}
+
+/// Refuses a tree size beyond the `tree_size` entries there are ([`Error::OutOfRange`]): a
+/// proof or root for a larger tree cannot be computed from what is stored.
+pub(crate) fn within_tree(size: u64, tree_size: u64) -> Result<(), Error> {
+    if size > tree_size {
+        return Err(Error::OutOfRange {
+            what: "tree size",
+            value: size,
+            size: tree_size,
+        });
+    }
+    Ok(())
 }
 
 impl SubtreeReader for MemoryTree {

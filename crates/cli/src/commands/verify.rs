@@ -76,21 +76,7 @@ fn certificate(
     let key = dtsec_seal::load_verifying_key(key_path)?;
     match verify_certificate(text, &key) {
         Ok(cert) => {
-            outln!(
-                "certificate {} (revision {}): {} {} by {}",
-                cert.certificate_id,
-                cert.revision,
-                cert.product_name,
-                cert.product_version,
-                cert.manufacturer
-            );
-            outln!("TOE type:     {}", cert.toe_type);
-            outln!("status:       {} (as of {})", cert.status, cert.issued_at);
-            outln!(
-                "valid:        {} to {}",
-                cert.certification_date,
-                cert.expiry_date
-            );
+            super::verify_log::print_certificate(&cert);
             outln!("ST sha256:    {}", cert.st_sha256);
             outln!("ETR sha256:   {}", cert.etr_sha256);
             outln!("verified: signed by the scheme key {}", key.key_id());

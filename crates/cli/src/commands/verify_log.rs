@@ -133,7 +133,8 @@ pub fn bundle_offline(file: &Path, text: &str, key: Option<&Path>, log: &LogArgs
     }
 }
 
-fn print_certificate(cert: &Certificate) {
+/// What every verification prints of a certificate first (offline or online, bare or bundled).
+pub(super) fn print_certificate(cert: &Certificate) {
     outln!(
         "certificate {} (revision {}): {} {} by {}",
         cert.certificate_id,
@@ -142,6 +143,7 @@ fn print_certificate(cert: &Certificate) {
         cert.product_version,
         cert.manufacturer
     );
+    outln!("TOE type:     {}", cert.toe_type);
     outln!("status:       {} (as of {})", cert.status, cert.issued_at);
     outln!(
         "valid:        {} to {}",

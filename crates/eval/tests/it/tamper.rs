@@ -47,6 +47,13 @@ fn problems_after(s: &Sealed, edit: impl FnOnce(&mut Value)) -> Vec<String> {
     r.problems
 }
 
+/// Seals a fresh bundle, applies `edit` to its JSON and asserts the verifier's problems mention
+/// each of `needles`.
+fn detects(edit: impl FnOnce(&mut Value), needles: &[&str]) {
+    let s = sealed();
+    assert_mentions(&problems_after(&s, edit), needles);
+}
+
 fn assert_mentions(problems: &[String], needles: &[&str]) {
     for n in needles {
         assert!(
@@ -95,12 +102,8 @@ fn changed_verdict_names_the_record() {
 
 #[test]
 fn changed_record_detail() {
-    let s = sealed();
-    let p = problems_after(&s, |v| {
-        v["payload"]["records"][0]["note"] = "added later".into()
-    });
-    assert_mentions(
-        &p,
+    detects(
+        |v| v["payload"]["records"][0]["note"] = "added later".into(),
         &[
             "signature invalid: payload modified",
             "records: the verdict records",
@@ -110,13 +113,11 @@ fn changed_record_detail() {
 
 #[test]
 fn changed_evidence_manifest_digest() {
-    let s = sealed();
-    let p = problems_after(&s, |v| {
-        v["payload"]["evidence"][0]["digest"] =
-            "sha256:0000000000000000000000000000000000000000000000000000000000000000".into();
-    });
-    assert_mentions(
-        &p,
+    detects(
+        |v| {
+            v["payload"]["evidence"][0]["digest"] =
+                "sha256:0000000000000000000000000000000000000000000000000000000000000000".into();
+        },
         &[
             "section `evidence` (the evidence manifest)",
             "which is not in the evidence manifest",
@@ -126,12 +127,13 @@ fn changed_evidence_manifest_digest() {
 
 #[test]
 fn changed_st_digest() {
-    let s = sealed();
-    let p = problems_after(&s, |v| {
-        v["payload"]["st"]["sha256"] =
-            "1111111111111111111111111111111111111111111111111111111111111111".into();
-    });
-    assert_mentions(&p, &["section `st` (the ST digest)", "the ST digest (1111"]);
+    detects(
+        |v| {
+            v["payload"]["st"]["sha256"] =
+                "1111111111111111111111111111111111111111111111111111111111111111".into();
+        },
+        &["section `st` (the ST digest)", "the ST digest (1111"],
+    );
 }
 
 #[test]
@@ -151,22 +153,21 @@ fn changed_plan() {
 
 #[test]
 fn changed_rollup() {
-    let s = sealed();
-    let p = problems_after(&s, |v| v["payload"]["overall"] = "fail".into());
-    assert_mentions(&p, &["signature invalid", "stated overall verdict"]);
+    detects(
+        |v| v["payload"]["overall"] = "fail".into(),
+        &["signature invalid", "stated overall verdict"],
+    );
 }
 
 #[test]
 fn changed_signature() {
-    let s = sealed();
-    let p = problems_after(&s, |v| {
-        let sig = v["signatures"][0]["sig"].as_str().expect("sig").to_string();
-        let mut bytes: Vec<char> = sig.chars().collect();
-        bytes[5] = if bytes[5] == 'A' { 'B' } else { 'A' };
-        v["signatures"][0]["sig"] = bytes.into_iter().collect::<String>().into();
-    });
-    assert_mentions(
-        &p,
+    detects(
+        |v| {
+            let sig = v["signatures"][0]["sig"].as_str().expect("sig").to_string();
+            let mut bytes: Vec<char> = sig.chars().collect();
+            bytes[5] = if bytes[5] == 'A' { 'B' } else { 'A' };
+            v["signatures"][0]["sig"] = bytes.into_iter().collect::<String>().into();
+        },
         &["signature invalid: the signature does not match the payload"],
     );
 }
