@@ -108,17 +108,14 @@ fn clients_reach_an_https_registry_that_trusts_a_private_ca() {
     assert!(token.starts_with("dtsec_"), "{token}");
 
     // The transparency log over HTTPS.
-    let out = dtsec(
-        &[
-            "log",
-            "audit",
-            "--registry",
-            &url,
-            "--state",
-            s(&dir.join("state.json")),
-        ],
-        &[("DTSEC_CA_CERT", s(&ca_file))],
-    );
+    let audit = |state: &str, env: &[(&str, &str)]| {
+        let state = dir.join(state);
+        dtsec(
+            &["log", "audit", "--registry", &url, "--state", s(&state)],
+            env,
+        )
+    };
+    let out = audit("state.json", &[("DTSEC_CA_CERT", s(&ca_file))]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("audit passed"), "{}", text(&out));
 
@@ -126,17 +123,7 @@ fn clients_reach_an_https_registry_that_trusts_a_private_ca() {
     let out = dtsec(&login, &[("DTSEC_PASSWORD", PASSWORD)]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("DTSEC_CA_CERT"), "{}", text(&out));
-    let out = dtsec(
-        &[
-            "log",
-            "audit",
-            "--registry",
-            &url,
-            "--state",
-            s(&dir.join("s2.json")),
-        ],
-        &[],
-    );
+    let out = audit("s2.json", &[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("DTSEC_CA_CERT"), "{}", text(&out));
     // A CA file that is not one is refused by name.

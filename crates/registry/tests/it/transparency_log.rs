@@ -11,6 +11,16 @@ use dtsec_tlog::tile::parse_bundle;
 use dtsec_tlog::{Checkpoint, DirSource, TileSource, Verifier, audit, layout};
 
 /// Every entry of the log directory, read from its entry bundles (after `audit` checked them).
+/// The log holds exactly `decisions`, in order.
+fn assert_logged(db: &common::TestDb, verifier: &Verifier, decisions: &[String]) {
+    assert_eq!(
+        log_entries(&db.store, verifier),
+        decisions,
+        "{}",
+        db.backend
+    );
+}
+
 fn log_entries(store: &Store, verifier: &Verifier) -> Vec<String> {
     let source = DirSource::new(store.log_dir());
     let report = audit(&source, verifier).expect("the log audits");
@@ -63,23 +73,13 @@ async fn demo_decisions_are_in_the_audited_log_in_order() {
         let decisions = db.store.decision_entries().await.unwrap();
         assert!(decisions.len() > 5, "{}: {decisions:?}", db.backend);
         let verifier = verifier_of(&db.store).await;
-        assert_eq!(
-            log_entries(&db.store, &verifier),
-            decisions,
-            "{}",
-            db.backend
-        );
+        assert_logged(&db, &verifier, &decisions);
         let indexed = db.store.count_rows("decision_log_index").await.unwrap();
         assert_eq!(indexed as usize, decisions.len());
 
         // Reopening publishes nothing twice.
         reopen(&mut db, true).await;
-        assert_eq!(
-            log_entries(&db.store, &verifier),
-            decisions,
-            "{}",
-            db.backend
-        );
+        assert_logged(&db, &verifier, &decisions);
         assert_eq!(
             db.store.publish_log().await.unwrap(),
             decisions.len() as u64
@@ -116,12 +116,7 @@ async fn catch_up_after_crash_is_idempotent() {
         // Reopening catches up: every decision once, in order, and the log only grew.
         reopen(&mut db, true).await;
         let decisions = db.store.decision_entries().await.unwrap();
-        assert_eq!(
-            log_entries(&db.store, &verifier),
-            decisions,
-            "{}",
-            db.backend
-        );
+        assert_logged(&db, &verifier, &decisions);
         assert_eq!(
             db.store.count_rows("decision_log_index").await.unwrap() as usize,
             decisions.len()
