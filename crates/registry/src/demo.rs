@@ -559,38 +559,33 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
             "active (major change under re-evaluation)".into(),
         ));
     }
-    if let Some(c) = &review {
-        store
-            .change_certificate_status(
-                &certifier,
-                c,
-                StatusRequest::OpenReview,
-                Some("Reported vulnerability in the sensor's BLE advertising under analysis"),
-            )
-            .await?;
-        ctx.summary.cases.push((c.clone(), "under-review".into()));
-    }
-    if let Some(c) = &suspended {
-        store
-            .change_certificate_status(
-                &certifier,
-                c,
-                StatusRequest::Suspend,
-                Some("The manufacturer has not shipped the fix for a reported replay weakness"),
-            )
-            .await?;
-        ctx.summary.cases.push((c.clone(), "suspended".into()));
-    }
-    if let Some(c) = &revoked {
-        store
-            .change_certificate_status(
-                &certifier,
-                c,
-                StatusRequest::Revoke,
-                Some("The certified configuration is no longer sold; the manufacturer asked for revocation"),
-            )
-            .await?;
-        ctx.summary.cases.push((c.clone(), "revoked".into()));
+    // Open cases against three certificates, each for its own reason.
+    for (cert, request, state, reason) in [
+        (
+            &review,
+            StatusRequest::OpenReview,
+            "under-review",
+            "Reported vulnerability in the sensor's BLE advertising under analysis",
+        ),
+        (
+            &suspended,
+            StatusRequest::Suspend,
+            "suspended",
+            "The manufacturer has not shipped the fix for a reported replay weakness",
+        ),
+        (
+            &revoked,
+            StatusRequest::Revoke,
+            "revoked",
+            "The certified configuration is no longer sold; the manufacturer asked for revocation",
+        ),
+    ] {
+        if let Some(c) = cert {
+            store
+                .change_certificate_status(&certifier, c, request, Some(reason))
+                .await?;
+            ctx.summary.cases.push((c.clone(), state.into()));
+        }
     }
 
     // Today: cases in flight, one in every state before certification.
