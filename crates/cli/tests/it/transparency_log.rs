@@ -569,87 +569,97 @@ fn export_audit_and_monitor() {
     expect(&o, 2, &[]);
 }
 
-#[test]
-fn a_status_changed_in_sql_is_detected() {
+/// On every backend: downloads an active certificate (which verifies online), lets `tamper`
+/// alter the registry's database behind its back, then asserts that online verification and the
+/// full audit each fail (exit 1) saying what `says` gives for the certificate id.
+fn tampering_is_detected(
+    tamper: impl Fn(&Running, &str),
+    says: impl Fn(&str) -> (Vec<String>, Vec<String>),
+) {
     for r in Running::every_backend() {
         let b = r.backend();
         let id = r.active_certificate();
         let (_, _, cert, _) = r.download(&id);
         expect(&r.verify_online(&cert), 0, &[]);
-        r.sql(&[&format!(
-            "UPDATE certificates SET status = 'revoked' WHERE certificate_id = '{id}'"
-        )]);
-        let o = r.verify_online(&cert);
-        expect(
-            &o,
-            1,
-            &["the registry says its status is revoked", "says active"],
-        );
-        let o = r.audit_registry();
-        expect(
-            &o,
-            1,
-            &[
-                &format!("certificate {id}: the registry says revoked"),
-                "audit failed",
-            ],
-        );
+        tamper(&r, &id);
+        let (verify, audit) = says(&id);
+        expect(&r.verify_online(&cert), 1, &as_strs(&verify));
+        expect(&r.audit_registry(), 1, &as_strs(&audit));
         println!("{b}: detected");
         r.finish();
     }
+}
+
+fn as_strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// Owned strings of `items`, for [`tampering_is_detected`].
+fn owned(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn a_status_changed_in_sql_is_detected() {
+    tampering_is_detected(
+        |r, id| {
+            r.sql(&[&format!(
+                "UPDATE certificates SET status = 'revoked' WHERE certificate_id = '{id}'"
+            )])
+        },
+        |id| {
+            (
+                owned(&["the registry says its status is revoked", "says active"]),
+                vec![
+                    format!("certificate {id}: the registry says revoked"),
+                    "audit failed".into(),
+                ],
+            )
+        },
+    );
 }
 
 #[test]
 fn a_deleted_decision_record_is_detected() {
-    for r in Running::every_backend() {
-        let b = r.backend();
-        let id = r.active_certificate();
-        let (_, _, cert, _) = r.download(&id);
-        r.change(&id, StatusRequest::OpenReview, None);
-        let seq = format!(
-            "(SELECT MAX(seq) FROM decision_log WHERE entry LIKE '%\"certificate_id\":\"{id}\"%')"
-        );
-        r.drop_append_only_guard();
-        r.sql(&[
-            &format!("DELETE FROM decision_log_index WHERE seq = {seq}"),
-            &format!("DELETE FROM decision_log WHERE seq = {seq}"),
-        ]);
-        let o = r.verify_online(&cert);
-        expect(
-            &o,
-            1,
-            &["revision 2 has no entry in the registry's transparency log"],
-        );
-        let o = r.audit_registry();
-        expect(
-            &o,
-            1,
-            &["no log entry for its current revision", "audit failed"],
-        );
-        println!("{b}: detected");
-        r.finish();
-    }
+    tampering_is_detected(
+        |r, id| {
+            r.change(id, StatusRequest::OpenReview, None);
+            let seq = format!(
+                "(SELECT MAX(seq) FROM decision_log WHERE entry LIKE '%\"certificate_id\":\"{id}\"%')"
+            );
+            r.drop_append_only_guard();
+            r.sql(&[
+                &format!("DELETE FROM decision_log_index WHERE seq = {seq}"),
+                &format!("DELETE FROM decision_log WHERE seq = {seq}"),
+            ]);
+        },
+        |_| {
+            (
+                owned(&["revision 2 has no entry in the registry's transparency log"]),
+                owned(&["no log entry for its current revision", "audit failed"]),
+            )
+        },
+    );
 }
 
 #[test]
 fn a_rewritten_decision_record_is_detected() {
-    for r in Running::every_backend() {
-        let b = r.backend();
-        let id = r.active_certificate();
-        let (_, _, cert, _) = r.download(&id);
-        r.change(&id, StatusRequest::Suspend, Some("recall"));
-        r.drop_append_only_guard();
-        r.sql(&[&format!(
-            "UPDATE decision_log SET entry = replace(entry, '\"reason\":\"recall\"', '\"reason\":\"routine\"') \
-             WHERE entry LIKE '%\"certificate_id\":\"{id}\"%'"
-        )]);
-        let o = r.verify_online(&cert);
-        expect(&o, 1, &["differs from log entry", "altered"]);
-        let o = r.audit_registry();
-        expect(&o, 1, &["differs from log entry", "audit failed"]);
-        println!("{b}: detected");
-        r.finish();
-    }
+    tampering_is_detected(
+        |r, id| {
+            r.change(id, StatusRequest::Suspend, Some("recall"));
+            r.drop_append_only_guard();
+            r.sql(&[&format!(
+                "UPDATE decision_log SET entry = replace(entry, '\"reason\":\"recall\"', '\"reason\":\"routine\"') \
+                 WHERE entry LIKE '%\"certificate_id\":\"{id}\"%'"
+            )]);
+        },
+        |_| {
+            (
+                owned(&["differs from log entry", "altered"]),
+                owned(&["differs from log entry", "audit failed"]),
+            )
+        },
+    );
 }
 
 #[test]
