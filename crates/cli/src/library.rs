@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use dtsec_model::{Library, LoadError, LoadedDocument, Origin};
+use dtsec_model::{Library, LoadError};
 
 use crate::PpArgs;
 use crate::input::{InputError, load};
@@ -21,11 +21,7 @@ pub fn build(args: &PpArgs) -> Result<Library, InputError> {
     }
     for file in &args.pp {
         let input = load(file)?;
-        lib.add(LoadedDocument {
-            source: input.source,
-            document: input.document,
-            origin: Origin::File(file.clone()),
-        });
+        lib.add_file(file.clone(), input.source, input.document);
     }
     Ok(lib)
 }
@@ -49,11 +45,7 @@ fn add_xml_in(lib: &mut Library, dir: &std::path::Path) -> Result<(), InputError
         if let Ok(input) = load(&path)
             && input.document.kind.value.is_claimable()
         {
-            lib.add(LoadedDocument {
-                source: input.source,
-                document: input.document,
-                origin: Origin::File(path),
-            });
+            lib.add_file(path, input.source, input.document);
         }
     }
     Ok(())

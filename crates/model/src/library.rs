@@ -123,6 +123,23 @@ impl Library {
         lib
     }
 
+    /// Adds a document read from `source` and parsed as `document`, found at `path`: the one way a
+    /// caller that loaded a file itself (YAML here, NIAP XML in the CLI) puts it in the library.
+    pub fn add_file(&mut self, path: PathBuf, source: SourceFile, document: Document) {
+        self.add(LoadedDocument {
+            source,
+            document,
+            origin: Origin::File(path),
+        });
+    }
+
+    /// Loads a YAML document from `path` (as [`crate::load_document`]) and adds it.
+    pub fn add_yaml_file(&mut self, path: &Path) -> Result<(), LoadError> {
+        let (source, document) = crate::load_document(path)?;
+        self.add_file(path.to_path_buf(), source, document);
+        Ok(())
+    }
+
     /// Adds a parsed document (e.g. a PP given on the command line).
     pub fn add(&mut self, doc: LoadedDocument) {
         let key = (
@@ -155,11 +172,7 @@ impl Library {
         for path in paths {
             match read_source(&path).and_then(|s| parse_document(&s).map(|d| (s, d))) {
                 Ok((source, document)) if document.kind.value.is_claimable() => {
-                    self.add(LoadedDocument {
-                        source,
-                        document,
-                        origin: Origin::File(path),
-                    });
+                    self.add_file(path, source, document);
                     added += 1;
                 }
                 Ok(_) => {}

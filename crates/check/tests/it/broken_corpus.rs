@@ -11,7 +11,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use dtsec_check::{CheckInput, Diagnostic, RULES, check, is_input_unusable};
-use dtsec_model::{Library, LoadedDocument, Origin, SourceFile, load_document, parse_document};
+use dtsec_model::{Library, SourceFile, load_document, parse_document};
+
+/// The PPs and packages the corpus's STs claim, besides the built-ins: the mini PP (and its
+/// 1.1), the mini package, a NIAP-style PP for the NIAP-format fixtures, and a PP with roles.
+const LIBRARY_FIXTURES: [&str; 5] = [
+    "mini-pp.yaml",
+    "mini-pp-1.1.yaml",
+    "mini-pkg.yaml",
+    "niap-mini-pp.yaml",
+    "roles-pp.yaml",
+];
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -21,20 +31,9 @@ fn fixtures() -> PathBuf {
 /// NIAP-format ST fixtures.
 fn library() -> Library {
     let mut lib = Library::with_builtins();
-    for name in [
-        "mini-pp.yaml",
-        "mini-pp-1.1.yaml",
-        "mini-pkg.yaml",
-        "niap-mini-pp.yaml",
-        "roles-pp.yaml",
-    ] {
-        let path = fixtures().join(name);
-        let (source, document) = load_document(&path).expect("fixture loads");
-        lib.add(LoadedDocument {
-            source,
-            document,
-            origin: Origin::File(path),
-        });
+    for name in LIBRARY_FIXTURES {
+        lib.add_yaml_file(&fixtures().join(name))
+            .expect("fixture loads");
     }
     lib
 }
@@ -146,13 +145,7 @@ fn each_broken_fixture_yields_exactly_its_expected_diagnostics() {
 /// The fixture sources a diagnostic may point into: the ST and the library's mini documents.
 fn sources(st: SourceFile) -> Vec<SourceFile> {
     let mut out = vec![st];
-    for name in [
-        "mini-pp.yaml",
-        "mini-pp-1.1.yaml",
-        "mini-pkg.yaml",
-        "niap-mini-pp.yaml",
-        "roles-pp.yaml",
-    ] {
+    for name in LIBRARY_FIXTURES {
         let (source, _) = load_document(&fixtures().join(name)).expect("fixture loads");
         out.push(source);
     }

@@ -13,13 +13,8 @@ fn fixtures() -> PathBuf {
 fn library() -> Library {
     let mut lib = Library::with_builtins();
     for name in ["mini-pp.yaml", "mini-pkg.yaml", "roles-pp.yaml"] {
-        let path = fixtures().join(name);
-        let (source, document) = load_document(&path).expect("fixture loads");
-        lib.add(LoadedDocument {
-            source,
-            document,
-            origin: Origin::File(path),
-        });
+        lib.add_yaml_file(&fixtures().join(name))
+            .expect("fixture loads");
     }
     lib
 }

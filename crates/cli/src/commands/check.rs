@@ -7,7 +7,7 @@ use dtsec_check::output::{
     render_human, render_json_with_sources, render_sarif, summary_line, unreadable_input,
 };
 use dtsec_check::{CheckInput, Diagnostic, check, is_input_unusable};
-use dtsec_model::{LoadedDocument, Origin, SourceFile};
+use dtsec_model::SourceFile;
 
 use crate::error::{CliError, CliResult, Exit};
 use crate::{ColorChoice, OutputFormat, PpArgs};
@@ -40,11 +40,7 @@ pub fn run(files: &[PathBuf], format: OutputFormat, color: ColorChoice, pps: &Pp
     // Claimable documents checked together may satisfy each other's claims.
     for (source, document) in &loaded {
         if document.kind.value.is_claimable() {
-            library.add(LoadedDocument {
-                source: source.clone(),
-                document: document.clone(),
-                origin: Origin::File(source.name.clone().into()),
-            });
+            library.add_file(source.name.clone().into(), source.clone(), document.clone());
         }
     }
     let mut diags: Vec<Diagnostic> = Vec::new();

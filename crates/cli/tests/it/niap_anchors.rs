@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use dtsec_check::{CheckInput, Diagnostic, check};
-use dtsec_model::{Library, LoadedDocument, Origin, SourceFile};
+use dtsec_model::{Library, SourceFile};
 
 fn load(path: &Path) -> (SourceFile, dtsec_model::Document) {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -102,11 +102,7 @@ fn corpus_duplicate_anchors() {
         .chain(xml_files(&dir.join("pp-for-st")))
     {
         let (source, document) = load(&path);
-        lib.add(LoadedDocument {
-            source,
-            document,
-            origin: Origin::File(path),
-        });
+        lib.add_file(path, source, document);
     }
     let mut found = Vec::new();
     for sub in ["pp", "pp-for-st", "st"] {

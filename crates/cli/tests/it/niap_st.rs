@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dtsec_check::{CheckInput, Diagnostic, check, is_input_unusable};
-use dtsec_model::{Library, LoadedDocument, Origin, SourceFile};
+use dtsec_model::{Library, SourceFile};
 
 fn shared() -> Option<PathBuf> {
     let dir = dtsec_testkit::shared("niap")?;
@@ -37,11 +37,7 @@ fn library(dir: &Path) -> Library {
     files.sort();
     for path in files {
         let (source, document) = load(&path);
-        lib.add(LoadedDocument {
-            source,
-            document,
-            origin: Origin::File(path),
-        });
+        lib.add_file(path, source, document);
     }
     lib
 }

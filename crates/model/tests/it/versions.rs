@@ -3,20 +3,13 @@
 
 use std::path::Path;
 
-use dtsec_model::{Library, LoadedDocument, Origin, diff, load_document};
+use dtsec_model::{Library, diff};
 
 fn library() -> Library {
     let mut lib = Library::with_builtins();
     for name in ["demo-1.0.yaml", "demo-2.0.yaml"] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/versions")
-            .join(name);
-        let (source, document) = load_document(&path).expect("fixture loads");
-        lib.add(LoadedDocument {
-            source,
-            document,
-            origin: Origin::File(path),
-        });
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/versions");
+        lib.add_yaml_file(&dir.join(name)).expect("fixture loads");
     }
     lib
 }
