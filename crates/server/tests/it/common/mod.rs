@@ -120,7 +120,7 @@ fn load_template(pg_admin_url: Option<&str>) -> Template {
             .enable_all()
             .build()
             .unwrap();
-        rt.block_on(async move {
+        let template = rt.block_on(async move {
             sqlx::any::install_default_drivers();
             let dir = tempfile::tempdir().unwrap();
             let mut cfg = config(dir.path());
@@ -144,17 +144,22 @@ fn load_template(pg_admin_url: Option<&str>) -> Template {
             let store = Store::open(cfg).await.unwrap();
             let demo = dtsec_registry::demo::load(&store).await.unwrap();
             store.close().await;
-            settle_sqlite(dir.path());
             Template { dir, demo, pg_name }
-        })
+        });
+        // Only once the runtime is gone are the tasks that still held connections dropped, and
+        // with them SQLite's last handles on the files: wait for those to close.
+        drop(rt);
+        settle_sqlite(template.dir.path());
+        template
     })
     .join()
     .expect("the demo template loads")
 }
 
-/// Waits (at most 10 s) for SQLite's write-ahead log and shared-memory files to go: the driver
-/// closes its connections on its own threads, after `close` returns, and removes them then. A
-/// copy taken while that happens would miss a file or catch it half checkpointed.
+/// Waits (at most 60 s) for SQLite's write-ahead log and shared-memory files to go: the driver
+/// closes its connections on its own threads, after `close` returns (and after the runtime of a
+/// task that still held one is dropped), and removes them then. A copy taken while that happens
+/// would miss a file or catch it half checkpointed.
 fn settle_sqlite(dir: &std::path::Path) {
     let db = dir.join(dtsec_registry::SQLITE_FILE);
     let side = |suffix: &str| {
@@ -162,7 +167,7 @@ fn settle_sqlite(dir: &std::path::Path) {
         name.push(suffix);
         std::path::PathBuf::from(name)
     };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while (side("-wal").exists() || side("-shm").exists()) && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
@@ -212,6 +217,8 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         let target = to.join(entry.file_name());
         if entry.file_type().unwrap().is_dir() {
             copy_dir(&entry.path(), &target);
+        } else if entry.file_name().to_string_lossy().ends_with("-shm") {
+            // SQLite's shared-memory index is rebuilt by whoever opens the database next.
         } else {
             std::fs::copy(entry.path(), &target)
                 .unwrap_or_else(|e| panic!("copy {}: {e}", entry.path().display()));
