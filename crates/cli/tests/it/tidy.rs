@@ -103,6 +103,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("registry", 5),
     ("server", 6),
     ("cli", 7),
+    ("fuzzing", 8),
 ];
 
 /// The `dtsec-*` crates named in one `[dependencies]` table of a manifest.
