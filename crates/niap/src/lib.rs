@@ -37,6 +37,7 @@ mod ns;
 mod st;
 mod xml;
 
+mod sidecar;
 pub use any::{AnyError, load_any};
 pub use error::ImportError;
 pub use export::{ExportError, export, niap_origin};

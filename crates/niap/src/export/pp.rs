@@ -281,14 +281,21 @@ impl Exporter<'_> {
             }
         }
         extra.extend(doc.notes.iter().cloned());
-        if extra.is_empty() {
-            return Ok(());
+        if !extra.is_empty() {
+            let id = self.fresh_id("dtsec-notes");
+            self.x.open("appendix", &[("id", &id), ("title", "Notes")]);
+            for e in extra {
+                self.x.leaf("h:p", &[], &e);
+            }
+            self.x.close("appendix");
+            self.x.nl();
         }
-        let id = self.fresh_id("dtsec-notes");
-        self.x.open("appendix", &[("id", &id), ("title", "Notes")]);
-        for e in extra {
-            self.x.leaf("h:p", &[], &e);
-        }
+        // The same, machine-readable, for the importer (see `crate::sidecar`).
+        let class = crate::sidecar::CLASS;
+        self.x
+            .open("appendix", &[("id", class), ("title", "dtsec model data")]);
+        self.x
+            .leaf("h:pre", &[("class", class)], &crate::sidecar::to_json(doc));
         self.x.close("appendix");
         self.x.nl();
         Ok(())
