@@ -2,8 +2,8 @@
 //! export → import so the checker sees the same document: the document id, device forms and
 //! roles, the TOE (types, form, roles, parts), a package's base PPs and SARs, assurance extended
 //! components (ALC_TSU_EXT.1), and per SFR its TOE-type and role conditions, justifications of
-//! unmet dependencies, `selected_by` triggers and element refinements, and each operation as
-//! written (choice ids, which NIAP turns into selectable ids, and required choices).
+//! unmet dependencies and element refinements, and the selections' required choices (naming
+//! the choices by the selectable ids the export gave them).
 //!
 //! Where: one appendix `id="dtsec-model"` holding `<h:pre class="dtsec-model">` with the data as
 //! JSON (which is YAML, so [`dtsec_model::parse_document`] reads it with its usual limits). NIAP's
@@ -12,7 +12,7 @@
 //! Why here: shared by the exporter (`export/pp.rs`) and the importer (`import.rs`), which
 //! overlays the fields on the document it built from the NIAP structure.
 
-use dtsec_model::{Document, DocumentKind};
+use dtsec_model::{Document, DocumentKind, Operation};
 use serde_json::{Value, json};
 
 /// The `class` of the XHTML element and the `id` of the appendix holding the data.
@@ -44,7 +44,6 @@ pub(crate) fn to_json(doc: &Document) -> String {
                 "toe_types": s.toe_types,
                 "roles": s.roles,
                 "unmet_dependencies": s.unmet_dependencies,
-                "selected_by": s.selected_by,
                 "elements": elements,
             })
         })
@@ -113,9 +112,6 @@ pub(crate) fn overlay(doc: &mut Document, json: &str, name: &str) -> Result<(), 
         sfr.toe_types = s.toe_types;
         sfr.roles = s.roles;
         sfr.unmet_dependencies = s.unmet_dependencies;
-        if !s.selected_by.is_empty() {
-            sfr.selected_by = s.selected_by;
-        }
         for e in s.elements {
             let Some(el) = sfr.elements.iter_mut().find(|x| x.id.value == e.id.value) else {
                 continue;
@@ -123,10 +119,36 @@ pub(crate) fn overlay(doc: &mut Document, json: &str, name: &str) -> Result<(), 
             el.refinement = e.refinement;
             for (slot, op) in e.operations {
                 if let Some(mine) = el.operations.get_mut(&slot) {
-                    mine.value = op.value;
+                    mine.value.required_choices = op
+                        .value
+                        .required_choices
+                        .into_iter()
+                        .map(|mut r| {
+                            for c in &mut r.choices {
+                                c.value = exported_choice(&mine.value, &c.value);
+                            }
+                            r
+                        })
+                        .collect();
                 }
             }
         }
     }
     Ok(())
+}
+
+/// The id the re-imported selection `op` gives the choice written `id` (the exporter turns
+/// choice ids into selectable ids `SFR--SLOT--CHOICE`, which the importer keeps as choice ids).
+fn exported_choice(op: &Operation, id: &str) -> String {
+    let suffix = format!("--{id}");
+    let choices = op.selection.as_deref().unwrap_or(&[]);
+    if choices.iter().any(|c| c.id() == id) {
+        return id.to_string();
+    }
+    choices
+        .iter()
+        .map(|c| c.id())
+        .find(|c| c.ends_with(&suffix))
+        .unwrap_or(id)
+        .to_string()
 }

@@ -258,6 +258,8 @@ impl Exporter<'_> {
             self.x.nl();
         }
         if self.niap {
+            // A re-imported dtsec export keeps its data (and its id) for the next round.
+            self.sidecar();
             return Ok(());
         }
         // What a YAML document has that NIAP has no structured place for, kept readable.
@@ -290,15 +292,23 @@ impl Exporter<'_> {
             self.x.close("appendix");
             self.x.nl();
         }
-        // The same, machine-readable, for the importer (see `crate::sidecar`).
+        self.sidecar();
+        Ok(())
+    }
+
+    /// What NIAP has no structured place for, machine-readable, for the importer (see
+    /// `crate::sidecar`).
+    fn sidecar(&mut self) {
         let class = crate::sidecar::CLASS;
         self.x
             .open("appendix", &[("id", class), ("title", "dtsec model data")]);
-        self.x
-            .leaf("h:pre", &[("class", class)], &crate::sidecar::to_json(doc));
+        self.x.leaf(
+            "h:pre",
+            &[("class", class)],
+            &crate::sidecar::to_json(self.doc),
+        );
         self.x.close("appendix");
         self.x.nl();
-        Ok(())
     }
 }
 

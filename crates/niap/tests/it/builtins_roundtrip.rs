@@ -71,10 +71,33 @@ fn roundtrip_errors(name: &str, library: &Library) -> Vec<String> {
                 .join("\n")
         );
     }
-    let source = SourceFile::new("exported.xml", xml.clone());
+    let mut errors = errors_of(&imported, &xml, library);
+    // A second round (the re-imported document exported again) keeps the same.
+    let xml2 = dtsec_niap::export(&imported).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let again = dtsec_niap::import(&xml2, "again.xml")
+        .unwrap_or_else(|e| panic!("{name}: second re-import: {e}"))
+        .document;
+    assert_eq!(
+        again.id.value, original.id.value,
+        "{name}: id, second round"
+    );
+    assert_eq!(
+        again.kind.value, original.kind.value,
+        "{name}: kind, second round"
+    );
+    errors.extend(
+        errors_of(&again, &xml2, library)
+            .into_iter()
+            .map(|e| format!("(second round) {e}")),
+    );
+    errors
+}
+
+fn errors_of(doc: &dtsec_model::Document, xml: &str, library: &Library) -> Vec<String> {
+    let source = SourceFile::new("exported.xml", xml.to_string());
     check(CheckInput {
         source: &source,
-        document: &imported,
+        document: doc,
         library,
     })
     .into_iter()
