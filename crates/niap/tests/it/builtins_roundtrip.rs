@@ -119,3 +119,31 @@ fn every_builtin_exports_reimports_and_checks_clean() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Data in the `dtsec-model` appendix that is not a document gives a warning, not an error, and
+/// the NIAP structure is imported as without it.
+#[test]
+fn unreadable_model_data_is_a_warning() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../model/builtin/cdd-eb.yaml");
+    let (_, original) = dtsec_model::load_document(&path).expect("cdd-eb loads");
+    let xml = dtsec_niap::export(&original).expect("cdd-eb exports");
+    let start = xml
+        .find("<h:pre class=\"dtsec-model\">")
+        .expect("model data written");
+    let end = start + xml[start..].find("</h:pre>").expect("closed");
+    let broken = format!(
+        "{}<h:pre class=\"dtsec-model\">{{ kind: [[[ !!binary{}",
+        &xml[..start],
+        &xml[end..]
+    );
+    let imported = dtsec_niap::import(&broken, "cdd-eb-x.xml").expect("still imports");
+    assert_eq!(imported.document.id.value, "cdd-eb-x");
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("dtsec model data not read")),
+        "{:?}",
+        imported.warnings
+    );
+}
