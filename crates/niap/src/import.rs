@@ -379,7 +379,25 @@ impl<'a, 'i> Importer<'a, 'i> {
             assignables_in_prose: self.prose.assignables,
             a_components: sars.len(),
         };
-        let document = Document {
+        // What a dtsec export keeps beside the NIAP structure (see `crate::sidecar`).
+        let sidecar = self
+            .doc
+            .descendants()
+            .find(|n| {
+                n.tag_name().namespace() == Some(crate::ns::XHTML_NS)
+                    && n.tag_name().name() == "pre"
+                    && n.attribute("class") == Some(crate::sidecar::CLASS)
+            })
+            .map(|n| (self.span(n), n.text().unwrap_or("").to_string()));
+        let sections = if sidecar.is_some() {
+            sections
+                .into_iter()
+                .filter(|s| s.id != crate::sidecar::CLASS)
+                .collect()
+        } else {
+            sections
+        };
+        let mut document = Document {
             kind: Spanned::new(kind, root_span),
             id,
             version,
@@ -402,6 +420,11 @@ impl<'a, 'i> Importer<'a, 'i> {
             modules,
             sections,
         };
+        if let Some((span, json)) = sidecar
+            && let Err(e) = crate::sidecar::overlay(&mut document, &json, self.name)
+        {
+            self.warn(span, format!("dtsec model data not read: {e}"));
+        }
         Ok(Imported {
             document,
             counts,

@@ -37,6 +37,7 @@ mod ns;
 mod st;
 mod xml;
 
+mod sidecar;
 pub use any::{AnyError, load_any};
 pub use error::ImportError;
 pub use export::{ExportError, export, niap_origin};
@@ -56,7 +57,8 @@ pub fn import_bytes(bytes: &[u8], name: &str) -> Result<Imported, ImportError> {
 
 /// Imports a NIAP PP, PP-Module or Functional Package.
 ///
-/// `name` is shown in errors and gives the document's id: the file's stem, lower-cased, without
+/// `name` is shown in errors and, unless the XML is a dtsec export that records the id (see the
+/// crate README, `dtsec-model` appendix), gives the document's id: the file's stem, lower-cased, without
 /// a `-VERSION` suffix equal to the document's version (`tls-1.1.xml` → `tls`). That matches the
 /// repository names NIAP documents use to refer to each other (`github.com/commoncriteria/tls`).
 pub fn import(xml: &str, name: &str) -> Result<Imported, ImportError> {

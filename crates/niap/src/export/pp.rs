@@ -258,6 +258,8 @@ impl Exporter<'_> {
             self.x.nl();
         }
         if self.niap {
+            // A re-imported dtsec export keeps its data (and its id) for the next round.
+            self.sidecar();
             return Ok(());
         }
         // What a YAML document has that NIAP has no structured place for, kept readable.
@@ -281,17 +283,32 @@ impl Exporter<'_> {
             }
         }
         extra.extend(doc.notes.iter().cloned());
-        if extra.is_empty() {
-            return Ok(());
+        if !extra.is_empty() {
+            let id = self.fresh_id("dtsec-notes");
+            self.x.open("appendix", &[("id", &id), ("title", "Notes")]);
+            for e in extra {
+                self.x.leaf("h:p", &[], &e);
+            }
+            self.x.close("appendix");
+            self.x.nl();
         }
-        let id = self.fresh_id("dtsec-notes");
-        self.x.open("appendix", &[("id", &id), ("title", "Notes")]);
-        for e in extra {
-            self.x.leaf("h:p", &[], &e);
-        }
+        self.sidecar();
+        Ok(())
+    }
+
+    /// What NIAP has no structured place for, machine-readable, for the importer (see
+    /// `crate::sidecar`).
+    fn sidecar(&mut self) {
+        let class = crate::sidecar::CLASS;
+        self.x
+            .open("appendix", &[("id", class), ("title", "dtsec model data")]);
+        self.x.leaf(
+            "h:pre",
+            &[("class", class)],
+            &crate::sidecar::to_json(self.doc),
+        );
         self.x.close("appendix");
         self.x.nl();
-        Ok(())
     }
 }
 
