@@ -697,6 +697,17 @@ pub const RULES: &[RuleInfo] = &[
         references: "CC:2022 Part 1, 10.4 (conformance to PPs; operations completed as the PP allows); ASE_CCL.1.8C–.10C; ASE_REQ.2.1E",
     },
     RuleInfo {
+        code: "DT-CONF-030",
+        name: "required-package-not-claimed",
+        severity: Severity::Error,
+        stability: Stability::Preview,
+        summary: "The ST makes a selection for which the claimed PP or PP-Module requires a package (`conformance.required_packages`), and does not claim that package.",
+        why: "A choice can bring requirements the PP leaves to a package: selecting TLS for the trusted channel says nothing about cipher suites, reference identifiers or downgrade, which the NIAP TLS Functional Package specifies. Without the claim, the ST's TLS is whatever the developer says it is. NIAP XML states the same with `depends` (DT-NIAP-002); this is the rule for dtsec's own YAML PPs. A requirement conditioned on roles or features requires nothing of a TOE without them.",
+        example: "# PP:\nconformance:\n  required_packages:\n    - package: {id: tls, version: '2.1', url: https://github.com/commoncriteria/tls}\n      when: [{sfr: FTP_ITC.1, operation: itc_protocols, choice: tls}]\n# ST: selects tls in FTP_ITC.1.1, but\nconformance:\n  packages: []",
+        fix: "Claim the package (id and version as the PP names them) under `conformance.packages` and give dtsec the package (`--pp FILE` or `--pp-path DIR`; NIAP XML is read directly) if it is not built in, or make a different selection. The finding says where to get the package when the PP names its address.",
+        references: "CC:2022 Part 1, 10.4 and 10.5 (package conformance of PPs and STs); ASE_CCL.1.5C (package claims), ASE_CCL.1.8C–.10C",
+    },
+    RuleInfo {
         code: "DT-OP-009",
         name: "unmarked-refinement",
         severity: Severity::Error,

@@ -9,6 +9,7 @@ pub mod dependencies;
 pub mod niap;
 pub mod objectives;
 pub mod operations;
+pub mod packages;
 pub mod rationale;
 pub mod refinements;
 pub mod roles;
@@ -32,6 +33,7 @@ pub fn run_all(ctx: &mut Ctx<'_>) {
     objectives::check(ctx);
     conformance::check(ctx);
     roles::check(ctx);
+    packages::check(ctx);
     claims::check(ctx);
     niap::check(ctx);
 }
