@@ -304,6 +304,9 @@ fn conformance(h: &mut Html, v: &View<'_>) {
     } else {
         doc_refs(h, v, "Packages claimed", &c.packages);
     }
+    if !c.required_packages.is_empty() {
+        roles::required_packages(h, v, &c.required_packages);
+    }
     sub(h, (2, 4), "Conformance claim rationale", None);
     match &c.rationale {
         Some(r) => markdown::blocks(h, r),

@@ -6,7 +6,7 @@
 //! not. An ST shows its parts with the forms and roles it claims. Titles of forms and roles
 //! come from the document itself or, for an ST, from the claimed PPs.
 
-use dtsec_model::{Document, LoadedDocument, Operation, RoleDefinition};
+use dtsec_model::{Document, LoadedDocument, Operation, PackageRequirement, RoleDefinition};
 
 use crate::html::Html;
 use crate::markdown;
@@ -233,4 +233,61 @@ fn collect<'a>(
     for (n, inner) in op.nested() {
         collect(n, inner, out, depth + 1);
     }
+}
+
+/// PP, PP-Module: the packages an ST must claim when it makes a selection.
+pub(crate) fn required_packages(h: &mut Html, v: &View<'_>, reqs: &[PackageRequirement]) {
+    h.raw("<table><caption>Packages required by a selection</caption><thead><tr><th scope=\"col\">Package</th><th scope=\"col\">Required when the ST selects</th><th scope=\"col\">Only for</th><th scope=\"col\">Why, and where to get it</th></tr></thead><tbody>");
+    for r in reqs {
+        h.raw("<tr><th scope=\"row\"><code>");
+        h.text(&r.package.id.value);
+        h.raw("</code> version ");
+        h.text(&r.package.version.value);
+        h.raw("</th><td>");
+        for (i, t) in r.when.iter().enumerate() {
+            if i > 0 {
+                h.raw("; or ");
+            }
+            h.raw("“");
+            h.text(&t.choice.value);
+            h.raw("” in ");
+            v.link(h, crate::view::SFR, &t.sfr.value);
+            h.raw(" <code>");
+            h.text(&t.operation.value);
+            h.raw("</code>");
+        }
+        h.raw("</td><td>");
+        if r.roles.is_empty() && r.features.is_empty() {
+            h.raw("every TOE");
+        }
+        if !r.roles.is_empty() {
+            h.raw("parts playing ");
+            role_list(h, v, r.roles.iter().map(|x| x.value.as_str()));
+        }
+        for (i, f) in r.features.iter().enumerate() {
+            h.raw(if i == 0 {
+                if r.roles.is_empty() {
+                    "TOEs with feature "
+                } else {
+                    "; or TOEs with feature "
+                }
+            } else {
+                ", "
+            });
+            h.raw("<code>");
+            h.text(&f.value);
+            h.raw("</code>");
+        }
+        h.raw("</td><td>");
+        if let Some(n) = &r.note {
+            markdown::inline(h, n);
+        }
+        if let Some(url) = &r.package.url {
+            h.raw(" <span class=\"note\">(");
+            h.text(url);
+            h.raw(")</span>");
+        }
+        h.raw("</td></tr>");
+    }
+    h.raw("</tbody></table>\n");
 }

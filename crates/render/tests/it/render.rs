@@ -501,6 +501,16 @@ fn pp2_lists_its_device_forms_and_roles_in_one_table() {
     assert!(aid.contains(">FDP_SIV_EXT.1<"), "{aid}");
     let therapy = row(t, "<code>therapy-delivery</code>");
     assert!(therapy.contains(">FDP_TCL_EXT.1<"), "{therapy}");
+    // The package a selection requires (NIAP's TLS package when tls is selected).
+    let pkgs = table(&html, "Packages required by a selection");
+    let tls = row(pkgs, "<code>tls</code> version 2.1");
+    assert!(tls.contains("“tls” in "), "{tls}");
+    assert!(tls.contains(">FTP_ITC.1<"), "{tls}");
+    assert!(
+        tls.contains("<code>therapy-delivery</code> (Therapy delivery)"),
+        "{tls}"
+    );
+    assert!(tls.contains("github.com/commoncriteria/tls"), "{tls}");
     // A 2.0 PP declares no TOE types, so the empty TOE-types section is left out.
     assert!(!html.contains("No TOE types listed."));
 }
