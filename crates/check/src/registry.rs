@@ -708,6 +708,17 @@ pub const RULES: &[RuleInfo] = &[
         references: "CC:2022 Part 1, 10.4 and 10.5 (package conformance of PPs and STs); ASE_CCL.1.5C (package claims), ASE_CCL.1.8C–.10C",
     },
     RuleInfo {
+        code: "DT-CONF-031",
+        name: "therapy-toe-below-enhanced-basic",
+        severity: Severity::Error,
+        stability: Stability::Preview,
+        summary: "An ST claiming `cdd` 2.x has a TOE part with the `therapy-delivery` or `aid-host` role, but its SARs stop below AVA_VAN.3 (Enhanced-Basic).",
+        why: "A TOE that delivers insulin or decides doses can kill when attacked. The DTSec scheme therefore certifies such TOEs only against attackers of Enhanced-Basic attack potential or more (the cdd 2.0 PP's P.ASSURANCE_LEVEL and OE.ASSURANCE_LEVEL, review finding F21). An OSP alone is not checkable, so this rule holds the ST to it. CGMs, BGMs and display-only apps may stay at the base PP's Basic level; STs of cdd 1.0 are not affected.",
+        example: "conformance:\n  pps: [{id: cdd, version: '2.0'}]\n  packages: []          # no cdd-eb\ntoe:\n  form: pump\n  roles: [therapy-delivery]\nsars:\n  - id: AVA_VAN.1",
+        fix: "Claim the `cdd-eb` (AVA_VAN.3) or `cdd-moderate` (AVA_VAN.4) package of the same version and include its complete SAR set, or correct the TOE's roles if no part delivers therapy or hosts the AID algorithm.",
+        references: "DTSec scheme policy (cdd 2.0 P.ASSURANCE_LEVEL); CC:2022 Part 3, AVA_VAN.3 (focused vulnerability analysis, Enhanced-Basic attack potential); CEM Annex B",
+    },
+    RuleInfo {
         code: "DT-OP-009",
         name: "unmarked-refinement",
         severity: Severity::Error,

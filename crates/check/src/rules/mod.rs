@@ -13,6 +13,7 @@ pub mod packages;
 pub mod rationale;
 pub mod refinements;
 pub mod roles;
+pub mod scheme;
 pub mod structure;
 
 use crate::context::Ctx;
@@ -34,6 +35,7 @@ pub fn run_all(ctx: &mut Ctx<'_>) {
     conformance::check(ctx);
     roles::check(ctx);
     packages::check(ctx);
+    scheme::check(ctx);
     claims::check(ctx);
     niap::check(ctx);
 }
