@@ -184,10 +184,40 @@ pub struct Conformance {
     /// Why the claims hold (the conformance claim rationale).
     #[serde(default)]
     pub rationale: Option<String>,
+    /// PP, PP-Module: packages an ST must claim when it makes certain selection choices (the
+    /// NIAP TLS package when `tls` is selected for the trusted channel). Checked by DT-CONF-030.
+    /// NIAP XML says the same with `depends` (see [`NiapConformance::conditions`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_packages: Vec<PackageRequirement>,
     /// NIAP conventions that change what conformance means (set by the NIAP reader; absent in
     /// dtsec's own documents).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub niap: Option<NiapConformance>,
+}
+
+/// A package an ST must claim when it makes a selection (see [`Conformance::required_packages`]).
+///
+/// The requirement holds when the ST selects any one of the `when` choices and, when `roles` or
+/// `features` are given, some part of the TOE plays one of the roles or the TOE has one of the
+/// features.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackageRequirement {
+    /// The package to claim, by id and version; its `url` says where to get it when it is not
+    /// built into dtsec (the finding repeats it).
+    pub package: DocRef,
+    /// The selection choices that make the claim required (any one suffices), named like a
+    /// selection-based SFR's `selected_by`.
+    pub when: Vec<SelectionTrigger>,
+    /// Roles (ids from the PP's `roles`) that must also be played for the requirement to hold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Id>,
+    /// Features (ids from the PP's `features`) one of which the TOE must also have.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<Id>,
+    /// Why the package is required, for the ST author.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// NIAP conformance conventions (see [`Conformance::niap`]).

@@ -32,6 +32,7 @@ mod page;
 mod rationale;
 mod reqs;
 mod resolve;
+mod roles;
 mod view;
 
 use std::path::Path;

@@ -207,8 +207,20 @@ fn open<'a>(
                 if i > 0 {
                     h.raw(", ");
                 }
-                h.raw("<span class=\"choice\">");
+                let required = op
+                    .required_choices
+                    .iter()
+                    .any(|rc| rc.choices.iter().any(|c| ch.matches(&c.value)));
+                if required {
+                    // Listed with its roles under the element; marked here so the text shows it.
+                    h.raw("<span class=\"choice required\" title=\"required for some roles or features (see Required choices)\">");
+                } else {
+                    h.raw("<span class=\"choice\">");
+                }
                 text_inner(h, ch.text(), slots, stack);
+                if required {
+                    h.raw("<sup class=\"req-mark\" aria-label=\"required choice\">R</sup>");
+                }
                 h.raw("</span>");
             }
         }

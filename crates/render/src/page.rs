@@ -12,7 +12,7 @@ use crate::html::Html;
 use crate::markdown;
 use crate::resolve::Defs;
 use crate::view::{OBJ, SPD, View, empty, kind_title, kv_table, section, sub, taken_from};
-use crate::{rationale, reqs};
+use crate::{rationale, reqs, roles};
 
 /// Renders the whole page.
 pub(crate) fn render(doc: &Document, source_name: &str, claimed: &[&LoadedDocument]) -> String {
@@ -156,6 +156,7 @@ fn intro(h: &mut Html, v: &View<'_>) {
         if toe.name.is_none() && toe.version.is_none() && toe.manufacturer.is_none() {
             empty(h, "The TOE is not identified.");
         }
+        roles::parts(h, v);
     }
     sub(h, next(), "TOE overview", None);
     match &toe.overview {
@@ -173,7 +174,11 @@ fn intro(h: &mut Html, v: &View<'_>) {
         }
         h.raw("</ul>\n");
     }
-    if !v.is_st() {
+    if !v.is_st() && roles::declares(doc) {
+        sub(h, next(), "Device forms and roles", None);
+        roles::declarations(h, v);
+    }
+    if !v.is_st() && (!toe.types.is_empty() || !roles::declares(doc)) {
         sub(h, next(), "TOE types", None);
         if toe.types.is_empty() {
             empty(h, "No TOE types listed.");
@@ -298,6 +303,9 @@ fn conformance(h: &mut Html, v: &View<'_>) {
         empty(h, "No package is claimed.");
     } else {
         doc_refs(h, v, "Packages claimed", &c.packages);
+    }
+    if !c.required_packages.is_empty() {
+        roles::required_packages(h, v, &c.required_packages);
     }
     sub(h, (2, 4), "Conformance claim rationale", None);
     match &c.rationale {

@@ -12,6 +12,7 @@ use crate::html::Html;
 use crate::markdown;
 use crate::ops::{self, Mode, Slots};
 use crate::resolve::{EffElement, EffSfr};
+use crate::roles;
 use crate::view::{OBJ, SFR, SPD, View, empty, kv_table, section, sub};
 
 /// Section 5.
@@ -223,6 +224,7 @@ fn sfr_table(h: &mut Html, v: &View<'_>) {
         v.link(h, SFR, s.id());
         h.raw("</th><td>");
         h.text(sfr_title(v, s).unwrap_or(""));
+        refined_mark(h, s);
         h.raw("</td><td>");
         h.text(s.status().map_or("—", |st| st.label()));
         h.raw("</td><td>");
@@ -232,19 +234,27 @@ fn sfr_table(h: &mut Html, v: &View<'_>) {
     h.raw("</tbody></table>\n");
 }
 
+/// Marks an SFR with at least one refined element (its elements show what was refined).
+fn refined_mark(h: &mut Html, s: &EffSfr<'_>) {
+    if s.elements.iter().any(|e| !e.refinements.is_empty()) {
+        h.raw(" <span class=\"refined-mark\" title=\"at least one element is refined\">refined</span>");
+    }
+}
+
 fn legend(h: &mut Html, mode: Mode) {
     h.raw("<div class=\"legend\"><p class=\"label\">How operations are shown</p><ul>");
     match mode {
         Mode::Template => h.raw(
             "<li><span class=\"op selection\">[<span class=\"op-kind\">selection</span>: …]</span> — the ST author selects one or more of the choices (<em>choose one of</em>: exactly one).</li>\
-             <li><span class=\"op assignment\">[<span class=\"op-kind\">assignment</span>: …]</span> — the ST author assigns a value of the described kind.</li>",
+             <li><span class=\"op assignment\">[<span class=\"op-kind\">assignment</span>: …]</span> — the ST author assigns a value of the described kind.</li>\
+             <li><span class=\"choice required\">choice<sup class=\"req-mark\">R</sup></span> — a choice an ST must make when its TOE plays certain roles or has certain features (listed under the element as Required choices).</li>",
         ),
         Mode::Instance => h.raw(
             "<li><span class=\"completed\" title=\"example\">completed value</span> — an operation completed by this ST (highlighted and underlined; hover for its kind).</li>\
              <li><span class=\"op assignment open\">[open: <span class=\"op-kind\">assignment</span>: …]</span> — an operation this ST leaves open.</li>",
         ),
     }
-    h.raw("<li><span class=\"refinement\"><span class=\"marker\">Refinement</span>bold text</span> — a refinement of the element.</li></ul></div>\n");
+    h.raw("<li><span class=\"refinement\"><span class=\"marker\">Refinement</span>bold text</span> — a refinement of the element; an SFR with a refined element is marked <span class=\"refined-mark\">refined</span>.</li></ul></div>\n");
 }
 
 fn sfr(h: &mut Html, v: &View<'_>, s: &EffSfr<'_>, anchor: &str) {
@@ -255,6 +265,7 @@ fn sfr(h: &mut Html, v: &View<'_>, s: &EffSfr<'_>, anchor: &str) {
         h.raw(" — ");
         h.text(t);
     }
+    refined_mark(h, s);
     h.raw("</h4>\n");
     if let Some((_, ld)) = s.base
         && s.elements.iter().any(|e| e.text_inherited)
@@ -278,6 +289,16 @@ fn sfr(h: &mut Html, v: &View<'_>, s: &EffSfr<'_>, anchor: &str) {
         h.raw("<dt>TOE types</dt><dd>");
         h.text(&join_ids(&own.toe_types));
         h.raw("</dd>");
+    }
+    let role_ids = if own.roles.is_empty() {
+        s.base.map_or(&own.roles, |(b, _)| &b.roles)
+    } else {
+        &own.roles
+    };
+    if !role_ids.is_empty() {
+        h.raw("<dt>Roles</dt><dd>the status applies when a part of the TOE plays ");
+        roles::role_list(h, v, role_ids.iter().map(|r| r.value.as_str()));
+        h.raw("; otherwise the SFR is optional</dd>");
     }
     if !own.selected_by.is_empty() {
         h.raw("<dt>Selected by</dt><dd>");
@@ -313,6 +334,9 @@ fn sfr(h: &mut Html, v: &View<'_>, s: &EffSfr<'_>, anchor: &str) {
     }
     for el in &s.elements {
         element(h, el, v.mode);
+        if v.mode == Mode::Template {
+            roles::required_choices(h, v, el.operations);
+        }
     }
     if let Some(note) = s.application_note() {
         h.raw("<div class=\"app-note\"><p class=\"label\">Application note</p>");

@@ -117,7 +117,7 @@ fn toe_type(ctx: &mut Ctx<'_>) {
 }
 
 /// Where the ST makes the selection that triggers a selection-based SFR, if it does.
-fn triggered(ctx: &Ctx<'_>, trigger: &SelectionTrigger) -> Option<Span> {
+pub(crate) fn triggered(ctx: &Ctx<'_>, trigger: &SelectionTrigger) -> Option<Span> {
     let st_sfr = ctx
         .doc
         .sfrs

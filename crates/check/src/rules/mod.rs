@@ -9,9 +9,11 @@ pub mod dependencies;
 pub mod niap;
 pub mod objectives;
 pub mod operations;
+pub mod packages;
 pub mod rationale;
 pub mod refinements;
 pub mod roles;
+pub mod scheme;
 pub mod structure;
 
 use crate::context::Ctx;
@@ -32,6 +34,8 @@ pub fn run_all(ctx: &mut Ctx<'_>) {
     objectives::check(ctx);
     conformance::check(ctx);
     roles::check(ctx);
+    packages::check(ctx);
+    scheme::check(ctx);
     claims::check(ctx);
     niap::check(ctx);
 }

@@ -147,3 +147,45 @@ fn marked_refinements_pass() {
         assert!(found.is_empty(), "{name}:\n{}", show(&found));
     }
 }
+
+/// DT-CONF-030 asks for the package only when its condition holds, and is satisfied by the
+/// claim: a CGM (no therapy role) may select tls without the package, and a pump that selects
+/// tls and claims the package passes.
+#[test]
+fn required_package_is_satisfied_by_the_claim_and_keyed_on_roles() {
+    let mut lib = library();
+    let pkg = "kind: functional-package\nid: tls-pkg\nversion: '1.0'\ntitle: TLS package for tests\nbase_pps: [{id: roles, version: '1.0'}]\n";
+    let pkg_src = dtsec_model::SourceFile::new("tls-pkg.yaml", pkg);
+    let pkg_doc = dtsec_model::parse_document(&pkg_src).unwrap();
+    lib.add(LoadedDocument {
+        source: pkg_src,
+        document: pkg_doc,
+        origin: Origin::Builtin,
+    });
+    let run_text = |text: &str| {
+        let src = dtsec_model::SourceFile::new("st.yaml", text);
+        let doc = dtsec_model::parse_document(&src).unwrap();
+        check(CheckInput {
+            source: &src,
+            document: &doc,
+            library: &lib,
+        })
+    };
+    let codes = |diags: &[Diagnostic]| diags.iter().map(|d| d.code).collect::<Vec<_>>();
+    let with_tls = |name: &str| {
+        std::fs::read_to_string(fixtures().join(name))
+            .unwrap()
+            .replace("channel: [bluetooth]", "channel: [bluetooth, tls]")
+    };
+    let cgm = run_text(&with_tls("roles-cgm-st.yaml"));
+    assert!(!codes(&cgm).contains(&"DT-CONF-030"), "{}", show(&cgm));
+    let pump = with_tls("roles-st.yaml");
+    assert_eq!(codes(&run_text(&pump)), vec!["DT-CONF-030"]);
+    let claimed = pump.replace(
+        "pps: [{id: roles, version: \"1.0\"}]",
+        "pps: [{id: roles, version: \"1.0\"}]\n  packages: [{id: tls-pkg, version: '1.0'}]",
+    );
+    assert_ne!(claimed, pump, "the claim was added");
+    let found = run_text(&claimed);
+    assert!(!codes(&found).contains(&"DT-CONF-030"), "{}", show(&found));
+}

@@ -467,3 +467,127 @@ fn st_features_take_their_name_from_the_claimed_pp() {
     assert!(features.contains("Bluetooth LE"), "{features}");
     assert!(features.contains("Has a BLE radio."), "{features}");
 }
+
+/// The shipped cdd 2.0 PP (and a built-in by id and version).
+fn builtin<'l>(lib: &'l dtsec_model::Library, id: &str, version: &str) -> &'l LoadedDocument {
+    lib.find(id, version)
+        .unwrap_or_else(|| panic!("built-in {id} {version}"))
+}
+
+fn render_pp2() -> String {
+    let lib = dtsec_model::Library::with_builtins();
+    let pp = builtin(&lib, "cdd", "2.0");
+    render_html(&LoadedDocumentRef::from(pp), &RenderContext::default())
+}
+
+/// The row of table `t` whose header cell contains `key`.
+fn row<'h>(t: &'h str, key: &str) -> &'h str {
+    t.split("<tr>")
+        .find(|r| r.contains(key))
+        .unwrap_or_else(|| panic!("no row with {key:?} in {t}"))
+}
+
+#[test]
+fn pp2_lists_its_device_forms_and_roles_in_one_table() {
+    let html = render_pp2();
+    assert_heading_order(&html);
+    let t = table(&html, "Device forms and functional roles");
+    let pump = row(t, "<code>pump</code>");
+    assert!(pump.contains("device form"), "{pump}");
+    let aid = row(t, "<code>aid-host</code>");
+    assert!(aid.starts_with("<td>role</td>"), "{aid}");
+    // The roles column links the SFRs that key on the role: FDP_SIV_EXT.1 is mandatory for
+    // aid-host, FDP_TCL_EXT.1 carries required choices for therapy-delivery.
+    assert!(aid.contains(">FDP_SIV_EXT.1<"), "{aid}");
+    let therapy = row(t, "<code>therapy-delivery</code>");
+    assert!(therapy.contains(">FDP_TCL_EXT.1<"), "{therapy}");
+    // The package a selection requires (NIAP's TLS package when tls is selected).
+    let pkgs = table(&html, "Packages required by a selection");
+    let tls = row(pkgs, "<code>tls</code> version 2.1");
+    assert!(tls.contains("“tls” in "), "{tls}");
+    assert!(tls.contains(">FTP_ITC.1<"), "{tls}");
+    assert!(
+        tls.contains("<code>therapy-delivery</code> (Therapy delivery)"),
+        "{tls}"
+    );
+    assert!(tls.contains("github.com/commoncriteria/tls"), "{tls}");
+    // A 2.0 PP declares no TOE types, so the empty TOE-types section is left out.
+    assert!(!html.contains("No TOE types listed."));
+}
+
+#[test]
+fn pp2_shows_role_conditions_required_choices_and_refinements() {
+    let html = render_pp2();
+    let sfr = |id: &str| {
+        let at = html
+            .find(&format!(">{id} — "))
+            .unwrap_or_else(|| panic!("no SFR {id}"));
+        let end = at + html[at..].find("</section>").expect("SFR end");
+        &html[at..end]
+    };
+    let siv = sfr("FDP_SIV_EXT.1");
+    assert!(
+        siv.contains("<dt>Roles</dt><dd>the status applies when a part of the TOE plays <code>aid-host</code> (AID host"),
+        "{siv}"
+    );
+    let tcl = sfr("FDP_TCL_EXT.1");
+    assert!(
+        tcl.contains("<p class=\"label\">Required choices</p>"),
+        "{tcl}"
+    );
+    let req = &tcl[tcl.find("Required choices").unwrap()..];
+    assert!(req.contains("<code>limit_types</code>"), "{req}");
+    assert!(
+        req.contains(
+            "when a part of the TOE plays <code>therapy-delivery</code> (Therapy delivery)"
+        ),
+        "{req}"
+    );
+    // The required choices are marked in the selection itself too.
+    assert!(tcl.contains("<span class=\"choice required\""), "{tcl}");
+    assert!(tcl.contains("<sup class=\"req-mark\""), "{tcl}");
+    // Refined elements carry their mark, and the SFR is flagged in heading and table.
+    let sdi = sfr("FDP_SDI.2");
+    assert!(
+        sdi.contains("<span class=\"marker\">Refinement</span>"),
+        "{sdi}"
+    );
+    assert!(sdi.contains("class=\"refined-mark\""), "{sdi}");
+    let sfrs = table(&html, "Security functional requirements of this document");
+    assert!(row(sfrs, ">FDP_SDI.2<").contains("refined-mark"));
+    assert!(!row(sfrs, ">FDP_SIV_EXT.1<").contains("refined-mark"));
+}
+
+#[test]
+fn distributed_st_shows_its_parts_with_forms_and_roles() {
+    let lib = dtsec_model::Library::with_builtins();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/pump-controller-st.yaml"
+    );
+    let text = std::fs::read_to_string(path).expect("example ST");
+    let st = loaded("pump-controller-st.yaml", &text);
+    let pp = builtin(&lib, "cdd", "2.0");
+    let app = builtin(&lib, "cdd-app", "2.0");
+    let eb = builtin(&lib, "cdd-eb", "2.0");
+    let claimed = [pp, app, eb];
+    let html = render_html(
+        &LoadedDocumentRef::from(&st),
+        &RenderContext::with_claimed(&claimed),
+    );
+    assert_heading_order(&html);
+    let t = table(&html, "TOE parts: device forms and roles");
+    let pump = row(t, "Nimbus Pump");
+    assert!(pump.contains("<code>pump</code> ("), "{pump}");
+    assert!(
+        pump.contains("<code>therapy-delivery</code> (Therapy delivery), <code>aid-host</code>"),
+        "{pump}"
+    );
+    let app_row = row(t, "Nimbus Controller app");
+    assert!(app_row.contains("<code>app</code>"), "{app_row}");
+    assert!(app_row.contains("<code>remote-display</code>"), "{app_row}");
+    // An ST's SFRs show the PP's role condition, but not the PP's required-choice list (the
+    // ST's completions are what counts there).
+    assert!(html.contains("<dt>Roles</dt>"));
+    assert!(!html.contains("<p class=\"label\">Required choices</p>"));
+}
