@@ -359,12 +359,7 @@ impl<'a> Ctx<'a> {
                     })
                 });
                 if !fits {
-                    let bases: Vec<String> = pkg
-                        .document
-                        .base_pps
-                        .iter()
-                        .map(|b| format!("{} {}", b.id.value, b.version.value))
-                        .collect();
+                    let bases = base_pp_names(&pkg.document);
                     self.push(
                         "DT-CONF-011",
                         format!(
@@ -613,4 +608,12 @@ fn version_phrase(version: &str) -> String {
     } else {
         format!("version `{version}`")
     }
+}
+
+/// The base PPs a package or module names, as `id version`, for findings that list them.
+pub(crate) fn base_pp_names(doc: &dtsec_model::Document) -> Vec<String> {
+    doc.base_pps
+        .iter()
+        .map(|b| format!("{} {}", b.id.value, b.version.value))
+        .collect()
 }

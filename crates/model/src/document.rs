@@ -126,6 +126,15 @@ impl DocumentKind {
         }
     }
 
+    /// True for the kinds that state a security problem and objectives (PPs, modules, STs), so
+    /// that rationale rules apply; packages do not.
+    pub fn states_a_problem(self) -> bool {
+        matches!(
+            self,
+            DocumentKind::ProtectionProfile | DocumentKind::PpModule | DocumentKind::SecurityTarget
+        )
+    }
+
     /// True for the kinds that other documents claim (PPs, modules, packages).
     pub fn is_claimable(self) -> bool {
         !matches!(self, DocumentKind::SecurityTarget)

@@ -6,7 +6,7 @@
 //! everything they share with it (the [`View`], headings, tables) lives below all three in
 //! `view`, so no section module reaches back up into the page.
 
-use dtsec_model::{ConformanceType, Definition, DocRef, Document, LoadedDocument};
+use dtsec_model::{ConformanceType, DocRef, Document, LoadedDocument};
 
 use crate::html::Html;
 use crate::markdown;
@@ -384,13 +384,7 @@ fn objectives(h: &mut Html, v: &View<'_>) {
         "No security objectives for the operational environment are defined.",
     );
     sub(h, (4, 3), "Security objectives rationale", None);
-    let all: Vec<&Definition> = v
-        .obj_toe
-        .items
-        .iter()
-        .chain(&v.obj_env.items)
-        .copied()
-        .collect();
+    let all = v.all_objectives();
     if all.is_empty() {
         empty(h, "No objectives, so no rationale.");
     } else {

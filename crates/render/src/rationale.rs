@@ -130,13 +130,7 @@ fn uncovered_list(
 /// Section 7.
 pub(crate) fn matrices(h: &mut Html, v: &View<'_>) {
     section(h, "sec-rationale", 7, "Rationale");
-    let objectives: Vec<&Definition> = v
-        .obj_toe
-        .items
-        .iter()
-        .chain(&v.obj_env.items)
-        .copied()
-        .collect();
+    let objectives = v.all_objectives();
 
     // 7.1: threats, OSPs, assumptions × objectives.
     sub(

@@ -104,6 +104,16 @@ pub(crate) const OBJ: &str = "obj";
 pub(crate) const SFR: &str = "sfr";
 
 impl<'a> View<'a> {
+    /// Every objective, the TOE's first, then the environment's: the rows of the rationale.
+    pub(crate) fn all_objectives(&self) -> Vec<&'a dtsec_model::Definition> {
+        self.obj_toe
+            .items
+            .iter()
+            .chain(&self.obj_env.items)
+            .copied()
+            .collect()
+    }
+
     pub(crate) fn new(
         doc: &'a Document,
         source_name: &'a str,

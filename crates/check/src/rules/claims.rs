@@ -26,12 +26,7 @@ pub fn package_without_pp(ctx: &mut Ctx<'_>) -> bool {
     else {
         return false;
     };
-    let bases: Vec<String> = pkg
-        .document
-        .base_pps
-        .iter()
-        .map(|b| format!("{} {}", b.id.value, b.version.value))
-        .collect();
+    let bases = crate::context::base_pp_names(&pkg.document);
     ctx.push(
         "DT-CONF-024",
         format!(

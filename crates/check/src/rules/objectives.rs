@@ -6,16 +6,13 @@
 
 use std::collections::HashSet;
 
-use dtsec_model::{Definition, DocumentKind};
+use dtsec_model::Definition;
 
 use crate::context::Ctx;
 
 pub fn check(ctx: &mut Ctx<'_>) {
     let doc = ctx.doc;
-    if !matches!(
-        doc.kind.value,
-        DocumentKind::ProtectionProfile | DocumentKind::PpModule | DocumentKind::SecurityTarget
-    ) {
+    if !doc.kind.value.states_a_problem() {
         return;
     }
     empty_descriptions(ctx);

@@ -12,10 +12,7 @@ use crate::context::Ctx;
 
 pub fn check(ctx: &mut Ctx<'_>) {
     let doc = ctx.doc;
-    if !matches!(
-        doc.kind.value,
-        DocumentKind::ProtectionProfile | DocumentKind::PpModule | DocumentKind::SecurityTarget
-    ) {
+    if !doc.kind.value.states_a_problem() {
         return;
     }
     // What addresses what, including what the ST inherits from its PP's SFR definitions.
