@@ -14,8 +14,14 @@ impl SourceFile {
     /// Wraps text under a name.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
+        // Lines break where YAML breaks them: at `\n`, `\r\n` and a bare `\r`, so that the
+        // positions the YAML reader reports land on the lines shown here.
+        let bytes = text.as_bytes();
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| {
+            let breaks = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            breaks.then_some(i + 1)
+        }));
         SourceFile {
             name: name.into(),
             text,
@@ -66,5 +72,16 @@ mod tests {
         assert_eq!(src.line(2), Some("cdé"));
         assert_eq!(src.line(3), Some("f"));
         assert_eq!(src.line(4), None);
+    }
+
+    #[test]
+    fn a_bare_carriage_return_breaks_a_line_as_in_yaml() {
+        let src = SourceFile::new("x", "a: 1\rb: 2\r\nc: 3");
+        assert_eq!(src.line_count(), 3);
+        assert_eq!(src.line(1), Some("a: 1"));
+        assert_eq!(src.line(2), Some("b: 2"));
+        assert_eq!(src.line(3), Some("c: 3"));
+        assert_eq!(src.line_col(5), (2, 1));
+        assert_eq!(src.line_col(11), (3, 1));
     }
 }
