@@ -98,7 +98,7 @@ impl<S: Storage> Log<S> {
         let verifier = signer.verifier();
         let checkpoint = Checkpoint::open(&signed, &verifier)?;
         let rebuilt = rebuild(&storage, &checkpoint)?;
-        Ok(Self {
+        let log = Self {
             storage,
             signer,
             verifier,
@@ -107,7 +107,9 @@ impl<S: Storage> Log<S> {
             checkpoint,
             signed,
             poisoned: false,
-        })
+        };
+        log.compact()?;
+        Ok(log)
     }
 
     /// Appends entries, stores them durably and publishes a checkpoint that includes them.
@@ -193,7 +195,39 @@ impl<S: Storage> Log<S> {
         }
         self.checkpoint = checkpoint;
         self.signed = signed;
+        // The tiles and bundles this append filled are published: their partial versions are
+        // garbage now. A failure here is not the append's (it is acknowledged); the garbage
+        // stays until the next `open` or `compact`.
+        let filled: Vec<Tile> = layout::new_bundles(old, new)
+            .into_iter()
+            .chain(layout::new_tiles(old, new))
+            .filter(|t| !t.is_partial())
+            .collect();
+        for tile in &filled {
+            if self.storage.remove_partials(tile).is_err() {
+                break;
+            }
+        }
         Ok(new_tail)
+    }
+
+    /// Removes the partial versions of every full tile and bundle of the published tree;
+    /// returns how many objects went. [`Log::open`] runs it, so a log written before partial
+    /// tiles were removed (or whose removal was interrupted) is compacted on its next start.
+    ///
+    /// # Errors
+    /// If the storage cannot remove an object.
+    pub fn compact(&self) -> Result<u64, Error> {
+        let size = self.size();
+        let mut removed = 0;
+        for tile in layout::bundles(size)
+            .into_iter()
+            .chain(layout::tiles(size))
+            .filter(|t| !t.is_partial())
+        {
+            removed += self.storage.remove_partials(&tile)?;
+        }
+        Ok(removed)
     }
 
     /// The hashes of a tile of the current tree.
@@ -325,6 +359,14 @@ impl<S: Storage> Log<S> {
             target.write_all(chunk)?;
         }
         target.swap_checkpoint(existing.as_deref(), &self.signed)?;
+        // An earlier export's partial versions of tiles that are full now.
+        for tile in layout::bundles(size)
+            .into_iter()
+            .chain(layout::tiles(size))
+            .filter(|t| !t.is_partial())
+        {
+            target.remove_partials(&tile)?;
+        }
         Ok(())
     }
 

@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::error::StorageError;
-use crate::layout::CHECKPOINT_PATH;
+use crate::layout::{CHECKPOINT_PATH, Tile};
 use crate::tile::{TileSource, join_inside, read_file};
 
 /// A backend that stores a log. See the module documentation for the contract.
@@ -49,6 +49,27 @@ pub trait Storage: TileSource + Send + Sync {
     /// [`StorageError::Conflict`] if the checkpoint is not `old`; another error if the write
     /// failed, in which case the stored checkpoint may be either `old` or `new`.
     fn swap_checkpoint(&self, old: Option<&[u8]>, new: &[u8]) -> Result<(), StorageError>;
+
+    /// Removes every partial version (`<path>.p/<W>`, any width) of `full`, a tile or entry
+    /// bundle that is stored full. Returns how many objects were removed.
+    ///
+    /// Why this is safe (c2sp.org/tlog-tiles): a partial tile is only a prefix of its full
+    /// tile, and readers that find a partial tile missing fetch the full one and truncate it
+    /// ([`crate::tile::read_tile`]). Without it, a log that publishes one decision at a time
+    /// keeps every superseded partial tile and bundle: about 30 KB of disk per entry.
+    ///
+    /// # Errors
+    /// [`StorageError::BadPath`] if `full` is not a full tile; an I/O error if removal failed
+    /// (nothing published is affected: the caller may retry at any time).
+    fn remove_partials(&self, full: &Tile) -> Result<u64, StorageError>;
+}
+
+/// Refuses to remove the partials of a tile that is itself partial.
+fn require_full(full: &Tile) -> Result<(), StorageError> {
+    if full.is_partial() {
+        return Err(StorageError::BadPath { path: full.path() });
+    }
+    Ok(())
 }
 
 /// Reads the checkpoint, `None` if there is none.
@@ -218,6 +239,15 @@ impl Storage for MemoryStorage {
             });
         }
         Ok(())
+    }
+
+    fn remove_partials(&self, full: &Tile) -> Result<u64, StorageError> {
+        require_full(full)?;
+        let prefix = format!("{}.p/", full.path());
+        let mut m = self.lock();
+        let before = m.objects.len();
+        m.objects.retain(|path, _| !path.starts_with(&prefix));
+        Ok((before - m.objects.len()) as u64)
     }
 }
 
@@ -394,5 +424,50 @@ impl Storage for FileStorage {
         // Temporary file, sync, rename, sync of the directory.
         let path = self.root.join(CHECKPOINT_PATH);
         dtsec_fsio::write_atomic(&path, new).map_err(io_err(&path))
+    }
+
+    /// The partial versions of a tile all live in one directory, `<path>.p/`: removing it is
+    /// one walk of at most 255 files. Not synced: a removal lost in a crash only leaves
+    /// garbage that the next [`crate::Log::open`] removes again.
+    fn remove_partials(&self, full: &Tile) -> Result<u64, StorageError> {
+        require_full(full)?;
+        let dir = join_inside(&self.root, &format!("{}.p", full.path()))?;
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(io_err(&dir)(e)),
+        };
+        let mut removed = 0;
+        for entry in entries {
+            let path = entry.map_err(io_err(&dir))?.path();
+            std::fs::remove_file(&path).map_err(io_err(&path))?;
+            removed += 1;
+        }
+        std::fs::remove_dir(&dir).map_err(io_err(&dir))?;
+        Ok(removed)
+    }
+}
+
+impl FileStorage {
+    /// Bytes stored under the log's directory (files only), for reporting disk per entry.
+    ///
+    /// # Errors
+    /// If the directory cannot be walked.
+    pub fn disk_usage(&self) -> Result<u64, StorageError> {
+        fn walk(dir: &Path, total: &mut u64) -> Result<(), StorageError> {
+            for entry in std::fs::read_dir(dir).map_err(io_err(dir))? {
+                let entry = entry.map_err(io_err(dir))?;
+                let kind = entry.file_type().map_err(io_err(&entry.path()))?;
+                if kind.is_dir() {
+                    walk(&entry.path(), total)?;
+                } else if kind.is_file() {
+                    *total += entry.metadata().map_err(io_err(&entry.path()))?.len();
+                }
+            }
+            Ok(())
+        }
+        let mut total = 0;
+        walk(&self.root, &mut total)?;
+        Ok(total)
     }
 }

@@ -32,6 +32,63 @@ impl<T: TileSource + ?Sized> TileSource for &T {
     }
 }
 
+/// Reads the tile or entry bundle `tile`. A partial one that the source no longer has is
+/// read from its full tile instead and cut to `tile.width` (c2sp.org/tlog-tiles: a log may
+/// delete partial tiles once the full tile exists, and clients fall back to the full one).
+/// The cut copy is only what the full tile starts with; whether it is right is judged, as for
+/// any tile, against a signed root.
+///
+/// # Errors
+/// The error of the first read if the tile is full or the full tile is missing too; the
+/// error of the second read otherwise.
+pub fn read_tile<S: TileSource + ?Sized>(source: &S, tile: &Tile) -> Result<Vec<u8>, StorageError> {
+    let first = match source.read(&tile.path()) {
+        Ok(data) => return Ok(data),
+        Err(e @ StorageError::NotFound { .. }) if tile.is_partial() => e,
+        Err(e) => return Err(e),
+    };
+    let full = Tile {
+        width: layout::TILE_WIDTH as u16,
+        ..*tile
+    };
+    let data = match source.read(&full.path()) {
+        Ok(data) => data,
+        Err(StorageError::NotFound { .. }) => return Err(first),
+        Err(e) => return Err(e),
+    };
+    Ok(match tile.kind {
+        layout::TileKind::Hashes { .. } => {
+            let keep = usize::from(tile.width) * HASH_SIZE;
+            if data.len() == usize::from(full.width) * HASH_SIZE {
+                data[..keep].to_vec()
+            } else {
+                // Malformed: hand it on whole so that the parser names it.
+                data
+            }
+        }
+        layout::TileKind::Entries => prefix_of_bundle(data, tile.width),
+    })
+}
+
+/// The bytes of the first `width` entries of a bundle (all of it if it is malformed, so that
+/// the parser reports the fault).
+fn prefix_of_bundle(data: Vec<u8>, width: u16) -> Vec<u8> {
+    let mut end = 0usize;
+    for _ in 0..width {
+        let Some(len) = data.get(end..end + 2) else {
+            return data;
+        };
+        let len = usize::from(u16::from_be_bytes([len[0], len[1]]));
+        end += 2 + len;
+        if end > data.len() {
+            return data;
+        }
+    }
+    let mut data = data;
+    data.truncate(end);
+    data
+}
+
 /// A log served from a directory (for example one written by `Log::export`), read-only.
 #[derive(Debug, Clone)]
 pub struct DirSource {
@@ -195,7 +252,7 @@ impl<S: TileSource> TileReader<S> {
         if self.cache.borrow().contains_key(&tile) {
             return Ok(());
         }
-        let data = self.source.read(&tile.path())?;
+        let data = read_tile(&self.source, &tile)?;
         let hashes = parse_tile(&data, tile.width)?;
         self.cache.borrow_mut().insert(tile, hashes);
         Ok(())
@@ -237,7 +294,7 @@ impl<S: TileSource> TileReader<S> {
             size: self.size,
         })?;
         let bundle = Tile::entries(tile.index, tile.width);
-        let data = self.source.read(&bundle.path())?;
+        let data = read_tile(&self.source, &bundle)?;
         let entries = parse_bundle(&data)?;
         let position = (index % layout::TILE_WIDTH) as usize;
         entries.get(position).map(|e| e.to_vec()).ok_or_else(|| {

@@ -137,10 +137,11 @@ pub(crate) struct Rebuilt {
     tiles: u64,
 }
 
-fn fetch<S: TileSource + ?Sized>(source: &S, path: &str) -> Result<Vec<u8>, Error> {
-    source.read(path).map_err(|e| match e {
+fn fetch<S: TileSource + ?Sized>(source: &S, tile: &Tile) -> Result<Vec<u8>, Error> {
+    let path = tile.path();
+    crate::tile::read_tile(source, tile).map_err(|e| match e {
         StorageError::NotFound { .. } => Mismatch::Missing {
-            path: path.into(),
+            path,
             reason: "not found".into(),
         }
         .into(),
@@ -173,7 +174,7 @@ where
     let mut tiles = 0;
     for bundle in layout::bundles(size) {
         let bundle_path = bundle.path();
-        let data = fetch(source, &bundle_path)?;
+        let data = fetch(source, &bundle)?;
         let entries = parse_bundle(&data).map_err(|e| Mismatch::Malformed {
             path: bundle_path.clone(),
             source: e,
@@ -188,7 +189,7 @@ where
         }
         let tile = Tile::hashes(0, bundle.index, bundle.width);
         let tile_path = tile.path();
-        let tile_bytes = fetch(source, &tile_path)?;
+        let tile_bytes = fetch(source, &tile)?;
         let stored = parse_tile(&tile_bytes, tile.width).map_err(|e| Mismatch::Malformed {
             path: tile_path.clone(),
             source: e,
@@ -233,7 +234,7 @@ where
             continue;
         }
         let path = tile.path();
-        let data = fetch(source, &path)?;
+        let data = fetch(source, &tile)?;
         let stored = parse_tile(&data, tile.width).map_err(|e| Mismatch::Malformed {
             path: path.clone(),
             source: e,

@@ -76,15 +76,17 @@ pub async fn tile(State(state): State<AppState>, Path(rest): Path<String>) -> Ap
             checkpoint.size
         )));
     }
-    // Rebuilt from the parsed tile: the canonical path, and nothing else, is read.
-    let path = state.store.log_dir().join(tile.path());
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(AppError::not_found(requested));
-        }
-        Err(e) => return Err(AppError::internal(format!("{}: {e}", path.display()))),
-    };
+    // Rebuilt from the parsed tile: the canonical path, and nothing else, is read. A partial
+    // tile the log has removed since its full tile was published is served as the full tile's
+    // prefix, so clients that do not fall back themselves still get their tile.
+    let source = dtsec_tlog::DirSource::new(state.store.log_dir());
+    let bytes = tokio::task::spawn_blocking(move || dtsec_tlog::tile::read_tile(&source, &tile))
+        .await
+        .map_err(|e| AppError::internal(format!("reading {requested}: {e}")))?
+        .map_err(|e| match e {
+            dtsec_tlog::StorageError::NotFound { .. } => AppError::not_found(requested.clone()),
+            other => AppError::internal(format!("{requested}: {other}")),
+        })?;
     let cache = if tile.is_partial() {
         PARTIAL
     } else {
