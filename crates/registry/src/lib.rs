@@ -39,10 +39,11 @@ pub use error::{Forbidden, RegistryError, Result};
 pub use etr_summary::EtrSummary;
 pub use store::{
     AuditEntry, Backend, BoxFuture, BrowserSession, CSV_COLUMNS, CertificateProof,
-    CertificateRecord, CertifiedSt, ConsistencyProof, DEFAULT_LOG_ORIGIN, DEFAULT_TOKEN_DAYS,
-    DecisionLog, DeviceDetail, DeviceFilter, DeviceSummary, Finding, LOG_DIR, LOG_KEY_FILE,
-    LOG_VKEY_FILE, Lab, MAX_SESSION_SECS, MAX_TOKEN_DAYS, MaintenanceRecord, NewProduct, NewToken,
-    NewUser, Organisation, Product, SCHEME_KEY_PREFIX, SQLITE_FILE, StatusChange, StatusRequest,
-    Store, StoreConfig, TableDecisionLog, ThrottleConfig, User, UserAccount, csv_export,
+    CertificateRecord, CertifiedSt, ConsistencyProof, DEFAULT_LOG_ORIGIN, DEFAULT_PAGE,
+    DEFAULT_TOKEN_DAYS, DecisionLog, DeviceDetail, DeviceFilter, DevicePage, DeviceSummary,
+    Finding, LOG_DIR, LOG_KEY_FILE, LOG_VKEY_FILE, Lab, MAX_PAGE, MAX_SESSION_SECS, MAX_TOKEN_DAYS,
+    MaintenanceRecord, NewProduct, NewToken, NewUser, Organisation, Product, SCHEME_KEY_PREFIX,
+    SQLITE_FILE, StatusChange, StatusRequest, Store, StoreConfig, TableDecisionLog, ThrottleConfig,
+    User, UserAccount, csv_export,
 };
 pub use time::{Clock, Date};

@@ -76,8 +76,10 @@ fn table() -> Vec<Routes> {
         .get(
             "/api/v1/devices",
             devices::index::api,
-            op("Certified devices")
+            op("Certified devices, one page (newest certification first; the next page is in the `Link: rel=\"next\"` header)")
                 .text_filters(&device_filters)
+                .query("after", false, json!({"type": "string", "description": "the position after which the page starts: the cursor of the previous page's next link"}))
+                .query("limit", false, json!({"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}))
                 .answer::<Vec<DeviceSummary>>(),
         )
         .get(

@@ -15,6 +15,7 @@
 mod accounts;
 mod cases;
 mod certs;
+mod decision_subject;
 mod labs;
 mod proofs;
 mod publish;
@@ -42,7 +43,10 @@ pub use labs::Lab;
 pub use proofs::{CertificateProof, ConsistencyProof};
 pub use publish::{DEFAULT_LOG_ORIGIN, LOG_DIR, LOG_KEY_FILE, LOG_VKEY_FILE};
 pub use published::CertifiedSt;
-pub use queries::{AuditEntry, CSV_COLUMNS, DeviceDetail, DeviceFilter, DeviceSummary, csv_export};
+pub use queries::{
+    AuditEntry, CSV_COLUMNS, DEFAULT_PAGE, DeviceDetail, DeviceFilter, DevicePage, DeviceSummary,
+    MAX_PAGE, csv_export,
+};
 pub use sessions::{BrowserSession, MAX_SESSION_SECS};
 
 use crate::authz::Actor;
@@ -166,12 +170,16 @@ impl DecisionLog for TableDecisionLog {
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query("INSERT INTO decision_log (at, entry, sha256) VALUES ($1, $2, $3)")
-                .bind(at)
-                .bind(text)
-                .bind(dtsec_seal::sha256_hex(entry))
-                .execute(&mut *tx)
-                .await?;
+            let seq: i64 = sqlx::query(
+                "INSERT INTO decision_log (at, entry, sha256) VALUES ($1, $2, $3) RETURNING seq",
+            )
+            .bind(at)
+            .bind(text)
+            .bind(dtsec_seal::sha256_hex(entry))
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("seq")?;
+            decision_subject::record(tx, seq, entry).await?;
             Ok(())
         })
     }
@@ -253,6 +261,7 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
         backfill_audit_chain(&pool, backend == Backend::Sqlite).await?;
+        decision_subject::backfill(&pool).await?;
         let key = scheme_key(&pool, &config.data_dir).await?;
         let publisher = match &config.log_origin {
             Some(origin) => publish::open(&pool, &config.data_dir, origin)
@@ -340,7 +349,7 @@ impl Store {
 
     /// Counts rows of a table (tests assert "nothing changed" with it).
     pub async fn count_rows(&self, table: &str) -> Result<i64> {
-        const TABLES: [&str; 15] = [
+        const TABLES: [&str; 16] = [
             "organisations",
             "users",
             "api_tokens",
@@ -353,6 +362,7 @@ impl Store {
             "audit",
             "decision_log",
             "decision_log_index",
+            "decision_subject",
             "settings",
             "certificate_counters",
             "audit_chain",

@@ -3,8 +3,9 @@
 //!
 //! Why from the writer's memory: the open [`dtsec_tlog::Log`] keeps every subtree hash, so a
 //! proof costs no I/O, and taking the proof and the checkpoint under the same lock guarantees
-//! they belong together. The entry itself comes from the `decision_log` outbox and its index
-//! from `decision_log_index`; a verifier hashes the entry text itself, so an outbox row altered
+//! they belong together. The entry itself comes from the `decision_log` outbox, found through
+//! `decision_subject` (indexed by certificate and revision), and its index from
+//! `decision_log_index`; a verifier hashes the entry text itself, so an outbox row altered
 //! after publication yields a proof that fails, not a false one.
 
 use dtsec_tlog::{Hash, TlogProof};
@@ -57,8 +58,7 @@ fn log_err(e: impl std::fmt::Display) -> RegistryError {
     RegistryError::Log(e.to_string())
 }
 
-/// Certificate ids are `DTSEC-YYYY-NNNN`; anything else cannot have an entry (and must not
-/// reach a LIKE pattern).
+/// Certificate ids are `DTSEC-YYYY-NNNN`; anything else cannot have an entry.
 fn plausible_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
@@ -69,12 +69,16 @@ impl Store {
         if !plausible_id(id) {
             return Err(RegistryError::not_found(format!("certificate {id}")));
         }
+        // By index (decision_subject, issue 16); the entry is still parsed and compared below,
+        // so the index only narrows where to look.
         let rows = sqlx::query(
-            "SELECT d.seq, d.entry, i.log_index FROM decision_log d \
+            "SELECT d.seq, d.entry, i.log_index FROM decision_subject s \
+             JOIN decision_log d ON d.seq = s.seq \
              LEFT JOIN decision_log_index i ON i.seq = d.seq \
-             WHERE d.entry LIKE $1 ORDER BY d.seq",
+             WHERE s.certificate_id = $1 AND s.revision = $2 ORDER BY d.seq",
         )
-        .bind(format!("%\"certificate_id\":\"{id}\"%"))
+        .bind(id)
+        .bind(i64::try_from(revision).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
         let mut found = None;

@@ -30,8 +30,59 @@ pub struct DeviceFilter {
     pub status: Option<String>,
     /// Lab organisation id.
     pub lab: Option<String>,
-    /// At most this many (default and cap 1000).
+    /// Continue after this position (the `next` of the page before; see [`DevicePage`]).
+    pub after: Option<String>,
+    /// At most this many per page (default [`DEFAULT_PAGE`], at most [`MAX_PAGE`]).
     pub limit: Option<u32>,
+}
+
+/// Rows per page when the caller does not say.
+pub const DEFAULT_PAGE: u32 = 100;
+/// The largest page a caller may ask for.
+pub const MAX_PAGE: u32 = 1000;
+
+/// One page of the certified-devices list, newest certification first.
+///
+/// Why keyset pages (issue 16): an offset re-reads every earlier row, and a fixed cap hid
+/// older certificates from the list, the CSV and the audit. `next` names the last row of
+/// this page (its certification date and certificate id, the sort key); the next page starts
+/// strictly after it, so a certificate issued while someone pages is neither repeated nor
+/// skipped among those already sorted before it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct DevicePage {
+    /// The rows of this page.
+    pub devices: Vec<DeviceSummary>,
+    /// The `after` of the next page; `None` on the last page.
+    pub next: Option<String>,
+}
+
+/// A position in the list: `<certification date>~<certificate id>`.
+fn encode_cursor(d: &DeviceSummary) -> String {
+    format!("{}~{}", d.certification_date, d.certificate_id)
+}
+
+/// Reads a cursor; both halves are checked against the characters dates and ids are made of,
+/// so a hand-edited one is refused with a clear message instead of matching nothing.
+fn decode_cursor(s: &str) -> Result<(String, String)> {
+    let bad = || {
+        RegistryError::invalid(format!(
+            "`after` must be the `next` value of an earlier page (date~certificate id), not {:?}",
+            s.chars().take(80).collect::<String>()
+        ))
+    };
+    let (date, id) = s.split_once('~').ok_or_else(bad)?;
+    let date_ok = !date.is_empty()
+        && date.len() <= 40
+        && date
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b':' | b'.' | b'+'));
+    let id_ok = !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !(date_ok && id_ok) {
+        return Err(bad());
+    }
+    Ok((date.to_string(), id.to_string()))
 }
 
 /// One row of the certified-devices list.
@@ -140,8 +191,12 @@ fn like_escape(s: &str) -> String {
 }
 
 impl Store {
-    /// Certified devices matching `filter`, newest certification first (public).
-    pub async fn search_devices(&self, filter: &DeviceFilter) -> Result<Vec<DeviceSummary>> {
+    /// One page of the certified devices matching `filter`, newest certification first
+    /// (public).
+    ///
+    /// # Errors
+    /// `Invalid` for a search text over 200 characters or an `after` that is not a cursor.
+    pub async fn device_page(&self, filter: &DeviceFilter) -> Result<DevicePage> {
         let mut sql = format!("{DEVICE_SELECT} WHERE 1 = 1");
         let mut binds: Vec<String> = Vec::new();
         let mut param = |sql: &mut String, clause: &str, value: String| {
@@ -206,16 +261,61 @@ impl Store {
         if let Some(v) = &filter.lab {
             param(&mut sql, " AND c.lab_org = $?", v.clone());
         }
-        let limit = filter.limit.unwrap_or(1000).min(1000);
+        if let Some(after) = &filter.after {
+            let (date, id) = decode_cursor(after)?;
+            binds.push(date);
+            let d = binds.len();
+            binds.push(id);
+            let i = binds.len();
+            sql.push_str(&format!(
+                " AND (c.certification_date < ${d} OR (c.certification_date = ${d} AND c.certificate_id > ${i}))"
+            ));
+        }
+        let limit = filter.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+        // One row more than the page, to know whether there is a next page.
         sql.push_str(&format!(
-            " ORDER BY c.certification_date DESC, c.certificate_id LIMIT {limit}"
+            " ORDER BY c.certification_date DESC, c.certificate_id LIMIT {}",
+            limit + 1
         ));
         let mut q = sqlx::query(&sql);
         for b in binds {
             q = q.bind(b);
         }
         let rows = q.fetch_all(&self.pool).await?;
-        rows.iter().map(device_from_row).collect()
+        let mut devices = rows
+            .iter()
+            .map(device_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        let next = if devices.len() > limit as usize {
+            devices.truncate(limit as usize);
+            devices.last().map(encode_cursor)
+        } else {
+            None
+        };
+        Ok(DevicePage { devices, next })
+    }
+
+    /// Every certified device matching `filter` (its `after` and `limit` ignored), read page
+    /// by page with [`Store::device_page`]: for the CSV export and for callers that need the
+    /// whole list. Nothing is capped.
+    ///
+    /// # Errors
+    /// As [`Store::device_page`].
+    pub async fn search_devices(&self, filter: &DeviceFilter) -> Result<Vec<DeviceSummary>> {
+        let mut filter = DeviceFilter {
+            after: None,
+            limit: Some(MAX_PAGE),
+            ..filter.clone()
+        };
+        let mut out = Vec::new();
+        loop {
+            let page = self.device_page(&filter).await?;
+            out.extend(page.devices);
+            match page.next {
+                Some(next) => filter.after = Some(next),
+                None => return Ok(out),
+            }
+        }
     }
 
     /// A device page by certificate id (public).

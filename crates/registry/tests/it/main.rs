@@ -10,6 +10,7 @@ mod common;
 mod demo;
 mod maintenance;
 mod migrations;
+mod paging;
 mod refusals;
 mod sessions;
 mod transparency_log;

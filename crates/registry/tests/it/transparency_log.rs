@@ -416,3 +416,30 @@ async fn rows_rewritten_in_place_are_refused_at_open() {
         db.finish().await;
     }
 }
+
+/// Issue 16: a proof finds its entry through `decision_subject`; decisions recorded before that
+/// table existed (here: its rows removed) get their subjects back at the next open, so no
+/// certificate loses its proof.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decision_subjects_are_backfilled_at_open() {
+    for mut db in common::backends().await {
+        reopen(&mut db, true).await;
+        let w = common::world(&db.store).await;
+        let (_, cert) = common::certified_pump(&db.store, &w).await;
+        let before = db.store.certificate_proof(&cert, None).await.unwrap();
+        tamper(&db.store, &["DELETE FROM decision_subject".to_string()]).await;
+        assert!(
+            db.store.certificate_proof(&cert, None).await.is_err(),
+            "{}: without its subject row the entry is not found by index",
+            db.backend
+        );
+        reopen(&mut db, true).await;
+        let after = db.store.certificate_proof(&cert, None).await.unwrap();
+        assert_eq!(after.log_index, before.log_index, "{}", db.backend);
+        assert_eq!(after.entry, before.entry, "{}", db.backend);
+        let subjects = db.store.count_rows("decision_subject").await.unwrap();
+        let decisions = db.store.count_rows("decision_log").await.unwrap();
+        assert_eq!(subjects, decisions, "{}", db.backend);
+        db.finish().await;
+    }
+}

@@ -193,3 +193,78 @@ async fn every_answer_is_hardened_and_staff_answers_are_not_cached() {
         t.finish().await;
     }
 }
+
+/// Issue 16: the list comes in keyset pages. The API links the next page in a `Link` header,
+/// the page has a "Next page" link, following them lists every device once, and the CSV link
+/// keeps the filters and has every matching device.
+#[tokio::test]
+async fn the_device_list_pages_with_next_links() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+
+    for t in common::backends().await {
+        let b = t.backend;
+        let (_, body) = t.get("/api/v1/devices?limit=1000").await;
+        let all: Vec<String> = common::json(&body)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["certificate_id"].as_str().unwrap().to_string())
+            .collect();
+        assert!(all.len() >= 3, "{b}: {body}");
+        let mut seen = Vec::new();
+        let mut path = "/api/v1/devices?limit=2".to_string();
+        loop {
+            let resp = t
+                .app
+                .clone()
+                .oneshot(Request::get(&path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), StatusCode::OK, "{b}: {path}");
+            let link = resp
+                .headers()
+                .get("link")
+                .map(|v| v.to_str().unwrap().to_string());
+            let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+            let page = common::json(&String::from_utf8_lossy(&bytes));
+            let page = page.as_array().unwrap();
+            assert!(page.len() <= 2);
+            seen.extend(
+                page.iter()
+                    .map(|d| d["certificate_id"].as_str().unwrap().to_string()),
+            );
+            match link {
+                Some(link) => {
+                    assert!(link.ends_with("; rel=\"next\""), "{b}: {link}");
+                    path = link
+                        .trim_start_matches('<')
+                        .split('>')
+                        .next()
+                        .unwrap()
+                        .to_string();
+                    assert!(
+                        path.contains("limit=2") && path.contains("after="),
+                        "{path}"
+                    );
+                }
+                None => break,
+            }
+            assert!(seen.len() <= all.len(), "{b}: paging does not end");
+        }
+        assert_eq!(seen, all, "{b}");
+
+        // The HTML list: a next link that keeps the filters.
+        let (_, html) = t.get("/?limit=1&status=active").await;
+        assert!(html.contains("rel=\"next\""), "{b}");
+        assert!(html.contains("status=active&amp;limit=1&amp;after="), "{b}");
+        assert!(html.contains("/api/v1/devices.csv?status=active"), "{b}");
+        // A cursor that is not one is a clear 4xx, not an empty list.
+        let (s, body) = t.get("/api/v1/devices?after=nonsense").await;
+        assert!(s.is_client_error(), "{b}: {s} {body}");
+        assert!(body.contains("next"), "{b}: {body}");
+        t.finish().await;
+    }
+}

@@ -4,9 +4,10 @@ use std::fmt::Write as _;
 
 use axum::Json;
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use dtsec_registry::OrgKind;
 use dtsec_registry::workflow::State as CaseState;
-use dtsec_registry::{DeviceSummary, OrgKind};
 
 use super::DevicesQueryParams;
 use crate::error::AppResult;
@@ -14,12 +15,23 @@ use crate::html::{esc, layout, select, url};
 use crate::session::Caller;
 use crate::state::AppState;
 
-/// The JSON list.
+/// The JSON list, one page (newest certification first). The next page is linked in a
+/// `Link: <…>; rel="next"` header (RFC 8288), so the body stays a plain array.
 pub async fn api(
     State(state): State<AppState>,
     Query(q): Query<DevicesQueryParams>,
-) -> AppResult<Json<Vec<DeviceSummary>>> {
-    Ok(Json(state.store.search_devices(&q.filter()).await?))
+) -> AppResult<Response> {
+    let page = state.store.device_page(&q.filter()).await?;
+    let mut response = Json(page.devices).into_response();
+    if let Some(next) = &page.next
+        && let Ok(link) = HeaderValue::from_str(&format!(
+            "</api/v1/devices?{}>; rel=\"next\"",
+            q.next_query(next)
+        ))
+    {
+        response.headers_mut().insert(header::LINK, link);
+    }
+    Ok(response)
 }
 
 /// The HTML list with its filter form.
@@ -29,11 +41,12 @@ pub async fn page(
     Query(q): Query<DevicesQueryParams>,
 ) -> AppResult<Html<String>> {
     let html_err = crate::error::AppError::html;
-    let devices = state
+    let page = state
         .store
-        .search_devices(&q.filter())
+        .device_page(&q.filter())
         .await
         .map_err(|e| html_err(e.into()))?;
+    let devices = &page.devices;
     let manufacturers: Vec<(String, String)> = state
         .store
         .organisations(Some(OrgKind::Manufacturer))
@@ -91,13 +104,25 @@ pub async fn page(
     b.push_str(&select("status", "Status", &statuses, q.status.as_deref()));
     b.push_str(&select("lab", "Lab", &labs, q.lab.as_deref()));
     b.push_str("<div><button type=\"submit\">Filter</button></div></form>");
+    let more = if page.next.is_some() {
+        " shown, more on the next pages"
+    } else {
+        ""
+    };
+    let filters = q.filter_query();
+    let csv_query = if filters.is_empty() {
+        String::new()
+    } else {
+        format!("?{filters}")
+    };
     let _ = write!(
         b,
-        "<p>{} device(s). <a href=\"/api/v1/devices.csv\">Download CSV</a></p>",
-        devices.len()
+        "<p>{} device(s){more}. <a href=\"/api/v1/devices.csv{}\">Download CSV</a> (every matching device)</p>",
+        devices.len(),
+        esc(&csv_query)
     );
     b.push_str("<table><caption class=\"skip\">Certified devices</caption><thead><tr><th scope=\"col\">Device</th><th scope=\"col\">Manufacturer</th><th scope=\"col\">Type</th><th scope=\"col\">Packages</th><th scope=\"col\">Lab</th><th scope=\"col\">Status</th><th scope=\"col\">Certified</th><th scope=\"col\">Expires</th></tr></thead><tbody>");
-    for d in &devices {
+    for d in devices {
         let _ = write!(
             b,
             "<tr><td><a href=\"/devices/{}\">{} {}</a><br><small>{}</small></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"status-{}\">{}</td><td>{}</td><td>{}</td></tr>",
@@ -116,6 +141,13 @@ pub async fn page(
         );
     }
     b.push_str("</tbody></table>");
+    if let Some(next) = &page.next {
+        let _ = write!(
+            b,
+            "<p><a rel=\"next\" href=\"/?{}\">Next page</a></p>",
+            esc(&q.next_query(next))
+        );
+    }
     Ok(Html(
         layout("Certified devices", caller.viewer(), &b).into_string(),
     ))

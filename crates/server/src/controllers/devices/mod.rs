@@ -24,6 +24,10 @@ pub struct DevicesQueryParams {
     pub status: Option<String>,
     /// Lab organisation id.
     pub lab: Option<String>,
+    /// Continue after this position (the `next` of the page before).
+    pub after: Option<String>,
+    /// Rows per page (default 100, at most 1000).
+    pub limit: Option<u32>,
 }
 
 fn some(v: &Option<String>) -> Option<String> {
@@ -43,7 +47,39 @@ impl DevicesQueryParams {
             package: some(&self.package),
             status: some(&self.status),
             lab: some(&self.lab),
-            limit: None,
+            after: some(&self.after),
+            limit: self.limit,
         }
+    }
+}
+
+impl DevicesQueryParams {
+    /// The filters as a query string (empty when there are none): the CSV link keeps them.
+    pub fn filter_query(&self) -> String {
+        self.filter_pairs().join("&")
+    }
+
+    /// The query string of the page after `next`, with the same filters (for `next` links).
+    pub fn next_query(&self, next: &str) -> String {
+        let mut pairs = self.filter_pairs();
+        if let Some(l) = self.limit {
+            pairs.push(format!("limit={l}"));
+        }
+        pairs.push(format!("after={}", crate::html::url(next)));
+        pairs.join("&")
+    }
+
+    fn filter_pairs(&self) -> Vec<String> {
+        [
+            ("q", &self.q),
+            ("device_type", &self.device_type),
+            ("manufacturer", &self.manufacturer),
+            ("package", &self.package),
+            ("status", &self.status),
+            ("lab", &self.lab),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| some(v).map(|v| format!("{k}={}", crate::html::url(&v))))
+        .collect()
     }
 }
