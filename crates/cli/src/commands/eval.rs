@@ -91,7 +91,9 @@ pub enum EvalCommand {
     Record {
         /// The workspace.
         dir: PathBuf,
-        /// Work unit or activity id, e.g. ADV_FSP.3-1 or EA:FCS_COP.1/Hash:test-1.
+        /// Work unit or activity id, e.g. ADV_FSP.3-1 or EA:FCS_COP.1/Hash:test-1; `-` reads
+        /// one id per line from standard input and records them all in one write, all or none
+        /// (`dtsec eval plan DIR --ids | dtsec eval record DIR - pass --by NAME`).
         unit: String,
         /// The verdict.
         #[arg(value_enum)]
@@ -342,6 +344,48 @@ fn json_out(v: &serde_json::Value) {
     ));
 }
 
+/// The most unit ids `eval record DIR -` takes at once (a full EAL 4 plan has a few hundred).
+const MAX_UNITS_FROM_STDIN: usize = 100_000;
+/// The most bytes it reads from standard input.
+const MAX_STDIN_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Unit ids, one per line, from standard input: blank lines and `#` comments skipped; bounded in
+/// bytes and in count before anything is recorded.
+fn units_from_stdin() -> Result<Vec<String>, CliError> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_STDIN_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| {
+            CliError::unusable(format!("standard input: {e}"))
+                .with_help("give unit ids as UTF-8 text, one per line")
+        })?;
+    if text.len() as u64 > MAX_STDIN_BYTES {
+        return Err(CliError::unusable(format!(
+            "standard input: more than {MAX_STDIN_BYTES} bytes of unit ids"
+        )));
+    }
+    let units: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    if units.is_empty() {
+        return Err(CliError::unusable("standard input: no unit ids")
+            .with_help("pipe them in, e.g. `dtsec eval plan DIR --ids | dtsec eval record DIR - pass --by NAME`"));
+    }
+    if units.len() > MAX_UNITS_FROM_STDIN {
+        return Err(CliError::unusable(format!(
+            "standard input: {} unit ids, more than the {MAX_UNITS_FROM_STDIN} one command records",
+            units.len()
+        )));
+    }
+    Ok(units)
+}
+
 fn open(dir: &Path) -> Result<Workspace, EvalError> {
     Workspace::open(dir)
 }
@@ -378,27 +422,39 @@ pub fn run(cmd: EvalCommand) -> CliResult {
             evidence,
             note,
             observations,
-        } => open(&dir).and_then(|ws| {
-            let r = ws.record(&RecordRequest {
-                unit,
-                verdict: Some(verdict.into()),
-                by,
-                evidence,
-                note,
-                observations,
-            })?;
-            out(&format!(
-                "record {}: {} {} by {}{}\n",
-                r.seq,
-                r.unit,
-                r.verdict,
-                r.by,
-                r.replaces
-                    .map(|n| format!(" (replaces record {n})"))
-                    .unwrap_or_default()
-            ));
-            Ok(Exit::Success)
-        }),
+        } => {
+            let units = if unit == "-" {
+                units_from_stdin()?
+            } else {
+                vec![unit]
+            };
+            open(&dir).and_then(|ws| {
+                let reqs: Vec<RecordRequest> = units
+                    .into_iter()
+                    .map(|unit| RecordRequest {
+                        unit,
+                        verdict: Some(verdict.into()),
+                        by: by.clone(),
+                        evidence: evidence.clone(),
+                        note: note.clone(),
+                        observations: observations.clone(),
+                    })
+                    .collect();
+                for r in ws.record_many(&reqs)? {
+                    out(&format!(
+                        "record {}: {} {} by {}{}\n",
+                        r.seq,
+                        r.unit,
+                        r.verdict,
+                        r.by,
+                        r.replaces
+                            .map(|n| format!(" (replaces record {n})"))
+                            .unwrap_or_default()
+                    ));
+                }
+                Ok(Exit::Success)
+            })
+        }
         EvalCommand::Or { command } => observations(command),
         EvalCommand::Test { command } => tests(command),
         EvalCommand::Vuln { command } => vulns(command),

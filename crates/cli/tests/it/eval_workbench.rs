@@ -459,3 +459,74 @@ fn bad_input_is_refused_clearly_and_changes_nothing() {
     assert_eq!(code, 2);
     assert!(out.contains(".html") && out.contains(".pdf"), "{out}");
 }
+
+/// `dtsec eval record DIR - VERDICT` with unit ids on standard input.
+fn record_stdin(dir: &Path, input: &str) -> (i32, String) {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dtsec"))
+        .args([
+            "eval",
+            "record",
+            s(dir),
+            "-",
+            "pass",
+            "--by",
+            "Alice",
+            "--note",
+            "batch",
+        ])
+        .env_remove("DTSEC_PP_PATH")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("dtsec runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// Issue 12: many verdicts in one process and one write (the README's "pass every unit" flow
+/// spawned one process per unit), all or none.
+#[test]
+fn many_units_are_recorded_in_one_write_all_or_none() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let ws = tmp.path().join("ws");
+    init(&ws);
+    let ids = ok(&["eval", "plan", s(&ws), "--ids"]);
+    let all: Vec<&str> = ids.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(all.len() > 100, "{}", all.len());
+    let records = || std::fs::read_to_string(ws.join("records.jsonl")).unwrap_or_default();
+    let before = records();
+    // One unknown id among the real ones: nothing is recorded, the id is named.
+    let with_bad = format!("{}\nADV_FSP.3-77\n", all[..10].join("\n"));
+    let (code, out) = record_stdin(&ws, &with_bad);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("ADV_FSP.3-77"), "{out}");
+    assert_eq!(records(), before, "a refused batch changed the records");
+    // Nothing on standard input: a clear refusal.
+    let (code, out) = record_stdin(&ws, "\n# nothing\n");
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("no unit ids"), "{out}");
+    // Every unit at once: one line per record, and the evaluation passes.
+    let (code, out) = record_stdin(&ws, &ids);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("record ")).count(),
+        all.len()
+    );
+    let status = ok(&["eval", "status", s(&ws)]);
+    assert!(status.to_lowercase().contains("pass"), "{status}");
+}
