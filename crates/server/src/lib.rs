@@ -27,6 +27,7 @@ mod controllers;
 mod error;
 pub mod forwarded;
 pub mod html;
+mod http_cache;
 mod input;
 pub mod limits;
 mod openapi;

@@ -144,10 +144,9 @@ async fn every_answer_is_hardened_and_staff_answers_are_not_cached() {
         assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"));
         assert_eq!(page["x-content-type-options"], "nosniff");
         assert_eq!(page["x-frame-options"], "DENY");
-        assert!(
-            !page.contains_key("cache-control"),
-            "public pages may be cached"
-        );
+        // Public pages may be cached, but a cache asks every time (they show statuses).
+        assert_eq!(page["cache-control"], "no-cache");
+        assert!(page.contains_key("etag"));
         // JSON gets the general headers but no page policy.
         let api = headers(Request::get("/api/v1/devices").body(Body::empty()).unwrap()).await;
         assert_eq!(api["x-content-type-options"], "nosniff");
@@ -265,6 +264,90 @@ async fn the_device_list_pages_with_next_links() {
         let (s, body) = t.get("/api/v1/devices?after=nonsense").await;
         assert!(s.is_client_error(), "{b}: {s} {body}");
         assert!(body.contains("next"), "{b}: {body}");
+        t.finish().await;
+    }
+}
+
+/// Issue 16: anonymous answers carry a strong ETag and a Cache-Control a CDN can act on; the
+/// same request with `If-None-Match` gets 304 and no body; status-bearing answers are always
+/// revalidated; signed-in answers stay `no-store`.
+#[tokio::test]
+async fn public_answers_have_validators_and_revalidate_with_304() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+
+    for t in common::backends().await {
+        let b = t.backend;
+        let (_, body) = t.get("/api/v1/devices").await;
+        let id = common::json(&body)[0]["certificate_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for (path, cache) in [
+            ("/".to_string(), "no-cache"),
+            (format!("/devices/{id}"), "no-cache"),
+            (format!("/api/v1/certificates/{id}/status"), "no-cache"),
+            ("/pps/cdd/2.0".to_string(), "public, max-age=3600"),
+        ] {
+            let resp = t
+                .app
+                .clone()
+                .oneshot(Request::get(&path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), StatusCode::OK, "{b}: {path}");
+            let h = resp.headers().clone();
+            assert_eq!(h["cache-control"], cache, "{b}: {path}");
+            let etag = h["etag"].to_str().unwrap().to_string();
+            assert!(
+                etag.starts_with('"') && etag.len() == 34,
+                "{b}: {path}: {etag}"
+            );
+            let again = t
+                .app
+                .clone()
+                .oneshot(
+                    Request::get(&path)
+                        .header("if-none-match", &etag)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{b}: {path}");
+            assert_eq!(again.headers()["etag"], etag.as_str());
+            let bytes = again.into_body().collect().await.unwrap().to_bytes();
+            assert!(bytes.is_empty(), "{b}: {path}: a 304 with a body");
+            let stale = t
+                .app
+                .clone()
+                .oneshot(
+                    Request::get(&path)
+                        .header("if-none-match", "\"0000\"")
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(stale.status(), StatusCode::OK, "{b}: {path}");
+        }
+        // A signed-in request is personal: no validator, no shared caching.
+        let (_, token) = t.token("certifier@demo.invalid").await;
+        let resp = t
+            .app
+            .clone()
+            .oneshot(
+                Request::get("/api/v1/devices")
+                    .header("authorization", format!("Bearer {token}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(resp.headers()["cache-control"], "no-store", "{b}");
+        assert!(resp.headers().get("etag").is_none(), "{b}");
         t.finish().await;
     }
 }
