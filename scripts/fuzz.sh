@@ -24,6 +24,9 @@ targets=(
   "crates/fuzzing check fuzz/corpus/yaml fuzz/corpus/niap"
   "crates/fuzzing sealed"
   "crates/fuzzing load_any fuzz/corpus/yaml fuzz/corpus/niap"
+  "crates/fuzzing certificate fuzz/corpus/sealed"
+  "crates/fuzzing etr_bundle fuzz/corpus/sealed"
+  "crates/fuzzing eval_records"
 )
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -1,6 +1,8 @@
 //! Entry points for fuzzing the parsers that read untrusted input (issue 17): the YAML document
 //! loader, NIAP XML import and ST reading, the checker on whatever those accept, sealed-envelope
-//! parsing and verification, and the YAML-vs-XML input routing. They live in one library so the
+//! parsing and verification, the YAML-vs-XML input routing, signed certificates and offline
+//! certificate bundles (with their tlog-proof), sealed ETR bundles, and the evaluation
+//! workspace's record file. They live in one library so the
 //! cargo-fuzz targets in `fuzz/` and the plain test that replays the committed corpus
 //! (`tests/it/corpus.rs`, stable Rust, part of `cargo test`) run exactly the same code.
 //!
@@ -119,4 +121,74 @@ pub fn load_any(data: &[u8]) {
         Err(dtsec_niap::AnyError::Load(_)) => assert!(!xml, "a YAML error for an XML route"),
         Err(_) => {}
     }
+}
+
+/// The log key the certificate-bundle corpus names (seed of 43s): a test key.
+#[must_use]
+pub fn fuzz_log_signer() -> dtsec_tlog::Signer {
+    dtsec_tlog::Signer::new("log.fuzz.invalid", &[43; 32]).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn log_verifier() -> &'static dtsec_tlog::Verifier {
+    static VERIFIER: OnceLock<dtsec_tlog::Verifier> = OnceLock::new();
+    VERIFIER.get_or_init(|| fuzz_log_signer().verifier())
+}
+
+/// A signed certificate (`dtsec verify CERT.json`) and an offline certificate bundle with its
+/// log entry and tlog-proof (`dtsec verify CERT.bundle.json`): parsed, then verified against the
+/// fixed test keys. A certificate that verifies must name the key's scheme fields it was read
+/// from (its id is not empty).
+pub fn certificate(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(cert) = dtsec_registry::verify_certificate(text, verifying_key()) {
+        assert_eq!(cert.kind, dtsec_registry::CERTIFICATE_KIND);
+    }
+    let _ = dtsec_registry::transparency::CertificateBundle::is_bundle(text);
+    if let Ok(bundle) = dtsec_registry::transparency::CertificateBundle::from_json(text) {
+        let _ = bundle.verify(verifying_key(), log_verifier());
+    }
+}
+
+/// A sealed ETR bundle (`dtsec verify ETR.json --key LAB.pub`): verified against the test key,
+/// and with integrity checks only. Judging it must never fail for content: a bad bundle is a
+/// list of problems, not an error.
+pub fn etr_bundle(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for key in [Some(verifying_key()), None] {
+        let _ = dtsec_eval::bundle::verify_bundle(
+            text,
+            dtsec_eval::bundle::VerifyOptions {
+                key,
+                evidence: None,
+            },
+        );
+    }
+}
+
+/// The evaluation workspace's `records.jsonl`: parsed; what parses is written back and read
+/// again unchanged (the workbench rewrites the file on every record).
+pub fn eval_records(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(records) = dtsec_eval::records::parse_jsonl(text) else {
+        return;
+    };
+    let again: String = records
+        .iter()
+        .map(dtsec_eval::records::to_jsonl_line)
+        .collect();
+    let reread = dtsec_eval::records::parse_jsonl(&again).unwrap_or_else(|(line, e)| {
+        panic!("a written record does not read back: line {line}: {e}")
+    });
+    assert_eq!(reread.len(), records.len());
+    let twice: String = reread
+        .iter()
+        .map(dtsec_eval::records::to_jsonl_line)
+        .collect();
+    assert_eq!(twice, again, "writing records is not stable");
 }

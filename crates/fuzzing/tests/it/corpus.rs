@@ -11,12 +11,15 @@ use dtsec_fuzzing as fuzzing;
 type Target = fn(&[u8]);
 
 /// Every target, by its name in `fuzz/Cargo.toml` and its corpus directory.
-const TARGETS: [(&str, Target); 5] = [
+const TARGETS: [(&str, Target); 8] = [
     ("yaml", fuzzing::yaml),
     ("niap", fuzzing::niap),
     ("check", fuzzing::check),
     ("sealed", fuzzing::sealed),
     ("load_any", fuzzing::load_any),
+    ("certificate", fuzzing::certificate),
+    ("etr_bundle", fuzzing::etr_bundle),
+    ("eval_records", fuzzing::eval_records),
 ];
 
 fn corpus() -> PathBuf {
@@ -73,10 +76,88 @@ fn write_sealed_seeds() {
     }
 }
 
+/// A certificate payload in the registry's shape (fictional values).
+fn certificate_payload() -> serde_json::Value {
+    serde_json::json!({
+        "kind": dtsec_registry::CERTIFICATE_KIND,
+        "certificate_id": "DTSEC-2026-0001",
+        "revision": 1,
+        "scheme": "DTSec (fuzzing)",
+        "product_name": "Acme Nimbus Pump",
+        "product_version": "3.0.0",
+        "build_ids": ["fw-3.0.0"],
+        "manufacturer": "Acme Medical Devices (fictional)",
+        "toe_type": "pump",
+        "pp_claim": [{"id": "cdd", "version": "2.0"}],
+        "package_claims": [{"id": "cdd-eb", "version": "2.0"}],
+        "st_reference": {"id": "acme-nimbus-st", "version": "2.0"},
+        "lab": {"name": "Northwind Security Evaluation Lab", "key_id": "ed25519:0000"},
+        "certification_date": "2026-12-01",
+        "expiry_date": "2029-12-01",
+        "status": "active",
+        "status_reason": null,
+        "st_sha256": "0".repeat(64),
+        "etr_sha256": "1".repeat(64),
+        "maintenance_history": [{"version": "3.0.1", "build_ids": ["fw-3.0.1"], "date": "2026-12-05", "change_class": "minor", "changes": ["a fix"]}],
+        "issued_at": "2026-12-01T00:00:00Z"
+    })
+}
+
+/// Seeds of the certificate target: a sealed certificate, and an offline bundle whose entry is
+/// in a one-entry log signed with the fuzzing log key; the ETR target starts from the sealed
+/// seeds; the records target from two record lines.
+fn write_certificate_seeds() {
+    let key = fuzzing::fuzz_signing_key();
+    let sealed = dtsec_seal::seal(certificate_payload(), &key);
+    let entry = serde_json::json!({
+        "kind": "certificate-issued",
+        "certificate_id": "DTSEC-2026-0001",
+        "revision": 1,
+        "status": "active",
+        "certificate_sha256": sealed.payload_sha256(),
+        "at": "2026-12-01T00:00:00Z"
+    });
+    let entry = String::from_utf8(dtsec_seal::canonical_json(&entry)).expect("UTF-8");
+    let storage = dtsec_tlog::MemoryStorage::new();
+    let mut log = dtsec_tlog::Log::create(storage, fuzzing::fuzz_log_signer()).expect("log");
+    log.append_batch(&[entry.as_bytes()]).expect("append");
+    let proof = log.tlog_proof(0).expect("proof").to_text();
+    let bundle = serde_json::json!({
+        "kind": dtsec_registry::transparency::BUNDLE_KIND,
+        "certificate": serde_json::from_str::<serde_json::Value>(&sealed.to_json_pretty()).expect("json"),
+        "log_entry": entry,
+        "tlog_proof": proof,
+    });
+    let dir = corpus().join("certificate");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("seed-certificate"), sealed.to_json_pretty()).expect("write");
+    std::fs::write(
+        dir.join("seed-bundle"),
+        serde_json::to_string_pretty(&bundle).expect("json"),
+    )
+    .expect("write");
+    let records = "{\"seq\":1,\"unit\":\"ADV_FSP.3-1\",\"verdict\":\"pass\",\"by\":\"Alice\",\"at\":\"2026-12-01T00:00:00Z\",\"evidence\":[\"sha256:0000000000000000000000000000000000000000000000000000000000000000\"],\"note\":\"FSP v2\"}\n{\"seq\":2,\"unit\":\"ATE_IND.2-3\",\"verdict\":\"fail\",\"by\":\"Bob\",\"at\":\"2026-12-02T00:00:00Z\",\"observations\":[\"OR-1\"],\"replaces\":null}\n";
+    let dir = corpus().join("eval_records");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("seed-records"), records).expect("write");
+    let dir = corpus().join("etr_bundle");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("seed-etr"),
+        dtsec_seal::seal(
+            serde_json::json!({"kind": dtsec_eval::bundle::BUNDLE_KIND, "digests": {}}),
+            &key,
+        )
+        .to_json_pretty(),
+    )
+    .expect("write");
+}
+
 #[test]
 fn every_corpus_file_runs_through_every_target() {
     if std::env::var_os("UPDATE").is_some() {
         write_sealed_seeds();
+        write_certificate_seeds();
     }
     // Every target sees every target's corpus: the inputs of one are good starting points, and
     // hostile cases, for the others (YAML for the XML reader, XML for the router, …).
@@ -109,4 +190,18 @@ fn the_seeds_parse_so_the_fuzzer_starts_from_valid_inputs() {
     dtsec_niap::import_bytes(&read("niap", "mini-pp.xml"), "mini-pp").expect("NIAP seed imports");
     dtsec_niap::read_document_bytes(&read("niap", "st-mini.xml"), "st-mini")
         .expect("NIAP ST seed reads");
+    let cert = String::from_utf8(read("certificate", "seed-certificate")).expect("UTF-8");
+    dtsec_registry::verify_certificate(&cert, &key).expect("certificate seed verifies");
+    let bundle = String::from_utf8(read("certificate", "seed-bundle")).expect("UTF-8");
+    dtsec_registry::transparency::CertificateBundle::from_json(&bundle)
+        .expect("bundle seed parses")
+        .verify(&key, &fuzzing::fuzz_log_signer().verifier())
+        .expect("bundle seed verifies");
+    let records = String::from_utf8(read("eval_records", "seed-records")).expect("UTF-8");
+    assert_eq!(
+        dtsec_eval::records::parse_jsonl(&records)
+            .expect("records seed parses")
+            .len(),
+        2
+    );
 }

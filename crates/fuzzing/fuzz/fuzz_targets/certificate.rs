@@ -1,0 +1,5 @@
+//! Fuzzes `dtsec_fuzzing::certificate` (see its documentation); `tests/it/corpus.rs` replays the committed
+//! corpus through the same function on stable Rust.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| dtsec_fuzzing::certificate(data));
