@@ -2,8 +2,9 @@
 //! export → import so the checker sees the same document: the document id, device forms and
 //! roles, the TOE (types, form, roles, parts), a package's base PPs and SARs, assurance extended
 //! components (ALC_TSU_EXT.1), and per SFR its TOE-type and role conditions, justifications of
-//! unmet dependencies and element refinements, and the selections' required choices (naming
-//! the choices by the selectable ids the export gave them).
+//! unmet dependencies and element refinements, the selections' required choices (naming
+//! the choices by the selectable ids the export gave them), and a package delta's narrowing of
+//! its base PP's selections (`restrict`, naming the base PP's own choice ids).
 //!
 //! Where: one appendix `id="dtsec-model"` holding `<h:pre class="dtsec-model">` with the data as
 //! JSON (which is YAML, so [`dtsec_model::parse_document`] reads it with its usual limits). NIAP's
@@ -45,6 +46,7 @@ pub(crate) fn to_json(doc: &Document) -> String {
                 "roles": s.roles,
                 "unmet_dependencies": s.unmet_dependencies,
                 "elements": elements,
+                "restrict": s.restrict,
             })
         })
         .collect();
@@ -112,6 +114,7 @@ pub(crate) fn overlay(doc: &mut Document, json: &str, name: &str) -> Result<(), 
         sfr.toe_types = s.toe_types;
         sfr.roles = s.roles;
         sfr.unmet_dependencies = s.unmet_dependencies;
+        sfr.restrict = s.restrict;
         for e in s.elements {
             let Some(el) = sfr.elements.iter_mut().find(|x| x.id.value == e.id.value) else {
                 continue;

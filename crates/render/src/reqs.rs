@@ -338,6 +338,7 @@ fn sfr(h: &mut Html, v: &View<'_>, s: &EffSfr<'_>, anchor: &str) {
             roles::required_choices(h, v, el.operations);
         }
     }
+    crate::restrict::restrictions(h, v, &own.restrict, &s.elements);
     if let Some(note) = s.application_note() {
         h.raw("<div class=\"app-note\"><p class=\"label\">Application note</p>");
         markdown::blocks(h, note);

@@ -147,3 +147,27 @@ fn unreadable_model_data_is_a_warning() {
         imported.warnings
     );
 }
+
+/// A package's narrowing of its base PP's selections (`restrict`, F11 of the CDD review) has no
+/// NIAP element; it travels in the model appendix and comes back whole.
+#[test]
+fn package_restrictions_survive_the_round_trip() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../model/builtin/cdd-moderate-2.0.yaml");
+    let (_, original) = dtsec_model::load_document(&path).expect("cdd-moderate 2.0 loads");
+    let xml = dtsec_niap::export(&original).expect("exports");
+    let imported = dtsec_niap::import(&xml, "exported.xml")
+        .expect("re-imports")
+        .document;
+    let restrict = |d: &dtsec_model::Document, sfr: &str| {
+        d.sfrs
+            .iter()
+            .find(|s| s.id.value == sfr)
+            .map(|s| serde_json::to_string(&s.restrict).expect("serialises"))
+    };
+    for sfr in ["FCS_STG_EXT.1", "FDP_SDI.2"] {
+        let before = restrict(&original, sfr).expect("the package restricts it");
+        assert!(before.contains("allowed") || before.contains("required_choices"));
+        assert_eq!(restrict(&imported, sfr), Some(before), "{sfr}");
+    }
+}
