@@ -171,3 +171,28 @@ fn package_restrictions_survive_the_round_trip() {
         assert_eq!(restrict(&imported, sfr), Some(before), "{sfr}");
     }
 }
+
+/// The SAR evaluation activities of cdd 2.0 (F12) are written as NIAP `aactivity` under their
+/// `a-element` and read back under the same element.
+#[test]
+fn sar_evaluation_activities_survive_the_round_trip() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../model/builtin/cdd-pp-2.0.yaml");
+    let (_, original) = dtsec_model::load_document(&path).expect("cdd 2.0 loads");
+    let xml = dtsec_niap::export(&original).expect("exports");
+    assert!(xml.contains("<aactivity>"), "activities written");
+    let imported = dtsec_niap::import(&xml, "exported.xml")
+        .expect("re-imports")
+        .document;
+    let other = |d: &dtsec_model::Document, sar: &str, el: &str| {
+        d.sars
+            .iter()
+            .find(|s| s.id.value == sar)
+            .and_then(|s| s.elements.iter().find(|e| e.id.value == el))
+            .and_then(|e| e.evaluation_activities.as_ref())
+            .and_then(|a| a.other.clone())
+    };
+    let before = other(&original, "AVA_VAN.1", "AVA_VAN.1.2E").expect("search activity");
+    assert!(before.contains("ICSMA"));
+    let after = other(&imported, "AVA_VAN.1", "AVA_VAN.1.2E").expect("kept on import");
+    assert!(after.contains("ICSMA") && after.contains("SBOM"), "{after}");
+}

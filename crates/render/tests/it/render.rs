@@ -616,3 +616,26 @@ fn package_shows_its_narrowed_selections() {
     assert!(rest.contains("hardware-isolated (secure element"));
     assert!(html.contains("<code>sdi_mechanism</code> an ST claiming this package must select"));
 }
+
+/// F12: the PP's evaluation activities for its SARs are shown after the SAR table, per evaluator
+/// action element (the AVA_VAN search sources and penetration themes of cdd 2.0).
+#[test]
+fn pp_shows_its_sar_evaluation_activities() {
+    let lib = dtsec_model::Library::with_builtins();
+    let pp = lib.find("cdd", "2.0").expect("built-in PP");
+    let html = render_html(&LoadedDocumentRef::from(pp), &RenderContext::default());
+    let at = html
+        .find("Evaluation activities for the SARs")
+        .expect("SAR activities shown");
+    let rest = &html[at..];
+    for needle in [
+        "AVA_VAN.1.2E",
+        "ICSMA",
+        "SBOM",
+        "AVA_VAN.1.3E",
+        "power loss",
+        "Key Management",
+    ] {
+        assert!(rest.contains(needle), "{needle} missing");
+    }
+}
