@@ -196,3 +196,44 @@ fn sar_evaluation_activities_survive_the_round_trip() {
     let after = other(&imported, "AVA_VAN.1", "AVA_VAN.1.2E").expect("kept on import");
     assert!(after.contains("ICSMA") && after.contains("SBOM"), "{after}");
 }
+
+/// The TLS package cdd 2.0 requires when `tls` is selected (`conformance.required_packages`,
+/// DT-CONF-030) comes back from the model appendix, its trigger naming the choice by the id the
+/// re-imported selection gives it.
+#[test]
+fn required_packages_survive_the_round_trip() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../model/builtin/cdd-pp-2.0.yaml");
+    let (_, original) = dtsec_model::load_document(&path).expect("cdd 2.0 loads");
+    let xml = dtsec_niap::export(&original).expect("exports");
+    let imported = dtsec_niap::import(&xml, "exported.xml")
+        .expect("re-imports")
+        .document;
+    let reqs = &imported.conformance.required_packages;
+    assert_eq!(reqs.len(), 1, "{reqs:?}");
+    assert_eq!(reqs[0].package.id.value, "tls");
+    assert_eq!(
+        reqs[0].roles.len(),
+        original.conformance.required_packages[0].roles.len()
+    );
+    let t = &reqs[0].when[0];
+    let itc = imported
+        .sfrs
+        .iter()
+        .find(|s| s.id.value == t.sfr.value)
+        .expect("trigger SFR");
+    let op = itc
+        .elements
+        .iter()
+        .find_map(|e| e.operations.get(&t.operation.value))
+        .expect("trigger operation");
+    assert!(
+        op.value
+            .selection
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .any(|c| c.id() == t.choice.value),
+        "trigger choice `{}` is one of the re-imported selection's ids",
+        t.choice.value
+    );
+}
