@@ -697,6 +697,17 @@ pub const RULES: &[RuleInfo] = &[
         references: "CC:2022 Part 1, 10.4 (conformance to PPs; operations completed as the PP allows); ASE_CCL.1.8C–.10C; ASE_REQ.2.1E",
     },
     RuleInfo {
+        code: "DT-CONF-014",
+        name: "choice-forbidden-by-package",
+        severity: Severity::Error,
+        stability: Stability::Preview,
+        summary: "The ST makes a choice of a selection that a claimed package does not allow (`restrict` with `allowed` on the package's SFR delta).",
+        why: "A package raises the bar for a class of products, and a status change alone does not say how an SFR must be met: the CDD Moderate package makes key storage mandatory and allows only hardware-isolated storage, since software-protected keys fall to the attackers of Moderate potential it is evaluated against. An ST that claims the package and makes a choice it forbids does not meet the package, whatever the base PP allows.",
+        example: "# package, SFR delta:\n- id: FCS_STG_EXT.1\n  status: mandatory\n  restrict:\n    key_store_type: {allowed: [hardware]}\n# ST claiming the package:\ncompleted: {key_store_type: software}",
+        fix: "Select one of the choices the package allows (the related note points at the package's restriction), or do not claim the package.",
+        references: "CC:2022 Part 1, 10.5 (conformance to packages); ASE_CCL.1.6C–.7C; ASE_REQ.2.1E",
+    },
+    RuleInfo {
         code: "DT-CONF-030",
         name: "required-package-not-claimed",
         severity: Severity::Error,

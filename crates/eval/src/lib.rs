@@ -32,6 +32,7 @@ pub mod bundle;
 pub mod clock;
 mod error;
 pub mod evidence;
+pub mod hw_potential;
 pub mod observations;
 pub mod plan;
 pub mod records;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::records::Verdict;
 use crate::store::Lock;
-use crate::vulns::{Factors, VulnStatus, Vulnerability};
+use crate::vulns::{Rating, VulnStatus, Vulnerability};
 use crate::{EvalError, Workspace};
 
 /// How serious an observation is.
@@ -166,8 +166,8 @@ pub struct NewVulnerability<'a> {
     pub title: &'a str,
     /// The attack scenario.
     pub description: &'a str,
-    /// The Annex B factors.
-    pub factors: Factors,
+    /// The factors, in the table the evaluator chose (Annex B or the hardware table).
+    pub factors: Rating,
     /// Work units concerned.
     pub units: &'a [String],
     /// Evaluator.
@@ -316,7 +316,7 @@ impl Workspace {
             id: next_id("V-", all.iter().map(|v| v.id.clone())),
             title: non_empty("--title", new.title)?,
             description: new.description.trim().to_string(),
-            factors: new.factors,
+            factors: new.factors.clone(),
             status: VulnStatus::Open,
             mitigation: None,
             units,

@@ -281,7 +281,7 @@ fn blocks(state: &State) -> (String, Vec<Block>, Rollup) {
     let ava = e.assurance.ava_van.as_deref();
     b.push(Block::Paragraph(match (ava, e.assurance.resists) {
         (Some(a), Some(r)) => format!(
-            "The ST claims {a}: the TOE must resist attackers with {} attack potential. Each potential vulnerability is rated by the factors of CEM Annex B; a vulnerability whose attack potential is at or below that level is exploitable and fails the TOE unless mitigated, one above it is residual.",
+            "The ST claims {a}: the TOE must resist attackers with {} attack potential. Each potential vulnerability is rated with the attack-potential table recorded with it (CEM Annex B, or for physical attacks on hardware the hardware-device table with its identification and exploitation phases); a vulnerability whose attack potential is at or below that level is exploitable and fails the TOE unless mitigated, one above it is residual.",
             r.label()
         ),
         _ => "The ST claims no AVA_VAN component; vulnerabilities are rated but not judged.".to_string(),
@@ -296,7 +296,6 @@ fn blocks(state: &State) -> (String, Vec<Block>, Rollup) {
             .iter()
             .map(|v| {
                 let a = assess(v, ava);
-                let f = &v.factors;
                 let outcome = match a.outcome {
                     Outcome::Exploitable => "EXPLOITABLE",
                     Outcome::Mitigated => "mitigated",
@@ -306,14 +305,7 @@ fn blocks(state: &State) -> (String, Vec<Block>, Rollup) {
                 };
                 vec![
                     format!("{} {}", v.id, v.title),
-                    format!(
-                        "time {}, expertise {}, knowledge {}, window {}, equipment {}",
-                        kebab(&f.elapsed_time),
-                        kebab(&f.expertise),
-                        kebab(&f.knowledge),
-                        kebab(&f.window),
-                        kebab(&f.equipment)
-                    ),
+                    format!("{}: {}", a.table.label(), v.factors.describe()),
                     a.total.map_or("—".into(), |t| t.to_string()),
                     a.required.map_or("—".into(), |r| r.label().to_string()),
                     outcome.to_string(),
@@ -387,13 +379,6 @@ fn blocks(state: &State) -> (String, Vec<Block>, Rollup) {
         ));
     }
     (title, b, rollup)
-}
-
-fn kebab<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 const CSS: &str = "body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.4}\

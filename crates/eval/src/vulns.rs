@@ -6,9 +6,13 @@
 //! component says the TOE must resist, the vulnerability is exploitable by the attacker the ST
 //! assumes and the TOE fails unless it is mitigated; if it is above, it is a residual
 //! vulnerability. The factor values and the ranges are the numeric tables of CEM Annex B
-//! (B.4, "Calculating attack potential").
+//! (B.4, "Calculating attack potential"), the default; an evaluation may rate physical attacks
+//! on hardware with the hardware-device table of `hw_potential` instead, and each vulnerability
+//! records which table rated it ([`Rating`]).
 
 use serde::{Deserialize, Serialize};
+
+use crate::hw_potential::{self, HwFactors};
 
 /// Elapsed time to identify and exploit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,6 +181,91 @@ impl Factors {
     }
 }
 
+/// The attack-potential table that rated a vulnerability.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RatingTable {
+    /// CEM Annex B: five factors over the whole attack.
+    CemAnnexB,
+    /// The hardware-device table (`hw_potential`): identification and exploitation phases.
+    Hardware,
+}
+
+impl RatingTable {
+    /// Name for the ETR.
+    pub fn label(self) -> &'static str {
+        match self {
+            RatingTable::CemAnnexB => "CEM Annex B",
+            RatingTable::Hardware => "hardware devices (JIL style)",
+        }
+    }
+}
+
+/// A vulnerability's factors in the table that rated it. The JSON shape says which: the Annex B
+/// factors as before (so workspaces and sealed bundles written before the hardware table load
+/// unchanged), or the two phases of the hardware table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Rating {
+    /// Rated with CEM Annex B.
+    AnnexB(Factors),
+    /// Rated with the hardware-device table.
+    Hardware(Box<HwFactors>),
+}
+
+impl From<Factors> for Rating {
+    fn from(f: Factors) -> Rating {
+        Rating::AnnexB(f)
+    }
+}
+
+impl Rating {
+    /// The table that rated it.
+    pub fn table(&self) -> RatingTable {
+        match self {
+            Rating::AnnexB(_) => RatingTable::CemAnnexB,
+            Rating::Hardware(_) => RatingTable::Hardware,
+        }
+    }
+
+    /// The factor total; `None` when the attack is not practical.
+    pub fn total(&self) -> Option<u32> {
+        match self {
+            Rating::AnnexB(f) => f.total(),
+            Rating::Hardware(f) => f.total(),
+        }
+    }
+
+    /// The attack potential needed for a total, by this rating's table's thresholds.
+    pub fn required_for(&self, total: u32) -> AttackPotential {
+        match self {
+            Rating::AnnexB(_) => AttackPotential::required_for(total),
+            Rating::Hardware(_) => hw_potential::required_for(total),
+        }
+    }
+
+    /// The factors in words, for the ETR.
+    pub fn describe(&self) -> String {
+        fn kebab<T: Serialize>(v: &T) -> String {
+            serde_json::to_value(v)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        }
+        match self {
+            Rating::AnnexB(f) => format!(
+                "time {}, expertise {}, knowledge {}, window {}, equipment {}",
+                kebab(&f.elapsed_time),
+                kebab(&f.expertise),
+                kebab(&f.knowledge),
+                kebab(&f.window),
+                kebab(&f.equipment)
+            ),
+            Rating::Hardware(f) => f.describe(),
+        }
+    }
+}
+
 /// Attack potential, ordered from weakest to strongest attacker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -252,8 +341,9 @@ pub struct Vulnerability {
     /// The attack scenario.
     #[serde(default)]
     pub description: String,
-    /// The Annex B factors.
-    pub factors: Factors,
+    /// The factors, in the table that rated it (CEM Annex B unless the evaluator chose the
+    /// hardware table).
+    pub factors: Rating,
     /// Open or mitigated.
     pub status: VulnStatus,
     /// How it was mitigated.
@@ -292,6 +382,9 @@ pub struct Assessment {
     pub total: Option<u32>,
     /// Attack potential needed to exploit it.
     pub required: Option<AttackPotential>,
+    /// The table that rated it.
+    #[serde(default = "annex_b")]
+    pub table: RatingTable,
     /// What the TOE must resist (from the claimed AVA_VAN).
     pub resists: Option<AttackPotential>,
     /// The outcome.
@@ -300,11 +393,16 @@ pub struct Assessment {
     pub reasoning: String,
 }
 
+fn annex_b() -> RatingTable {
+    RatingTable::CemAnnexB
+}
+
 /// Judges a vulnerability against the level the TOE must resist.
 pub fn assess(v: &Vulnerability, ava_van: Option<&str>) -> Assessment {
     let resists = ava_van.and_then(AttackPotential::resisted_by);
     let total = v.factors.total();
-    let required = total.map(AttackPotential::required_for);
+    let required = total.map(|t| v.factors.required_for(t));
+    let table = v.factors.table().label();
     let (outcome, reasoning) = match (total, resists) {
         (None, _) => (
             Outcome::NotExploitable,
@@ -313,14 +411,14 @@ pub fn assess(v: &Vulnerability, ava_van: Option<&str>) -> Assessment {
                 v.id
             ),
         ),
-        (Some(t), Some(res)) if AttackPotential::required_for(t) <= res => {
-            let req = AttackPotential::required_for(t);
+        (Some(t), Some(res)) if v.factors.required_for(t) <= res => {
+            let req = v.factors.required_for(t);
             let claim = ava_van.unwrap_or("AVA_VAN");
             if v.status == VulnStatus::Mitigated {
                 (
                     Outcome::Mitigated,
                     format!(
-                        "{}: factor total {t} means {} attack potential suffices, within the {} potential {claim} requires the TOE to resist; mitigated: {}",
+                        "{}: factor total {t} ({table}) means {} attack potential suffices, within the {} potential {claim} requires the TOE to resist; mitigated: {}",
                         v.id,
                         req.label(),
                         res.label(),
@@ -331,7 +429,7 @@ pub fn assess(v: &Vulnerability, ava_van: Option<&str>) -> Assessment {
                 (
                     Outcome::Exploitable,
                     format!(
-                        "{}: factor total {t} means {} attack potential suffices, within the {} potential {claim} requires the TOE to resist: the TOE does not resist it (fail unless mitigated)",
+                        "{}: factor total {t} ({table}) means {} attack potential suffices, within the {} potential {claim} requires the TOE to resist: the TOE does not resist it (fail unless mitigated)",
                         v.id,
                         req.label(),
                         res.label()
@@ -342,24 +440,25 @@ pub fn assess(v: &Vulnerability, ava_van: Option<&str>) -> Assessment {
         (Some(t), Some(res)) => (
             Outcome::Residual,
             format!(
-                "{}: factor total {t} needs {} attack potential, above the {} potential the TOE must resist: a residual vulnerability",
+                "{}: factor total {t} ({table}) needs {} attack potential, above the {} potential the TOE must resist: a residual vulnerability",
                 v.id,
-                AttackPotential::required_for(t).label(),
+                v.factors.required_for(t).label(),
                 res.label()
             ),
         ),
         (Some(t), None) => (
             Outcome::NotAssessed,
             format!(
-                "{}: factor total {t} ({} attack potential); the ST claims no AVA_VAN component to compare with",
+                "{}: factor total {t} ({table}: {} attack potential); the ST claims no AVA_VAN component to compare with",
                 v.id,
-                AttackPotential::required_for(t).label()
+                v.factors.required_for(t).label()
             ),
         ),
     };
     Assessment {
         total,
         required,
+        table: v.factors.table(),
         resists,
         outcome,
         reasoning,
@@ -375,7 +474,7 @@ mod tests {
             id: "V-1".into(),
             title: "t".into(),
             description: String::new(),
-            factors: f,
+            factors: f.into(),
             status: VulnStatus::Open,
             mitigation: None,
             units: Vec::new(),

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::operation::{Completion, Operation};
+use crate::operation::{Completion, Operation, RequiredChoice};
 use crate::span::Spanned;
 
 /// An identifier or a reference to one, with its position in the source.
@@ -621,6 +621,32 @@ pub struct Sfr {
     /// Audit events this SFR contributes (NIAP `audit-event`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub audit_events: Vec<AuditEvent>,
+    /// Package delta: narrows selections of the base PP's SFR for STs that claim the package,
+    /// by operation name (a Moderate package allows only hardware key storage). Checked by
+    /// DT-CONF-014 (a forbidden choice) and DT-CONF-013 (a required choice not made).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub restrict: BTreeMap<String, ChoiceRestriction>,
+}
+
+/// How a package narrows one selection of its base PP (see [`Sfr::restrict`]).
+///
+/// Why a package needs this: a package raises the bar for one class of products, and a status
+/// change alone cannot say *how* an SFR must be met; the ST could still pick the weakest choice.
+/// `allowed` removes choices; `required_choices` adds choices an ST must make, with the same
+/// meaning as on the PP's own selection, so a single rule judges both.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChoiceRestriction {
+    /// The only choices (ids or texts) an ST claiming the package may make; empty: all of the
+    /// PP's choices stay allowed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<Spanned<String>>,
+    /// Choices an ST claiming the package must make, per role or feature.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_choices: Vec<RequiredChoice>,
+    /// Why the package narrows the selection, for the ST author.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One `depends` clause: the SFR is required when any of `on` is selected (or present).

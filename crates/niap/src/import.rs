@@ -731,6 +731,7 @@ impl<'a, 'i> Importer<'a, 'i> {
             base_pp,
             depends,
             audit_events,
+            restrict: Default::default(),
         };
         (sfr, ext)
     }

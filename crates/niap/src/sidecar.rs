@@ -2,8 +2,10 @@
 //! export → import so the checker sees the same document: the document id, device forms and
 //! roles, the TOE (types, form, roles, parts), a package's base PPs and SARs, assurance extended
 //! components (ALC_TSU_EXT.1), and per SFR its TOE-type and role conditions, justifications of
-//! unmet dependencies and element refinements, and the selections' required choices (naming
-//! the choices by the selectable ids the export gave them).
+//! unmet dependencies and element refinements, the selections' required choices (naming
+//! the choices by the selectable ids the export gave them), and a package delta's narrowing of
+//! its base PP's selections (`restrict`, naming the base PP's own choice ids), and the packages
+//! a PP requires when a selection is made (`conformance.required_packages`).
 //!
 //! Where: one appendix `id="dtsec-model"` holding `<h:pre class="dtsec-model">` with the data as
 //! JSON (which is YAML, so [`dtsec_model::parse_document`] reads it with its usual limits). NIAP's
@@ -45,6 +47,7 @@ pub(crate) fn to_json(doc: &Document) -> String {
                 "roles": s.roles,
                 "unmet_dependencies": s.unmet_dependencies,
                 "elements": elements,
+                "restrict": s.restrict,
             })
         })
         .collect();
@@ -64,6 +67,9 @@ pub(crate) fn to_json(doc: &Document) -> String {
         "extended_components": assurance_ext,
         "sfrs": sfrs,
     });
+    if !doc.conformance.required_packages.is_empty() {
+        v["conformance"] = json!({"required_packages": doc.conformance.required_packages});
+    }
     if package {
         v["base_pps"] = json!(doc.base_pps);
         v["sars"] = json!(doc.sars);
@@ -86,6 +92,15 @@ pub(crate) fn overlay(doc: &mut Document, json: &str, name: &str) -> Result<(), 
         )
     ) {
         doc.kind.value = side.kind.value;
+    }
+    if !side.conformance.required_packages.is_empty() {
+        let mut reqs = side.conformance.required_packages;
+        for t in reqs.iter_mut().flat_map(|r| r.when.iter_mut()) {
+            if let Some(op) = selection_of(doc, &t.sfr.value, &t.operation.value) {
+                t.choice.value = exported_choice(op, &t.choice.value);
+            }
+        }
+        doc.conformance.required_packages = reqs;
     }
     doc.toe = side.toe;
     doc.forms = side.forms;
@@ -112,6 +127,7 @@ pub(crate) fn overlay(doc: &mut Document, json: &str, name: &str) -> Result<(), 
         sfr.toe_types = s.toe_types;
         sfr.roles = s.roles;
         sfr.unmet_dependencies = s.unmet_dependencies;
+        sfr.restrict = s.restrict;
         for e in s.elements {
             let Some(el) = sfr.elements.iter_mut().find(|x| x.id.value == e.id.value) else {
                 continue;
@@ -135,6 +151,32 @@ pub(crate) fn overlay(doc: &mut Document, json: &str, name: &str) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// The operation `name` of SFR `sfr` in `doc` (top-level or nested), as the importer built it.
+fn selection_of<'d>(doc: &'d Document, sfr: &str, name: &str) -> Option<&'d Operation> {
+    fn find<'o>(op: &'o Operation, name: &str, depth: usize) -> Option<&'o Operation> {
+        if depth > 12 {
+            return None;
+        }
+        op.nested().find_map(|(n, inner)| {
+            if n == name {
+                Some(inner)
+            } else {
+                find(inner, name, depth + 1)
+            }
+        })
+    }
+    let s = doc.sfrs.iter().find(|s| s.id.value == sfr)?;
+    s.elements.iter().find_map(|e| {
+        e.operations.iter().find_map(|(n, op)| {
+            if n == name {
+                Some(&op.value)
+            } else {
+                find(&op.value, name, 1)
+            }
+        })
+    })
 }
 
 /// The id the re-imported selection `op` gives the choice written `id` (the exporter turns

@@ -559,6 +559,7 @@ fn sfr_of(claim: &StClaim, comp: &StComponent) -> Sfr {
         base_pp: Some(Spanned::new(claim.id.clone(), claim.span)),
         depends: Vec::new(),
         audit_events: Vec::new(),
+        restrict: Default::default(),
     }
 }
 

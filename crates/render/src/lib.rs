@@ -32,6 +32,7 @@ mod page;
 mod rationale;
 mod reqs;
 mod resolve;
+mod restrict;
 mod roles;
 mod view;
 

@@ -211,10 +211,70 @@ pub(crate) fn requirements(h: &mut Html, v: &View<'_>) {
             h.raw("</td></tr>");
         }
         h.raw("</tbody></table>\n");
+        sar_activities(h, v);
     }
     sub(h, (6, 3), "Dependency rationale", None);
     dependency_table(h, v);
     h.raw("</section>\n");
+}
+
+/// The document's evaluation activities for its SARs (per evaluator action element), after the
+/// SAR table: what the evaluator must do beyond the CEM for this PP or package.
+fn sar_activities(h: &mut Html, v: &View<'_>) {
+    let with_ea: Vec<_> = v
+        .doc
+        .sars
+        .iter()
+        .filter(|s| s.elements.iter().any(|e| e.evaluation_activities.is_some()))
+        .collect();
+    if with_ea.is_empty() {
+        return;
+    }
+    h.raw("<p class=\"label\">Evaluation activities for the SARs</p>\n");
+    for sar in with_ea {
+        h.raw("<section class=\"sfr\">\n<h4>");
+        h.text(&sar.id.value);
+        if let Some(n) = v.cat.name(&sar.id.value) {
+            h.raw(" — ");
+            h.text(n);
+        }
+        h.raw("</h4>\n");
+        for el in &sar.elements {
+            let Some(ea) = &el.evaluation_activities else {
+                continue;
+            };
+            h.raw("<div class=\"ea\"><p class=\"label\">");
+            h.text(&el.id.value);
+            h.raw("</p>");
+            activities(h, ea);
+            h.raw("</div>\n");
+        }
+        h.raw("</section>\n");
+    }
+}
+
+/// The parts of one set of evaluation activities (TSS, guidance, tests, other text).
+fn activities(h: &mut Html, ea: &dtsec_model::EvaluationActivities) {
+    if let Some(o) = &ea.other {
+        markdown::blocks(h, o);
+    }
+    if let Some(t) = &ea.tss {
+        h.raw("<p><strong>TSS:</strong></p>");
+        markdown::blocks(h, t);
+    }
+    if let Some(g) = &ea.guidance {
+        h.raw("<p><strong>Guidance:</strong></p>");
+        markdown::blocks(h, g);
+    }
+    if !ea.tests.is_empty() {
+        h.raw("<p><strong>Tests:</strong></p><ol>");
+        for t in &ea.tests {
+            h.raw("<li>");
+            markdown::blocks(h, t);
+            h.raw("</li>");
+        }
+        h.raw("</ol>");
+    }
 }
 
 fn sfr_table(h: &mut Html, v: &View<'_>) {
@@ -338,6 +398,7 @@ fn sfr(h: &mut Html, v: &View<'_>, s: &EffSfr<'_>, anchor: &str) {
             roles::required_choices(h, v, el.operations);
         }
     }
+    crate::restrict::restrictions(h, v, &own.restrict, &s.elements);
     if let Some(note) = s.application_note() {
         h.raw("<div class=\"app-note\"><p class=\"label\">Application note</p>");
         markdown::blocks(h, note);
@@ -350,23 +411,7 @@ fn sfr(h: &mut Html, v: &View<'_>, s: &EffSfr<'_>, anchor: &str) {
         .or_else(|| s.base.and_then(|(b, _)| b.evaluation_activities.as_ref()));
     if let Some(ea) = ea {
         h.raw("<div class=\"ea\"><p class=\"label\">Evaluation activities</p>");
-        if let Some(t) = &ea.tss {
-            h.raw("<p><strong>TSS:</strong></p>");
-            markdown::blocks(h, t);
-        }
-        if let Some(g) = &ea.guidance {
-            h.raw("<p><strong>Guidance:</strong></p>");
-            markdown::blocks(h, g);
-        }
-        if !ea.tests.is_empty() {
-            h.raw("<p><strong>Tests:</strong></p><ol>");
-            for t in &ea.tests {
-                h.raw("<li>");
-                markdown::blocks(h, t);
-                h.raw("</li>");
-            }
-            h.raw("</ol>");
-        }
+        activities(h, ea);
         h.raw("</div>\n");
     }
     h.raw("</section>\n");

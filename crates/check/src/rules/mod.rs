@@ -12,6 +12,7 @@ pub mod operations;
 pub mod packages;
 pub mod rationale;
 pub mod refinements;
+pub mod restrict;
 pub mod roles;
 pub mod scheme;
 pub mod structure;
@@ -34,6 +35,7 @@ pub fn run_all(ctx: &mut Ctx<'_>) {
     objectives::check(ctx);
     conformance::check(ctx);
     roles::check(ctx);
+    restrict::check(ctx);
     packages::check(ctx);
     scheme::check(ctx);
     claims::check(ctx);

@@ -300,60 +300,111 @@ fn required_choices(ctx: &mut Ctx<'_>) {
                 if nested && completion.is_none() {
                     continue;
                 }
+                let at = match (completion, st_element) {
+                    (Some(c), _) if c.span.is_known() => c.span,
+                    (_, Some(e)) => e.id.span,
+                    _ => st_sfr.id.span,
+                };
                 let values: Vec<&str> = completion.map(|c| c.value.values()).unwrap_or_default();
-                let choices = op.selection.as_deref().unwrap_or_default();
-                for rc in &op.required_choices {
-                    let Some(why) = condition_holds(rc, ctx) else {
-                        continue;
-                    };
-                    let missing: Vec<&str> = rc
-                        .choices
-                        .iter()
-                        .map(|c| c.as_str())
-                        .filter(|c| {
-                            let def_choice = choices.iter().find(|x| x.matches(c));
-                            !values.iter().any(|v| match def_choice {
-                                Some(x) => x.matches(v),
-                                None => v == c,
-                            })
-                        })
-                        .collect();
-                    if missing.is_empty() {
-                        continue;
-                    }
-                    let at = match (completion, st_element) {
-                        (Some(c), _) if c.span.is_known() => c.span,
-                        (_, Some(e)) => e.id.span,
-                        _ => st_sfr.id.span,
-                    };
-                    let list = missing
-                        .iter()
-                        .map(|c| format!("`{c}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    let pp_at = rc.choices.first().map_or(pp.status_span, |c| c.span);
-                    ctx.push_related(
-                        "DT-CONF-013",
-                        format!(
-                            "{} ({id}): the claimed PP requires {why} to select {list} in `{name}`",
-                            def.id.value
-                        ),
-                        at,
-                        Some(format!(
-                            "add {list} to the completion of `{name}`{}",
-                            rc.note
-                                .as_deref()
-                                .map(|n| format!(" ({n})"))
-                                .unwrap_or_default()
-                        )),
-                        Related {
-                            file: pp.file.to_string(),
-                            span: pp_at,
-                            message: format!("required for {why} here"),
-                        },
-                    );
-                }
+                let place = ChoicePlace {
+                    sfr: id,
+                    element: &def.id.value,
+                    name,
+                    op,
+                    values: &values,
+                    at,
+                };
+                let by = RequiredBy {
+                    what: "the claimed PP".into(),
+                    file: pp.file,
+                    fallback: pp.status_span,
+                };
+                missing_required_choices(ctx, &place, &op.required_choices, &by);
             }
         }
+    }
+}
+
+/// Where an ST completes one selection of a claimed PP's SFR, for findings about its choices.
+pub(crate) struct ChoicePlace<'p> {
+    /// The SFR instance id.
+    pub sfr: &'p str,
+    /// The element id.
+    pub element: &'p str,
+    /// The operation's name.
+    pub name: &'p str,
+    /// The PP's definition of the selection.
+    pub op: &'p Operation,
+    /// What the ST selects.
+    pub values: &'p [&'p str],
+    /// Where the finding goes (the completion, or the element or SFR when it is missing).
+    pub at: Span,
+}
+
+/// The document whose `required_choices` are checked: a PP, or a package that narrows it.
+pub(crate) struct RequiredBy<'f> {
+    /// How findings name it ("the claimed PP", "the claimed package `x` 1.0").
+    pub what: String,
+    /// Its file, for the related note.
+    pub file: &'f str,
+    /// Where the related note points when a required choice lists no choice.
+    pub fallback: Span,
+}
+
+/// DT-CONF-013 for each of `rcs` whose condition holds and whose choices the ST does not make
+/// at `place`. Shared by the PP's own required choices and a package's `restrict`.
+pub(crate) fn missing_required_choices(
+    ctx: &mut Ctx<'_>,
+    place: &ChoicePlace<'_>,
+    rcs: &[RequiredChoice],
+    by: &RequiredBy<'_>,
+) {
+    let choices = place.op.selection.as_deref().unwrap_or_default();
+    for rc in rcs {
+        let Some(why) = condition_holds(rc, ctx) else {
+            continue;
+        };
+        let missing: Vec<&str> = rc
+            .choices
+            .iter()
+            .map(|c| c.as_str())
+            .filter(|c| {
+                let def_choice = choices.iter().find(|x| x.matches(c));
+                !place.values.iter().any(|v| match def_choice {
+                    Some(x) => x.matches(v),
+                    None => v == c,
+                })
+            })
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let list = missing
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let name = place.name;
+        let pp_at = rc.choices.first().map_or(by.fallback, |c| c.span);
+        ctx.push_related(
+            "DT-CONF-013",
+            format!(
+                "{} ({}): {} requires {why} to select {list} in `{name}`",
+                place.element, place.sfr, by.what
+            ),
+            place.at,
+            Some(format!(
+                "add {list} to the completion of `{name}`{}",
+                rc.note
+                    .as_deref()
+                    .map(|n| format!(" ({n})"))
+                    .unwrap_or_default()
+            )),
+            Related {
+                file: by.file.to_string(),
+                span: pp_at,
+                message: format!("required for {why} here"),
+            },
+        );
     }
 }

@@ -14,13 +14,15 @@ use dtsec_check::{CheckInput, Diagnostic, RULES, check, is_input_unusable};
 use dtsec_model::{Library, SourceFile, load_document, parse_document};
 
 /// The PPs and packages the corpus's STs claim, besides the built-ins: the mini PP (and its
-/// 1.1), the mini package, a NIAP-style PP for the NIAP-format fixtures, and a PP with roles.
-const LIBRARY_FIXTURES: [&str; 5] = [
+/// 1.1), the mini package, a NIAP-style PP for the NIAP-format fixtures, a PP with roles and a
+/// package that narrows its selections.
+const LIBRARY_FIXTURES: [&str; 6] = [
     "mini-pp.yaml",
     "mini-pp-1.1.yaml",
     "mini-pkg.yaml",
     "niap-mini-pp.yaml",
     "roles-pp.yaml",
+    "roles-pkg.yaml",
 ];
 
 fn fixtures() -> PathBuf {

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 
 use dtsec_eval::bundle::{SignatureCheck, VerifyOptions, seal_workspace, verify_bundle};
 use dtsec_eval::evidence::EvidenceKind;
+use dtsec_eval::hw_potential::HwFactors;
 use dtsec_eval::observations::{NewObservation, NewVulnerability, Severity};
 use dtsec_eval::records::Verdict;
-use dtsec_eval::vulns::{Factors, assess};
+use dtsec_eval::vulns::{Factors, Rating, assess};
 use dtsec_eval::{EvalError, InitConfig, RecordRequest, Workspace};
 
 use crate::PpArgs;
@@ -275,10 +276,22 @@ pub enum TestCommand {
     },
 }
 
+/// The attack-potential table of `dtsec eval vuln add --table`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableArg {
+    /// CEM Annex B (the default).
+    Cem,
+    /// The hardware-device table (JIL style), for physical attacks on hardware.
+    Hw,
+}
+
 /// `dtsec eval vuln …`.
 #[derive(clap::Subcommand)]
 pub enum VulnCommand {
-    /// Record a potential vulnerability with its CEM Annex B factors; prints the verdict.
+    /// Record a potential vulnerability with its attack-potential factors; prints the verdict.
+    ///
+    /// With `--table cem` (the default) give the five CEM Annex B factors; with `--table hw`
+    /// (physical attacks on hardware) give `--identification` and `--exploitation`.
     Add {
         /// The workspace.
         dir: PathBuf,
@@ -288,21 +301,36 @@ pub enum VulnCommand {
         /// The attack scenario.
         #[arg(long, default_value = "")]
         description: String,
-        /// Elapsed time to identify and exploit.
+        /// The attack-potential table: CEM Annex B, or the hardware-device table (JIL style:
+        /// identification and exploitation phases, samples, open samples).
+        #[arg(long, value_enum, default_value_t = TableArg::Cem)]
+        table: TableArg,
+        /// Annex B: elapsed time to identify and exploit.
         #[arg(long, value_parser = ["one-day", "one-week", "two-weeks", "one-month", "two-months", "three-months", "four-months", "five-months", "six-months", "more-than-six-months"])]
-        elapsed_time: String,
-        /// Attacker expertise.
+        elapsed_time: Option<String>,
+        /// Annex B: attacker expertise.
         #[arg(long, value_parser = ["layman", "proficient", "expert", "multiple-experts"])]
-        expertise: String,
-        /// Knowledge of the TOE needed.
+        expertise: Option<String>,
+        /// Annex B: knowledge of the TOE needed.
         #[arg(long, value_parser = ["public", "restricted", "sensitive", "critical"])]
-        knowledge: String,
-        /// Window of opportunity.
+        knowledge: Option<String>,
+        /// Annex B: window of opportunity.
         #[arg(long, value_parser = ["unnecessary", "easy", "moderate", "difficult", "none"])]
-        window: String,
-        /// Equipment needed.
+        window: Option<String>,
+        /// Annex B: equipment needed.
         #[arg(long, value_parser = ["standard", "specialised", "bespoke", "multiple-bespoke"])]
-        equipment: String,
+        equipment: Option<String>,
+        /// Hardware table, identification phase: ELAPSED,EXPERTISE,KNOWLEDGE,ACCESS,EQUIPMENT,OPEN_SAMPLES
+        /// (e.g. `week,expert,sensitive,under-30,specialised,restricted`; levels: elapsed
+        /// hour|day|week|month|more-than-month|not-practical, expertise layman|proficient|expert|multiple-experts,
+        /// knowledge public|restricted|sensitive|critical|very-critical-hardware, access
+        /// under-10|under-30|under-100|over-100|not-practical, equipment none|standard|specialised|bespoke|multiple-bespoke,
+        /// open samples public|restricted|sensitive|critical).
+        #[arg(long, value_name = "LEVELS")]
+        identification: Option<String>,
+        /// Hardware table, exploitation phase: ELAPSED,EXPERTISE,KNOWLEDGE,ACCESS,EQUIPMENT (no open samples).
+        #[arg(long, value_name = "LEVELS")]
+        exploitation: Option<String>,
         /// A work unit it belongs to (repeatable).
         #[arg(long = "unit", value_name = "UNIT")]
         units: Vec<String>,
@@ -738,17 +766,51 @@ fn vulns(cmd: VulnCommand) -> Result<Exit, EvalError> {
             dir,
             title,
             description,
+            table,
             elapsed_time,
             expertise,
             knowledge,
             window,
             equipment,
+            identification,
+            exploitation,
             units,
             by,
         } => {
             let ws = open(&dir)?;
-            let factors =
-                Factors::from_names(&elapsed_time, &expertise, &knowledge, &window, &equipment)?;
+            let factors: Rating = match table {
+                TableArg::Cem => {
+                    if identification.is_some() || exploitation.is_some() {
+                        return Err(EvalError::Invalid(
+                            "--identification and --exploitation belong to `--table hw`; with CEM Annex B give --elapsed-time, --expertise, --knowledge, --window and --equipment".into(),
+                        ));
+                    }
+                    let (Some(t), Some(x), Some(k), Some(w), Some(q)) =
+                        (elapsed_time, expertise, knowledge, window, equipment)
+                    else {
+                        return Err(EvalError::Invalid(
+                            "CEM Annex B (the default table) needs --elapsed-time, --expertise, --knowledge, --window and --equipment; for physical attacks on hardware use `--table hw` with --identification and --exploitation".into(),
+                        ));
+                    };
+                    Factors::from_names(&t, &x, &k, &w, &q)?.into()
+                }
+                TableArg::Hw => {
+                    if [&elapsed_time, &expertise, &knowledge, &window, &equipment]
+                        .iter()
+                        .any(|a| a.is_some())
+                    {
+                        return Err(EvalError::Invalid(
+                            "--elapsed-time, --expertise, --knowledge, --window and --equipment are CEM Annex B factors; with `--table hw` give --identification and --exploitation".into(),
+                        ));
+                    }
+                    let (Some(i), Some(e)) = (identification, exploitation) else {
+                        return Err(EvalError::Invalid(
+                            "`--table hw` needs --identification ELAPSED,EXPERTISE,KNOWLEDGE,ACCESS,EQUIPMENT,OPEN_SAMPLES and --exploitation ELAPSED,EXPERTISE,KNOWLEDGE,ACCESS,EQUIPMENT".into(),
+                        ));
+                    };
+                    Rating::Hardware(Box::new(HwFactors::parse(&i, &e)?))
+                }
+            };
             let v = ws.add_vuln(&NewVulnerability {
                 title: &title,
                 description: &description,

@@ -530,3 +530,67 @@ fn many_units_are_recorded_in_one_write_all_or_none() {
     let status = ok(&["eval", "status", s(&ws)]);
     assert!(status.to_lowercase().contains("pass"), "{status}");
 }
+
+/// F20: `dtsec eval vuln add --table hw` rates a physical attack with the hardware-device table
+/// (identification and exploitation phases); the list names the table, and mixing the two
+/// tables' factors, or a level outside its phase, is refused with exit 2 and nothing recorded.
+#[test]
+fn hardware_attack_potential_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    init(&ws);
+    let hw = |extra: &[&str]| {
+        let mut args = vec![
+            "eval",
+            "vuln",
+            "add",
+            s(&ws),
+            "--title",
+            "Probing the key store",
+            "--table",
+            "hw",
+            "--by",
+            "Bob",
+        ];
+        args.extend_from_slice(extra);
+        args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
+    };
+    let args = hw(&[
+        "--identification",
+        "week,expert,sensitive,under-30,specialised,restricted",
+        "--exploitation",
+        "day,proficient,public,under-10,specialised",
+    ]);
+    let out = ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        out.contains("V-1") && out.contains("factor total 26 (hardware devices"),
+        "{out}"
+    );
+    for bad in [
+        vec![
+            "--identification",
+            "week,expert,sensitive,under-30,specialised,restricted",
+        ],
+        vec![
+            "--identification",
+            "week,expert,sensitive,under-30,specialised,restricted",
+            "--exploitation",
+            "day,expert,very-critical-hardware,under-10,none",
+        ],
+        vec![
+            "--elapsed-time",
+            "one-week",
+            "--identification",
+            "week,expert,sensitive,under-30,specialised,restricted",
+            "--exploitation",
+            "day,proficient,public,under-10,specialised",
+        ],
+    ] {
+        let args = hw(&bad);
+        let (code, text) = status_of(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(code, 2, "{bad:?}: {text}");
+        assert!(text.contains("error"), "{text}");
+    }
+    let list = ok(&["eval", "vuln", "list", s(&ws)]);
+    assert!(list.contains("V-1") && !list.contains("V-2"), "{list}");
+}

@@ -291,3 +291,40 @@ fn the_2_0_documents_and_examples_render() {
         assert!(page.starts_with("<!DOCTYPE html>"), "{f}");
     }
 }
+
+/// F11: cdd-moderate 2.0 narrows FCS_STG_EXT.1 to hardware key storage, so the pump ST moved to
+/// Moderate with software-protected keys fails with DT-CONF-014 at its key-storage completion;
+/// with hardware storage, as shipped, that finding is absent.
+#[test]
+fn moderate_forbids_software_key_storage() {
+    let moderate = pump_st().replace("  - id: cdd-eb\n", "  - id: cdd-moderate\n");
+    assert!(
+        moderate.contains("id: cdd-moderate"),
+        "the pump ST claims cdd-eb"
+    );
+    let line = moderate
+        .lines()
+        .position(|l| l.trim() == "key_store_type: hardware")
+        .expect("the pump ST selects hardware key storage")
+        + 1;
+    let (_, diags) = check_text("pump-st.yaml", &moderate);
+    assert!(
+        !diags.iter().any(|d| d["code"] == "DT-CONF-014"),
+        "{diags:#?}"
+    );
+    let software = moderate.replace("key_store_type: hardware", "key_store_type: software");
+    let (code, diags) = check_text("pump-st.yaml", &software);
+    assert_eq!(code, Some(1), "{diags:#?}");
+    let hits: Vec<_> = diags
+        .iter()
+        .filter(|d| d["code"] == "DT-CONF-014")
+        .collect();
+    assert_eq!(hits.len(), 1, "{diags:#?}");
+    assert_eq!(hits[0]["line"].as_u64(), Some(line as u64), "{hits:#?}");
+    assert!(
+        hits[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("cdd-moderate") && m.contains("`hardware`")),
+        "{hits:#?}"
+    );
+}

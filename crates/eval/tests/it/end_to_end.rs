@@ -67,7 +67,8 @@ fn pump_evaluation_passes_and_verifies() {
                 knowledge: Knowledge::Restricted,
                 window: Window::Moderate,
                 equipment: Equipment::Bespoke,
-            },
+            }
+            .into(),
             units: &["AVA_VAN.3-1".to_string()],
             by: common::EVALUATORS[0],
         })
@@ -218,7 +219,8 @@ fn one_failing_work_unit_fails_the_evaluation() {
             knowledge: Knowledge::Public,
             window: Window::Easy,
             equipment: Equipment::Specialised,
-        },
+        }
+        .into(),
         units: &[],
         by: common::EVALUATORS[0],
     })

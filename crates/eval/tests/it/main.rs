@@ -5,5 +5,6 @@
 mod bad_input;
 mod common;
 mod end_to_end;
+mod hw_table;
 mod plan_counts;
 mod tamper;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use dtsec_catalog::Catalog;
 
-use dtsec_model::Sar;
+use dtsec_model::{Element, Sar};
 
 use super::error::ExportError;
 use super::exporter::{Exporter, Slot};
@@ -69,75 +69,122 @@ impl Exporter<'_> {
         }
         self.x.open("a-component", &attrs);
         let owner = owner_id(&sar.id.value);
-        if sar.elements.is_empty() {
-            // The CC's own elements apply: name them (NIAP needs at least one a-element).
-            let catalog = Catalog::get(self.edition);
-            let ids: Vec<&str> = catalog
-                .component(&sar.id.value)
-                .map(|c| c.elements.iter().map(|e| e.id).collect())
-                .unwrap_or_default();
-            let ids = if ids.is_empty() { vec!["1D"] } else { ids };
+        // NIAP numbers a component's elements by their position per type (D, C, E). A document
+        // that lists only some of them (to attach evaluation activities to the evaluator
+        // actions) gets the others written with the CC's own text, in catalogue order, so each
+        // listed element keeps its number; one that lists none names them all that way (NIAP
+        // needs at least one a-element); one that lists all keeps its own order.
+        let catalog = Catalog::get(self.edition);
+        let ids: Vec<&str> = catalog
+            .component(&sar.id.value)
+            .map(|c| c.elements.iter().map(|e| e.id).collect())
+            .unwrap_or_default();
+        // (A document read from NIAP XML already numbers its elements by position.)
+        let partial = !self.niap
+            && !sar.elements.is_empty()
+            && ids
+                .iter()
+                .any(|id| !sar.elements.iter().any(|e| e.id.value == *id));
+        if sar.elements.is_empty() || partial {
+            let ids = if ids.is_empty() {
+                vec!["1D"]
+            } else {
+                ids.clone()
+            };
             for id in ids {
-                let ty = id
-                    .chars()
-                    .last()
-                    .filter(|c| "DCE".contains(*c))
-                    .unwrap_or('D');
-                self.x.open("a-element", &[("type", &ty.to_string())]);
-                self.x.leaf(
-                    "title",
-                    &[],
-                    &format!("{id}: as in ISO/IEC 15408-3 ({}).", self.edition.label()),
-                );
-                self.x.close("a-element");
+                match sar.elements.iter().find(|e| e.id.value == id) {
+                    Some(el) => self.a_element(el, &owner)?,
+                    None => self.cc_a_element(id),
+                }
             }
         }
-        for el in &sar.elements {
-            let ty = el
-                .id
-                .value
-                .chars()
-                .last()
-                .filter(|c| "DCE".contains(*c))
-                .unwrap_or('D')
-                .to_string();
-            let mut attrs: Vec<(&str, &str)> = Vec::new();
-            if let Some(a) = &el.anchor {
-                attrs.push(("id", a.as_str()));
-            }
-            attrs.push(("type", &ty));
-            self.x.open("a-element", &attrs);
-            let mut map = HashMap::new();
-            let mut ctx = OpCtx {
-                owner: format!("{owner}-{}", name_part(&el.id.value)),
-                id_all_choices: !self.niap,
-                choice_ids: &mut map,
-            };
-            self.title(el, &mut ctx)?;
-            if let Some(n) = &el.application_note {
-                self.x.open("note", &[("role", "application")]);
-                self.prose(n)?;
-                self.x.close("note");
-            }
-            if let Some(a) = &el.evaluation_activities {
-                self.x.open("aactivity", &[]);
-                if let Some(o) = &a.other {
-                    self.prose(o)?;
-                }
-                for (tag, v) in [("TSS", &a.tss), ("Guidance", &a.guidance)] {
-                    if let Some(v) = v {
-                        self.prose_el(tag, v)?;
-                    }
-                }
-                for t in &a.tests {
-                    self.prose_el("Tests", t)?;
-                }
-                self.x.close("aactivity");
-            }
-            self.x.close("a-element");
+        // The rest in the document's order: all of them, or those the catalogue does not
+        // know (an extended SAR).
+        for el in sar
+            .elements
+            .iter()
+            .filter(|e| !partial || !ids.contains(&e.id.value.as_str()))
+        {
+            self.a_element(el, &owner)?;
         }
         self.x.close("a-component");
         self.x.nl();
+        Ok(())
+    }
+
+    /// An `a-element` that says the CC's own text applies.
+    fn cc_a_element(&mut self, id: &str) {
+        let ty = id
+            .chars()
+            .last()
+            .filter(|c| "DCE".contains(*c))
+            .unwrap_or('D');
+        self.x.open("a-element", &[("type", &ty.to_string())]);
+        self.x.leaf(
+            "title",
+            &[],
+            &format!("{id}: as in ISO/IEC 15408-3 ({}).", self.edition.label()),
+        );
+        self.x.close("a-element");
+    }
+
+    /// One listed element of a SAR with its note and evaluation activities.
+    fn a_element(&mut self, el: &Element, owner: &str) -> Result<(), ExportError> {
+        let ty = el
+            .id
+            .value
+            .chars()
+            .last()
+            .filter(|c| "DCE".contains(*c))
+            .unwrap_or('D')
+            .to_string();
+        let mut attrs: Vec<(&str, &str)> = Vec::new();
+        if let Some(a) = &el.anchor {
+            attrs.push(("id", a.as_str()));
+        }
+        attrs.push(("type", &ty));
+        self.x.open("a-element", &attrs);
+        let mut map = HashMap::new();
+        let mut ctx = OpCtx {
+            owner: format!("{owner}-{}", name_part(&el.id.value)),
+            id_all_choices: !self.niap,
+            choice_ids: &mut map,
+        };
+        if el.text.is_none() && el.html.is_none() {
+            // Listed for its evaluation activities only: the CC's text applies.
+            self.x.leaf(
+                "title",
+                &[],
+                &format!(
+                    "{}: as in ISO/IEC 15408-3 ({}).",
+                    el.id.value,
+                    self.edition.label()
+                ),
+            );
+        } else {
+            self.title(el, &mut ctx)?;
+        }
+        if let Some(n) = &el.application_note {
+            self.x.open("note", &[("role", "application")]);
+            self.prose(n)?;
+            self.x.close("note");
+        }
+        if let Some(a) = &el.evaluation_activities {
+            self.x.open("aactivity", &[]);
+            if let Some(o) = &a.other {
+                self.prose(o)?;
+            }
+            for (tag, v) in [("TSS", &a.tss), ("Guidance", &a.guidance)] {
+                if let Some(v) = v {
+                    self.prose_el(tag, v)?;
+                }
+            }
+            for t in &a.tests {
+                self.prose_el("Tests", t)?;
+            }
+            self.x.close("aactivity");
+        }
+        self.x.close("a-element");
         Ok(())
     }
 }

@@ -147,3 +147,93 @@ fn unreadable_model_data_is_a_warning() {
         imported.warnings
     );
 }
+
+/// A package's narrowing of its base PP's selections (`restrict`, F11 of the CDD review) has no
+/// NIAP element; it travels in the model appendix and comes back whole.
+#[test]
+fn package_restrictions_survive_the_round_trip() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../model/builtin/cdd-moderate-2.0.yaml");
+    let (_, original) = dtsec_model::load_document(&path).expect("cdd-moderate 2.0 loads");
+    let xml = dtsec_niap::export(&original).expect("exports");
+    let imported = dtsec_niap::import(&xml, "exported.xml")
+        .expect("re-imports")
+        .document;
+    let restrict = |d: &dtsec_model::Document, sfr: &str| {
+        d.sfrs
+            .iter()
+            .find(|s| s.id.value == sfr)
+            .map(|s| serde_json::to_string(&s.restrict).expect("serialises"))
+    };
+    for sfr in ["FCS_STG_EXT.1", "FDP_SDI.2"] {
+        let before = restrict(&original, sfr).expect("the package restricts it");
+        assert!(before.contains("allowed") || before.contains("required_choices"));
+        assert_eq!(restrict(&imported, sfr), Some(before), "{sfr}");
+    }
+}
+
+/// The SAR evaluation activities of cdd 2.0 (F12) are written as NIAP `aactivity` under their
+/// `a-element` and read back under the same element.
+#[test]
+fn sar_evaluation_activities_survive_the_round_trip() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../model/builtin/cdd-pp-2.0.yaml");
+    let (_, original) = dtsec_model::load_document(&path).expect("cdd 2.0 loads");
+    let xml = dtsec_niap::export(&original).expect("exports");
+    assert!(xml.contains("<aactivity>"), "activities written");
+    let imported = dtsec_niap::import(&xml, "exported.xml")
+        .expect("re-imports")
+        .document;
+    let other = |d: &dtsec_model::Document, sar: &str, el: &str| {
+        d.sars
+            .iter()
+            .find(|s| s.id.value == sar)
+            .and_then(|s| s.elements.iter().find(|e| e.id.value == el))
+            .and_then(|e| e.evaluation_activities.as_ref())
+            .and_then(|a| a.other.clone())
+    };
+    let before = other(&original, "AVA_VAN.1", "AVA_VAN.1.2E").expect("search activity");
+    assert!(before.contains("ICSMA"));
+    let after = other(&imported, "AVA_VAN.1", "AVA_VAN.1.2E").expect("kept on import");
+    assert!(after.contains("ICSMA") && after.contains("SBOM"), "{after}");
+}
+
+/// The TLS package cdd 2.0 requires when `tls` is selected (`conformance.required_packages`,
+/// DT-CONF-030) comes back from the model appendix, its trigger naming the choice by the id the
+/// re-imported selection gives it.
+#[test]
+fn required_packages_survive_the_round_trip() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../model/builtin/cdd-pp-2.0.yaml");
+    let (_, original) = dtsec_model::load_document(&path).expect("cdd 2.0 loads");
+    let xml = dtsec_niap::export(&original).expect("exports");
+    let imported = dtsec_niap::import(&xml, "exported.xml")
+        .expect("re-imports")
+        .document;
+    let reqs = &imported.conformance.required_packages;
+    assert_eq!(reqs.len(), 1, "{reqs:?}");
+    assert_eq!(reqs[0].package.id.value, "tls");
+    assert_eq!(
+        reqs[0].roles.len(),
+        original.conformance.required_packages[0].roles.len()
+    );
+    let t = &reqs[0].when[0];
+    let itc = imported
+        .sfrs
+        .iter()
+        .find(|s| s.id.value == t.sfr.value)
+        .expect("trigger SFR");
+    let op = itc
+        .elements
+        .iter()
+        .find_map(|e| e.operations.get(&t.operation.value))
+        .expect("trigger operation");
+    assert!(
+        op.value
+            .selection
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .any(|c| c.id() == t.choice.value),
+        "trigger choice `{}` is one of the re-imported selection's ids",
+        t.choice.value
+    );
+}

@@ -591,3 +591,51 @@ fn distributed_st_shows_its_parts_with_forms_and_roles() {
     assert!(html.contains("<dt>Roles</dt>"));
     assert!(!html.contains("<p class=\"label\">Required choices</p>"));
 }
+
+/// A package that narrows its base PP's selections (cdd-moderate 2.0: hardware key storage only,
+/// keyed MAC for every role) shows each narrowing under the SFR, with the choice's text.
+#[test]
+fn package_shows_its_narrowed_selections() {
+    let lib = dtsec_model::Library::with_builtins();
+    let pkg = lib.find("cdd-moderate", "2.0").expect("built-in package");
+    let pp = lib.find("cdd", "2.0").expect("built-in PP");
+    let claimed = [pp];
+    let html = render_html(
+        &LoadedDocumentRef::from(pkg),
+        &RenderContext::with_claimed(&claimed),
+    );
+    let at = html
+        .find("Narrowed by this package")
+        .expect("restrictions shown");
+    let rest = &html[at..];
+    assert!(
+        rest.contains("<code>key_store_type</code> an ST claiming this package may select only"),
+        "{}",
+        &rest[..rest.len().min(600)]
+    );
+    assert!(rest.contains("hardware-isolated (secure element"));
+    assert!(html.contains("<code>sdi_mechanism</code> an ST claiming this package must select"));
+}
+
+/// F12: the PP's evaluation activities for its SARs are shown after the SAR table, per evaluator
+/// action element (the AVA_VAN search sources and penetration themes of cdd 2.0).
+#[test]
+fn pp_shows_its_sar_evaluation_activities() {
+    let lib = dtsec_model::Library::with_builtins();
+    let pp = lib.find("cdd", "2.0").expect("built-in PP");
+    let html = render_html(&LoadedDocumentRef::from(pp), &RenderContext::default());
+    let at = html
+        .find("Evaluation activities for the SARs")
+        .expect("SAR activities shown");
+    let rest = &html[at..];
+    for needle in [
+        "AVA_VAN.1.2E",
+        "ICSMA",
+        "SBOM",
+        "AVA_VAN.1.3E",
+        "power loss",
+        "Key Management",
+    ] {
+        assert!(rest.contains(needle), "{needle} missing");
+    }
+}
