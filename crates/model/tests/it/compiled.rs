@@ -19,7 +19,11 @@ fn committed_compiled_forms_are_up_to_date() {
         stale.is_empty(),
         "out of date with builtin/*.yaml or the model: {stale:?}; run `cargo xtask gen-builtins`"
     );
-    assert_eq!(files.len(), BUILTINS.len() + 1, "one file per built-in and the index");
+    assert_eq!(
+        files.len(),
+        BUILTINS.len() + 1,
+        "one file per built-in and the index"
+    );
 }
 
 #[test]
@@ -179,7 +183,10 @@ fn detailed_choices_keep_their_nested_positions() {
         required.choices[0].span,
         original.operations["inner"].required_choices[0].choices[0].span
     );
-    assert_eq!(compiled::encode("nested.yaml", &back).expect("encodes"), bytes);
+    assert_eq!(
+        compiled::encode("nested.yaml", &back).expect("encodes"),
+        bytes
+    );
 }
 
 #[test]

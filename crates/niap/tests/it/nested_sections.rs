@@ -29,10 +29,17 @@ fn section_ids(doc: &Document) -> Vec<&str> {
 
 #[test]
 fn each_f_component_of_nested_sfr_sections_is_imported_once() {
-    let doc = import(&fixture("nested-sfr-sections.xml"), "nested-sfr-sections.xml");
+    let doc = import(
+        &fixture("nested-sfr-sections.xml"),
+        "nested-sfr-sections.xml",
+    );
     assert_eq!(sfr_ids(&doc), ["FCS_CKM.1", "FCS_COP.1", "FDP_RIP.1"]);
     // Prose inside the SFR chapters is kept; the chapters themselves are not prose.
-    assert!(section_ids(&doc).contains(&"fcs-notes"), "{:?}", section_ids(&doc));
+    assert!(
+        section_ids(&doc).contains(&"fcs-notes"),
+        "{:?}",
+        section_ids(&doc)
+    );
     for chapter in [
         "Security_Functional_Requirements",
         "Security_Assurance_Requirements",
@@ -51,7 +58,11 @@ fn export_and_import_of_nested_sfr_sections_reach_a_fixed_point() {
     let mut exports = Vec::new();
     for round in 0..3 {
         let doc = import(xml.as_bytes(), &format!("round-{round}.xml"));
-        assert_eq!(sfr_ids(&doc), ["FCS_CKM.1", "FCS_COP.1", "FDP_RIP.1"], "round {round}");
+        assert_eq!(
+            sfr_ids(&doc),
+            ["FCS_CKM.1", "FCS_COP.1", "FDP_RIP.1"],
+            "round {round}"
+        );
         xml = dtsec_niap::export(&doc).expect("exports");
         assert_eq!(
             xml.matches("<sec:Security_Functional_Requirements").count(),
@@ -60,8 +71,14 @@ fn export_and_import_of_nested_sfr_sections_reach_a_fixed_point() {
         );
         exports.push(xml.clone());
     }
-    assert_eq!(exports[1], exports[2], "the second and third exports differ");
-    assert!(exports[1].len() <= exports[0].len() + 64, "the export grows");
+    assert_eq!(
+        exports[1], exports[2],
+        "the second and third exports differ"
+    );
+    assert!(
+        exports[1].len() <= exports[0].len() + 64,
+        "the export grows"
+    );
 }
 
 #[test]
