@@ -17,8 +17,10 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod compiled;
 pub mod diff;
 pub mod document;
+mod generated_builtins;
 pub mod library;
 pub mod load;
 pub mod operation;

@@ -1,13 +1,15 @@
 //! Finding the PPs and packages a document claims: built-in ones and a search path.
 //!
 //! Claims name a document by id and version; the library answers with the parsed document and
-//! its source (for diagnostics that point into the PP). Built-in documents are parsed only when
-//! first asked for, so a check that claims nothing pays nothing for them. The library is a value
-//! passed in by the caller — there is no global registry.
+//! its source (for diagnostics that point into the PP). Built-in documents are read only when
+//! first asked for, so a check that claims nothing pays nothing for them, and from their
+//! compiled form (`crate::compiled`), whose index also gives their ids and versions unread. The
+//! library is a value passed in by the caller — there is no global registry.
 
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
+use crate::compiled::{self, CompiledBuiltin};
 use crate::document::Document;
 use crate::load::{LoadError, parse_document, read_source};
 use crate::source::SourceFile;
@@ -80,6 +82,8 @@ pub const BUILTINS: &[BuiltinSource] = &[
 
 struct Entry {
     builtin: Option<BuiltinSource>,
+    /// The built-in's compiled form, when one is committed for its current text.
+    compiled: Option<&'static CompiledBuiltin>,
     loaded: OnceCell<Result<LoadedDocument, LoadError>>,
     /// id and version, known without a full parse for built-ins after first load; for files,
     /// filled at load time.
@@ -112,15 +116,39 @@ impl Library {
 
     /// A library holding the built-in documents.
     pub fn with_builtins() -> Library {
+        Library::with_sources(BUILTINS, compiled::all())
+    }
+
+    /// A library holding `builtins`, read from `compiled` where it has their compiled form
+    /// (tests give stale or missing forms here to see the YAML used instead).
+    pub fn with_sources(
+        builtins: &[BuiltinSource],
+        compiled: &'static [CompiledBuiltin],
+    ) -> Library {
         let mut lib = Library::empty();
-        for b in BUILTINS {
+        for b in builtins {
+            let compiled = compiled::for_builtin(compiled, b);
+            let key = OnceCell::new();
+            if let Some(c) = compiled {
+                let _ = key.set((c.id.to_owned(), c.version.to_owned()));
+            }
             lib.entries.push(Entry {
                 builtin: Some(*b),
+                compiled,
                 loaded: OnceCell::new(),
-                key: OnceCell::new(),
+                key,
             });
         }
         lib
+    }
+
+    /// True when every built-in is read from its compiled form (false means some compiled
+    /// form is missing or stale: `cargo xtask gen-builtins` refreshes them).
+    pub fn builtins_compiled(&self) -> bool {
+        self.entries
+            .iter()
+            .filter(|e| e.builtin.is_some())
+            .all(|e| e.compiled.is_some())
     }
 
     /// Adds a document read from `source` and parsed as `document`, found at `path`: the one way a
@@ -148,6 +176,7 @@ impl Library {
         );
         let entry = Entry {
             builtin: None,
+            compiled: None,
             loaded: OnceCell::from(Ok(doc)),
             key: OnceCell::from(key),
         };
@@ -188,6 +217,15 @@ impl Library {
                 .builtin
                 .expect("entries without a built-in source are created loaded");
             let source = SourceFile::new(format!("builtin:{}", b.name), b.text);
+            // A compiled form that does not decode (made by another version of the model) is
+            // a slower start, not a failure: the YAML is still here.
+            if let Some(document) = entry.compiled.and_then(|c| compiled::decode(c.bytes).ok()) {
+                return Ok(LoadedDocument {
+                    source,
+                    document,
+                    origin: Origin::Builtin,
+                });
+            }
             parse_document(&source).map(|document| LoadedDocument {
                 source,
                 document,

@@ -13,6 +13,7 @@ mod niap_st;
 mod pp2;
 mod pp_diff;
 mod registry_client;
+mod render_module;
 mod serve_limits;
 mod serve_log;
 mod tidy;
