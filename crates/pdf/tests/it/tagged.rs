@@ -1,0 +1,67 @@
+//! Tagged PDF: a structure tree tied to the page content by marked-content identifiers, the
+//! document's language and title, and decoration marked as artifacts.
+
+use dtsec_pdf::Doc;
+
+use crate::support::qpdf_check;
+
+fn doc() -> Doc {
+    Doc::new("Tagged title")
+        .cover(Some("sub"), &[("Key", "Value")])
+        .heading(1, "One")
+        .paragraph("Text.")
+        .table(&["A", "B"], vec![vec!["1".into(), "2".into()]])
+        .grid_with_alt(
+            vec![vec![true, false]],
+            4.0,
+            Some("caption"),
+            "QR code linking to x",
+        )
+        .warning("Careful", "Something is missing.")
+}
+
+#[test]
+fn the_pdf_is_tagged() {
+    let pdf = doc().to_pdf();
+    let text = String::from_utf8_lossy(&pdf);
+    for needle in [
+        "/StructTreeRoot",
+        "/MarkInfo <<\n    /Marked true\n  >>",
+        "/Lang (en)",
+        "/DisplayDocTitle true",
+        "/Title (Tagged title)",
+        "/ParentTree",
+        "/StructParents 0",
+        "/S /Document",
+        "/S /H1",
+        "/S /P",
+        "/S /Table",
+        "/S /TR",
+        "/S /TH",
+        "/S /TD",
+        "/S /Figure",
+        "/Alt (QR code linking to x)",
+        "/Type /MCR",
+        "/MCID 0",
+        "BDC",
+        "EMC",
+        "/Artifact BMC",
+        "/Outlines",
+    ] {
+        assert!(text.contains(needle), "missing {needle:?}");
+    }
+    // Every marked-content sequence is closed.
+    let opened = text.matches(" BDC").count() + text.matches(" BMC").count();
+    assert_eq!(opened, text.matches("EMC").count());
+}
+
+#[test]
+fn the_language_can_be_set() {
+    let pdf = Doc::new("t").lang("de-DE").paragraph("Hallo").to_pdf();
+    assert!(String::from_utf8_lossy(&pdf).contains("/Lang (de-DE)"));
+}
+
+#[test]
+fn the_tagged_pdf_passes_qpdf_check() {
+    qpdf_check(&doc().to_pdf());
+}
