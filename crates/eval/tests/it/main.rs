@@ -6,4 +6,5 @@ mod bad_input;
 mod common;
 mod end_to_end;
 mod plan_counts;
+mod report_pdf;
 mod tamper;
