@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
-use pdf_writer::{Name, Pdf, Rect, Ref, Str};
+use pdf_writer::{Filter, Name, Pdf, Rect, Ref, Str};
 use subsetter::GlyphRemapper;
 
 use crate::fonts::{FaceId, Fonts, Glyph};
@@ -187,7 +187,8 @@ pub(crate) fn write_face(
     for (&gid, &ch) in glyphs {
         cmap.pair(cids.cid(gid), ch);
     }
-    pdf.cmap(cmap_id, &cmap.finish());
+    pdf.cmap(cmap_id, &crate::write::deflate(&cmap.finish()))
+        .filter(Filter::FlateDecode);
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! (`/Lang`) and asks viewers to show the title (`/ViewerPreferences`); headings also become
 //! the outline (bookmarks).
 
+use pdf_writer::Filter;
 use pdf_writer::types::StructRole;
 use pdf_writer::writers::StructTreeRoot;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
@@ -89,7 +90,8 @@ pub(crate) fn write_pdf(title: &str, lang: &str, laid: &Laid, fonts: &Fonts) -> 
         }
         page.finish();
         let (content, mcids) = page_content(ops, &prepared, i, &mut marks);
-        pdf.stream(content_id, &content);
+        pdf.stream(content_id, &deflate(&content))
+            .filter(Filter::FlateDecode);
         pdf.indirect(parents_id)
             .array()
             .items(mcids.iter().map(|n| node_ids[*n]));
@@ -130,17 +132,24 @@ pub(crate) fn write_pdf(title: &str, lang: &str, laid: &Laid, fonts: &Fonts) -> 
         if let Some(alt) = &node.alt {
             el.alt(TextStr(alt));
         }
-        if let Some((page, _)) = marks[n].first() {
-            el.page(page_ids[*page].0);
+        // Marked content on the element's own page is a bare MCID; only an element that
+        // continues on another page needs the longer reference naming that page.
+        let home = marks[n].first().map(|(page, _)| *page);
+        if let Some(page) = home {
+            el.page(page_ids[page].0);
         }
         let mut kids = el.children();
         for c in &children[n] {
             kids.struct_element(node_ids[*c]);
         }
         for (page, mcid) in &marks[n] {
-            kids.marked_content_ref()
-                .marked_content_id(*mcid)
-                .page(page_ids[*page].0);
+            if Some(*page) == home {
+                kids.marked_content_id(*mcid);
+            } else {
+                kids.marked_content_ref()
+                    .marked_content_id(*mcid)
+                    .page(page_ids[*page].0);
+            }
         }
     }
 
@@ -174,6 +183,11 @@ pub(crate) fn write_pdf(title: &str, lang: &str, laid: &Laid, fonts: &Fonts) -> 
         bytes: pdf.finish(),
         replaced,
     }
+}
+
+/// Zlib-compresses a stream: content streams and fonts shrink to about a tenth.
+pub(crate) fn deflate(bytes: &[u8]) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec_zlib(bytes, 6)
 }
 
 /// The content stream of one page, and the element of each MCID on it.

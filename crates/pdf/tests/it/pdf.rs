@@ -102,7 +102,7 @@ fn a_grid_is_drawn_as_filled_rectangles_one_per_dark_run() {
         vec![true, true, true],
     ];
     let pdf = Doc::new("grid").grid(cells, 12.0, Some("scan me")).to_pdf();
-    let text = String::from_utf8_lossy(&pdf);
+    let text = crate::support::expanded(&pdf);
     let fills = text
         .lines()
         .zip(text.lines().skip(1))
