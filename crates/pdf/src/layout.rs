@@ -439,7 +439,7 @@ fn cover(l: &mut Layout, title: &str, subtitle: Option<&str>, fields: &[(String,
     if !l.page_is_empty() {
         l.new_page();
     }
-    l.y -= 60.0;
+    l.y -= 40.0;
     let h = l.node(StructRole::H1, 0);
     let lines = l.wrap(title, Font::Bold, 24.0, WIDTH);
     l.lines(Font::Bold, 24.0, 30.0, LEFT, lines, Tag::Node(h));
@@ -473,7 +473,7 @@ fn cover(l: &mut Layout, title: &str, subtitle: Option<&str>, fields: &[(String,
         let vals = l.wrap(v, Font::Regular, BODY_SIZE, WIDTH - label_w);
         let n = keys.len().max(vals.len());
         for i in 0..n {
-            l.ensure(BODY_LEADING + 2.0);
+            l.ensure(BODY_LEADING + 1.0);
             let baseline = l.y - BODY_SIZE;
             if let Some(k) = keys.get(i) {
                 l.text(
@@ -495,7 +495,7 @@ fn cover(l: &mut Layout, title: &str, subtitle: Option<&str>, fields: &[(String,
                     Tag::Node(td),
                 );
             }
-            l.y -= BODY_LEADING + 2.0;
+            l.y -= BODY_LEADING + 1.0;
         }
     }
     l.y -= 10.0;

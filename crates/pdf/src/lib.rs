@@ -34,6 +34,7 @@
 
 mod embed;
 mod fonts;
+pub mod inspect;
 mod layout;
 mod write;
 

@@ -44,24 +44,5 @@ pub fn qpdf_check(pdf: &[u8]) -> bool {
 
 /// The PDF as text with every compressed stream inflated, so a test can read content streams.
 pub fn expanded(pdf: &[u8]) -> String {
-    let mut out = Vec::with_capacity(pdf.len() * 4);
-    let mut rest = pdf;
-    while let Some(start) = find(rest, b"stream\n") {
-        let body = &rest[start + 7..];
-        let Some(end) = find(body, b"\nendstream") else {
-            break;
-        };
-        out.extend_from_slice(&rest[..start + 7]);
-        match miniz_oxide::inflate::decompress_to_vec_zlib(&body[..end]) {
-            Ok(plain) => out.extend_from_slice(&plain),
-            Err(_) => out.extend_from_slice(&body[..end]),
-        }
-        rest = &body[end..];
-    }
-    out.extend_from_slice(rest);
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    dtsec_pdf::inspect::expanded(pdf)
 }
