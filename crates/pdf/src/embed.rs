@@ -90,8 +90,7 @@ pub(crate) fn write_face(
     fonts: &Fonts,
     face: FaceId,
     used: &Used,
-    cids: &Cids,
-    bytes: &[u8],
+    (cids, bytes): &(Cids, Vec<u8>),
     type0: Ref,
     next: &mut impl FnMut() -> Ref,
 ) {

@@ -156,8 +156,8 @@ pub(crate) fn write_pdf(title: &str, lang: &str, laid: &Laid, fonts: &Fonts) -> 
     // Fonts.
     let mut next = || refs.next();
     for (f, id) in FaceId::ALL.iter().zip(&font_ids) {
-        if let (Some(id), Some((cids, bytes))) = (id, &prepared[f.index()]) {
-            embed::write_face(&mut pdf, fonts, *f, &used, cids, bytes, *id, &mut next);
+        if let (Some(id), Some(face)) = (id, &prepared[f.index()]) {
+            embed::write_face(&mut pdf, fonts, *f, &used, face, *id, &mut next);
         }
     }
 
