@@ -28,6 +28,17 @@ pub enum Font {
 }
 
 impl Font {
+    const ALL: [Font; 4] = [Font::Regular, Font::Bold, Font::Italic, Font::Mono];
+
+    fn index(self) -> usize {
+        match self {
+            Font::Regular => 0,
+            Font::Bold => 1,
+            Font::Italic => 2,
+            Font::Mono => 3,
+        }
+    }
+
     /// The faces tried for a character, in order.
     fn chain(self) -> &'static [FaceId] {
         match self {
@@ -111,16 +122,30 @@ pub(crate) const REPLACEMENT: char = '\u{FFFD}';
 /// per document; nothing is kept between documents.
 pub(crate) struct Fonts {
     faces: [Option<TtfFace<'static>>; 4],
+    /// The glyphs of the characters below [`TABLE_END`] per style, looked up once: most text is
+    /// Latin, and a `cmap` search per character made layout of a long ETR slow.
+    table: [Vec<Glyph>; 4],
 }
+
+/// Characters below this (Basic Latin, Latin-1, Latin Extended-A) are looked up in advance.
+const TABLE_END: u32 = 0x180;
 
 impl Fonts {
     /// Parses the bundled fonts. A face that does not parse (a corrupt build) is treated as one
     /// with no glyphs, so layout degrades to replacements rather than failing; a unit test
     /// keeps every bundled face parseable.
     pub(crate) fn bundled() -> Fonts {
-        Fonts {
+        let mut fonts = Fonts {
             faces: FaceId::ALL.map(|f| TtfFace::parse(f.data(), 0).ok()),
+            table: Default::default(),
+        };
+        for font in Font::ALL {
+            let glyphs = (0..TABLE_END)
+                .map(|c| fonts.resolve(font, char::from_u32(c).unwrap_or(REPLACEMENT)))
+                .collect();
+            fonts.table[font.index()] = glyphs;
         }
+        fonts
     }
 
     pub(crate) fn face(&self, id: FaceId) -> Option<&TtfFace<'static>> {
@@ -156,6 +181,14 @@ impl Fonts {
     /// The glyph for `ch` in `font`: the first face of the style's chain that has it, else the
     /// replacement glyph.
     pub(crate) fn glyph(&self, font: Font, ch: char) -> Glyph {
+        match self.table[font.index()].get(ch as usize) {
+            Some(g) => *g,
+            None => self.resolve(font, ch),
+        }
+    }
+
+    /// [`Fonts::glyph`] without the table: searches the faces' `cmap`s.
+    fn resolve(&self, font: Font, ch: char) -> Glyph {
         if let Some(g) = font.chain().iter().find_map(|&f| self.lookup(f, ch)) {
             return g;
         }
