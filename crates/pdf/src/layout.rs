@@ -228,6 +228,9 @@ pub(crate) fn wrap(
                 continue;
             }
             if !line.is_empty() {
+                // The space the line breaks at stays, past the margin where it draws nothing,
+                // so text read from the structure tree keeps the words apart.
+                line.push(space);
                 out.push(std::mem::take(&mut line));
                 line_w = 0.0;
             }
@@ -543,7 +546,9 @@ fn contents(l: &mut Layout, title: &str, entries: &[(u8, &str)]) {
         let indent = f32::from(level.saturating_sub(1).min(4)) * 14.0;
         let item = l.node(StructRole::TOCI, toc);
         let glyphs = l.fonts.shape(font, text);
-        let glyphs = truncate(l.fonts, font, BODY_SIZE, glyphs, WIDTH - indent - number_w);
+        let mut glyphs = truncate(l.fonts, font, BODY_SIZE, glyphs, WIDTH - indent - number_w);
+        // Read as "title page", not "titlepage".
+        glyphs.push(l.fonts.glyph(font, ' '));
         let page = l
             .contents_pages
             .get(k)
@@ -599,6 +604,10 @@ fn warning(l: &mut Layout, title: &str, text: &str) {
             h,
         });
         l.y -= WARN_PAD;
+    }
+    let mut head = head;
+    if let Some(last) = head.last_mut() {
+        last.push(l.fonts.glyph(Font::Bold, ' '));
     }
     l.lines(Font::Bold, BODY_SIZE, BODY_LEADING, x, head, Tag::Node(p));
     l.lines(
@@ -908,10 +917,14 @@ mod tests {
         let mono = fonts.glyph(Font::Mono, 'a').advance / 100.0; // points at size 10
         let lines = wrap(&fonts, "aaaa bbbb cccc", Font::Mono, 10.0, mono * 9.5);
         let texts: Vec<String> = lines.iter().map(|l| text_of(l)).collect();
-        assert_eq!(texts, ["aaaa bbbb", "cccc"]);
+        assert_eq!(texts, ["aaaa bbbb ", "cccc"]);
         let lines = wrap(&fonts, &"x".repeat(25), Font::Mono, 10.0, mono * 10.5);
         assert_eq!(lines.len(), 3);
         assert!(lines.iter().all(|l| l.len() <= 10));
+        // A line broken at a space keeps it (for text extraction), beyond the width.
+        let lines = wrap(&fonts, "aa bb", Font::Mono, 10.0, mono * 3.0);
+        assert_eq!(lines.len(), 2);
+        assert!(width(&lines[0][..2], 10.0) <= mono * 3.0);
     }
 
     #[test]

@@ -46,3 +46,19 @@ pub fn qpdf_check(pdf: &[u8]) -> bool {
 pub fn expanded(pdf: &[u8]) -> String {
     dtsec_pdf::inspect::expanded(pdf)
 }
+
+/// The structure tree with each element's text, as `pdfinfo -struct-text` reads it, or `None`
+/// when `pdfinfo` is not installed.
+pub fn structure_text(pdf: &[u8]) -> Option<String> {
+    if !dtsec_testkit::tool("pdfinfo", "-v", "poppler-utils") {
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("t.pdf");
+    std::fs::write(&path, pdf).expect("write");
+    Some(dtsec_testkit::output_of(
+        std::process::Command::new("pdfinfo")
+            .arg("-struct-text")
+            .arg(&path),
+    ))
+}

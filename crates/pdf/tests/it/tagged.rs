@@ -3,7 +3,7 @@
 
 use dtsec_pdf::Doc;
 
-use crate::support::qpdf_check;
+use crate::support::{qpdf_check, structure_text};
 
 fn doc() -> Doc {
     Doc::new("Tagged title")
@@ -75,4 +75,28 @@ fn an_element_continued_on_the_next_page_names_that_page() {
     // naming the page.
     assert!(text.contains("/Type /MCR"), "no marked-content reference");
     assert!(text.contains("/StructParents 1"));
+}
+
+#[test]
+fn the_structure_tree_carries_the_text_of_each_element() {
+    let doc = Doc::new("t")
+        .cover(None, &[("Product", "Łódź 血糖 Pumpe Ω")])
+        .heading(
+            1,
+            "A heading long enough to wrap onto a second line of the page when set large",
+        )
+        .table(&["Work unit"], vec![vec!["ADV_FSP.1-1".into()]]);
+    let Some(tree) = structure_text(&doc.to_pdf()) else {
+        return;
+    };
+    let squeezed: String = tree.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "TH \"Product\"",
+        "TD \"Łódź 血糖 Pumpe Ω\"",
+        "H1 (block) \"A heading long enough to wrap onto a second line of the page when set large",
+        "TH \"Work unit\"",
+        "TD \"ADV_FSP.1-1\"",
+    ] {
+        assert!(squeezed.contains(needle), "missing {needle:?} in:\n{tree}");
+    }
 }
