@@ -148,8 +148,10 @@ impl Doc {
         self
     }
 
-    /// Adds a block of `size` characters unless the document is full.
+    /// Adds a block of `size` characters unless the document is full. Every block counts at
+    /// least one, so a flood of empty blocks is bounded too.
     fn push(mut self, size: usize, block: Block) -> Doc {
+        let size = size.max(1);
         if self.chars.saturating_add(size) > MAX_DOC_CHARS {
             self.left_out += 1;
         } else {
@@ -240,9 +242,13 @@ impl Doc {
             .into_iter()
             .map(|r| r.into_iter().map(clip).collect())
             .collect();
-        // Every cell counts at least one character, so a table of empty cells is bounded too.
+        // Every cell and row counts at least one character, so a table of empty cells or rows
+        // is bounded too.
         let size = headers.iter().map(|h| h.len().max(1)).sum::<usize>()
-            + rows.iter().flatten().map(|c| c.len().max(1)).sum::<usize>();
+            + rows
+                .iter()
+                .map(|r| r.iter().map(|c| c.len().max(1)).sum::<usize>().max(1))
+                .sum::<usize>();
         self.push(
             size,
             Block::Table {
@@ -284,7 +290,7 @@ impl Doc {
         }
         let caption = caption.map(|c| clip(c.to_string()));
         let alt = clip(alt.to_string());
-        let size = caption.as_ref().map_or(0, String::len) + alt.len() + count / 8;
+        let size = caption.as_ref().map_or(0, String::len) + alt.len() + count / 8 + cells.len();
         self.push(
             size,
             Block::Grid {
@@ -294,6 +300,12 @@ impl Doc {
                 alt,
             },
         )
+    }
+
+    /// How many blocks were left out because the document reached a bound
+    /// ([`MAX_DOC_CHARS`], [`MAX_GRID_CELLS`]); the document ends with a note saying so.
+    pub fn left_out(&self) -> usize {
+        self.left_out
     }
 
     /// Starts a new page.

@@ -99,3 +99,28 @@ fn over_long_text_is_cut_and_says_so() {
 fn the_unicode_document_passes_qpdf_check() {
     qpdf_check(&certificate_like().to_pdf());
 }
+
+#[test]
+fn a_flood_of_blocks_is_bounded_and_says_what_was_left_out() {
+    // A document filled to its bound exactly (an empty title, 40 texts of the longest length)…
+    let text = "y".repeat(dtsec_pdf::MAX_TEXT_CHARS);
+    let mut doc = Doc::new("");
+    for _ in 0..dtsec_pdf::MAX_DOC_CHARS / dtsec_pdf::MAX_TEXT_CHARS {
+        doc = doc.paragraph(text.clone());
+    }
+    assert_eq!(doc.left_out(), 0);
+    // …takes nothing more, not even an empty block.
+    let doc = doc.paragraph("z").page_break().heading(1, "");
+    assert_eq!(doc.left_out(), 3);
+
+    // A grid past its bound is left out, and the document says so.
+    let doc = Doc::new("grid").grid(vec![vec![true; 1024]; 1024], 1.0, None);
+    assert_eq!(doc.left_out(), 1);
+    let Some(text) = pdftotext(&doc, None) else {
+        return;
+    };
+    assert!(
+        text.contains("This document is incomplete"),
+        "no note on what was left out:\n{text}"
+    );
+}
