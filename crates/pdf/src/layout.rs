@@ -98,7 +98,8 @@ pub(crate) struct HeadingAt {
     pub(crate) page: usize,
     /// The top of the heading, in PDF coordinates.
     pub(crate) y: f32,
-    /// False for the table of contents' own title.
+    /// Whether it is an entry of the table of contents: it follows the contents block (whose
+    /// own title is not an entry).
     pub(crate) in_contents: bool,
 }
 
@@ -341,10 +342,12 @@ pub(crate) fn lay_out(
         headings: Vec::new(),
         contents_pages,
     };
+    // Only headings after the table of contents are its entries.
+    let mut after_contents = false;
     for (i, block) in blocks.iter().enumerate() {
         match block {
             Block::Cover { subtitle, fields } => cover(&mut l, title, subtitle.as_deref(), fields),
-            Block::Heading { level, text } => heading(&mut l, *level, text, true),
+            Block::Heading { level, text } => heading(&mut l, *level, text, after_contents),
             Block::Paragraph { text, font } => {
                 let p = l.node(StructRole::P, 0);
                 let lines = l.wrap(text, *font, BODY_SIZE, WIDTH);
@@ -379,6 +382,7 @@ pub(crate) fn lay_out(
             Block::Contents { title, max_level } => {
                 let entries = contents_entries(blocks, i, *max_level);
                 contents(&mut l, title, &entries);
+                after_contents = true;
             }
             Block::PageBreak => {
                 if !l.page_is_empty() {

@@ -6,6 +6,7 @@ use crate::support::pdftotext_bytes;
 
 fn long() -> Doc {
     let mut doc = Doc::new("Report")
+        .heading(1, "Before the contents")
         .warning("Warning: 2 units passed without evidence", "See section 3.")
         .contents("Contents", 2);
     for i in 1..=6 {
