@@ -19,6 +19,7 @@
 
 pub mod diff;
 pub mod document;
+pub mod edition;
 pub mod library;
 pub mod load;
 pub mod operation;
@@ -28,6 +29,7 @@ pub mod span;
 
 pub use diff::{Change, ChangeKind, DocumentDiff, SectionDiff, diff};
 pub use document::*;
+pub use edition::{EditionError, EditionMap, MappingKind};
 pub use library::{BUILTINS, Library, LoadedDocument, Origin};
 pub use load::{
     LoadError, load_document, parse_document, read_bounded, read_source, source_from_bytes,
