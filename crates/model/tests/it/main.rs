@@ -3,6 +3,7 @@
 //! times. Each module is one theme; its own `//!` says what it covers.
 
 mod builtin_parse;
+mod edition;
 mod load;
 mod schema;
 mod versions;
