@@ -250,6 +250,18 @@ impl Library {
         }
     }
 
+    /// The document `id` `version` as `claimant` reads it: in the claimant's CC edition (see
+    /// [`Library::find_in_edition`]), so a CC 3.1 R5 ST sees the CDD PP 2.0 derived for it.
+    pub fn find_claimed_by(
+        &self,
+        claimant: &Document,
+        id: &str,
+        version: &str,
+    ) -> Option<&LoadedDocument> {
+        let edition = document_edition(claimant).unwrap_or_default();
+        self.find_in_edition(id, version, edition)
+    }
+
     /// The document `id` `version` derived for `edition`: `None` when there is no such
     /// document or nothing to derive (same edition, or no mapping made for it), otherwise the
     /// derived document or why it could not be derived. Derived once, on first request.

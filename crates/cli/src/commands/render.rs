@@ -23,13 +23,15 @@ pub fn run(file: &Path, output: &Path, pps: &PpArgs) -> CliResult {
     };
     let mut claimed: Vec<&LoadedDocument> = Vec::new();
     for r in refs {
-        let d = library.find(&r.id.value, &r.version.value).ok_or_else(|| {
-            CliError::unusable(format!(
-                "{}:{}:{}: claimed document `{}` version `{}` was not found",
-                source.name, r.id.span.line, r.id.span.column, r.id.value, r.version.value
-            ))
-            .with_help("give it with `--pp FILE` or `--pp-path DIR`")
-        })?;
+        let d = library
+            .find_claimed_by(&document, &r.id.value, &r.version.value)
+            .ok_or_else(|| {
+                CliError::unusable(format!(
+                    "{}:{}:{}: claimed document `{}` version `{}` was not found",
+                    source.name, r.id.span.line, r.id.span.column, r.id.value, r.version.value
+                ))
+                .with_help("give it with `--pp FILE` or `--pp-path DIR`")
+            })?;
         claimed.push(d);
     }
     let html = render_html(

@@ -151,3 +151,44 @@ fn pp_show_in_an_edition_and_a_document_without_a_mapping() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(text(&out).contains("unknown CC edition"), "{}", text(&out));
 }
+
+#[test]
+fn render_and_the_evaluation_plan_read_the_derived_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let st = repo_file("examples/cc31/pump-st.yaml");
+    let html = dir.path().join("st.html");
+    let out = dtsec(&["render", &st, "-o", s(&html)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let html = std::fs::read_to_string(&html).unwrap();
+    // FCS_CKM.4.1's text comes from the derived PP (the two CC:2022 elements, merged).
+    assert!(
+        html.contains("destroy keys and key material by"),
+        "FCS_CKM.4.1 text"
+    );
+    let ws = dir.path().join("eval");
+    let out = dtsec(&[
+        "eval",
+        "init",
+        "--st",
+        &st,
+        "--lab",
+        "Lab",
+        "--sponsor",
+        "Sponsor",
+        "--evaluator",
+        "A",
+        s(&ws),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = dtsec(&["eval", "plan", s(&ws)]);
+    let plan = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{plan}");
+    // The PP's evaluation activities of the renamed SFRs are planned under their CC 3.1 R5 ids.
+    for id in [
+        "EA:FCS_CKM.4:tss",
+        "EA:FAU_STG.4:tss",
+        "EA:FCS_RBG_EXT.1:tss",
+    ] {
+        assert!(plan.contains(id), "{id} in\n{plan}");
+    }
+}
