@@ -304,10 +304,21 @@ pub fn derive(doc: &Document, map: &EditionMap) -> Result<Document, EditionError
             dedup(group);
         }
     }
-    out.extended_components.extend(added);
     for sfr in &mut out.sfrs {
         d.sfr(sfr)?;
+        // A justified unmet dependency of a component now extended stays only while the
+        // derived definition still has it.
+        let component = SfrId::parse(&sfr.id.value).component;
+        if let Some(x) = added.iter().find(|x| x.id.value == component) {
+            sfr.unmet_dependencies.retain(|u| {
+                x.dependencies
+                    .iter()
+                    .flatten()
+                    .any(|d| d.value == u.component.value)
+            });
+        }
     }
+    out.extended_components.extend(added);
     for sar in &mut out.sars {
         d.rename(&mut sar.id, "SAR")?;
         for e in &mut sar.elements {
@@ -474,7 +485,7 @@ impl Deriver<'_> {
     }
 
     /// Renames justified unmet dependencies and keeps those that are still dependencies of the
-    /// component in the target edition (its catalogue's; extended components keep theirs).
+    /// component in the target edition's catalogue (extended components: see [`derive`]).
     fn unmet(&self, id: &str, unmet: &mut Vec<UnmetDependency>) -> Result<(), EditionError> {
         for u in unmet.iter_mut() {
             self.rename(&mut u.component, &format!("unmet dependency of {id}"))?;

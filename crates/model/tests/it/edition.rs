@@ -277,6 +277,16 @@ fn a_cc31_claim_gets_the_derived_profile_and_the_yaml_stays_cc2022() {
         rbg.elements.len(),
         cc2022().component("FCS_RBG.1").unwrap().elements.len()
     );
+    // A justification for a dependency the derived definition no longer has is dropped.
+    let ckm5 = doc
+        .sfrs
+        .iter()
+        .find(|s| s.id.value == "FCS_CKM_EXT.5")
+        .unwrap();
+    assert!(
+        ckm5.unmet_dependencies.is_empty(),
+        "FCS_CKM.3 is no dependency of FCS_CKM_EXT.5"
+    );
     // Selection triggers follow the renames.
     let rbg3 = doc
         .sfrs
