@@ -29,7 +29,10 @@ pub fn run(file: &Path, output: &Path, pps: &PpArgs) -> CliResult {
     let standalone = document.kind.value != DocumentKind::SecurityTarget;
     let mut claimed: Vec<&LoadedDocument> = Vec::new();
     for r in refs {
-        match find(&library, r) {
+        match library
+            .find_claimed_by(&document, &r.id.value, &r.version.value)
+            .or_else(|| find(&library, r))
+        {
             Some(d) => claimed.push(d),
             None if standalone => crate::error::warning(format_args!(
                 "{}:{}:{}: base PP `{}`{} is not available; rendering the {} without it \

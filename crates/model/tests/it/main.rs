@@ -4,6 +4,7 @@
 
 mod builtin_parse;
 mod compiled;
+mod edition;
 mod load;
 mod schema;
 mod versions;
