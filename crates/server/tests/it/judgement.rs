@@ -10,7 +10,9 @@ use crate::common::{self, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use dtsec_registry::{Product, Role};
+use http_body_util::BodyExt as _;
 use serde_json::json;
+use tower::ServiceExt as _;
 
 /// GET with a bearer token (None: the public); status, content type and body.
 async fn get_as(t: &TestApp, path: &str, token: Option<&str>) -> (StatusCode, String, String) {
@@ -21,30 +23,18 @@ async fn get_as(t: &TestApp, path: &str, token: Option<&str>) -> (StatusCode, St
     let resp = t
         .app
         .clone()
-        .oneshot_req(r.body(Body::empty()).unwrap())
-        .await;
-    resp
-}
-
-trait Oneshot {
-    async fn oneshot_req(self, req: Request<Body>) -> (StatusCode, String, String);
-}
-
-impl Oneshot for dtsec_server::axum::Router {
-    async fn oneshot_req(self, req: Request<Body>) -> (StatusCode, String, String) {
-        use http_body_util::BodyExt as _;
-        use tower::ServiceExt as _;
-        let resp = self.oneshot(req).await.unwrap();
-        let status = resp.status();
-        let kind = resp
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        (status, kind, String::from_utf8_lossy(&bytes).into_owned())
-    }
+        .oneshot(r.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = resp.status();
+    let kind = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, kind, String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The e-mail of a demo account of `role` whose organisation is (or, with `same` false, is not)
