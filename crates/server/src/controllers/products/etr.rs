@@ -125,10 +125,25 @@ pub async fn page(
     let (p, bundle) = case_etr(&state, &caller, &id)
         .await
         .map_err(AppError::html)?;
-    let summary = tokio::task::spawn_blocking(move || EtrSummary::from_bundle(&bundle))
+    let mut summary = tokio::task::spawn_blocking(move || EtrSummary::from_bundle(&bundle))
         .await
         .map_err(|e| AppError::internal(format!("reading the ETR stopped: {e}")).html())?
         .map_err(|e| AppError::from(e).html())?;
+    // What the case's record adds to the sealed summary: the key it verified with, and when the
+    // (latest) ETR was submitted and accepted.
+    summary.lab_key_id = p.etr_key_id.clone();
+    let history = state
+        .store
+        .product_history(&caller.actor, &p.id)
+        .await
+        .map_err(|e| AppError::from(e).html())?;
+    for e in history {
+        match e.action.as_str() {
+            "product.submit-etr" => summary.submitted_at = Some(e.at),
+            "product.accept-etr" => summary.accepted_at = Some(e.at),
+            _ => {}
+        }
+    }
     let maker = state
         .store
         .organisation(&p.manufacturer_org)
