@@ -25,6 +25,7 @@ mod error;
 pub mod etr_summary;
 pub mod labs;
 pub mod maintenance;
+pub mod scheme;
 pub mod scratch;
 pub mod secrets;
 mod store;

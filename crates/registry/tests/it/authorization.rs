@@ -28,6 +28,8 @@ ChangeCertificateStatus -- YY -- -- --
 FileImpactAnalysis      -- -- -- Y- --
 DecideMaintenance       -- YY -- -- --
 ArchiveExpired          YY YY -- -- --
+ApproveDraftPpClaims    -- YY -- -- --
+ManageSchemeRules       YY -- -- -- --
 ManageOwnTokens         YY YY YY YY --
 ChangeOwnPassword       YY YY YY YY --
 ";

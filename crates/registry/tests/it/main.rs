@@ -11,6 +11,7 @@ mod demo;
 mod maintenance;
 mod migrations;
 mod refusals;
+mod scheme_rules;
 mod sessions;
 mod transparency_log;
 mod workflow;
