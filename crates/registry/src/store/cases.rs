@@ -306,7 +306,11 @@ pub(crate) fn builtin_toe_types() -> Vec<(String, String)> {
             let types = d.document.toe.types.iter();
             let forms = d.document.forms.iter();
             types
-                .map(|t| (t.id.value.clone(), t.name.clone()))
+                .map(|t| {
+                    // Said apart from the 2.0 forms of the same device ("Insulin pump").
+                    let name = format!("{} (CDD {} TOE type)", t.name, d.document.version.value);
+                    (t.id.value.clone(), name)
+                })
                 .chain(forms.map(|f| (f.id.value.clone(), f.title.clone())))
                 .collect::<Vec<_>>()
         })

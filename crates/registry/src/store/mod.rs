@@ -15,6 +15,7 @@
 mod accounts;
 mod cases;
 mod certs;
+mod device_words;
 mod labs;
 mod proofs;
 mod publish;
@@ -193,6 +194,8 @@ pub struct Store {
     toe_types: Arc<[(String, String)]>,
     /// The built-in documents that say `status: draft`, `id@version` (`scheme.rs`).
     drafts: Arc<std::collections::BTreeSet<String>>,
+    /// The built-in PPs' and modules' roles, (id, title) (`device_words.rs`).
+    role_titles: Arc<[(String, String)]>,
 }
 
 impl std::fmt::Debug for Store {
@@ -273,6 +276,7 @@ impl Store {
             etr_summaries: published::EtrSummaryCache::default(),
             toe_types: cases::builtin_toe_types().into(),
             drafts: Arc::new(crate::scheme::builtin_drafts()),
+            role_titles: device_words::builtin_role_titles().into(),
         };
         // Catch up: decisions committed before a crash, or by a process without the log; then
         // compare what is published with the rows.

@@ -39,14 +39,16 @@ async fn public_pages_and_api() {
             .iter()
             .map(|d| d["toe_type"].as_str().unwrap().to_string())
             .collect();
-        let all_pumps = devices
-            .iter()
-            .filter(|d| d["toe_type"] == "TT.PUMP")
-            .count();
+        // A pump is a 2.0 `pump` (alone, or with its controller app) or a 1.0 `TT.PUMP`.
+        let is_pump = |t: &serde_json::Value| t == "pump" || t == "TT.PUMP";
+        let all_pumps = devices.iter().filter(|d| is_pump(&d["toe_type"])).count();
         assert_eq!(pumps.len(), all_pumps, "{b}: {body}");
-        assert!(pumps.iter().all(|t| t == "TT.PUMP"), "{b}: {pumps:?}");
         assert!(
-            devices.iter().any(|d| d["toe_type"] == "TT.PUMP"
+            pumps.iter().all(|t| t == "pump" || t == "TT.PUMP"),
+            "{b}: {pumps:?}"
+        );
+        assert!(
+            devices.iter().any(|d| is_pump(&d["toe_type"])
                 && !d["product_name"]
                     .as_str()
                     .unwrap_or("")
