@@ -59,6 +59,34 @@ async fn public_pages_and_api() {
         let (_, body) = t.get("/api/v1/devices?q=&status=&lab=").await;
         assert_eq!(common::json(&body).as_array().unwrap().len(), devices.len());
 
+        // The public pages name devices in the PPs' words, not by id: the list by form, a
+        // device page by its parts' forms and roles (the pump with its controller app).
+        let (_, html) = t.get("/").await;
+        for words in [
+            "<td>Insulin pump</td>",
+            "<td>Cloud data and remote-monitoring service</td>",
+        ] {
+            assert!(html.contains(words), "{b}: no {words} on the list");
+        }
+        assert!(
+            !html.contains("<td>TT.PUMP</td>") && !html.contains("<td>pump</td>"),
+            "{b}"
+        );
+        let system = devices
+            .iter()
+            .find(|d| d["product_name"] == "Acme Nimbus System")
+            .unwrap_or_else(|| panic!("{b}: the demo certifies the pump with its controller app"));
+        let (_, html) = t
+            .get(&format!(
+                "/devices/{}",
+                system["certificate_id"].as_str().unwrap()
+            ))
+            .await;
+        assert!(
+            html.contains("Insulin pump — therapy delivery, AID host + Mobile app — command source, AID host, remote display"),
+            "{b}: {html}"
+        );
+
         let (s, html) = t.get(&format!("/devices/{id}")).await;
         assert_eq!(s, StatusCode::OK, "{b}: {html}");
         assert!(html.contains("Status history"));
