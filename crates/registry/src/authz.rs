@@ -183,6 +183,10 @@ pub enum Action {
     ReviewFix,
     /// Archive the certificates past their expiry date.
     ArchiveExpired,
+    /// Approve certifying a case that claims a draft PP, with a reason (issue 10, F22).
+    ApproveDraftPpClaims,
+    /// Set the scheme's rules (how claims of draft PPs are certified).
+    ManageSchemeRules,
     /// Create and revoke one's own API tokens.
     ManageOwnTokens,
     /// Change one's own password.
@@ -201,7 +205,7 @@ impl Action {
     }
 
     /// Every action, for data-driven tests.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::ViewPublic,
         Action::ManageOrganisations,
         Action::ManageUsers,
@@ -222,6 +226,8 @@ impl Action {
         Action::DecideMaintenance,
         Action::ReviewFix,
         Action::ArchiveExpired,
+        Action::ApproveDraftPpClaims,
+        Action::ManageSchemeRules,
         Action::ManageOwnTokens,
         Action::ChangeOwnPassword,
     ];
@@ -294,6 +300,7 @@ pub const GRANTS: &[(Role, Action, Reach)] = &[
     (Role::SchemeAdmin, Action::RegisterLabKey, Reach::Any),
     (Role::SchemeAdmin, Action::ViewProduct, Reach::Any),
     (Role::SchemeAdmin, Action::ArchiveExpired, Reach::Any),
+    (Role::SchemeAdmin, Action::ManageSchemeRules, Reach::Any),
     // Labs apply for approval, register their key, and evaluate the products that chose them.
     (
         Role::LabEvaluator,
@@ -323,6 +330,7 @@ pub const GRANTS: &[(Role, Action, Reach)] = &[
     (Role::Certifier, Action::ChangeCertificateStatus, Reach::Any),
     (Role::Certifier, Action::DecideMaintenance, Reach::Any),
     (Role::Certifier, Action::ArchiveExpired, Reach::Any),
+    (Role::Certifier, Action::ApproveDraftPpClaims, Reach::Any),
 ];
 
 /// Allows or refuses `actor` doing `action` on `resource`, by [`GRANTS`].

@@ -3,9 +3,18 @@
 //! Why through the workflow and not with inserted rows: the demo is also the widest test of the
 //! crate — every certificate in it was issued from a checked ST and a sealed ETR that verified
 //! against the lab's registered key, and every state was reached by an allowed transition. The
-//! ETRs are real `dtsec-eval` bundles over each product's ST — the example STs
-//! (`examples/v1/pump-st.yaml`, `examples/v1/cgm-st.yaml`) with the TOE renamed for the product
-//! ([`st_for`]) — made in temporary workspaces with a pass recorded for every unit.
+//! ETRs are real `dtsec-eval` bundles over each product's ST — the example STs with the TOE
+//! renamed for the product ([`st_for`]) — made in temporary workspaces with a pass recorded for
+//! every unit.
+//!
+//! The products are those of the CDD PP 2.0 examples, one per device form: a pump with its AID
+//! algorithm (`examples/pump-st.yaml`), a CGM (`examples/cgm-st.yaml`), a pump and its
+//! controller app as one distributed TOE (`examples/pump-controller-st.yaml`) and a cloud
+//! service (`examples/cloud-st.yaml`). The oldest certificates claim CDD 1.0
+//! (`examples/v1/`): they were issued before 2.0 existed and must keep verifying (issue 10).
+//! Every built-in CDD PP is `status: draft`, so the certification body approves each case's
+//! draft claims with a reason before issuing ([`crate::scheme::DraftPpRule::CbApproval`], the
+//! scheme's default) — the demo shows that path rather than switching the rule off.
 //!
 //! The demo moves the store's clock back to give certificates a past (one expires and is
 //! archived), then restores it. Names of organisations are fictional.
@@ -23,12 +32,65 @@ use crate::error::{RegistryError, Result};
 use crate::maintenance::{Change, ChangeArea, ImpactAnalysis};
 use crate::store::{NewProduct, NewUser, StatusRequest, Store};
 
-/// The 1.0 example pump ST (TT.PUMP, claims cdd 1.0 + cdd-eb 1.0). The registry files cdd 2.0
-/// STs by device form too (`Store::submit_st`), but the demo and the tests built on it still use
-/// the 1.0 STs, whose certificates every release must keep verifying.
-pub const PUMP_ST: &str = include_str!("../../../examples/v1/pump-st.yaml");
-/// The 1.0 example CGM ST (TT.CGM).
-pub const CGM_ST: &str = include_str!("../../../examples/v1/cgm-st.yaml");
+/// The 2.0 example pump ST: form `pump`, roles therapy-delivery and aid-host, claims cdd 2.0 +
+/// cdd-eb 2.0.
+pub const PUMP_ST: &str = include_str!("../../../examples/pump-st.yaml");
+/// The 2.0 example CGM ST: form `cgm`, role sensor-source, claims cdd 2.0.
+pub const CGM_ST: &str = include_str!("../../../examples/cgm-st.yaml");
+/// The 2.0 example distributed TOE: a pump and its controller app (filed as a pump), claims
+/// cdd 2.0 + cdd-app 2.0 + cdd-eb 2.0.
+pub const PUMP_CONTROLLER_ST: &str = include_str!("../../../examples/pump-controller-st.yaml");
+/// The 2.0 example cloud service ST: form `cloud`, claims cdd 2.0 + cdd-cloud 2.0.
+pub const CLOUD_ST: &str = include_str!("../../../examples/cloud-st.yaml");
+/// The 1.0 example pump ST (TOE type `TT.PUMP`, claims cdd 1.0 + cdd-eb 1.0), whose
+/// certificates every release must keep verifying.
+pub const PUMP_ST_V1: &str = include_str!("../../../examples/v1/pump-st.yaml");
+/// The 1.0 example CGM ST (TOE type `TT.CGM`).
+pub const CGM_ST_V1: &str = include_str!("../../../examples/v1/cgm-st.yaml");
+
+/// An example ST the demo builds products from, and what a product made from it is
+/// registered as (its device form, or its 1.0 TOE type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Example {
+    /// [`PUMP_ST`], registered as `pump`.
+    Pump,
+    /// [`CGM_ST`], registered as `cgm`.
+    Cgm,
+    /// [`PUMP_CONTROLLER_ST`], registered as `pump` (a distributed TOE is filed under its
+    /// first part's form).
+    PumpController,
+    /// [`CLOUD_ST`], registered as `cloud`.
+    Cloud,
+    /// [`PUMP_ST_V1`], registered as `TT.PUMP`.
+    PumpV1,
+    /// [`CGM_ST_V1`], registered as `TT.CGM`.
+    CgmV1,
+}
+
+impl Example {
+    /// The ST text.
+    pub fn text(self) -> &'static str {
+        match self {
+            Example::Pump => PUMP_ST,
+            Example::Cgm => CGM_ST,
+            Example::PumpController => PUMP_CONTROLLER_ST,
+            Example::Cloud => CLOUD_ST,
+            Example::PumpV1 => PUMP_ST_V1,
+            Example::CgmV1 => CGM_ST_V1,
+        }
+    }
+
+    /// What a product with this ST is registered as.
+    pub fn toe_type(self) -> &'static str {
+        match self {
+            Example::Pump | Example::PumpController => "pump",
+            Example::Cgm => "cgm",
+            Example::Cloud => "cloud",
+            Example::PumpV1 => "TT.PUMP",
+            Example::CgmV1 => "TT.CGM",
+        }
+    }
+}
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo-password";
@@ -45,7 +107,8 @@ pub fn slug(text: &str) -> String {
 
 /// The example ST `template` rewritten for one demo product: its id, title, author and the
 /// TOE's name, version and manufacturer name that product, so that every device page shows the
-/// ST of its own device. The security content (claims, SFRs, TSS) stays the example's.
+/// ST of its own device. The security content (claims, SFRs, TSS) stays the example's. The TOE
+/// version reads `firmware VERSION` (`release VERSION` for a service whose example says so).
 pub fn st_for(template: &str, manufacturer: &str, product: &str, version: &str) -> String {
     let mut out = String::with_capacity(template.len() + 64);
     let mut in_toe = false;
@@ -66,7 +129,13 @@ pub fn st_for(template: &str, manufacturer: &str, product: &str, version: &str) 
             format!("  name: {product}")
         } else if in_toe && !toe_version && line.starts_with("  version: ") {
             toe_version = true;
-            format!("  version: firmware {version}")
+            // A service has releases; a device has firmware.
+            let what = if line.contains("release") {
+                "release"
+            } else {
+                "firmware"
+            };
+            format!("  version: {what} {version}")
         } else if in_toe && !toe_maker && line.starts_with("  manufacturer: ") {
             toe_maker = true;
             format!("  manufacturer: {manufacturer}")
@@ -261,9 +330,8 @@ impl Ctx<'_> {
     }
 
     /// The ST a demo case submits: the example for its kind, rewritten for the product.
-    fn st(&self, maker: usize, st: &'static str, name: &str, version: &str) -> (String, String) {
-        let template = if st == "pump" { PUMP_ST } else { CGM_ST };
-        let text = st_for(template, &self.manufacturers[maker].1, name, version);
+    fn st(&self, maker: usize, st: Example, name: &str, version: &str) -> (String, String) {
+        let text = st_for(st.text(), &self.manufacturers[maker].1, name, version);
         (
             text,
             format!("{}-st.yaml", slug(&format!("{name} {version}"))),
@@ -296,13 +364,13 @@ impl Ctx<'_> {
         &mut self,
         maker: usize,
         lab: usize,
-        st: &'static str,
+        st: Example,
         name: &str,
         version: &str,
         stop: Stop,
     ) -> Result<(String, Option<String>)> {
         let (m_org, _, m_actor) = self.manufacturers[maker].clone();
-        let toe_type = if st == "pump" { "TT.PUMP" } else { "TT.CGM" };
+        let toe_type = st.toe_type();
         let p = self
             .store
             .register_product(
@@ -348,6 +416,17 @@ impl Ctx<'_> {
             self.store.accept_etr(&self.certifier, &id).await?;
         }
         if stop == Stop::Certified {
+            let p = self.store.product(&self.certifier, &id).await?;
+            let drafts = self.store.draft_claims_of(&p);
+            if !drafts.is_empty() {
+                let reason = format!(
+                    "{} is the scheme's own profile, published as a draft for pilot evaluations; the evaluation applied it in full and the certification body accepts certifying against it.",
+                    drafts.join(", ")
+                );
+                self.store
+                    .approve_draft_pp_claims(&self.certifier, &id, &reason)
+                    .await?;
+            }
             let c = self.store.issue_certificate(&self.certifier, &id).await?;
             self.summary.certificates.push(c.certificate_id.clone());
             cert = Some(c.certificate_id);
@@ -472,45 +551,95 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
         ctx.manufacturers.push((org.id, name.to_string(), actor));
     }
 
-    // Two and a half years ago: the first certificate; it expires before today and is archived.
+    // Two and a half years ago: the first certificate, on CDD 1.0; it expires before today and
+    // is archived.
     clock.advance_days(180);
     let (id, _) = ctx
-        .case(0, 0, "pump", "Acme Nimbus Pump", "1.0", Stop::Certified)
+        .case(
+            0,
+            0,
+            Example::PumpV1,
+            "Acme Nimbus Pump",
+            "1.0",
+            Stop::Certified,
+        )
         .await?;
     ctx.summary.cases.push((id, "archived".into()));
 
-    // A year ago: a generation of certificates.
+    // A year ago: a generation of certificates — one more on CDD 1.0, the rest on 2.0, one
+    // product of each device form.
     clock.advance_days(365 + 180);
     let (_, active) = ctx
-        .case(1, 1, "cgm", "Globex Lumen CGM", "3.2", Stop::Certified)
+        .case(
+            1,
+            1,
+            Example::CgmV1,
+            "Globex Lumen CGM",
+            "3.2",
+            Stop::Certified,
+        )
         .await?;
     if let Some(c) = &active {
-        ctx.summary.cases.push((c.clone(), "active".into()));
+        ctx.summary
+            .cases
+            .push((c.clone(), "active (CDD 1.0)".into()));
+    }
+    for (maker, lab, st, name, version) in [
+        (0, 1, Example::PumpController, "Acme Nimbus System", "3.0"),
+        (0, 3, Example::Cloud, "Acme Nimbus Cloud", "2026.11"),
+    ] {
+        let (_, cert) = ctx
+            .case(maker, lab, st, name, version, Stop::Certified)
+            .await?;
+        if let Some(c) = cert {
+            ctx.summary.cases.push((c, "active".into()));
+        }
     }
     let (_, maintained) = ctx
-        .case(0, 0, "pump", "Acme Nimbus Pump", "2.4.1", Stop::Certified)
+        .case(
+            0,
+            0,
+            Example::Pump,
+            "Acme Nimbus Pump",
+            "2.4.1",
+            Stop::Certified,
+        )
         .await?;
     let (_, review) = ctx
-        .case(2, 2, "cgm", "Initech GlucoSense", "1.5", Stop::Certified)
+        .case(
+            2,
+            2,
+            Example::Cgm,
+            "Initech GlucoSense",
+            "1.5",
+            Stop::Certified,
+        )
         .await?;
     let (_, suspended) = ctx
         .case(
             3,
             3,
-            "pump",
+            Example::Pump,
             "Umbrella DoseWise Patch",
             "4.0",
             Stop::Certified,
         )
         .await?;
     let (_, revoked) = ctx
-        .case(1, 2, "pump", "Globex FlowPatch", "1.1", Stop::Certified)
+        .case(
+            1,
+            2,
+            Example::Pump,
+            "Globex FlowPatch",
+            "1.1",
+            Stop::Certified,
+        )
         .await?;
     let (_, major) = ctx
         .case(
             2,
             1,
-            "cgm",
+            Example::Cgm,
             "Initech GlucoSense Mini",
             "2.0",
             Stop::Certified,
@@ -592,13 +721,14 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
         }
     }
 
-    // Today: cases in flight, one in every state before certification.
+    // Today: cases in flight, one in every state before certification, all on CDD 2.0. The
+    // accepted one still needs the certification body's approval of its draft claims.
     clock.reset();
     for (maker, lab, st, name, version, stop, label) in [
         (
             3,
             0,
-            "cgm",
+            Example::Cgm,
             "Umbrella SteadyRead CGM",
             "0.9",
             Stop::Registered,
@@ -607,7 +737,7 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
         (
             0,
             1,
-            "pump",
+            Example::Pump,
             "Acme Nimbus Pump Junior",
             "1.0",
             Stop::StSubmitted,
@@ -616,7 +746,7 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
         (
             1,
             2,
-            "cgm",
+            Example::Cgm,
             "Globex Lumen CGM",
             "4.0",
             Stop::LabChosen,
@@ -625,7 +755,7 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
         (
             2,
             3,
-            "pump",
+            Example::PumpController,
             "Initech InsuLink",
             "1.0",
             Stop::InEvaluation,
@@ -634,7 +764,7 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
         (
             3,
             0,
-            "pump",
+            Example::Pump,
             "Umbrella DoseWise Patch",
             "5.0",
             Stop::EtrSubmitted,
@@ -643,7 +773,7 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
         (
             0,
             2,
-            "cgm",
+            Example::Cgm,
             "Acme Sentinel CGM",
             "1.2",
             Stop::Rejected,
@@ -652,7 +782,7 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
         (
             1,
             3,
-            "pump",
+            Example::Pump,
             "Globex FlowPatch",
             "2.0",
             Stop::Accepted,

@@ -1,7 +1,7 @@
 //! The registry's one error type.
 //!
 //! Policy: every public function returns [`RegistryError`]. Client errors (`NotFound`,
-//! `Forbidden`, `InvalidTransition`, `Validation`, `StRejected`, `Conflict`, `Unauthenticated`,
+//! `Forbidden`, `InvalidTransition`, `SchemeRule`, `Validation`, `StRejected`, `Conflict`, `Unauthenticated`,
 //! `Throttled`) carry a message meant for the person who made the request and may be shown
 //! verbatim; `Storage`, `Key`, `Migrate` and `Log` are internal and should be logged, then reported
 //! generically. (`Log` after a decision means it committed but is not yet published.)
@@ -29,6 +29,10 @@ pub enum RegistryError {
         /// Why not, in one sentence.
         why: String,
     },
+    /// A rule of the scheme refuses the decision (issue 10: assurance for therapy and AID roles,
+    /// claims of draft PPs); the message says which rule and what would satisfy it.
+    #[error("refused by the scheme's rules: {0}")]
+    SchemeRule(String),
     /// The input is unusable: malformed, too large, forged, or inconsistent with the record.
     #[error("invalid input: {0}")]
     Validation(String),

@@ -26,6 +26,7 @@ pub mod etr_report;
 pub mod etr_summary;
 pub mod labs;
 pub mod maintenance;
+pub mod scheme;
 pub mod scratch;
 pub mod secrets;
 mod store;

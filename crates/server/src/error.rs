@@ -98,9 +98,9 @@ impl From<RegistryError> for AppError {
         let status = match &e {
             RegistryError::NotFound(_) => StatusCode::NOT_FOUND,
             RegistryError::Forbidden(_) => StatusCode::FORBIDDEN,
-            RegistryError::InvalidTransition { .. } | RegistryError::Conflict(_) => {
-                StatusCode::CONFLICT
-            }
+            RegistryError::InvalidTransition { .. }
+            | RegistryError::Conflict(_)
+            | RegistryError::SchemeRule(_) => StatusCode::CONFLICT,
             RegistryError::Validation(_) | RegistryError::StRejected { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }

@@ -25,8 +25,8 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::controllers::{
-    audit, certificates, devices, labs, log, maintenance, organisations, pps, products, sessions,
-    staff, tokens, users,
+    audit, certificates, devices, labs, log, maintenance, organisations, pps, products, scheme,
+    sessions, staff, tokens, users,
 };
 use crate::error::InternalError;
 use crate::openapi::{
@@ -70,6 +70,12 @@ fn table() -> Vec<Routes> {
             "/scheme.pub",
             scheme_pub,
             op("The scheme's certificate-signing public key (SPKI PEM)"),
+        )
+        .get(
+            "/api/v1/scheme/rules",
+            scheme::rules::show,
+            op("The scheme's rules: how claims of draft PPs are certified")
+                .answer::<scheme::rules::SchemeRules>(),
         )
         .unlisted("/openapi.json", openapi_json)
         .unlisted("/healthz", || async { "ok" })
@@ -305,6 +311,13 @@ fn table() -> Vec<Routes> {
                 .answer::<Product>(),
         )
         .post(
+            "/api/v1/products/{id}/draft-approval",
+            products::approve_draft::approve_draft,
+            op("Certifier: approve certifying a case that claims a draft PP, with the reason")
+                .body(fields::<products::approve_draft::ApproveDraftParams>())
+                .answer::<Product>(),
+        )
+        .post(
             "/api/v1/products/{id}/certificate",
             certificates::issue::issue,
             op("Certifier: issue the certificate").answer::<CertificateRecord>(),
@@ -326,6 +339,13 @@ fn table() -> Vec<Routes> {
             op("Certifier: archive certificates past their validity period"),
         );
     let admin = Routes::of(Audience::Admin)
+        .post(
+            "/api/v1/scheme/rules",
+            scheme::rules::update,
+            op("Scheme administrator: set how claims of draft PPs are certified (draft_pp: cb-approval or refuse)")
+                .body(fields::<scheme::rules::SetRulesParams>())
+                .answer::<scheme::rules::SchemeRules>(),
+        )
         .post(
             "/api/v1/labs/{org}/approval",
             labs::approve::approve,

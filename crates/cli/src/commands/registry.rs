@@ -123,6 +123,16 @@ pub enum RegistryCommand {
         #[arg(long, value_name = "REASONS")]
         reject: Option<String>,
     },
+    /// Approve certifying a case whose ST claims a draft PP, saying why (certification body).
+    /// The scheme issues no certificate on a draft claim without it (or at all, when its
+    /// administrator set the draft-PP rule to `refuse`).
+    ApproveDraft {
+        /// The case id.
+        product: String,
+        /// Why the certification body accepts certifying against the draft.
+        #[arg(long)]
+        reason: String,
+    },
     /// Issue the certificate of an accepted case (certification body); prints its id.
     Certify {
         /// The case id.
@@ -680,6 +690,30 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
                 }
             };
             let v = r.post_json(&products(&product, "review"), &body)?;
+            outln!("{}", case_line(&v));
+        }
+        RegistryCommand::ApproveDraft { product, reason } => {
+            if reason.trim().is_empty() {
+                return Err(ClientError::Usage(
+                    "--reason needs the reason, e.g. --reason \"pilot evaluation of the draft PP\""
+                        .into(),
+                ));
+            }
+            let v = r.post_json(
+                &products(&product, "draft-approval"),
+                &json!({"reason": reason}),
+            )?;
+            eprintln!(
+                "approved the draft claims {}",
+                v["draft_pp_approval"]["claims"]
+                    .as_array()
+                    .map(|c| c
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", "))
+                    .unwrap_or_default()
+            );
             outln!("{}", case_line(&v));
         }
         RegistryCommand::Certify { product } => {

@@ -214,9 +214,9 @@ fn the_whole_workflow_through_the_registry_client() {
             "--name",
             "Acme Nimbus Pump",
             "--version",
-            "2.4.1",
+            "3.0.0",
             "--toe-type",
-            "TT.PUMP",
+            "pump",
             "--build-id",
             "fw-1.0",
         ],
@@ -245,7 +245,8 @@ fn the_whole_workflow_through_the_registry_client() {
         text(&o)
     );
 
-    let st = repo_file("examples/v1/pump-st.yaml");
+    // The CDD 2.0 pump (therapy delivery, AID host, Enhanced-Basic), filed by its form.
+    let st = repo_file("examples/pump-st.yaml");
     let out = ok(run(&["registry", "submit-st", &product, s(&st)], &maker));
     assert!(out.ends_with("st-submitted"), "{out}");
 
@@ -305,6 +306,26 @@ fn the_whole_workflow_through_the_registry_client() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let out = ok(run(&["registry", "review", &product, "--accept"], &cb));
     assert!(out.ends_with("accepted"), "{out}");
+    // CDD 2.0 is a draft: no certificate until the certification body approves, with a reason.
+    let o = run(&["registry", "certify", &product], &cb);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("approve-draft"), "{}", text(&o));
+    let o = run(
+        &["registry", "approve-draft", &product, "--reason", " "],
+        &cb,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let out = ok(run(
+        &[
+            "registry",
+            "approve-draft",
+            &product,
+            "--reason",
+            "Pilot evaluation of the draft CDD PP 2.0",
+        ],
+        &cb,
+    ));
+    assert!(out.ends_with("accepted"), "{out}");
     let cert_id = ok(run(&["registry", "certify", &product], &cb));
     assert!(cert_id.starts_with("DTSEC-"), "{cert_id}");
 
@@ -336,7 +357,7 @@ fn the_whole_workflow_through_the_registry_client() {
     let v = text(&o);
     assert!(o.status.success(), "{v}");
     assert!(
-        v.contains(&cert_id) && v.contains("Acme Nimbus Pump 2.4.1 by Test Devices"),
+        v.contains(&cert_id) && v.contains("Acme Nimbus Pump 3.0.0 by Test Devices"),
         "{v}"
     );
 

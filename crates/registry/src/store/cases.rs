@@ -19,6 +19,7 @@ use super::{Store, audit, expect_one, json_list, opt_text, text};
 use crate::authz::{Action, Actor, OrgKind, Resource, Role, authorize};
 use crate::certificate::Claim;
 use crate::error::{RegistryError, Result};
+use crate::scheme::{self, DraftPpApproval};
 use crate::secrets;
 use crate::validate;
 use crate::workflow::{Event, State, next};
@@ -85,6 +86,8 @@ pub struct Product {
     pub certificate_id: Option<String>,
     /// The certificate this case re-evaluates (major change).
     pub previous_certificate_id: Option<String>,
+    /// A certifier's approval of the case's draft-PP claims (issue 10, F22), if given.
+    pub draft_pp_approval: Option<DraftPpApproval>,
     /// When registered.
     pub created_at: String,
     /// Last change.
@@ -127,7 +130,8 @@ pub struct NewProduct {
 
 pub(crate) const PRODUCT_COLUMNS: &str = "id, manufacturer_org, name, version, build_ids, toe_type, state, \
     st_sha256, st_id, st_version, st_warnings, pp_claims, package_claims, lab_org, etr_sha256, \
-    etr_key_id, review_reasons, certificate_id, previous_certificate_id, created_at, updated_at";
+    etr_key_id, review_reasons, certificate_id, previous_certificate_id, draft_pp_approval, \
+    created_at, updated_at";
 
 pub(crate) fn product_from_row(r: &AnyRow) -> Result<Product> {
     Ok(Product {
@@ -152,6 +156,8 @@ pub(crate) fn product_from_row(r: &AnyRow) -> Result<Product> {
         review_reasons: opt_text(r, "review_reasons")?,
         certificate_id: opt_text(r, "certificate_id")?,
         previous_certificate_id: opt_text(r, "previous_certificate_id")?,
+        draft_pp_approval: opt_text(r, "draft_pp_approval")?
+            .and_then(|s| serde_json::from_str(&s).ok()),
         created_at: text(r, "created_at")?,
         updated_at: text(r, "updated_at")?,
     })
@@ -202,6 +208,8 @@ struct CheckedSt {
     toe_line: (u32, u32),
     pps: Vec<Claim>,
     packages: Vec<Claim>,
+    /// Every claim (PPs, modules, packages) as `id@version`, with the line and column of its id.
+    claim_positions: Vec<(String, u32, u32)>,
     findings: Vec<Finding>,
 }
 
@@ -263,6 +271,19 @@ fn check_st(file_name: &str, bytes: Vec<u8>) -> Result<CheckedSt> {
         toe_line: device_type.map_or((0, 0), |t| (t.span.line, t.span.column)),
         pps: doc.conformance.pps.iter().map(claim).collect(),
         packages: doc.conformance.packages.iter().map(claim).collect(),
+        claim_positions: doc
+            .conformance
+            .pps
+            .iter()
+            .chain(&doc.conformance.packages)
+            .map(|r| {
+                (
+                    format!("{}@{}", r.id.value, r.version.value),
+                    r.id.span.line,
+                    r.id.span.column,
+                )
+            })
+            .collect(),
         findings,
     })
 }
@@ -273,13 +294,23 @@ pub(crate) fn builtin_toe_types() -> Vec<(String, String)> {
     let lib = Library::with_builtins();
     let mut v: Vec<(String, String)> = lib
         .documents()
-        .filter(|d| d.document.kind.value == DocumentKind::ProtectionProfile)
+        .filter(|d| {
+            // A PP-Module may add a form (the cloud module's `cloud`).
+            matches!(
+                d.document.kind.value,
+                DocumentKind::ProtectionProfile | DocumentKind::PpModule
+            )
+        })
         .flat_map(|d| {
             // 1.0 PPs name TOE types; 2.0 PPs name device forms (a product is filed by either).
             let types = d.document.toe.types.iter();
             let forms = d.document.forms.iter();
             types
-                .map(|t| (t.id.value.clone(), t.name.clone()))
+                .map(|t| {
+                    // Said apart from the 2.0 forms of the same device ("Insulin pump").
+                    let name = format!("{} (CDD {} TOE type)", t.name, d.document.version.value);
+                    (t.id.value.clone(), name)
+                })
                 .chain(forms.map(|f| (f.id.value.clone(), f.title.clone())))
                 .collect::<Vec<_>>()
         })
@@ -423,6 +454,34 @@ fn verify_etr(
     Ok(VerifiedEtr {
         sha256: sealed.payload_sha256(),
         key_id: key.key_id(),
+    })
+}
+
+/// The warning a claim of a draft PP leaves on the case (issue 10, F22), at the first draft
+/// claim: the scheme certifies it only by its draft-PP rule (see [`crate::scheme`]).
+fn draft_finding(
+    checked: &CheckedSt,
+    drafts: &std::collections::BTreeSet<String>,
+) -> Option<Finding> {
+    let draft: Vec<&(String, u32, u32)> = checked
+        .claim_positions
+        .iter()
+        .filter(|(c, _, _)| drafts.contains(c))
+        .collect();
+    let (_, line, column) = draft.first()?;
+    let names: Vec<&str> = draft.iter().map(|(c, _, _)| c.as_str()).collect();
+    Some(Finding {
+        code: scheme::DRAFT_PP_FINDING.into(),
+        severity: "warning".into(),
+        message: format!(
+            "the ST claims {} whose status is draft: a draft may still change, and the scheme certifies such a claim only as its draft-PP rule says (by default, with a certification body's approval and its reason)",
+            names.join(", ")
+        ),
+        line: *line,
+        column: *column,
+        help: Some(
+            "expect the certification body to approve the draft claim with a reason before the certificate is issued, or claim a final version when there is one".into(),
+        ),
     })
 }
 
@@ -660,6 +719,9 @@ impl Store {
         if let Some(finding) = version_mismatch(&checked, &current.version) {
             checked.findings.push(finding);
         }
+        if let Some(finding) = draft_finding(&checked, self.draft_documents()) {
+            checked.findings.push(finding);
+        }
         let now = self.now();
         let mut tx = self.begin().await?;
         let before = load_product(&mut tx, product_id).await?;
@@ -681,6 +743,8 @@ impl Store {
                 ),
                 ("pp_claims", Some(claims_json(&checked.pps))),
                 ("package_claims", Some(claims_json(&checked.packages))),
+                // An approval of draft claims was given for the ST it replaced.
+                ("draft_pp_approval", None),
             ],
         )
         .await?;
@@ -862,6 +926,11 @@ impl Store {
         let before = load_product(&mut tx, product_id).await?;
         authorize(actor, Action::ReviewEtr, &before.resource())?;
         let to = next(before.state(), event)?;
+        if event == Event::Accept {
+            // The scheme's assurance rule, on the ST and ETR this case holds (F21).
+            let (st, etr) = super::scheme_rules::held_st_and_etr(&mut tx, product_id).await?;
+            scheme::check_assurance(&st, &etr, "accept the ETR")?;
+        }
         update_product(
             &mut tx,
             product_id,

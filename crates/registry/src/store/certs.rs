@@ -363,6 +363,8 @@ impl Store {
         let before = load_product(&mut tx, product_id).await?;
         authorize(actor, Action::IssueCertificate, &before.resource())?;
         let to = next(before.state(), Event::Issue)?;
+        // The scheme's rules, judged again on what the case holds (issue 10, F21 and F22).
+        self.check_certification_rules(&mut tx, &before).await?;
         let lab_org = before
             .lab_org
             .clone()

@@ -16,12 +16,14 @@ mod accounts;
 mod cases;
 mod certs;
 mod decision_subject;
+mod device_words;
 mod fix_review;
 mod labs;
 mod proofs;
 mod publish;
 mod published;
 mod queries;
+mod scheme_rules;
 mod sessions;
 
 use std::future::Future;
@@ -201,6 +203,10 @@ pub struct Store {
     etr_summaries: published::EtrSummaryCache,
     /// The built-in PPs' TOE types, (id, name).
     toe_types: Arc<[(String, String)]>,
+    /// The built-in documents that say `status: draft`, `id@version` (`scheme.rs`).
+    drafts: Arc<std::collections::BTreeSet<String>>,
+    /// The built-in PPs' and modules' roles, (id, title) (`device_words.rs`).
+    role_titles: Arc<[(String, String)]>,
 }
 
 impl std::fmt::Debug for Store {
@@ -281,6 +287,8 @@ impl Store {
             publisher,
             etr_summaries: published::EtrSummaryCache::default(),
             toe_types: cases::builtin_toe_types().into(),
+            drafts: Arc::new(crate::scheme::builtin_drafts()),
+            role_titles: device_words::builtin_role_titles().into(),
         };
         // Catch up: decisions committed before a crash, or by a process without the log; then
         // compare what is published with the rows.
@@ -314,6 +322,12 @@ impl Store {
     /// registered as, and the device list's filter.
     pub fn toe_types(&self) -> &[(String, String)] {
         &self.toe_types
+    }
+
+    /// The built-in PPs, PP-Modules and packages whose text says `status: draft`, as
+    /// `id@version`: a claim of one is flagged on the case and certified by the draft-PP rule.
+    pub fn draft_documents(&self) -> &std::collections::BTreeSet<String> {
+        &self.drafts
     }
 
     /// The clock the store uses.

@@ -29,6 +29,8 @@ FileImpactAnalysis      -- -- -- Y- --
 DecideMaintenance       -- YY -- -- --
 ReviewFix               -- -- Y- -- --
 ArchiveExpired          YY YY -- -- --
+ApproveDraftPpClaims    -- YY -- -- --
+ManageSchemeRules       YY -- -- -- --
 ManageOwnTokens         YY YY YY YY --
 ChangeOwnPassword       YY YY YY YY --
 ";

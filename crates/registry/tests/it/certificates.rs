@@ -157,6 +157,7 @@ async fn search_filters_and_csv() {
             .await
             .unwrap();
         s.accept_etr(&w.certifier, &id).await.unwrap();
+        common::approve_drafts(s, &w, &id).await;
         let cgm = s
             .issue_certificate(&w.certifier, &id)
             .await
@@ -346,6 +347,7 @@ async fn concurrent_issuing_gives_distinct_certificate_ids() {
             s.start_evaluation(&w.lab_a.evaluator, &id).await.unwrap();
             s.submit_etr(&w.lab_a.evaluator, &id, bundle).await.unwrap();
             s.accept_etr(&w.certifier, &id).await.unwrap();
+            common::approve_drafts(s, &w, &id).await;
             cases.push(id);
         }
         let tasks: Vec<_> = cases
@@ -374,7 +376,7 @@ async fn concurrent_issuing_gives_distinct_certificate_ids() {
 /// Maker A's "Test Pump" ST for `version`.
 fn pump_st(version: &str) -> String {
     dtsec_registry::demo::st_for(
-        dtsec_registry::demo::PUMP_ST,
+        dtsec_registry::demo::PUMP_ST_V1,
         "Maker A",
         "Test Pump",
         version,

@@ -57,7 +57,10 @@ async fn demo_covers_every_state() {
             );
             assert!(
                 st.text
-                    .contains(&format!("  version: firmware {}\n", product.version)),
+                    .contains(&format!("  version: firmware {}\n", product.version))
+                    || st
+                        .text
+                        .contains(&format!("  version: release {}\n", product.version)),
                 "{}",
                 d.certificate_id
             );
@@ -82,6 +85,32 @@ async fn demo_covers_every_state() {
             );
         }
         assert_eq!(st_ids.len(), devices.len(), "one ST per device: {st_ids:?}");
+        // The certified products are the CDD 2.0 examples, one of each device form (the pump
+        // with its controller app filed as a pump), and certificates that claim CDD 1.0 stay.
+        let forms: BTreeSet<&str> = devices.iter().map(|d| d.toe_type.as_str()).collect();
+        for form in ["pump", "cgm", "cloud", "TT.CGM"] {
+            assert!(forms.contains(form), "no certified {form}: {forms:?}");
+        }
+        let mut claims = BTreeSet::new();
+        for d in &devices {
+            let c = s.certificate(&d.certificate_id).await.unwrap();
+            let cert = verify_certificate(&c.document, &s.scheme_public_key()).unwrap();
+            for pp in &cert.pp_claim {
+                claims.insert(format!("{}@{}", pp.id, pp.version));
+            }
+            // Every case claiming a draft was certified with the certification body's approval.
+            let p = s.product(&admin, &c.product_id).await.unwrap();
+            if !s.draft_claims_of(&p).is_empty() {
+                let a = p.draft_pp_approval.as_ref().expect("approved");
+                assert!(a.reason.contains("draft"), "{}", d.certificate_id);
+            }
+        }
+        for pp in ["cdd@1.0", "cdd@2.0", "cdd-app@2.0", "cdd-cloud@2.0"] {
+            assert!(
+                claims.contains(pp),
+                "no certificate claims {pp}: {claims:?}"
+            );
+        }
         assert!(summary.accounts.len() >= 11);
         // The ready ETRs are accepted for their cases once the lab has started the evaluation.
         assert_eq!(

@@ -13,6 +13,7 @@ mod maintenance;
 mod migrations;
 mod paging;
 mod refusals;
+mod scheme_rules;
 mod sessions;
 mod transparency_log;
 mod workflow;

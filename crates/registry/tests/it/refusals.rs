@@ -8,7 +8,7 @@ use crate::common;
 use dtsec_eval::RecordRequest;
 use dtsec_eval::observations::{NewObservation, Severity};
 use dtsec_eval::records::Verdict;
-use dtsec_registry::demo::{PUMP_ST, seal_etr_with, seal_passing_etr};
+use dtsec_registry::demo::{PUMP_ST_V1, seal_etr_with, seal_passing_etr};
 use dtsec_registry::workflow::State;
 use dtsec_registry::{RegistryError, Store};
 use dtsec_seal::SigningKey;
@@ -137,7 +137,7 @@ async fn bad_security_targets() {
                 &w.maker_b.user,
                 &id,
                 "pump-st.yaml",
-                PUMP_ST.as_bytes().to_vec(),
+                PUMP_ST_V1.as_bytes().to_vec(),
             )
         })
         .await;

@@ -58,6 +58,10 @@ async fn whole_workflow() {
         assert_eq!(p.state(), State::EtrSubmitted);
         let p = s.accept_etr(&w.certifier, &id).await.unwrap();
         assert_eq!(p.state(), State::Accepted);
+        // The 1.0 PP is a draft too: the certificate waits for the certifier's approval.
+        let e = s.issue_certificate(&w.certifier, &id).await.unwrap_err();
+        assert!(e.to_string().contains("must first approve"), "{e}");
+        common::approve_drafts(s, &w, &id).await;
         let c = s.issue_certificate(&w.certifier, &id).await.unwrap();
         assert_eq!(c.certificate_id, "DTSEC-2025-0001");
         assert_eq!(c.status, "active");
@@ -204,7 +208,7 @@ async fn an_st_about_another_version_is_accepted_with_a_warning() {
         let w = common::world(s).await;
         // Registered as 1.0; the example ST evaluates firmware 2.4.1.
         let id = common::register_pump(s, &w).await;
-        let (name, text) = ("pump-st.yaml", dtsec_registry::demo::PUMP_ST);
+        let (name, text) = ("pump-st.yaml", dtsec_registry::demo::PUMP_ST_V1);
         let p = s
             .submit_st(&w.maker_a.user, &id, name, text.as_bytes().to_vec())
             .await

@@ -12,6 +12,7 @@ pub mod maintenance;
 pub mod organisations;
 pub mod pps;
 pub mod products;
+pub mod scheme;
 pub mod sessions;
 pub mod staff;
 pub mod tokens;

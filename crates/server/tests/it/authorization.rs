@@ -93,6 +93,18 @@ async fn matrix() {
                 p.resource(),
             ),
             (
+                format!("/api/v1/products/{id}/draft-approval"),
+                json!({"reason": "The matrix asks."}),
+                Action::ApproveDraftPpClaims,
+                p.resource(),
+            ),
+            (
+                "/api/v1/scheme/rules".into(),
+                json!({"draft_pp": "cb-approval"}),
+                Action::ManageSchemeRules,
+                Resource::Global,
+            ),
+            (
                 format!("/api/v1/certificates/{cert}/status"),
                 json!({"action": "open-review", "reason": "authorisation test", "confirm": true}),
                 Action::ChangeCertificateStatus,

@@ -383,8 +383,27 @@ async fn every_role_in_the_browser() {
         );
 
         // A certifier issues the accepted FlowPatch 2.0 certificate from the staff page.
+        // Its ST claims the draft CDD PP 2.0: the certifier first approves that, with a reason.
         log_in(&c, &base, "certifier@demo.invalid").await;
         let case = section("Globex FlowPatch 2.0");
+        c.find(Locator::XPath(&format!("{case}//textarea[@name='reason']")))
+            .await
+            .unwrap_or_else(|e| panic!("{b}: no draft approval form for the accepted case: {e}"))
+            .send_keys("Pilot evaluation of the draft CDD PP 2.0, applied in full.")
+            .await
+            .unwrap();
+        c.find(Locator::XPath(&format!(
+            "{case}//button[normalize-space()='Approve draft claims']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+        wait_for(&c, "main", |_, page| {
+            page.contains("approved for certification on")
+        })
+        .await;
         c.find(Locator::XPath(&format!(
             "{case}//button[normalize-space()='Issue certificate']"
         )))
@@ -428,7 +447,7 @@ async fn every_role_in_the_browser() {
             .send_keys("0.9")
             .await
             .unwrap();
-        c.find(Locator::Css("#p-type option[value='TT.PUMP']"))
+        c.find(Locator::Css("#p-type option[value='pump']"))
             .await
             .unwrap()
             .click()

@@ -39,14 +39,16 @@ async fn public_pages_and_api() {
             .iter()
             .map(|d| d["toe_type"].as_str().unwrap().to_string())
             .collect();
-        let all_pumps = devices
-            .iter()
-            .filter(|d| d["toe_type"] == "TT.PUMP")
-            .count();
+        // A pump is a 2.0 `pump` (alone, or with its controller app) or a 1.0 `TT.PUMP`.
+        let is_pump = |t: &serde_json::Value| t == "pump" || t == "TT.PUMP";
+        let all_pumps = devices.iter().filter(|d| is_pump(&d["toe_type"])).count();
         assert_eq!(pumps.len(), all_pumps, "{b}: {body}");
-        assert!(pumps.iter().all(|t| t == "TT.PUMP"), "{b}: {pumps:?}");
         assert!(
-            devices.iter().any(|d| d["toe_type"] == "TT.PUMP"
+            pumps.iter().all(|t| t == "pump" || t == "TT.PUMP"),
+            "{b}: {pumps:?}"
+        );
+        assert!(
+            devices.iter().any(|d| is_pump(&d["toe_type"])
                 && !d["product_name"]
                     .as_str()
                     .unwrap_or("")
@@ -56,6 +58,34 @@ async fn public_pages_and_api() {
         );
         let (_, body) = t.get("/api/v1/devices?q=&status=&lab=").await;
         assert_eq!(common::json(&body).as_array().unwrap().len(), devices.len());
+
+        // The public pages name devices in the PPs' words, not by id: the list by form, a
+        // device page by its parts' forms and roles (the pump with its controller app).
+        let (_, html) = t.get("/").await;
+        for words in [
+            "<td>Insulin pump</td>",
+            "<td>Cloud data and remote-monitoring service</td>",
+        ] {
+            assert!(html.contains(words), "{b}: no {words} on the list");
+        }
+        assert!(
+            !html.contains("<td>TT.PUMP</td>") && !html.contains("<td>pump</td>"),
+            "{b}"
+        );
+        let system = devices
+            .iter()
+            .find(|d| d["product_name"] == "Acme Nimbus System")
+            .unwrap_or_else(|| panic!("{b}: the demo certifies the pump with its controller app"));
+        let (_, html) = t
+            .get(&format!(
+                "/devices/{}",
+                system["certificate_id"].as_str().unwrap()
+            ))
+            .await;
+        assert!(
+            html.contains("Insulin pump — therapy delivery, AID host + Mobile app — command source, AID host, remote display"),
+            "{b}: {html}"
+        );
 
         let (s, html) = t.get(&format!("/devices/{id}")).await;
         assert_eq!(s, StatusCode::OK, "{b}: {html}");

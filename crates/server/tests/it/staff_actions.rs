@@ -209,8 +209,8 @@ async fn maintenance_minor_extended_major_reevaluated() {
         let products = t.store.products(&maker_user.actor()).await.unwrap();
         let p = products
             .iter()
-            .find(|p| matches!(p.state.as_str(), "active" | "maintained"))
-            .unwrap_or_else(|| panic!("{b}: the demo has an active Acme certificate"));
+            .find(|p| matches!(p.state.as_str(), "active" | "maintained") && p.toe_type == "pump")
+            .unwrap_or_else(|| panic!("{b}: the demo has an active Acme pump certificate"));
         let cert = p.certificate_id.clone().unwrap();
 
         let ia = |version: &str, area: &str| {

@@ -5,7 +5,7 @@ use crate::common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use dtsec_registry::demo::{PUMP_ST, seal_passing_etr};
+use dtsec_registry::demo::{PUMP_ST_V1, seal_passing_etr};
 use dtsec_server::ServerConfig;
 use serde_json::json;
 
@@ -59,7 +59,7 @@ async fn whole_workflow_and_refusals() {
                 &format!("/api/v1/products/{id}/st"),
                 Some(&maker),
                 "application/yaml",
-                PUMP_ST,
+                PUMP_ST_V1,
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{b}: {body}");
@@ -82,7 +82,7 @@ async fn whole_workflow_and_refusals() {
 
         let bundle = seal_passing_etr(
             "st.yaml",
-            PUMP_ST,
+            PUMP_ST_V1,
             "Northwind Security Evaluation Lab",
             // The ETR names its case's sponsor, the demo's Acme.
             "Acme Medical Devices (fictional)",
@@ -95,7 +95,7 @@ async fn whole_workflow_and_refusals() {
         let other = dtsec_seal::SigningKey::generate();
         let forged = seal_passing_etr(
             "st.yaml",
-            PUMP_ST,
+            PUMP_ST_V1,
             "Northwind Security Evaluation Lab",
             // The ETR names its case's sponsor, the demo's Acme.
             "Acme Medical Devices (fictional)",
@@ -175,6 +175,54 @@ async fn whole_workflow_and_refusals() {
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{b}: {body}");
+        // The ST claims a draft PP: no certificate before the certification body approves it
+        // (the scheme's default rule, which anyone may read), and only it approves.
+        let (_, body) = t.get("/api/v1/scheme/rules").await;
+        let rules = common::json(&body);
+        assert_eq!(rules["draft_pp"], "cb-approval", "{b}: {body}");
+        assert!(
+            rules["draft_documents"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("cdd@1.0"))
+        );
+        let (s, body) = t
+            .post_json(
+                &format!("/api/v1/products/{id}/certificate"),
+                Some(&cb),
+                json!({}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "{b}: {body}");
+        assert!(
+            body.contains("draft") && body.contains("approve"),
+            "{b}: {body}"
+        );
+        let approval =
+            json!({"reason": "CDD 1.0 is the scheme's draft profile; certified in the pilot."});
+        let (s, _) = t
+            .post_json(
+                &format!("/api/v1/products/{id}/draft-approval"),
+                Some(&maker),
+                approval.clone(),
+            )
+            .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+        let (s, body) = t
+            .post_json(
+                &format!("/api/v1/products/{id}/draft-approval"),
+                Some(&cb),
+                approval,
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}: {body}");
+        assert!(
+            common::json(&body)["draft_pp_approval"]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("pilot"),
+            "{b}: {body}"
+        );
         let (s, body) = t
             .post_json(
                 &format!("/api/v1/products/{id}/certificate"),

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use dtsec_registry::demo::{CGM_ST, PUMP_ST, seal_passing_etr, st_for};
+use dtsec_registry::demo::{CGM_ST_V1, PUMP_ST_V1, seal_passing_etr, st_for};
 use dtsec_registry::scratch::ScratchDatabase;
 use dtsec_registry::secrets::PasswordCost;
 use dtsec_registry::{Actor, Clock, Date, NewProduct, NewUser, OrgKind, Role, Store, StoreConfig};
@@ -247,10 +247,10 @@ pub fn st_text(st: &str) -> (&'static str, &'static str) {
     static PUMP: OnceLock<String> = OnceLock::new();
     static CGM: OnceLock<String> = OnceLock::new();
     if st == "pump" {
-        let text = PUMP.get_or_init(|| st_for(PUMP_ST, "Maker A", "Test Pump", "1.0"));
+        let text = PUMP.get_or_init(|| st_for(PUMP_ST_V1, "Maker A", "Test Pump", "1.0"));
         ("pump-st.yaml", text.as_str())
     } else {
-        let text = CGM.get_or_init(|| st_for(CGM_ST, "Maker B", "Glow, \"CGM\"", "2"));
+        let text = CGM.get_or_init(|| st_for(CGM_ST_V1, "Maker B", "Glow, \"CGM\"", "2"));
         ("cgm-st.yaml", text.as_str())
     }
 }
@@ -300,8 +300,22 @@ pub async fn certified_pump(store: &Store, w: &World) -> (String, String) {
         .await
         .unwrap();
     store.accept_etr(&w.certifier, &id).await.unwrap();
+    approve_drafts(store, w, &id).await;
     let c = store.issue_certificate(&w.certifier, &id).await.unwrap();
     (id, c.certificate_id)
+}
+
+/// The certifier approves the case's draft-PP claims (every built-in CDD PP is a draft, so a
+/// case is certified only after this; see `scheme_rules.rs`).
+pub async fn approve_drafts(store: &Store, w: &World, id: &str) {
+    store
+        .approve_draft_pp_claims(
+            &w.certifier,
+            id,
+            "The draft is the scheme's own profile; certified for the tests.",
+        )
+        .await
+        .unwrap();
 }
 
 /// Row counts of every table, to assert that a refused request changed nothing.

@@ -68,7 +68,7 @@ pub fn fields(c: &Certificate) -> Vec<(&'static str, String)> {
         ("Version", c.product_version.clone()),
         ("Build ids", or_none(&c.build_ids)),
         ("Manufacturer", c.manufacturer.clone()),
-        ("TOE type", c.toe_type.clone()),
+        ("Device type", c.toe_type.clone()),
         ("Protection Profiles", claims(&c.pp_claim)),
         ("Packages", claims(&c.package_claims)),
         (
@@ -87,9 +87,17 @@ pub fn fields(c: &Certificate) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The certificate to print. Its device type is printed in words with the signed id beside it
+/// ("Insulin pump (pump)"): a reader of the page or the PDF is not expected to know the PP's ids.
 async fn load(state: &AppState, id: &str) -> Result<Certificate, AppError> {
     let rec = state.store.certificate(id).await?;
-    Ok(rec.certificate()?)
+    let mut c = rec.certificate()?;
+    c.toe_type = format!(
+        "{} ({})",
+        state.store.device_type_title(&c.toe_type),
+        c.toe_type
+    );
+    Ok(c)
 }
 
 fn qr_error(e: qrcode::types::QrError) -> AppError {

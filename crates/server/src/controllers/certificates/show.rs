@@ -59,7 +59,14 @@ pub async fn show(
     };
     for (k, v) in [
         ("Status", format!("{} (revision {})", c.status, c.revision)),
-        ("TOE type", c.toe_type.clone()),
+        (
+            "Device type",
+            format!(
+                "{} ({})",
+                state.store.device_type_title(&c.toe_type),
+                c.toe_type
+            ),
+        ),
         ("Protection Profiles", claims(&c.pp_claim)),
         ("Packages", claims(&c.package_claims)),
         ("Evaluation facility", c.lab.name.clone()),

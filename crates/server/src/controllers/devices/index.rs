@@ -131,7 +131,7 @@ pub async fn page(
             esc(&d.product_version),
             esc(&d.certificate_id),
             esc(&d.manufacturer),
-            esc(&d.toe_type),
+            esc(state.store.device_type_title(&d.toe_type)),
             esc(&d.packages.join(", ")),
             esc(&d.lab),
             esc(&d.status),

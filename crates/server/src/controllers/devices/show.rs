@@ -74,8 +74,13 @@ pub async fn page(
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // The device in words: its parts' forms and roles as the certified ST claims them.
+    let device = match state.store.device_description(&s.certificate_id).await {
+        Ok(Some(words)) => words,
+        _ => state.store.device_type_title(&c.toe_type).to_string(),
+    };
     for (k, v) in [
-        ("TOE type", esc(&c.toe_type)),
+        ("Device", esc(&device)),
         ("Protection Profiles", claims(&c.pp_claim)),
         ("Packages", claims(&c.package_claims)),
         (

@@ -1,6 +1,7 @@
 //! Certification cases: a manufacturer registers a product and submits its ST and lab choice;
 //! the lab starts the evaluation and submits the sealed ETR; the certifier reviews it.
 
+pub mod approve_draft;
 pub mod choose_lab;
 pub mod create;
 pub mod etr;

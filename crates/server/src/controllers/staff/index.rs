@@ -17,7 +17,7 @@ use crate::session::Caller;
 use crate::state::AppState;
 
 /// A form posting urlencoded fields.
-fn form(caller: &Caller, action: &str, inner: &str, button: &str) -> String {
+pub(super) fn form(caller: &Caller, action: &str, inner: &str, button: &str) -> String {
     format!(
         "<form method=\"post\" action=\"{action}\">{}{inner}<button type=\"submit\">{}</button></form>",
         caller.csrf_field(),
@@ -319,6 +319,8 @@ async fn admin_sections(state: &AppState, caller: &Caller, b: &mut String) -> Ap
         "Create user",
     ));
     users_table(state, caller, b).await?;
+    let rule = state.store.draft_pp_rule().await.map_err(ERR)?;
+    b.push_str(&super::scheme::admin_rules(caller, rule));
     b.push_str("<h2>Labs</h2><table><thead><tr><th scope=\"col\">Lab</th><th scope=\"col\">State</th><th scope=\"col\">Until</th><th scope=\"col\">Key</th><th scope=\"col\">Actions</th></tr></thead><tbody>");
     let labs = state.store.labs().await.map_err(ERR)?;
     for l in &labs {
@@ -437,7 +439,8 @@ async fn cases(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<(
         b.push_str("<p>No cases.</p>");
     }
     for p in &products {
-        case(caller, role, p, &labs, b);
+        let notes = super::scheme::case_notes(caller, p, &state.store.draft_claims_of(p));
+        case(caller, role, p, &labs, &notes, b);
     }
     Ok(())
 }
@@ -479,7 +482,8 @@ fn status_form(caller: &Caller, pid: &str, certificate_id: &str, st: S) -> Strin
     )
 }
 
-fn case(caller: &Caller, role: Role, p: &Product, labs: &[Lab], b: &mut String) {
+/// One case; `notes` (its warnings and draft-PP approval, `scheme.rs`) close its section.
+fn case(caller: &Caller, role: Role, p: &Product, labs: &[Lab], notes: &str, b: &mut String) {
     let pid = url(&p.id);
     let _ = write!(
         b,
@@ -617,5 +621,6 @@ fn case(caller: &Caller, role: Role, p: &Product, labs: &[Lab], b: &mut String) 
             "<p><a href=\"/staff/audit?entity=product&amp;entity_id={pid}\">History of this case</a></p>"
         );
     }
+    b.push_str(notes);
     b.push_str("</section>");
 }

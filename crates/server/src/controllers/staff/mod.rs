@@ -1,3 +1,4 @@
 //! The staff pages: each role's queue and the forms for its actions.
 
 pub mod index;
+mod scheme;

@@ -1,0 +1,213 @@
+//! The scheme's rules at certification (issue 10, F21 and F22) as store operations: the
+//! administrator's draft-PP rule, a certifier's approval of a case's draft claims, and the check
+//! the issuing transaction runs on what the case holds.
+//!
+//! Why a module of its own: these are scheme policy, not steps of the workflow's state machine —
+//! an approval changes no state, and the checks refuse a step the state machine would allow.
+//! The rules themselves (what counts as Enhanced-Basic, what a draft is) are in
+//! [`crate::scheme`]; here they meet the records, inside the transactions that decide.
+
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use super::cases::load_product;
+use super::{Store, audit, opt_text};
+use crate::authz::{Action, Actor, Resource, authorize};
+use crate::error::{RegistryError, Result};
+use crate::scheme::{self, DRAFT_PP_RULE, DraftPpApproval, DraftPpRule};
+use crate::store::cases::Product;
+use crate::validate;
+use crate::workflow::State;
+
+/// The states in which a case's draft claims may be approved: an ST is held and no certificate
+/// has been issued yet.
+const APPROVABLE: [State; 6] = [
+    State::StSubmitted,
+    State::LabChosen,
+    State::EvaluationInProgress,
+    State::EtrSubmitted,
+    State::Rejected,
+    State::Accepted,
+];
+
+/// The ST text and the ETR bundle a case holds, read in the deciding transaction.
+pub(crate) async fn held_st_and_etr(
+    tx: &mut AnyConnection,
+    product_id: &str,
+) -> Result<(String, String)> {
+    let row = sqlx::query("SELECT st_yaml, etr_bundle FROM products WHERE id = $1")
+        .bind(product_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let st =
+        opt_text(&row, "st_yaml")?.ok_or_else(|| RegistryError::invalid("the case holds no ST"))?;
+    let etr = opt_text(&row, "etr_bundle")?
+        .ok_or_else(|| RegistryError::invalid("the case holds no ETR"))?;
+    Ok((st, etr))
+}
+
+/// The draft-PP rule as stored (the default when never set).
+async fn load_draft_pp_rule(tx: &mut AnyConnection) -> Result<DraftPpRule> {
+    let row = sqlx::query("SELECT value FROM scheme_rules WHERE name = $1")
+        .bind(DRAFT_PP_RULE)
+        .fetch_optional(&mut *tx)
+        .await?;
+    match row {
+        None => Ok(DraftPpRule::default()),
+        Some(r) => {
+            let v = super::text(&r, "value")?;
+            // A value this release does not know is read as the stricter setting.
+            Ok(DraftPpRule::parse(&v).unwrap_or(DraftPpRule::Refuse))
+        }
+    }
+}
+
+impl Store {
+    /// The case's claims (PPs, modules, packages; `id@version`) whose built-in text is a draft.
+    pub fn draft_claims_of(&self, p: &Product) -> Vec<String> {
+        scheme::draft_claims(
+            self.draft_documents(),
+            p.pp_claims.iter().chain(&p.package_claims),
+        )
+    }
+
+    /// How the scheme certifies claims of draft PPs (anyone may read the rule: it is part of
+    /// what a certificate means).
+    pub async fn draft_pp_rule(&self) -> Result<DraftPpRule> {
+        let mut conn = self.pool.acquire().await?;
+        load_draft_pp_rule(&mut conn).await
+    }
+
+    /// The scheme administrator sets the draft-PP rule; audited with the old and new setting.
+    pub async fn set_draft_pp_rule(&self, actor: &Actor, rule: DraftPpRule) -> Result<DraftPpRule> {
+        authorize(actor, Action::ManageSchemeRules, &Resource::Global)?;
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        let before = load_draft_pp_rule(&mut tx).await?;
+        sqlx::query(
+            "INSERT INTO scheme_rules (name, value, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, \
+             updated_by = excluded.updated_by",
+        )
+        .bind(DRAFT_PP_RULE)
+        .bind(rule.as_str())
+        .bind(&now)
+        .bind(actor.audit_name())
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            &now,
+            actor,
+            "scheme.set-rule",
+            "scheme-rule",
+            DRAFT_PP_RULE,
+            Some(&json!({ "value": before.as_str() })),
+            Some(&json!({ "value": rule.as_str() })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rule)
+    }
+
+    /// A certifier approves certifying the case's draft-PP claims, saying why. Refused when the
+    /// case claims no draft, when no ST is held or a certificate was already issued, and when
+    /// the scheme's rule refuses draft claims outright. The approval names the claims and the
+    /// ST it was given for; resubmitting the ST clears it.
+    pub async fn approve_draft_pp_claims(
+        &self,
+        actor: &Actor,
+        product_id: &str,
+        reason: &str,
+    ) -> Result<Product> {
+        validate::text("reason", reason, 10_000)?;
+        let now = self.now();
+        let mut tx = self.begin().await?;
+        let before = load_product(&mut tx, product_id).await?;
+        authorize(actor, Action::ApproveDraftPpClaims, &before.resource())?;
+        let state = before.state();
+        if !APPROVABLE.contains(&state) {
+            return Err(RegistryError::InvalidTransition {
+                from: state.as_str().into(),
+                to: "draft-pp-approved".into(),
+                why: "draft claims are approved after the ST is submitted and before the certificate is issued".into(),
+            });
+        }
+        let claims = self.draft_claims_of(&before);
+        if claims.is_empty() {
+            return Err(RegistryError::invalid(format!(
+                "the case claims no draft PP ({}); there is nothing to approve",
+                before
+                    .pp_claims
+                    .iter()
+                    .chain(&before.package_claims)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        if load_draft_pp_rule(&mut tx).await? == DraftPpRule::Refuse {
+            return Err(RegistryError::SchemeRule(format!(
+                "the scheme's draft-PP rule is `refuse`: a case claiming {} is not certified, and no approval can change that (the scheme administrator sets the rule)",
+                claims.join(", ")
+            )));
+        }
+        let approval = DraftPpApproval {
+            claims,
+            reason: reason.trim().to_string(),
+            approved_by: actor.audit_name(),
+            approved_at: now.clone(),
+            st_sha256: before.st_sha256.clone().unwrap_or_default(),
+        };
+        let n = sqlx::query(
+            "UPDATE products SET draft_pp_approval = $1, updated_at = $2 WHERE id = $3 AND state = $4",
+        )
+        .bind(serde_json::to_string(&approval).unwrap_or_default())
+        .bind(&now)
+        .bind(product_id)
+        .bind(state.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        super::expect_one(n, "the case")?;
+        self.finish_step(tx, actor, "product.approve-draft-pp", &before, &now)
+            .await
+    }
+
+    /// The scheme's rules for issuing the certificate of `before`, checked on what the case
+    /// holds inside the issuing transaction: the assurance rule (F21) and the draft-PP rule (F22).
+    pub(crate) async fn check_certification_rules(
+        &self,
+        tx: &mut AnyConnection,
+        before: &Product,
+    ) -> Result<()> {
+        let (st, etr) = held_st_and_etr(tx, &before.id).await?;
+        scheme::check_assurance(&st, &etr, "issue the certificate")?;
+        let claims = self.draft_claims_of(before);
+        if claims.is_empty() {
+            return Ok(());
+        }
+        match load_draft_pp_rule(tx).await? {
+            DraftPpRule::Refuse => Err(RegistryError::SchemeRule(format!(
+                "cannot issue the certificate: the case claims {}, whose status is draft, and the scheme's draft-PP rule is `refuse`",
+                claims.join(", ")
+            ))),
+            DraftPpRule::CbApproval => {
+                let approved = before.draft_pp_approval.as_ref().filter(|a| {
+                    Some(&a.st_sha256) == before.st_sha256.as_ref()
+                        && claims.iter().all(|c| a.claims.contains(c))
+                });
+                if approved.is_some() {
+                    Ok(())
+                } else {
+                    Err(RegistryError::SchemeRule(format!(
+                        "cannot issue the certificate: the case claims {}, whose status is draft; a certifier must first approve certifying against the draft, with a reason (`dtsec registry approve-draft {} --reason …`, or POST /api/v1/products/{}/draft-approval)",
+                        claims.join(", "),
+                        before.id,
+                        before.id
+                    )))
+                }
+            }
+        }
+    }
+}
