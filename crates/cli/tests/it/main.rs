@@ -13,6 +13,7 @@ mod niap_anchors;
 mod niap_st;
 mod pp2;
 mod pp_diff;
+mod readme;
 mod registry_client;
 mod render_module;
 mod serve_limits;
