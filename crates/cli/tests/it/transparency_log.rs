@@ -630,6 +630,7 @@ fn a_deleted_decision_record_is_detected() {
             r.drop_append_only_guard();
             r.sql(&[
                 &format!("DELETE FROM decision_log_index WHERE seq = {seq}"),
+                &format!("DELETE FROM decision_subject WHERE seq = {seq}"),
                 &format!("DELETE FROM decision_log WHERE seq = {seq}"),
             ]);
         },
