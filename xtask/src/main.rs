@@ -5,9 +5,14 @@
 //!
 //! Usage:
 //!   cargo xtask gen-catalog [--check] ../shared/cc/cc2022.xml [../shared/cc/cc3R5.xml]
+//!   cargo xtask gen-builtins [--check]
 //!
-//! Writes `crates/catalog/src/generated/<edition>.rs`, applying `crates/catalog/errata.toml`.
-//! With `--check`, writes nothing and fails if a committed file is out of date.
+//! `gen-catalog` writes `crates/catalog/src/generated/<edition>.rs`, applying
+//! `crates/catalog/errata.toml`. `gen-builtins` writes the built-in documents' compiled form
+//! (`crates/model/builtin/compiled/*.mpk` and `crates/model/src/generated_builtins.rs`) from
+//! `crates/model/builtin/*.yaml`: run it after changing a built-in YAML file or the model's
+//! types (a test fails until then). With `--check`, neither writes anything; each fails if a
+//! committed file is out of date.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -23,7 +28,55 @@ fn workspace_root() -> PathBuf {
 }
 
 fn usage() -> &'static str {
-    "usage: cargo xtask gen-catalog [--check] <cc-reference.xml>..."
+    "usage: cargo xtask gen-catalog [--check] <cc-reference.xml>...\n       cargo xtask gen-builtins [--check]"
+}
+
+/// Writes (or with `--check` compares) the built-in documents' compiled form.
+fn gen_builtins(args: &[String]) -> Result<()> {
+    let check = match args {
+        [] => false,
+        [flag] if flag == "--check" => true,
+        _ => bail!("{}", usage()),
+    };
+    let started = Instant::now();
+    let model_dir = workspace_root().join("crates/model");
+    let files = dtsec_model::compiled::generate(dtsec_model::BUILTINS)
+        .context("compiling the built-in documents")?;
+    let mut stale = Vec::new();
+    for file in &files {
+        let target = model_dir.join(&file.path);
+        let current = std::fs::read(&target).unwrap_or_default();
+        if current == file.contents {
+            continue;
+        }
+        if check {
+            stale.push(file.path.clone());
+        } else {
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            dtsec_fsio::write_atomic(&target, &file.contents)
+                .with_context(|| format!("writing {}", target.display()))?;
+            eprintln!(
+                "  written crates/model/{} ({} bytes)",
+                file.path,
+                file.contents.len()
+            );
+        }
+    }
+    eprintln!(
+        "{} built-in documents compiled in {:.0?}",
+        files.len() - 1,
+        started.elapsed()
+    );
+    if !stale.is_empty() {
+        bail!(
+            "out of date (run `cargo xtask gen-builtins`): {}",
+            stale.join(", ")
+        );
+    }
+    Ok(())
 }
 
 fn gen_catalog(args: &[String]) -> Result<()> {
@@ -90,6 +143,7 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("gen-catalog") => gen_catalog(&args[1..]),
+        Some("gen-builtins") => gen_builtins(&args[1..]),
         _ => bail!("{}", usage()),
     }
 }

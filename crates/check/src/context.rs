@@ -191,14 +191,16 @@ impl<'a> Ctx<'a> {
             && pp_refs
                 .iter()
                 .chain(pkg_refs)
-                .any(|r| find_claim(library, r).0.is_some());
+                .any(|r| find_claim(library, r, self.edition).0.is_some());
         // A PP-Module's base PPs are alternatives: it is checked against those present, and
         // each missing one is named (DT-CONF-023) instead of abandoning the module.
         let module_partial = doc.kind.value == DocumentKind::PpModule
-            && pp_refs.iter().any(|r| find_claim(library, r).0.is_some());
+            && pp_refs
+                .iter()
+                .any(|r| find_claim(library, r, self.edition).0.is_some());
         for (refs, is_pkg) in [(pp_refs, false), (pkg_refs, true)] {
             for r in refs {
-                let (found, newest_of) = find_claim(library, r);
+                let (found, newest_of) = find_claim(library, r, self.edition);
                 if let (Some(found), Some(versions)) = (found, &newest_of) {
                     self.push(
                         "DT-CONF-027",
@@ -284,7 +286,7 @@ impl<'a> Ctx<'a> {
                     None if module_partial && !is_pkg => {
                         let present: Vec<String> = pp_refs
                             .iter()
-                            .filter(|b| find_claim(library, b).0.is_some())
+                            .filter(|b| find_claim(library, b, self.edition).0.is_some())
                             .map(|b| format!("{} {}", b.id.value, b.version.value))
                             .collect();
                         let versions = library.versions_of(&r.id.value);
@@ -577,19 +579,27 @@ pub fn component_of(id: &str) -> &str {
     SfrId::parse(id).component
 }
 
-/// The document a reference names. A reference without a version (NIAP's `include-pkg` and
-/// `base-pp` often have none) resolves to the only available version, or to the newest; then
-/// the second value lists the versions, so the caller can say which was chosen (DT-CONF-027).
+/// The document a reference names, as it reads in `edition` (the claiming document's: the CDD
+/// PP 2.0 claimed from a CC 3.1 R5 ST is its derived edition, see `dtsec_model::edition`). A
+/// reference without a version (NIAP's `include-pkg` and `base-pp` often have none) resolves
+/// to the only available version, or to the newest; then the second value lists the versions,
+/// so the caller can say which was chosen (DT-CONF-027).
 pub fn find_claim<'l>(
     library: &'l Library,
     r: &dtsec_model::DocRef,
+    edition: Edition,
 ) -> (Option<&'l LoadedDocument>, Option<Vec<String>>) {
     if !r.version.value.trim().is_empty() {
-        return (library.find(&r.id.value, &r.version.value), None);
+        return (
+            library.find_in_edition(&r.id.value, &r.version.value, edition),
+            None,
+        );
     }
     let mut versions = library.versions_of(&r.id.value);
     versions.sort_by_key(|v| version_key(v));
-    let found = versions.last().and_then(|v| library.find(&r.id.value, v));
+    let found = versions
+        .last()
+        .and_then(|v| library.find_in_edition(&r.id.value, v, edition));
     let several = (versions.len() > 1).then_some(versions);
     (found, several)
 }

@@ -79,7 +79,11 @@ fn unavailable_niap_claims(input: CheckInput<'_>) -> Option<Vec<String>> {
         .pps
         .iter()
         .chain(&doc.conformance.packages)
-        .filter(|r| context::find_claim(input.library, r).0.is_none())
+        .filter(|r| {
+            context::find_claim(input.library, r, dtsec_catalog::Edition::default())
+                .0
+                .is_none()
+        })
         .map(|r| r.id.value.clone())
         .collect();
     (!missing.is_empty()).then_some(missing)

@@ -233,6 +233,24 @@ enum PpCommand {
         /// Its version; the newest when omitted.
         #[arg(long)]
         version: Option<String>,
+        /// Show it as it reads in this CC edition (e.g. `CC 3.1 R5`: the CDD PP 2.0 derived by
+        /// the component mapping of docs/cc-editions.md).
+        #[arg(long)]
+        edition: Option<String>,
+        #[command(flatten)]
+        pps: PpArgs,
+    },
+    /// Write a PP, package or module as derived for another CC edition, e.g. `cdd@2.0` for
+    /// CC 3.1 R5 (the component mapping of docs/cc-editions.md).
+    Derive {
+        /// The document, as ID@VERSION.
+        document: String,
+        /// The CC edition to derive it for.
+        #[arg(long, default_value = "CC 3.1 R5")]
+        edition: String,
+        /// Where to write the YAML (standard output when omitted).
+        #[arg(short, long, value_name = "OUT.yaml")]
+        output: Option<PathBuf>,
         #[command(flatten)]
         pps: PpArgs,
     },

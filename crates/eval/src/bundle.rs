@@ -102,6 +102,38 @@ pub fn payload(state: &State, st_bytes: &[u8], sealed_at: &str) -> Value {
     Value::Object(p)
 }
 
+/// The workspace state a sealed bundle's payload was made from (the inverse of [`payload`]), so
+/// whoever holds only the bundle — the certification body reviewing it — can render the same ETR
+/// the lab saw (`report::report_html`, `report::report_pdf`). The payload is not verified here
+/// (see [`verify_bundle`]); a missing or malformed section is an error naming it.
+pub fn state_from_payload(payload: &Value) -> Result<State, EvalError> {
+    fn take<T: serde::de::DeserializeOwned>(payload: &Value, name: &str) -> Result<T, EvalError> {
+        let v = payload.get(name).ok_or_else(|| {
+            EvalError::Invalid(format!(
+                "the ETR bundle has no `{name}` section ({})",
+                section_label(name)
+            ))
+        })?;
+        serde_json::from_value(v.clone()).map_err(|e| {
+            EvalError::Invalid(format!(
+                "the ETR bundle's `{name}` section ({}) is malformed: {e}",
+                section_label(name)
+            ))
+        })
+    }
+    Ok(State {
+        evaluation: take(payload, "evaluation")?,
+        plan: take(payload, "plan")?,
+        records: take(payload, "records")?,
+        evidence: crate::evidence::EvidenceManifest {
+            items: take(payload, "evidence")?,
+        },
+        observations: take(payload, "observations")?,
+        tests: take(payload, "tests")?,
+        vulns: take(payload, "vulns")?,
+    })
+}
+
 /// Seals a workspace: refuses if the ST copy, the stored evidence or the record history is
 /// inconsistent, then signs the payload.
 pub fn seal_workspace(ws: &Workspace, key: &SigningKey) -> Result<Sealed, EvalError> {

@@ -205,7 +205,7 @@ pub fn claimed<'a>(st: &Document, library: &'a Library) -> Vec<&'a dtsec_model::
         .pps
         .iter()
         .chain(&st.conformance.packages)
-        .filter_map(|r| library.find(&r.id.value, &r.version.value))
+        .filter_map(|r| library.find_claimed_by(st, &r.id.value, &r.version.value))
         .collect()
 }
 

@@ -6,6 +6,11 @@
 //! summary and overall verdict, 3 verdicts per class, component and work unit, 4 observation
 //! reports, 5 test summary, 6 vulnerability analysis, 7 evidence manifest, 8 record history.
 //! Everything taken from the workspace is escaped in HTML.
+//!
+//! A pass verdict with no evidence recorded is a claim nobody can check, so the report says so
+//! where a reader cannot miss it: a warning before section 1 (on the PDF's cover page) and one
+//! under each component table that has such units, whose rows say it too. The PDF also has a
+//! table of contents with page numbers and an outline.
 
 use std::fmt::Write as _;
 
@@ -25,6 +30,48 @@ enum Block {
     Paragraph(String),
     /// Headers, relative column widths, rows.
     Table(Vec<&'static str>, Vec<f32>, Vec<Vec<String>>),
+    /// A title and a text the reader must not miss.
+    Warning(String, String),
+}
+
+/// What a row says about a unit that passed with no evidence recorded.
+const NO_EVIDENCE: &str = "WARNING: passed with no evidence recorded";
+
+/// The units whose verdict is pass but whose deciding record cites no evidence, in plan order.
+fn passed_without_evidence(state: &State, rollup: &Rollup) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, pk) in rollup.classes.iter().zip(&state.plan.classes) {
+        for (comp, pc) in k.children.iter().zip(&pk.components) {
+            for (el, pe) in comp.children.iter().zip(&pc.elements) {
+                for (u, pu) in el.units.iter().zip(&pe.units) {
+                    if u.verdict == Some(Verdict::Pass) && !has_evidence(state, u.record) {
+                        out.push(pu.id.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn has_evidence(state: &State, record: Option<u64>) -> bool {
+    record
+        .and_then(|n| state.records.iter().find(|r| r.seq == n))
+        .is_some_and(|r| !r.evidence.is_empty())
+}
+
+/// "A, B, C" for up to `max` ids, then how many more.
+fn id_list(ids: &[String], max: usize) -> String {
+    let shown = ids.iter().take(max).cloned().collect::<Vec<_>>().join(", ");
+    if ids.len() > max {
+        format!("{shown} and {} more", ids.len() - max)
+    } else {
+        shown
+    }
+}
+
+fn units_word(n: usize) -> &'static str {
+    if n == 1 { "work unit" } else { "work units" }
 }
 
 fn short(d: &str) -> String {
@@ -45,6 +92,18 @@ fn blocks(state: &State) -> (String, Vec<Block>, Rollup) {
         "Evaluation Technical Report: {} {}",
         e.toe.name, e.toe.version
     );
+
+    let unevidenced = passed_without_evidence(state, &rollup);
+    if !unevidenced.is_empty() {
+        let n = unevidenced.len();
+        b.push(Block::Warning(
+            format!("Warning: {n} {} passed with no evidence recorded", units_word(n)),
+            format!(
+                "A pass verdict should cite the evidence it rests on; these cite none, so nobody can check them: {}. Section 3 marks each of them. Record the evidence (dtsec eval record --evidence) or justify the verdict before the report is relied on.",
+                id_list(&unevidenced, 40)
+            ),
+        ));
+    }
 
     b.push(Block::Heading(1, "1 TOE and ST identification".into()));
     let mut ident = vec![
@@ -137,10 +196,15 @@ fn blocks(state: &State) -> (String, Vec<Block>, Rollup) {
                 ),
             ));
             let mut rows = Vec::new();
+            let mut bare = Vec::new();
             for (el, pe) in comp.children.iter().zip(&pc.elements) {
                 for (u, pu) in el.units.iter().zip(&pe.units) {
                     let rec = u.record.and_then(records_by_seq);
                     let mut detail = String::new();
+                    if u.verdict == Some(Verdict::Pass) && !has_evidence(state, u.record) {
+                        bare.push(pu.id.clone());
+                        let _ = write!(detail, "{NO_EVIDENCE}; ");
+                    }
                     if let Some(r) = rec {
                         let _ = write!(detail, "record {} by {} at {}", r.seq, r.by, r.at);
                         if !r.evidence.is_empty() {
@@ -179,6 +243,20 @@ fn blocks(state: &State) -> (String, Vec<Block>, Rollup) {
                 vec![1.6, 3.2, 1.0, 2.6],
                 rows,
             ));
+            if !bare.is_empty() {
+                let n = bare.len();
+                b.push(Block::Warning(
+                    format!(
+                        "Warning: {n} {} of {} passed with no evidence recorded",
+                        units_word(n),
+                        pc.id
+                    ),
+                    format!(
+                        "{}: the pass verdict cites no evidence.",
+                        id_list(&bare, 40)
+                    ),
+                ));
+            }
         }
     }
 
@@ -386,7 +464,8 @@ table{border-collapse:collapse;width:100%;margin:0.5rem 0 1rem;font-size:0.85rem
 th,td{border:1px solid #bbb;padding:0.25rem 0.4rem;text-align:left;vertical-align:top;white-space:pre-line}\
 th{background:#eee}td.pass{background:#e6f4e6}td.fail{background:#fbe3e3}td.inconclusive{background:#fff6d6}\
 h1{border-bottom:2px solid #444;margin-top:2rem}.verdict{font-size:1.5rem;font-weight:bold}\
-.cover{border:1px solid #444;padding:1rem;margin-bottom:2rem}code{font-size:0.85rem}";
+.cover{border:1px solid #444;padding:1rem;margin-bottom:2rem}code{font-size:0.85rem}\
+.warning{border-left:6px solid #a31515;background:#fdeaea;padding:0.5rem 1rem;margin:1rem 0}";
 
 /// The ETR as one self-contained HTML page (inline CSS, no scripts).
 pub fn report_html(state: &State) -> String {
@@ -416,6 +495,14 @@ pub fn report_html(state: &State) -> String {
             Block::Paragraph(t) => {
                 let _ = writeln!(h, "<p>{}</p>", escape(&t));
             }
+            Block::Warning(title, t) => {
+                let _ = writeln!(
+                    h,
+                    "<div class=\"warning\" role=\"note\"><p><strong>{}</strong></p><p>{}</p></div>",
+                    escape(&title),
+                    escape(&t)
+                );
+            }
             Block::Table(head, _, rows) => {
                 h.push_str("<table>\n<thead><tr>");
                 for c in head {
@@ -441,7 +528,8 @@ pub fn report_html(state: &State) -> String {
     h
 }
 
-/// The ETR as a paginated PDF (dtsec-pdf: standard fonts, "page N of M" footers).
+/// The ETR as a paginated, tagged PDF (dtsec-pdf: embedded Unicode fonts, a table of contents,
+/// "page N of M" footers).
 pub fn report_pdf(state: &State) -> Vec<u8> {
     report_doc(state).to_pdf()
 }
@@ -471,12 +559,18 @@ pub fn report_doc(state: &State) -> dtsec_pdf::Doc {
             ("Work units and activities", &units),
         ],
     );
-    doc = doc.page_break();
+    // Warnings before the first section stay on the cover page, where they are seen first.
+    let mut blocks = blocks.into_iter().peekable();
+    while let Some(Block::Warning(t, text)) = blocks.next_if(|b| matches!(b, Block::Warning(..))) {
+        doc = doc.warning(t, text);
+    }
+    doc = doc.page_break().contents("Contents", 2).page_break();
     for b in blocks {
         doc = match b {
             Block::Heading(l, t) => doc.heading(l, t),
             Block::Paragraph(t) => doc.paragraph(t),
             Block::Table(head, w, rows) => doc.table_with_widths(&head, &w, rows),
+            Block::Warning(t, text) => doc.warning(t, text),
         };
     }
     doc

@@ -283,7 +283,10 @@ pub fn init_at(
         ("package", &st.conformance.packages),
     ] {
         for r in refs {
-            let Some(doc) = cfg.library.find(&r.id.value, &r.version.value) else {
+            let Some(doc) = cfg
+                .library
+                .find_claimed_by(st, &r.id.value, &r.version.value)
+            else {
                 continue;
             };
             if kind == "package" {

@@ -3,7 +3,9 @@
 //! Documents are written in YAML (see `docs/format.md`); [`load_document`] reads one into a
 //! [`Document`], keeping the line and column of every identifier so the checker can point at
 //! it. [`Library`] finds the PPs and packages a document claims, among the built-in ones (the
-//! CDD PP) and a search path. [`json_schema`] gives the JSON Schema of the format.
+//! CDD PP) and a search path; a claim from a CC 3.1 R5 document gets the CDD PP 2.0 as
+//! [`edition::derive`] rewrites it for that edition. [`json_schema`] gives the JSON Schema of
+//! the format.
 //!
 //! The model knows nothing of XML, SQL or HTTP, and does no I/O beyond reading the files it is
 //! asked to read.
@@ -17,8 +19,11 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod compiled;
 pub mod diff;
 pub mod document;
+pub mod edition;
+mod generated_builtins;
 pub mod library;
 pub mod load;
 pub mod operation;
@@ -28,6 +33,7 @@ pub mod span;
 
 pub use diff::{Change, ChangeKind, DocumentDiff, SectionDiff, diff};
 pub use document::*;
+pub use edition::{EditionError, EditionMap, MappingKind};
 pub use library::{BUILTINS, Library, LoadedDocument, Origin};
 pub use load::{
     LoadError, load_document, parse_document, read_bounded, read_source, source_from_bytes,

@@ -1,14 +1,19 @@
 //! Finding the PPs and packages a document claims: built-in ones and a search path.
 //!
 //! Claims name a document by id and version; the library answers with the parsed document and
-//! its source (for diagnostics that point into the PP). Built-in documents are parsed only when
-//! first asked for, so a check that claims nothing pays nothing for them. The library is a value
-//! passed in by the caller — there is no global registry.
+//! its source (for diagnostics that point into the PP). Built-in documents are read only when
+//! first asked for, so a check that claims nothing pays nothing for them, and from their
+//! compiled form (`crate::compiled`), whose index also gives their ids and versions unread. The
+//! library is a value passed in by the caller — there is no global registry.
 
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 
+use crate::compiled::{self, CompiledBuiltin};
+use dtsec_catalog::Edition;
+
 use crate::document::Document;
+use crate::edition::{EditionError, EditionMap, derive, document_edition};
 use crate::load::{LoadError, parse_document, read_source};
 use crate::source::SourceFile;
 
@@ -80,10 +85,14 @@ pub const BUILTINS: &[BuiltinSource] = &[
 
 struct Entry {
     builtin: Option<BuiltinSource>,
+    /// The built-in's compiled form, when one is committed for its current text.
+    compiled: Option<&'static CompiledBuiltin>,
     loaded: OnceCell<Result<LoadedDocument, LoadError>>,
     /// id and version, known without a full parse for built-ins after first load; for files,
     /// filled at load time.
     key: OnceCell<(String, String)>,
+    /// The document derived for CC 3.1 R5 by the committed mapping, made on first request.
+    derived: OnceCell<Result<LoadedDocument, EditionError>>,
 }
 
 /// The documents available to satisfy claims.
@@ -91,6 +100,8 @@ pub struct Library {
     entries: Vec<Entry>,
     /// Files on the search path that could not be read, kept to report, not to stop the check.
     pub problems: Vec<LoadError>,
+    /// The CC:2022 R1 → CC 3.1 R5 component mapping, read on first use.
+    edition_map: OnceCell<Result<EditionMap, EditionError>>,
 }
 
 impl std::fmt::Debug for Library {
@@ -107,20 +118,46 @@ impl Library {
         Library {
             entries: Vec::new(),
             problems: Vec::new(),
+            edition_map: OnceCell::new(),
         }
     }
 
     /// A library holding the built-in documents.
     pub fn with_builtins() -> Library {
+        Library::with_sources(BUILTINS, compiled::all())
+    }
+
+    /// A library holding `builtins`, read from `compiled` where it has their compiled form
+    /// (tests give stale or missing forms here to see the YAML used instead).
+    pub fn with_sources(
+        builtins: &[BuiltinSource],
+        compiled: &'static [CompiledBuiltin],
+    ) -> Library {
         let mut lib = Library::empty();
-        for b in BUILTINS {
+        for b in builtins {
+            let compiled = compiled::for_builtin(compiled, b);
+            let key = OnceCell::new();
+            if let Some(c) = compiled {
+                let _ = key.set((c.id.to_owned(), c.version.to_owned()));
+            }
             lib.entries.push(Entry {
                 builtin: Some(*b),
+                compiled,
                 loaded: OnceCell::new(),
-                key: OnceCell::new(),
+                key,
+                derived: OnceCell::new(),
             });
         }
         lib
+    }
+
+    /// True when every built-in is read from its compiled form (false means some compiled
+    /// form is missing or stale: `cargo xtask gen-builtins` refreshes them).
+    pub fn builtins_compiled(&self) -> bool {
+        self.entries
+            .iter()
+            .filter(|e| e.builtin.is_some())
+            .all(|e| e.compiled.is_some())
     }
 
     /// Adds a document read from `source` and parsed as `document`, found at `path`: the one way a
@@ -148,8 +185,10 @@ impl Library {
         );
         let entry = Entry {
             builtin: None,
+            compiled: None,
             loaded: OnceCell::from(Ok(doc)),
             key: OnceCell::from(key),
+            derived: OnceCell::new(),
         };
         // Later additions win over built-ins of the same id and version.
         self.entries.insert(0, entry);
@@ -188,6 +227,15 @@ impl Library {
                 .builtin
                 .expect("entries without a built-in source are created loaded");
             let source = SourceFile::new(format!("builtin:{}", b.name), b.text);
+            // A compiled form that does not decode (made by another version of the model) is
+            // a slower start, not a failure: the YAML is still here.
+            if let Some(document) = entry.compiled.and_then(|c| compiled::decode(c.bytes).ok()) {
+                return Ok(LoadedDocument {
+                    source,
+                    document,
+                    origin: Origin::Builtin,
+                });
+            }
             parse_document(&source).map(|document| LoadedDocument {
                 source,
                 document,
@@ -221,6 +269,70 @@ impl Library {
                 None
             }
         })
+    }
+
+    /// Finds a document by id and version as it reads in `edition`: as written when it is
+    /// written against that edition or the mapping was not made for it (the checker then
+    /// reports the mismatch, DT-CONF-012), else derived by the committed mapping
+    /// ([`crate::edition`]) — so an ST in either edition can claim the CDD PP 2.0. A derivation
+    /// that fails (a bug the tests catch) also falls back to the document as written.
+    pub fn find_in_edition(
+        &self,
+        id: &str,
+        version: &str,
+        edition: Edition,
+    ) -> Option<&LoadedDocument> {
+        match self.derived(id, version, edition) {
+            Some(Ok(d)) => Some(d),
+            _ => self.find(id, version),
+        }
+    }
+
+    /// The document `id` `version` as `claimant` reads it: in the claimant's CC edition (see
+    /// [`Library::find_in_edition`]), so a CC 3.1 R5 ST sees the CDD PP 2.0 derived for it.
+    pub fn find_claimed_by(
+        &self,
+        claimant: &Document,
+        id: &str,
+        version: &str,
+    ) -> Option<&LoadedDocument> {
+        let edition = document_edition(claimant).unwrap_or_default();
+        self.find_in_edition(id, version, edition)
+    }
+
+    /// The document `id` `version` derived for `edition`: `None` when there is no such
+    /// document or nothing to derive (same edition, or no mapping made for it), otherwise the
+    /// derived document or why it could not be derived. Derived once, on first request.
+    pub fn derived(
+        &self,
+        id: &str,
+        version: &str,
+        edition: Edition,
+    ) -> Option<Result<&LoadedDocument, &EditionError>> {
+        let entry = self
+            .entries
+            .iter()
+            .find(|e| Self::key_of(e).is_some_and(|(eid, ever)| eid == id && ever == version))?;
+        let doc = Self::load_entry(entry).as_ref().ok()?;
+        if document_edition(&doc.document) == Some(edition) {
+            return None;
+        }
+        let map = match self.edition_map.get_or_init(EditionMap::cc2022_to_cc31r5) {
+            Ok(map) => map,
+            Err(e) => return Some(Err(e)),
+        };
+        if map.to != edition
+            || document_edition(&doc.document) != Some(map.from)
+            || !map.covers(id, version)
+        {
+            return None;
+        }
+        Some(
+            entry
+                .derived
+                .get_or_init(|| derive_loaded(doc, map))
+                .as_ref(),
+        )
     }
 
     /// The versions available for an id, oldest first (to suggest one when a claim names a
@@ -262,6 +374,33 @@ impl Library {
             .filter_map(|e| Self::load_entry(e).as_ref().err())
             .collect()
     }
+}
+
+/// Derives `doc` by `map` and reads the result back from its YAML text, so that positions in
+/// findings about the derived document point at its own lines.
+fn derive_loaded(doc: &LoadedDocument, map: &EditionMap) -> Result<LoadedDocument, EditionError> {
+    let derived = derive(&doc.document, map)?;
+    let name = format!("{} {}", derived.id.value, derived.version.value);
+    let yaml_error = |message: String| EditionError::Yaml {
+        document: name.clone(),
+        message,
+    };
+    let yaml = serde_saphyr::to_string(&derived).map_err(|e| yaml_error(e.to_string()))?;
+    let text = format!(
+        "# {name} for {}, derived by dtsec from {} by the component mapping in docs/cc-editions.md.\n{yaml}",
+        map.to.label(),
+        doc.source.name
+    );
+    let source = SourceFile::new(
+        format!("{} [derived for {}]", doc.source.name, map.to.label()),
+        text,
+    );
+    let document = parse_document(&source).map_err(|e| yaml_error(e.to_string()))?;
+    Ok(LoadedDocument {
+        source,
+        document,
+        origin: doc.origin.clone(),
+    })
 }
 
 /// Orders version strings part by part (`.`-separated), numerically where both parts are

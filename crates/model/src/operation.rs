@@ -96,7 +96,9 @@ pub enum ValueType {
 }
 
 /// One choice of a selection: plain text, or text with an id and nested operations.
-#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+// Untagged in YAML and JSON, tagged in binary forms: see `two_forms` (a `//` comment, as the
+// doc comment is the JSON Schema's description).
+#[derive(Clone, Debug, JsonSchema)]
 #[serde(untagged)]
 pub enum Choice {
     /// A choice that is just its text.
@@ -155,7 +157,8 @@ impl Choice {
 }
 
 /// The value an ST gives an operation: one value, or several for a non-exclusive selection.
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, JsonSchema)]
+// Untagged in YAML and JSON, tagged in binary forms: see `two_forms`.
+#[derive(Clone, Debug, PartialEq, JsonSchema)]
 #[serde(untagged)]
 pub enum Completion {
     /// A single value (an assignment, or one selected choice).
@@ -170,6 +173,146 @@ impl Completion {
         match self {
             Completion::One(v) => vec![v.as_str()],
             Completion::Many(vs) => vs.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// The untagged enums of the model, read and written in two forms.
+///
+/// Why: serde reads an untagged enum by buffering the value and trying each variant on the
+/// buffer, and that buffer tells the variants' fields that the format is human-readable. A
+/// [`Spanned`] inside (a required choice's ids inside a detailed choice) would then look for
+/// YAML positions in a binary document. Binary formats therefore tag the variant, which needs
+/// no buffer; YAML and JSON keep the untagged form (and its error messages, which name the
+/// enum) that authors write.
+mod two_forms {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{Choice, Completion, DetailedChoice};
+
+    /// The forms as YAML and JSON have them.
+    mod untagged {
+        use serde::Deserialize;
+
+        use super::DetailedChoice;
+
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        pub(super) enum Choice {
+            Text(String),
+            Detailed(DetailedChoice),
+        }
+
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        pub(super) enum Completion {
+            One(String),
+            Many(Vec<String>),
+        }
+    }
+
+    /// The forms binary formats have: externally tagged.
+    mod tagged {
+        use serde::Deserialize;
+
+        use super::DetailedChoice;
+
+        #[derive(Deserialize)]
+        pub(super) enum Choice {
+            Text(String),
+            Detailed(DetailedChoice),
+        }
+
+        #[derive(Deserialize)]
+        pub(super) enum Completion {
+            One(String),
+            Many(Vec<String>),
+        }
+    }
+
+    impl From<untagged::Choice> for Choice {
+        fn from(c: untagged::Choice) -> Choice {
+            match c {
+                untagged::Choice::Text(t) => Choice::Text(t),
+                untagged::Choice::Detailed(d) => Choice::Detailed(d),
+            }
+        }
+    }
+
+    impl From<tagged::Choice> for Choice {
+        fn from(c: tagged::Choice) -> Choice {
+            match c {
+                tagged::Choice::Text(t) => Choice::Text(t),
+                tagged::Choice::Detailed(d) => Choice::Detailed(d),
+            }
+        }
+    }
+
+    impl From<untagged::Completion> for Completion {
+        fn from(c: untagged::Completion) -> Completion {
+            match c {
+                untagged::Completion::One(v) => Completion::One(v),
+                untagged::Completion::Many(v) => Completion::Many(v),
+            }
+        }
+    }
+
+    impl From<tagged::Completion> for Completion {
+        fn from(c: tagged::Completion) -> Completion {
+            match c {
+                tagged::Completion::One(v) => Completion::One(v),
+                tagged::Completion::Many(v) => Completion::Many(v),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Choice {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            if deserializer.is_human_readable() {
+                untagged::Choice::deserialize(deserializer).map(Choice::from)
+            } else {
+                tagged::Choice::deserialize(deserializer).map(Choice::from)
+            }
+        }
+    }
+
+    impl Serialize for Choice {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match (self, serializer.is_human_readable()) {
+                (Choice::Text(t), true) => t.serialize(serializer),
+                (Choice::Detailed(d), true) => d.serialize(serializer),
+                (Choice::Text(t), false) => {
+                    serializer.serialize_newtype_variant("Choice", 0, "Text", t)
+                }
+                (Choice::Detailed(d), false) => {
+                    serializer.serialize_newtype_variant("Choice", 1, "Detailed", d)
+                }
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Completion {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            if deserializer.is_human_readable() {
+                untagged::Completion::deserialize(deserializer).map(Completion::from)
+            } else {
+                tagged::Completion::deserialize(deserializer).map(Completion::from)
+            }
+        }
+    }
+
+    impl Serialize for Completion {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            match (self, serializer.is_human_readable()) {
+                (Completion::One(v), true) => v.serialize(serializer),
+                (Completion::Many(v), true) => v.serialize(serializer),
+                (Completion::One(v), false) => {
+                    serializer.serialize_newtype_variant("Completion", 0, "One", v)
+                }
+                (Completion::Many(v), false) => {
+                    serializer.serialize_newtype_variant("Completion", 1, "Many", v)
+                }
+            }
         }
     }
 }

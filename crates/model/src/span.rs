@@ -107,8 +107,18 @@ impl<T: std::fmt::Display> std::fmt::Display for Spanned<T> {
     }
 }
 
+/// Reading a spanned value: from YAML through serde-saphyr, which reports where each node was;
+/// from a compact binary form (the built-in documents' compiled form, see `crate::compiled`) as
+/// the value followed by its span, which [`Spanned`]'s `Serialize` writes for such formats.
+///
+/// Why the switch on `is_human_readable`: text formats (YAML, JSON) show the document as its
+/// author wrote it, without positions; binary formats exist here only to carry a parsed
+/// document with its positions, so a diagnostic about a built-in PP still points at its line.
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if !deserializer.is_human_readable() {
+            return deserializer.deserialize_tuple(5, WithSpanVisitor(std::marker::PhantomData));
+        }
         let inner = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
         Ok(Spanned {
             value: inner.value,
@@ -117,9 +127,49 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     }
 }
 
+/// Reads `(value, line, column, offset, len)`, the binary form of a [`Spanned`].
+struct WithSpanVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for WithSpanVisitor<T> {
+    type Value = Spanned<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a value with its line, column, byte offset and length")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        use serde::de::Error as _;
+        let missing = |i| A::Error::invalid_length(i, &"5 fields");
+        let value = seq.next_element()?.ok_or_else(|| missing(0))?;
+        let line = seq.next_element()?.ok_or_else(|| missing(1))?;
+        let column = seq.next_element()?.ok_or_else(|| missing(2))?;
+        let offset = seq.next_element()?.ok_or_else(|| missing(3))?;
+        let len = seq.next_element()?.ok_or_else(|| missing(4))?;
+        Ok(Spanned {
+            value,
+            span: Span {
+                line,
+                column,
+                offset,
+                len,
+            },
+        })
+    }
+}
+
 impl<T: serde::Serialize> serde::Serialize for Spanned<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.value.serialize(serializer)
+        if serializer.is_human_readable() {
+            return self.value.serialize(serializer);
+        }
+        use serde::ser::SerializeTuple as _;
+        let mut t = serializer.serialize_tuple(5)?;
+        t.serialize_element(&self.value)?;
+        t.serialize_element(&self.span.line)?;
+        t.serialize_element(&self.span.column)?;
+        t.serialize_element(&self.span.offset)?;
+        t.serialize_element(&self.span.len)?;
+        t.end()
     }
 }
 

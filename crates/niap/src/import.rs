@@ -42,6 +42,16 @@ const STRUCTURED: &[&str] = &[
     "RevisionHistory",
 ];
 
+/// Chapters the exporter writes itself, from the model's SFRs and SARs (`export/pp.rs`,
+/// `export/sfr.rs`): they are walked into and never kept whole as prose. Kept, an empty one (a
+/// package without SFRs, or one nested inside another) came back beside the chapter the
+/// exporter writes, one more copy on every export → import round trip.
+const GENERATED_CHAPTERS: &[&str] = &[
+    "Security_Requirements",
+    "Security_Functional_Requirements",
+    "Security_Assurance_Requirements",
+];
+
 /// Imports a parsed NIAP PP, PP-Module or Package (see [`crate::import`] for `name`).
 pub(crate) fn import_parsed(parsed: &Parsed<'_>, name: &str) -> Result<Imported, ImportError> {
     Importer::new(&parsed.doc, parsed.text, &parsed.lines, name).run()
@@ -1182,10 +1192,13 @@ impl<'a, 'i> Importer<'a, 'i> {
                 }
                 continue;
             }
-            let structured = c.descendants().skip(1).any(|d| {
-                d.tag_name().namespace() == Some(NIAP_NS)
-                    && STRUCTURED.contains(&d.tag_name().name())
-            });
+            let generated = c.tag_name().namespace() == Some(NIAP_SECTION_NS)
+                && GENERATED_CHAPTERS.contains(&c.tag_name().name());
+            let structured = generated
+                || c.descendants().skip(1).any(|d| {
+                    d.tag_name().namespace() == Some(NIAP_NS)
+                        && STRUCTURED.contains(&d.tag_name().name())
+                });
             if structured {
                 self.sections(c, out);
                 continue;

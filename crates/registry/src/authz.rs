@@ -176,8 +176,11 @@ pub enum Action {
     ChangeCertificateStatus,
     /// File an impact analysis for a new product version.
     FileImpactAnalysis,
-    /// Extend a certificate to a new version after a minor change.
+    /// Extend a certificate to a new version after a minor change or a verified vulnerability fix.
     DecideMaintenance,
+    /// Review a vulnerability fix (AVA_VAN on the fix, regression of the touched SFRs): the lab
+    /// that evaluated the certificate.
+    ReviewFix,
     /// Archive the certificates past their expiry date.
     ArchiveExpired,
     /// Create and revoke one's own API tokens.
@@ -198,7 +201,7 @@ impl Action {
     }
 
     /// Every action, for data-driven tests.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ViewPublic,
         Action::ManageOrganisations,
         Action::ManageUsers,
@@ -217,6 +220,7 @@ impl Action {
         Action::ChangeCertificateStatus,
         Action::FileImpactAnalysis,
         Action::DecideMaintenance,
+        Action::ReviewFix,
         Action::ArchiveExpired,
         Action::ManageOwnTokens,
         Action::ChangeOwnPassword,
@@ -300,6 +304,7 @@ pub const GRANTS: &[(Role, Action, Reach)] = &[
     (Role::LabEvaluator, Action::ViewProduct, Reach::OwnOrg),
     (Role::LabEvaluator, Action::StartEvaluation, Reach::OwnOrg),
     (Role::LabEvaluator, Action::SubmitEtr, Reach::OwnOrg),
+    (Role::LabEvaluator, Action::ReviewFix, Reach::OwnOrg),
     // Manufacturers run their own products' cases.
     (Role::Manufacturer, Action::RegisterProduct, Reach::OwnOrg),
     (Role::Manufacturer, Action::ViewProduct, Reach::OwnOrg),

@@ -532,7 +532,9 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
                         description: "Updated display translations and alarm tone volume table"
                             .into(),
                         areas: vec![ChangeArea::UserInterface],
+                        fixes: Vec::new(),
                     }],
+                    touched_sfrs: Vec::new(),
                 },
             )
             .await?;
@@ -550,7 +552,9 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
                     changes: vec![Change {
                         description: "New BLE pairing flow with numeric comparison".into(),
                         areas: vec![ChangeArea::Pairing],
+                        fixes: Vec::new(),
                     }],
+                    touched_sfrs: Vec::new(),
                 },
             )
             .await?;
@@ -582,7 +586,7 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
     ] {
         if let Some(c) = cert {
             store
-                .change_certificate_status(&certifier, c, request, Some(reason))
+                .change_certificate_status(&certifier, c, request, reason)
                 .await?;
             ctx.summary.cases.push((c.clone(), state.into()));
         }

@@ -22,6 +22,7 @@ pub mod authz;
 pub mod certificate;
 pub mod demo;
 mod error;
+pub mod etr_report;
 pub mod etr_summary;
 pub mod labs;
 pub mod maintenance;
@@ -41,9 +42,9 @@ pub use store::{
     AuditEntry, Backend, BoxFuture, BrowserSession, CSV_COLUMNS, CertificateProof,
     CertificateRecord, CertifiedSt, ConsistencyProof, DEFAULT_LOG_ORIGIN, DEFAULT_PAGE,
     DEFAULT_TOKEN_DAYS, DecisionLog, DeviceDetail, DeviceFilter, DevicePage, DeviceSummary,
-    Finding, LOG_DIR, LOG_KEY_FILE, LOG_VKEY_FILE, Lab, MAX_PAGE, MAX_SESSION_SECS, MAX_TOKEN_DAYS,
-    MaintenanceRecord, NewProduct, NewToken, NewUser, Organisation, Product, SCHEME_KEY_PREFIX,
-    SQLITE_FILE, StatusChange, StatusRequest, Store, StoreConfig, TableDecisionLog, ThrottleConfig,
-    User, UserAccount, csv_export,
+    Finding, FixReviewRecord, LOG_DIR, LOG_KEY_FILE, LOG_VKEY_FILE, Lab, MAX_PAGE,
+    MAX_SESSION_SECS, MAX_TOKEN_DAYS, MaintenanceRecord, NewProduct, NewToken, NewUser,
+    Organisation, Product, SCHEME_KEY_PREFIX, SQLITE_FILE, StatusChange, StatusRequest, Store,
+    StoreConfig, TableDecisionLog, ThrottleConfig, User, UserAccount, csv_export,
 };
 pub use time::{Clock, Date};

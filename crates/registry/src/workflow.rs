@@ -208,7 +208,8 @@ fn why_not(from: State, event: Event) -> String {
     use Event as E;
     use State as S;
     match (from, event) {
-        (S::Revoked | S::Archived, _) => format!("the certificate is {from}; that is final"),
+        (S::Revoked, _) => "the certificate is revoked, and revocation is final: it cannot be reinstated, reviewed, suspended or extended; a product to be certified again needs a new case".into(),
+        (S::Archived, _) => format!("the certificate is {from}; that is final"),
         (_, E::SubmitSt) => {
             "the ST can only be (re)submitted before a lab is chosen; a changed product needs an impact analysis or a new case".into()
         }

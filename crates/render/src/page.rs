@@ -256,10 +256,11 @@ fn doc_refs(h: &mut Html, v: &View<'_>, caption: &str, refs: &[DocRef]) {
         h.raw("</code></th><td>");
         h.text(&r.version.value);
         h.raw("</td><td>");
-        let found = v
-            .claimed
-            .iter()
-            .find(|ld| ld.document.id == r.id && ld.document.version == r.version);
+        // A reference without a version names whichever version the caller resolved it to.
+        let found = v.claimed.iter().find(|ld| {
+            ld.document.id == r.id
+                && (ld.document.version == r.version || r.version.value.is_empty())
+        });
         match found {
             Some(ld) => h.text(&ld.document.title),
             None => h.raw("<span class=\"note\">not available to the renderer</span>"),

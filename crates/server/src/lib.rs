@@ -40,6 +40,7 @@ mod session;
 mod state;
 pub mod tls;
 
+pub use controllers::certificates::print::certificate_pdf;
 pub use error::{AppError, AppResult, InternalError};
 pub use router::{app, openapi_document};
 pub use session::{Caller, SESSION_COOKIE, Via};

@@ -189,6 +189,26 @@ fn table() -> Vec<Routes> {
             "/api/v1/products/{id}",
             products::show::show,
             op("One case").answer::<Product>(),
+        )
+        // A case's ETR and ST, for whoever may see the case: the certification body reads them
+        // before deciding, the lab downloads the ST it evaluates.
+        .page("/staff/products/{id}/etr", products::etr::page)
+        .page("/staff/products/{id}/etr/report", products::etr::report_page)
+        .page("/staff/products/{id}/st", products::st::page)
+        .get(
+            "/api/v1/products/{id}/etr",
+            products::etr::api,
+            op("A case's sealed ETR bundle, byte for byte as the lab submitted it (JSON)"),
+        )
+        .get(
+            "/api/v1/products/{id}/etr/pdf",
+            products::etr::pdf,
+            op("A case's ETR rendered as a PDF (roll-up, observation reports, rated vulnerabilities, evidence manifest)"),
+        )
+        .get(
+            "/api/v1/products/{id}/st",
+            products::st::api,
+            op("A case's Security Target, byte for byte as submitted (YAML or NIAP XML)"),
         );
     let manufacturer = Routes::of(Audience::Manufacturer)
         .post(
@@ -219,7 +239,7 @@ fn table() -> Vec<Routes> {
         .post(
             "/api/v1/certificates/{id}/impact-analyses",
             maintenance::file::file,
-            op("Manufacturer: file an impact analysis for a new version (classified minor or major)")
+            op("Manufacturer: file an impact analysis for a new version (classified minor, vulnerability-fix or major)")
                 .body(json_fields::<maintenance::file::ImpactAnalysisParams>())
                 .answer::<MaintenanceRecord>(),
         );
@@ -255,12 +275,25 @@ fn table() -> Vec<Routes> {
                     "The lab's Ed25519 public key, SPKI PEM (the .pub file `dtsec keys new` writes)",
                 ))
                 .answer::<Lab>(),
+        )
+        .get(
+            "/api/v1/maintenance/fix-reviews",
+            maintenance::fix_review::index,
+            op("Lab: vulnerability fixes awaiting your lab's focused review")
+                .answer::<Vec<MaintenanceRecord>>(),
+        )
+        .post(
+            "/api/v1/maintenance/{id}/fix-review",
+            maintenance::fix_review::submit,
+            op("Lab: the focused review of a vulnerability fix (AVA_VAN on the fix, regression of the touched SFRs)")
+                .body(fields::<maintenance::fix_review::FixReviewParams>())
+                .answer::<MaintenanceRecord>(),
         );
     let certification_body = Routes::of(Audience::CertificationBody)
         .post(
             "/api/v1/certificates/{id}/status",
             certificates::change_status::change_status,
-            op("Certifier: open-review, suspend, reinstate or revoke")
+            op("Certifier: open-review, suspend, reinstate or revoke, with a reason and `confirm: true` (revocation is final)")
                 .body(fields::<certificates::change_status::ChangeStatusParams>())
                 .answer::<CertificateRecord>(),
         )
@@ -284,7 +317,7 @@ fn table() -> Vec<Routes> {
         .post(
             "/api/v1/maintenance/{id}/extension",
             maintenance::extend::extend,
-            op("Certifier: extend the certificate to a minor change's new version")
+            op("Certifier: extend the certificate to a minor change's or a verified vulnerability fix's new version")
                 .answer::<CertificateRecord>(),
         )
         .post(

@@ -1,5 +1,6 @@
 //! `dtsec pp`: the PPs and packages dtsec knows, and what changed between two versions.
 
+use dtsec_catalog::Edition;
 use dtsec_model::{Document, Library, LoadedDocument, Origin};
 
 use crate::PpCommand;
@@ -26,11 +27,21 @@ pub fn run(command: PpCommand) -> CliResult {
             }
             Ok(Exit::Success)
         }
-        PpCommand::Show { id, version, pps } => {
+        PpCommand::Show {
+            id,
+            version,
+            edition,
+            pps,
+        } => {
             let lib = crate::library::build(&pps)?;
-            let found = match &version {
-                Some(v) => lib.find(&id, v),
-                None => lib.versions_of(&id).last().and_then(|v| lib.find(&id, v)),
+            let version = match version {
+                Some(v) => Some(v),
+                None => lib.versions_of(&id).last().cloned(),
+            };
+            let found = version.as_deref().and_then(|v| lib.find(&id, v));
+            let found = match (found, &edition) {
+                (Some(d), Some(ed)) => Some(in_edition(&lib, d, ed)?),
+                (found, _) => found,
             };
             let d = found.ok_or_else(|| {
                 CliError::unusable(format!(
@@ -45,6 +56,26 @@ pub fn run(command: PpCommand) -> CliResult {
             out!("{}", summary(&d.document));
             Ok(Exit::Success)
         }
+        PpCommand::Derive {
+            document,
+            edition,
+            output,
+            pps,
+        } => {
+            let lib = crate::library::build(&pps)?;
+            let d = find_versioned(&lib, &document)?;
+            let derived = in_edition(&lib, d, &edition)?;
+            match output {
+                Some(out) => {
+                    crate::write::atomic_write(&out, derived.source.text.as_bytes()).map_err(
+                        |e| CliError::unusable(format!("cannot write {}: {e}", out.display())),
+                    )?;
+                    eprintln!("wrote {}", out.display());
+                }
+                None => out!("{}", derived.source.text),
+            }
+            Ok(Exit::Success)
+        }
         PpCommand::Diff { old, new, pps } => {
             let lib = crate::library::build(&pps)?;
             let a = find_versioned(&lib, &old)?;
@@ -52,6 +83,37 @@ pub fn run(command: PpCommand) -> CliResult {
             out!("{}", dtsec_model::diff(&a.document, &b.document).to_text());
             Ok(Exit::Success)
         }
+    }
+}
+
+/// `d` as it reads in the edition named `label`: itself when written against it, else derived
+/// by the component mapping; an error when no mapping was made for it.
+fn in_edition<'a>(
+    lib: &'a Library,
+    d: &'a LoadedDocument,
+    label: &str,
+) -> Result<&'a LoadedDocument, CliError> {
+    let edition = Edition::parse(label).ok_or_else(|| {
+        CliError::unusable(format!("unknown CC edition `{label}`"))
+            .with_help("use `CC:2022 R1` or `CC 3.1 R5`")
+    })?;
+    let (id, version) = (&d.document.id.value, &d.document.version.value);
+    if dtsec_model::edition::document_edition(&d.document) == Some(edition) {
+        return Ok(d);
+    }
+    match lib.derived(id, version, edition) {
+        Some(Ok(derived)) => Ok(derived),
+        Some(Err(e)) => Err(CliError::unusable(format!(
+            "{id} {version} cannot be derived for {}: {e}",
+            edition.label()
+        ))),
+        None => Err(CliError::unusable(format!(
+            "{id} {version} is not written against {} and no component mapping was made for it",
+            edition.label()
+        ))
+        .with_help(
+            "the CDD PP 2.0, its packages and modules are derived for CC 3.1 R5 (docs/cc-editions.md)",
+        )),
     }
 }
 
@@ -80,6 +142,13 @@ fn summary(doc: &Document) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{} {} — {}", doc.id.value, doc.version.value, doc.title);
     let _ = writeln!(s, "kind: {}", doc.kind.value.label());
+    let _ = writeln!(
+        s,
+        "CC edition: {}",
+        doc.cc_edition
+            .as_ref()
+            .map_or_else(|| Edition::default().label(), |e| e.value.as_str())
+    );
     if let Some(o) = &doc.identification.overview {
         let _ = writeln!(s, "\n{}", o.trim());
     }

@@ -128,21 +128,26 @@ pub enum RegistryCommand {
         /// The case id.
         product: String,
     },
-    /// Open a review of a certificate, suspend, reinstate or revoke it (certification body).
+    /// Open a review of a certificate, suspend, reinstate or revoke it (certification body). A
+    /// change of the public status needs a reason and --yes; revocation is final.
     Status {
         /// The certificate id.
         certificate: String,
         /// What to do.
         #[arg(value_enum)]
         action: StatusAction,
-        /// Why (required to suspend or revoke); published with the decision.
+        /// Why; published beside the new status.
         #[arg(long)]
-        reason: Option<String>,
+        reason: String,
+        /// Confirms the change of the certificate's public status.
+        #[arg(long)]
+        yes: bool,
     },
     /// File an impact analysis for a new version of a certified product (manufacturer): a JSON
-    /// file with `new_version`, `build_ids` and `changes` (`description`, `areas`). Prints its id
-    /// and how the registry classified it (minor: the certificate can be extended; major: a new
-    /// case is opened for re-evaluation).
+    /// file with `new_version`, `build_ids`, `changes` (`description`, `areas`, and `fixes` for a
+    /// fix of named vulnerabilities) and `touched_sfrs`. Prints its id and how the registry
+    /// classified it (minor: the certificate can be extended; vulnerability-fix: the evaluating
+    /// lab reviews it, then it can be extended; major: a new case is opened for re-evaluation).
     ImpactAnalysis {
         /// The certificate id.
         certificate: String,
@@ -151,7 +156,23 @@ pub enum RegistryCommand {
     },
     /// The impact analyses awaiting a decision (certification body).
     Maintenance,
-    /// Extend a certificate to a minor change's new version (certification body).
+    /// The lab's focused review of a vulnerability fix (lab evaluator): AVA_VAN on the fix and
+    /// regression of the touched SFRs. Without an id, lists the fixes awaiting your lab.
+    FixReview {
+        /// The impact analysis id.
+        analysis: Option<String>,
+        /// AVA_VAN on the fix.
+        #[arg(long, value_parser = ["pass", "fail"], requires = "analysis")]
+        ava_van: Option<String>,
+        /// Regression of the touched SFRs.
+        #[arg(long, value_parser = ["pass", "fail"], requires = "analysis")]
+        regression: Option<String>,
+        /// What the lab did and found.
+        #[arg(long, requires = "analysis")]
+        summary: Option<String>,
+    },
+    /// Extend a certificate to a minor change's or a verified vulnerability fix's new version
+    /// (certification body).
     Extend {
         /// The impact analysis id (from `dtsec registry maintenance`).
         analysis: String,
@@ -457,10 +478,17 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
             certificate,
             action,
             reason,
+            yes,
         } => {
+            if !yes {
+                return Err(ClientError::Usage(format!(
+                    "{} of {certificate} changes its public status: add --yes to confirm",
+                    action.as_str()
+                )));
+            }
             let v = r.post_json(
                 &format!("/api/v1/certificates/{}/status", seg(&certificate)),
-                &json!({"action": action.as_str(), "reason": reason}),
+                &json!({"action": action.as_str(), "reason": reason, "confirm": true}),
             )?;
             outln!(
                 "{certificate}: {}",
@@ -503,6 +531,56 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
                     m["state"].as_str().unwrap_or("?")
                 );
             }
+        }
+        RegistryCommand::FixReview { analysis: None, .. } => {
+            let v = r.get("/api/v1/maintenance/fix-reviews")?;
+            let list = v.as_array().cloned().unwrap_or_default();
+            if list.is_empty() {
+                eprintln!("no vulnerability fix awaits your lab");
+            }
+            for m in list {
+                let names = |k: &str| {
+                    m[k].as_array()
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(Value::as_str)
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        })
+                        .unwrap_or_default()
+                };
+                outln!(
+                    "{}  {} → {}  fixes {}  sfrs {}",
+                    m["id"].as_str().unwrap_or("?"),
+                    m["certificate_id"].as_str().unwrap_or("?"),
+                    m["new_version"].as_str().unwrap_or("?"),
+                    names("fixed_vulnerabilities"),
+                    names("touched_sfrs")
+                );
+            }
+        }
+        RegistryCommand::FixReview {
+            analysis: Some(analysis),
+            ava_van,
+            regression,
+            summary,
+        } => {
+            let (Some(ava_van), Some(regression), Some(summary)) = (ava_van, regression, summary)
+            else {
+                return Err(ClientError::Usage(
+                    "a fix review gives --ava-van, --regression (pass or fail) and --summary"
+                        .into(),
+                ));
+            };
+            let v = r.post_json(
+                &format!("/api/v1/maintenance/{}/fix-review", seg(&analysis)),
+                &json!({"ava_van": ava_van, "regression": regression, "summary": summary}),
+            )?;
+            outln!(
+                "{}: {}",
+                v["id"].as_str().unwrap_or(&analysis),
+                v["state"].as_str().unwrap_or("?")
+            );
         }
         RegistryCommand::Extend { analysis } => {
             let v = r.post_json(

@@ -152,9 +152,9 @@ fn decisions_acknowledged_before_sigkill_are_in_the_log_after_restart() {
                         break;
                     }
                     let body = if suspend {
-                        serde_json::json!({"action": "suspend", "reason": "burst"})
+                        serde_json::json!({"action": "suspend", "reason": "burst", "confirm": true})
                     } else {
-                        serde_json::json!({"action": "reinstate"})
+                        serde_json::json!({"action": "reinstate", "reason": "burst over", "confirm": true})
                     };
                     let resp = client
                         .post(format!("{base}/api/v1/certificates/{id}/status"))

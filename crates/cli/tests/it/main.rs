@@ -2,6 +2,7 @@
 //! binary links the crate and its dependencies once, where one per file linked them dozens of
 //! times. Each module is one theme; its own `//!` says what it covers.
 
+mod cc31;
 mod cli;
 mod common;
 mod crash_safety;
@@ -13,6 +14,7 @@ mod niap_st;
 mod pp2;
 mod pp_diff;
 mod registry_client;
+mod render_module;
 mod serve_limits;
 mod serve_log;
 mod tidy;

@@ -364,10 +364,47 @@ fn the_whole_workflow_through_the_registry_client() {
     let o = run(&["registry", "impact-analysis", &cert_id, s(&cert)], &maker);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 
-    // Status changes: a suspension needs a reason.
-    let o = run(&["registry", "status", &cert_id, "suspend"], &cb);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    // A vulnerability fix: the evaluating lab reviews it, then the certifier extends.
+    let fix = tmp.path().join("fix.json");
+    std::fs::write(
+        &fix,
+        r#"{"new_version": "1.1.1", "changes": [{"description": "Replay window closed", "areas": ["tsf"], "fixes": ["CVE-2026-4242"]}], "touched_sfrs": ["FPT_RPL.1"]}"#,
+    )
+    .unwrap();
+    let o = run(&["registry", "impact-analysis", &cert_id, s(&fix)], &maker);
+    assert!(
+        text(&o).contains("filed: vulnerability-fix change to 1.1.1 (lab-review)"),
+        "{}",
+        text(&o)
+    );
+    let fix_id = ok(o);
+    let queue = ok(run(&["registry", "fix-review"], &lab));
+    assert!(
+        queue.contains(&fix_id) && queue.contains("CVE-2026-4242") && queue.contains("FPT_RPL.1"),
+        "{queue}"
+    );
     let out = ok(run(
+        &[
+            "registry",
+            "fix-review",
+            &fix_id,
+            "--ava-van",
+            "pass",
+            "--regression",
+            "pass",
+            "--summary",
+            "replayed the attack on 1.1.1",
+        ],
+        &lab,
+    ));
+    assert_eq!(out, format!("{fix_id}: fix-verified"));
+    let out = ok(run(&["registry", "extend", &fix_id], &cb));
+    assert!(out.starts_with(&cert_id), "{out}");
+
+    // Status changes: a reason and a confirmation (--yes), or the client refuses (usage, 2).
+    let o = run(&["registry", "status", &cert_id, "suspend"], &cb);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = run(
         &[
             "registry",
             "status",
@@ -377,15 +414,63 @@ fn the_whole_workflow_through_the_registry_client() {
             "field recall",
         ],
         &cb,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--yes"), "{}", text(&o));
+    let out = ok(run(
+        &[
+            "registry",
+            "status",
+            &cert_id,
+            "suspend",
+            "--reason",
+            "field recall",
+            "--yes",
+        ],
+        &cb,
     ));
     assert!(out.ends_with("suspended"), "{out}");
-    let out = ok(run(&["registry", "status", &cert_id, "reinstate"], &cb));
+    let out = ok(run(
+        &[
+            "registry",
+            "status",
+            &cert_id,
+            "reinstate",
+            "--reason",
+            "fixed",
+            "--yes",
+        ],
+        &cb,
+    ));
     assert!(!out.ends_with("suspended"), "{out}");
     let o = run(
-        &["registry", "status", &cert_id, "revoke", "--reason", "x"],
+        &[
+            "registry", "status", &cert_id, "revoke", "--reason", "x", "--yes",
+        ],
         &maker,
     );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    // Revocation is final: the registry's refusal says so.
+    ok(run(
+        &[
+            "registry", "status", &cert_id, "revoke", "--reason", "fraud", "--yes",
+        ],
+        &cb,
+    ));
+    let o = run(
+        &[
+            "registry",
+            "status",
+            &cert_id,
+            "reinstate",
+            "--reason",
+            "oops",
+            "--yes",
+        ],
+        &cb,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("revocation is final"), "{}", text(&o));
     let o = run(&["registry", "archive"], &cb);
     assert!(o.status.success(), "{}", text(&o));
 

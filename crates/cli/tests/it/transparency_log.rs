@@ -209,14 +209,14 @@ impl Running {
         });
     }
 
-    fn change(&self, id: &str, request: StatusRequest, reason: Option<&str>) {
+    fn change(&self, id: &str, request: StatusRequest, reason: &str) {
         let store = self.store.clone();
         let actor = self.certifier.clone();
-        let (id, reason) = (id.to_string(), reason.map(str::to_string));
+        let (id, reason) = (id.to_string(), reason.to_string());
         self.rt
             .block_on(async move {
                 store
-                    .change_certificate_status(&actor, &id, request, reason.as_deref())
+                    .change_certificate_status(&actor, &id, request, &reason)
                     .await
             })
             .expect("status change");
@@ -379,7 +379,7 @@ fn bundles_verify_offline_and_certificates_online() {
     assert!(r.path("state.json").exists());
     // The registry suspends it: the same document now reports NOT VALID, with the newer revision,
     // and the log is proven to extend the checkpoint seen before.
-    r.change(&id, StatusRequest::Suspend, Some("field safety notice"));
+    r.change(&id, StatusRequest::Suspend, "field safety notice");
     let o = r.verify_online(&cert);
     expect(
         &o,
@@ -394,7 +394,7 @@ fn bundles_verify_offline_and_certificates_online() {
     // A bundle online is checked the same way, plus its own checkpoint against the latest.
     let o = r.verify_online(&bundle);
     expect(&o, 1, &["NOT VALID: certificate"]);
-    r.change(&id, StatusRequest::Reinstate, None);
+    r.change(&id, StatusRequest::Reinstate, "status test");
     let o = r.verify_online(&cert);
     expect(&o, 0, &["status active (revision 3)"]);
 
@@ -497,7 +497,7 @@ fn export_audit_and_monitor() {
         })
         .count() as u64;
     assert_eq!(lines, size);
-    r.change(&id, StatusRequest::OpenReview, None);
+    r.change(&id, StatusRequest::OpenReview, "status test");
     let o = monitor();
     expect(
         &o,
@@ -623,7 +623,7 @@ fn a_status_changed_in_sql_is_detected() {
 fn a_deleted_decision_record_is_detected() {
     tampering_is_detected(
         |r, id| {
-            r.change(id, StatusRequest::OpenReview, None);
+            r.change(id, StatusRequest::OpenReview, "status test");
             let seq = format!(
                 "(SELECT MAX(seq) FROM decision_log WHERE entry LIKE '%\"certificate_id\":\"{id}\"%')"
             );
@@ -646,7 +646,7 @@ fn a_deleted_decision_record_is_detected() {
 fn a_rewritten_decision_record_is_detected() {
     tampering_is_detected(
         |r, id| {
-            r.change(id, StatusRequest::Suspend, Some("recall"));
+            r.change(id, StatusRequest::Suspend, "recall");
             r.drop_append_only_guard();
             r.sql(&[&format!(
                 "UPDATE decision_log SET entry = replace(entry, '\"reason\":\"recall\"', '\"reason\":\"routine\"') \
@@ -703,7 +703,7 @@ fn a_rolled_back_log_is_detected() {
     let (_, _, cert, _) = r.download(&id);
     let checkpoint = r.data().join("log/checkpoint");
     let old = std::fs::read(&checkpoint).unwrap();
-    r.change(&id, StatusRequest::OpenReview, None);
+    r.change(&id, StatusRequest::OpenReview, "status test");
     // The verifier sees the newer checkpoint (and remembers it).
     expect(&r.verify_online(&cert), 0, &["first checkpoint seen"]);
     expect(
@@ -768,7 +768,7 @@ fn a_certificate_document_replaced_in_sql_is_detected_by_the_audit() {
         let b = r.backend();
         let id = r.active_certificate();
         r.download(&id);
-        r.change(&id, StatusRequest::OpenReview, None);
+        r.change(&id, StatusRequest::OpenReview, "status test");
         expect(&r.audit_registry(), 0, &["audit passed"]);
         r.sql(&[&format!(
             "UPDATE certificates SET document = (SELECT document FROM certificate_revisions \

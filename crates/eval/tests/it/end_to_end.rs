@@ -3,7 +3,9 @@
 
 use crate::common;
 
-use dtsec_eval::bundle::{SignatureCheck, VerifyOptions, seal_workspace, verify_bundle};
+use dtsec_eval::bundle::{
+    SignatureCheck, VerifyOptions, seal_workspace, state_from_payload, verify_bundle,
+};
 use dtsec_eval::observations::{NewObservation, NewVulnerability, Severity};
 use dtsec_eval::records::Verdict;
 use dtsec_eval::rollup::roll_up;
@@ -136,6 +138,18 @@ fn pump_evaluation_passes_and_verifies() {
     .expect("reads");
     assert!(matches!(v.signature, SignatureCheck::NotSignedByKey { .. }));
     assert!(!v.is_intact());
+
+    // Whoever holds only the bundle renders the very report the lab saw (the registry's ETR
+    // review); a bundle without a section says which.
+    let from_bundle = state_from_payload(&sealed.payload).expect("state from the bundle");
+    assert_eq!(
+        report::report_html(&from_bundle),
+        report::report_html(&ws.load().expect("state"))
+    );
+    let mut broken = sealed.payload.clone();
+    broken.as_object_mut().unwrap().remove("vulns");
+    let e = state_from_payload(&broken).unwrap_err().to_string();
+    assert!(e.contains("`vulns`"), "{e}");
 }
 
 #[test]

@@ -7,4 +7,5 @@ mod common;
 mod end_to_end;
 mod hw_table;
 mod plan_counts;
+mod report_pdf;
 mod tamper;

@@ -3,6 +3,8 @@
 //! times. Each module is one theme; its own `//!` says what it covers.
 
 mod builtin_parse;
+mod compiled;
+mod edition;
 mod load;
 mod schema;
 mod versions;

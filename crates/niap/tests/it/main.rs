@@ -8,5 +8,6 @@ mod export;
 mod fixtures;
 mod hostile;
 mod module_bases;
+mod nested_sections;
 mod roundtrip;
 mod st_corpus;

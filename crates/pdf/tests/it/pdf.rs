@@ -1,5 +1,5 @@
 //! The PDF writer's output: a valid-looking file, the expected number of pages, and text that a
-//! PDF reader can extract (checked with `pdftotext` when it is installed).
+//! PDF reader can extract (checked with `pdftotext` when it is installed), in any script.
 
 use dtsec_pdf::Doc;
 
@@ -45,9 +45,13 @@ fn writes_a_paginated_pdf() {
     assert_eq!(pages, doc.page_count());
     assert!(pages >= 4, "expected several pages, got {pages}");
     let text = String::from_utf8_lossy(&pdf);
-    assert!(text.contains(&format!("(page {pages} of {pages})")));
-    assert!(text.contains("/BaseFont /Helvetica"));
-    assert!(text.contains("/WinAnsiEncoding"));
+    // Embedded subset fonts: a Type 0 font over a CIDFontType2 with a ToUnicode map.
+    assert!(text.contains("+DejaVuSans"), "no subset DejaVu Sans");
+    assert!(text.contains("/Identity-H"));
+    assert!(text.contains("/CIDFontType2"));
+    assert!(text.contains("/FontFile2"));
+    assert!(text.contains("/ToUnicode"));
+    assert!(!text.contains("/Helvetica"));
 }
 
 #[test]
@@ -80,7 +84,7 @@ fn text_is_extractable() {
         "Acme Nimbus Pump",
         "ADV_FSP.3-120",
         "page 1 of",
-        "café – “quoted” ? done",
+        "café – “quoted” ✓ done",
         "0123456789abcdef",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
@@ -98,7 +102,7 @@ fn a_grid_is_drawn_as_filled_rectangles_one_per_dark_run() {
         vec![true, true, true],
     ];
     let pdf = Doc::new("grid").grid(cells, 12.0, Some("scan me")).to_pdf();
-    let text = String::from_utf8_lossy(&pdf);
+    let text = crate::support::expanded(&pdf);
     let fills = text
         .lines()
         .zip(text.lines().skip(1))
@@ -107,5 +111,7 @@ fn a_grid_is_drawn_as_filled_rectangles_one_per_dark_run() {
     assert_eq!(fills, 3, "{text}");
     // The full row is one 36-point-wide rectangle.
     assert!(text.contains(" 36 12 re"), "{text}");
-    assert!(text.contains("(scan me)"));
+    // The grid is a figure whose alternative text is its caption.
+    assert!(text.contains("/S /Figure"), "{text}");
+    assert!(text.contains("/Alt (scan me)"), "{text}");
 }

@@ -17,7 +17,9 @@ use super::{Store, audit, expect_one, json_list, opt_text, text};
 use crate::authz::{Action, Actor, Resource, authorize};
 use crate::certificate::{CERTIFICATE_KIND, Certificate, Claim, LabRef, MaintenanceEntry};
 use crate::error::{RegistryError, Result};
-use crate::maintenance::{ChangeClass, ImpactAnalysis, classify, validate as validate_ia};
+use crate::maintenance::{
+    ChangeClass, ImpactAnalysis, MaintenanceState, classify, validate as validate_ia,
+};
 use crate::secrets;
 use crate::time::Date;
 use crate::validate;
@@ -96,17 +98,56 @@ pub struct MaintenanceRecord {
     pub build_ids: Vec<String>,
     /// The declared changes: `description [areas]`.
     pub changes: Vec<String>,
-    /// `minor` or `major`.
+    /// `minor`, `vulnerability-fix` or `major` ([`ChangeClass`]).
     pub change_class: String,
-    /// `filed` (minor, awaiting the certifier), `extended`, or `re-evaluation` (major: a new
-    /// case was opened, [`MaintenanceRecord::new_product_id`]).
+    /// [`MaintenanceState`]: `filed` (minor, awaiting the certifier), `lab-review` (a
+    /// vulnerability fix awaiting the lab's focused review), `fix-verified` (the review passed,
+    /// awaiting the certifier), `fix-failed`, `extended`, or `re-evaluation` (major: a new case
+    /// was opened, [`MaintenanceRecord::new_product_id`]).
     pub state: String,
+    /// The vulnerabilities the changes fix (a vulnerability fix names at least one).
+    pub fixed_vulnerabilities: Vec<String>,
+    /// The SFRs the changes touch: what the lab regression-tests.
+    pub touched_sfrs: Vec<String>,
+    /// The lab that reviews a vulnerability fix (the one that evaluated the certificate).
+    pub lab_org: Option<String>,
+    /// The lab's review of a vulnerability fix, once submitted.
+    pub fix_review: Option<FixReviewRecord>,
     /// The re-evaluation case, for a major change.
     pub new_product_id: Option<String>,
     /// When filed.
     pub filed_at: String,
     /// When decided.
     pub decided_at: Option<String>,
+}
+
+/// The lab's focused review of a vulnerability fix, as recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct FixReviewRecord {
+    /// AVA_VAN on the fix: `pass` or `fail`.
+    pub ava_van: String,
+    /// Regression of the touched SFRs: `pass` or `fail`.
+    pub regression: String,
+    /// What the lab did and found.
+    pub summary: String,
+    /// The evaluator who submitted it (user id).
+    pub by: String,
+    /// When.
+    pub at: String,
+}
+
+impl MaintenanceRecord {
+    /// The typed state; an unknown stored state is an error.
+    pub fn maintenance_state(&self) -> Result<MaintenanceState> {
+        MaintenanceState::parse(&self.state)
+    }
+
+    /// The typed class; an unknown stored class is an error.
+    pub fn class(&self) -> Result<ChangeClass> {
+        ChangeClass::parse(&self.change_class).ok_or_else(|| {
+            RegistryError::invalid(format!("unknown change class `{}`", self.change_class))
+        })
+    }
 }
 
 /// A status change a certifier can ask for.
@@ -120,6 +161,51 @@ pub enum StatusRequest {
     Reinstate,
     /// Revoke it (final).
     Revoke,
+}
+
+impl StatusRequest {
+    /// Every request.
+    pub const ALL: [StatusRequest; 4] = [
+        StatusRequest::OpenReview,
+        StatusRequest::Suspend,
+        StatusRequest::Reinstate,
+        StatusRequest::Revoke,
+    ];
+
+    /// The wire name (`open-review`, `suspend`, `reinstate`, `revoke`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusRequest::OpenReview => "open-review",
+            StatusRequest::Suspend => "suspend",
+            StatusRequest::Reinstate => "reinstate",
+            StatusRequest::Revoke => "revoke",
+        }
+    }
+
+    /// Reads a wire name.
+    pub fn parse(s: &str) -> Option<StatusRequest> {
+        StatusRequest::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The workflow event (reinstating returns to `maintained` when the certificate was
+    /// extended before).
+    pub fn event(self, maintained: bool) -> Event {
+        match self {
+            StatusRequest::OpenReview => Event::OpenReview,
+            StatusRequest::Suspend => Event::Suspend,
+            StatusRequest::Reinstate => Event::Reinstate { maintained },
+            StatusRequest::Revoke => Event::Revoke,
+        }
+    }
+
+    /// The requests the workflow allows from `status`, so a form offers only those (none after
+    /// revocation: it is final).
+    pub fn allowed_from(status: State) -> Vec<StatusRequest> {
+        StatusRequest::ALL
+            .into_iter()
+            .filter(|r| next(status, r.event(false)).is_ok())
+            .collect()
+    }
 }
 
 pub(crate) const CERT_COLUMNS: &str = "certificate_id, product_id, status, revision, certification_date, \
@@ -143,8 +229,21 @@ pub(crate) fn cert_from_row(r: &AnyRow) -> Result<CertificateRecord> {
     })
 }
 
-fn maintenance_from_row(r: &AnyRow) -> Result<MaintenanceRecord> {
-    Ok(MaintenanceRecord {
+fn opt_json_list(r: &AnyRow, col: &str) -> Result<Vec<String>> {
+    match opt_text(r, col)? {
+        None => Ok(Vec::new()),
+        Some(_) => json_list(r, col),
+    }
+}
+
+pub(crate) fn maintenance_from_row(r: &AnyRow) -> Result<MaintenanceRecord> {
+    let fix_review = match opt_text(r, "fix_review")? {
+        None => None,
+        Some(t) => Some(serde_json::from_str(&t).map_err(|e| {
+            RegistryError::invalid(format!("stored review of impact analysis: {e}"))
+        })?),
+    };
+    let record = MaintenanceRecord {
         id: text(r, "id")?,
         certificate_id: text(r, "certificate_id")?,
         new_version: text(r, "new_version")?,
@@ -155,7 +254,15 @@ fn maintenance_from_row(r: &AnyRow) -> Result<MaintenanceRecord> {
         new_product_id: opt_text(r, "new_product_id")?,
         filed_at: text(r, "filed_at")?,
         decided_at: opt_text(r, "decided_at")?,
-    })
+        fixed_vulnerabilities: opt_json_list(r, "fixed_vulnerabilities")?,
+        touched_sfrs: opt_json_list(r, "touched_sfrs")?,
+        lab_org: opt_text(r, "lab_org")?,
+        fix_review,
+    };
+    // An unknown stored state or class is an error here, not a surprise later.
+    record.maintenance_state()?;
+    record.class()?;
+    Ok(record)
 }
 
 pub(crate) async fn load_cert(conn: &mut AnyConnection, id: &str) -> Result<CertificateRecord> {
@@ -368,23 +475,23 @@ impl Store {
         Ok(record)
     }
 
-    /// The certifier opens a review, suspends, reinstates or revokes. A reason is required for
-    /// suspension and revocation. Re-issues the signed document.
+    /// The certifier opens a review, suspends, reinstates or revokes. Every change of a
+    /// certificate's public status states its reason (it is signed into the new revision and
+    /// shown beside the status); revocation is final. Re-issues the signed document.
     pub async fn change_certificate_status(
         &self,
         actor: &Actor,
         certificate_id: &str,
         request: StatusRequest,
-        reason: Option<&str>,
+        reason: &str,
     ) -> Result<CertificateRecord> {
-        if let Some(r) = reason {
-            validate::text("reason", r, 10_000)?;
+        if reason.trim().is_empty() {
+            return Err(RegistryError::invalid(format!(
+                "a status change ({}) states its reason: it is published with the new status",
+                request.as_str()
+            )));
         }
-        if matches!(request, StatusRequest::Suspend | StatusRequest::Revoke) && reason.is_none() {
-            return Err(RegistryError::invalid(
-                "a suspension or revocation states its reason",
-            ));
-        }
+        validate::text("reason", reason, 10_000)?;
         let mut tx = self.begin().await?;
         let cur = load_cert(&mut tx, certificate_id).await?;
         authorize(
@@ -392,16 +499,9 @@ impl Store {
             Action::ChangeCertificateStatus,
             &Resource::org(&cur.manufacturer_org),
         )?;
-        let event = match request {
-            StatusRequest::OpenReview => Event::OpenReview,
-            StatusRequest::Suspend => Event::Suspend,
-            StatusRequest::Reinstate => Event::Reinstate {
-                maintained: !cur.certificate()?.maintenance_history.is_empty(),
-            },
-            StatusRequest::Revoke => Event::Revoke,
-        };
+        let event = request.event(!cur.certificate()?.maintenance_history.is_empty());
         let record = self
-            .reissue(&mut tx, actor, &cur, event, reason.map(str::trim), |_| {})
+            .reissue(&mut tx, actor, &cur, event, Some(reason.trim()), |_| {})
             .await?;
         self.commit_decision(tx).await?;
         Ok(record)
@@ -569,9 +669,26 @@ impl Store {
             .iter()
             .map(|c| {
                 let areas: Vec<&str> = c.areas.iter().map(|a| a.as_str()).collect();
-                format!("{} [{}]", c.description.trim(), areas.join(", "))
+                let fixes: Vec<&str> = c.fixes.iter().map(|f| f.trim()).collect();
+                if fixes.is_empty() {
+                    format!("{} [{}]", c.description.trim(), areas.join(", "))
+                } else {
+                    format!(
+                        "{} [{}] fixes {}",
+                        c.description.trim(),
+                        areas.join(", "),
+                        fixes.join(", ")
+                    )
+                }
             })
             .collect();
+        let touched_sfrs: Vec<String> = ia
+            .touched_sfrs
+            .iter()
+            .map(|s| s.trim().to_string())
+            .collect();
+        // The focused review of a fix is the evaluating lab's: it knows the TOE and its ETR.
+        let review_lab = (class == ChangeClass::VulnerabilityFix).then(|| cert.lab_org.clone());
         let id = secrets::new_id();
         let new_product_id = if class == ChangeClass::Major {
             let old = load_product(&mut tx, &cert.product_id).await?;
@@ -594,14 +711,11 @@ impl Store {
         } else {
             None
         };
-        let state = if class == ChangeClass::Major {
-            "re-evaluation"
-        } else {
-            "filed"
-        };
+        let state = MaintenanceState::initial(class).as_str();
         sqlx::query(
             "INSERT INTO maintenance (id, certificate_id, new_version, build_ids, changes, change_class, \
-             state, new_product_id, filed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             state, new_product_id, filed_at, fixed_vulnerabilities, touched_sfrs, lab_org) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&id)
         .bind(certificate_id)
@@ -612,6 +726,9 @@ impl Store {
         .bind(state)
         .bind(&new_product_id)
         .bind(&now)
+        .bind(serde_json::to_string(&ia.fixed_vulnerabilities()).unwrap_or_else(|_| "[]".into()))
+        .bind(serde_json::to_string(&touched_sfrs).unwrap_or_else(|_| "[]".into()))
+        .bind(&review_lab)
         .execute(&mut *tx)
         .await?;
         let record = load_maintenance(&mut tx, &id).await?;
@@ -630,8 +747,9 @@ impl Store {
         Ok(record)
     }
 
-    /// The certifier extends a certificate to the new version of a filed minor change: a
-    /// maintenance entry, status `maintained`, a new signed revision.
+    /// The certifier extends a certificate to the new version of a filed minor change, or of a
+    /// vulnerability fix the lab's focused review verified: a maintenance entry, status
+    /// `maintained`, a new signed revision.
     pub async fn extend_certificate(
         &self,
         actor: &Actor,
@@ -646,18 +764,28 @@ impl Store {
             Action::DecideMaintenance,
             &Resource::org(&cur.manufacturer_org),
         )?;
-        if m.change_class != ChangeClass::Minor.as_str() {
+        let state = m.maintenance_state()?;
+        if m.class()? == ChangeClass::Major {
             return Err(RegistryError::InvalidTransition {
                 from: format!("{} change", m.change_class),
                 to: "extend".into(),
                 why: "a major change needs a re-evaluation, not an extension".into(),
             });
         }
-        if m.state != "filed" {
+        if !state.is_extendable() {
+            let why = match state {
+                MaintenanceState::LabReview => {
+                    "the lab has not yet reviewed this vulnerability fix (AVA_VAN on the fix, regression of the touched SFRs)"
+                }
+                MaintenanceState::FixFailed => {
+                    "the lab's review of this vulnerability fix failed; the manufacturer files a corrected fix, or the change is re-evaluated"
+                }
+                _ => "this impact analysis was decided already",
+            };
             return Err(RegistryError::InvalidTransition {
                 from: m.state.clone(),
                 to: "extend".into(),
-                why: "this impact analysis was decided already".into(),
+                why: why.into(),
             });
         }
         let entry = MaintenanceEntry {
@@ -675,10 +803,11 @@ impl Store {
             })
             .await?;
         let n = sqlx::query(
-            "UPDATE maintenance SET state = 'extended', decided_at = $1 WHERE id = $2 AND state = 'filed'",
+            "UPDATE maintenance SET state = 'extended', decided_at = $1 WHERE id = $2 AND state = $3",
         )
         .bind(&now)
         .bind(maintenance_id)
+        .bind(state.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -690,7 +819,7 @@ impl Store {
             "maintenance.extend",
             "maintenance",
             maintenance_id,
-            Some(&json!({"state": "filed"})),
+            Some(&json!({"state": state.as_str()})),
             Some(&json!({"state": "extended"})),
         )
         .await?;
@@ -709,18 +838,23 @@ impl Store {
         rows.iter().map(maintenance_from_row).collect()
     }
 
-    /// Impact analyses waiting for the certifier.
+    /// Impact analyses waiting for the certifier: minor changes, and vulnerability fixes the
+    /// lab's review verified.
     pub async fn pending_maintenance(&self, actor: &Actor) -> Result<Vec<MaintenanceRecord>> {
         authorize(actor, Action::DecideMaintenance, &Resource::Global)?;
-        let rows =
-            sqlx::query("SELECT * FROM maintenance WHERE state = 'filed' ORDER BY filed_at, id")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT * FROM maintenance WHERE state IN ('filed', 'fix-verified') ORDER BY filed_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(maintenance_from_row).collect()
     }
 }
 
-async fn load_maintenance(conn: &mut AnyConnection, id: &str) -> Result<MaintenanceRecord> {
+pub(crate) async fn load_maintenance(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<MaintenanceRecord> {
     let sql = "SELECT * FROM maintenance WHERE id = $1";
     let what = format!("impact analysis {id}");
     super::load_row(conn, sql, id, &what, maintenance_from_row).await

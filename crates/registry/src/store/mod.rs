@@ -16,6 +16,7 @@ mod accounts;
 mod cases;
 mod certs;
 mod decision_subject;
+mod fix_review;
 mod labs;
 mod proofs;
 mod publish;
@@ -38,7 +39,9 @@ pub use accounts::{
     DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, NewToken, NewUser, Organisation, User, UserAccount,
 };
 pub use cases::{Finding, NewProduct, Product};
-pub use certs::{CertificateRecord, MaintenanceRecord, StatusChange, StatusRequest};
+pub use certs::{
+    CertificateRecord, FixReviewRecord, MaintenanceRecord, StatusChange, StatusRequest,
+};
 pub use labs::Lab;
 pub use proofs::{CertificateProof, ConsistencyProof};
 pub use publish::{DEFAULT_LOG_ORIGIN, LOG_DIR, LOG_KEY_FILE, LOG_VKEY_FILE};

@@ -27,6 +27,7 @@ IssueCertificate        -- YY -- -- --
 ChangeCertificateStatus -- YY -- -- --
 FileImpactAnalysis      -- -- -- Y- --
 DecideMaintenance       -- YY -- -- --
+ReviewFix               -- -- Y- -- --
 ArchiveExpired          YY YY -- -- --
 ManageOwnTokens         YY YY YY YY --
 ChangeOwnPassword       YY YY YY YY --

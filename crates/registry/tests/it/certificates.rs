@@ -38,7 +38,7 @@ async fn verify_offline_and_detect_tampering() {
         assert!(verify_certificate(&etr, &lab_key).is_err());
         // Revocation re-issues a signed revocation.
         let r = s
-            .change_certificate_status(&w.certifier, &cid, StatusRequest::Revoke, Some("fraud"))
+            .change_certificate_status(&w.certifier, &cid, StatusRequest::Revoke, "fraud")
             .await
             .unwrap();
         let revoked = verify_certificate(&r.document, &key).unwrap();
@@ -52,15 +52,25 @@ async fn verify_offline_and_detect_tampering() {
         );
         // Revoked is final.
         assert!(matches!(
-            s.change_certificate_status(&w.certifier, &cid, StatusRequest::Reinstate, None)
-                .await,
+            s.change_certificate_status(
+                &w.certifier,
+                &cid,
+                StatusRequest::Reinstate,
+                "the review found no problem"
+            )
+            .await,
             Err(RegistryError::InvalidTransition { .. })
         ));
         // Suspending needs a reason.
         assert!(
-            s.change_certificate_status(&w.certifier, &cid, StatusRequest::Suspend, None)
-                .await
-                .is_err()
+            s.change_certificate_status(
+                &w.certifier,
+                &cid,
+                StatusRequest::Suspend,
+                "the review found no problem"
+            )
+            .await
+            .is_err()
         );
         let revisions = s.certificate_revisions(&cid).await.unwrap();
         assert_eq!(revisions.len(), 2);

@@ -14,7 +14,9 @@ fn ia(version: &str, areas: Vec<ChangeArea>) -> ImpactAnalysis {
         changes: vec![Change {
             description: "what changed".into(),
             areas,
+            fixes: vec![],
         }],
+        touched_sfrs: vec![],
     }
 }
 
@@ -103,6 +105,7 @@ async fn minor_extends_major_reevaluates() {
             new_version: "4".into(),
             build_ids: vec![],
             changes: vec![],
+            touched_sfrs: vec![],
         };
         assert!(
             s.file_impact_analysis(&w.maker_a.user, &cid, &empty)
@@ -114,7 +117,7 @@ async fn minor_extends_major_reevaluates() {
             &w.certifier,
             &cid,
             dtsec_registry::StatusRequest::Suspend,
-            Some("x"),
+            "x",
         )
         .await
         .unwrap();
@@ -129,7 +132,7 @@ async fn minor_extends_major_reevaluates() {
                 &w.certifier,
                 &cid,
                 dtsec_registry::StatusRequest::Reinstate,
-                None,
+                "the review found no problem",
             )
             .await
             .unwrap();

@@ -100,7 +100,7 @@ async fn catch_up_after_crash_is_idempotent() {
         // publishing): it waits in the outbox.
         reopen(&mut db, false).await;
         db.store
-            .change_certificate_status(&w.certifier, &cid, StatusRequest::Suspend, Some("test"))
+            .change_certificate_status(&w.certifier, &cid, StatusRequest::Suspend, "test")
             .await
             .unwrap();
         assert_eq!(
@@ -127,7 +127,12 @@ async fn catch_up_after_crash_is_idempotent() {
 
         // A later decision is published at once.
         db.store
-            .change_certificate_status(&w.certifier, &cid, StatusRequest::Reinstate, None)
+            .change_certificate_status(
+                &w.certifier,
+                &cid,
+                StatusRequest::Reinstate,
+                "the review found no problem",
+            )
             .await
             .unwrap();
         let decisions = db.store.decision_entries().await.unwrap();
@@ -265,7 +270,7 @@ async fn certificate_proofs_and_bundles_verify_offline() {
         let (_, cid) = common::certified_pump(s, &w).await;
         let verifier = verifier_of(s).await;
         let first = Checkpoint::open(&s.log_checkpoint().await.unwrap(), &verifier).unwrap();
-        s.change_certificate_status(&w.certifier, &cid, StatusRequest::Suspend, Some("test"))
+        s.change_certificate_status(&w.certifier, &cid, StatusRequest::Suspend, "test")
             .await
             .unwrap();
 

@@ -86,7 +86,7 @@ async fn whole_workflow() {
                 &w.certifier,
                 &c.certificate_id,
                 StatusRequest::OpenReview,
-                Some("CVE report"),
+                "CVE report",
             )
             .await
             .unwrap();
@@ -96,7 +96,7 @@ async fn whole_workflow() {
                 &w.certifier,
                 &c.certificate_id,
                 StatusRequest::Suspend,
-                Some("no fix"),
+                "no fix",
             )
             .await
             .unwrap();
@@ -105,7 +105,7 @@ async fn whole_workflow() {
                 &w.certifier,
                 &c.certificate_id,
                 StatusRequest::Reinstate,
-                None,
+                "the review found no problem",
             )
             .await
             .unwrap();

@@ -51,7 +51,9 @@ async fn matrix() {
             changes: vec![dtsec_registry::maintenance::Change {
                 description: "new icons".into(),
                 areas: vec![dtsec_registry::maintenance::ChangeArea::UserInterface],
+                fixes: vec![],
             }],
+            touched_sfrs: vec![],
         };
         let filed = t
             .store
@@ -92,7 +94,7 @@ async fn matrix() {
             ),
             (
                 format!("/api/v1/certificates/{cert}/status"),
-                json!({"action": "open-review"}),
+                json!({"action": "open-review", "reason": "authorisation test", "confirm": true}),
                 Action::ChangeCertificateStatus,
                 Resource::org(&maker),
             ),

@@ -2,7 +2,9 @@
 //! on a loopback port with the demo loaded, on SQLite and PostgreSQL: the public list (search,
 //! a device page), a certifier issuing a certificate, a manufacturer registering a product and
 //! uploading its ST as a file, a lab evaluator starting an evaluation and uploading the sealed
-//! ETR, and the administrator disabling an account.
+//! ETR, the certification body opening that ETR before accepting it and changing a status with
+//! its reason (shown beside the status on the public page), and the administrator disabling an
+//! account.
 //!
 //! Where Chromium or ChromeDriver is missing the test says so and passes, unless it runs under
 //! CI (`CI=true`; `.ci/run` installs both) or `DTSEC_REQUIRE_BROWSER` is set, where it fails.
@@ -215,6 +217,109 @@ fn section(name: &str) -> String {
     format!("//section[@aria-label='{name}']")
 }
 
+/// Clicks the element at `xpath`, failing with the page's text when it is not there.
+async fn click(c: &Client, xpath: &str) {
+    match c.find(Locator::XPath(xpath)).await {
+        Ok(e) => e.click().await.unwrap(),
+        Err(e) => panic!("no {xpath}: {e}; the page: {}", text(c, "body").await),
+    }
+}
+
+/// The certifier reads the submitted ETR of `case` (review page, the whole report) and accepts
+/// it from the review page; then suspends an active certificate with a reason and a
+/// confirmation, and the public device page shows the status with the reason beside it.
+async fn certifier_judges(c: &Client, base: &str, t: &common::TestApp, case_name: &str) {
+    let b = t.backend;
+    log_in(c, base, "certifier@demo.invalid").await;
+    let case = section(case_name);
+    click(c, &format!("{case}//a[normalize-space()='ETR review']")).await;
+    let page = wait_for(c, "main", |url, page| {
+        url.contains("/staff/products/") && url.ends_with("/etr") && page.contains("ETR review")
+    })
+    .await;
+    for want in [
+        "Overall verdict",
+        "Work units by class",
+        "Security Target and the checker's result",
+    ] {
+        assert!(page.contains(want), "{b}: the review page lacks {want}");
+    }
+    click(c, "//main//a[normalize-space()='the ETR rendered']").await;
+    wait_for(c, "body", |url, page| {
+        url.ends_with("/etr/report") && page.contains("Evaluation Technical Report")
+    })
+    .await;
+    click(c, "//nav//a[normalize-space()='Back to the ETR review']").await;
+    wait_for(c, "h1", |url, h1| {
+        url.ends_with("/etr") && h1.starts_with("ETR review")
+    })
+    .await;
+    click(c, "//main//button[normalize-space()='Accept ETR']").await;
+    wait_for(c, "h1", |url, h1| {
+        url.ends_with("/staff") && h1 == "My work"
+    })
+    .await;
+    wait_for_state(c, &case, "accepted").await;
+
+    // A status change: the choice, a reason and the confirmation; nothing is preselected.
+    let (cb, _) = t.token("certifier@demo.invalid").await;
+    let active = t
+        .store
+        .products(&cb.actor())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.state == "active")
+        .expect("an active certificate in the demo");
+    let cert = active.certificate_id.clone().unwrap();
+    let case = section(&format!("{} {}", active.name, active.version));
+    let checked = c
+        .find_all(Locator::XPath(&format!("{case}//input[@name='action']")))
+        .await
+        .unwrap();
+    assert!(checked.len() >= 2, "{b}: no status choices");
+    for r in &checked {
+        assert!(
+            !r.is_selected().await.unwrap(),
+            "{b}: a status is preselected"
+        );
+    }
+    click(
+        c,
+        &format!("{case}//input[@name='action'][@value='suspend']"),
+    )
+    .await;
+    let reason = "Replay weakness reported; fix not yet shipped";
+    c.find(Locator::XPath(&format!("{case}//textarea[@name='reason']")))
+        .await
+        .unwrap()
+        .send_keys(reason)
+        .await
+        .unwrap();
+    click(c, &format!("{case}//input[@name='confirm']")).await;
+    click(
+        c,
+        &format!("{case}//button[normalize-space()='Change status']"),
+    )
+    .await;
+    wait_for_state(c, &case, "suspended").await;
+    log_out(c).await;
+    c.goto(&format!("{base}/devices/{cert}")).await.unwrap();
+    let top = text(c, "main > p.status-reason").await;
+    assert!(
+        top.contains(reason) && top.contains("suspended"),
+        "{b}: {top}"
+    );
+    // Beside the status: the paragraph right after the one with the status.
+    let status_line = text(c, "main > h1 + p").await;
+    assert!(status_line.contains("suspended"), "{b}: {status_line}");
+    let next = text(c, "main > h1 + p + p").await;
+    assert!(
+        next.contains(reason),
+        "{b}: the reason is not next to the status: {next}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_role_in_the_browser() {
     let Some((_driver, c)) = browser().await else {
@@ -401,6 +506,10 @@ async fn every_role_in_the_browser() {
         .unwrap();
         wait_for_state(&c, &case, "etr-submitted").await;
         log_out(&c).await;
+
+        // The certification body opens that ETR before accepting it, then changes a
+        // certificate's status with a reason, which the public device page shows beside it.
+        certifier_judges(&c, &base, &t, &etr.case).await;
 
         // The administrator disables that account from the accounts table; its login then fails.
         log_in(&c, &base, "admin@demo.invalid").await;

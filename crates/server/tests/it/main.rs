@@ -6,6 +6,7 @@ mod api_tokens;
 mod authorization;
 mod browser;
 mod common;
+mod judgement;
 mod login_throttle;
 mod print_and_evaluation;
 mod public;

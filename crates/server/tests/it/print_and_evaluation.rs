@@ -126,7 +126,7 @@ async fn printable_certificate_page_and_pdf() {
         assert_eq!(s, StatusCode::OK, "{b}");
         assert_eq!(ct, "application/pdf");
         assert!(pdf.starts_with(b"%PDF-"));
-        let text = String::from_utf8_lossy(&pdf);
+        let text = dtsec_pdf::inspect::expanded(&pdf);
         let pages = text
             .match_indices("/Type /Page")
             .filter(|(i, _)| !text[i + 11..].starts_with('s'))
@@ -134,7 +134,25 @@ async fn printable_certificate_page_and_pdf() {
         assert_eq!(pages, 1, "{b}: the certificate is one page");
         // The QR code is drawn as filled rectangles: at least one per dark row.
         assert!(text.matches(" re\nf\n").count() >= 21, "{b}");
+        // It is a tagged figure whose alternative text says where it leads.
+        assert!(text.contains("/S /Figure"), "{b}");
+        assert!(
+            text.contains(&format!("/Alt (QR code linking to {link}")),
+            "{b}"
+        );
+        assert!(text.contains("/StructTreeRoot"), "{b}");
         pdftotext_shows(&pdf, &[&cert.product_name, &id, &cert.manufacturer, &link]);
+
+        // Issue 12: names in any script print as they are ("Łódź 血糖" printed as "?ód? ??").
+        let mut unicode = cert.clone();
+        unicode.product_name = "Łódź 血糖 Pumpe Ω".into();
+        unicode.manufacturer = "Müller Ελλάδα Москва 株式会社".into();
+        let cells = dtsec_server::qr::cells(&link).unwrap();
+        let pdf = dtsec_server::certificate_pdf(&unicode, &cells, &link, BASE);
+        pdftotext_shows(
+            &pdf,
+            &["Łódź 血糖 Pumpe Ω", "Müller Ελλάδα Москва 株式会社"],
+        );
 
         for path in [
             "/certificates/DTSEC-0000-0000/print",

@@ -230,7 +230,7 @@ async fn full_tiles_are_immutable_and_the_grown_log_still_audits() {
             dtsec_registry::StatusRequest::Reinstate
         };
         t.store
-            .change_certificate_status(&certifier, &id, request, Some("tile test"))
+            .change_certificate_status(&certifier, &id, request, "tile test")
             .await
             .unwrap();
         suspend = !suspend;

@@ -194,7 +194,7 @@ async fn whole_workflow_and_refusals() {
             .post_json(
                 &format!("/api/v1/certificates/{cert}/status"),
                 Some(&cb),
-                json!({"action": "suspend"}),
+                json!({"action": "suspend", "confirm": true}),
             )
             .await;
         assert_eq!(
@@ -206,7 +206,7 @@ async fn whole_workflow_and_refusals() {
             .post_json(
                 &format!("/api/v1/certificates/{cert}/status"),
                 Some(&cb),
-                json!({"action": "suspend", "reason": "CVE under analysis"}),
+                json!({"action": "suspend", "reason": "CVE under analysis", "confirm": true}),
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{b}");

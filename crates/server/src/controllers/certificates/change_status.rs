@@ -1,5 +1,11 @@
 //! `POST /api/v1/certificates/{id}/status`: the certifier opens a review, suspends, reinstates or
 //! revokes.
+//!
+//! Why a reason and a confirmation on every change: the status is what patients, clinicians
+//! and buyers read, and the reason is published beside it; a status changed by a slip of the
+//! mouse is a public statement no one meant. The page has a confirmation checkbox and the API
+//! an explicit `confirm: true`; the registry refuses a change without a reason, and any change
+//! after revocation (it is final).
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -15,8 +21,21 @@ use crate::state::AppState;
 pub struct ChangeStatusParams {
     /// `open-review`, `suspend`, `reinstate`, `revoke`.
     pub action: String,
-    /// Why (required to suspend or revoke).
-    pub reason: Option<String>,
+    /// Why (required; published with the new status).
+    #[serde(default)]
+    pub reason: String,
+    /// `true` (JSON) or the form's checkbox (`yes`): the caller means this change.
+    #[schemars(with = "Option<bool>")]
+    pub confirm: Option<serde_json::Value>,
+}
+
+/// True for `true`, `"true"`, `"yes"` or `"on"`: what a JSON client or a checked box sends.
+fn confirmed(v: Option<&serde_json::Value>) -> bool {
+    match v {
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(serde_json::Value::String(s)) => matches!(s.trim(), "true" | "yes" | "on"),
+        _ => false,
+    }
 }
 
 /// Changes the status.
@@ -26,21 +45,21 @@ pub async fn change_status(
     input: Input,
 ) -> AppResult<Response> {
     let p: ChangeStatusParams = input.parse()?;
-    let request = match p.action.as_str() {
-        "open-review" => StatusRequest::OpenReview,
-        "suspend" => StatusRequest::Suspend,
-        "reinstate" => StatusRequest::Reinstate,
-        "revoke" => StatusRequest::Revoke,
-        other => {
-            return Err(AppError::bad_request(format!(
-                "unknown action `{other}`; use open-review, suspend, reinstate or revoke"
-            )));
-        }
-    };
-    let reason = p.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let request = StatusRequest::parse(p.action.trim()).ok_or_else(|| {
+        AppError::bad_request(format!(
+            "unknown action `{}`; use open-review, suspend, reinstate or revoke",
+            p.action
+        ))
+    })?;
+    if !confirmed(p.confirm.as_ref()) {
+        return Err(AppError::bad_request(format!(
+            "confirm the status change ({} of certificate {id}): tick the confirmation on the page, or send \"confirm\": true",
+            request.as_str()
+        )));
+    }
     let rec = state
         .store
-        .change_certificate_status(&input.caller.actor, &id, request, reason)
+        .change_certificate_status(&input.caller.actor, &id, request, &p.reason)
         .await?;
     Ok(input.done("/staff", rec))
 }

@@ -181,7 +181,8 @@ pub async fn pdf(State(state): State<AppState>, Path(id): Path<String>) -> AppRe
 }
 
 /// Lays the certificate out with `dtsec-pdf`: a cover with every field, the statement, and the
-/// QR code as filled rectangles.
+/// QR code as filled rectangles (a tagged figure with alternative text). Names in any script
+/// print as they are: the fonts are embedded.
 pub fn certificate_pdf(c: &Certificate, qr: &[Vec<bool>], link: &str, base: &str) -> Vec<u8> {
     let fields = fields(c);
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -191,10 +192,11 @@ pub fn certificate_pdf(c: &Certificate, qr: &[Vec<bool>], link: &str, base: &str
             "The certification body of the {} certifies that {} {} by {} was evaluated by {} against the claims above and met them. The status printed here is the status on {}; the current status is on the public page.",
             c.scheme, c.product_name, c.product_version, c.manufacturer, c.lab.name, c.issued_at
         ))
-        .grid(
+        .grid_with_alt(
             qr.to_vec(),
             3.0,
             Some(&format!("Scan to see the current status: {link}")),
+            &format!("QR code linking to {link}, the device's public page with its current status"),
         )
         .paragraph(format!(
             "Check the signed certificate offline: dtsec verify {}.json --key scheme.pub (the scheme's public key is at {base}/scheme.pub).",

@@ -37,6 +37,14 @@ pub async fn section(state: &AppState, certificate_id: &str) -> Result<String, R
         }
         Err(e) => return Err(e),
     };
+    b.push_str(&summary_html(&s));
+    Ok(b)
+}
+
+/// An ETR summary as a definition list and the roll-up by class (escaped HTML): the device
+/// page's evaluation section, and the certification body's review page.
+pub fn summary_html(s: &EtrSummary) -> String {
+    let mut b = String::new();
     let u = &s.work_units;
     let o = &s.observations;
     let opt = |v: &Option<String>| esc(v.as_deref().unwrap_or("not recorded"));
@@ -123,5 +131,5 @@ pub async fn section(state: &AppState, certificate_id: &str) -> Result<String, R
         );
     }
     b.push_str("</tbody></table>");
-    Ok(b)
+    b
 }

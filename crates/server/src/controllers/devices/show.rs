@@ -45,6 +45,15 @@ pub async fn page(
         esc(&s.status),
         esc(&s.status)
     );
+    // The reason is part of the status: shown with it, at the top, from the signed revision.
+    if let Some(reason) = c.status_reason.as_deref().filter(|r| !r.trim().is_empty()) {
+        let _ = write!(
+            b,
+            "<p class=\"status-reason\"><strong>Reason for the status {}:</strong> {}</p>",
+            esc(&s.status),
+            esc(reason)
+        );
+    }
     let cid = url(&s.certificate_id);
     let _ = write!(
         b,

@@ -36,7 +36,7 @@ pub fn render_st(source_name: &str, text: &str) -> Result<String, String> {
     // A claim the built-ins lack is rendered without its text rather than not at all.
     let claimed: Vec<&LoadedDocument> = refs
         .into_iter()
-        .filter_map(|r| library.find(&r.id.value, &r.version.value))
+        .filter_map(|r| library.find_claimed_by(&document, &r.id.value, &r.version.value))
         .collect();
     Ok(render_html(
         &LoadedDocumentRef::new(&document, &source.name),

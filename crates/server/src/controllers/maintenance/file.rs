@@ -1,8 +1,9 @@
 //! `POST /api/v1/certificates/{id}/impact-analyses`: the manufacturer files an impact analysis.
 //!
-//! JSON: `{"new_version", "build_ids": [...], "changes": [{"description", "areas": [...]}]}`.
-//! A form files one change: `new_version`, `build_ids` (comma-separated), `description`, and one
-//! `areas` checkbox per area it touches.
+//! JSON: `{"new_version", "build_ids": [...], "changes": [{"description", "areas": [...],
+//! "fixes": [...]}], "touched_sfrs": [...]}`. A form files one change: `new_version`,
+//! `build_ids` (comma-separated), `description`, one `areas` checkbox per area it touches, and —
+//! for a vulnerability fix — `fixes` and `touched_sfrs` (comma-separated).
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -21,6 +22,9 @@ pub struct ChangeParams {
     /// The areas it touches: tsf, crypto, pairing, update, command, user-interface,
     /// documentation, other.
     pub areas: Vec<String>,
+    /// The vulnerabilities this change fixes (advisory or CVE ids); makes it a vulnerability fix.
+    #[serde(default)]
+    pub fixes: Vec<String>,
 }
 
 /// The impact analysis (JSON).
@@ -33,6 +37,19 @@ pub struct ImpactAnalysisParams {
     pub build_ids: Vec<String>,
     /// The changes since the certified version.
     pub changes: Vec<ChangeParams>,
+    /// The SFRs the changes touch (required with a fix: the lab regression-tests them).
+    #[serde(default)]
+    pub touched_sfrs: Vec<String>,
+}
+
+/// A comma-separated form field as a list of its non-empty items.
+fn list(field: &str) -> Vec<String> {
+    field
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn areas(names: &[String]) -> Result<Vec<ChangeArea>, AppError> {
@@ -46,16 +63,13 @@ fn from_form(input: &Input) -> Result<ImpactAnalysis, AppError> {
     let field = |name: &str| input.all(name).into_iter().next().unwrap_or_default();
     Ok(ImpactAnalysis {
         new_version: field("new_version"),
-        build_ids: field("build_ids")
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
+        build_ids: list(&field("build_ids")),
         changes: vec![Change {
             description: field("description"),
             areas: areas(&input.all("areas"))?,
+            fixes: list(&field("fixes")),
         }],
+        touched_sfrs: list(&field("touched_sfrs")),
     })
 }
 
@@ -71,9 +85,11 @@ fn from_json(input: &Input) -> Result<ImpactAnalysis, AppError> {
                 Ok(Change {
                     description: c.description,
                     areas: areas(&c.areas)?,
+                    fixes: c.fixes,
                 })
             })
             .collect::<Result<_, AppError>>()?,
+        touched_sfrs: p.touched_sfrs,
     })
 }
 

@@ -3,9 +3,11 @@
 
 pub mod choose_lab;
 pub mod create;
+pub mod etr;
 pub mod index;
 pub mod review;
 pub mod show;
+pub mod st;
 pub mod start_evaluation;
 pub mod submit_etr;
 pub mod submit_st;

@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use dtsec_registry::maintenance::ChangeArea;
-use dtsec_registry::{Lab, OrgKind, Product, Role, workflow::State as S};
+use dtsec_registry::{
+    Lab, MaintenanceRecord, OrgKind, Product, Role, StatusRequest, workflow::State as S,
+};
 
 use crate::error::{AppError, AppResult};
 use crate::html::{esc, layout, url};
@@ -139,6 +141,7 @@ async fn lab_sections(state: &AppState, caller: &Caller, b: &mut String) -> AppR
             "Apply for approval",
         ));
     }
+    fix_reviews(state, caller, b).await?;
     if lab.is_some() {
         b.push_str(&upload_form(
             caller,
@@ -155,6 +158,83 @@ async fn lab_sections(state: &AppState, caller: &Caller, b: &mut String) -> AppR
     Ok(())
 }
 
+/// The vulnerability fixes awaiting this lab's focused review, each with the review form.
+async fn fix_reviews(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<()> {
+    b.push_str("<h2>Vulnerability fixes to review</h2><p>AVA_VAN on the fix (are the named vulnerabilities gone, did the fix open another?) and regression of the SFRs it touches.</p>");
+    let awaiting = state
+        .store
+        .fix_reviews_awaiting(&caller.actor)
+        .await
+        .map_err(ERR)?;
+    if awaiting.is_empty() {
+        b.push_str("<p>None.</p>");
+        return Ok(());
+    }
+    for m in &awaiting {
+        let mid = url(&m.id);
+        let verdict = |name: &str, label: &str| {
+            format!(
+                "<fieldset><legend>{label}</legend><label><input type=\"radio\" name=\"{name}\" value=\"pass\" required> pass</label><label><input type=\"radio\" name=\"{name}\" value=\"fail\"> fail</label></fieldset>"
+            )
+        };
+        let _ = write!(
+            b,
+            "<section aria-label=\"Fix review {0} {1}\"><h3>{0} → {1}</h3>{2}",
+            esc(&m.certificate_id),
+            esc(&m.new_version),
+            maintenance_facts(m)
+        );
+        b.push_str(&form(
+            caller,
+            &format!("/api/v1/maintenance/{mid}/fix-review"),
+            &format!(
+                "{}{}<label for=\"fr-{mid}\">What the lab did and found</label><textarea id=\"fr-{mid}\" name=\"summary\" required></textarea>",
+                verdict("ava_van", "AVA_VAN on the fix"),
+                verdict("regression", "Regression of the touched SFRs")
+            ),
+            "Submit fix review",
+        ));
+        b.push_str("</section>");
+    }
+    Ok(())
+}
+
+/// What an impact analysis declares, as a list: its changes, the vulnerabilities it fixes, the
+/// SFRs it touches, and the lab's review once there is one.
+fn maintenance_facts(m: &MaintenanceRecord) -> String {
+    let mut out = String::from("<ul>");
+    for c in &m.changes {
+        let _ = write!(out, "<li>{}</li>", esc(c));
+    }
+    if !m.fixed_vulnerabilities.is_empty() {
+        let _ = write!(
+            out,
+            "<li>Fixes: {}</li>",
+            esc(&m.fixed_vulnerabilities.join(", "))
+        );
+    }
+    if !m.touched_sfrs.is_empty() {
+        let _ = write!(
+            out,
+            "<li>Touched SFRs: {}</li>",
+            esc(&m.touched_sfrs.join(", "))
+        );
+    }
+    if let Some(r) = &m.fix_review {
+        let _ = write!(
+            out,
+            "<li>Lab review ({}, {}): AVA_VAN {}, regression {} — {}</li>",
+            esc(&r.by),
+            esc(&r.at),
+            esc(&r.ava_van),
+            esc(&r.regression),
+            esc(&r.summary)
+        );
+    }
+    out.push_str("</ul>");
+    out
+}
+
 async fn certifier_sections(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<()> {
     b.push_str("<h2>Impact analyses awaiting a decision</h2>");
     let pending = state
@@ -167,18 +247,15 @@ async fn certifier_sections(state: &AppState, caller: &Caller, b: &mut String) -
     } else {
         b.push_str("<table><thead><tr><th scope=\"col\">Certificate</th><th scope=\"col\">New version</th><th scope=\"col\">Changes</th><th scope=\"col\">Class</th><th scope=\"col\">Decision</th></tr></thead><tbody>");
         for m in &pending {
-            let changes: String = m
-                .changes
-                .iter()
-                .map(|c| format!("<li>{}</li>", esc(c)))
-                .collect();
             let _ = write!(
                 b,
-                "<tr><td><a href=\"/devices/{}\">{}</a></td><td>{}</td><td><ul>{changes}</ul></td><td>{}</td><td>{}</td></tr>",
+                "<tr><td><a href=\"/devices/{}\">{}</a></td><td>{}</td><td>{}</td><td>{} ({})</td><td>{}</td></tr>",
                 url(&m.certificate_id),
                 esc(&m.certificate_id),
                 esc(&m.new_version),
+                maintenance_facts(m),
                 esc(&m.change_class),
+                esc(&m.state),
                 form(
                     caller,
                     &format!("/api/v1/maintenance/{}/extension", url(&m.id)),
@@ -365,6 +442,43 @@ async fn cases(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<(
     Ok(())
 }
 
+/// The certifier's status change: only the changes the workflow allows now, none preselected, a
+/// reason and a confirmation required; nothing after revocation (it is final).
+fn status_form(caller: &Caller, pid: &str, certificate_id: &str, st: S) -> String {
+    let allowed = StatusRequest::allowed_from(st);
+    if allowed.is_empty() {
+        return format!(
+            "<p>The certificate is {}: that is final; its status cannot change.</p>",
+            esc(st.as_str())
+        );
+    }
+    let choices: String = allowed
+        .iter()
+        .map(|r| {
+            format!(
+                "<label><input type=\"radio\" name=\"action\" value=\"{0}\" required> {0}</label>",
+                r.as_str()
+            )
+        })
+        .collect();
+    let revocation = if allowed.contains(&StatusRequest::Revoke) {
+        " Revocation is final."
+    } else {
+        ""
+    };
+    form(
+        caller,
+        &format!("/api/v1/certificates/{}/status", url(certificate_id)),
+        &format!(
+            "<fieldset><legend>Change the public status of {cert}</legend>{choices}</fieldset>\
+<label for=\"sr-{pid}\">Reason (published beside the status)</label><textarea id=\"sr-{pid}\" name=\"reason\" required></textarea>\
+<label><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required> I confirm this change of the certificate's public status.{revocation}</label>",
+            cert = esc(certificate_id)
+        ),
+        "Change status",
+    )
+}
+
 fn case(caller: &Caller, role: Role, p: &Product, labs: &[Lab], b: &mut String) {
     let pid = url(&p.id);
     let _ = write!(
@@ -386,6 +500,22 @@ fn case(caller: &Caller, role: Role, p: &Product, labs: &[Lab], b: &mut String) 
         let _ = write!(b, "<p>Review: {}</p>", esc(r));
     }
     let st = p.state();
+    // What the case holds, for everyone who may see it: the lab downloads the ST it evaluates,
+    // the certification body opens the ETR it judges.
+    let mut docs = Vec::new();
+    if p.st_sha256.is_some() {
+        docs.push(format!(
+            "<a href=\"/staff/products/{pid}/st\">Security Target</a> (<a href=\"/api/v1/products/{pid}/st\">download</a>)"
+        ));
+    }
+    if p.etr_sha256.is_some() {
+        docs.push(format!(
+            "<a href=\"/staff/products/{pid}/etr\">ETR review</a> (<a href=\"/api/v1/products/{pid}/etr/pdf\">PDF</a>)"
+        ));
+    }
+    if !docs.is_empty() {
+        let _ = write!(b, "<p>{}</p>", docs.join(" · "));
+    }
     match role {
         Role::Manufacturer if matches!(st, S::Registered | S::StSubmitted) => {
             b.push_str(&upload_form(
@@ -426,14 +556,16 @@ fn case(caller: &Caller, role: Role, p: &Product, labs: &[Lab], b: &mut String) 
                         )
                     })
                     .collect();
-                b.push_str("<h4>New version: file an impact analysis</h4><p>Changes to the TSF, cryptography, pairing, the update path or the command path are major and need a re-evaluation; others may be extended by the certifier.</p>");
+                b.push_str("<h4>New version: file an impact analysis</h4><p>Changes to the TSF, cryptography, pairing, the update path or the command path are major and need a re-evaluation; others may be extended by the certifier. A fix of named vulnerabilities is a vulnerability fix: the evaluating lab reviews it (AVA_VAN on the fix, regression of the SFRs it touches), then the certifier extends.</p>");
                 b.push_str(&form(
                     caller,
                     &format!("/api/v1/certificates/{}/impact-analyses", url(c)),
                     &format!("<label for=\"ia-v-{pid}\">New version</label><input id=\"ia-v-{pid}\" name=\"new_version\" required>\
 <label for=\"ia-b-{pid}\">Build ids (comma-separated)</label><input id=\"ia-b-{pid}\" name=\"build_ids\">\
 <label for=\"ia-d-{pid}\">What changed</label><textarea id=\"ia-d-{pid}\" name=\"description\" required></textarea>\
-<fieldset><legend>Areas it touches</legend>{areas}</fieldset>"),
+<fieldset><legend>Areas it touches</legend>{areas}</fieldset>\
+<label for=\"ia-f-{pid}\">Vulnerabilities it fixes (ids, comma-separated; empty if none)</label><input id=\"ia-f-{pid}\" name=\"fixes\">\
+<label for=\"ia-s-{pid}\">SFRs it touches (comma-separated, e.g. FCS_COP.1; required with a fix)</label><input id=\"ia-s-{pid}\" name=\"touched_sfrs\">"),
                     "File impact analysis",
                 ));
             }
@@ -460,15 +592,9 @@ fn case(caller: &Caller, role: Role, p: &Product, labs: &[Lab], b: &mut String) 
             ));
         }
         Role::Certifier if st == S::EtrSubmitted => {
-            b.push_str(&form(
-                caller,
-                &format!("/api/v1/products/{pid}/review"),
-                "<input type=\"hidden\" name=\"decision\" value=\"accept\">",
-                "Accept ETR",
+            b.push_str(&crate::controllers::products::etr::review_forms(
+                caller, &p.id,
             ));
-            b.push_str(&form(caller, &format!("/api/v1/products/{pid}/review"),
-                &format!("<input type=\"hidden\" name=\"decision\" value=\"reject\"><label for=\"rr-{pid}\">Reasons</label><textarea id=\"rr-{pid}\" name=\"reasons\" required></textarea>"),
-                "Reject ETR"));
         }
         Role::Certifier if st == S::Accepted => {
             b.push_str(&form(
@@ -480,9 +606,7 @@ fn case(caller: &Caller, role: Role, p: &Product, labs: &[Lab], b: &mut String) 
         }
         Role::Certifier if st.has_certificate() => {
             if let Some(c) = &p.certificate_id {
-                b.push_str(&form(caller, &format!("/api/v1/certificates/{}/status", url(c)),
-                    &format!("<label for=\"sa-{pid}\">Action</label><select id=\"sa-{pid}\" name=\"action\"><option>open-review</option><option>suspend</option><option>reinstate</option><option>revoke</option></select><label for=\"sr-{pid}\">Reason</label><input id=\"sr-{pid}\" name=\"reason\">"),
-                    "Change status"));
+                b.push_str(&status_form(caller, &pid, c, st));
             }
         }
         _ => {}
