@@ -34,7 +34,7 @@ pub mod span;
 pub use diff::{Change, ChangeKind, DocumentDiff, SectionDiff, diff};
 pub use document::*;
 pub use edition::{EditionError, EditionMap, MappingKind};
-pub use library::{BUILTINS, Library, LoadedDocument, Origin};
+pub use library::{BUILTINS, BuiltinFormat, BuiltinSource, Library, LoadedDocument, Origin};
 pub use load::{
     LoadError, load_document, parse_document, read_bounded, read_source, source_from_bytes,
 };

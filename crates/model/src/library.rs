@@ -37,49 +37,80 @@ pub enum Origin {
     File(PathBuf),
 }
 
-/// A built-in document: name and YAML text, embedded at build time.
+/// A built-in document: name and text, embedded at build time.
 #[derive(Clone, Copy, Debug)]
 pub struct BuiltinSource {
     /// File name, shown as `builtin:NAME`.
     pub name: &'static str,
-    /// The YAML text.
+    /// The text (dtsec YAML, or NIAP XML: see [`BuiltinFormat`]).
     pub text: &'static str,
+    /// How the text is written.
+    pub format: BuiltinFormat,
+}
+
+/// The language of a built-in's text.
+///
+/// Why two: the CDD PP is written in dtsec's YAML, but the TLS Functional Package it requires is
+/// NIAP's own XML, built in unchanged so that what dtsec holds an ST to is NIAP's text, not a
+/// re-typed copy. This crate cannot read NIAP XML (that reader, `dtsec-niap`, sits above it);
+/// the XML is read once by `cargo xtask gen-builtins` into the compiled form, which is what the
+/// library loads, and the XML text stays built in for the snippets diagnostics show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuiltinFormat {
+    /// dtsec YAML: parsed here when its compiled form is missing or stale.
+    Yaml,
+    /// NIAP PP/Package XML: usable only through its compiled form.
+    NiapXml,
 }
 
 /// The built-in documents: dtsec's CDD Protection Profile (1.0 and 2.0), its packages and, for
-/// 2.0, its PP-Modules.
+/// 2.0, its PP-Modules; and NIAP's Functional Package for TLS 2.1, which 2.0 requires of a TOE
+/// part that selects TLS.
 pub const BUILTINS: &[BuiltinSource] = &[
     BuiltinSource {
         name: "cdd-pp.yaml",
         text: include_str!("../builtin/cdd-pp.yaml"),
+        format: BuiltinFormat::Yaml,
     },
     BuiltinSource {
         name: "cdd-eb.yaml",
         text: include_str!("../builtin/cdd-eb.yaml"),
+        format: BuiltinFormat::Yaml,
     },
     BuiltinSource {
         name: "cdd-moderate.yaml",
         text: include_str!("../builtin/cdd-moderate.yaml"),
+        format: BuiltinFormat::Yaml,
     },
     BuiltinSource {
         name: "cdd-pp-2.0.yaml",
         text: include_str!("../builtin/cdd-pp-2.0.yaml"),
+        format: BuiltinFormat::Yaml,
     },
     BuiltinSource {
         name: "cdd-eb-2.0.yaml",
         text: include_str!("../builtin/cdd-eb-2.0.yaml"),
+        format: BuiltinFormat::Yaml,
     },
     BuiltinSource {
         name: "cdd-moderate-2.0.yaml",
         text: include_str!("../builtin/cdd-moderate-2.0.yaml"),
+        format: BuiltinFormat::Yaml,
     },
     BuiltinSource {
         name: "cdd-cloud-2.0.yaml",
         text: include_str!("../builtin/cdd-cloud-2.0.yaml"),
+        format: BuiltinFormat::Yaml,
     },
     BuiltinSource {
         name: "cdd-app-2.0.yaml",
         text: include_str!("../builtin/cdd-app-2.0.yaml"),
+        format: BuiltinFormat::Yaml,
+    },
+    BuiltinSource {
+        name: "niap/tls.xml",
+        text: include_str!("../builtin/niap/tls.xml"),
+        format: BuiltinFormat::NiapXml,
     },
 ];
 
@@ -235,6 +266,9 @@ impl Library {
                     document,
                     origin: Origin::Builtin,
                 });
+            }
+            if b.format == BuiltinFormat::NiapXml {
+                return Err(LoadError::BuiltinNotCompiled { name: b.name });
             }
             parse_document(&source).map(|document| LoadedDocument {
                 source,

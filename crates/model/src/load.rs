@@ -63,6 +63,13 @@ pub enum LoadError {
         /// What is wrong.
         message: String,
     },
+    /// A built-in written in NIAP XML has no current compiled form (this crate cannot read the
+    /// XML itself; a build of dtsec whose compiled forms are stale).
+    #[error("builtin:{name} has no current compiled form")]
+    BuiltinNotCompiled {
+        /// The built-in's file name.
+        name: &'static str,
+    },
 }
 
 impl LoadError {
@@ -79,6 +86,9 @@ impl LoadError {
             }
             LoadError::Syntax { .. } => {
                 "fix the YAML at that position; `dtsec schema` prints the JSON Schema of the format"
+            }
+            LoadError::BuiltinNotCompiled { .. } => {
+                "run `cargo xtask gen-builtins` and rebuild dtsec (a development build is out of step)"
             }
         }
     }

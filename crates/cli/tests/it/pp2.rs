@@ -328,3 +328,63 @@ fn moderate_forbids_software_key_storage() {
         "{hits:#?}"
     );
 }
+
+fn cloud_st() -> String {
+    std::fs::read_to_string(root().join("examples/cloud-st.yaml")).unwrap()
+}
+
+/// F4/F8: cdd-cloud 2.0 requires the NIAP TLS package of a cloud part that selects `tls`. The
+/// shipped cloud ST claims the built-in package and completes its server SFRs, so it checks clean
+/// with no search path; leaving out one of the package's mandatory SFRs is a finding, so the
+/// package's requirements are really held against the ST.
+#[test]
+fn the_cloud_example_claims_and_completes_the_tls_package() {
+    let st = cloud_st();
+    let (code, diags) = check_text("cloud-st.yaml", &st);
+    assert_eq!(code, Some(0), "{diags:#?}");
+    assert!(diags.is_empty(), "{diags:#?}");
+    let start = st
+        .find("- id: FCS_TLS_EXT.1\n")
+        .expect("the ST completes FCS_TLS_EXT.1");
+    let end = start
+        + st[start..]
+            .find("- id: FCS_TLSS_EXT.1\n")
+            .expect("then FCS_TLSS_EXT.1");
+    let without = format!("{}{}", &st[..start], &st[end..]);
+    let (code, diags) = check_text("cloud-st.yaml", &without);
+    assert_eq!(code, Some(1), "{diags:#?}");
+    assert!(
+        diags.iter().any(|d| d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("FCS_TLS_EXT.1"))),
+        "{diags:#?}"
+    );
+}
+
+/// F4: the cloud ST with its package claim removed fails with DT-CONF-030 at the `tls` choice of
+/// FTP_ITC.1.1, naming cdd-cloud as the document that requires it.
+#[test]
+fn a_cloud_st_without_the_tls_package_fails() {
+    let st = cloud_st();
+    let claim = "  packages:\n  - id: tls\n    version: '2.1'\n";
+    assert!(st.contains(claim), "the cloud ST claims tls 2.1");
+    let unclaimed = st.replace(claim, "  packages: []\n");
+    let lines: Vec<&str> = unclaimed.lines().collect();
+    let el = find_line(&lines, 0, "  - id: FTP_ITC.1.1");
+    let line = find_line(&lines, el, "      - tls") + 1;
+    let (code, diags) = check_text("cloud-st.yaml", &unclaimed);
+    assert_eq!(code, Some(1), "{diags:#?}");
+    let hits: Vec<_> = diags
+        .iter()
+        .filter(|d| d["code"] == "DT-CONF-030")
+        .collect();
+    assert_eq!(hits.len(), 1, "{diags:#?}");
+    assert_eq!(
+        hits[0]["line"].as_u64(),
+        Some(line as u64),
+        "{:#?}",
+        hits[0]
+    );
+    let related = hits[0].to_string();
+    assert!(related.contains("cdd-cloud"), "{related}");
+}

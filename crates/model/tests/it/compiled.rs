@@ -4,11 +4,24 @@
 use std::path::Path;
 
 use dtsec_model::compiled::{self, CompiledBuiltin};
-use dtsec_model::{BUILTINS, Choice, Completion, Library, SourceFile, parse_document};
+use dtsec_model::{
+    BUILTINS, BuiltinFormat, Choice, Completion, Library, SourceFile, parse_document,
+};
 
+/// The YAML built-ins are compiled here; a NIAP XML one is taken as committed (this crate cannot
+/// read NIAP XML: `dtsec-niap`'s test `builtin_compiled.rs` holds it to the XML).
 #[test]
 fn committed_compiled_forms_are_up_to_date() {
-    let files = compiled::generate(BUILTINS).expect("every built-in parses and encodes");
+    let committed = |source: &SourceFile| {
+        let name = source.name.trim_start_matches("builtin:");
+        compiled::all()
+            .iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| format!("{name} has no compiled form"))
+            .and_then(|c| compiled::decode(c.bytes).map_err(|e| e.to_string()))
+    };
+    let files =
+        compiled::generate_with(BUILTINS, &committed).expect("every built-in parses and encodes");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let stale: Vec<&str> = files
         .iter()
@@ -43,6 +56,9 @@ fn compiled_form_reads_back_to_the_same_document_with_its_positions() {
             .iter()
             .find(|b| b.name == c.name)
             .expect("indexed built-in exists");
+        if builtin.format == BuiltinFormat::NiapXml {
+            continue; // read back against its XML in dtsec-niap's tests
+        }
         let source = SourceFile::new(format!("builtin:{}", builtin.name), builtin.text);
         let from_yaml = parse_document(&source).expect("built-in parses");
         let from_bytes = compiled::decode(c.bytes).expect("compiled form decodes");
