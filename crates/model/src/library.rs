@@ -6,8 +6,8 @@
 //! compiled form (`crate::compiled`), whose index also gives their ids and versions unread. The
 //! library is a value passed in by the caller — there is no global registry.
 
-use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::compiled::{self, CompiledBuiltin};
 use dtsec_catalog::Edition;
@@ -118,21 +118,24 @@ struct Entry {
     builtin: Option<BuiltinSource>,
     /// The built-in's compiled form, when one is committed for its current text.
     compiled: Option<&'static CompiledBuiltin>,
-    loaded: OnceCell<Result<LoadedDocument, LoadError>>,
+    loaded: OnceLock<Result<LoadedDocument, LoadError>>,
     /// id and version, known without a full parse for built-ins after first load; for files,
     /// filled at load time.
-    key: OnceCell<(String, String)>,
+    key: OnceLock<(String, String)>,
     /// The document derived for CC 3.1 R5 by the committed mapping, made on first request.
-    derived: OnceCell<Result<LoadedDocument, EditionError>>,
+    derived: OnceLock<Result<LoadedDocument, EditionError>>,
 }
 
 /// The documents available to satisfy claims.
+///
+/// `Send + Sync` (its lazily read entries are `OnceLock`s), so a server builds one at start and
+/// shares it between requests instead of decoding the built-ins again for each.
 pub struct Library {
     entries: Vec<Entry>,
     /// Files on the search path that could not be read, kept to report, not to stop the check.
     pub problems: Vec<LoadError>,
     /// The CC:2022 R1 → CC 3.1 R5 component mapping, read on first use.
-    edition_map: OnceCell<Result<EditionMap, EditionError>>,
+    edition_map: OnceLock<Result<EditionMap, EditionError>>,
 }
 
 impl std::fmt::Debug for Library {
@@ -149,7 +152,7 @@ impl Library {
         Library {
             entries: Vec::new(),
             problems: Vec::new(),
-            edition_map: OnceCell::new(),
+            edition_map: OnceLock::new(),
         }
     }
 
@@ -167,16 +170,16 @@ impl Library {
         let mut lib = Library::empty();
         for b in builtins {
             let compiled = compiled::for_builtin(compiled, b);
-            let key = OnceCell::new();
+            let key = OnceLock::new();
             if let Some(c) = compiled {
                 let _ = key.set((c.id.to_owned(), c.version.to_owned()));
             }
             lib.entries.push(Entry {
                 builtin: Some(*b),
                 compiled,
-                loaded: OnceCell::new(),
+                loaded: OnceLock::new(),
                 key,
-                derived: OnceCell::new(),
+                derived: OnceLock::new(),
             });
         }
         lib
@@ -217,9 +220,9 @@ impl Library {
         let entry = Entry {
             builtin: None,
             compiled: None,
-            loaded: OnceCell::from(Ok(doc)),
-            key: OnceCell::from(key),
-            derived: OnceCell::new(),
+            loaded: OnceLock::from(Ok(doc)),
+            key: OnceLock::from(key),
+            derived: OnceLock::new(),
         };
         // Later additions win over built-ins of the same id and version.
         self.entries.insert(0, entry);
@@ -457,5 +460,15 @@ pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod sync_tests {
+    /// A server shares one library between its request handlers.
+    #[test]
+    fn library_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<super::Library>();
     }
 }

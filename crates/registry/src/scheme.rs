@@ -97,9 +97,8 @@ pub struct DraftPpApproval {
 /// The built-in documents whose identification says `status: draft`, as `id@version`: read
 /// once when the store opens (a new release may finalise one; a running registry does not
 /// change its built-in documents).
-pub(crate) fn builtin_drafts() -> BTreeSet<String> {
-    Library::with_builtins()
-        .documents()
+pub(crate) fn builtin_drafts(lib: &Library) -> BTreeSet<String> {
+    lib.documents()
         .filter(|d| d.document.kind.value != DocumentKind::SecurityTarget)
         .filter(|d| {
             d.document
@@ -222,7 +221,7 @@ mod tests {
 
     #[test]
     fn the_builtin_2_0_pp_is_a_draft() {
-        let drafts = builtin_drafts();
+        let drafts = builtin_drafts(&Library::with_builtins());
         assert!(drafts.contains("cdd@2.0"), "{drafts:?}");
         let claims = ["cdd@2.0".to_string(), "nope@1".to_string()];
         assert_eq!(draft_claims(&drafts, &claims), vec!["cdd@2.0".to_string()]);

@@ -213,8 +213,8 @@ struct CheckedSt {
     findings: Vec<Finding>,
 }
 
-/// Parses and checks an ST with the built-in library (blocking work).
-fn check_st(file_name: &str, bytes: Vec<u8>) -> Result<CheckedSt> {
+/// Parses and checks an ST with the store's library of built-in documents (blocking work).
+fn check_st(library: &Library, file_name: &str, bytes: Vec<u8>) -> Result<CheckedSt> {
     let sha256 = sha256_hex(&bytes);
     // YAML or NIAP XML, routed as `dtsec check` routes them.
     let (source, doc) = dtsec_niap::load_any(file_name, bytes)
@@ -225,11 +225,10 @@ fn check_st(file_name: &str, bytes: Vec<u8>) -> Result<CheckedSt> {
             doc.kind.value
         )));
     }
-    let library = Library::with_builtins();
     let diagnostics = dtsec_check::check(CheckInput {
         source: &source,
         document: &doc,
-        library: &library,
+        library,
     });
     if diagnostics.iter().any(dtsec_check::Diagnostic::is_error) {
         return Err(RegistryError::StRejected { diagnostics });
@@ -290,8 +289,7 @@ fn check_st(file_name: &str, bytes: Vec<u8>) -> Result<CheckedSt> {
 
 /// The TOE types of the built-in PPs, (id, name), sorted: read once when the store opens
 /// (parsing the built-in documents takes milliseconds; the device list needs them per request).
-pub(crate) fn builtin_toe_types() -> Vec<(String, String)> {
-    let lib = Library::with_builtins();
+pub(crate) fn builtin_toe_types(lib: &Library) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = lib
         .documents()
         .filter(|d| {
@@ -705,7 +703,8 @@ impl Store {
         let name = file_name.to_string();
         let stored_text = String::from_utf8(bytes.clone())
             .map_err(|_| RegistryError::invalid("the ST is not UTF-8"))?;
-        let checked = tokio::task::spawn_blocking(move || check_st(&name, bytes))
+        let library = self.library.clone();
+        let checked = tokio::task::spawn_blocking(move || check_st(&library, &name, bytes))
             .await
             .map_err(|e| RegistryError::invalid(format!("the check stopped: {e}")))??;
         if checked.toe_type.as_deref() != Some(current.toe_type.as_str()) {

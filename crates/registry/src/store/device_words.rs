@@ -12,8 +12,7 @@ use super::Store;
 use crate::error::Result;
 
 /// The roles of the built-in PPs and PP-Modules, (id, title), read once when the store opens.
-pub(crate) fn builtin_role_titles() -> Vec<(String, String)> {
-    let lib = Library::with_builtins();
+pub(crate) fn builtin_role_titles(lib: &Library) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = lib
         .documents()
         .filter(|d| {

@@ -207,6 +207,9 @@ pub struct Store {
     drafts: Arc<std::collections::BTreeSet<String>>,
     /// The built-in PPs' and modules' roles, (id, title) (`device_words.rs`).
     role_titles: Arc<[(String, String)]>,
+    /// The documents STs are checked against (the built-ins), built once at open and shared by
+    /// every request: a built-in is decoded on first use, not once per upload.
+    library: Arc<dtsec_model::Library>,
 }
 
 impl std::fmt::Debug for Store {
@@ -227,6 +230,12 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/s
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 impl Store {
+    /// The documents STs are checked against: one library for the store's life, shared by
+    /// requests (the server renders STs with it too).
+    pub fn library(&self) -> &Arc<dtsec_model::Library> {
+        &self.library
+    }
+
     /// Opens (creating when new) the database and the scheme key, and runs the migrations;
     /// then opens the transparency log in `DATA_DIR/log/` (see [`StoreConfig::log_origin`]) and
     /// publishes any decision not yet in it.
@@ -278,6 +287,7 @@ impl Store {
                 .map(Arc::new),
             None => None,
         };
+        let library = Arc::new(dtsec_model::Library::with_builtins());
         let store = Store {
             pool,
             backend,
@@ -286,9 +296,10 @@ impl Store {
             decision_log: Arc::new(TableDecisionLog),
             publisher,
             etr_summaries: published::EtrSummaryCache::default(),
-            toe_types: cases::builtin_toe_types().into(),
-            drafts: Arc::new(crate::scheme::builtin_drafts()),
-            role_titles: device_words::builtin_role_titles().into(),
+            toe_types: cases::builtin_toe_types(&library).into(),
+            drafts: Arc::new(crate::scheme::builtin_drafts(&library)),
+            role_titles: device_words::builtin_role_titles(&library).into(),
+            library,
         };
         // Catch up: decisions committed before a crash, or by a process without the log; then
         // compare what is published with the rows.
