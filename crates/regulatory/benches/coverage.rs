@@ -14,7 +14,7 @@ fn main() {
 fn pp_all_roles_fda(bencher: divan::Bencher) {
     let lib = Library::with_builtins();
     let pp = &lib.find("cdd", "2.0").unwrap().document;
-    bencher.bench(|| coverage_report(pp, &lib, "fda", None, MappingChoice::Builtin).unwrap());
+    bencher.bench_local(|| coverage_report(pp, &lib, "fda", None, MappingChoice::Builtin).unwrap());
 }
 
 #[divan::bench]
@@ -26,14 +26,14 @@ fn pump_st_csf(bencher: divan::Bencher) {
         std::fs::read_to_string(path).unwrap(),
     ))
     .unwrap();
-    bencher.bench(|| coverage_report(&st, &lib, "csf", None, MappingChoice::Builtin).unwrap());
+    bencher.bench_local(|| coverage_report(&st, &lib, "csf", None, MappingChoice::Builtin).unwrap());
 }
 
 #[divan::bench]
 fn check_fda_mapping(bencher: divan::Bencher) {
     let lib = Library::with_builtins();
     let (source, mapping) = builtin::find("cdd", "2.0", "fda-2026").unwrap();
-    bencher.bench(|| {
+    bencher.bench_local(|| {
         check(CheckInput {
             source: &source,
             mapping: &mapping,
