@@ -26,7 +26,8 @@ fn pump_st_csf(bencher: divan::Bencher) {
         std::fs::read_to_string(path).unwrap(),
     ))
     .unwrap();
-    bencher.bench_local(|| coverage_report(&st, &lib, "csf", None, MappingChoice::Builtin).unwrap());
+    bencher
+        .bench_local(|| coverage_report(&st, &lib, "csf", None, MappingChoice::Builtin).unwrap());
 }
 
 #[divan::bench]

@@ -91,23 +91,30 @@ pub fn derive(
             steps.pop();
         }
     }
+    // An item is reached through its own edges and those of the items under it: each target's
+    // paths are handed up its chain of ancestors once (not every item searching every other).
+    let mut reached: BTreeMap<&str, Vec<CoveragePath>> = BTreeMap::new();
+    for item in &framework.items {
+        let Some(paths) = direct.get(item.id.as_str()) else {
+            continue;
+        };
+        reached
+            .entry(item.id.as_str())
+            .or_default()
+            .extend(paths.iter().cloned());
+        for ancestor in framework.ancestors(&item.id) {
+            reached
+                .entry(ancestor.id.as_str())
+                .or_default()
+                .extend(paths.iter().cloned());
+        }
+    }
     framework
         .items
         .iter()
         .filter(|i| i.status == crate::framework::ItemStatus::Active)
         .map(|item| {
-            // An item is reached through its own edges and those of the items under it.
-            let mut paths = Vec::new();
-            for other in &framework.items {
-                let under = other.id == item.id
-                    || framework
-                        .ancestors(&other.id)
-                        .iter()
-                        .any(|a| a.id == item.id);
-                if under && let Some(p) = direct.get(other.id.as_str()) {
-                    paths.extend(p.iter().cloned());
-                }
-            }
+            let paths = reached.remove(item.id.as_str()).unwrap_or_default();
             let status = paths
                 .iter()
                 .map(|p| p.status)
