@@ -163,20 +163,8 @@ pub fn parse(source: &SourceFile) -> Result<MappingDocument, RegulatoryError> {
     budget.max_aliases = 100;
     budget.max_total_scalar_bytes = usize::try_from(MAX_BYTES).unwrap_or(usize::MAX);
     options.budget = Some(budget);
-    if source.text.contains("!!") || source.text.contains("%TAG") {
-        // YAML tags change what is read without showing it; the format has no use for them.
-        let offset = source
-            .text
-            .find("!!")
-            .or_else(|| source.text.find("%TAG"))
-            .unwrap_or(0);
-        let (line, column) = source.line_col(offset);
-        return Err(RegulatoryError::Syntax {
-            path: source.name.clone(),
-            line,
-            column,
-            message: "YAML tags are not allowed in a mapping; remove the tag".into(),
-        });
+    if source.text.contains('!') {
+        refuse_tags(source)?;
     }
     let doc: MappingDocument =
         serde_saphyr::from_str_with_options(&source.text, options).map_err(|e| {
@@ -228,4 +216,32 @@ pub fn parse(source: &SourceFile) -> Result<MappingDocument, RegulatoryError> {
         });
     }
     Ok(doc)
+}
+
+/// Refuses any YAML tag (`!!str`, `!custom`): tags change what is read without showing it, and
+/// the format has no use for them. Only the parser's events say where a tag really is (a `!` in
+/// a rationale is text); a syntax error ends the scan and the deserializer reports it.
+fn refuse_tags(source: &SourceFile) -> Result<(), RegulatoryError> {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    for event in Parser::new_from_str(&source.text) {
+        let Ok((event, span)) = event else {
+            return Ok(());
+        };
+        let tagged = match &event {
+            Event::Scalar(_, _, _, tag)
+            | Event::SequenceStart(_, _, tag)
+            | Event::MappingStart(_, _, tag) => tag.is_some(),
+            _ => false,
+        };
+        if tagged {
+            let at = span.tag_start.unwrap_or(span.start);
+            return Err(RegulatoryError::Syntax {
+                path: source.name.clone(),
+                line: u32::try_from(at.line()).unwrap_or(u32::MAX),
+                column: u32::try_from(at.col().saturating_add(1)).unwrap_or(u32::MAX),
+                message: "YAML tags are not allowed in a mapping; remove the tag".into(),
+            });
+        }
+    }
+    Ok(())
 }

@@ -86,8 +86,9 @@ impl Profile {
         p
     }
 
-    /// What an ST claims: its TOE's roles, its SFR instances and the choices its completions make.
-    pub fn for_st(st: &Document) -> Profile {
+    /// What an ST claims: its TOE's roles, its SFR instances and the choices its completions
+    /// make. A completion may name a choice by id or by its text; `pp` gives the choices' ids.
+    pub fn for_st(st: &Document, pp: &Document) -> Profile {
         let mut p = Profile::default();
         for part in st.toe.all_parts() {
             p.roles.extend(part.roles.iter().map(|r| r.value.clone()));
@@ -98,11 +99,34 @@ impl Profile {
             for element in &sfr.elements {
                 for (name, done) in &element.completed {
                     for v in done.value.values() {
-                        p.choices.insert(choice_key(&sfr.id.value, name, v));
+                        let id = choice_id(pp, &sfr.id.value, name, v).unwrap_or(v);
+                        p.choices.insert(choice_key(&sfr.id.value, name, id));
                     }
                 }
             }
         }
         p
     }
+}
+
+/// The id of the choice of `sfr`'s selection `operation` (nested ones included) that `value`
+/// names by id or text.
+fn choice_id<'p>(pp: &'p Document, sfr: &str, operation: &str, value: &str) -> Option<&'p str> {
+    let sfr = pp.sfrs.iter().find(|s| s.id.value == sfr)?;
+    sfr.elements.iter().find_map(|e| {
+        e.operations.iter().find_map(|(name, op)| {
+            let own = (name == operation).then_some(&op.value);
+            let nested = op
+                .value
+                .nested()
+                .find(|(n, _)| n.as_str() == operation)
+                .map(|(_, o)| o);
+            own.or(nested)?
+                .selection
+                .iter()
+                .flatten()
+                .find(|c| c.matches(value))
+                .map(|c| c.id())
+        })
+    })
 }

@@ -58,7 +58,7 @@ pub fn coverage_report(
     let scopes = if is_st {
         vec![ScopeCoverage {
             role: None,
-            items: coverage::derive(pp, &mapping, &fw, &Profile::for_st(document)),
+            items: coverage::derive(pp, &mapping, &fw, &Profile::for_st(document, pp)),
         }]
     } else {
         pp_scopes(pp, &mapping, &fw, role)?

@@ -134,6 +134,19 @@ fn builtin_mappings_have_no_errors_or_warnings() {
 }
 
 #[test]
+fn an_exclamation_mark_in_a_rationale_is_text_not_a_tag() {
+    let src = dtsec_model::SourceFile::new(
+        "m.yaml",
+        "kind: framework-mapping\nid: m\npp: {id: cdd, version: '2.0'}\nframework: {id: fda-2026, version: '2026-02-03'}\nedges:\n- {from: FAU_GEN.1, to: [F.1], relation: supports, rationale: 'Records!! Always!', status: needs-review}\n",
+    );
+    let doc = mapping::parse(&src).unwrap();
+    assert_eq!(
+        doc.edges[0].rationale.as_ref().unwrap().value,
+        "Records!! Always!"
+    );
+}
+
+#[test]
 fn a_mapping_with_an_unknown_framework_cannot_be_checked() {
     let src = dtsec_model::SourceFile::new(
         "m.yaml",
@@ -163,6 +176,7 @@ fn malformed_mappings_are_errors_with_positions() {
             "6:",
         ),
         ("kind: !!str framework-mapping\n", "1:7"),
+        ("kind: framework-mapping\nid: !local m\n", "2:5"),
     ] {
         let src = dtsec_model::SourceFile::new("m.yaml", text);
         let err = mapping::parse(&src).err().unwrap().to_string();
