@@ -11,6 +11,13 @@ use crate::mapping::{self, MappingDocument};
 /// `(file name, PP id, PP version, framework id, text)` of every built-in mapping.
 pub const BUILTIN_MAPPINGS: &[(&str, &str, &str, &str, &str)] = &[
     (
+        "cdd-1.0--fda-2026.yaml",
+        "cdd",
+        "1.0",
+        "fda-2026",
+        include_str!("../data/mappings/cdd-1.0--fda-2026.yaml"),
+    ),
+    (
         "cdd-2.0--fda-2026.yaml",
         "cdd",
         "2.0",

@@ -246,8 +246,13 @@ fn fda_categories(
     file: &str,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for role in &pp.roles {
-        let profile = Profile::for_pp_role(pp, &role.id.value);
+    let scope_kind = if pp.roles.is_empty() {
+        "TOE type"
+    } else {
+        "role"
+    };
+    for id in crate::profile::pp_scopes(pp) {
+        let profile = Profile::for_pp_role(pp, &id.value);
         let cov = coverage::derive(pp, mapping, fw, &profile);
         for item in cov
             .iter()
@@ -256,10 +261,10 @@ fn fda_categories(
             let mut d = make(
                 "DT-MAP-004",
                 format!(
-                    "FDA Appendix 1 category {} ({}) is covered by no SFR the PP makes mandatory for role `{}`{}",
+                    "FDA Appendix 1 category {} ({}) is covered by no SFR the PP makes mandatory for {scope_kind} `{}`{}",
                     item.id,
                     item.title,
-                    role.id.value,
+                    id.value,
                     if item.status == Status::Environment { " (only by the environment)" } else { "" }
                 ),
                 file,
@@ -268,8 +273,8 @@ fn fda_categories(
             );
             d.related.push(Related {
                 file: pp_file.to_string(),
-                span: role.id.span,
-                message: format!("role `{}` is defined here", role.id.value),
+                span: id.span,
+                message: format!("{scope_kind} `{}` is defined here", id.value),
             });
             out.push(d);
         }

@@ -72,7 +72,7 @@ pub enum RegulatoryError {
         path: String,
     },
     /// `--role` names no role of the PP.
-    #[error("`{role}` is not a role of the PP (roles: {})", known.join(", "))]
+    #[error("`{role}` is not a role (or, for a PP without roles, a TOE type) of the PP (known: {})", known.join(", "))]
     UnknownRole {
         /// The role asked for.
         role: String,

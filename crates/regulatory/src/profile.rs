@@ -30,6 +30,10 @@ impl Profile {
     /// What the PP requires of every TOE that plays `role` (and no other): the SFRs mandatory
     /// for it, the choices it must make, and the selection-based SFRs those choices trigger.
     /// Feature-based, optional and form-conditioned SFRs are not assumed.
+    ///
+    /// For a PP without roles (CDD 1.0 conditions SFRs on TOE types), `role` may be a TOE type
+    /// id: the two kinds of ids are distinct, so an SFR conditioned on the other kind does not
+    /// hold, as for a TOE that is that type and plays no role.
     pub fn for_pp_role(pp: &Document, role: &str) -> Profile {
         let mut p = Profile {
             roles: BTreeSet::from([role.to_string()]),
@@ -37,11 +41,13 @@ impl Profile {
         };
         for sfr in &pp.sfrs {
             let role_holds = sfr.roles.is_empty() || sfr.roles.iter().any(|r| r.value == role);
+            let type_holds =
+                sfr.toe_types.is_empty() || sfr.toe_types.iter().any(|t| t.value == role);
             let mandatory = sfr
                 .status
                 .as_ref()
                 .is_some_and(|s| s.value == SfrStatus::Mandatory);
-            if mandatory && role_holds && sfr.toe_types.is_empty() {
+            if mandatory && role_holds && type_holds {
                 p.sfrs.insert(sfr.id.value.clone());
             }
         }
@@ -129,4 +135,14 @@ fn choice_id<'p>(pp: &'p Document, sfr: &str, operation: &str, value: &str) -> O
                 .map(|c| c.id())
         })
     })
+}
+
+/// The scopes a PP's coverage is given for: its roles, or its TOE types when it has no roles
+/// (CDD 1.0), each with where it is defined.
+pub fn pp_scopes(pp: &Document) -> Vec<&dtsec_model::Id> {
+    if pp.roles.is_empty() {
+        pp.toe.types.iter().map(|t| &t.id).collect()
+    } else {
+        pp.roles.iter().map(|r| &r.id).collect()
+    }
 }

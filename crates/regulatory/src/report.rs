@@ -15,8 +15,10 @@ pub const JSON_FORMAT_VERSION: u32 = 1;
 /// Coverage for one scope: a PP role, or an ST as a whole.
 #[derive(Clone, Debug)]
 pub struct ScopeCoverage {
-    /// The role, for a PP; `None` for an ST.
+    /// The role, for a PP with roles; `None` for an ST.
     pub role: Option<String>,
+    /// The TOE type, for a PP without roles (CDD 1.0); `None` otherwise.
+    pub toe_type: Option<String>,
     /// Every active framework item.
     pub items: Vec<ItemCoverage>,
 }
@@ -80,7 +82,9 @@ impl CoverageReport {
                 scope
                     .role
                     .as_deref()
-                    .map_or("ST".to_string(), |r| format!("role {r}")),
+                    .map(|r| format!("role {r}"))
+                    .or_else(|| scope.toe_type.as_deref().map(|t| format!("TOE type {t}")))
+                    .unwrap_or_else(|| "ST".to_string()),
                 scope.items.len()
             ));
             for item in &scope.items {
@@ -111,6 +115,7 @@ impl CoverageReport {
             .map(|s| {
                 json!({
                     "role": s.role,
+                    "toe_type": s.toe_type,
                     "covered": s.items.iter().filter(|i| i.status == Status::Covered).count(),
                     "environment": s.items.iter().filter(|i| i.status == Status::Environment).count(),
                     "not_covered": s.gaps().count(),
@@ -149,7 +154,11 @@ impl CoverageReport {
     pub fn to_csv(&self) -> String {
         let mut out = String::from("scope,item,kind,status,title,path,relation,reviewed\n");
         for scope in &self.scopes {
-            let name = scope.role.as_deref().unwrap_or("st");
+            let name = scope
+                .role
+                .as_deref()
+                .or(scope.toe_type.as_deref())
+                .unwrap_or("st");
             for item in &scope.items {
                 let row = |path: &str, rel: &str, reviewed: &str| {
                     [

@@ -58,6 +58,7 @@ pub fn coverage_report(
     let scopes = if is_st {
         vec![ScopeCoverage {
             role: None,
+            toe_type: None,
             items: coverage::derive(pp, &mapping, &fw, &Profile::for_st(document, pp)),
         }]
     } else {
@@ -90,20 +91,23 @@ fn pp_scopes(
     fw: &Framework,
     role: Option<&str>,
 ) -> Result<Vec<ScopeCoverage>, RegulatoryError> {
-    let roles: Vec<&str> = match role {
-        Some(r) if pp.roles.iter().any(|d| d.id.value == r) => vec![r],
+    let scopes = crate::profile::pp_scopes(pp);
+    let by_type = pp.roles.is_empty();
+    let chosen: Vec<&str> = match role {
+        Some(r) if scopes.iter().any(|d| d.value == r) => vec![r],
         Some(r) => {
             return Err(RegulatoryError::UnknownRole {
                 role: r.to_string(),
-                known: pp.roles.iter().map(|d| d.id.value.clone()).collect(),
+                known: scopes.iter().map(|d| d.value.clone()).collect(),
             });
         }
-        None => pp.roles.iter().map(|d| d.id.value.as_str()).collect(),
+        None => scopes.iter().map(|d| d.value.as_str()).collect(),
     };
-    Ok(roles
+    Ok(chosen
         .into_iter()
         .map(|r| ScopeCoverage {
-            role: Some(r.to_string()),
+            role: (!by_type).then(|| r.to_string()),
+            toe_type: by_type.then(|| r.to_string()),
             items: coverage::derive(pp, mapping, fw, &Profile::for_pp_role(pp, r)),
         })
         .collect())

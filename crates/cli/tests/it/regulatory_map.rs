@@ -148,7 +148,7 @@ fn map_coverage_of_the_pp_per_role_and_its_errors() {
             "neither a file nor a PP",
         ),
         (
-            vec!["map", "coverage", "cdd@1.0", "--framework", "fda"],
+            vec!["map", "coverage", "cdd@1.0", "--framework", "csf"],
             "no built-in mapping",
         ),
     ] {

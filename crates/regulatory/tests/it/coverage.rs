@@ -177,3 +177,36 @@ fn report_renders_as_json_and_csv() {
         coverage_report(pp(&lib), &lib, "csf", Some("pilot"), MappingChoice::Builtin).unwrap_err();
     assert!(err.to_string().contains("therapy-delivery"), "{err}");
 }
+
+#[test]
+fn cdd_1_0_is_covered_per_toe_type_and_2_0_closes_its_b1_and_g2_gaps() {
+    let lib = Library::with_builtins();
+    let v1 = &lib.find("cdd", "1.0").unwrap().document;
+    let report = coverage_report(v1, &lib, "fda", None, MappingChoice::Builtin).unwrap();
+    assert_eq!(report.scopes.len(), 8, "one scope per CDD 1.0 TOE type");
+    for scope in &report.scopes {
+        let ty = scope.toe_type.as_deref().unwrap();
+        assert!(scope.role.is_none());
+        let gaps: Vec<&str> = scope
+            .items
+            .iter()
+            .filter(|i| i.status == Status::NotCovered)
+            .map(|i| i.id.as_str())
+            .collect();
+        assert!(
+            gaps.iter().all(|g| g.contains('.')),
+            "{ty}: a category is uncovered: {gaps:?}"
+        );
+        // 1.0 has no new-peer confirmation (B.1) and no mandatory resource quota on devices
+        // (FRU_RSA.1 is the cloud's only); 2.0 has both for every role.
+        assert!(gaps.contains(&"B.1"), "{ty}: {gaps:?}");
+        assert_eq!(gaps.contains(&"G.2"), ty != "TT.CLOUD", "{ty}: {gaps:?}");
+    }
+    for role in ["therapy-delivery", "sensor-source"] {
+        let cov = fda_for_role(&lib, role);
+        for id in ["B.1", "G.2"] {
+            let item = cov.iter().find(|i| i.id == id).unwrap();
+            assert_eq!(item.status, Status::Covered, "2.0, {role}, {id}");
+        }
+    }
+}
