@@ -93,7 +93,7 @@ pub const MAPPING_RULES: &[RuleInfo] = &[
         name: "edge-needs-review",
         severity: Severity::Note,
         stability: Stability::Preview,
-        summary: "An edge is marked `needs-review`, or marked `reviewed` without who reviewed it and when.",
+        summary: "An edge is marked `needs-review`, or marked `reviewed` without who reviewed it and when, or its review date is not a date.",
         why: "Coverage derived from unreviewed edges is a draft; the report says so instead of presenting it as settled.",
         example: "edges:\n  - {from: O.AUDIT, to: [F], relation: supports, rationale: r, status: needs-review}",
         fix: "Review the edge and set `status: reviewed` with `reviewed_by` and `reviewed_on`.",

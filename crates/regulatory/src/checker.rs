@@ -207,6 +207,17 @@ pub fn check(input: CheckInput<'_>) -> Result<Vec<Diagnostic>, RegulatoryError> 
                 ));
             }
         }
+        if let Some(on) = &edge.reviewed_on
+            && on.value.parse::<jiff::civil::Date>().is_err()
+        {
+            out.push(make(
+                "DT-MAP-008",
+                format!("`reviewed_on: {}` is not a date", on.value),
+                file,
+                on.span,
+                Some("write the review date as YYYY-MM-DD, e.g. '2026-12-06'".into()),
+            ));
+        }
         let unsigned = edge.reviewed_by.is_none() || edge.reviewed_on.is_none();
         if edge.status.value == ReviewStatus::NeedsReview || unsigned {
             out.push(make(

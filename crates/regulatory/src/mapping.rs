@@ -100,9 +100,9 @@ pub struct Edge {
     /// Who reviewed it.
     #[serde(default)]
     pub reviewed_by: Option<String>,
-    /// When (ISO 8601 date).
+    /// When (ISO 8601 date, `YYYY-MM-DD`).
     #[serde(default)]
-    pub reviewed_on: Option<String>,
+    pub reviewed_on: Option<Spanned<String>>,
 }
 
 /// A mapping document: one PP edition to one framework edition.

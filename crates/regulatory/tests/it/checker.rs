@@ -183,3 +183,21 @@ fn malformed_mappings_are_errors_with_positions() {
         assert!(err.starts_with(&format!("m.yaml:{want}")), "{err}");
     }
 }
+
+#[test]
+fn a_review_date_that_is_not_a_date_is_named() {
+    let src = dtsec_model::SourceFile::new(
+        "m.yaml",
+        "kind: framework-mapping\nid: m\npp: {id: cdd, version: '2.0'}\nframework: {id: csf-2.0, version: '2.0'}\nedges:\n- {from: FAU_GEN.1, to: [PR.PS-04], relation: supports, rationale: r, status: reviewed, reviewed_by: a, reviewed_on: '2026-13-01'}\n",
+    );
+    let doc = mapping::parse(&src).unwrap();
+    let lib = Library::with_builtins();
+    let d = check(CheckInput {
+        source: &src,
+        mapping: &doc,
+        library: &lib,
+    })
+    .unwrap();
+    let bad = d.iter().find(|d| d.message.contains("2026-13-01")).unwrap();
+    assert_eq!((bad.code, bad.span.line), ("DT-MAP-008", 6));
+}
