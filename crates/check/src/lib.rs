@@ -16,12 +16,14 @@
 
 pub mod context;
 pub mod diagnostic;
+pub mod mapping_rules;
 pub mod output;
 pub mod registry;
 pub mod rules;
 
 pub use context::CheckInput;
 pub use diagnostic::{Diagnostic, Related, Severity};
+pub use mapping_rules::MAPPING_RULES;
 pub use registry::{RULES, RuleInfo, Stability, rule};
 
 /// Checks one document and returns every finding, sorted by position.

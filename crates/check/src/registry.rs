@@ -42,7 +42,10 @@ pub struct RuleInfo {
 
 /// Looks up a rule by code (case-insensitive).
 pub fn rule(code: &str) -> Option<&'static RuleInfo> {
-    RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code))
+    RULES
+        .iter()
+        .chain(crate::mapping_rules::MAPPING_RULES)
+        .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
 /// Every rule, by code.

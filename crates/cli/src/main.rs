@@ -175,6 +175,11 @@ enum Command {
         #[arg(short, long, value_name = "OUT.xml")]
         output: PathBuf,
     },
+    /// Regulatory mappings: check mapping files, coverage of FDA, 524B, CSF 2.0, IEC 81001-5-1, IEC 62443-4-2.
+    Map {
+        #[command(subcommand)]
+        command: commands::map::MapCommand,
+    },
     /// Render a PP, package or ST as one self-contained HTML document.
     Render {
         /// The document.
@@ -313,6 +318,7 @@ fn run(command: Command) -> CliResult {
         Command::Keys { command } => commands::keys::run(command),
         Command::Export { niap, file, output } => commands::export::run(&file, &output, niap),
         Command::Import { file, output } => commands::import::run(&file, output.as_deref()),
+        Command::Map { command } => commands::map::run(command),
         Command::Render { file, output, pps } => commands::render::run(&file, &output, &pps),
     }
 }

@@ -1,13 +1,13 @@
 //! `dtsec explain`: the documentation of a diagnostic code.
 
-use dtsec_check::{RULES, rule};
+use dtsec_check::{MAPPING_RULES, RULES, rule};
 
 use crate::error::{CliError, CliResult, Exit};
 
 pub fn run(code: Option<&str>) -> CliResult {
     match code {
         None => {
-            for r in RULES {
+            for r in RULES.iter().chain(MAPPING_RULES) {
                 outln!(
                     "{:<12} {:<8} {:<32} {}",
                     r.code,

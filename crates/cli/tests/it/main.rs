@@ -15,6 +15,7 @@ mod pp2;
 mod pp_diff;
 mod readme;
 mod registry_client;
+mod regulatory_map;
 mod render_module;
 mod serve_limits;
 mod serve_log;

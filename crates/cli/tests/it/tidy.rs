@@ -100,6 +100,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("render", 3),
     ("niap", 3),
     ("eval", 4),
+    ("regulatory", 4),
     ("registry", 5),
     ("server", 6),
     ("cli", 7),
