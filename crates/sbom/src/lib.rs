@@ -25,7 +25,7 @@ mod model;
 pub mod purl;
 mod schema;
 mod spdx;
-mod strict_json;
+pub mod strict_json;
 
 pub use error::{SbomError, Violation};
 pub use model::{
