@@ -300,9 +300,10 @@ pub fn build(
                 .next()
                 .map(|e| {
                     format!(
-                        "OSV schema: at {}: {}",
+                        "OSV schema: at {}: {} (schema keyword `{}`)",
                         display_pointer(e.instance_path().as_str()),
-                        e.masked()
+                        e.masked(),
+                        dtsec_sbom::schema_keyword(e.schema_path().as_str())
                     )
                 })
                 .unwrap_or_else(|| "OSV schema: invalid".into());

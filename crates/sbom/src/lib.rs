@@ -32,7 +32,7 @@ pub use model::{
     Completeness, Component, Coverage, Dependency, Format, Hash, PurlRef, Report, SbomDoc, Subject,
     SupportLevel,
 };
-pub use schema::{SchemaId, SchemaSet};
+pub use schema::{SchemaId, SchemaSet, keyword as schema_keyword};
 
 use sha2::{Digest, Sha256};
 

@@ -117,13 +117,20 @@ impl SchemaSet {
                 rule: "SBOM-SCHEMA".into(),
                 pointer: e.instance_path().as_str().to_string(),
                 message: format!(
-                    "{} (schema rule {}): correct the value so it matches the CycloneDX/SPDX schema",
+                    "{} (schema keyword `{}`): correct the value so it matches the schema",
                     e.masked(),
-                    e.schema_path().as_str()
+                    keyword(e.schema_path().as_str())
                 ),
             })
             .collect()
     }
+}
+
+/// The failing keyword (`required`, `enum`, `pattern`, …): the last segment of the schema
+/// path. The whole path is not shown: through shared `$ref`s it names the first place the
+/// definition was reached, which misleads more than it helps.
+pub fn keyword(schema_path: &str) -> &str {
+    schema_path.rsplit('/').next().unwrap_or(schema_path)
 }
 
 /// JSF 0.82's `algorithm` is a `oneOf` of an enum of names and a URI string, so `"ES256"` matches

@@ -12,6 +12,7 @@ mod input_failures;
 mod niap_anchors;
 mod niap_st;
 mod pp2;
+mod postmarket;
 mod pp_diff;
 mod readme;
 mod registry_client;
