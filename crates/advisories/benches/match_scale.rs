@@ -4,9 +4,9 @@
 //! enumerated versions; components that hit about half of the packages. No timing assertions:
 //! run `cargo bench -p dtsec-advisories` and read the figures.
 
+use divan::Bencher;
 use dtsec_advisories::import::{self, Entry};
 use dtsec_advisories::{Database, Index, match_sbom};
-use divan::Bencher;
 
 fn main() {
     divan::main();
@@ -16,7 +16,11 @@ const ECOSYSTEMS: [(&str, &str); 3] = [("npm", "npm"), ("PyPI", "pypi"), ("Maven
 
 fn package(k: usize) -> (&'static str, &'static str, String) {
     let (eco, ty) = ECOSYSTEMS[k % 3];
-    let name = if eco == "Maven" { format!("org.example:lib{k}") } else { format!("lib{k}") };
+    let name = if eco == "Maven" {
+        format!("org.example:lib{k}")
+    } else {
+        format!("lib{k}")
+    };
     (eco, ty, name)
 }
 
@@ -35,7 +39,8 @@ fn records(n: usize) -> Vec<Entry> {
 }
 
 fn database(n: usize) -> Database {
-    let db = import::build(records(n), String::new(), &mut |_, _| {}).expect("generated records import");
+    let db =
+        import::build(records(n), String::new(), &mut |_, _| {}).expect("generated records import");
     assert_eq!(db.snapshot.count, n, "{:?}", db.snapshot.rejected.first());
     db
 }
@@ -69,8 +74,18 @@ fn sbom(n: usize, packages: usize) -> dtsec_sbom::SbomDoc {
 fn match_10k_components(bencher: Bencher, records: usize) {
     let db = database(records);
     let doc = sbom(10_000, records / 4);
-    let once = match_sbom(&Index::build(&db), &doc);
-    println!("{records} records: {} affected, {} not affected", once.affected(), once.not_affected);
+    let t0 = std::time::Instant::now();
+    let index = Index::build(&db);
+    let t1 = std::time::Instant::now();
+    let once = match_sbom(&index, &doc);
+    let t2 = std::time::Instant::now();
+    println!(
+        "{records} records: {} affected, {} not affected; index {:?}, match {:?}",
+        once.affected(),
+        once.not_affected,
+        t1 - t0,
+        t2 - t1
+    );
     bencher.bench(|| {
         let index = Index::build(&db);
         match_sbom(&index, &doc)

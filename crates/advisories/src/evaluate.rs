@@ -83,22 +83,24 @@ pub fn in_range(v: &str, range: &Range, scheme: Scheme) -> Result<bool, String> 
             Event::Limit(_) => {}
         }
     }
-    // Check every version orders before sorting, so the sort's comparator never fails.
-    for (x, _, e) in &events {
-        if !(matches!(e, Event::Introduced(_)) && *x == "0") {
-            cmp(x, x)?;
-            cmp(v, x)?;
-        }
-    }
-    let key_cmp = |a: &str, b: &str| -> Ordering {
-        match (a == "0", b == "0") {
+    // A version that cannot be ordered makes the whole range unevaluable; the comparator
+    // records the first such failure instead of guessing an order.
+    let mut failure: Option<String> = None;
+    events.sort_by(|a, b| {
+        let by_version = match (a.0 == "0", b.0 == "0") {
             (true, true) => Ordering::Equal,
             (true, false) => Ordering::Less,
             (false, true) => Ordering::Greater,
-            (false, false) => scheme.compare(a, b).unwrap_or(Ordering::Equal),
-        }
-    };
-    events.sort_by(|a, b| key_cmp(a.0, b.0).then(a.1.cmp(&b.1)));
+            (false, false) => cmp(a.0, b.0).unwrap_or_else(|e| {
+                failure.get_or_insert(e);
+                Ordering::Equal
+            }),
+        };
+        by_version.then(a.1.cmp(&b.1))
+    });
+    if let Some(reason) = failure {
+        return Err(reason);
+    }
     let mut vulnerable = false;
     for (x, _, e) in events {
         match e {

@@ -22,7 +22,11 @@ fn shared_records_load_13_reject_1_and_flag() {
     assert_eq!(s.count, 13);
     assert_eq!(s.rejected.len(), 1);
     assert_eq!(s.rejected[0].file, "nointroduced-CVE-2023-41045.json");
-    assert!(s.rejected[0].reason.contains("OSV schema"), "{}", s.rejected[0].reason);
+    assert!(
+        s.rejected[0].reason.contains("OSV schema"),
+        "{}",
+        s.rejected[0].reason
+    );
     assert_eq!(s.withdrawn, ["GHSA-35c4-f3rq-f9g3"]);
     assert_eq!(s.malicious, ["MAL-2024-10238"]);
     assert_eq!(s.notes.len(), 1);
@@ -36,7 +40,10 @@ fn sbom(components: &str) -> dtsec_sbom::SbomDoc {
     let text = format!(
         r#"{{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{components}]}}"#
     );
-    Ingester::new(Limits::default()).ingest(text.as_bytes()).unwrap().0
+    Ingester::new(Limits::default())
+        .ingest(text.as_bytes())
+        .unwrap()
+        .0
 }
 
 #[test]
@@ -67,12 +74,18 @@ fn normalisation_enumerated_versions_and_git_only() {
             .find(|m| m.component_ref == cref && m.advisory_id == id)
             .unwrap_or_else(|| panic!("no match {cref} {id}: {:#?}", r.matches))
     };
-    assert!(matches!(get("pas", "GHSA-p44j-xrqg-4xrr").verdict, Verdict::Affected { .. }));
+    assert!(matches!(
+        get("pas", "GHSA-p44j-xrqg-4xrr").verdict,
+        Verdict::Affected { .. }
+    ));
     let Verdict::Affected { bases } = &get("req", "PYSEC-2023-74").verdict else {
         panic!("requests 2.30.0 is affected");
     };
     assert!(bases.contains(&"ecosystem-range".to_string()), "{bases:?}");
-    assert!(bases.contains(&"enumerated-version".to_string()), "{bases:?}");
+    assert!(
+        bases.contains(&"enumerated-version".to_string()),
+        "{bases:?}"
+    );
     assert_eq!(get("req", "PYSEC-2023-74").group_key, "CVE-2023-32681");
     assert!(!r.matches.iter().any(|m| m.component_ref == "req-new"));
     let Verdict::Unevaluable { reason } = &get("graylog", "CVE-2023-41045").verdict else {
@@ -83,14 +96,29 @@ fn normalisation_enumerated_versions_and_git_only() {
         get("mal", "MAL-2024-10238").category,
         dtsec_advisories::matching::Category::MaliciousComponent
     );
-    assert!(matches!(get("gin", "GO-2020-0001").verdict, Verdict::Affected { .. }));
-    assert!(matches!(get("xwiki", "GHSA-76mp-659p-rw65").verdict, Verdict::Affected { .. }));
+    assert!(matches!(
+        get("gin", "GO-2020-0001").verdict,
+        Verdict::Affected { .. }
+    ));
+    assert!(matches!(
+        get("xwiki", "GHSA-76mp-659p-rw65").verdict,
+        Verdict::Affected { .. }
+    ));
     // Withdrawn: no new match, counted.
     assert!(!r.matches.iter().any(|m| m.component_ref == "as"));
     assert_eq!(r.withdrawn_skipped, 1);
-    assert!(matches!(get("ossl", "CVE-2018-5407").verdict, Verdict::Affected { .. }));
-    assert!(matches!(get("ossl-nodistro", "CVE-2018-5407").verdict, Verdict::Unevaluable { .. }));
-    assert!(matches!(get("lfs", "RHSA-2024:4546").verdict, Verdict::Affected { .. }));
+    assert!(matches!(
+        get("ossl", "CVE-2018-5407").verdict,
+        Verdict::Affected { .. }
+    ));
+    assert!(matches!(
+        get("ossl-nodistro", "CVE-2018-5407").verdict,
+        Verdict::Unevaluable { .. }
+    ));
+    assert!(matches!(
+        get("lfs", "RHSA-2024:4546").verdict,
+        Verdict::Affected { .. }
+    ));
     assert_eq!(get("lfs", "RHSA-2024:4546").group_key, "CVE-2023-45288");
 }
 
@@ -125,7 +153,8 @@ fn zip_sources_are_bounded_and_paths_cannot_escape() {
     z.start_file("big.json", opts).unwrap();
     z.write_all(&vec![b' '; 5000]).unwrap();
     z.start_file("dup.json", opts).unwrap();
-    z.write_all(br#"{"id":"A","id":"B","modified":"x"}"#).unwrap();
+    z.write_all(br#"{"id":"A","id":"B","modified":"x"}"#)
+        .unwrap();
     z.start_file("README.md", opts).unwrap();
     z.write_all(b"not a record").unwrap();
     z.finish().unwrap();
@@ -144,9 +173,21 @@ fn zip_sources_are_bounded_and_paths_cannot_escape() {
         .map(|r| (r.file.as_str(), r.reason.as_str()))
         .collect();
     assert_eq!(reasons.len(), 3, "{reasons:?}");
-    assert!(reasons.iter().any(|(f, r)| *f == "../escape.json" && r.contains("escapes")));
-    assert!(reasons.iter().any(|(f, r)| *f == "big.json" && r.contains("limit")));
-    assert!(reasons.iter().any(|(f, r)| *f == "dup.json" && r.contains("duplicate key")));
+    assert!(
+        reasons
+            .iter()
+            .any(|(f, r)| *f == "../escape.json" && r.contains("escapes"))
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|(f, r)| *f == "big.json" && r.contains("limit"))
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|(f, r)| *f == "dup.json" && r.contains("duplicate key"))
+    );
     let few = ImportLimits {
         max_files: 2,
         ..ImportLimits::default()
@@ -158,7 +199,10 @@ fn zip_sources_are_bounded_and_paths_cannot_escape() {
     assert!(import::read_source(&bogus, &limits).is_err());
     // Build from entries directly gives the same snapshot as the ZIP.
     let direct = import::build(
-        vec![Entry::File("GHSA-xxxx.json".into(), RECORD.as_bytes().to_vec())],
+        vec![Entry::File(
+            "GHSA-xxxx.json".into(),
+            RECORD.as_bytes().to_vec(),
+        )],
         String::new(),
         &mut |_, _| {},
     )

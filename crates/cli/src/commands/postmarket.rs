@@ -115,7 +115,12 @@ fn ingest(path: &Path) -> Result<(Ingester, Result<(SbomDoc, Report), SbomError>
 fn violations(e: &SbomError) -> Vec<Violation> {
     match e {
         SbomError::Invalid { violations } => violations.clone(),
-        SbomError::Json { rule, line, column, message } => vec![Violation {
+        SbomError::Json {
+            rule,
+            line,
+            column,
+            message,
+        } => vec![Violation {
             rule: (*rule).to_string(),
             pointer: format!("line {line}, column {column}"),
             message: message.clone(),
@@ -187,7 +192,11 @@ fn check(file: &Path, format: CheckFormat) -> CliResult {
                 }),
             };
             stdout::write(&format!("{}\n", pretty(&value)));
-            Ok(if result.is_ok() { Exit::Success } else { Exit::Unusable })
+            Ok(if result.is_ok() {
+                Exit::Success
+            } else {
+                Exit::Unusable
+            })
         }
         CheckFormat::Sarif => {
             let (errors, warnings) = match &result {
@@ -210,7 +219,11 @@ fn check(file: &Path, format: CheckFormat) -> CliResult {
                 })
                 .collect();
             stdout::write(&format!("{}\n", pretty(&sarif(results))));
-            Ok(if result.is_ok() { Exit::Success } else { Exit::Unusable })
+            Ok(if result.is_ok() {
+                Exit::Success
+            } else {
+                Exit::Unusable
+            })
         }
     }
 }
@@ -247,7 +260,11 @@ fn coverage_lines(report: &Report, out: &mut String) {
         c.no_version.len(),
         c.unidentifiable.len(),
         c.no_support_data.len(),
-        if c.declared_complete { "" } else { "; the SBOM does not declare itself complete" }
+        if c.declared_complete {
+            ""
+        } else {
+            "; the SBOM does not declare itself complete"
+        }
     );
 }
 
@@ -255,10 +272,18 @@ fn show(file: &Path, format: ShowFormat) -> CliResult {
     let (_, result) = ingest(file)?;
     let (doc, report) = result.map_err(|e| refusal(file, &e))?;
     if let ShowFormat::Json = format {
-        stdout::write(&format!("{}\n", pretty(&json!({"ok": true, "sbom": doc, "report": report}))));
+        stdout::write(&format!(
+            "{}\n",
+            pretty(&json!({"ok": true, "sbom": doc, "report": report}))
+        ));
         return Ok(Exit::Success);
     }
-    let mut out = format!("{} {} ({})\n", format_name(&doc), doc.spec_version, file.display());
+    let mut out = format!(
+        "{} {} ({})\n",
+        format_name(&doc),
+        doc.spec_version,
+        file.display()
+    );
     let _ = writeln!(out, "sha256: {}", doc.sha256);
     if let Some(s) = &doc.serial {
         let _ = writeln!(out, "serial: {s}");
@@ -269,7 +294,10 @@ fn show(file: &Path, format: ShowFormat) -> CliResult {
             "subject: {} {}{}",
             s.name,
             s.version.as_deref().unwrap_or("(no version)"),
-            s.supplier.as_deref().map(|x| format!(" by {x}")).unwrap_or_default()
+            s.supplier
+                .as_deref()
+                .map(|x| format!(" by {x}"))
+                .unwrap_or_default()
         );
     }
     let _ = writeln!(out, "components:");
@@ -277,19 +305,36 @@ fn show(file: &Path, format: ShowFormat) -> CliResult {
         let purl = c
             .purls
             .iter()
-            .map(|p| p.normalized.as_ref().map_or(p.original.as_str(), |n| n.canonical.as_str()))
+            .map(|p| {
+                p.normalized
+                    .as_ref()
+                    .map_or(p.original.as_str(), |n| n.canonical.as_str())
+            })
             .collect::<Vec<_>>()
             .join(" ");
         let support = match (&c.support_level, &c.end_of_support) {
             (dtsec_sbom::SupportLevel::Unknown, None) => "support: unknown".to_string(),
-            (l, e) => format!("support: {}{}", serde_json::to_value(l).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(), e.as_deref().map(|d| format!(" until {d}")).unwrap_or_default()),
+            (l, e) => format!(
+                "support: {}{}",
+                serde_json::to_value(l)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                e.as_deref()
+                    .map(|d| format!(" until {d}"))
+                    .unwrap_or_default()
+            ),
         };
         let _ = writeln!(
             out,
             "  {} {} {}  [{}] {}",
             c.name,
             c.version.as_deref().unwrap_or("(no version)"),
-            if purl.is_empty() { "(no purl)".to_string() } else { purl },
+            if purl.is_empty() {
+                "(no purl)".to_string()
+            } else {
+                purl
+            },
             c.r#ref,
             support
         );
@@ -316,7 +361,8 @@ pub fn run_advisories(command: AdvisoriesCommand) -> CliResult {
         }
     })
     .map_err(CliError::unusable)?;
-    db.save(&into).map_err(|e| CliError::unusable(e).with_help("check that the directory is writable"))?;
+    db.save(&into)
+        .map_err(|e| CliError::unusable(e).with_help("check that the directory is writable"))?;
     let s = &db.snapshot;
     let mut out = format!(
         "snapshot {}: {} records imported into {}, {} rejected, {} withdrawn, {} malicious-package, {} data-quality notes\n",
@@ -353,7 +399,8 @@ pub fn run_match(args: MatchArgs) -> CliResult {
     let (_, result) = ingest(&args.sbom)?;
     let (doc, _) = result.map_err(|e| refusal(&args.sbom, &e))?;
     let db = Database::load(&args.advisories, DB_LIMIT).map_err(|e| {
-        CliError::unusable(e).with_help("make the database with `dtsec advisories import SRC --into DBDIR`")
+        CliError::unusable(e)
+            .with_help("make the database with `dtsec advisories import SRC --into DBDIR`")
     })?;
     let index = Index::build(&db);
     let report = match_sbom(&index, &doc);
@@ -377,7 +424,12 @@ pub fn run_match(args: MatchArgs) -> CliResult {
                     Verdict::Unevaluable { reason } => format!("unevaluable: {reason}"),
                     Verdict::NotAffected => "not affected".into(),
                 };
-                let mal = if m.category == dtsec_advisories::matching::Category::MaliciousComponent { " [MALICIOUS COMPONENT]" } else { "" };
+                let mal = if m.category == dtsec_advisories::matching::Category::MaliciousComponent
+                {
+                    " [MALICIOUS COMPONENT]"
+                } else {
+                    ""
+                };
                 let _ = writeln!(
                     out,
                     "{} {} {} [{}]: {} (group {}){}{}",
@@ -388,14 +440,19 @@ pub fn run_match(args: MatchArgs) -> CliResult {
                     what,
                     m.group_key,
                     mal,
-                    m.summary.as_deref().map(|s| format!(": {s}")).unwrap_or_default()
+                    m.summary
+                        .as_deref()
+                        .map(|s| format!(": {s}"))
+                        .unwrap_or_default()
                 );
             }
             out
         }
         MatchFormat::Json => format!(
             "{}\n",
-            pretty(&json!({"ok": !findings, "sbom": sbom, "as_of_snapshot": report.snapshot, "report": report}))
+            pretty(
+                &json!({"ok": !findings, "sbom": sbom, "as_of_snapshot": report.snapshot, "report": report})
+            )
         ),
         MatchFormat::Sarif => {
             let results = report
@@ -420,14 +477,21 @@ pub fn run_match(args: MatchArgs) -> CliResult {
             format!("{}\n", pretty(&sarif(results)))
         }
         MatchFormat::Csv => {
-            let mut out = String::from("component_ref,component_name,version,matched_by,advisory_id,group_key,outcome,detail,category,snapshot\n");
+            let mut out = String::from(
+                "component_ref,component_name,version,matched_by,advisory_id,group_key,outcome,detail,category,snapshot\n",
+            );
             for m in &report.matches {
                 let (outcome, detail) = match &m.verdict {
                     Verdict::Affected { bases } => ("affected", bases.join(" ")),
                     Verdict::Unevaluable { reason } => ("unevaluable", reason.clone()),
                     Verdict::NotAffected => ("not-affected", String::new()),
                 };
-                let category = if m.category == dtsec_advisories::matching::Category::MaliciousComponent { "malicious-component" } else { "vulnerability" };
+                let category =
+                    if m.category == dtsec_advisories::matching::Category::MaliciousComponent {
+                        "malicious-component"
+                    } else {
+                        "vulnerability"
+                    };
                 let row = [
                     m.component_ref.as_str(),
                     &m.component_name,
@@ -440,20 +504,33 @@ pub fn run_match(args: MatchArgs) -> CliResult {
                     category,
                     &report.snapshot,
                 ];
-                out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+                out.push_str(
+                    &row.iter()
+                        .map(|f| csv_field(f))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
                 out.push('\n');
             }
             out
         }
     };
     stdout::write(&text);
-    Ok(if findings { Exit::Failed } else { Exit::Success })
+    Ok(if findings {
+        Exit::Failed
+    } else {
+        Exit::Success
+    })
 }
 
 /// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet does
 /// not run it as a formula (names come from untrusted SBOMs and advisories).
 fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

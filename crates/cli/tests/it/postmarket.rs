@@ -34,7 +34,12 @@ impl Fixture {
         std::fs::write(dir.path().join("sbom.json"), SBOM).unwrap();
         let recs = dir.path().join("records");
         std::fs::create_dir(&recs).unwrap();
-        for (name, body) in [("PYSEC-X-1.json", PYSEC), ("CVE-2099-0002.json", GIT_ONLY), ("GHSA-x.json", NPM), ("BAD-1.json", INVALID)] {
+        for (name, body) in [
+            ("PYSEC-X-1.json", PYSEC),
+            ("CVE-2099-0002.json", GIT_ONLY),
+            ("GHSA-x.json", NPM),
+            ("BAD-1.json", INVALID),
+        ] {
             std::fs::write(recs.join(name), body).unwrap();
         }
         Fixture { dir }
@@ -43,7 +48,13 @@ impl Fixture {
         s(&self.dir.path().join(rel)).to_string()
     }
     fn import(&self) -> std::process::Output {
-        run(&["advisories", "import", &self.path("records"), "--into", &self.path("db")])
+        run(&[
+            "advisories",
+            "import",
+            &self.path("records"),
+            "--into",
+            &self.path("db"),
+        ])
     }
 }
 
@@ -55,45 +66,98 @@ fn import_then_match_in_every_format() {
     let out = text(&o);
     assert!(out.contains("3 records imported"), "{out}");
     assert!(out.contains("1 rejected"), "{out}");
-    assert!(out.contains("rejected: BAD-1.json: OSV schema: at /affected/0/ranges/0/events"), "{out}");
-    let snapshot = out.split_whitespace().nth(1).unwrap().trim_end_matches(':').to_string();
+    assert!(
+        out.contains("rejected: BAD-1.json: OSV schema: at /affected/0/ranges/0/events"),
+        "{out}"
+    );
+    let snapshot = out
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(':')
+        .to_string();
     assert_eq!(snapshot.len(), 64);
 
     let m = run(&["match", &f.path("sbom.json"), "--advisories", &f.path("db")]);
     assert_eq!(m.status.code(), Some(1), "{}", report(&m));
     let t = text(&m);
     assert!(t.contains(&format!("as of snapshot {snapshot}")), "{t}");
-    assert!(t.contains("1 affected, 1 unevaluable, 1 not affected"), "{t}");
-    assert!(t.contains("PYSEC-X-1") && t.contains("group CVE-2099-0001"), "{t}");
+    assert!(
+        t.contains("1 affected, 1 unevaluable, 1 not affected"),
+        "{t}"
+    );
+    assert!(
+        t.contains("PYSEC-X-1") && t.contains("group CVE-2099-0001"),
+        "{t}"
+    );
     assert!(t.contains("unevaluable: GIT-only advisory"), "{t}");
 
-    let j = run(&["match", &f.path("sbom.json"), "--advisories", &f.path("db"), "--format", "json"]);
+    let j = run(&[
+        "match",
+        &f.path("sbom.json"),
+        "--advisories",
+        &f.path("db"),
+        "--format",
+        "json",
+    ]);
     assert_eq!(j.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&j.stdout).unwrap();
     assert_eq!(v["ok"], false);
     assert_eq!(v["as_of_snapshot"], snapshot.as_str());
     assert_eq!(v["report"]["matches"].as_array().unwrap().len(), 2);
 
-    let sarif = run(&["match", &f.path("sbom.json"), "--advisories", &f.path("db"), "--format", "sarif"]);
+    let sarif = run(&[
+        "match",
+        &f.path("sbom.json"),
+        "--advisories",
+        &f.path("db"),
+        "--format",
+        "sarif",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
     assert_eq!(v["version"], "2.1.0");
-    let levels: Vec<&str> = v["runs"][0]["results"].as_array().unwrap().iter().map(|r| r["level"].as_str().unwrap()).collect();
+    let levels: Vec<&str> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
     assert_eq!(levels, ["warning", "error"]);
 
-    let csv = run(&["match", &f.path("sbom.json"), "--advisories", &f.path("db"), "--format", "csv"]);
+    let csv = run(&[
+        "match",
+        &f.path("sbom.json"),
+        "--advisories",
+        &f.path("db"),
+        "--format",
+        "csv",
+    ]);
     let c = text(&csv);
     assert!(c.starts_with("component_ref,"), "{c}");
     assert_eq!(c.lines().count(), 3, "{c}");
-    assert!(c.contains(",affected,ecosystem-range,vulnerability,"), "{c}");
+    assert!(
+        c.contains(",affected,ecosystem-range,vulnerability,"),
+        "{c}"
+    );
 }
 
 #[test]
 fn a_clean_sbom_exits_zero() {
     let f = Fixture::new();
     assert_eq!(f.import().status.code(), Some(0));
-    let clean = SBOM.replace("2.30.0", "2.31.0").replace("https://github.com/example/ble-stack", "https://example.org/other");
+    let clean = SBOM.replace("2.30.0", "2.31.0").replace(
+        "https://github.com/example/ble-stack",
+        "https://example.org/other",
+    );
     std::fs::write(f.dir.path().join("clean.json"), clean).unwrap();
-    let m = run(&["match", &f.path("clean.json"), "--advisories", &f.path("db"), "--format", "json"]);
+    let m = run(&[
+        "match",
+        &f.path("clean.json"),
+        "--advisories",
+        &f.path("db"),
+        "--format",
+        "json",
+    ]);
     assert_eq!(m.status.code(), Some(0), "{}", report(&m));
     let v: serde_json::Value = serde_json::from_slice(&m.stdout).unwrap();
     assert_eq!(v["ok"], true);
@@ -119,12 +183,18 @@ fn sbom_check_and_show() {
 #[test]
 fn bad_sboms_exit_2_with_rule_and_pointer() {
     let f = Fixture::new();
-    let dangling = SBOM.replace(r#""version":1,"#, r#""version":1,"dependencies":[{"ref":"req","dependsOn":["nope"]}],"#);
+    let dangling = SBOM.replace(
+        r#""version":1,"#,
+        r#""version":1,"dependencies":[{"ref":"req","dependsOn":["nope"]}],"#,
+    );
     std::fs::write(f.dir.path().join("bad.json"), dangling).unwrap();
     let o = run(&["sbom", "check", &f.path("bad.json")]);
     assert_eq!(o.status.code(), Some(2));
     let e = report(&o);
-    assert!(e.contains("SBOM-DEP-REF") && e.contains("/dependencies/0/dependsOn/0"), "{e}");
+    assert!(
+        e.contains("SBOM-DEP-REF") && e.contains("/dependencies/0/dependsOn/0"),
+        "{e}"
+    );
     let j = run(&["sbom", "check", &f.path("bad.json"), "--format", "json"]);
     assert_eq!(j.status.code(), Some(2));
     let v: serde_json::Value = serde_json::from_slice(&j.stdout).unwrap();
@@ -136,16 +206,37 @@ fn bad_sboms_exit_2_with_rule_and_pointer() {
     assert_eq!(v["runs"][0]["results"][0]["ruleId"], "SBOM-DEP-REF");
 
     let mut dup = std::fs::File::create(f.dir.path().join("dup.json")).unwrap();
-    dup.write_all(b"{\"bomFormat\":\"CycloneDX\",\n \"bomFormat\":\"CycloneDX\"}").unwrap();
+    dup.write_all(b"{\"bomFormat\":\"CycloneDX\",\n \"bomFormat\":\"CycloneDX\"}")
+        .unwrap();
     let o = run(&["sbom", "check", &f.path("dup.json")]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(report(&o).contains("[SBOM-DUPKEY] line 2"), "{}", report(&o));
+    assert!(
+        report(&o).contains("[SBOM-DUPKEY] line 2"),
+        "{}",
+        report(&o)
+    );
     // match refuses a bad SBOM and a missing database with 2 as well.
-    assert_eq!(run(&["match", &f.path("bad.json"), "--advisories", &f.path("db")]).status.code(), Some(2));
-    let o = run(&["match", &f.path("sbom.json"), "--advisories", &f.path("nowhere")]);
+    assert_eq!(
+        run(&["match", &f.path("bad.json"), "--advisories", &f.path("db")])
+            .status
+            .code(),
+        Some(2)
+    );
+    let o = run(&[
+        "match",
+        &f.path("sbom.json"),
+        "--advisories",
+        &f.path("nowhere"),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(report(&o).contains("advisories import"), "{}", report(&o));
-    let o = run(&["advisories", "import", &f.path("sbom.json"), "--into", &f.path("db2")]);
+    let o = run(&[
+        "advisories",
+        "import",
+        &f.path("sbom.json"),
+        "--into",
+        &f.path("db2"),
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", report(&o));
 }
 
@@ -166,8 +257,21 @@ fn shared_corpus_through_the_cli() {
         assert!(v["rule"].as_str().unwrap().starts_with("SBOM-"), "{v}");
     }
     let db = tempfile::tempdir().unwrap();
-    let o = run(&["advisories", "import", s(&data.join("osv/records")), "--into", s(db.path())]);
+    let o = run(&[
+        "advisories",
+        "import",
+        s(&data.join("osv/records")),
+        "--into",
+        s(db.path()),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", report(&o));
     let t = text(&o);
-    assert!(t.contains("13 records imported") && t.contains("1 rejected") && t.contains("1 withdrawn") && t.contains("1 malicious-package") && t.contains("1 data-quality notes"), "{t}");
+    assert!(
+        t.contains("13 records imported")
+            && t.contains("1 rejected")
+            && t.contains("1 withdrawn")
+            && t.contains("1 malicious-package")
+            && t.contains("1 data-quality notes"),
+        "{t}"
+    );
 }
