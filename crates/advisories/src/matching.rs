@@ -180,20 +180,8 @@ pub fn match_sbom(index: &Index<'_>, sbom: &SbomDoc) -> MatchReport {
     };
     for c in &sbom.components {
         // Per record: the combined verdict, what matched, and the version evaluated.
-        let mut per_record: Vec<(usize, Verdict, String, Option<String>)> = Vec::new();
+        let mut per_record = PerRecord::default();
         let mut matchable = false;
-        let mut push =
-            |ri: usize,
-             v: Verdict,
-             by: &str,
-             ver: Option<String>,
-             out: &mut Vec<(usize, Verdict, String, Option<String>)>| {
-                if let Some(slot) = out.iter_mut().find(|x| x.0 == ri) {
-                    slot.1 = combine(Some(slot.1.clone()), v).unwrap_or(Verdict::NotAffected);
-                } else {
-                    out.push((ri, v, by.to_string(), ver));
-                }
-            };
         for p in c.purls.iter().filter_map(|p| p.normalized.as_ref()) {
             let Some(target) = ecosystem::target(p) else {
                 if p.ty == "github" || p.ty == "bitbucket" {
@@ -204,8 +192,7 @@ pub fn match_sbom(index: &Index<'_>, sbom: &SbomDoc) -> MatchReport {
                     };
                     let repo =
                         format!("{host}/{}/{}", p.namespace.as_deref().unwrap_or(""), p.name);
-                    matchable |=
-                        git_candidates(index, &repo, p.version.clone(), &mut per_record, &mut push);
+                    matchable |= git_candidates(index, &repo, p.version.clone(), &mut per_record);
                 }
                 continue;
             };
@@ -231,7 +218,7 @@ pub fn match_sbom(index: &Index<'_>, sbom: &SbomDoc) -> MatchReport {
                     },
                     (_, _, Some(v)) => evaluate(v, a, scheme),
                 };
-                push(ri, verdict, &p.canonical, version.clone(), &mut per_record);
+                per_record.push(ri, verdict, &p.canonical, version.clone());
             }
         }
         for url in &c.vcs {
@@ -240,13 +227,12 @@ pub fn match_sbom(index: &Index<'_>, sbom: &SbomDoc) -> MatchReport {
                 &ecosystem::repo_key(url),
                 c.version.clone(),
                 &mut per_record,
-                &mut push,
             );
         }
         if !matchable {
             report.unmatchable.push(c.r#ref.clone());
         }
-        for (ri, verdict, by, version) in per_record {
+        for (ri, verdict, by, version) in per_record.0 {
             let stored = &db.records[ri];
             if verdict == Verdict::NotAffected {
                 report.not_affected += 1;
@@ -281,7 +267,21 @@ pub fn match_sbom(index: &Index<'_>, sbom: &SbomDoc) -> MatchReport {
     report
 }
 
-type PerRecord = Vec<(usize, Verdict, String, Option<String>)>;
+/// One component's candidates, one row per record: the combined verdict, what matched, and
+/// the version evaluated.
+#[derive(Default)]
+struct PerRecord(Vec<(usize, Verdict, String, Option<String>)>);
+
+impl PerRecord {
+    /// Adds a verdict for record `ri`, combining it with one already there.
+    fn push(&mut self, ri: usize, v: Verdict, by: &str, version: Option<String>) {
+        if let Some(slot) = self.0.iter_mut().find(|x| x.0 == ri) {
+            slot.1 = combine(Some(slot.1.clone()), v).unwrap_or(Verdict::NotAffected);
+        } else {
+            self.0.push((ri, v, by.to_string(), version));
+        }
+    }
+}
 
 /// GIT-only candidates for a repository; returns whether the component names a repository.
 fn git_candidates(
@@ -289,7 +289,6 @@ fn git_candidates(
     repo: &str,
     version: Option<String>,
     out: &mut PerRecord,
-    push: &mut dyn FnMut(usize, Verdict, &str, Option<String>, &mut PerRecord),
 ) -> bool {
     if let Some(slots) = index.by_repo.get(repo) {
         for &(ri, ai) in slots {
@@ -302,7 +301,7 @@ fn git_candidates(
                 },
                 other => other,
             };
-            push(ri, verdict, repo, version.clone(), out);
+            out.push(ri, verdict, repo, version.clone());
         }
     }
     true

@@ -66,14 +66,9 @@ fn is_null(i: &Item) -> bool {
 }
 
 fn normalize(list: &mut Vec<Item>) {
-    while let Some(last) = list.last() {
-        if is_null(last) {
-            list.pop();
-        } else if matches!(last, Item::List(_)) {
-            break;
-        } else {
-            break;
-        }
+    // Only trailing null items go: ComparableVersion stops at the first non-null one.
+    while list.last().is_some_and(is_null) {
+        list.pop();
     }
 }
 
@@ -87,8 +82,7 @@ fn parse(version: &str) -> Vec<Item> {
     let mut is_digit = false;
     let mut start = 0;
     let text = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
-    for i in 0..chars.len() {
-        let c = chars[i];
+    for (i, &c) in chars.iter().enumerate() {
         let top = stack.len() - 1;
         if c == '.' {
             let item = if i == start {

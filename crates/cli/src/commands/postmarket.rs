@@ -104,11 +104,14 @@ pub struct MatchArgs {
     format: MatchFormat,
 }
 
-fn ingest(path: &Path) -> Result<(Ingester, Result<(SbomDoc, Report), SbomError>), CliError> {
+/// An SBOM read and judged: accepted with its report, or refused.
+type Ingested = Result<(SbomDoc, Report), SbomError>;
+
+fn ingest(path: &Path) -> Result<Ingested, CliError> {
     let ingester = Ingester::new(Limits::default());
     let bytes = crate::input::read_file(path, ingester.limits().max_bytes, "the SBOM")?;
     let result = ingester.ingest(&bytes);
-    Ok((ingester, result))
+    Ok(result)
 }
 
 /// The violations of a refusal, each with its rule and position.
@@ -159,7 +162,7 @@ pub fn run_sbom(command: SbomCommand) -> CliResult {
 }
 
 fn check(file: &Path, format: CheckFormat) -> CliResult {
-    let (_, result) = ingest(file)?;
+    let result = ingest(file)?;
     match format {
         CheckFormat::Text => {
             let (doc, report) = result.map_err(|e| refusal(file, &e))?;
@@ -269,7 +272,7 @@ fn coverage_lines(report: &Report, out: &mut String) {
 }
 
 fn show(file: &Path, format: ShowFormat) -> CliResult {
-    let (_, result) = ingest(file)?;
+    let result = ingest(file)?;
     let (doc, report) = result.map_err(|e| refusal(file, &e))?;
     if let ShowFormat::Json = format {
         stdout::write(&format!(
@@ -396,7 +399,7 @@ fn now_rfc3339() -> String {
 
 /// Runs `dtsec match`.
 pub fn run_match(args: MatchArgs) -> CliResult {
-    let (_, result) = ingest(&args.sbom)?;
+    let result = ingest(&args.sbom)?;
     let (doc, _) = result.map_err(|e| refusal(&args.sbom, &e))?;
     let db = Database::load(&args.advisories, DB_LIMIT).map_err(|e| {
         CliError::unusable(e)
