@@ -315,3 +315,26 @@ pub fn advisory_ids(report: &MatchReport) -> BTreeSet<&str> {
         .map(|m| m.advisory_id.as_str())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: &str, aliases: &[&str]) -> OsvRecord {
+        serde_json::from_value(serde_json::json!({"id": id, "aliases": aliases, "affected": []}))
+            .unwrap()
+    }
+
+    #[test]
+    fn alias_groups_are_one_hop_not_transitive() {
+        // GHSA-a names CVE-1; GHSA-b names GHSA-a and CVE-2. Transitively they would merge;
+        // one hop keeps them apart, each under its own CVE.
+        assert_eq!(group_key(&record("GHSA-a", &["CVE-2020-1"])), "CVE-2020-1");
+        assert_eq!(
+            group_key(&record("GHSA-b", &["GHSA-a", "CVE-2020-2"])),
+            "CVE-2020-2"
+        );
+        assert_eq!(group_key(&record("CVE-2020-3", &["GHSA-c"])), "CVE-2020-3");
+        assert_eq!(group_key(&record("GHSA-d", &["PYSEC-1"])), "GHSA-d");
+    }
+}
