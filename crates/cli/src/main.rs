@@ -180,6 +180,19 @@ enum Command {
         #[command(subcommand)]
         command: commands::map::MapCommand,
     },
+    /// SBOMs (CycloneDX 1.4–1.7, SPDX 2.2/2.3 JSON): validate and show, offline.
+    Sbom {
+        #[command(subcommand)]
+        command: commands::postmarket::SbomCommand,
+    },
+    /// The offline OSV advisory database.
+    Advisories {
+        #[command(subcommand)]
+        command: commands::postmarket::AdvisoriesCommand,
+    },
+    /// Match an SBOM against an offline advisory database by the OSV evaluation algorithm.
+    /// Exit status: 0 nothing affected or unevaluable, 1 matches found, 2 unusable input.
+    Match(commands::postmarket::MatchArgs),
     /// Render a PP, package or ST as one self-contained HTML document.
     Render {
         /// The document.
@@ -320,6 +333,9 @@ fn run(command: Command) -> CliResult {
         Command::Import { file, output } => commands::import::run(&file, output.as_deref()),
         Command::Map { command } => commands::map::run(command),
         Command::Render { file, output, pps } => commands::render::run(&file, &output, &pps),
+        Command::Sbom { command } => commands::postmarket::run_sbom(command),
+        Command::Advisories { command } => commands::postmarket::run_advisories(command),
+        Command::Match(args) => commands::postmarket::run_match(args),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod import;
 pub mod keys;
 pub mod log;
 pub mod map;
+pub mod postmarket;
 pub mod pp;
 pub mod registry;
 pub mod render;
