@@ -1,0 +1,4 @@
+//! Integration tests of dtsec-oscal, one module per theme.
+
+mod catalog;
+mod validator;
