@@ -131,7 +131,8 @@ pub fn catalog(doc: &Document, options: &CatalogOptions) -> Result<Value, OscalE
                 json!({ "id": token(&family), "class": "family", "title": family, "controls": controls })
             })
             .collect();
-        groups.push(json!({ "id": token(&class), "class": "class", "title": class, "groups": sub }));
+        groups
+            .push(json!({ "id": token(&class), "class": "class", "title": class, "groups": sub }));
     }
 
     let resource = uuid(&["resource", &doc.id.value, &doc.version.value]);
@@ -158,7 +159,10 @@ pub fn catalog(doc: &Document, options: &CatalogOptions) -> Result<Value, OscalE
         props.push(prop("feature", &f.id.value));
     }
     for b in &doc.base_pps {
-        props.push(prop("base-pp", &format!("{} {}", b.id.value, b.version.value)));
+        props.push(prop(
+            "base-pp",
+            &format!("{} {}", b.id.value, b.version.value),
+        ));
     }
     for r in &doc.conformance.required_packages {
         props.push(prop(
@@ -243,7 +247,9 @@ fn spd_controls(
             for a in &d.addresses {
                 props.push(prop("addresses", &a.value));
             }
-            let mut parts = vec![json!({ "id": format!("{id}_smt"), "name": "statement", "prose": d.description })];
+            let mut parts = vec![
+                json!({ "id": format!("{id}_smt"), "name": "statement", "prose": d.description }),
+            ];
             if let Some(r) = &d.rationale {
                 parts.push(json!({ "id": format!("{id}_rat"), "name": "rationale", "prose": r }));
             }
@@ -284,7 +290,10 @@ pub(crate) fn insert_params(text: &str, cid: &str, known: &dyn Fn(&str) -> bool)
         let after = &rest[open + 1..];
         match after.find('}') {
             Some(close) if known(&after[..close]) => {
-                out.push_str(&format!("{{{{ insert: param, {} }}}}", param_id(cid, &after[..close])));
+                out.push_str(&format!(
+                    "{{{{ insert: param, {} }}}}",
+                    param_id(cid, &after[..close])
+                ));
                 rest = &after[close + 1..];
             }
             _ => {
@@ -487,7 +496,12 @@ fn push_params(cid: &str, name: &str, op: &Operation, out: &mut Vec<Value>) {
         if let Some(max) = op.max {
             tests.push(json!({ "expression": format!("value <= {max}") }));
         }
-        if let Some(p) = op.pattern.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        if let Some(p) = op
+            .pattern
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             tests.push(json!({ "expression": format!("matches {p}") }));
         }
         if !tests.is_empty() {

@@ -44,7 +44,9 @@ pub enum OscalError {
         wanted: String,
     },
     /// A claimed PP or package is not available.
-    #[error("{document}: claimed document `{id}` {version} was not found; give it with `--pp FILE`")]
+    #[error(
+        "{document}: claimed document `{id}` {version} was not found; give it with `--pp FILE`"
+    )]
     MissingClaim {
         /// The claiming document.
         document: String,

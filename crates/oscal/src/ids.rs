@@ -54,8 +54,14 @@ pub fn timestamp(date: Option<&str>, document: &str) -> Result<String, OscalErro
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    let month = date.get(5..7).and_then(|m| m.parse::<u8>().ok()).unwrap_or(0);
-    let day = date.get(8..10).and_then(|d| d.parse::<u8>().ok()).unwrap_or(0);
+    let month = date
+        .get(5..7)
+        .and_then(|m| m.parse::<u8>().ok())
+        .unwrap_or(0);
+    let day = date
+        .get(8..10)
+        .and_then(|d| d.parse::<u8>().ok())
+        .unwrap_or(0);
     if !shaped || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return Err(OscalError::Date {
             document: document.to_string(),
@@ -93,7 +99,10 @@ mod tests {
 
     #[test]
     fn timestamps_come_from_the_date() {
-        assert_eq!(timestamp(Some("2026-12-06"), "d").unwrap(), "2026-12-06T00:00:00Z");
+        assert_eq!(
+            timestamp(Some("2026-12-06"), "d").unwrap(),
+            "2026-12-06T00:00:00Z"
+        );
         assert!(timestamp(None, "d").is_err());
         assert!(timestamp(Some("2026-13-01"), "d").is_err());
         assert!(timestamp(Some("06.12.2026"), "d").is_err());

@@ -17,10 +17,16 @@
 #![forbid(unsafe_code)]
 
 pub mod catalog;
+pub mod component;
+pub mod effective;
 pub mod error;
 pub mod ids;
+pub mod profile;
 pub mod validate;
 
 pub use catalog::{CatalogOptions, ControlLink, catalog};
+pub use component::{ComponentOptions, component_definition};
+pub use effective::{Effective, effective};
 pub use error::OscalError;
+pub use profile::{profile, resolve};
 pub use validate::{Model, Problem, Report, validate};

@@ -74,7 +74,10 @@ impl Model {
 
     /// The model of a document, from its one root key.
     pub fn of(doc: &Value) -> Result<Model, OscalError> {
-        let keys: Vec<&String> = doc.as_object().map(|o| o.keys().collect()).unwrap_or_default();
+        let keys: Vec<&String> = doc
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
         Model::ALL
             .into_iter()
             .find(|m| keys.iter().any(|k| *k == m.root()))
@@ -123,7 +126,10 @@ pub fn schema_problems(model: Model, doc: &Value) -> Result<Vec<Problem>, OscalE
         .build(&schema)
         .map_err(|e| OscalError::Shape {
             pointer: String::new(),
-            message: format!("the committed {} schema does not compile: {e}", model.root()),
+            message: format!(
+                "the committed {} schema does not compile: {e}",
+                model.root()
+            ),
         })?;
     let mut out = Vec::new();
     for error in validator.iter_errors(doc).take(MAX_PROBLEMS) {
@@ -253,10 +259,16 @@ fn semantic_problems(model: Model, doc: &Value, catalogs: &[&Value]) -> Vec<Prob
     // Params a profile or component may name also include the ones it defines itself.
     let mut own_params = BTreeSet::new();
     walk(doc, &mut String::new(), &mut |ptr, key, v| {
-        if key == "id" && ptr.contains("/params/") && let Some(s) = v.as_str() {
+        if key == "id"
+            && ptr.contains("/params/")
+            && let Some(s) = v.as_str()
+        {
             own_params.insert(s.to_string());
         }
-        if key == "uuid" && ptr.contains("/back-matter/resources/") && let Some(s) = v.as_str() {
+        if key == "uuid"
+            && ptr.contains("/back-matter/resources/")
+            && let Some(s) = v.as_str()
+        {
             resources.insert(s.to_string());
         }
     });
@@ -291,7 +303,9 @@ fn semantic_problems(model: Model, doc: &Value, catalogs: &[&Value]) -> Vec<Prob
                     problems.push(Problem {
                         pointer: ptr.to_string(),
                         rule: "unique-uuid",
-                        message: format!("UUID {s} is also used at {first}; every UUID must be unique"),
+                        message: format!(
+                            "UUID {s} is also used at {first}; every UUID must be unique"
+                        ),
                     });
                 }
             }
@@ -300,7 +314,9 @@ fn semantic_problems(model: Model, doc: &Value, catalogs: &[&Value]) -> Vec<Prob
                     problems.push(Problem {
                         pointer: ptr.to_string(),
                         rule: "unique-id",
-                        message: format!("id `{s}` is also used at {first}; ids must be unique in a document"),
+                        message: format!(
+                            "id `{s}` is also used at {first}; ids must be unique in a document"
+                        ),
                     });
                 }
             }

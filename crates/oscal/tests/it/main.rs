@@ -1,4 +1,6 @@
 //! Integration tests of dtsec-oscal, one module per theme.
 
 mod catalog;
+mod common;
+mod profile;
 mod validator;

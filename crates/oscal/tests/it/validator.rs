@@ -11,7 +11,9 @@ fn read(path: &std::path::Path) -> Value {
 
 #[test]
 fn nist_examples_validate_and_removing_a_required_field_gives_one_error() {
-    let Some(dir) = dtsec_testkit::shared("data/oscal-schemas/examples") else { return };
+    let Some(dir) = dtsec_testkit::shared("data/oscal-schemas/examples") else {
+        return;
+    };
     let mut seen = 0;
     for name in [
         "basic-catalog.json",
@@ -21,13 +23,17 @@ fn nist_examples_validate_and_removing_a_required_field_gives_one_error() {
         "ssp-example.json",
     ] {
         let doc = read(&dir.join(name));
-        let report = dtsec_oscal::validate::schema_problems(Model::of(&doc).unwrap(), &doc).unwrap();
+        let report =
+            dtsec_oscal::validate::schema_problems(Model::of(&doc).unwrap(), &doc).unwrap();
         assert!(report.is_empty(), "{name}: {report:#?}");
         seen += 1;
     }
     assert_eq!(seen, 5);
     let mut ar = read(&dir.join("ifa_assessment-results-example.json"));
-    ar["assessment-results"]["results"][0].as_object_mut().unwrap().remove("start");
+    ar["assessment-results"]["results"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("start");
     let problems = dtsec_oscal::validate::schema_problems(Model::AssessmentResults, &ar).unwrap();
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert_eq!(problems[0].pointer, "/assessment-results/results/0");
@@ -35,7 +41,11 @@ fn nist_examples_validate_and_removing_a_required_field_gives_one_error() {
 
 fn cdd_catalog() -> Value {
     let lib = Library::with_builtins();
-    catalog(&lib.find("cdd", "2.0").unwrap().document, &CatalogOptions::default()).unwrap()
+    catalog(
+        &lib.find("cdd", "2.0").unwrap().document,
+        &CatalogOptions::default(),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -43,7 +53,13 @@ fn a_control_id_with_a_slash_breaks_the_token_pattern() {
     let mut c = cdd_catalog();
     c["catalog"]["groups"][1]["groups"][0]["controls"][0]["id"] = json!("FCS_COP.1/Hash");
     let report = validate(&c, &[]).unwrap();
-    assert!(report.problems.iter().any(|p| p.rule == "schema" && p.pointer.starts_with("/catalog/groups/1") && p.message.len() < 400), "{:#?}", report.problems);
+    assert!(
+        report.problems.iter().any(|p| p.rule == "schema"
+            && p.pointer.starts_with("/catalog/groups/1")
+            && p.message.len() < 400),
+        "{:#?}",
+        report.problems
+    );
 }
 
 #[test]
@@ -59,10 +75,23 @@ fn semantic_defects_are_found() {
     assert!(report.problems.iter().all(|p| p.rule != "schema"));
 
     let mut c = cdd_catalog();
-    let text = serde_json::to_string(&c).unwrap().replacen("{{ insert: param, ", "{{ insert: param, nowhere", 1);
+    let text = serde_json::to_string(&c).unwrap().replacen(
+        "{{ insert: param, ",
+        "{{ insert: param, nowhere",
+        1,
+    );
     c = serde_json::from_str(&text).unwrap();
     let report = validate(&c, &[]).unwrap();
-    assert_eq!(report.problems.iter().filter(|p| p.rule == "param-resolves").count(), 1, "{:#?}", report.problems);
+    assert_eq!(
+        report
+            .problems
+            .iter()
+            .filter(|p| p.rule == "param-resolves")
+            .count(),
+        1,
+        "{:#?}",
+        report.problems
+    );
 }
 
 #[test]
