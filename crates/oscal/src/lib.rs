@@ -16,6 +16,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod assessment;
 pub mod catalog;
 pub mod component;
 pub mod effective;

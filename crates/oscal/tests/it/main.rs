@@ -1,5 +1,6 @@
 //! Integration tests of dtsec-oscal, one module per theme.
 
+mod assessment;
 mod catalog;
 mod common;
 mod profile;
