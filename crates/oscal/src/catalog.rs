@@ -164,6 +164,9 @@ pub fn catalog(doc: &Document, options: &CatalogOptions) -> Result<Value, OscalE
             &format!("{} {}", b.id.value, b.version.value),
         ));
     }
+    for s in &doc.sars {
+        props.push(prop("sar", &s.id.value));
+    }
     for r in &doc.conformance.required_packages {
         props.push(prop(
             "required-package",
@@ -181,26 +184,33 @@ pub fn catalog(doc: &Document, options: &CatalogOptions) -> Result<Value, OscalE
     if let Some(author) = &doc.identification.author {
         metadata["remarks"] = json!(format!("Author: {author}"));
     }
-    let mut description = format!(
+    let description = format!(
         "{} `{}` version {}, exported by dtsec.",
         doc.kind.value.label(),
         doc.id.value,
         doc.version.value
     );
-    if let Some(o) = &doc.identification.overview {
-        description = format!("{description} {}", one_line(o));
+    let mut resource_body = json!({
+        "uuid": resource,
+        "title": one_line(&doc.title),
+        "description": description,
+        "document-ids": [{ "identifier": format!("dtsec:{}:{}", doc.id.value, doc.version.value) }],
+    });
+    // The overview as written, so an import gives it back.
+    if let Some(o) = doc
+        .identification
+        .overview
+        .as_deref()
+        .filter(|o| !o.trim().is_empty())
+    {
+        resource_body["remarks"] = json!(o);
     }
     Ok(json!({
         "catalog": {
             "uuid": catalog_uuid(doc),
             "metadata": metadata,
             "groups": groups,
-            "back-matter": { "resources": [{
-                "uuid": resource,
-                "title": one_line(&doc.title),
-                "description": description,
-                "document-ids": [{ "scheme": "http://www.doi.org/", "identifier": format!("dtsec:{}:{}", doc.id.value, doc.version.value) }],
-            }]},
+            "back-matter": { "resources": [resource_body] },
         }
     }))
 }

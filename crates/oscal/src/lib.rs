@@ -22,6 +22,7 @@ pub mod component;
 pub mod effective;
 pub mod error;
 pub mod ids;
+pub mod import;
 pub mod profile;
 pub mod validate;
 

@@ -4,4 +4,5 @@ mod assessment;
 mod catalog;
 mod common;
 mod profile;
+mod round_trip;
 mod validator;
