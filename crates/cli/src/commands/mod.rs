@@ -8,6 +8,7 @@ pub mod export;
 pub mod import;
 pub mod keys;
 pub mod log;
+pub mod oscal;
 pub mod pp;
 pub mod registry;
 pub mod render;

@@ -11,6 +11,7 @@ mod hostile_log;
 mod input_failures;
 mod niap_anchors;
 mod niap_st;
+mod oscal;
 mod pp2;
 mod pp_diff;
 mod readme;
