@@ -105,7 +105,7 @@ pub fn catalog(doc: &Document, options: &CatalogOptions) -> Result<Value, OscalE
         groups.push(json!({ "id": "spd", "class": "spd", "title": "Security problem definition and objectives", "controls": spd }));
     }
     // Class → family → SFR controls, in the document's order within each family.
-    let mut classes: Vec<(String, Vec<(String, Vec<Value>)>)> = Vec::new();
+    let mut classes: Vec<(String, Families)> = Vec::new();
     for sfr in &doc.sfrs {
         let component = sfr.id.value.split('/').next().unwrap_or(&sfr.id.value);
         let family = component.split('.').next().unwrap_or(component).to_string();
@@ -231,6 +231,9 @@ fn with_remarks(mut p: Value, remarks: &str) -> Value {
     }
     p
 }
+
+/// A class group's families, each with its SFR controls, in document order.
+type Families = Vec<(String, Vec<Value>)>;
 
 type Claim<'a> = dyn FnMut(&str) -> Result<String, OscalError> + 'a;
 

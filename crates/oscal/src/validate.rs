@@ -242,6 +242,24 @@ fn inserted_params(prose: &str) -> Vec<&str> {
     out
 }
 
+/// A problem for each `{{ insert: param, id }}` in `text` that names no known param.
+fn unresolved_inserts(
+    ptr: &str,
+    text: &str,
+    known_param: &dyn Fn(&str) -> bool,
+    problems: &mut Vec<Problem>,
+) {
+    for id in inserted_params(text) {
+        if !known_param(id) {
+            problems.push(Problem {
+                pointer: ptr.to_string(),
+                rule: "param-resolves",
+                message: format!("`{{{{ insert: param, {id} }}}}` names no param"),
+            });
+        }
+    }
+}
+
 fn semantic_problems(model: Model, doc: &Value, catalogs: &[&Value]) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut uuids: BTreeMap<String, String> = BTreeMap::new();
@@ -295,6 +313,19 @@ fn semantic_problems(model: Model, doc: &Value, catalogs: &[&Value]) -> Vec<Prob
                     }
                 }
             }
+            // A selection's choices are strings in an array, which the walk does not visit.
+            if key == "choice" && check_refs {
+                for (i, c) in v.as_array().into_iter().flatten().enumerate() {
+                    if let Some(text) = c.as_str() {
+                        unresolved_inserts(
+                            &format!("{ptr}/{i}"),
+                            text,
+                            &known_param,
+                            &mut problems,
+                        );
+                    }
+                }
+            }
             return;
         };
         match key {
@@ -330,32 +361,11 @@ fn semantic_problems(model: Model, doc: &Value, catalogs: &[&Value]) -> Vec<Prob
                 rule: "param-resolves",
                 message: format!("param `{s}` is defined in none of the catalogs given"),
             }),
-            "prose" | "choice" | "description" | "statement" => {
-                if check_refs {
-                    for id in inserted_params(s) {
-                        if !known_param(id) {
-                            problems.push(Problem {
-                                pointer: ptr.to_string(),
-                                rule: "param-resolves",
-                                message: format!("`{{{{ insert: param, {id} }}}}` names no param"),
-                            });
-                        }
-                    }
-                }
+            "prose" | "description" | "statement" if check_refs => {
+                unresolved_inserts(ptr, s, &known_param, &mut problems);
             }
             "href" => hrefs.push((ptr.to_string(), s.to_string())),
             _ => {}
-        }
-        if ptr.contains("/choice/") && check_refs {
-            for id in inserted_params(s) {
-                if !known_param(id) {
-                    problems.push(Problem {
-                        pointer: ptr.to_string(),
-                        rule: "param-resolves",
-                        message: format!("`{{{{ insert: param, {id} }}}}` names no param"),
-                    });
-                }
-            }
         }
     });
     for (ptr, href) in hrefs {

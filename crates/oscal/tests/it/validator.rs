@@ -98,3 +98,45 @@ fn semantic_defects_are_found() {
 fn a_document_of_no_model_is_refused() {
     assert!(validate(&json!({"thing": {}}), &[]).is_err());
 }
+
+/// The first selection choice that inserts a nested operation's param.
+fn choice_with_insert(v: &mut Value) -> Option<&mut Value> {
+    match v {
+        Value::Object(o) => {
+            let hit = o
+                .get("choice")
+                .and_then(Value::as_array)
+                .and_then(|choices| {
+                    choices
+                        .iter()
+                        .position(|c| c.as_str().is_some_and(|t| t.contains("{{ insert: param, ")))
+                });
+            match hit {
+                Some(i) => o.get_mut("choice").and_then(|c| c.get_mut(i)),
+                None => o.values_mut().find_map(choice_with_insert),
+            }
+        }
+        Value::Array(a) => a.iter_mut().find_map(choice_with_insert),
+        _ => None,
+    }
+}
+
+#[test]
+fn an_insert_in_a_selection_choice_must_resolve_too() {
+    let mut c = cdd_catalog();
+    let choice = choice_with_insert(&mut c).expect("a nested operation in some choice");
+    let text =
+        choice
+            .as_str()
+            .unwrap()
+            .replacen("{{ insert: param, ", "{{ insert: param, nowhere", 1);
+    *choice = json!(text);
+    let report = validate(&c, &[]).unwrap();
+    let p: Vec<_> = report
+        .problems
+        .iter()
+        .filter(|p| p.rule == "param-resolves")
+        .collect();
+    assert_eq!(p.len(), 1, "{:#?}", report.problems);
+    assert!(p[0].pointer.contains("/select/choice/"), "{}", p[0].pointer);
+}
