@@ -117,6 +117,13 @@ enum Command {
         #[arg(short, long, value_name = "OUT.yaml")]
         output: Option<PathBuf>,
     },
+    /// OSCAL 1.2.1: export a PP (catalog), an ST (profile, component-definition) or a sealed
+    /// ETR bundle (SSP, assessment plan, assessment results); validate any OSCAL JSON file;
+    /// import our own catalog back.
+    Oscal {
+        #[command(subcommand)]
+        command: commands::oscal::OscalCommand,
+    },
     /// The CEM evaluation workbench: work units, verdicts, evidence, the ETR and its seal.
     Eval {
         #[command(subcommand)]
@@ -311,6 +318,7 @@ fn run(command: Command) -> CliResult {
         Command::Catalog { command } => commands::catalog::run(command),
         Command::Pp { command } => commands::pp::run(command),
         Command::Eval { command } => commands::eval::run(command),
+        Command::Oscal { command } => commands::oscal::run(command),
         Command::Verify {
             bundle,
             key,

@@ -8,7 +8,7 @@
 
 use crate::error::Violation;
 use jsonschema::error::ValidationErrorKind;
-use jsonschema::{Resource, Validator};
+use jsonschema::{Retrieve, Uri, Validator};
 use serde_json::Value;
 use std::sync::OnceLock;
 
@@ -59,22 +59,30 @@ fn compile(id: SchemaId) -> Result<Validator, String> {
     };
     let mut opts = jsonschema::options().should_validate_formats(true);
     if cyclonedx {
-        for (uri, text) in [
-            (
-                "http://cyclonedx.org/schema/spdx.schema.json",
-                SPDX_LICENSES,
-            ),
-            ("http://cyclonedx.org/schema/jsf-0.82.schema.json", JSF),
-            (
-                "http://cyclonedx.org/schema/cryptography-defs.schema.json",
-                CRYPTO_DEFS,
-            ),
-        ] {
-            let res = Resource::from_contents(parse(text));
-            opts = opts.with_resource(uri, res);
-        }
+        opts = opts.with_retriever(Bundled);
+    } else {
+        opts = opts.offline();
     }
     opts.build(&parse(main)).map_err(|e| e.to_string())
+}
+
+/// Resolves the CycloneDX schemas' `$ref`s to the copies built into this crate; any other
+/// reference is refused (validation never reaches the network).
+struct Bundled;
+
+impl Retrieve for Bundled {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let text = match uri.as_str() {
+            "http://cyclonedx.org/schema/spdx.schema.json" => SPDX_LICENSES,
+            "http://cyclonedx.org/schema/jsf-0.82.schema.json" => JSF,
+            "http://cyclonedx.org/schema/cryptography-defs.schema.json" => CRYPTO_DEFS,
+            other => return Err(format!("schema {other} is not built into dtsec").into()),
+        };
+        Ok(parse(text))
+    }
 }
 
 impl SchemaSet {

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod log;
 pub mod map;
 pub mod postmarket;
+pub mod oscal;
 pub mod pp;
 pub mod registry;
 pub mod render;

@@ -12,6 +12,7 @@ mod input_failures;
 mod niap_anchors;
 mod niap_st;
 mod postmarket;
+mod oscal;
 mod pp2;
 mod pp_diff;
 mod readme;

@@ -104,6 +104,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("eval", 4),
     ("regulatory", 4),
     ("registry", 5),
+    ("oscal", 5),
     ("server", 6),
     ("cli", 7),
     ("fuzzing", 8),

@@ -1,0 +1,447 @@
+//! Our own OSCAL catalog back into a dtsec PP, PP-Module or package.
+//!
+//! Why: a round trip proves the export carries what it claims to (see `docs/oscal.md` for what
+//! it does not: extended component definitions, audit events, management-function tables,
+//! `depends` clauses, package restrictions and required choices, unmet dependencies, anchors,
+//! XHTML forms, rationale of the conformance claim). The reader builds the document in the
+//! model's own format and hands it to the model's parser, so every rule of that format (and its
+//! limits) applies to an imported catalog as to a YAML file.
+//!
+//! Only catalogs with dtsec's props are understood; a foreign catalog is refused with the JSON
+//! pointer of what is missing.
+
+use std::collections::BTreeMap;
+
+use dtsec_model::{Document, SourceFile};
+use serde_json::{Map, Value, json};
+
+use crate::error::OscalError;
+use crate::ids::NS;
+
+fn shape(pointer: impl Into<String>, message: impl Into<String>) -> OscalError {
+    OscalError::Shape {
+        pointer: pointer.into(),
+        message: message.into(),
+    }
+}
+
+/// The values of the props named `name` (dtsec's namespace, or OSCAL's for `label`).
+fn props<'a>(v: &'a Value, name: &str) -> Vec<&'a Value> {
+    v["props"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["name"] == name && (name == "label" || name == "method" || p["ns"] == NS))
+        .collect()
+}
+
+fn prop_values(v: &Value, name: &str) -> Vec<String> {
+    props(v, name)
+        .into_iter()
+        .filter_map(|p| p["value"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn first(v: &Value, name: &str) -> Option<String> {
+    prop_values(v, name).into_iter().next()
+}
+
+fn part<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
+    v["parts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == name)
+}
+
+/// Reads a catalog dtsec exported back into the document it came from.
+pub fn catalog_document(catalog: &Value) -> Result<Document, OscalError> {
+    let c = &catalog["catalog"];
+    if !c.is_object() {
+        return Err(shape(
+            "/catalog",
+            "not an OSCAL catalog: there is no `catalog` object",
+        ));
+    }
+    let m = &c["metadata"];
+    let kind = first(m, "document-kind").ok_or_else(|| {
+        shape(
+            "/catalog/metadata/props",
+            format!("no `document-kind` prop in the namespace {NS}: only catalogs exported by dtsec can be imported"),
+        )
+    })?;
+    let id = first(m, "document-id")
+        .ok_or_else(|| shape("/catalog/metadata/props", "no `document-id` prop"))?;
+    let date = m["last-modified"]
+        .as_str()
+        .and_then(|t| t.get(..10))
+        .map(str::to_string);
+    let resource = &c["back-matter"]["resources"][0];
+    let mut identification = Map::new();
+    if let Some(d) = date {
+        identification.insert("date".into(), json!(d));
+    }
+    if let Some(a) = m["remarks"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("Author: "))
+    {
+        identification.insert("author".into(), json!(a));
+    }
+    if let Some(s) = first(m, "document-status") {
+        identification.insert("status".into(), json!(s));
+    }
+    if let Some(o) = resource["remarks"].as_str() {
+        identification.insert("overview".into(), json!(o));
+    }
+    let titled = |name: &str, key: &str| -> Vec<Value> {
+        props(m, name)
+            .into_iter()
+            .map(|p| {
+                let mut o = json!({ "id": p["value"] });
+                if let Some(r) = p["remarks"].as_str() {
+                    o[key] = json!(r);
+                }
+                o
+            })
+            .collect()
+    };
+    let mut doc = json!({
+        "kind": kind,
+        "id": id,
+        "version": m["version"],
+        "title": m["title"],
+        "identification": identification,
+    });
+    if let Some(e) = first(m, "cc-edition") {
+        doc["cc_edition"] = json!(e);
+    }
+    let types = titled("toe-type", "name");
+    if !types.is_empty() {
+        doc["toe"] = json!({ "types": types });
+    }
+    for (prop_name, key) in [("device-form", "forms"), ("device-role", "roles")] {
+        let list = titled(prop_name, "title");
+        if !list.is_empty() {
+            doc[key] = json!(list);
+        }
+    }
+    let features: Vec<Value> = prop_values(m, "feature")
+        .into_iter()
+        .map(|f| json!({ "id": f }))
+        .collect();
+    if !features.is_empty() {
+        doc["features"] = json!(features);
+    }
+    let base: Vec<Value> = prop_values(m, "base-pp")
+        .into_iter()
+        .filter_map(|b| {
+            b.split_once(' ')
+                .map(|(i, v)| json!({ "id": i, "version": v }))
+        })
+        .collect();
+    if !base.is_empty() {
+        doc["base_pps"] = json!(base);
+    }
+    let sars: Vec<Value> = prop_values(m, "sar")
+        .into_iter()
+        .map(|s| json!({ "id": s }))
+        .collect();
+    if !sars.is_empty() {
+        doc["sars"] = json!(sars);
+    }
+
+    let mut spd: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    let mut sfrs = Vec::new();
+    let mut stack: Vec<(String, &Value)> = vec![("/catalog".to_string(), c)];
+    let mut controls: Vec<(String, &Value)> = Vec::new();
+    // Groups in document order, depth-first, so controls come back in the exported order.
+    while let Some((ptr, node)) = stack.pop() {
+        for (i, ctl) in node["controls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            controls.push((format!("{ptr}/controls/{i}"), ctl));
+        }
+        let groups: Vec<(String, &Value)> = node["groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, g)| (format!("{ptr}/groups/{i}"), g))
+            .collect();
+        stack.extend(groups.into_iter().rev());
+    }
+    for (ptr, ctl) in controls {
+        let label = first_label(ctl)
+            .ok_or_else(|| shape(format!("{ptr}/props"), "the control has no `label` prop"))?;
+        match ctl["class"].as_str() {
+            Some("spd-item") => {
+                let kind = first(ctl, "spd-kind").ok_or_else(|| {
+                    shape(format!("{ptr}/props"), "an spd-item has no `spd-kind` prop")
+                })?;
+                let mut d = json!({ "id": label, "description": part(ctl, "statement").and_then(|p| p["prose"].as_str()).unwrap_or_default() });
+                let addresses = prop_values(ctl, "addresses");
+                if !addresses.is_empty() {
+                    d["addresses"] = json!(addresses);
+                }
+                if let Some(r) = part(ctl, "rationale").and_then(|p| p["prose"].as_str()) {
+                    d["rationale"] = json!(r);
+                }
+                let key = match kind.as_str() {
+                    "threat" => "threats",
+                    "osp" => "osps",
+                    "assumption" => "assumptions",
+                    "objective" => "toe",
+                    "environment-objective" => "environment",
+                    other => {
+                        return Err(shape(
+                            format!("{ptr}/props"),
+                            format!("unknown spd-kind `{other}`"),
+                        ));
+                    }
+                };
+                spd.entry(key).or_default().push(d);
+            }
+            Some("sfr") => sfrs.push(sfr(&ptr, ctl, label)?),
+            _ => {}
+        }
+    }
+    let mut spd_obj = Map::new();
+    for key in ["threats", "assumptions", "osps"] {
+        if let Some(list) = spd.remove(key) {
+            spd_obj.insert(key.into(), json!(list));
+        }
+    }
+    if !spd_obj.is_empty() {
+        doc["spd"] = Value::Object(spd_obj);
+    }
+    let mut objectives = Map::new();
+    for key in ["toe", "environment"] {
+        if let Some(list) = spd.remove(key) {
+            objectives.insert(key.into(), json!(list));
+        }
+    }
+    if !objectives.is_empty() {
+        doc["objectives"] = Value::Object(objectives);
+    }
+    if !sfrs.is_empty() {
+        doc["sfrs"] = json!(sfrs);
+    }
+    // JSON is YAML: the model's own parser reads it, with its limits and rules.
+    let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let source = SourceFile::new(format!("{id} (from OSCAL)"), text);
+    dtsec_model::parse_document(&source).map_err(|e| {
+        shape(
+            "/catalog",
+            format!("the imported document is not a valid dtsec document: {e}"),
+        )
+    })
+}
+
+fn first_label(v: &Value) -> Option<String> {
+    first(v, "label")
+}
+
+/// Param id → (operation name, param).
+type Params<'a> = BTreeMap<String, (String, &'a Value)>;
+
+fn sfr(ptr: &str, ctl: &Value, label: String) -> Result<Value, OscalError> {
+    let mut params: Params<'_> = BTreeMap::new();
+    for (i, p) in ctl["params"].as_array().into_iter().flatten().enumerate() {
+        let id = p["id"].as_str().unwrap_or_default().to_string();
+        let op = first(p, "operation").ok_or_else(|| {
+            shape(
+                format!("{ptr}/params/{i}/props"),
+                "a param has no `operation` prop",
+            )
+        })?;
+        params.insert(id, (op, p));
+    }
+    let mut s = json!({ "id": label });
+    if let Some(t) = ctl["title"].as_str().filter(|t| *t != label) {
+        s["title"] = json!(t);
+    }
+    if let Some(st) = first(ctl, "status") {
+        s["status"] = json!(st);
+    }
+    for (prop_name, key) in [
+        ("toe-type", "toe_types"),
+        ("role", "roles"),
+        ("objective", "objectives"),
+        ("addresses", "addresses"),
+    ] {
+        let v = prop_values(ctl, prop_name);
+        if !v.is_empty() {
+            s[key] = json!(v);
+        }
+    }
+    if let Some(f) = first(ctl, "feature") {
+        s["feature"] = json!(f);
+    }
+    let triggers: Vec<Value> = prop_values(ctl, "selected-by")
+        .into_iter()
+        .filter_map(|t| {
+            let (sfr, rest) = t.split_once(' ')?;
+            let (op, choice) = rest.split_once(' ')?;
+            Some(json!({ "sfr": sfr, "operation": op, "choice": choice }))
+        })
+        .collect();
+    if !triggers.is_empty() {
+        s["selected_by"] = json!(triggers);
+    }
+    if first(ctl, "invisible").as_deref() == Some("true") {
+        s["invisible"] = json!(true);
+    }
+    if let Some(b) = first(ctl, "base-pp") {
+        s["base_pp"] = json!(b);
+    }
+    let mut elements = Vec::new();
+    if let Some(statement) = part(ctl, "statement") {
+        for item in statement["parts"].as_array().into_iter().flatten() {
+            let eid = first_label(item).unwrap_or_default();
+            let mut e = json!({ "id": eid });
+            let mut ops = Map::new();
+            if let Some(prose) = item["prose"].as_str() {
+                e["text"] = json!(slots(prose, &params, &mut |name, p| {
+                    ops.insert(name.to_string(), operation(p, &params));
+                }));
+            }
+            if !ops.is_empty() {
+                e["operations"] = Value::Object(ops);
+            }
+            if let Some(r) = part(item, "refinement").and_then(|p| p["prose"].as_str()) {
+                e["refinement"] = json!(r);
+            }
+            if let Some(n) = part(item, "guidance").and_then(|p| p["prose"].as_str()) {
+                e["application_note"] = json!(n);
+            }
+            elements.push(e);
+        }
+    }
+    if !elements.is_empty() {
+        s["elements"] = json!(elements);
+    }
+    if let Some(n) = part(ctl, "guidance").and_then(|p| p["prose"].as_str()) {
+        s["application_note"] = json!(n);
+    }
+    if let Some(obj) = part(ctl, "assessment-objective") {
+        let mut ea = Map::new();
+        let mut tests = Vec::new();
+        for m in obj["parts"].as_array().into_iter().flatten() {
+            let prose = m["prose"].as_str().unwrap_or_default();
+            match first(m, "activity").as_deref() {
+                Some("tss") => drop(ea.insert("tss".into(), json!(prose))),
+                Some("guidance") => drop(ea.insert("guidance".into(), json!(prose))),
+                Some("other") => drop(ea.insert("other".into(), json!(prose))),
+                Some(t) if t.starts_with("test-") => tests.push(json!(prose)),
+                _ => {}
+            }
+        }
+        if !tests.is_empty() {
+            ea.insert("tests".into(), json!(tests));
+        }
+        s["evaluation_activities"] = Value::Object(ea);
+    }
+    Ok(s)
+}
+
+/// Turns `{{ insert: param, id }}` markers back into `{name}` slots, reporting each param used.
+fn slots(prose: &str, params: &Params<'_>, used: &mut dyn FnMut(&str, &Value)) -> String {
+    let mut out = String::with_capacity(prose.len());
+    let mut rest = prose;
+    while let Some(i) = rest.find("{{") {
+        let after = &rest[i + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let inner = after[..end].trim();
+        let id = inner
+            .strip_prefix("insert:")
+            .and_then(|a| a.split_once(','))
+            .filter(|(kind, _)| kind.trim() == "param")
+            .map(|(_, id)| id.trim());
+        match id.and_then(|id| params.get(id)) {
+            Some((name, p)) => {
+                out.push_str(&rest[..i]);
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+                used(name, p);
+            }
+            None => out.push_str(&rest[..i + 2 + end + 2]),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn operation(p: &Value, params: &Params<'_>) -> Value {
+    let mut op = Map::new();
+    if let Some(select) = p["select"].as_object() {
+        let ids: BTreeMap<String, String> = props(p, "choice-id")
+            .into_iter()
+            .filter_map(|c| {
+                Some((
+                    c["remarks"].as_str()?.to_string(),
+                    c["value"].as_str()?.to_string(),
+                ))
+            })
+            .collect();
+        let choices: Vec<Value> = select
+            .get("choice")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let raw = c.as_str().unwrap_or_default();
+                let mut nested = Map::new();
+                let text = slots(raw, params, &mut |name, np| {
+                    nested.insert(name.to_string(), operation(np, params));
+                });
+                let id = ids.get(&text);
+                if nested.is_empty() && id.is_none() {
+                    return json!(text);
+                }
+                let mut d = json!({ "text": text });
+                if let Some(id) = id {
+                    d["id"] = json!(id);
+                }
+                if !nested.is_empty() {
+                    d["operations"] = Value::Object(nested);
+                }
+                d
+            })
+            .collect();
+        op.insert("selection".into(), json!(choices));
+        if select.get("how-many").and_then(Value::as_str) == Some("one") {
+            op.insert("exclusive".into(), json!(true));
+        }
+    } else {
+        op.insert(
+            "assignment".into(),
+            p["label"].as_str().map_or(json!(""), |l| json!(l)),
+        );
+        for c in p["constraints"].as_array().into_iter().flatten() {
+            for t in c["tests"].as_array().into_iter().flatten() {
+                let e = t["expression"].as_str().unwrap_or_default();
+                if let Some(kind) = e.strip_prefix("type = ") {
+                    op.insert("value_type".into(), json!(kind));
+                } else if let Some(n) = e
+                    .strip_prefix("value >= ")
+                    .and_then(|n| n.parse::<f64>().ok())
+                {
+                    op.insert("min".into(), json!(n));
+                } else if let Some(n) = e
+                    .strip_prefix("value <= ")
+                    .and_then(|n| n.parse::<f64>().ok())
+                {
+                    op.insert("max".into(), json!(n));
+                } else if let Some(pat) = e.strip_prefix("matches ") {
+                    op.insert("pattern".into(), json!(pat));
+                }
+            }
+        }
+    }
+    Value::Object(op)
+}

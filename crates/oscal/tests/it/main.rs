@@ -1,0 +1,8 @@
+//! Integration tests of dtsec-oscal, one module per theme.
+
+mod assessment;
+mod catalog;
+mod common;
+mod profile;
+mod round_trip;
+mod validator;
