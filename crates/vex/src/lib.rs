@@ -1,0 +1,4 @@
+//! Postmarket vulnerability assessments for certified devices.
+#![forbid(unsafe_code)]
+
+pub mod cvss;
