@@ -17,6 +17,7 @@ pub mod assessment;
 pub mod clocks;
 pub mod cvss;
 pub mod error;
+pub mod formats;
 pub mod history;
 
 pub use assessment::Assessment;
