@@ -37,7 +37,10 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Policy {
-        Policy { triage_days: 15, suspend_to_revoke_days: 90 }
+        Policy {
+            triage_days: 15,
+            suspend_to_revoke_days: 90,
+        }
     }
 }
 
@@ -114,15 +117,23 @@ pub fn propose(
                 reason,
             });
         };
-        let uncontrolled = a.clinical.as_ref().is_some_and(|c| c.risk == Risk::Uncontrolled);
+        let uncontrolled = a
+            .clinical
+            .as_ref()
+            .is_some_and(|c| c.risk == Risk::Uncontrolled);
         let affected = matches!(a.status, State::Affected { .. } | State::UnderInvestigation);
-        let cc_fails = a.cc.as_ref().is_some_and(|cc| cc.exploitable_at_claimed_level() && !cc.mitigated);
+        let cc_fails =
+            a.cc.as_ref()
+                .is_some_and(|cc| cc.exploitable_at_claimed_level() && !cc.mitigated);
         if let State::Fixed { .. } = a.status {
             if let Some(d) = a.dates.fix_distributed {
                 push(
                     &mut out,
                     ActionKind::Extend,
-                    format!("fixed in {} (distributed {d}): focused review of the vulnerability-fix change, then extend", a.product.version),
+                    format!(
+                        "fixed in {} (distributed {d}): focused review of the vulnerability-fix change, then extend",
+                        a.product.version
+                    ),
                 );
             }
             continue;
@@ -132,27 +143,58 @@ pub fn propose(
         }
         if status == CertStatus::Active {
             if uncontrolled {
-                push(&mut out, ActionKind::OpenReview, format!("{} is affected with uncontrolled risk", a.vuln.id));
+                push(
+                    &mut out,
+                    ActionKind::OpenReview,
+                    format!("{} is affected with uncontrolled risk", a.vuln.id),
+                );
             } else if cc_fails {
                 push(
                     &mut out,
                     ActionKind::OpenReview,
-                    format!("{} is exploitable at the claimed {} attack potential and not mitigated", a.vuln.id, a.cc.as_ref().map(|c| c.claimed_ava_van.as_str()).unwrap_or("")),
+                    format!(
+                        "{} is exploitable at the claimed {} attack potential and not mitigated",
+                        a.vuln.id,
+                        a.cc.as_ref()
+                            .map(|c| c.claimed_ava_van.as_str())
+                            .unwrap_or("")
+                    ),
                 );
             }
         }
-        let exploited = a.scores.iter().any(|s| crate::cvss::score(&s.vector).is_ok_and(|x| x.exploit_attacked));
-        if exploited && !uncontrolled && a.clinical.is_some() && a.dates.compensating_controls_published.is_none() {
-            push(&mut out, ActionKind::ReviewControlledExploited, format!("{} is known exploited (E:A) but assessed controlled without a published compensating control", a.vuln.id));
+        let exploited = a
+            .scores
+            .iter()
+            .any(|s| crate::cvss::score(&s.vector).is_ok_and(|x| x.exploit_attacked));
+        if exploited
+            && !uncontrolled
+            && a.clinical.is_some()
+            && a.dates.compensating_controls_published.is_none()
+        {
+            push(
+                &mut out,
+                ActionKind::ReviewControlledExploited,
+                format!(
+                    "{} is known exploited (E:A) but assessed controlled without a published compensating control",
+                    a.vuln.id
+                ),
+            );
         }
         let c = clocks(a, today);
-        if c.fix == Some(DeadlineStatus::Overdue) && a.dates.compensating_controls_published.is_none() {
+        if c.fix == Some(DeadlineStatus::Overdue)
+            && a.dates.compensating_controls_published.is_none()
+        {
             any_overdue_fix = true;
             if !matches!(status, CertStatus::Suspended { .. }) {
                 push(
                     &mut out,
                     ActionKind::Suspend,
-                    format!("fix due {} not distributed (overdue)", c.due_fix_distributed.map(|d| d.to_string()).unwrap_or_default()),
+                    format!(
+                        "fix due {} not distributed (overdue)",
+                        c.due_fix_distributed
+                            .map(|d| d.to_string())
+                            .unwrap_or_default()
+                    ),
                 );
             }
         }
@@ -169,7 +211,10 @@ pub fn propose(
                     kind: ActionKind::Revoke,
                     vuln: e.assessment.vuln.id.clone(),
                     assessment_hash: Some(e.hash.clone()),
-                    reason: format!("suspended since {since}, more than {} days, with no fix", policy.suspend_to_revoke_days),
+                    reason: format!(
+                        "suspended since {since}, more than {} days, with no fix",
+                        policy.suspend_to_revoke_days
+                    ),
                 });
             }
         }

@@ -167,9 +167,18 @@ pub struct ScoreRecord {
 
 impl ScoreRecord {
     /// Scores a vector from a source.
-    pub fn new(source: ScoreSource, vector: &str, device_context: bool) -> Result<ScoreRecord, VexError> {
+    pub fn new(
+        source: ScoreSource,
+        vector: &str,
+        device_context: bool,
+    ) -> Result<ScoreRecord, VexError> {
         let s = cvss::score(vector)?;
-        Ok(ScoreRecord { source, vector: s.vector, score: s.overall, device_context })
+        Ok(ScoreRecord {
+            source,
+            vector: s.vector,
+            score: s.overall,
+            device_context,
+        })
     }
 }
 
@@ -352,7 +361,10 @@ fn text_ok(what: &str, s: &str) -> Result<(), VexError> {
         return Err(VexError::invalid(what, "must not be empty"));
     }
     if s.len() > MAX_TEXT {
-        return Err(VexError::invalid(what, format!("is {} bytes; at most {MAX_TEXT}", s.len())));
+        return Err(VexError::invalid(
+            what,
+            format!("is {} bytes; at most {MAX_TEXT}", s.len()),
+        ));
     }
     Ok(())
 }
@@ -361,7 +373,10 @@ impl Assessment {
     /// The assessment's stable id: the vulnerability, the product and its version. History
     /// entries of one id form one chain.
     pub fn id(&self) -> String {
-        format!("{}/{}@{}", self.vuln.id, self.product.name, self.product.version)
+        format!(
+            "{}/{}@{}",
+            self.vuln.id, self.product.name, self.product.version
+        )
     }
 
     /// The 524B(b)(2) track: out of cycle for uncontrolled risk, else the regular cycle.
@@ -379,31 +394,55 @@ impl Assessment {
         text_ok("/product/name", &self.product.name)?;
         text_ok("/product/version", &self.product.version)?;
         if !self.product.sbom_serial.starts_with("urn:uuid:") {
-            return Err(VexError::invalid("/product/sbom_serial", "must be a `urn:uuid:` serial number"));
+            return Err(VexError::invalid(
+                "/product/sbom_serial",
+                "must be a `urn:uuid:` serial number",
+            ));
         }
         if self.product.sbom_version == 0 {
-            return Err(VexError::invalid("/product/sbom_version", "must be 1 or more"));
+            return Err(VexError::invalid(
+                "/product/sbom_version",
+                "must be 1 or more",
+            ));
         }
         if self.components.is_empty() {
-            return Err(VexError::invalid("/components", "name at least one component (VEX targets are per component)"));
+            return Err(VexError::invalid(
+                "/components",
+                "name at least one component (VEX targets are per component)",
+            ));
         }
         if self.components.len() > MAX_COMPONENTS {
-            return Err(VexError::invalid("/components", format!("at most {MAX_COMPONENTS}")));
+            return Err(VexError::invalid(
+                "/components",
+                format!("at most {MAX_COMPONENTS}"),
+            ));
         }
         for (i, c) in self.components.iter().enumerate() {
             text_ok(&format!("/components/{i}/bom_ref"), &c.bom_ref)?;
             if self.components[..i].iter().any(|o| o.bom_ref == c.bom_ref) {
-                return Err(VexError::invalid(&format!("/components/{i}/bom_ref"), "appears twice"));
+                return Err(VexError::invalid(
+                    &format!("/components/{i}/bom_ref"),
+                    "appears twice",
+                ));
             }
             if let Some(p) = &c.purl
                 && !p.starts_with("pkg:")
             {
-                return Err(VexError::invalid(&format!("/components/{i}/purl"), "a purl starts with `pkg:`"));
+                return Err(VexError::invalid(
+                    &format!("/components/{i}/purl"),
+                    "a purl starts with `pkg:`",
+                ));
             }
         }
-        for (what, n) in [("/vuln/aliases", self.vuln.aliases.len()), ("/scores", self.scores.len())] {
+        for (what, n) in [
+            ("/vuln/aliases", self.vuln.aliases.len()),
+            ("/scores", self.scores.len()),
+        ] {
             if n > MAX_LIST {
-                return Err(VexError::invalid(what, format!("at most {MAX_LIST} entries")));
+                return Err(VexError::invalid(
+                    what,
+                    format!("at most {MAX_LIST} entries"),
+                ));
             }
         }
         for (i, a) in self.vuln.aliases.iter().enumerate() {
@@ -416,7 +455,10 @@ impl Assessment {
             State::Affected { action, responses } => {
                 text_ok("/action", action)?;
                 if responses.is_empty() || responses.len() > MAX_LIST {
-                    return Err(VexError::invalid("/responses", "an affected product needs at least one response"));
+                    return Err(VexError::invalid(
+                        "/responses",
+                        "an affected product needs at least one response",
+                    ));
                 }
             }
             State::NotAffected { .. } | State::FalsePositive if self.impact_statement.is_none() => {
@@ -428,7 +470,8 @@ impl Assessment {
             _ => {}
         }
         for (i, s) in self.scores.iter().enumerate() {
-            let scored = cvss::score(&s.vector).map_err(|e| VexError::invalid(&format!("/scores/{i}/vector"), e.to_string()))?;
+            let scored = cvss::score(&s.vector)
+                .map_err(|e| VexError::invalid(&format!("/scores/{i}/vector"), e.to_string()))?;
             if scored.overall != s.score {
                 return Err(VexError::invalid(
                     &format!("/scores/{i}/score"),
@@ -442,7 +485,10 @@ impl Assessment {
         if let Some(cc) = &self.cc
             && cc.claimed_resistance().is_none()
         {
-            return Err(VexError::invalid("/cc/claimed_ava_van", "must be AVA_VAN.1 to AVA_VAN.5"));
+            return Err(VexError::invalid(
+                "/cc/claimed_ava_van",
+                "must be AVA_VAN.1 to AVA_VAN.5",
+            ));
         }
         let d = &self.dates;
         if let Some(t0) = d.aware {
@@ -455,14 +501,20 @@ impl Assessment {
                 if let Some(x) = date
                     && x < t0
                 {
-                    return Err(VexError::invalid(what, format!("{x} is before the aware date {t0}")));
+                    return Err(VexError::invalid(
+                        what,
+                        format!("{x} is before the aware date {t0}"),
+                    ));
                 }
             }
         }
         if let (Some(v), Some(dist)) = (d.fix_validated, d.fix_distributed)
             && dist < v
         {
-            return Err(VexError::invalid("/dates/fix_distributed", "a fix is distributed after it is validated"));
+            return Err(VexError::invalid(
+                "/dates/fix_distributed",
+                "a fix is distributed after it is validated",
+            ));
         }
         Ok(())
     }

@@ -81,7 +81,10 @@ pub struct Clocks {
 /// clock to run: its due dates are `None` and 806 is `Pending` (the assessment's validation
 /// is where a missing T0 is reported).
 pub fn clocks(a: &Assessment, today: Date) -> Clocks {
-    let uncontrolled = a.clinical.as_ref().is_some_and(|c| c.risk == Risk::Uncontrolled);
+    let uncontrolled = a
+        .clinical
+        .as_ref()
+        .is_some_and(|c| c.risk == Risk::Uncontrolled);
     let t0 = a.dates.aware;
     if !uncontrolled {
         return Clocks {
@@ -111,14 +114,25 @@ pub fn clocks(a: &Assessment, today: Date) -> Clocks {
     if !a.regulatory.isao_member {
         failed.push("the manufacturer does not participate in an ISAO".to_string());
     }
-    if matches!(communication, Some(DeadlineStatus::Overdue | DeadlineStatus::MetLate)) {
-        failed.push(format!("customers were not told within {COMMUNICATION_DAYS} days of T0"));
+    if matches!(
+        communication,
+        Some(DeadlineStatus::Overdue | DeadlineStatus::MetLate)
+    ) {
+        failed.push(format!(
+            "customers were not told within {COMMUNICATION_DAYS} days of T0"
+        ));
     }
     if matches!(fix, Some(DeadlineStatus::Overdue | DeadlineStatus::MetLate)) {
-        failed.push(format!("the fix was not validated and distributed within {FIX_DAYS} days of T0"));
+        failed.push(format!(
+            "the fix was not validated and distributed within {FIX_DAYS} days of T0"
+        ));
     }
     let report_806 = if !failed.is_empty() {
-        if a.regulatory.fda_806.is_some() { Report806Status::Filed } else { Report806Status::ReportExpected }
+        if a.regulatory.fda_806.is_some() {
+            Report806Status::Filed
+        } else {
+            Report806Status::ReportExpected
+        }
     } else if communication == Some(DeadlineStatus::Met) && fix == Some(DeadlineStatus::Met) {
         Report806Status::NonEnforcementEligible
     } else {

@@ -85,7 +85,10 @@ pub enum VexError {
 impl VexError {
     /// A rule broken at a JSON pointer.
     pub fn invalid(at: &str, rule: impl Into<String>) -> VexError {
-        VexError::Invalid { at: at.to_string(), rule: rule.into() }
+        VexError::Invalid {
+            at: at.to_string(),
+            rule: rule.into(),
+        }
     }
 
     /// Whether the error is the input's fault (exit 2 in the CLI) rather than the machine's.

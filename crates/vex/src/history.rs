@@ -27,7 +27,11 @@ pub struct Entry {
 }
 
 /// The hash of an entry's body.
-pub fn entry_hash(assessment: &Assessment, replaces: Option<&str>, recorded_at: Timestamp) -> String {
+pub fn entry_hash(
+    assessment: &Assessment,
+    replaces: Option<&str>,
+    recorded_at: Timestamp,
+) -> String {
     let body = serde_json::json!({
         "assessment": assessment,
         "replaces": replaces,
@@ -63,11 +67,18 @@ impl History {
 
     /// Appends a new version, after checking it (and that it is about the same id), and
     /// returns the new entry. Timestamps may not go backwards.
-    pub fn append(&mut self, assessment: Assessment, recorded_at: Timestamp) -> Result<&Entry, VexError> {
+    pub fn append(
+        &mut self,
+        assessment: Assessment,
+        recorded_at: Timestamp,
+    ) -> Result<&Entry, VexError> {
         assessment.validate()?;
         let id = assessment.id();
         if self.entries.len() >= MAX_ENTRIES {
-            return Err(VexError::History { id, rule: format!("at most {MAX_ENTRIES} entries") });
+            return Err(VexError::History {
+                id,
+                rule: format!("at most {MAX_ENTRIES} entries"),
+            });
         }
         let replaces = match self.latest() {
             Some(last) => {
@@ -80,7 +91,10 @@ impl History {
                 if recorded_at < last.recorded_at {
                     return Err(VexError::History {
                         id,
-                        rule: format!("recorded at {recorded_at}, before the latest entry ({})", last.recorded_at),
+                        rule: format!(
+                            "recorded at {recorded_at}, before the latest entry ({})",
+                            last.recorded_at
+                        ),
                     });
                 }
                 Some(last.hash.clone())
@@ -88,7 +102,12 @@ impl History {
             None => None,
         };
         let hash = entry_hash(&assessment, replaces.as_deref(), recorded_at);
-        self.entries.push(Entry { assessment, replaces, recorded_at, hash });
+        self.entries.push(Entry {
+            assessment,
+            replaces,
+            recorded_at,
+            hash,
+        });
         Ok(self.entries.last().expect("just pushed"))
     }
 
@@ -98,16 +117,28 @@ impl History {
         let mut previous: Option<&Entry> = None;
         for (i, e) in self.entries.iter().enumerate() {
             let id = e.assessment.id();
-            let fail = |rule: String| VexError::History { id: id.clone(), rule: format!("entry {i}: {rule}") };
+            let fail = |rule: String| VexError::History {
+                id: id.clone(),
+                rule: format!("entry {i}: {rule}"),
+            };
             if entry_hash(&e.assessment, e.replaces.as_deref(), e.recorded_at) != e.hash {
-                return Err(fail("its hash does not match its content (edited after it was recorded)".into()));
+                return Err(fail(
+                    "its hash does not match its content (edited after it was recorded)".into(),
+                ));
             }
             match previous {
-                None if e.replaces.is_some() => return Err(fail("the first entry replaces nothing".into())),
-                Some(p) if e.replaces.as_deref() != Some(p.hash.as_str()) => {
-                    return Err(fail(format!("replaces {:?}, not the entry before it ({})", e.replaces, p.hash)));
+                None if e.replaces.is_some() => {
+                    return Err(fail("the first entry replaces nothing".into()));
                 }
-                Some(p) if p.assessment.id() != id => return Err(fail("is about another assessment".into())),
+                Some(p) if e.replaces.as_deref() != Some(p.hash.as_str()) => {
+                    return Err(fail(format!(
+                        "replaces {:?}, not the entry before it ({})",
+                        e.replaces, p.hash
+                    )));
+                }
+                Some(p) if p.assessment.id() != id => {
+                    return Err(fail("is about another assessment".into()));
+                }
                 _ => {}
             }
             previous = Some(e);

@@ -19,6 +19,7 @@ pub mod cvss;
 pub mod error;
 pub mod formats;
 pub mod history;
+pub mod store;
 
 pub use assessment::Assessment;
 pub use error::VexError;

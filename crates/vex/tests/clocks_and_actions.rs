@@ -10,15 +10,24 @@ use jiff::civil::date;
 
 fn uncontrolled() -> Assessment {
     Assessment {
-        vuln: VulnRef { id: "CVE-2026-0001".into(), aliases: vec![] },
+        vuln: VulnRef {
+            id: "CVE-2026-0001".into(),
+            aliases: vec![],
+        },
         product: ProductRef {
             name: "Example Pump".into(),
             version: "2.1.0".into(),
             sbom_serial: "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79".into(),
             sbom_version: 1,
         },
-        components: vec![ComponentRef { bom_ref: "ble-stack".into(), purl: None }],
-        status: State::Affected { action: "Disable pairing until 2.1.1.".into(), responses: vec![Response::Update] },
+        components: vec![ComponentRef {
+            bom_ref: "ble-stack".into(),
+            purl: None,
+        }],
+        status: State::Affected {
+            action: "Disable pairing until 2.1.1.".into(),
+            responses: vec![Response::Update],
+        },
         impact_statement: None,
         scores: vec![],
         clinical: Some(Clinical {
@@ -29,8 +38,14 @@ fn uncontrolled() -> Assessment {
             rationale: "Bolus commands can be forged over BLE.".into(),
         }),
         cc: None,
-        dates: Dates { aware: Some(date(2026, 1, 1)), ..Dates::default() },
-        regulatory: Regulatory { isao_member: true, ..Regulatory::default() },
+        dates: Dates {
+            aware: Some(date(2026, 1, 1)),
+            ..Dates::default()
+        },
+        regulatory: Regulatory {
+            isao_member: true,
+            ..Regulatory::default()
+        },
     }
 }
 
@@ -48,7 +63,11 @@ fn on_2026_03_03_without_a_fix_the_fix_is_overdue_and_806_is_expected() {
     let mut a = uncontrolled();
     a.dates.customers_notified = Some(date(2026, 1, 20));
     let c = clocks(&a, date(2026, 3, 2));
-    assert_eq!(c.fix, Some(DeadlineStatus::Open), "due today is not overdue");
+    assert_eq!(
+        c.fix,
+        Some(DeadlineStatus::Open),
+        "due today is not overdue"
+    );
     let c = clocks(&a, date(2026, 3, 3));
     assert_eq!(c.communication, Some(DeadlineStatus::Met));
     assert_eq!(c.fix, Some(DeadlineStatus::Overdue));
@@ -62,12 +81,24 @@ fn all_conditions_met_is_806_non_enforcement() {
     a.dates.customers_notified = Some(date(2026, 1, 31));
     a.dates.fix_validated = Some(date(2026, 2, 20));
     a.dates.fix_distributed = Some(date(2026, 3, 2));
-    assert_eq!(clocks(&a, date(2026, 6, 1)).report_806, Report806Status::NonEnforcementEligible);
+    assert_eq!(
+        clocks(&a, date(2026, 6, 1)).report_806,
+        Report806Status::NonEnforcementEligible
+    );
     // Not in an ISAO: the same dates no longer qualify.
     a.regulatory.isao_member = false;
-    assert_eq!(clocks(&a, date(2026, 6, 1)).report_806, Report806Status::ReportExpected);
-    a.regulatory.fda_806 = Some(Report806 { filed_on: date(2026, 3, 10), number: "Z-1234-2026".into() });
-    assert_eq!(clocks(&a, date(2026, 6, 1)).report_806, Report806Status::Filed);
+    assert_eq!(
+        clocks(&a, date(2026, 6, 1)).report_806,
+        Report806Status::ReportExpected
+    );
+    a.regulatory.fda_806 = Some(Report806 {
+        filed_on: date(2026, 3, 10),
+        number: "Z-1234-2026".into(),
+    });
+    assert_eq!(
+        clocks(&a, date(2026, 6, 1)).report_806,
+        Report806Status::Filed
+    );
 }
 
 #[test]
@@ -101,7 +132,9 @@ fn leap_year_t0_counts_calendar_days() {
 fn cc_judgement_uses_the_workbench_calculator() {
     // one week (1) + proficient (3) + public (0) + easy (1) + specialised (4) = 9: Basic.
     let cc = CcJudgement {
-        rating: Rating::AnnexB(Factors::from_names("one-week", "proficient", "public", "easy", "specialised").unwrap()),
+        rating: Rating::AnnexB(
+            Factors::from_names("one-week", "proficient", "public", "easy", "specialised").unwrap(),
+        ),
         claimed_ava_van: "AVA_VAN.3".into(),
         mitigated: false,
     };
@@ -109,57 +142,144 @@ fn cc_judgement_uses_the_workbench_calculator() {
     assert!(cc.exploitable_at_claimed_level());
     // Four months (13) + expert (6) + restricted (3) + moderate (4) + bespoke (7) = 33: beyond High.
     let hard = CcJudgement {
-        rating: Rating::AnnexB(Factors::from_names("four-months", "expert", "restricted", "moderate", "bespoke").unwrap()),
+        rating: Rating::AnnexB(
+            Factors::from_names("four-months", "expert", "restricted", "moderate", "bespoke")
+                .unwrap(),
+        ),
         ..cc
     };
-    assert_eq!(hard.required_attack_potential(), Some(AttackPotential::BeyondHigh));
+    assert_eq!(
+        hard.required_attack_potential(),
+        Some(AttackPotential::BeyondHigh)
+    );
     assert!(!hard.exploitable_at_claimed_level());
 }
 
 fn entry(a: Assessment) -> dtsec_vex::history::Entry {
     let mut h = History::default();
-    h.append(a, "2026-01-05T00:00:00Z".parse().unwrap()).unwrap().clone()
+    h.append(a, "2026-01-05T00:00:00Z".parse().unwrap())
+        .unwrap()
+        .clone()
 }
 
 #[test]
 fn uncontrolled_affected_proposes_open_review_then_suspend_when_overdue() {
     let e = entry(uncontrolled());
-    let p = propose(std::slice::from_ref(&e), &[], CertStatus::Active, Policy::default(), date(2026, 1, 10));
+    let p = propose(
+        std::slice::from_ref(&e),
+        &[],
+        CertStatus::Active,
+        Policy::default(),
+        date(2026, 1, 10),
+    );
     assert_eq!(p.len(), 1);
     assert_eq!(p[0].kind, ActionKind::OpenReview);
     assert_eq!(p[0].assessment_hash.as_deref(), Some(e.hash.as_str()));
-    let p = propose(std::slice::from_ref(&e), &[], CertStatus::UnderReview, Policy::default(), date(2026, 3, 3));
-    assert_eq!(p.iter().map(|x| x.kind).collect::<Vec<_>>(), vec![ActionKind::Suspend]);
+    let p = propose(
+        std::slice::from_ref(&e),
+        &[],
+        CertStatus::UnderReview,
+        Policy::default(),
+        date(2026, 3, 3),
+    );
+    assert_eq!(
+        p.iter().map(|x| x.kind).collect::<Vec<_>>(),
+        vec![ActionKind::Suspend]
+    );
     assert!(p[0].reason.contains("2026-03-02"));
     // Suspended on 2026-03-05; 90 days later with still no fix: revoke.
-    let s = CertStatus::Suspended { since: date(2026, 3, 5) };
-    assert!(propose(std::slice::from_ref(&e), &[], s, Policy::default(), date(2026, 6, 3)).is_empty());
-    let p = propose(std::slice::from_ref(&e), &[], s, Policy::default(), date(2026, 6, 4));
-    assert_eq!(p.iter().map(|x| x.kind).collect::<Vec<_>>(), vec![ActionKind::Revoke]);
+    let s = CertStatus::Suspended {
+        since: date(2026, 3, 5),
+    };
+    assert!(
+        propose(
+            std::slice::from_ref(&e),
+            &[],
+            s,
+            Policy::default(),
+            date(2026, 6, 3)
+        )
+        .is_empty()
+    );
+    let p = propose(
+        std::slice::from_ref(&e),
+        &[],
+        s,
+        Policy::default(),
+        date(2026, 6, 4),
+    );
+    assert_eq!(
+        p.iter().map(|x| x.kind).collect::<Vec<_>>(),
+        vec![ActionKind::Revoke]
+    );
 }
 
 #[test]
 fn exploitable_at_claimed_level_opens_a_review_even_when_controlled() {
     let mut a = uncontrolled();
     a.clinical.as_mut().unwrap().risk = Risk::Controlled;
-    assert!(propose(&[entry(a.clone())], &[], CertStatus::Active, Policy::default(), date(2026, 1, 10)).is_empty());
+    assert!(
+        propose(
+            &[entry(a.clone())],
+            &[],
+            CertStatus::Active,
+            Policy::default(),
+            date(2026, 1, 10)
+        )
+        .is_empty()
+    );
     a.cc = Some(CcJudgement {
-        rating: Rating::AnnexB(Factors::from_names("one-day", "layman", "public", "unnecessary", "standard").unwrap()),
+        rating: Rating::AnnexB(
+            Factors::from_names("one-day", "layman", "public", "unnecessary", "standard").unwrap(),
+        ),
         claimed_ava_van: "AVA_VAN.3".into(),
         mitigated: false,
     });
-    let p = propose(&[entry(a.clone())], &[], CertStatus::Active, Policy::default(), date(2026, 1, 10));
+    let p = propose(
+        &[entry(a.clone())],
+        &[],
+        CertStatus::Active,
+        Policy::default(),
+        date(2026, 1, 10),
+    );
     assert_eq!(p[0].kind, ActionKind::OpenReview);
     assert!(p[0].reason.contains("AVA_VAN.3"));
     a.cc.as_mut().unwrap().mitigated = true;
-    assert!(propose(&[entry(a)], &[], CertStatus::Active, Policy::default(), date(2026, 1, 10)).is_empty());
+    assert!(
+        propose(
+            &[entry(a)],
+            &[],
+            CertStatus::Active,
+            Policy::default(),
+            date(2026, 1, 10)
+        )
+        .is_empty()
+    );
 }
 
 #[test]
 fn overdue_triage_fixed_extend_and_known_exploited_controlled() {
-    let m = UnassessedMatch { vuln: "CVE-2026-9999".into(), first_seen: date(2026, 1, 1) };
-    assert!(propose(&[], std::slice::from_ref(&m), CertStatus::Active, Policy::default(), date(2026, 1, 16)).is_empty());
-    let p = propose(&[], &[m], CertStatus::Active, Policy::default(), date(2026, 1, 17));
+    let m = UnassessedMatch {
+        vuln: "CVE-2026-9999".into(),
+        first_seen: date(2026, 1, 1),
+    };
+    assert!(
+        propose(
+            &[],
+            std::slice::from_ref(&m),
+            CertStatus::Active,
+            Policy::default(),
+            date(2026, 1, 16)
+        )
+        .is_empty()
+    );
+    let p = propose(
+        &[],
+        &[m],
+        CertStatus::Active,
+        Policy::default(),
+        date(2026, 1, 17),
+    );
     assert_eq!(p[0].kind, ActionKind::OverdueTriage);
     assert_eq!(p[0].assessment_hash, None);
 
@@ -167,50 +287,116 @@ fn overdue_triage_fixed_extend_and_known_exploited_controlled() {
     fixed.status = State::Fixed { backport: false };
     fixed.dates.fix_validated = Some(date(2026, 2, 1));
     fixed.dates.fix_distributed = Some(date(2026, 2, 2));
-    let p = propose(&[entry(fixed)], &[], CertStatus::UnderReview, Policy::default(), date(2026, 2, 3));
-    assert_eq!(p.iter().map(|x| x.kind).collect::<Vec<_>>(), vec![ActionKind::Extend]);
+    let p = propose(
+        &[entry(fixed)],
+        &[],
+        CertStatus::UnderReview,
+        Policy::default(),
+        date(2026, 2, 3),
+    );
+    assert_eq!(
+        p.iter().map(|x| x.kind).collect::<Vec<_>>(),
+        vec![ActionKind::Extend]
+    );
 
     let mut kev = uncontrolled();
     kev.clinical.as_mut().unwrap().risk = Risk::Controlled;
-    kev.scores = vec![ScoreRecord::new(ScoreSource::Advisory, "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A", false).unwrap()];
-    let p = propose(&[entry(kev)], &[], CertStatus::Active, Policy::default(), date(2026, 1, 10));
-    assert_eq!(p.iter().map(|x| x.kind).collect::<Vec<_>>(), vec![ActionKind::ReviewControlledExploited]);
+    kev.scores = vec![
+        ScoreRecord::new(
+            ScoreSource::Advisory,
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:A",
+            false,
+        )
+        .unwrap(),
+    ];
+    let p = propose(
+        &[entry(kev)],
+        &[],
+        CertStatus::Active,
+        Policy::default(),
+        date(2026, 1, 10),
+    );
+    assert_eq!(
+        p.iter().map(|x| x.kind).collect::<Vec<_>>(),
+        vec![ActionKind::ReviewControlledExploited]
+    );
 }
 
 #[test]
 fn history_is_append_only_and_hash_chained() {
     let mut h = History::default();
     let a = uncontrolled();
-    let first = h.append(a.clone(), "2026-01-05T00:00:00Z".parse().unwrap()).unwrap().hash.clone();
+    let first = h
+        .append(a.clone(), "2026-01-05T00:00:00Z".parse().unwrap())
+        .unwrap()
+        .hash
+        .clone();
     let mut b = a.clone();
     b.dates.customers_notified = Some(date(2026, 1, 20));
-    let second = h.append(b, "2026-01-20T00:00:00Z".parse().unwrap()).unwrap().clone();
+    let second = h
+        .append(b, "2026-01-20T00:00:00Z".parse().unwrap())
+        .unwrap()
+        .clone();
     assert_eq!(second.replaces.as_deref(), Some(first.as_str()));
     assert_ne!(second.hash, first);
     h.verify().unwrap();
     // Editing a recorded entry breaks its hash.
     let mut tampered = h.clone();
     tampered.entries[0].assessment.regulatory.isao_member = false;
-    assert!(tampered.verify().unwrap_err().to_string().contains("entry 0"));
+    assert!(
+        tampered
+            .verify()
+            .unwrap_err()
+            .to_string()
+            .contains("entry 0")
+    );
     // Going back in time, or appending another assessment, is refused.
-    assert!(h.append(a.clone(), "2026-01-01T00:00:00Z".parse().unwrap()).is_err());
+    assert!(
+        h.append(a.clone(), "2026-01-01T00:00:00Z".parse().unwrap())
+            .is_err()
+    );
     let mut other = a;
     other.vuln.id = "CVE-2026-0002".into();
-    assert!(h.append(other, "2026-02-01T00:00:00Z".parse().unwrap()).unwrap_err().to_string().contains("history"));
+    assert!(
+        h.append(other, "2026-02-01T00:00:00Z".parse().unwrap())
+            .unwrap_err()
+            .to_string()
+            .contains("history")
+    );
 }
 
 #[test]
 fn validation_names_the_field() {
     let mut a = uncontrolled();
-    a.status = State::Affected { action: " ".into(), responses: vec![Response::Update] };
+    a.status = State::Affected {
+        action: " ".into(),
+        responses: vec![Response::Update],
+    };
     assert!(a.validate().unwrap_err().to_string().starts_with("/action"));
     let mut a = uncontrolled();
     a.dates.customers_notified = Some(date(2025, 12, 1));
-    assert!(a.validate().unwrap_err().to_string().starts_with("/dates/customers_notified"));
+    assert!(
+        a.validate()
+            .unwrap_err()
+            .to_string()
+            .starts_with("/dates/customers_notified")
+    );
     let mut a = uncontrolled();
-    a.scores = vec![ScoreRecord { source: ScoreSource::Advisory, vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into(), score: 5.0, device_context: false }];
+    a.scores = vec![ScoreRecord {
+        source: ScoreSource::Advisory,
+        vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into(),
+        score: 5.0,
+        device_context: false,
+    }];
     assert!(a.validate().unwrap_err().to_string().contains("scores 9.8"));
     let mut a = uncontrolled();
-    a.status = State::NotAffected { justification: Justification::CodeNotPresent };
-    assert!(a.validate().unwrap_err().to_string().starts_with("/impact_statement"));
+    a.status = State::NotAffected {
+        justification: Justification::CodeNotPresent,
+    };
+    assert!(
+        a.validate()
+            .unwrap_err()
+            .to_string()
+            .starts_with("/impact_statement")
+    );
 }

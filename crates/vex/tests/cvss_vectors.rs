@@ -42,11 +42,21 @@ fn check_file(file: &str, expected_count: usize, pick: impl Fn(&cvss::Scores) ->
             Err(e) => wrong.push(format!("{vector}: refused: {e}")),
         }
     }
-    assert!(wrong.is_empty(), "{file}: {} of {} wrong, first: {:?}", wrong.len(), rows.len(), &wrong[..wrong.len().min(5)]);
+    assert!(
+        wrong.is_empty(),
+        "{file}: {} of {} wrong, first: {:?}",
+        wrong.len(),
+        rows.len(),
+        &wrong[..wrong.len().min(5)]
+    );
 }
 
 fn v3_triple(s: &cvss::Scores) -> Vec<f64> {
-    vec![s.base, s.temporal.unwrap_or(s.base), s.environmental.unwrap_or(s.base)]
+    vec![
+        s.base,
+        s.temporal.unwrap_or(s.base),
+        s.environmental.unwrap_or(s.base),
+    ]
 }
 
 #[test]
@@ -88,7 +98,10 @@ fn threat4_all_reproduce() {
 #[test]
 fn duplicate_metric_is_refused() {
     let e = cvss::score("CVSS:3.1/AV:N/AV:L/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").unwrap_err();
-    assert!(matches!(e, CvssError::Duplicate { ref metric, position: 2 } if metric == "AV"), "{e}");
+    assert!(
+        matches!(e, CvssError::Duplicate { ref metric, position: 2 } if metric == "AV"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -101,14 +114,24 @@ fn missing_base_metric_is_refused() {
 
 #[test]
 fn wrong_v4_order_is_refused() {
-    let e = cvss::score("CVSS:4.0/AC:L/AV:N/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N").unwrap_err();
-    assert!(matches!(e, CvssError::Order { ref metric, .. } if metric == "AV"), "{e}");
+    let e =
+        cvss::score("CVSS:4.0/AC:L/AV:N/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N").unwrap_err();
+    assert!(
+        matches!(e, CvssError::Order { ref metric, .. } if metric == "AV"),
+        "{e}"
+    );
 }
 
 #[test]
 fn bare_vector_unknown_metric_and_bad_value_are_refused() {
-    assert_eq!(cvss::score("AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").unwrap_err(), CvssError::NoPrefix);
-    assert!(matches!(cvss::score("CVSS:2.0/AV:N").unwrap_err(), CvssError::Version(_)));
+    assert_eq!(
+        cvss::score("AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").unwrap_err(),
+        CvssError::NoPrefix
+    );
+    assert!(matches!(
+        cvss::score("CVSS:2.0/AV:N").unwrap_err(),
+        CvssError::Version(_)
+    ));
     assert!(matches!(
         cvss::score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/ZZ:1").unwrap_err(),
         CvssError::UnknownMetric { .. }
@@ -117,17 +140,24 @@ fn bare_vector_unknown_metric_and_bad_value_are_refused() {
         cvss::score("CVSS:3.1/AV:Q/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").unwrap_err(),
         CvssError::BadValue { .. }
     ));
-    assert!(matches!(cvss::score(&"CVSS:3.1/".repeat(100)).unwrap_err(), CvssError::TooLong(_)));
+    assert!(matches!(
+        cvss::score(&"CVSS:3.1/".repeat(100)).unwrap_err(),
+        CvssError::TooLong(_)
+    ));
 }
 
 #[test]
 fn v4_safety_and_exploited_are_surfaced() {
-    let s = cvss::score("CVSS:4.0/AV:A/AC:L/AT:N/PR:N/UI:N/VC:N/VI:H/VA:H/SC:N/SI:H/SA:H/E:A/MSI:S/S:P").unwrap();
+    let s = cvss::score(
+        "CVSS:4.0/AV:A/AC:L/AT:N/PR:N/UI:N/VC:N/VI:H/VA:H/SC:N/SI:H/SA:H/E:A/MSI:S/S:P",
+    )
+    .unwrap();
     assert_eq!(s.safety, vec!["S:P".to_string(), "MSI:S".to_string()]);
     assert!(s.exploit_attacked);
     assert_eq!(s.nomenclature.as_deref(), Some("CVSS-BTE"));
     assert!(s.environmental.is_some());
     // The base-only score is kept beside the full one.
-    let base = cvss::score("CVSS:4.0/AV:A/AC:L/AT:N/PR:N/UI:N/VC:N/VI:H/VA:H/SC:N/SI:H/SA:H").unwrap();
+    let base =
+        cvss::score("CVSS:4.0/AV:A/AC:L/AT:N/PR:N/UI:N/VC:N/VI:H/VA:H/SC:N/SI:H/SA:H").unwrap();
     assert_eq!(s.base, base.overall);
 }

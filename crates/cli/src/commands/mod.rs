@@ -15,3 +15,4 @@ pub mod serve;
 pub mod serve_log;
 pub mod verify;
 pub mod verify_log;
+pub mod vex;

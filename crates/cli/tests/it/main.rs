@@ -22,3 +22,4 @@ mod tidy;
 mod tls;
 mod transparency_log;
 mod verify_certificate;
+mod vex;

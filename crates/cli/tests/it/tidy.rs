@@ -101,6 +101,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("niap", 3),
     ("eval", 4),
     ("registry", 5),
+    ("vex", 5),
     ("server", 6),
     ("cli", 7),
     ("fuzzing", 8),

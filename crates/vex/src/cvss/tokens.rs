@@ -14,7 +14,9 @@ pub enum CvssError {
     #[error("the vector is {0} bytes long; at most {MAX_VECTOR_LEN} are accepted")]
     TooLong(usize),
     /// No `CVSS:3.0/`, `CVSS:3.1/` or `CVSS:4.0/` prefix.
-    #[error("the vector has no version prefix (`CVSS:3.0/`, `CVSS:3.1/` or `CVSS:4.0/`); a bare vector is ambiguous, so it is not scored")]
+    #[error(
+        "the vector has no version prefix (`CVSS:3.0/`, `CVSS:3.1/` or `CVSS:4.0/`); a bare vector is ambiguous, so it is not scored"
+    )]
     NoPrefix,
     /// A prefix of a version not supported.
     #[error("CVSS version `{0}` is not supported (3.0, 3.1 and 4.0 are)")]
@@ -61,7 +63,9 @@ pub enum CvssError {
     #[error("base metric `{0}` is missing (every base metric is required)")]
     MissingBase(String),
     /// v4.0 metrics out of the specification's order.
-    #[error("part {position}: `{metric}` comes after `{previous}`, but CVSS 4.0 fixes the order ({previous} follows {metric})")]
+    #[error(
+        "part {position}: `{metric}` comes after `{previous}`, but CVSS 4.0 fixes the order ({previous} follows {metric})"
+    )]
     Order {
         /// 1-based position.
         position: usize,
@@ -183,10 +187,16 @@ pub(super) fn parse(vector: &str) -> Result<Parsed, CvssError> {
     for (i, part) in body.split('/').enumerate() {
         let position = i + 1;
         let Some((name, value)) = part.split_once(':') else {
-            return Err(CvssError::Malformed { position, part: part.to_string() });
+            return Err(CvssError::Malformed {
+                position,
+                part: part.to_string(),
+            });
         };
         if name.is_empty() || value.is_empty() || value.contains(':') {
-            return Err(CvssError::Malformed { position, part: part.to_string() });
+            return Err(CvssError::Malformed {
+                position,
+                part: part.to_string(),
+            });
         }
         let Some((index, def)) = defs.iter().enumerate().find(|(_, d)| d.name == name) else {
             return Err(CvssError::UnknownMetric {
@@ -204,7 +214,10 @@ pub(super) fn parse(vector: &str) -> Result<Parsed, CvssError> {
             });
         }
         if metrics.iter().any(|(n, _)| *n == def.name) {
-            return Err(CvssError::Duplicate { position, metric: name.to_string() });
+            return Err(CvssError::Duplicate {
+                position,
+                metric: name.to_string(),
+            });
         }
         if version == CvssVersion::V4_0
             && let Some(last) = last_index
@@ -226,5 +239,9 @@ pub(super) fn parse(vector: &str) -> Result<Parsed, CvssError> {
     {
         return Err(CvssError::MissingBase(missing.name.to_string()));
     }
-    Ok(Parsed { version, text: vector.to_string(), metrics })
+    Ok(Parsed {
+        version,
+        text: vector.to_string(),
+        metrics,
+    })
 }

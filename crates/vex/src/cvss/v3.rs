@@ -102,7 +102,8 @@ pub(super) fn score(p: &Parsed) -> Scores {
     } else {
         6.42 * iss
     };
-    let exploitability = 8.22 * av(p.get("AV")) * ac(p.get("AC")) * pr(p.get("PR"), changed) * ui(p.get("UI"));
+    let exploitability =
+        8.22 * av(p.get("AV")) * ac(p.get("AC")) * pr(p.get("PR"), changed) * ui(p.get("UI"));
     let base = if impact <= 0.0 {
         0.0
     } else if changed {
@@ -140,7 +141,9 @@ pub(super) fn score(p: &Parsed) -> Scores {
         roundup(roundup((m_impact + m_exploitability).min(10.0)) * temporal_factor)
     };
     let has = |names: &[&str]| names.iter().any(|n| p.get(n) != "X");
-    let has_env = has(&["CR", "IR", "AR", "MAV", "MAC", "MPR", "MUI", "MS", "MC", "MI", "MA"]);
+    let has_env = has(&[
+        "CR", "IR", "AR", "MAV", "MAC", "MPR", "MUI", "MS", "MC", "MI", "MA",
+    ]);
     let has_temporal = has(&["E", "RL", "RC"]);
     let overall = if has_env {
         environmental

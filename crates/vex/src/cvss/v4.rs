@@ -24,7 +24,9 @@ pub(super) fn score(p: &Parsed) -> Result<Scores, CvssError> {
         "CVSS:4.0/{}",
         p.metrics
             .iter()
-            .take_while(|(n, _)| !matches!(*n, "E" | "CR" | "IR" | "AR") && !n.starts_with('M') && !matches!(*n, "S" | "AU" | "R" | "V" | "RE" | "U"))
+            .take_while(|(n, _)| !matches!(*n, "E" | "CR" | "IR" | "AR")
+                && !n.starts_with('M')
+                && !matches!(*n, "S" | "AU" | "R" | "V" | "RE" | "U"))
             .map(|(n, v)| format!("{n}:{v}"))
             .collect::<Vec<_>>()
             .join("/")

@@ -25,9 +25,16 @@ const ID_SYSTEM: &str = "dtsec";
 const ALIAS_SYSTEM: &str = "alias";
 
 fn is_cve(id: &str) -> bool {
-    let Some(rest) = id.strip_prefix("CVE-") else { return false };
-    let Some((year, num)) = rest.split_once('-') else { return false };
-    year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) && num.len() >= 4 && num.bytes().all(|b| b.is_ascii_digit())
+    let Some(rest) = id.strip_prefix("CVE-") else {
+        return false;
+    };
+    let Some((year, num)) = rest.split_once('-') else {
+        return false;
+    };
+    year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && num.len() >= 4
+        && num.bytes().all(|b| b.is_ascii_digit())
 }
 
 pub(super) fn export(assessments: &[Assessment], meta: &DocMeta) -> Value {
@@ -64,13 +71,23 @@ pub(super) fn export(assessments: &[Assessment], meta: &DocMeta) -> Value {
         } else {
             other_ids.push(json!({"system_name": ID_SYSTEM, "text": a.vuln.id}));
         }
-        other_ids.extend(a.vuln.aliases.iter().map(|x| json!({"system_name": ALIAS_SYSTEM, "text": x})));
+        other_ids.extend(
+            a.vuln
+                .aliases
+                .iter()
+                .map(|x| json!({"system_name": ALIAS_SYSTEM, "text": x})),
+        );
         if !other_ids.is_empty() {
             v.insert("ids".into(), json!(other_ids));
         }
-        let mut notes = vec![json!({"category": "other", "title": EXTENSION_NAME, "text": Extension::of(a).to_text()})];
+        let mut notes = vec![
+            json!({"category": "other", "title": EXTENSION_NAME, "text": Extension::of(a).to_text()}),
+        ];
         if let Some(s) = &a.impact_statement {
-            notes.insert(0, json!({"category": "details", "title": "Impact statement", "text": s}));
+            notes.insert(
+                0,
+                json!({"category": "details", "title": "Impact statement", "text": s}),
+            );
         }
         v.insert("notes".into(), json!(notes));
         let status_key = match &a.status {
@@ -82,10 +99,16 @@ pub(super) fn export(assessments: &[Assessment], meta: &DocMeta) -> Value {
         v.insert("product_status".into(), json!({status_key: ids}));
         match &a.status {
             State::NotAffected { justification } => {
-                v.insert("flags".into(), json!([{"label": vocab::label_of(*justification), "product_ids": ids}]));
+                v.insert(
+                    "flags".into(),
+                    json!([{"label": vocab::label_of(*justification), "product_ids": ids}]),
+                );
             }
             State::FalsePositive => {
-                v.insert("flags".into(), json!([{"label": vocab::COMPONENT_NOT_PRESENT, "product_ids": ids}]));
+                v.insert(
+                    "flags".into(),
+                    json!([{"label": vocab::COMPONENT_NOT_PRESENT, "product_ids": ids}]),
+                );
             }
             State::Affected { action, responses } => {
                 let mut seen = Vec::new();
@@ -105,7 +128,10 @@ pub(super) fn export(assessments: &[Assessment], meta: &DocMeta) -> Value {
         }
         if matches!(a.status, State::NotAffected { .. } | State::FalsePositive) {
             let details = a.impact_statement.clone().unwrap_or_default();
-            v.insert("threats".into(), json!([{"category": "impact", "details": details, "product_ids": ids}]));
+            v.insert(
+                "threats".into(),
+                json!([{"category": "impact", "details": details, "product_ids": ids}]),
+            );
         }
         if let Some(s) = a.scores.iter().find_map(|s| {
             let x = cvss::score(&s.vector).ok()?;
@@ -157,7 +183,11 @@ fn component_of(doc: &Value, rel_id: &str) -> Option<(String, Option<String>)> {
         .pointer("/product_tree/relationships")?
         .as_array()?
         .iter()
-        .find(|r| r.pointer("/full_product_name/product_id").and_then(Value::as_str) == Some(rel_id))?;
+        .find(|r| {
+            r.pointer("/full_product_name/product_id")
+                .and_then(Value::as_str)
+                == Some(rel_id)
+        })?;
     let comp_id = rel.get("product_reference")?.as_str()?;
     let comp = doc
         .pointer("/product_tree/full_product_names")?
@@ -173,16 +203,37 @@ fn component_of(doc: &Value, rel_id: &str) -> Option<(String, Option<String>)> {
         .get("uri")?
         .as_str()?
         .to_string();
-    Some((link, helper.get("purl").and_then(Value::as_str).map(str::to_string)))
+    Some((
+        link,
+        helper
+            .get("purl")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    ))
 }
 
 pub(super) fn import(doc: &Value) -> Result<Vec<Assessment>, VexError> {
     if doc.pointer("/document/category").and_then(Value::as_str) != Some("csaf_vex") {
-        return Err(import_err(F, "/document/category".into(), "must be `csaf_vex` (the VEX profile)"));
+        return Err(import_err(
+            F,
+            "/document/category".into(),
+            "must be `csaf_vex` (the VEX profile)",
+        ));
     }
-    let vulns = doc.get("vulnerabilities").and_then(Value::as_array).cloned().unwrap_or_default();
+    let vulns = doc
+        .get("vulnerabilities")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     if vulns.is_empty() || vulns.len() > super::MAX_STATEMENTS {
-        return Err(import_err(F, "/vulnerabilities".into(), format!("the VEX profile needs 1 to {} vulnerabilities", super::MAX_STATEMENTS)));
+        return Err(import_err(
+            F,
+            "/vulnerabilities".into(),
+            format!(
+                "the VEX profile needs 1 to {} vulnerabilities",
+                super::MAX_STATEMENTS
+            ),
+        ));
     }
     let mut out = Vec::new();
     for (i, v) in vulns.iter().enumerate() {
@@ -194,7 +245,11 @@ pub(super) fn import(doc: &Value) -> Result<Vec<Assessment>, VexError> {
             .and_then(|n| n.get("text").and_then(Value::as_str))
             .ok_or_else(|| import_err(F, at("/notes"), "no dtsec extension: the product and its SBOM binding are unknown (documents written by other tools are not imported yet)"))?;
         let ext = Extension::from_text(F, &at("/notes"), ext_text)?;
-        let ids = v.get("ids").and_then(Value::as_array).cloned().unwrap_or_default();
+        let ids = v
+            .get("ids")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let text_of = |system: &str| -> Vec<String> {
             ids.iter()
                 .filter(|x| x.get("system_name").and_then(Value::as_str) == Some(system))
@@ -203,67 +258,139 @@ pub(super) fn import(doc: &Value) -> Result<Vec<Assessment>, VexError> {
         };
         let id = match v.get("cve").and_then(Value::as_str) {
             Some(c) => c.to_string(),
-            None => text_of(ID_SYSTEM).into_iter().next().ok_or_else(|| import_err(F, at("/ids"), "no `cve` and no dtsec id"))?,
+            None => text_of(ID_SYSTEM)
+                .into_iter()
+                .next()
+                .ok_or_else(|| import_err(F, at("/ids"), "no `cve` and no dtsec id"))?,
         };
-        let statuses = v.get("product_status").and_then(Value::as_object).cloned().unwrap_or_default();
+        let statuses = v
+            .get("product_status")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         if statuses.len() != 1 {
-            return Err(import_err(F, at("/product_status"), "dtsec writes one status per vulnerability and product version; this has several"));
+            return Err(import_err(
+                F,
+                at("/product_status"),
+                "dtsec writes one status per vulnerability and product version; this has several",
+            ));
         }
         let (key, list) = statuses.iter().next().expect("one");
         let flag = v.pointer("/flags/0/label").and_then(Value::as_str);
         let status = match key.as_str() {
             "under_investigation" => State::UnderInvestigation,
-            "fixed" => State::Fixed { backport: ext.backport },
+            "fixed" => State::Fixed {
+                backport: ext.backport,
+            },
             "known_affected" => {
-                let rems = v.get("remediations").and_then(Value::as_array).cloned().unwrap_or_default();
+                let rems = v
+                    .get("remediations")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
                 let action = rems
                     .first()
                     .and_then(|r| r.get("details").and_then(Value::as_str))
-                    .ok_or_else(|| import_err(F, at("/remediations"), "known_affected needs a remediation with the action statement"))?;
-                let categories: Vec<&str> = rems.iter().filter_map(|r| r.get("category").and_then(Value::as_str)).collect();
+                    .ok_or_else(|| {
+                        import_err(
+                            F,
+                            at("/remediations"),
+                            "known_affected needs a remediation with the action statement",
+                        )
+                    })?;
+                let categories: Vec<&str> = rems
+                    .iter()
+                    .filter_map(|r| r.get("category").and_then(Value::as_str))
+                    .collect();
                 for (k, c) in categories.iter().enumerate() {
                     if !ext.responses.iter().any(|r| vocab::csaf_category(*r) == *c) {
-                        return Err(import_err(F, at(&format!("/remediations/{k}/category")), format!("`{c}` is not among the extension's responses")));
+                        return Err(import_err(
+                            F,
+                            at(&format!("/remediations/{k}/category")),
+                            format!("`{c}` is not among the extension's responses"),
+                        ));
                     }
                 }
                 let responses = if ext.responses.is_empty() {
-                    categories.iter().filter_map(|c| vocab::response_of_csaf(c)).collect()
+                    categories
+                        .iter()
+                        .filter_map(|c| vocab::response_of_csaf(c))
+                        .collect()
                 } else {
                     ext.responses.clone()
                 };
-                State::Affected { action: action.to_string(), responses }
+                State::Affected {
+                    action: action.to_string(),
+                    responses,
+                }
             }
-            "known_not_affected" if flag == Some(vocab::COMPONENT_NOT_PRESENT) => State::FalsePositive,
+            "known_not_affected" if flag == Some(vocab::COMPONENT_NOT_PRESENT) => {
+                State::FalsePositive
+            }
             "known_not_affected" => {
-                let label = flag.ok_or_else(|| import_err(F, at("/flags"), "dtsec needs a justification flag for known_not_affected"))?;
+                let label = flag.ok_or_else(|| {
+                    import_err(
+                        F,
+                        at("/flags"),
+                        "dtsec needs a justification flag for known_not_affected",
+                    )
+                })?;
                 let j = match ext.justification {
                     Some(j) if vocab::label_of(j) == label => j,
-                    Some(j) => return Err(import_err(F, at("/flags/0/label"), format!("`{label}` contradicts the extension's `{}`", vocab::cdx_justification(j)))),
-                    None => vocab::justification_of(label).ok_or_else(|| import_err(F, at("/flags/0/label"), format!("unknown label `{label}`")))?,
+                    Some(j) => {
+                        return Err(import_err(
+                            F,
+                            at("/flags/0/label"),
+                            format!(
+                                "`{label}` contradicts the extension's `{}`",
+                                vocab::cdx_justification(j)
+                            ),
+                        ));
+                    }
+                    None => vocab::justification_of(label).ok_or_else(|| {
+                        import_err(F, at("/flags/0/label"), format!("unknown label `{label}`"))
+                    })?,
                 };
                 State::NotAffected { justification: j }
             }
-            other => return Err(import_err(F, at(&format!("/product_status/{other}")), "dtsec does not hold first/last affected or first fixed statuses")),
+            other => {
+                return Err(import_err(
+                    F,
+                    at(&format!("/product_status/{other}")),
+                    "dtsec does not hold first/last affected or first fixed statuses",
+                ));
+            }
         };
         let mut components = Vec::new();
         for (k, pid) in list.as_array().into_iter().flatten().enumerate() {
             let p = format!("/product_status/{key}/{k}");
             let pid = pid.as_str().unwrap_or("");
             let (link, purl) = component_of(doc, pid).ok_or_else(|| import_err(F, at(&p), format!("`{pid}` is not a component of a product (a default_component_of relationship to a component with a bom-link)")))?;
-            let (serial, version, bom_ref) = parse_bom_link(&link).ok_or_else(|| import_err(F, at(&p), "the component's bom-link does not parse"))?;
+            let (serial, version, bom_ref) = parse_bom_link(&link)
+                .ok_or_else(|| import_err(F, at(&p), "the component's bom-link does not parse"))?;
             if serial != ext.product.sbom_serial || version != ext.product.sbom_version {
-                return Err(import_err(F, at(&p), "the component links to another SBOM than the statement's product"));
+                return Err(import_err(
+                    F,
+                    at(&p),
+                    "the component links to another SBOM than the statement's product",
+                ));
             }
             components.push(ComponentRef { bom_ref, purl });
         }
         let impact = v
             .get("notes")
             .and_then(Value::as_array)
-            .and_then(|ns| ns.iter().find(|n| n.get("category").and_then(Value::as_str) == Some("details")))
+            .and_then(|ns| {
+                ns.iter()
+                    .find(|n| n.get("category").and_then(Value::as_str) == Some("details"))
+            })
             .and_then(|n| n.get("text").and_then(Value::as_str))
             .map(str::to_string);
         out.push(Assessment {
-            vuln: VulnRef { id, aliases: text_of(ALIAS_SYSTEM) },
+            vuln: VulnRef {
+                id,
+                aliases: text_of(ALIAS_SYSTEM),
+            },
             product: ext.product,
             components,
             status,

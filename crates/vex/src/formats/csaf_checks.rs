@@ -41,48 +41,116 @@ fn defined_products(doc: &Value) -> Vec<(String, String)> {
     if let Some(b) = doc.pointer("/product_tree/branches") {
         branches(b, "/product_tree/branches".into(), &mut out, 0);
     }
-    for (i, p) in doc.pointer("/product_tree/full_product_names").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, p) in doc
+        .pointer("/product_tree/full_product_names")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         if let Some(id) = p.get("product_id").and_then(Value::as_str) {
-            out.push((id.to_string(), format!("/product_tree/full_product_names/{i}/product_id")));
+            out.push((
+                id.to_string(),
+                format!("/product_tree/full_product_names/{i}/product_id"),
+            ));
         }
     }
-    for (i, r) in doc.pointer("/product_tree/relationships").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        if let Some(id) = r.pointer("/full_product_name/product_id").and_then(Value::as_str) {
-            out.push((id.to_string(), format!("/product_tree/relationships/{i}/full_product_name/product_id")));
+    for (i, r) in doc
+        .pointer("/product_tree/relationships")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Some(id) = r
+            .pointer("/full_product_name/product_id")
+            .and_then(Value::as_str)
+        {
+            out.push((
+                id.to_string(),
+                format!("/product_tree/relationships/{i}/full_product_name/product_id"),
+            ));
         }
     }
     out
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array).into_iter().flatten().filter_map(|x| x.as_str().map(str::to_string)).collect()
+    v.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect()
 }
 
 /// Every product id referenced, with its JSON pointer.
 fn used_products(doc: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for (i, g) in doc.pointer("/product_tree/product_groups").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, g) in doc
+        .pointer("/product_tree/product_groups")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         for (k, id) in strings(g.get("product_ids")).into_iter().enumerate() {
-            out.push((id, format!("/product_tree/product_groups/{i}/product_ids/{k}")));
+            out.push((
+                id,
+                format!("/product_tree/product_groups/{i}/product_ids/{k}"),
+            ));
         }
     }
-    for (i, r) in doc.pointer("/product_tree/relationships").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, r) in doc
+        .pointer("/product_tree/relationships")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         for key in ["product_reference", "relates_to_product_reference"] {
             if let Some(id) = r.get(key).and_then(Value::as_str) {
-                out.push((id.to_string(), format!("/product_tree/relationships/{i}/{key}")));
+                out.push((
+                    id.to_string(),
+                    format!("/product_tree/relationships/{i}/{key}"),
+                ));
             }
         }
     }
-    for (i, v) in doc.get("vulnerabilities").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        for (key, list) in v.get("product_status").and_then(Value::as_object).into_iter().flatten() {
+    for (i, v) in doc
+        .get("vulnerabilities")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for (key, list) in v
+            .get("product_status")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             for (k, id) in strings(Some(list)).into_iter().enumerate() {
                 out.push((id, format!("/vulnerabilities/{i}/product_status/{key}/{k}")));
             }
         }
-        for (field, ids_key) in [("remediations", "product_ids"), ("threats", "product_ids"), ("flags", "product_ids"), ("scores", "products")] {
-            for (j, item) in v.get(field).and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (field, ids_key) in [
+            ("remediations", "product_ids"),
+            ("threats", "product_ids"),
+            ("flags", "product_ids"),
+            ("scores", "products"),
+        ] {
+            for (j, item) in v
+                .get(field)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 for (k, id) in strings(item.get(ids_key)).into_iter().enumerate() {
-                    out.push((id, format!("/vulnerabilities/{i}/{field}/{j}/{ids_key}/{k}")));
+                    out.push((
+                        id,
+                        format!("/vulnerabilities/{i}/{field}/{j}/{ids_key}/{k}"),
+                    ));
                 }
             }
         }
@@ -96,19 +164,34 @@ pub fn run(doc: &Value) -> Result<(), VexError> {
     let mut seen = BTreeSet::new();
     for (id, at) in &defined {
         if !seen.insert(id.clone()) {
-            return Err(fail("6.1.2", at.clone(), format!("product id `{id}` is defined more than once")));
+            return Err(fail(
+                "6.1.2",
+                at.clone(),
+                format!("product id `{id}` is defined more than once"),
+            ));
         }
     }
     for (id, at) in used_products(doc) {
         if !seen.contains(&id) {
-            return Err(fail("6.1.1", at, format!("product id `{id}` is used but not defined in the product tree")));
+            return Err(fail(
+                "6.1.1",
+                at,
+                format!("product id `{id}` is used but not defined in the product tree"),
+            ));
         }
     }
     // 6.1.3: the relationship graph (new product → the two it is made of) has no cycle.
     let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let rels = doc.pointer("/product_tree/relationships").and_then(Value::as_array).cloned().unwrap_or_default();
+    let rels = doc
+        .pointer("/product_tree/relationships")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     for r in &rels {
-        if let Some(id) = r.pointer("/full_product_name/product_id").and_then(Value::as_str) {
+        if let Some(id) = r
+            .pointer("/full_product_name/product_id")
+            .and_then(Value::as_str)
+        {
             let e = edges.entry(id.to_string()).or_default();
             for key in ["product_reference", "relates_to_product_reference"] {
                 if let Some(x) = r.get(key).and_then(Value::as_str) {
@@ -118,41 +201,84 @@ pub fn run(doc: &Value) -> Result<(), VexError> {
         }
     }
     for (i, r) in rels.iter().enumerate() {
-        let Some(start) = r.pointer("/full_product_name/product_id").and_then(Value::as_str) else { continue };
-        let mut stack: Vec<&str> = edges.get(start).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
+        let Some(start) = r
+            .pointer("/full_product_name/product_id")
+            .and_then(Value::as_str)
+        else {
+            continue;
+        };
+        let mut stack: Vec<&str> = edges
+            .get(start)
+            .map(|v| v.iter().map(String::as_str).collect())
+            .unwrap_or_default();
         let mut visited = BTreeSet::new();
         while let Some(n) = stack.pop() {
             if n == start {
-                return Err(fail("6.1.3", format!("/product_tree/relationships/{i}"), format!("product `{start}` is defined in terms of itself")));
+                return Err(fail(
+                    "6.1.3",
+                    format!("/product_tree/relationships/{i}"),
+                    format!("product `{start}` is defined in terms of itself"),
+                ));
             }
-            if visited.insert(n) && let Some(next) = edges.get(n) {
+            if visited.insert(n)
+                && let Some(next) = edges.get(n)
+            {
                 stack.extend(next.iter().map(String::as_str));
             }
         }
     }
     // 6.1.4 / 6.1.5: product groups.
     let mut groups = BTreeSet::new();
-    for (i, g) in doc.pointer("/product_tree/product_groups").and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for (i, g) in doc
+        .pointer("/product_tree/product_groups")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         if let Some(id) = g.get("group_id").and_then(Value::as_str)
             && !groups.insert(id.to_string())
         {
-            return Err(fail("6.1.5", format!("/product_tree/product_groups/{i}/group_id"), format!("group id `{id}` is defined more than once")));
+            return Err(fail(
+                "6.1.5",
+                format!("/product_tree/product_groups/{i}/group_id"),
+                format!("group id `{id}` is defined more than once"),
+            ));
         }
     }
-    let vulns = doc.get("vulnerabilities").and_then(Value::as_array).cloned().unwrap_or_default();
+    let vulns = doc
+        .get("vulnerabilities")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     for (i, v) in vulns.iter().enumerate() {
         for field in ["remediations", "threats", "flags"] {
-            for (j, item) in v.get(field).and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (j, item) in v
+                .get(field)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 for (k, id) in strings(item.get("group_ids")).into_iter().enumerate() {
                     if !groups.contains(&id) {
-                        return Err(fail("6.1.4", format!("/vulnerabilities/{i}/{field}/{j}/group_ids/{k}"), format!("group id `{id}` is used but not defined")));
+                        return Err(fail(
+                            "6.1.4",
+                            format!("/vulnerabilities/{i}/{field}/{j}/group_ids/{k}"),
+                            format!("group id `{id}` is used but not defined"),
+                        ));
                     }
                 }
             }
         }
         // 6.1.6
         let mut group_of: BTreeMap<String, &'static str> = BTreeMap::new();
-        for (key, list) in v.get("product_status").and_then(Value::as_object).into_iter().flatten() {
+        for (key, list) in v
+            .get("product_status")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
             let group = match key.as_str() {
                 "first_affected" | "known_affected" | "last_affected" => "affected",
                 "known_not_affected" => "not affected",
@@ -174,7 +300,13 @@ pub fn run(doc: &Value) -> Result<(), VexError> {
         }
         // 6.1.7
         let mut scored: BTreeSet<(String, String)> = BTreeSet::new();
-        for (j, s) in v.get("scores").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (j, s) in v
+            .get("scores")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let mut versions = Vec::new();
             if let Some(x) = s.pointer("/cvss_v2/version").and_then(Value::as_str) {
                 versions.push(format!("2:{x}"));
@@ -185,7 +317,11 @@ pub fn run(doc: &Value) -> Result<(), VexError> {
             for id in strings(s.get("products")) {
                 for ver in &versions {
                     if !scored.insert((id.clone(), ver.clone())) {
-                        return Err(fail("6.1.7", format!("/vulnerabilities/{i}/scores/{j}"), format!("product `{id}` has a second CVSS {} score", &ver[2..])));
+                        return Err(fail(
+                            "6.1.7",
+                            format!("/vulnerabilities/{i}/scores/{j}"),
+                            format!("product `{id}` has a second CVSS {} score", &ver[2..]),
+                        ));
                     }
                 }
             }

@@ -33,7 +33,14 @@ fn serial(meta: &DocMeta) -> String {
     b[6] = (b[6] & 0x0f) | 0x50;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("urn:uuid:{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 pub(super) fn export(assessments: &[Assessment], meta: &DocMeta) -> Value {
@@ -123,10 +130,18 @@ pub(super) fn export(assessments: &[Assessment], meta: &DocMeta) -> Value {
 
 pub(super) fn import(doc: &Value) -> Result<Vec<Assessment>, VexError> {
     let Some(vulns) = doc.get("vulnerabilities").and_then(Value::as_array) else {
-        return Err(import_err(F, "/vulnerabilities".into(), "a VEX BOM lists its statements in `vulnerabilities`"));
+        return Err(import_err(
+            F,
+            "/vulnerabilities".into(),
+            "a VEX BOM lists its statements in `vulnerabilities`",
+        ));
     };
     if vulns.len() > super::MAX_STATEMENTS {
-        return Err(import_err(F, "/vulnerabilities".into(), format!("at most {} statements", super::MAX_STATEMENTS)));
+        return Err(import_err(
+            F,
+            "/vulnerabilities".into(),
+            format!("at most {} statements", super::MAX_STATEMENTS),
+        ));
     }
     let mut out = Vec::new();
     for (i, v) in vulns.iter().enumerate() {
@@ -140,45 +155,93 @@ pub(super) fn import(doc: &Value) -> Result<Vec<Assessment>, VexError> {
                 import_err(F, at("/properties"), "no dtsec extension: the product and its SBOM binding are unknown (documents written by other tools are not imported yet)")
             })?;
         let ext = Extension::from_text(F, &at("/properties"), ext_text)?;
-        let id = str_at(F, v, "/id").map_err(|_| import_err(F, at("/id"), "a vulnerability id is required"))?;
+        let id = str_at(F, v, "/id")
+            .map_err(|_| import_err(F, at("/id"), "a vulnerability id is required"))?;
         let aliases = v
             .get("references")
             .and_then(Value::as_array)
-            .map(|rs| rs.iter().filter_map(|r| r.get("id").and_then(Value::as_str).map(str::to_string)).collect())
+            .map(|rs| {
+                rs.iter()
+                    .filter_map(|r| r.get("id").and_then(Value::as_str).map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
-        let state = v.pointer("/analysis/state").and_then(Value::as_str).unwrap_or("");
+        let state = v
+            .pointer("/analysis/state")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         let status = match state {
             "in_triage" => State::UnderInvestigation,
             "not_affected" => {
-                let j = v.pointer("/analysis/justification").and_then(Value::as_str).and_then(vocab::cdx_justification_of).ok_or_else(|| {
-                    import_err(F, at("/analysis/justification"), "not_affected needs a justification")
-                })?;
+                let j = v
+                    .pointer("/analysis/justification")
+                    .and_then(Value::as_str)
+                    .and_then(vocab::cdx_justification_of)
+                    .ok_or_else(|| {
+                        import_err(
+                            F,
+                            at("/analysis/justification"),
+                            "not_affected needs a justification",
+                        )
+                    })?;
                 State::NotAffected { justification: j }
             }
             "exploitable" => {
                 let responses = v
                     .pointer("/analysis/response")
                     .and_then(Value::as_array)
-                    .map(|rs| rs.iter().filter_map(|r| r.as_str().and_then(vocab::cdx_response_of)).collect())
+                    .map(|rs| {
+                        rs.iter()
+                            .filter_map(|r| r.as_str().and_then(vocab::cdx_response_of))
+                            .collect()
+                    })
                     .unwrap_or_default();
-                let action = v.get("recommendation").and_then(Value::as_str).ok_or_else(|| {
-                    import_err(F, at("/recommendation"), "an exploitable product needs a recommendation (the action statement)")
-                })?;
-                State::Affected { action: action.to_string(), responses }
+                let action = v
+                    .get("recommendation")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| {
+                        import_err(
+                            F,
+                            at("/recommendation"),
+                            "an exploitable product needs a recommendation (the action statement)",
+                        )
+                    })?;
+                State::Affected {
+                    action: action.to_string(),
+                    responses,
+                }
             }
             "resolved" => State::Fixed { backport: false },
             "resolved_with_pedigree" => State::Fixed { backport: true },
             "false_positive" => State::FalsePositive,
-            other => return Err(import_err(F, at("/analysis/state"), format!("state `{other}` has no dtsec equivalent (in_triage, not_affected, exploitable, resolved, resolved_with_pedigree, false_positive)"))),
+            other => {
+                return Err(import_err(
+                    F,
+                    at("/analysis/state"),
+                    format!(
+                        "state `{other}` has no dtsec equivalent (in_triage, not_affected, exploitable, resolved, resolved_with_pedigree, false_positive)"
+                    ),
+                ));
+            }
         };
         let mut components = Vec::new();
-        for (k, aff) in v.get("affects").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (k, aff) in v
+            .get("affects")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             let link = aff.get("ref").and_then(Value::as_str).unwrap_or("");
             let (serial, version, bom_ref) = parse_bom_link(link).ok_or_else(|| {
                 import_err(F, at(&format!("/affects/{k}/ref")), "must be a bom-link `urn:cdx:{serial}/{version}#{bom-ref}` to a component of the SBOM")
             })?;
             if serial != ext.product.sbom_serial || version != ext.product.sbom_version {
-                return Err(import_err(F, at(&format!("/affects/{k}/ref")), "links to another SBOM than the statement's product"));
+                return Err(import_err(
+                    F,
+                    at(&format!("/affects/{k}/ref")),
+                    "links to another SBOM than the statement's product",
+                ));
             }
             let purl = ext.purls.get(&bom_ref).cloned();
             components.push(ComponentRef { bom_ref, purl });
@@ -189,18 +252,37 @@ pub(super) fn import(doc: &Value) -> Result<Vec<Assessment>, VexError> {
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter_map(|r| Some((r.get("vector")?.as_str()?.to_string(), r.get("score")?.as_f64()?)))
+            .filter_map(|r| {
+                Some((
+                    r.get("vector")?.as_str()?.to_string(),
+                    r.get("score")?.as_f64()?,
+                ))
+            })
             .collect();
-        let ext_scores: Vec<(String, f64)> = ext.scores.iter().map(|s| (s.vector.clone(), s.score)).collect();
+        let ext_scores: Vec<(String, f64)> = ext
+            .scores
+            .iter()
+            .map(|s| (s.vector.clone(), s.score))
+            .collect();
         if native != ext_scores {
-            return Err(import_err(F, at("/ratings"), "the ratings and the dtsec extension's scores disagree"));
+            return Err(import_err(
+                F,
+                at("/ratings"),
+                "the ratings and the dtsec extension's scores disagree",
+            ));
         }
         out.push(Assessment {
-            vuln: VulnRef { id: id.to_string(), aliases },
+            vuln: VulnRef {
+                id: id.to_string(),
+                aliases,
+            },
             product: ext.product,
             components,
             status,
-            impact_statement: v.pointer("/analysis/detail").and_then(Value::as_str).map(str::to_string),
+            impact_statement: v
+                .pointer("/analysis/detail")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             scores: ext.scores,
             clinical: ext.clinical,
             cc: ext.cc,

@@ -22,7 +22,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::assessment::{
-    Assessment, CcJudgement, Clinical, Dates, Justification, ProductRef, Regulatory, Response, ScoreRecord,
+    Assessment, CcJudgement, Clinical, Dates, Justification, ProductRef, Regulatory, Response,
+    ScoreRecord,
 };
 use crate::error::VexError;
 
@@ -141,7 +142,11 @@ impl Extension {
         String::from_utf8(dtsec_seal::canonical_json(&v)).unwrap_or_default()
     }
 
-    pub(crate) fn from_text(format: &'static str, at: &str, text: &str) -> Result<Extension, VexError> {
+    pub(crate) fn from_text(
+        format: &'static str,
+        at: &str,
+        text: &str,
+    ) -> Result<Extension, VexError> {
         serde_json::from_str(text).map_err(|e| VexError::Import {
             format,
             at: at.to_string(),
@@ -161,11 +166,19 @@ pub fn parse_bom_link(link: &str) -> Option<(String, u32, String)> {
     let rest = link.strip_prefix("urn:cdx:")?;
     let (serial_version, bom_ref) = rest.split_once('#')?;
     let (uuid, version) = serial_version.split_once('/')?;
-    Some((format!("urn:uuid:{uuid}"), version.parse().ok()?, bom_ref.to_string()))
+    Some((
+        format!("urn:uuid:{uuid}"),
+        version.parse().ok()?,
+        bom_ref.to_string(),
+    ))
 }
 
 /// Exports assessments (each validated first) in a format.
-pub fn export(format: Format, assessments: &[Assessment], meta: &DocMeta) -> Result<serde_json::Value, VexError> {
+pub fn export(
+    format: Format,
+    assessments: &[Assessment],
+    meta: &DocMeta,
+) -> Result<serde_json::Value, VexError> {
     if assessments.is_empty() {
         return Err(VexError::invalid("/", "nothing to export: no assessments"));
     }
@@ -203,22 +216,39 @@ pub fn import(format: Format, doc: &serde_json::Value) -> Result<Vec<Assessment>
 /// Parses a document's bytes (size-checked) and imports it.
 pub fn import_bytes(format: Format, what: &str, bytes: &[u8]) -> Result<Vec<Assessment>, VexError> {
     if bytes.len() as u64 > MAX_DOCUMENT {
-        return Err(VexError::TooLarge { what: what.to_string(), size: bytes.len() as u64, limit: MAX_DOCUMENT });
+        return Err(VexError::TooLarge {
+            what: what.to_string(),
+            size: bytes.len() as u64,
+            limit: MAX_DOCUMENT,
+        });
     }
     let doc: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|source| VexError::Json { what: what.to_string(), source })?;
+        serde_json::from_slice(bytes).map_err(|source| VexError::Json {
+            what: what.to_string(),
+            source,
+        })?;
     import(format, &doc)
 }
 
 /// A string field at a JSON pointer, or an import error naming it.
-pub(crate) fn str_at<'a>(format: &'static str, v: &'a serde_json::Value, ptr: &str) -> Result<&'a str, VexError> {
-    v.pointer(ptr).and_then(|x| x.as_str()).ok_or_else(|| VexError::Import {
-        format,
-        at: ptr.to_string(),
-        rule: "a string is required here".to_string(),
-    })
+pub(crate) fn str_at<'a>(
+    format: &'static str,
+    v: &'a serde_json::Value,
+    ptr: &str,
+) -> Result<&'a str, VexError> {
+    v.pointer(ptr)
+        .and_then(|x| x.as_str())
+        .ok_or_else(|| VexError::Import {
+            format,
+            at: ptr.to_string(),
+            rule: "a string is required here".to_string(),
+        })
 }
 
 pub(crate) fn import_err(format: &'static str, at: String, rule: impl Into<String>) -> VexError {
-    VexError::Import { format, at, rule: rule.into() }
+    VexError::Import {
+        format,
+        at,
+        rule: rule.into(),
+    }
 }

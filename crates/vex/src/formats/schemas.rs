@@ -28,7 +28,9 @@ fn build(main: &str, resources: &[(&str, &str)]) -> Validator {
     for (uri, text) in resources {
         options = options.with_resource(*uri, Resource::from_contents(json(text)));
     }
-    options.build(&json(main)).expect("committed schema compiles")
+    options
+        .build(&json(main))
+        .expect("committed schema compiles")
 }
 
 /// The validator of a format, compiled from the committed schemas on each call (tens of
