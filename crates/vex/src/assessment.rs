@@ -356,6 +356,21 @@ pub struct Assessment {
     pub regulatory: Regulatory,
 }
 
+/// `urn:uuid:` and a UUID in the 8-4-4-4-12 lower-case hex form (the bom-link pattern of the
+/// CycloneDX schema).
+fn is_uuid_urn(s: &str) -> bool {
+    let Some(u) = s.strip_prefix("urn:uuid:") else {
+        return false;
+    };
+    let groups: Vec<&str> = u.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| {
+            g.len() == n
+                && g.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
+}
+
 fn text_ok(what: &str, s: &str) -> Result<(), VexError> {
     if s.trim().is_empty() {
         return Err(VexError::invalid(what, "must not be empty"));
@@ -393,10 +408,10 @@ impl Assessment {
         text_ok("/vuln/id", &self.vuln.id)?;
         text_ok("/product/name", &self.product.name)?;
         text_ok("/product/version", &self.product.version)?;
-        if !self.product.sbom_serial.starts_with("urn:uuid:") {
+        if !is_uuid_urn(&self.product.sbom_serial) {
             return Err(VexError::invalid(
                 "/product/sbom_serial",
-                "must be a `urn:uuid:` serial number",
+                "must be the SBOM's serial number, `urn:uuid:` and a lower-case UUID (CycloneDX bom-links need it)",
             ));
         }
         if self.product.sbom_version == 0 {
@@ -481,6 +496,12 @@ impl Assessment {
         }
         if let Some(c) = &self.clinical {
             text_ok("/clinical/rationale", &c.rationale)?;
+            if c.risk == Risk::Uncontrolled && self.dates.aware.is_none() {
+                return Err(VexError::invalid(
+                    "/dates/aware",
+                    "uncontrolled risk starts FDA's 30/60-day clocks at T0: give the date the manufacturer became aware",
+                ));
+            }
         }
         if let Some(cc) = &self.cc
             && cc.claimed_resistance().is_none()

@@ -399,4 +399,20 @@ fn validation_names_the_field() {
             .to_string()
             .starts_with("/impact_statement")
     );
+    let mut a = uncontrolled();
+    a.dates.aware = None;
+    assert!(
+        a.validate()
+            .unwrap_err()
+            .to_string()
+            .starts_with("/dates/aware")
+    );
+    let mut a = uncontrolled();
+    a.product.sbom_serial = "urn:uuid:NOT-A-UUID".into();
+    assert!(
+        a.validate()
+            .unwrap_err()
+            .to_string()
+            .starts_with("/product/sbom_serial")
+    );
 }

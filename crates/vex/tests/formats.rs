@@ -591,6 +591,13 @@ fn assessment() -> impl Strategy<Value = Assessment> {
                     }
                     None => Dates::default(),
                 };
+                if a.clinical
+                    .as_ref()
+                    .is_some_and(|c| c.risk == Risk::Uncontrolled)
+                    && a.dates.aware.is_none()
+                {
+                    a.dates.aware = Some(date(2025, 1, 1));
+                }
                 a.regulatory = Regulatory {
                     isao_member: isao,
                     serious_adverse_events_known: sae,

@@ -19,14 +19,13 @@ fn crate_score(text: &str) -> Result<(f64, String), CvssError> {
 
 pub(super) fn score(p: &Parsed) -> Result<Scores, CvssError> {
     let (overall, nomenclature) = crate_score(&p.text)?;
-    // The base-only vector: the eleven base metrics in order.
+    // The base-only vector. The tokeniser has checked that all eleven base metrics are present
+    // and that the order is the specification's, so they are the first eleven.
     let base_text = format!(
         "CVSS:4.0/{}",
         p.metrics
             .iter()
-            .take_while(|(n, _)| !matches!(*n, "E" | "CR" | "IR" | "AR")
-                && !n.starts_with('M')
-                && !matches!(*n, "S" | "AU" | "R" | "V" | "RE" | "U"))
+            .take(11)
             .map(|(n, v)| format!("{n}:{v}"))
             .collect::<Vec<_>>()
             .join("/")
