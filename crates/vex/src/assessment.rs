@@ -485,6 +485,12 @@ impl Assessment {
             _ => {}
         }
         for (i, s) in self.scores.iter().enumerate() {
+            if s.device_context && s.source == ScoreSource::Advisory {
+                return Err(VexError::invalid(
+                    &format!("/scores/{i}/device_context"),
+                    "a device-context score is the manufacturer's or the lab's; the advisory's score is kept as published",
+                ));
+            }
             let scored = cvss::score(&s.vector)
                 .map_err(|e| VexError::invalid(&format!("/scores/{i}/vector"), e.to_string()))?;
             if scored.overall != s.score {

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use crate::assessment::Assessment;
+use crate::assessment::{Assessment, ScoreSource};
 use crate::error::VexError;
 
 /// Most entries one history may hold (a statement revised daily for years stays far below).
@@ -94,6 +94,21 @@ impl History {
                         rule: format!(
                             "recorded at {recorded_at}, before the latest entry ({})",
                             last.recorded_at
+                        ),
+                    });
+                }
+                // The advisory's scores are kept as published: a new version may add scores
+                // beside them, never drop or change one.
+                if let Some(lost) =
+                    last.assessment.scores.iter().find(|s| {
+                        s.source == ScoreSource::Advisory && !assessment.scores.contains(s)
+                    })
+                {
+                    return Err(VexError::History {
+                        id,
+                        rule: format!(
+                            "the advisory's score {} is missing from the new version (advisory scores are kept; add a device-context score beside it instead)",
+                            lost.vector
                         ),
                     });
                 }

@@ -355,6 +355,44 @@ fn history_is_append_only_and_hash_chained() {
         h.append(a.clone(), "2026-01-01T00:00:00Z".parse().unwrap())
             .is_err()
     );
+    // An advisory score, once recorded, is never dropped or replaced.
+    let mut scored = h.latest().unwrap().assessment.clone();
+    scored.scores = vec![
+        ScoreRecord::new(
+            ScoreSource::Advisory,
+            "CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            false,
+        )
+        .unwrap(),
+    ];
+    h.append(scored.clone(), "2026-01-21T00:00:00Z".parse().unwrap())
+        .unwrap();
+    let mut over = scored.clone();
+    over.scores = vec![
+        ScoreRecord::new(
+            ScoreSource::Advisory,
+            "CVSS:3.1/AV:A/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            false,
+        )
+        .unwrap(),
+    ];
+    let e = h
+        .append(over, "2026-01-22T00:00:00Z".parse().unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("advisory's score"), "{e}");
+    let mut beside = scored;
+    beside.scores.push(
+        ScoreRecord::new(
+            ScoreSource::Manufacturer,
+            "CVSS:3.1/AV:A/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H/MAV:L",
+            true,
+        )
+        .unwrap(),
+    );
+    h.append(beside, "2026-01-22T00:00:00Z".parse().unwrap())
+        .unwrap();
+    h.verify().unwrap();
     let mut other = a;
     other.vuln.id = "CVE-2026-0002".into();
     assert!(

@@ -6,7 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use dtsec_vex::assessment::{Assessment, Justification, Response, Risk, State};
+use dtsec_vex::assessment::{
+    Assessment, Justification, Response, Risk, ScoreRecord, ScoreSource, State,
+};
 use dtsec_vex::clocks::clocks;
 use dtsec_vex::formats::{self, DocMeta, Format};
 use dtsec_vex::store::FileStore;
@@ -81,7 +83,7 @@ pub enum VexCommand {
         /// The assessment id (`VULN/PRODUCT@VERSION`).
         id: String,
         /// The whole new version, from a JSON file.
-        #[arg(long, conflicts_with_all = ["state", "justification", "action", "response", "impact", "risk", "date", "isao"])]
+        #[arg(long, conflicts_with_all = ["state", "justification", "action", "response", "impact", "risk", "date", "isao", "score", "context_score"])]
         from: Option<PathBuf>,
         /// New state: under_investigation, not_affected, affected, fixed, false_positive.
         #[arg(long)]
@@ -108,6 +110,13 @@ pub enum VexCommand {
         /// Whether the manufacturer participates in an ISAO.
         #[arg(long)]
         isao: Option<bool>,
+        /// Add a score, SOURCE=VECTOR (advisory, manufacturer or lab). Repeatable.
+        #[arg(long, value_name = "SOURCE=VECTOR")]
+        score: Vec<String>,
+        /// Add a device-context (environmental) score beside the advisory's, SOURCE=VECTOR
+        /// (manufacturer or lab). Repeatable.
+        #[arg(long, value_name = "SOURCE=VECTOR")]
+        context_score: Vec<String>,
     },
     /// Show an assessment, its clocks as of a date, and its history.
     Show {
@@ -292,6 +301,8 @@ pub fn run(cmd: VexCommand) -> CliResult {
             risk,
             date,
             isao,
+            score,
+            context_score,
         } => {
             let fs = FileStore::open(&store).map_err(vex_err)?;
             let Some(h) = fs.load(&id).map_err(vex_err)? else {
@@ -349,6 +360,20 @@ pub fn run(cmd: VexCommand) -> CliResult {
             }
             if let Some(i) = isao {
                 a.regulatory.isao_member = i;
+            }
+            for (list, device_context) in [(&score, false), (&context_score, true)] {
+                for item in list {
+                    let (source, vector) = item.split_once('=').ok_or_else(|| {
+                        CliError::unusable(format!("--score: `{item}` is not SOURCE=VECTOR"))
+                    })?;
+                    let source: ScoreSource =
+                        serde_json::from_value(source.into()).map_err(|_| {
+                            CliError::unusable(format!("--score: `{source}` is not a source"))
+                                .with_help("advisory, manufacturer or lab")
+                        })?;
+                    a.scores
+                        .push(ScoreRecord::new(source, vector, device_context).map_err(vex_err)?);
+                }
             }
             if a.id() != id {
                 return Err(CliError::unusable(format!(

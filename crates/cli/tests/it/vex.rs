@@ -118,6 +118,31 @@ fn record_revise_show_export_import() {
     assert!(o.status.success(), "{}", report(&o));
     let o = env_run(&[
         "vex",
+        "set",
+        "--store",
+        s(&store),
+        ID,
+        "--context-score",
+        "manufacturer=CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/MAV:L/CR:H",
+    ]);
+    assert!(o.status.success(), "{}", report(&o));
+    let o = env_run(&[
+        "vex",
+        "set",
+        "--store",
+        s(&store),
+        ID,
+        "--context-score",
+        "advisory=CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", report(&o));
+    assert!(
+        text(&o).contains("/scores/2/device_context"),
+        "{}",
+        report(&o)
+    );
+    let o = env_run(&[
+        "vex",
         "show",
         "--store",
         s(&store),
@@ -128,8 +153,14 @@ fn record_revise_show_export_import() {
         "json",
     ]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["history"].as_array().unwrap().len(), 2);
+    assert_eq!(v["history"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        v["latest"]["assessment"]["scores"][1]["device_context"],
+        true
+    );
+    assert_eq!(v["latest"]["assessment"]["scores"][0]["score"], 8.8);
     assert_eq!(v["history"][1]["replaces"], v["history"][0]["hash"]);
+    assert_eq!(v["history"][2]["replaces"], v["history"][1]["hash"]);
     assert_eq!(v["clocks"]["communication"], "met");
 
     for format in ["cyclonedx", "csaf", "openvex"] {
