@@ -166,6 +166,16 @@ enum Command {
     BootstrapAdmin(commands::serve::BootstrapAdminArgs),
     /// Work with a running registry over its API: products, ST, lab, ETR, review, certificates.
     Registry(commands::registry::RegistryArgs),
+    /// Score a CVSS 3.0/3.1/4.0 vector.
+    Cvss {
+        #[command(subcommand)]
+        command: commands::vex::CvssCommand,
+    },
+    /// Manufacturer vulnerability assessments (VEX): record, show clocks, export, import.
+    Vex {
+        #[command(subcommand)]
+        command: commands::vex::VexCommand,
+    },
     /// Ed25519 key pairs for labs and the scheme.
     Keys {
         #[command(subcommand)]
@@ -337,6 +347,8 @@ fn run(command: Command) -> CliResult {
         Command::BootstrapAdmin(args) => commands::serve::bootstrap_admin(args),
         Command::Registry(args) => commands::registry::run(args),
         Command::Keys { command } => commands::keys::run(command),
+        Command::Cvss { command } => commands::vex::run_cvss(command),
+        Command::Vex { command } => commands::vex::run(command),
         Command::Export { niap, file, output } => commands::export::run(&file, &output, niap),
         Command::Import { file, output } => commands::import::run(&file, output.as_deref()),
         Command::Map { command } => commands::map::run(command),

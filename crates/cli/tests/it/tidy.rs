@@ -105,6 +105,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("regulatory", 4),
     ("registry", 5),
     ("oscal", 5),
+    ("vex", 5),
     ("server", 6),
     ("cli", 7),
     ("fuzzing", 8),

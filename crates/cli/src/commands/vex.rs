@@ -1,0 +1,616 @@
+//! `dtsec cvss score` and `dtsec vex new|set|show|export|import`: the offline postmarket
+//! commands over `dtsec_vex` — score a vector, record a manufacturer's assessments in a
+//! file-based store (history kept, atomic writes), show their FDA clocks, and write or read them
+//! as CycloneDX, CSAF or OpenVEX. Bad input (a vector, an assessment, a VEX document) exits 2
+//! with the rule and the place it broke.
+
+use std::path::{Path, PathBuf};
+
+use dtsec_vex::assessment::{
+    Assessment, Justification, Response, Risk, ScoreRecord, ScoreSource, State,
+};
+use dtsec_vex::clocks::clocks;
+use dtsec_vex::formats::{self, DocMeta, Format};
+use dtsec_vex::store::FileStore;
+use dtsec_vex::{VexError, cvss};
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use crate::error::{CliError, CliResult, Exit};
+
+/// Largest assessment file read by `vex new` / `vex set --from`.
+const MAX_INPUT: u64 = 1024 * 1024;
+
+/// Output formats of `cvss score` and `vex show`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum TextOrJson {
+    /// Lines for people.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// CVSS scoring.
+#[derive(clap::Subcommand)]
+pub enum CvssCommand {
+    /// Parse a CVSS 3.0/3.1/4.0 vector strictly and print its scores (v4 Safety shown first).
+    Score {
+        /// The vector, with its `CVSS:x.y/` prefix.
+        vector: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextOrJson,
+    },
+}
+
+/// The VEX formats on the command line.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum VexFormat {
+    /// CycloneDX 1.6 VEX.
+    Cyclonedx,
+    /// CSAF 2.0 csaf_vex.
+    Csaf,
+    /// OpenVEX 0.2.0.
+    Openvex,
+}
+
+impl From<VexFormat> for Format {
+    fn from(f: VexFormat) -> Format {
+        match f {
+            VexFormat::Cyclonedx => Format::Cyclonedx,
+            VexFormat::Csaf => Format::Csaf,
+            VexFormat::Openvex => Format::Openvex,
+        }
+    }
+}
+
+/// Manufacturer assessments (VEX) in a file-based store.
+#[derive(clap::Subcommand)]
+pub enum VexCommand {
+    /// Record a new assessment from a JSON file (its first version).
+    New {
+        /// The store directory.
+        #[arg(long)]
+        store: PathBuf,
+        /// The assessment (JSON; see docs/vex.md).
+        file: PathBuf,
+    },
+    /// Record a new version of an assessment: from a file, or by changing fields of the latest.
+    Set {
+        /// The store directory.
+        #[arg(long)]
+        store: PathBuf,
+        /// The assessment id (`VULN/PRODUCT@VERSION`).
+        id: String,
+        /// The whole new version, from a JSON file.
+        #[arg(long, conflicts_with_all = ["state", "justification", "action", "response", "impact", "risk", "date", "isao", "score", "context_score"])]
+        from: Option<PathBuf>,
+        /// New state: under_investigation, not_affected, affected, fixed, false_positive.
+        #[arg(long)]
+        state: Option<String>,
+        /// Justification for not_affected (CycloneDX spelling, e.g. code_not_reachable).
+        #[arg(long)]
+        justification: Option<String>,
+        /// Action statement for affected.
+        #[arg(long)]
+        action: Option<String>,
+        /// Response for affected (repeatable): can_not_fix, will_not_fix, update, rollback, workaround_available.
+        #[arg(long)]
+        response: Vec<String>,
+        /// Impact statement.
+        #[arg(long)]
+        impact: Option<String>,
+        /// Clinical risk: controlled or uncontrolled (needs a clinical judgement on record).
+        #[arg(long)]
+        risk: Option<String>,
+        /// A date, NAME=YYYY-MM-DD (aware, assessed, customers_notified, remediation_plan,
+        /// compensating_controls_published, fix_validated, fix_distributed). Repeatable.
+        #[arg(long, value_name = "NAME=DATE")]
+        date: Vec<String>,
+        /// Whether the manufacturer participates in an ISAO.
+        #[arg(long)]
+        isao: Option<bool>,
+        /// Add a score, SOURCE=VECTOR (advisory, manufacturer or lab). Repeatable.
+        #[arg(long, value_name = "SOURCE=VECTOR")]
+        score: Vec<String>,
+        /// Add a device-context (environmental) score beside the advisory's, SOURCE=VECTOR
+        /// (manufacturer or lab). Repeatable.
+        #[arg(long, value_name = "SOURCE=VECTOR")]
+        context_score: Vec<String>,
+    },
+    /// Show an assessment, its clocks as of a date, and its history.
+    Show {
+        /// The store directory.
+        #[arg(long)]
+        store: PathBuf,
+        /// The assessment id.
+        id: String,
+        /// Judge the clocks as of this date (default: today, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: TextOrJson,
+    },
+    /// Write the latest version of assessments as a VEX document.
+    Export {
+        /// The store directory.
+        #[arg(long)]
+        store: PathBuf,
+        /// The format.
+        #[arg(long, value_enum)]
+        format: VexFormat,
+        /// Only these assessment ids (default: all).
+        ids: Vec<String>,
+        /// The author (publisher).
+        #[arg(long)]
+        author: String,
+        /// The author's namespace URL (CSAF publisher namespace, OpenVEX @id base).
+        #[arg(long, default_value = "https://example.invalid")]
+        namespace: String,
+        /// The document's id.
+        #[arg(long, default_value = "dtsec-vex")]
+        doc_id: String,
+        /// The document's version (increment on any change).
+        #[arg(long, default_value_t = 1)]
+        doc_version: u32,
+        /// Where to write it.
+        #[arg(short, long, value_name = "OUT.json")]
+        output: PathBuf,
+    },
+    /// Read a VEX document dtsec wrote (schema, CSAF mandatory tests) into the store.
+    Import {
+        /// The store directory.
+        #[arg(long)]
+        store: PathBuf,
+        /// The format.
+        #[arg(long, value_enum)]
+        format: VexFormat,
+        /// The document.
+        file: PathBuf,
+    },
+}
+
+fn vex_err(e: VexError) -> CliError {
+    let bad = e.is_bad_input();
+    let help = match &e {
+        VexError::Cvss(_) => {
+            "write the vector as `CVSS:3.1/AV:…` or `CVSS:4.0/AV:…` with every base metric once (v4.0 in the specification's order)"
+        }
+        VexError::Schema { .. } | VexError::CsafTest { .. } | VexError::Import { .. } => {
+            "fix the document at the place named, or export it again with dtsec"
+        }
+        VexError::History { .. } => {
+            "record versions in time order with `dtsec vex set`; never edit a store file by hand"
+        }
+        _ => "fix the field named (a JSON pointer into the assessment) and run again",
+    };
+    let err = if bad {
+        CliError::unusable(e)
+    } else {
+        CliError::unusable(format!("I/O: {e}"))
+    };
+    err.with_help(help)
+}
+
+fn now() -> Timestamp {
+    Timestamp::from_second(dtsec_eval::clock::now_unix()).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn today() -> Date {
+    now().to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+fn parse_date(what: &str, s: &str) -> Result<Date, CliError> {
+    s.parse::<Date>()
+        .map_err(|e| CliError::unusable(format!("{what}: `{s}` is not a date YYYY-MM-DD ({e})")))
+}
+
+fn read_assessment(path: &Path) -> Result<Assessment, CliError> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| CliError::unusable(format!("{}: {e}", path.display())))?
+        .len();
+    if len > MAX_INPUT {
+        return Err(CliError::unusable(format!(
+            "{}: {len} bytes; an assessment file is at most {MAX_INPUT}",
+            path.display()
+        )));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| CliError::unusable(format!("{}: {e}", path.display())))?;
+    let a: Assessment = serde_json::from_slice(&bytes).map_err(|e| {
+        CliError::unusable(format!(
+            "{}:{}:{}: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+        .with_help("see docs/vex.md for the assessment's JSON fields")
+    })?;
+    a.validate()
+        .map_err(|e| vex_err(e).with_detail(format!("in {}", path.display())))?;
+    Ok(a)
+}
+
+/// Runs `dtsec cvss …`.
+pub fn run_cvss(cmd: CvssCommand) -> CliResult {
+    let CvssCommand::Score { vector, format } = cmd;
+    match (cvss::score(&vector), format) {
+        (Ok(s), TextOrJson::Json) => {
+            let mut v = serde_json::to_value(&s).unwrap_or_default();
+            v["ok"] = true.into();
+            outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            Ok(Exit::Success)
+        }
+        (Ok(s), TextOrJson::Text) => {
+            if !s.safety.is_empty() {
+                outln!("SAFETY: {} (patient harm is in scope)", s.safety.join(", "));
+            }
+            if s.exploit_attacked {
+                outln!("KNOWN EXPLOITED: E:A (attacks reported)");
+            }
+            outln!("CVSS {}  {}", s.version.label(), s.vector);
+            outln!(
+                "score:         {} ({:?}){}",
+                s.overall,
+                s.severity,
+                s.nomenclature
+                    .as_ref()
+                    .map(|n| format!(" {n}"))
+                    .unwrap_or_default()
+            );
+            outln!("base:          {}", s.base);
+            if let Some(t) = s.temporal {
+                outln!("temporal:      {t}");
+            }
+            if let Some(e) = s.environmental {
+                outln!("environmental: {e}");
+            }
+            Ok(Exit::Success)
+        }
+        (Err(e), TextOrJson::Json) => {
+            outln!(
+                "{}",
+                serde_json::json!({"ok": false, "vector": vector, "error": e.to_string()})
+            );
+            Ok(Exit::Unusable)
+        }
+        (Err(e), TextOrJson::Text) => Err(vex_err(e.into())),
+    }
+}
+
+/// Runs `dtsec vex …`.
+pub fn run(cmd: VexCommand) -> CliResult {
+    match cmd {
+        VexCommand::New { store, file } => {
+            let a = read_assessment(&file)?;
+            let store = FileStore::open(&store).map_err(vex_err)?;
+            let e = store.record(a, now(), true).map_err(vex_err)?;
+            outln!("recorded {} ({})", e.assessment.id(), e.hash);
+            Ok(Exit::Success)
+        }
+        VexCommand::Set {
+            store,
+            id,
+            from,
+            state,
+            justification,
+            action,
+            response,
+            impact,
+            risk,
+            date,
+            isao,
+            score,
+            context_score,
+        } => {
+            let fs = FileStore::open(&store).map_err(vex_err)?;
+            let Some(h) = fs.load(&id).map_err(vex_err)? else {
+                return Err(CliError::unusable(format!(
+                    "no assessment `{id}` in {}",
+                    store.display()
+                ))
+                .with_help("record it first with `dtsec vex new`"));
+            };
+            let mut a = match from {
+                Some(path) => read_assessment(&path)?,
+                None => h
+                    .latest()
+                    .map(|e| e.assessment.clone())
+                    .ok_or_else(|| CliError::unusable("empty history"))?,
+            };
+            if let Some(s) = state {
+                a.status = build_state(&s, justification.as_deref(), action.as_deref(), &response)?;
+            }
+            if let Some(i) = impact {
+                a.impact_statement = Some(i);
+            }
+            if let Some(r) = risk {
+                let r = match r.as_str() {
+                    "controlled" => Risk::Controlled,
+                    "uncontrolled" => Risk::Uncontrolled,
+                    other => {
+                        return Err(CliError::unusable(format!(
+                            "--risk: `{other}` is not controlled or uncontrolled"
+                        )));
+                    }
+                };
+                let c = a.clinical.as_mut().ok_or_else(|| {
+                    CliError::unusable("--risk: the assessment has no clinical judgement")
+                        .with_help("record one with `dtsec vex set --from FILE`")
+                })?;
+                c.risk = r;
+            }
+            for d in &date {
+                let (name, value) = d.split_once('=').ok_or_else(|| {
+                    CliError::unusable(format!("--date: `{d}` is not NAME=YYYY-MM-DD"))
+                })?;
+                let value = Some(parse_date(&format!("--date {name}"), value)?);
+                let slot = match name {
+                    "aware" => &mut a.dates.aware,
+                    "assessed" => &mut a.dates.assessed,
+                    "customers_notified" => &mut a.dates.customers_notified,
+                    "remediation_plan" => &mut a.dates.remediation_plan,
+                    "compensating_controls_published" => &mut a.dates.compensating_controls_published,
+                    "fix_validated" => &mut a.dates.fix_validated,
+                    "fix_distributed" => &mut a.dates.fix_distributed,
+                    other => return Err(CliError::unusable(format!("--date: unknown date `{other}`")).with_help("one of aware, assessed, customers_notified, remediation_plan, compensating_controls_published, fix_validated, fix_distributed")),
+                };
+                *slot = value;
+            }
+            if let Some(i) = isao {
+                a.regulatory.isao_member = i;
+            }
+            for (list, device_context) in [(&score, false), (&context_score, true)] {
+                for item in list {
+                    let (source, vector) = item.split_once('=').ok_or_else(|| {
+                        CliError::unusable(format!("--score: `{item}` is not SOURCE=VECTOR"))
+                    })?;
+                    let source: ScoreSource =
+                        serde_json::from_value(source.into()).map_err(|_| {
+                            CliError::unusable(format!("--score: `{source}` is not a source"))
+                                .with_help("advisory, manufacturer or lab")
+                        })?;
+                    a.scores
+                        .push(ScoreRecord::new(source, vector, device_context).map_err(vex_err)?);
+                }
+            }
+            if a.id() != id {
+                return Err(CliError::unusable(format!(
+                    "the new version is about `{}`, not `{id}`",
+                    a.id()
+                )));
+            }
+            a.validate().map_err(vex_err)?;
+            let e = fs.record(a, now(), false).map_err(vex_err)?;
+            outln!(
+                "recorded {} ({}, replaces {})",
+                e.assessment.id(),
+                e.hash,
+                e.replaces.as_deref().unwrap_or("-")
+            );
+            Ok(Exit::Success)
+        }
+        VexCommand::Show {
+            store,
+            id,
+            as_of,
+            format,
+        } => {
+            let fs = FileStore::open(&store).map_err(vex_err)?;
+            let h = fs.load(&id).map_err(vex_err)?.ok_or_else(|| {
+                CliError::unusable(format!("no assessment `{id}` in {}", store.display()))
+            })?;
+            let day = match as_of {
+                Some(s) => parse_date("--as-of", &s)?,
+                None => today(),
+            };
+            let latest = h
+                .latest()
+                .ok_or_else(|| CliError::unusable("empty history"))?;
+            let c = clocks(&latest.assessment, day);
+            match format {
+                TextOrJson::Json => {
+                    let v = serde_json::json!({"ok": true, "as_of": day, "latest": latest, "clocks": c,
+                        "cc": latest.assessment.cc.as_ref().map(|cc| serde_json::json!({
+                            "required_attack_potential": cc.required_attack_potential(),
+                            "exploitable_at_claimed_level": cc.exploitable_at_claimed_level()})),
+                        "history": h.entries.iter().map(|e| serde_json::json!({"hash": e.hash, "replaces": e.replaces, "recorded_at": e.recorded_at})).collect::<Vec<_>>()});
+                    outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                }
+                TextOrJson::Text => {
+                    let a = &latest.assessment;
+                    outln!("{}  [{}]", a.id(), a.status.name());
+                    if let Some(cl) = &a.clinical {
+                        outln!(
+                            "risk:         {:?} (harm {:?}, exploitability {:?})",
+                            cl.risk,
+                            cl.severity_of_harm,
+                            cl.exploitability
+                        );
+                    }
+                    if let Some(cc) = &a.cc {
+                        outln!(
+                            "CC:           needs {} attack potential; claimed {}; exploitable at the claimed level: {}",
+                            cc.required_attack_potential()
+                                .map_or("no practical", |p| p.label()),
+                            cc.claimed_ava_van,
+                            cc.exploitable_at_claimed_level()
+                        );
+                    }
+                    for s in &a.scores {
+                        outln!(
+                            "score:        {} {:?}{} {}",
+                            s.score,
+                            s.source,
+                            if s.device_context {
+                                " (device context)"
+                            } else {
+                                ""
+                            },
+                            s.vector
+                        );
+                    }
+                    outln!("524B track:   {:?}", c.track_524b);
+                    if let (Some(d30), Some(d60)) =
+                        (c.due_customer_communication, c.due_fix_distributed)
+                    {
+                        outln!(
+                            "as of {day}: customers due {d30} ({:?}), fix due {d60} ({:?})",
+                            c.communication
+                                .unwrap_or(dtsec_vex::clocks::DeadlineStatus::Open),
+                            c.fix.unwrap_or(dtsec_vex::clocks::DeadlineStatus::Open)
+                        );
+                    }
+                    outln!("806:          {:?}", c.report_806);
+                    for f in &c.failed_conditions {
+                        outln!("  - {f}");
+                    }
+                    outln!("history ({} entries):", h.entries.len());
+                    for e in &h.entries {
+                        outln!("  {} {}", e.recorded_at, e.hash);
+                    }
+                }
+            }
+            Ok(Exit::Success)
+        }
+        VexCommand::Export {
+            store,
+            format,
+            ids,
+            author,
+            namespace,
+            doc_id,
+            doc_version,
+            output,
+        } => {
+            let fs = FileStore::open(&store).map_err(vex_err)?;
+            let mut list = Vec::new();
+            for h in fs.all().map_err(vex_err)? {
+                if let Some(e) = h.latest()
+                    && (ids.is_empty() || ids.contains(&e.assessment.id()))
+                {
+                    list.push(e.assessment.clone());
+                }
+            }
+            for id in &ids {
+                if !list.iter().any(|a| &a.id() == id) {
+                    return Err(CliError::unusable(format!(
+                        "no assessment `{id}` in {}",
+                        store.display()
+                    )));
+                }
+            }
+            if doc_version == 0 {
+                return Err(CliError::unusable("--doc-version: versions start at 1"));
+            }
+            let meta = DocMeta {
+                author,
+                namespace,
+                id: doc_id,
+                version: doc_version,
+                timestamp: now(),
+            };
+            let doc = formats::export(format.into(), &list, &meta).map_err(vex_err)?;
+            let bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+            dtsec_fsio::write_atomic(&output, &bytes)
+                .map_err(|e| CliError::unusable(format!("{}: {e}", output.display())))?;
+            outln!(
+                "wrote {} ({} statements, {})",
+                output.display(),
+                list.len(),
+                Format::from(format).name()
+            );
+            Ok(Exit::Success)
+        }
+        VexCommand::Import {
+            store,
+            format,
+            file,
+        } => {
+            let len = std::fs::metadata(&file)
+                .map_err(|e| CliError::unusable(format!("{}: {e}", file.display())))?
+                .len();
+            if len > formats::MAX_DOCUMENT {
+                return Err(CliError::unusable(format!(
+                    "{}: {len} bytes; at most {}",
+                    file.display(),
+                    formats::MAX_DOCUMENT
+                )));
+            }
+            let bytes = std::fs::read(&file)
+                .map_err(|e| CliError::unusable(format!("{}: {e}", file.display())))?;
+            let list = formats::import_bytes(format.into(), &file.display().to_string(), &bytes)
+                .map_err(|e| vex_err(e).with_detail(format!("in {}", file.display())))?;
+            let fs = FileStore::open(&store).map_err(vex_err)?;
+            let mut recorded = 0;
+            for a in list {
+                let unchanged = fs
+                    .load(&a.id())
+                    .map_err(vex_err)?
+                    .and_then(|h| h.latest().map(|e| e.assessment == a));
+                match unchanged {
+                    Some(true) => {}
+                    Some(false) => {
+                        fs.record(a, now(), false).map_err(vex_err)?;
+                        recorded += 1;
+                    }
+                    None => {
+                        fs.record(a, now(), true).map_err(vex_err)?;
+                        recorded += 1;
+                    }
+                }
+            }
+            outln!(
+                "imported {}: {recorded} new versions recorded",
+                file.display()
+            );
+            Ok(Exit::Success)
+        }
+    }
+}
+
+fn build_state(
+    state: &str,
+    justification: Option<&str>,
+    action: Option<&str>,
+    responses: &[String],
+) -> Result<State, CliError> {
+    Ok(match state {
+        "under_investigation" => State::UnderInvestigation,
+        "fixed" => State::Fixed { backport: false },
+        "false_positive" => State::FalsePositive,
+        "not_affected" => {
+            let j = justification
+                .ok_or_else(|| CliError::unusable("--state not_affected needs --justification"))?;
+            let j: Justification = serde_json::from_value(j.into())
+                .map_err(|_| CliError::unusable(format!("--justification: `{j}` is not a CycloneDX justification")).with_help("e.g. code_not_present, code_not_reachable, requires_environment, protected_at_runtime"))?;
+            State::NotAffected { justification: j }
+        }
+        "affected" => {
+            let action = action.ok_or_else(|| {
+                CliError::unusable("--state affected needs --action (what users should do)")
+            })?;
+            let mut rs = Vec::new();
+            for r in responses {
+                let x: Response = serde_json::from_value(r.as_str().into()).map_err(|_| {
+                    CliError::unusable(format!("--response: `{r}` is not a response")).with_help(
+                        "can_not_fix, will_not_fix, update, rollback, workaround_available",
+                    )
+                })?;
+                rs.push(x);
+            }
+            State::Affected {
+                action: action.to_string(),
+                responses: rs,
+            }
+        }
+        other => {
+            return Err(
+                CliError::unusable(format!("--state: `{other}` is not a state")).with_help(
+                    "under_investigation, not_affected, affected, fixed, false_positive",
+                ),
+            );
+        }
+    })
+}

@@ -1,0 +1,83 @@
+//! The formats' JSON schemas, committed in `schemas/` (sources and licences in
+//! `schemas/README.md`) so validation runs offline: CycloneDX 1.6 (with the SPDX licence list
+//! and JSF schemas it refers to), CSAF 2.0 (with FIRST's CVSS schemas) and OpenVEX 0.2.0.
+//! References are resolved from these copies only; nothing is fetched. A committed schema that
+//! does not parse or compile is a build defect, caught by the tests, hence the `expect`s.
+
+use jsonschema::{Retrieve, Uri, Validator};
+use serde_json::Value;
+
+use super::Format;
+use crate::error::VexError;
+
+const BOM_16: &str = include_str!("../../schemas/bom-1.6.schema.json");
+const SPDX: &str = include_str!("../../schemas/spdx.schema.json");
+const JSF: &str = include_str!("../../schemas/jsf-0.82.schema.json");
+const CSAF: &str = include_str!("../../schemas/csaf_json_schema.json");
+const CVSS_V2: &str = include_str!("../../schemas/cvss-v2.0.json");
+const CVSS_V30: &str = include_str!("../../schemas/cvss-v3.0.json");
+const CVSS_V31: &str = include_str!("../../schemas/cvss-v3.1.json");
+const OPENVEX: &str = include_str!("../../schemas/openvex_json_schema.json");
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).expect("committed schema is JSON")
+}
+
+/// Resolves a schema's `$ref`s to the committed copies given; any other reference is refused.
+struct Committed(&'static [(&'static str, &'static str)]);
+
+impl Retrieve for Committed {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        self.0
+            .iter()
+            .find(|(known, _)| *known == uri.as_str())
+            .map(|(_, text)| json(text))
+            .ok_or_else(|| format!("schema {uri} is not committed in dtsec-vex").into())
+    }
+}
+
+fn build(main: &str, resources: &'static [(&'static str, &'static str)]) -> Validator {
+    jsonschema::options()
+        .with_retriever(Committed(resources))
+        .build(&json(main))
+        .expect("committed schema compiles")
+}
+
+/// The validator of a format, compiled from the committed schemas on each call (tens of
+/// milliseconds, far below the cost of the document it checks; no cache, so no global state).
+fn validator(format: Format) -> Validator {
+    match format {
+        Format::Cyclonedx => build(
+            BOM_16,
+            &[
+                ("http://cyclonedx.org/schema/spdx.schema.json", SPDX),
+                ("http://cyclonedx.org/schema/jsf-0.82.schema.json", JSF),
+            ],
+        ),
+        Format::Csaf => build(
+            CSAF,
+            &[
+                ("https://www.first.org/cvss/cvss-v2.0.json", CVSS_V2),
+                ("https://www.first.org/cvss/cvss-v3.0.json", CVSS_V30),
+                ("https://www.first.org/cvss/cvss-v3.1.json", CVSS_V31),
+            ],
+        ),
+        Format::Openvex => build(OPENVEX, &[]),
+    }
+}
+
+/// Validates a document against its format's schema; the error names the first failing JSON
+/// pointer and the validator's reason.
+pub fn validate(format: Format, doc: &Value) -> Result<(), VexError> {
+    if let Some(e) = validator(format).iter_errors(doc).next() {
+        return Err(VexError::Schema {
+            format: format.name(),
+            at: e.instance_path().to_string(),
+            message: e.to_string(),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! Append-only history: each entry names the hash of the one it replaces, and its own hash is
+//! SHA-256 over the RFC 8785 canonical JSON of its body, so a registry can log the hash of the
+//! exact assessment a certificate decision rests on, and anyone can check the chain.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use crate::assessment::{Assessment, ScoreSource};
+use crate::error::VexError;
+
+/// Most entries one history may hold (a statement revised daily for years stays far below).
+pub const MAX_ENTRIES: usize = 4096;
+
+/// One recorded version of an assessment.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// The assessment as recorded.
+    pub assessment: Assessment,
+    /// The hash of the entry this one replaces (`None` for the first).
+    pub replaces: Option<String>,
+    /// When it was recorded (UTC).
+    pub recorded_at: Timestamp,
+    /// `sha256:` + hex of the canonical JSON of the three fields above.
+    pub hash: String,
+}
+
+/// The hash of an entry's body.
+pub fn entry_hash(
+    assessment: &Assessment,
+    replaces: Option<&str>,
+    recorded_at: Timestamp,
+) -> String {
+    let body = serde_json::json!({
+        "assessment": assessment,
+        "replaces": replaces,
+        "recorded_at": recorded_at,
+    });
+    let digest = Sha256::digest(dtsec_seal::canonical_json(&body));
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// The content hash of an assessment alone (what a VEX document or a log entry can cite when no
+/// history is at hand).
+pub fn assessment_hash(assessment: &Assessment) -> String {
+    let value = serde_json::to_value(assessment).unwrap_or(serde_json::Value::Null);
+    let digest = Sha256::digest(dtsec_seal::canonical_json(&value));
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// The history of one assessment id, oldest first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct History {
+    /// The entries.
+    pub entries: Vec<Entry>,
+}
+
+impl History {
+    /// The current version.
+    pub fn latest(&self) -> Option<&Entry> {
+        self.entries.last()
+    }
+
+    /// Appends a new version, after checking it (and that it is about the same id), and
+    /// returns the new entry. Timestamps may not go backwards.
+    pub fn append(
+        &mut self,
+        assessment: Assessment,
+        recorded_at: Timestamp,
+    ) -> Result<&Entry, VexError> {
+        assessment.validate()?;
+        let id = assessment.id();
+        if self.entries.len() >= MAX_ENTRIES {
+            return Err(VexError::History {
+                id,
+                rule: format!("at most {MAX_ENTRIES} entries"),
+            });
+        }
+        let replaces = match self.latest() {
+            Some(last) => {
+                if last.assessment.id() != id {
+                    return Err(VexError::History {
+                        id,
+                        rule: format!("this history is of {}", last.assessment.id()),
+                    });
+                }
+                if recorded_at < last.recorded_at {
+                    return Err(VexError::History {
+                        id,
+                        rule: format!(
+                            "recorded at {recorded_at}, before the latest entry ({})",
+                            last.recorded_at
+                        ),
+                    });
+                }
+                // The advisory's scores are kept as published: a new version may add scores
+                // beside them, never drop or change one.
+                if let Some(lost) =
+                    last.assessment.scores.iter().find(|s| {
+                        s.source == ScoreSource::Advisory && !assessment.scores.contains(s)
+                    })
+                {
+                    return Err(VexError::History {
+                        id,
+                        rule: format!(
+                            "the advisory's score {} is missing from the new version (advisory scores are kept; add a device-context score beside it instead)",
+                            lost.vector
+                        ),
+                    });
+                }
+                Some(last.hash.clone())
+            }
+            None => None,
+        };
+        let hash = entry_hash(&assessment, replaces.as_deref(), recorded_at);
+        self.entries.push(Entry {
+            assessment,
+            replaces,
+            recorded_at,
+            hash,
+        });
+        Ok(self.entries.last().expect("just pushed"))
+    }
+
+    /// Checks every hash and every link: the first replaces nothing, each later one replaces its
+    /// predecessor, all are about one id.
+    pub fn verify(&self) -> Result<(), VexError> {
+        let mut previous: Option<&Entry> = None;
+        for (i, e) in self.entries.iter().enumerate() {
+            let id = e.assessment.id();
+            let fail = |rule: String| VexError::History {
+                id: id.clone(),
+                rule: format!("entry {i}: {rule}"),
+            };
+            if entry_hash(&e.assessment, e.replaces.as_deref(), e.recorded_at) != e.hash {
+                return Err(fail(
+                    "its hash does not match its content (edited after it was recorded)".into(),
+                ));
+            }
+            match previous {
+                None if e.replaces.is_some() => {
+                    return Err(fail("the first entry replaces nothing".into()));
+                }
+                Some(p) if e.replaces.as_deref() != Some(p.hash.as_str()) => {
+                    return Err(fail(format!(
+                        "replaces {:?}, not the entry before it ({})",
+                        e.replaces, p.hash
+                    )));
+                }
+                Some(p) if p.assessment.id() != id => {
+                    return Err(fail("is about another assessment".into()));
+                }
+                _ => {}
+            }
+            previous = Some(e);
+        }
+        Ok(())
+    }
+}
