@@ -18,16 +18,23 @@ pub async fn api(
     Ok(Json(state.store.etr_summary(&id).await?))
 }
 
-/// The device page's "Evaluation" section, or a sentence saying there is no ETR on record
-/// (a certificate is never issued without one, but the page should not fail if one is missing).
-pub async fn section(state: &AppState, certificate_id: &str) -> Result<Markup, RegistryError> {
+/// The ETR summary of a certificate, `None` if none is on record (a certificate is never issued
+/// without one, but the page should not fail if one is missing).
+pub async fn summary_of(
+    state: &AppState,
+    certificate_id: &str,
+) -> Result<Option<EtrSummary>, RegistryError> {
+    match state.store.etr_summary(certificate_id).await {
+        Ok(s) => Ok(Some(s)),
+        Err(RegistryError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The device page's "Evaluation" section, or a sentence saying there is no ETR on record.
+pub fn section(certificate_id: &str, summary: Option<&EtrSummary>) -> Markup {
     let cid = url(certificate_id);
-    let summary = match state.store.etr_summary(certificate_id).await {
-        Ok(s) => Some(s),
-        Err(RegistryError::NotFound(_)) => None,
-        Err(e) => return Err(e),
-    };
-    Ok(html! {
+    html! {
         h2 id="evaluation" { "Evaluation" }
         p {
             "The " a href={ "/devices/" (cid) "/st" } { "Security Target" }
@@ -35,11 +42,27 @@ pub async fn section(state: &AppState, certificate_id: &str) -> Result<Markup, R
             "), and a summary of the sealed Evaluation Technical Report ("
             a href={ "/api/v1/devices/" (cid) "/etr-summary" } { "JSON" } ")."
         }
-        @match &summary {
+        @match summary {
             Some(s) => (summary_html(s)),
             None => p { "No ETR is on record for this certificate." },
         }
-    })
+    }
+}
+
+/// The assurance level in words, for readers who do not know the CC's component ids: how
+/// strong an attacker the lab's vulnerability analysis assumed.
+pub fn assurance_in_words(s: Option<&EtrSummary>) -> String {
+    let Some(s) = s else {
+        return "not stated: no evaluation report is on record".into();
+    };
+    match (&s.ava_van, &s.resists) {
+        (Some(v), Some(r)) => format!(
+            "the lab searched for weaknesses and tried to break in as an attacker of {} attack potential would ({v})",
+            r.to_lowercase()
+        ),
+        (Some(v), None) => format!("the lab searched for weaknesses and tried to break in ({v})"),
+        _ => "no vulnerability analysis was claimed".into(),
+    }
 }
 
 /// An ETR summary as a definition list and the roll-up by class: the device page's evaluation

@@ -4,12 +4,12 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
-use dtsec_registry::OrgKind;
 use dtsec_registry::workflow::State as CaseState;
+use dtsec_registry::{DeviceSummary, OrgKind};
 
 use super::DevicesQueryParams;
 use crate::error::AppResult;
-use crate::html::{html, layout, select, url};
+use crate::html::{Markup, html, layout, select, url};
 use crate::session::Caller;
 use crate::state::AppState;
 
@@ -85,6 +85,10 @@ pub async fn page(
     } else {
         format!("?{filters}")
     };
+    // Valid certificates first and apart: a suspended or revoked one must not read as current.
+    let (valid, withdrawn): (Vec<&DeviceSummary>, Vec<&DeviceSummary>) = devices
+        .iter()
+        .partition(|d| matches!(d.status.as_str(), "active" | "maintained" | "under-review"));
     let b = html! {
         h1 { "Certified devices" }
         form class="filters" method="get" action="/" role="search" {
@@ -104,32 +108,11 @@ pub async fn page(
             a href={ "/api/v1/devices.csv" (csv_query) } { "Download CSV" }
             " (every matching device)"
         }
-        table class="stack" {
-            caption class="skip" { "Certified devices" }
-            thead { tr {
-                th scope="col" { "Device" } th scope="col" { "Manufacturer" } th scope="col" { "Type" }
-                th scope="col" { "Packages" } th scope="col" { "Lab" } th scope="col" { "Status" }
-                th scope="col" { "Certified" } th scope="col" { "Expires" }
-            } }
-            tbody {
-                @for d in devices {
-                    tr {
-                        td data-label="Device" {
-                            a href={ "/devices/" (url(&d.certificate_id)) } { (d.product_name) " " (d.product_version) }
-                            br;
-                            small { (d.certificate_id) }
-                        }
-                        td data-label="Manufacturer" { (d.manufacturer) }
-                        td data-label="Type" { (state.store.device_type_title(&d.toe_type)) }
-                        td data-label="Packages" { (d.packages.join(", ")) }
-                        td data-label="Lab" { (d.lab) }
-                        td data-label="Status" class={ "status-" (d.status) } { (d.status) }
-                        td data-label="Certified" { (d.certification_date) }
-                        td data-label="Expires" { (d.expiry_date) }
-                    }
-                }
-            }
-        }
+        h2 id="active" { "Active certificates" }
+        (device_table("Active certificates", &valid, &state))
+        h2 id="withdrawn" { "Suspended, revoked and archived" }
+        p { "Certificates that are no longer to be relied on, kept visible so that no one mistakes them for current." }
+        (device_table("Suspended, revoked and archived certificates", &withdrawn, &state))
         @if let Some(next) = &page.next {
             p { a rel="next" href={ "/?" (q.next_query(next)) } { "Next page" } }
         }
@@ -137,4 +120,40 @@ pub async fn page(
     Ok(Html(
         layout("Certified devices", caller.viewer(), b).into_string(),
     ))
+}
+
+/// One table of devices, stacking into labelled rows on a phone.
+fn device_table(caption: &str, devices: &[&DeviceSummary], state: &AppState) -> Markup {
+    html! {
+        @if devices.is_empty() {
+            p { "None." }
+        } @else {
+            table class="stack" {
+                caption class="skip" { (caption) }
+                thead { tr {
+                    th scope="col" { "Device" } th scope="col" { "Manufacturer" } th scope="col" { "Type" }
+                    th scope="col" { "Packages" } th scope="col" { "Lab" } th scope="col" { "Status" }
+                    th scope="col" { "Certified" } th scope="col" { "Expires" }
+                } }
+                tbody {
+                    @for d in devices {
+                        tr {
+                            td data-label="Device" {
+                                a href={ "/devices/" (url(&d.certificate_id)) } { (d.product_name) " " (d.product_version) }
+                                br;
+                                small { (d.certificate_id) }
+                            }
+                            td data-label="Manufacturer" { (d.manufacturer) }
+                            td data-label="Type" { (state.store.device_type_title(&d.toe_type)) }
+                            td data-label="Packages" { (d.packages.join(", ")) }
+                            td data-label="Lab" { (d.lab) }
+                            td data-label="Status" class={ "status-" (d.status) } { (d.status) }
+                            td data-label="Certified" { (d.certification_date) }
+                            td data-label="Expires" { (d.expiry_date) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -48,9 +48,23 @@ pub async fn page(
         Ok(Some(words)) => words,
         _ => state.store.device_type_title(&c.toe_type).to_string(),
     };
-    let evaluation = super::evaluation::section(&state, &s.certificate_id)
+    let etr = super::evaluation::summary_of(&state, &s.certificate_id)
         .await
         .map_err(|e| AppError::from(e).html())?;
+    let evaluation = super::evaluation::section(&s.certificate_id, etr.as_ref());
+    let pps: Vec<String> = c
+        .pp_claim
+        .iter()
+        .map(|p| {
+            state
+                .pps
+                .get(&(p.id.clone(), p.version.clone()))
+                .map_or_else(
+                    || format!("{} {}", p.id, p.version),
+                    |page| page.title.clone(),
+                )
+        })
+        .collect();
     let b = html! {
         h1 { (s.product_name) " " (s.product_version) }
         p {
@@ -59,6 +73,16 @@ pub async fn page(
         }
         @if let Some(reason) = reason {
             p class="status-reason" { strong { "Reason for the status " (s.status) ":" } " " (reason) }
+        }
+        section aria-labelledby="in-short" {
+            h2 id="in-short" { "In short" }
+            p {
+                (s.product_name) " " (s.product_version) " (" (device) "), made by " (s.manufacturer)
+                ", was checked by the independent lab " (c.lab.name) " against "
+                (if pps.is_empty() { "its Security Target".to_string() } else { pps.join(" and ") })
+                ". " (status_in_words(&s.status, &c.expiry_date))
+            }
+            p { strong { "Assurance level: " } (super::evaluation::assurance_in_words(etr.as_ref())) "." }
         }
         p {
             a href={ "/certificates/" (cid) } { "Certificate" } " · "
@@ -82,6 +106,7 @@ pub async fn page(
             ("ETR SHA-256", html! { code { (c.etr_sha256) } }),
         ]))
         (evaluation)
+        (super::timeline::timeline(&s.certificate_id, &d.history))
         h2 { "Status history" }
         table class="stack" {
             thead { tr {
@@ -125,4 +150,22 @@ pub async fn page(
     Ok(Html(
         layout(&s.product_name, caller.viewer(), b).into_string(),
     ))
+}
+
+/// What the certificate's status means for someone deciding whether to use the device.
+fn status_in_words(status: &str, expiry: &str) -> String {
+    match status {
+        "active" | "maintained" => {
+            format!("The certificate is valid until {expiry}.")
+        }
+        "under-review" => format!(
+            "The certificate is valid until {expiry}, but the certification body is reviewing it."
+        ),
+        "suspended" => {
+            "The certificate is suspended: do not rely on it until it is reinstated.".into()
+        }
+        "revoked" => "The certificate is revoked: the device is no longer certified.".into(),
+        "archived" => "The certificate's validity has ended; it is kept for the record.".into(),
+        other => format!("The certificate's status is {other}."),
+    }
 }
