@@ -255,10 +255,13 @@ async fn certifier_judges(c: &Client, base: &str, t: &common::TestApp, case_name
     })
     .await;
     click(c, "//main//button[normalize-space()='Accept ETR']").await;
+    // Post-redirect-get: back on the staff page, which confirms the change.
     wait_for(c, "h1", |url, h1| {
-        url.ends_with("/staff") && h1 == "My work"
+        url.ends_with("/staff?done=1") && h1 == "My work"
     })
     .await;
+    let flash = text(c, "p.flash").await;
+    assert!(flash.starts_with("Done:"), "{b}: no confirmation: {flash}");
     wait_for_state(c, &case, "accepted").await;
 
     // A status change: the choice, a reason and the confirmation; nothing is preselected.

@@ -82,3 +82,44 @@ async fn pp_pages_lead_back_to_the_registry() {
         t.finish().await;
     }
 }
+
+/// GET `path` with a bearer token.
+async fn get_as(t: &common::TestApp, path: &str, token: &str) -> String {
+    let req = axum::http::Request::get(path)
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (s, html) = t.send(req).await;
+    assert_eq!(s, StatusCode::OK, "{path}");
+    html
+}
+
+#[tokio::test]
+async fn each_role_starts_with_what_waits_for_it() {
+    for t in common::backends().await {
+        let b = t.backend;
+        // The demo leaves an ETR awaiting the certification body, and a case awaiting its lab.
+        let (_, cb) = t.token("certifier@demo.invalid").await;
+        let html = get_as(&t, "/staff", &cb).await;
+        let top = html.find("<h2 id=\"needs-action\">").expect("the section");
+        assert!(top < html.find("<h2>Cases</h2>").unwrap(), "{b}: not first");
+        let section = &html[top..html[top..].find("</section>").unwrap() + top];
+        assert!(
+            section.contains("read the ETR and decide"),
+            "{b}: {section}"
+        );
+        assert!(
+            !section.contains("start the evaluation"),
+            "{b}: another role's step"
+        );
+        // Each row links to its case's section on the page, with how long it has waited.
+        let href = section.find("href=\"#case-").expect("a link to the case") + 7;
+        let anchor = &section[href..href + section[href..].find('"').unwrap()];
+        assert!(
+            html.contains(&format!("<section id=\"{anchor}\"")),
+            "{b}: {anchor}"
+        );
+        assert!(section.contains("data-label=\"Waiting\""), "{b}");
+        t.finish().await;
+    }
+}

@@ -2,7 +2,7 @@
 //! follow the case's state and the user's role as a convenience only; every action is
 //! authorised by the registry when posted.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use dtsec_registry::maintenance::ChangeArea;
 use dtsec_registry::{
@@ -54,11 +54,22 @@ fn new_password(id: &str, name: &str, label: &str) -> Markup {
     }
 }
 
+/// `/staff?done=1`: the page a form's post redirects to after a change (post-redirect-get).
+#[derive(serde::Deserialize, Default)]
+pub struct StaffQuery {
+    /// Present after a successful action: the page confirms it.
+    pub done: Option<String>,
+}
+
 type Err = fn(dtsec_registry::RegistryError) -> AppError;
 const ERR: Err = |e| AppError::from(e).html();
 
 /// The staff page.
-pub async fn index(State(state): State<AppState>, caller: Caller) -> AppResult<Response> {
+pub async fn index(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<StaffQuery>,
+) -> AppResult<Response> {
     if !caller.is_logged_in() {
         return Ok(Redirect::to("/login").into_response());
     }
@@ -70,10 +81,16 @@ pub async fn index(State(state): State<AppState>, caller: Caller) -> AppResult<R
         Role::Manufacturer => manufacturer_sections(&state, &caller),
         Role::Public => html! {},
     };
-    let cases = cases(&state, &caller).await?;
+    let products = state.store.products(&caller.actor).await.map_err(ERR)?;
+    let cases = cases(&state, &caller, &products).await?;
     let b = html! {
         h1 { "My work" }
+        // The confirmation after a form's post-redirect-get: fixed text, nothing reflected.
+        @if q.done.is_some() {
+            p class="flash" role="status" { "Done: your change was saved and recorded in the audit trail." }
+        }
         p { "Role: " strong { (role.as_str()) } }
+        (super::needs_action::section(role, &products, state.store.clock().today()))
         (duties)
         (cases)
         h2 { "Your password" }
@@ -379,20 +396,19 @@ async fn users_table(state: &AppState, caller: &Caller) -> AppResult<Markup> {
 }
 
 /// The cases the user may see, each with the actions its state allows for the role.
-async fn cases(state: &AppState, caller: &Caller) -> AppResult<Markup> {
+async fn cases(state: &AppState, caller: &Caller, products: &[Product]) -> AppResult<Markup> {
     let role = caller.actor.role;
     let labs = state
         .store
         .approved_labs(state.store.clock().today())
         .await
         .map_err(ERR)?;
-    let products = state.store.products(&caller.actor).await.map_err(ERR)?;
     Ok(html! {
         h2 { "Cases" }
         @if products.is_empty() {
             p { "No cases." }
         }
-        @for p in &products {
+        @for p in products {
             @let notes = super::scheme::case_notes(caller, p, &state.store.draft_claims_of(p));
             (case(caller, role, p, &labs, notes))
         }
@@ -439,7 +455,7 @@ fn case(caller: &Caller, role: Role, p: &Product, labs: &[Lab], notes: Markup) -
     let pid = url(&p.id);
     let st = p.state();
     html! {
-        section aria-label={ (p.name) " " (p.version) } {
+        section id={ "case-" (pid) } aria-label={ (p.name) " " (p.version) } {
             h3 { (p.name) " " (p.version) }
             p {
                 "State: " strong { (p.state) }
