@@ -94,6 +94,11 @@ pub async fn page(
         return Ok(Redirect::to("/login").into_response());
     }
     let rows = entries(&state, &caller, &q).await.map_err(AppError::html)?;
+    let names = state
+        .store
+        .audit_actor_names(&caller.actor)
+        .await
+        .map_err(|e| AppError::from(e).html())?;
     let b = html! {
         h1 { "Audit trail" }
         form method="get" action="/staff/audit" class="filters" {
@@ -119,7 +124,13 @@ pub async fn page(
                     tr {
                         td data-label="#" { (e.seq) }
                         td data-label="When" { (e.at) }
-                        td data-label="Who" { (e.actor) " (" (e.actor_role) ")" }
+                        td data-label="Who" {
+                            @match names.get(&e.actor) {
+                                Some(name) => span title={ "user " (e.actor) } { (name) },
+                                None => (e.actor),
+                            }
+                            " (" (e.actor_role) ")"
+                        }
                         td data-label="Action" { (e.action) }
                         td data-label="Record" {
                             a href={ "/staff/audit?entity=" (url(&e.entity)) "&entity_id=" (url(&e.entity_id)) } {
