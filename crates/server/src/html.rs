@@ -47,8 +47,9 @@ label{display:block;font-weight:600;margin-top:.5rem}form.filters{display:flex;f
 .status-active,.status-maintained{color:#0a5d00}.status-suspended,.status-revoked{color:#a00000}\
 textarea{width:100%;min-height:8rem}form{margin:.5rem 0}button{margin:.25rem .25rem .25rem 0}fieldset{margin:.5rem 0}footer{color:#444;padding:1rem;text-align:center}\
 .flash{border-left:4px solid #0a5d00;padding:.5rem 1rem;background:#eef7ec}details{margin:.5rem 0}summary{cursor:pointer;font-weight:600}\
-code,pre{overflow-wrap:anywhere;white-space:pre-wrap}\
-@media (max-width:40rem){table.stack thead{position:absolute;left:-999px}table.stack tr{display:block;border-bottom:2px solid #767676;padding:.25rem 0}\
+code,pre{overflow-wrap:anywhere;white-space:pre-wrap}select,input,textarea{max-width:100%}td,dd{overflow-wrap:anywhere}\
+@media (max-width:40rem){form.filters>div{max-width:100%}table.stack,table.stack tbody,table.stack caption{display:block;width:100%}\
+table.stack thead{position:absolute;left:-999px}table.stack tr{display:block;border-bottom:2px solid #767676;padding:.25rem 0}\
 table.stack td,table.stack tbody th{display:block;border:0;padding:.15rem .4rem}\
 table.stack td[data-label]::before{content:attr(data-label) \": \";font-weight:600}}\
 @media print{header,footer,.noprint{display:none}}";
