@@ -120,6 +120,11 @@ async fn each_role_starts_with_what_waits_for_it() {
             "{b}: {anchor}"
         );
         assert!(section.contains("data-label=\"Waiting\""), "{b}");
+        // Forms that are not the case's next step open on demand.
+        assert!(
+            html.contains("<details><summary>Create an API token</summary><form"),
+            "{b}: the token form is not behind a summary"
+        );
         t.finish().await;
     }
 }

@@ -46,6 +46,17 @@ fn file_or_text(id: &str, name: &str, label: &str, accept: &str) -> Markup {
     }
 }
 
+/// A form that opens on demand: the page stays a list of work, not a wall of empty fields.
+/// `<details>` needs no JavaScript and keyboard users open it like a button.
+fn on_demand(summary: &str, form: Markup) -> Markup {
+    html! {
+        details {
+            summary { (summary) }
+            (form)
+        }
+    }
+}
+
 /// A labelled password field for a new password.
 fn new_password(id: &str, name: &str, label: &str) -> Markup {
     html! {
@@ -95,17 +106,17 @@ pub async fn index(
         (cases)
         h2 { "Your password" }
         p { "Your other browser sessions end when you change it." }
-        (form(&caller, "/api/v1/account/password", html! {
+        (on_demand("Change my password", form(&caller, "/api/v1/account/password", html! {
             label for="pw-cur" { "Current password" }
             input id="pw-cur" name="current_password" type="password" required autocomplete="current-password";
             (new_password("pw-new", "new_password", "New password (10 characters or more)"))
-        }, "Change password"))
+        }, "Change password")))
         h2 { "API token" }
         p { "For the " code { "dtsec registry" } " client and scripts; shown once." }
-        (form(&caller, "/api/v1/tokens", html! {
+        (on_demand("Create an API token", form(&caller, "/api/v1/tokens", html! {
             label for="tok" { "Token name" }
             input id="tok" name="name" required;
-        }, "Create token"))
+        }, "Create token")))
     };
     Ok(Html(layout("My work", caller.viewer(), b).into_string()).into_response())
 }
@@ -287,7 +298,7 @@ async fn admin_sections(state: &AppState, caller: &Caller) -> AppResult<Markup> 
         .collect();
     Ok(html! {
         h2 { "Organisations" }
-        (form(caller, "/api/v1/organisations", html! {
+        (on_demand("Create an organisation", form(caller, "/api/v1/organisations", html! {
             label for="o-kind" { "Kind" }
             select id="o-kind" name="kind" {
                 option value="manufacturer" { "Manufacturer" }
@@ -296,9 +307,9 @@ async fn admin_sections(state: &AppState, caller: &Caller) -> AppResult<Markup> 
             }
             label for="o-name" { "Name" }
             input id="o-name" name="name" required;
-        }, "Create organisation"))
+        }, "Create organisation")))
         h2 { "Users" }
-        (form(caller, "/api/v1/users", html! {
+        (on_demand("Create a user", form(caller, "/api/v1/users", html! {
             label for="u-org" { "Organisation" }
             select id="u-org" name="org_id" {
                 @for o in &orgs { option value=(o.id) { (o.name) " (" (o.kind) ")" } }
@@ -312,7 +323,7 @@ async fn admin_sections(state: &AppState, caller: &Caller) -> AppResult<Markup> 
             label for="u-name" { "Name" }
             input id="u-name" name="name" required;
             (new_password("u-pw", "password", "Initial password (10 characters or more)"))
-        }, "Create user"))
+        }, "Create user")))
         (users)
         (super::scheme::admin_rules(caller, rule))
         h2 { "Labs" }
