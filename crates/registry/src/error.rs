@@ -66,6 +66,22 @@ pub enum RegistryError {
     /// The database failed.
     #[error("storage: {0}")]
     Storage(#[from] sqlx::Error),
+    /// A stored state or status is not one this version knows: the row was edited by hand or
+    /// written by another version. Refused rather than read as some default state, which could
+    /// make a revoked certificate look active.
+    #[error(
+        "stored {record} {id} has an unknown {column} `{value}`: the database was edited outside dtsec or by another version; restore the row from the audit trail or run the matching dtsec"
+    )]
+    UnknownStoredState {
+        /// The kind of record (`product`, `certificate`).
+        record: &'static str,
+        /// Its id.
+        id: String,
+        /// The column.
+        column: &'static str,
+        /// What was stored.
+        value: String,
+    },
     /// A migration failed.
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -114,6 +130,7 @@ impl RegistryError {
                 | RegistryError::Migrate(_)
                 | RegistryError::Key(_)
                 | RegistryError::Log(_)
+                | RegistryError::UnknownStoredState { .. }
         )
     }
 }

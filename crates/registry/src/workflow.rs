@@ -15,8 +15,20 @@ use std::fmt;
 use crate::error::RegistryError;
 
 /// Where a certification case stands. From `Active` on, the state is also the certificate's
-/// status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// status. One spelling on the wire, in the database and on the pages: [`State::as_str`]
+/// (kebab-case, which serde's rename gives too; a test holds the two together).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum State {
     /// The manufacturer registered the product.
     Registered,
@@ -88,6 +100,25 @@ impl State {
         State::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
+    /// Reads a stored name at the store's boundary: an unknown one is an error naming the
+    /// record, never a default.
+    ///
+    /// # Errors
+    /// [`RegistryError::UnknownStoredState`].
+    pub fn from_stored(
+        value: &str,
+        record: &'static str,
+        id: &str,
+        column: &'static str,
+    ) -> Result<State, RegistryError> {
+        State::parse(value).ok_or_else(|| RegistryError::UnknownStoredState {
+            record,
+            id: id.to_string(),
+            column,
+            value: value.to_string(),
+        })
+    }
+
     /// True once a certificate exists.
     pub fn has_certificate(self) -> bool {
         matches!(
@@ -104,6 +135,13 @@ impl State {
     /// True while the certificate is valid (the device counts as certified).
     pub fn is_valid_certificate(self) -> bool {
         matches!(self, State::Active | State::Maintained | State::UnderReview)
+    }
+}
+
+/// Compares with a wire spelling (`state == "revoked"`), for tests and callers holding text.
+impl PartialEq<&str> for State {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }
 
@@ -297,6 +335,32 @@ mod tests {
         assert!(next(State::LabChosen, Event::SubmitSt).is_err());
         for s in State::ALL {
             assert_eq!(State::parse(s.as_str()), Some(s));
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::Value::String(s.as_str().into())
+            );
+            let back: State = serde_json::from_value(s.as_str().into()).unwrap();
+            assert_eq!(back, s);
         }
+    }
+}
+
+#[cfg(test)]
+mod stored_state_tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_stored_state_is_an_error_naming_the_row() {
+        assert_eq!(
+            State::from_stored("revoked", "certificate", "C-1", "status").unwrap(),
+            State::Revoked
+        );
+        let e = State::from_stored("Revoked ", "certificate", "C-1", "status").unwrap_err();
+        let m = e.to_string();
+        assert!(
+            m.contains("certificate C-1") && m.contains("status `Revoked `"),
+            "{m}"
+        );
+        assert!(!e.is_client_error());
     }
 }

@@ -135,14 +135,14 @@ impl From<RegistryError> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut resp = if self.html {
-            let body = format!(
-                "<h1>{}</h1><p role=\"alert\">{}</p><p><a href=\"/\">Back to the register</a></p>",
-                self.status.as_u16(),
-                html::esc(&self.message)
-            );
+            let body = html::html! {
+                h1 { (self.status.as_u16()) }
+                p role="alert" { (self.message) }
+                p { a href="/" { "Back to the register" } }
+            };
             (
                 self.status,
-                Html(html::layout("Error", None, &body).into_string()),
+                Html(html::layout("Error", None, body).into_string()),
             )
                 .into_response()
         } else {

@@ -137,10 +137,12 @@ impl Input {
         }
     }
 
-    /// The answer: a redirect back to the staff pages for a form, JSON otherwise.
+    /// The answer: for a form, a redirect (303) back to the staff pages, marked so that they
+    /// confirm the change (post-redirect-get: reloading does not post again); JSON otherwise.
     pub fn done<T: serde::Serialize>(&self, back: &str, value: T) -> Response {
         if self.is_form {
-            Redirect::to(back).into_response()
+            let sep = if back.contains('?') { '&' } else { '?' };
+            Redirect::to(&format!("{back}{sep}done=1")).into_response()
         } else {
             axum::Json(value).into_response()
         }

@@ -35,7 +35,11 @@ pub fn render_builtin_pps() -> HashMap<(String, String), PpPage> {
             DocumentKind::FunctionalPackage | DocumentKind::AssurancePackage => "package",
             _ => continue,
         };
-        let html = render_html(&LoadedDocumentRef::from(d), &RenderContext::default());
+        let html = with_way_back(
+            &render_html(&LoadedDocumentRef::from(d), &RenderContext::default()),
+            &d.document.id.value,
+            kind,
+        );
         let page = PpPage {
             id: d.document.id.value.clone(),
             version: d.document.version.value.clone(),
@@ -46,4 +50,19 @@ pub fn render_builtin_pps() -> HashMap<(String, String), PpPage> {
         out.insert((page.id.clone(), page.version.clone()), page);
     }
     out
+}
+
+/// The rendered document with a navigation bar leading back to the registry: a reader who
+/// arrives from a search engine sees where the document belongs and what is certified against it.
+fn with_way_back(rendered: &str, id: &str, kind: &str) -> String {
+    let nav = maud::html! {
+        nav aria-label="Registry" style="padding:.5rem 1rem" {
+            a href="/" { "dtsec registry: certified devices" } " · "
+            a href="/pps" { "All Protection Profiles and packages" }
+            @if kind == "package" {
+                " · " a href={ "/?package=" (crate::html::url(id)) } { "Devices certified with this package" }
+            }
+        }
+    };
+    rendered.replacen("<body>", &format!("<body>\n{}", nav.into_string()), 1)
 }

@@ -44,14 +44,11 @@ pub fn svg(data: &str, label: &str) -> Result<String, QrError> {
         Some(i) => &image[i..],
         None => image.as_str(),
     };
-    Ok(image.replacen(
-        "<svg ",
-        &format!(
-            "<svg role=\"img\" aria-label=\"{}\" class=\"qr\" ",
-            crate::html::esc(label)
-        ),
-        1,
-    ))
+    // The label goes into an attribute: escaped by the pages' own escaper (maud's).
+    let mut open = String::from("<svg role=\"img\" aria-label=\"");
+    let _ = std::fmt::Write::write_str(&mut maud::Escaper::new(&mut open), label);
+    open.push_str("\" class=\"qr\" ");
+    Ok(image.replacen("<svg ", &open, 1))
 }
 
 #[cfg(test)]

@@ -623,28 +623,27 @@ async fn html_errors_for_browsers(req: Request, next: Next) -> Response {
     };
     let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
     let message = v["error"].as_str().unwrap_or("the request failed");
-    let mut b = format!(
-        "<h1>{} — not done</h1><p role=\"alert\">{}</p>",
-        parts.status.as_u16(),
-        crate::html::esc(message)
-    );
-    if let Some(diags) = v["diagnostics"].as_array() {
-        b.push_str("<h2>Checker diagnostics</h2><ul>");
-        for d in diags {
-            b.push_str(&format!(
-                "<li>line {}: <strong>{}</strong> {} — {}</li>",
-                d["line"],
-                crate::html::esc(d["severity"].as_str().unwrap_or("")),
-                crate::html::esc(d["code"].as_str().unwrap_or("")),
-                crate::html::esc(d["message"].as_str().unwrap_or(""))
-            ));
+    let diags = v["diagnostics"].as_array();
+    let b = crate::html::html! {
+        h1 { (parts.status.as_u16()) " — not done" }
+        p role="alert" { (message) }
+        @if let Some(diags) = diags {
+            h2 { "Checker diagnostics" }
+            ul {
+                @for d in diags {
+                    li {
+                        "line " (d["line"]) ": "
+                        strong { (d["severity"].as_str().unwrap_or("")) }
+                        " " (d["code"].as_str().unwrap_or("")) " — " (d["message"].as_str().unwrap_or(""))
+                    }
+                }
+            }
         }
-        b.push_str("</ul>");
-    }
-    b.push_str("<p><a href=\"/staff\">Back to my work</a></p>");
+        p { a href="/staff" { "Back to my work" } }
+    };
     let mut out = (
         parts.status,
-        axum::response::Html(crate::html::layout("Not done", None, &b).into_string()),
+        axum::response::Html(crate::html::layout("Not done", None, b).into_string()),
     )
         .into_response();
     if let Some(e) = parts.extensions.get::<InternalError>() {

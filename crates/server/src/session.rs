@@ -65,13 +65,12 @@ impl Caller {
     }
 
     /// The hidden CSRF field for a form (empty for non-session callers).
-    pub fn csrf_field(&self) -> String {
+    pub fn csrf_field(&self) -> crate::html::Markup {
         match &self.via {
-            Via::Session { csrf, .. } => format!(
-                "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
-                crate::html::esc(csrf)
-            ),
-            _ => String::new(),
+            Via::Session { csrf, .. } => crate::html::html! {
+                input type="hidden" name="csrf" value=(csrf);
+            },
+            _ => crate::html::html! {},
         }
     }
 

@@ -60,8 +60,8 @@ pub struct Product {
     pub build_ids: Vec<String>,
     /// TOE type (`TT.PUMP`).
     pub toe_type: String,
-    /// Workflow state (see [`State`]).
-    pub state: String,
+    /// Workflow state.
+    pub state: State,
     /// SHA-256 of the submitted ST's bytes.
     pub st_sha256: Option<String>,
     /// The ST's id.
@@ -97,7 +97,7 @@ pub struct Product {
 impl Product {
     /// The parsed state.
     pub fn state(&self) -> State {
-        State::parse(&self.state).unwrap_or(State::Registered)
+        self.state
     }
 
     /// Who owns the case for authorisation: the manufacturer and the chosen lab.
@@ -134,14 +134,15 @@ pub(crate) const PRODUCT_COLUMNS: &str = "id, manufacturer_org, name, version, b
     created_at, updated_at";
 
 pub(crate) fn product_from_row(r: &AnyRow) -> Result<Product> {
+    let id = text(r, "id")?;
     Ok(Product {
-        id: text(r, "id")?,
+        state: State::from_stored(&text(r, "state")?, "product", &id, "state")?,
+        id,
         manufacturer_org: text(r, "manufacturer_org")?,
         name: text(r, "name")?,
         version: text(r, "version")?,
         build_ids: json_list(r, "build_ids")?,
         toe_type: text(r, "toe_type")?,
-        state: text(r, "state")?,
         st_sha256: opt_text(r, "st_sha256")?,
         st_id: opt_text(r, "st_id")?,
         st_version: opt_text(r, "st_version")?,

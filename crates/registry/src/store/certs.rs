@@ -34,7 +34,7 @@ pub struct CertificateRecord {
     /// The case it came from.
     pub product_id: String,
     /// Current status.
-    pub status: String,
+    pub status: State,
     /// Current revision.
     pub revision: i64,
     /// YYYY-MM-DD.
@@ -68,7 +68,7 @@ impl CertificateRecord {
 
     /// The parsed status.
     pub fn state(&self) -> State {
-        State::parse(&self.status).unwrap_or(State::Archived)
+        self.status
     }
 }
 
@@ -212,10 +212,16 @@ pub(crate) const CERT_COLUMNS: &str = "certificate_id, product_id, status, revis
     expiry_date, product_name, product_version, manufacturer_org, lab_org, toe_type, document, updated_at";
 
 pub(crate) fn cert_from_row(r: &AnyRow) -> Result<CertificateRecord> {
+    let certificate_id = text(r, "certificate_id")?;
     Ok(CertificateRecord {
-        certificate_id: text(r, "certificate_id")?,
+        status: State::from_stored(
+            &text(r, "status")?,
+            "certificate",
+            &certificate_id,
+            "status",
+        )?,
+        certificate_id,
         product_id: text(r, "product_id")?,
-        status: text(r, "status")?,
         revision: r.try_get::<i64, _>("revision")?,
         certification_date: text(r, "certification_date")?,
         expiry_date: text(r, "expiry_date")?,
@@ -660,7 +666,7 @@ impl Store {
         )?;
         if !matches!(cert.state(), State::Active | State::Maintained) {
             return Err(RegistryError::InvalidTransition {
-                from: cert.status.clone(),
+                from: cert.status.to_string(),
                 to: "impact-analysis".into(),
                 why: "only an active or maintained certificate can be maintained".into(),
             });

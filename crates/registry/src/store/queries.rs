@@ -362,6 +362,27 @@ impl Store {
         self.audit_rows(Some((entity, entity_id)), None).await
     }
 
+    /// Who the audit trail's actors are, for reading it: user id → "Name <e-mail>" (scheme
+    /// administrator and certifier, as the trail itself). The trail keeps ids, which never
+    /// change; the names are looked up when shown. Bounded by the number of accounts.
+    pub async fn audit_actor_names(
+        &self,
+        actor: &Actor,
+    ) -> Result<std::collections::HashMap<String, String>> {
+        authorize(actor, Action::ViewAudit, &Resource::Global)?;
+        let rows = sqlx::query("SELECT id, name, email FROM users")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    text(r, "id")?,
+                    format!("{} <{}>", text(r, "name")?, text(r, "email")?),
+                ))
+            })
+            .collect()
+    }
+
     /// The latest `limit` audit records (scheme administrator and certifier), newest first.
     pub async fn recent_audit(&self, actor: &Actor, limit: u32) -> Result<Vec<AuditEntry>> {
         authorize(actor, Action::ViewAudit, &Resource::Global)?;

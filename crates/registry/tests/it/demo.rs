@@ -34,7 +34,7 @@ async fn demo_covers_every_state() {
             .await
             .unwrap()
             .into_iter()
-            .map(|p| p.state)
+            .map(|p| p.state.to_string())
             .collect();
         for st in State::ALL {
             assert!(states.contains(st.as_str()), "no case in {st}: {states:?}");

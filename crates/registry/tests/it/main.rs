@@ -15,5 +15,6 @@ mod paging;
 mod refusals;
 mod scheme_rules;
 mod sessions;
+mod stored_states;
 mod transparency_log;
 mod workflow;

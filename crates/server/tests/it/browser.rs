@@ -255,10 +255,13 @@ async fn certifier_judges(c: &Client, base: &str, t: &common::TestApp, case_name
     })
     .await;
     click(c, "//main//button[normalize-space()='Accept ETR']").await;
+    // Post-redirect-get: back on the staff page, which confirms the change.
     wait_for(c, "h1", |url, h1| {
-        url.ends_with("/staff") && h1 == "My work"
+        url.ends_with("/staff?done=1") && h1 == "My work"
     })
     .await;
+    let flash = text(c, "p.flash").await;
+    assert!(flash.starts_with("Done:"), "{b}: no confirmation: {flash}");
     wait_for_state(c, &case, "accepted").await;
 
     // A status change: the choice, a reason and the confirmation; nothing is preselected.
@@ -320,6 +323,60 @@ async fn certifier_judges(c: &Client, base: &str, t: &common::TestApp, case_name
     );
 }
 
+/// At a phone's width (390 CSS px) the public pages fit without scrolling sideways, and a
+/// table's rows stack, each cell labelled with its column's name.
+async fn on_a_phone(c: &Client, base: &str) {
+    c.set_window_size(390, 844).await.unwrap();
+    c.goto(&format!("{base}/")).await.unwrap();
+    let device = c
+        .find(Locator::XPath(
+            "//main//table//a[contains(@href, '/devices/')]",
+        ))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .expect("a device link");
+    for path in ["/", "/labs", "/log", "/pps", device.as_str()] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        let size = c
+            .execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth, \
+                 [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1) \
+                 .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (scroll, inner) = (size[0].as_u64().unwrap(), size[1].as_u64().unwrap());
+        assert!(
+            inner <= 420,
+            "{path}: the window is {inner} px wide, not a phone's"
+        );
+        assert!(
+            scroll <= inner,
+            "{path}: {scroll} px wide in a {inner} px window"
+        );
+    }
+    c.goto(&format!("{base}/")).await.unwrap();
+    let label = c
+        .execute(
+            "const td = document.querySelector('table.stack td[data-label]'); \
+             return [getComputedStyle(td, '::before').content, getComputedStyle(td).display];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        label[0],
+        json!("\"Device: \""),
+        "the cell is not labelled: {label}"
+    );
+    assert_eq!(label[1], json!("block"), "the row does not stack: {label}");
+    c.set_window_size(1280, 1024).await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_role_in_the_browser() {
     let Some((_driver, c)) = browser().await else {
@@ -328,6 +385,8 @@ async fn every_role_in_the_browser() {
     for t in common::backends().await {
         let b = t.backend;
         let base = serve(t.app.clone()).await;
+
+        on_a_phone(&c, &base).await;
 
         // The public list: every certified device, searchable; a device page.
         c.goto(&format!("{base}/")).await.unwrap();

@@ -63,13 +63,13 @@ async fn public_pages_and_api() {
         // device page by its parts' forms and roles (the pump with its controller app).
         let (_, html) = t.get("/").await;
         for words in [
-            "<td>Insulin pump</td>",
-            "<td>Cloud data and remote-monitoring service</td>",
+            "<td data-label=\"Type\">Insulin pump</td>",
+            "<td data-label=\"Type\">Cloud data and remote-monitoring service</td>",
         ] {
             assert!(html.contains(words), "{b}: no {words} on the list");
         }
         assert!(
-            !html.contains("<td>TT.PUMP</td>") && !html.contains("<td>pump</td>"),
+            !html.contains(">TT.PUMP</td>") && !html.contains(">pump</td>"),
             "{b}"
         );
         let system = devices

@@ -196,6 +196,8 @@ async fn organisations_users_and_the_lab_lifecycle() {
             page.contains("<h1>Audit trail</h1>") && page.contains("lab.withdraw"),
             "{b}"
         );
+        // Who did it, by name and e-mail (the id stays in the trail and in the cell's title).
+        assert!(page.contains("&lt;admin@demo.invalid&gt;</span>"), "{b}");
         t.finish().await;
     }
 }

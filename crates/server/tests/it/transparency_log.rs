@@ -190,7 +190,15 @@ async fn proofs_bundles_and_the_page() {
         assert!(html.contains("verifies with the verifier key below"));
         assert!(html.contains("<th scope=\"col\">Decision</th>"));
         assert!(html.contains("dtsec verify"));
-        assert!(html.contains(&format!("<tr><td>{}</td>", latest.size - 1)));
+        assert!(html.contains(&format!(
+            "<tr><td data-label=\"Index\">{}</td>",
+            latest.size - 1
+        )));
+        // A decision about a certificate links to that certificate's page.
+        assert!(
+            html.contains("<td data-label=\"Decision\"><a href=\"/certificates/DTSEC-"),
+            "{b}: the log's certificate entries are not linked"
+        );
         t.finish().await;
     }
 }

@@ -3,8 +3,6 @@
 //! latest `limit` records (default 200), newest first; `?after=SEQ` pages the whole trail
 //! oldest first.
 
-use std::fmt::Write as _;
-
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -12,7 +10,7 @@ use dtsec_registry::AuditEntry;
 use serde::Deserialize;
 
 use crate::error::{AppError, AppResult};
-use crate::html::{esc, layout, url};
+use crate::html::{Markup, html, layout, url};
 use crate::session::Caller;
 use crate::state::AppState;
 
@@ -73,18 +71,15 @@ pub async fn api(
     Ok(Json(entries(&state, &caller, &q).await?).into_response())
 }
 
-fn json_cell(v: Option<&str>) -> String {
+fn json_cell(label: &str, v: Option<&str>) -> Markup {
     match v {
-        None => "<td>—</td>".into(),
+        None => html! { td data-label=(label) { "—" } },
         Some(v) => {
             let pretty = serde_json::from_str::<serde_json::Value>(v)
                 .ok()
                 .and_then(|j| serde_json::to_string_pretty(&j).ok())
                 .unwrap_or_else(|| v.to_string());
-            format!(
-                "<td><details><summary>show</summary><pre>{}</pre></details></td>",
-                esc(&pretty)
-            )
+            html! { td data-label=(label) { details { summary { "show" } pre { (pretty) } } } }
         }
     }
 }
@@ -99,36 +94,55 @@ pub async fn page(
         return Ok(Redirect::to("/login").into_response());
     }
     let rows = entries(&state, &caller, &q).await.map_err(AppError::html)?;
-    let mut b = String::from("<h1>Audit trail</h1>");
-    b.push_str(
-        "<form method=\"get\" action=\"/staff/audit\" class=\"filters\">\
-<label for=\"a-entity\">Record kind</label><input id=\"a-entity\" name=\"entity\" placeholder=\"product\">\
-<label for=\"a-id\">Record id</label><input id=\"a-id\" name=\"entity_id\">\
-<button type=\"submit\">Show</button></form>",
-    );
-    let _ = write!(
-        b,
-        "<p>{} records. Every change to the registry writes one, in the same transaction as the change; none is ever updated or deleted.</p>",
-        rows.len()
-    );
-    b.push_str("<table><caption>Audit records</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">When</th><th scope=\"col\">Who</th><th scope=\"col\">Action</th><th scope=\"col\">Record</th><th scope=\"col\">Before</th><th scope=\"col\">After</th></tr></thead><tbody>");
-    for e in &rows {
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{} ({})</td><td>{}</td><td><a href=\"/staff/audit?entity={}&amp;entity_id={}\">{} {}</a></td>{}{}</tr>",
-            e.seq,
-            esc(&e.at),
-            esc(&e.actor),
-            esc(&e.actor_role),
-            esc(&e.action),
-            url(&e.entity),
-            url(&e.entity_id),
-            esc(&e.entity),
-            esc(&e.entity_id),
-            json_cell(e.before.as_deref()),
-            json_cell(e.after.as_deref()),
-        );
-    }
-    b.push_str("</tbody></table>");
-    Ok(Html(layout("Audit trail", caller.viewer(), &b).into_string()).into_response())
+    let names = state
+        .store
+        .audit_actor_names(&caller.actor)
+        .await
+        .map_err(|e| AppError::from(e).html())?;
+    let b = html! {
+        h1 { "Audit trail" }
+        form method="get" action="/staff/audit" class="filters" {
+            label for="a-entity" { "Record kind" }
+            input id="a-entity" name="entity" placeholder="product";
+            label for="a-id" { "Record id" }
+            input id="a-id" name="entity_id";
+            button type="submit" { "Show" }
+        }
+        p {
+            (rows.len()) " records. Every change to the registry writes one, in the same transaction as "
+            "the change; none is ever updated or deleted."
+        }
+        table class="stack" {
+            caption { "Audit records" }
+            thead { tr {
+                th scope="col" { "#" } th scope="col" { "When" } th scope="col" { "Who" }
+                th scope="col" { "Action" } th scope="col" { "Record" } th scope="col" { "Before" }
+                th scope="col" { "After" }
+            } }
+            tbody {
+                @for e in &rows {
+                    tr {
+                        td data-label="#" { (e.seq) }
+                        td data-label="When" { (e.at) }
+                        td data-label="Who" {
+                            @match names.get(&e.actor) {
+                                Some(name) => span title={ "user " (e.actor) } { (name) },
+                                None => (e.actor),
+                            }
+                            " (" (e.actor_role) ")"
+                        }
+                        td data-label="Action" { (e.action) }
+                        td data-label="Record" {
+                            a href={ "/staff/audit?entity=" (url(&e.entity)) "&entity_id=" (url(&e.entity_id)) } {
+                                (e.entity) " " (e.entity_id)
+                            }
+                        }
+                        (json_cell("Before", e.before.as_deref()))
+                        (json_cell("After", e.after.as_deref()))
+                    }
+                }
+            }
+        }
+    };
+    Ok(Html(layout("Audit trail", caller.viewer(), b).into_string()).into_response())
 }

@@ -14,7 +14,7 @@ use axum::response::{Html, IntoResponse, Response};
 use dtsec_registry::certificate::{Certificate, Claim};
 
 use crate::error::{AppError, AppResult};
-use crate::html::{esc, url};
+use crate::html::{PreEscaped, html, url};
 use crate::public_url::device_url;
 use crate::state::AppState;
 
@@ -123,47 +123,56 @@ pub async fn page(
     let qr = crate::qr::svg(&link, &format!("QR code linking to {link}"))
         .map_err(|e| qr_error(e).html())?;
     let cid = url(&c.certificate_id);
-    let mut b = String::new();
-    let _ = write!(
-        b,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>Certificate {id} — dtsec registry</title><style>{PRINT_CSS}</style></head><body><main>\
-<nav aria-label=\"Certificate\"><a href=\"/devices/{cid}\">Device page</a> · \
-<a href=\"/certificates/{cid}/pdf\">PDF</a> · <a href=\"/certificates/{cid}.json\">Signed certificate (JSON)</a></nav>\
-<p class=\"scheme\">{scheme}</p><h1>Security certificate {id}</h1>\
-<p class=\"statement\">The certification body of the {scheme} certifies that <strong>{product} {version}</strong> \
-by {maker} was evaluated by {lab} against the claims below and met them. The status printed here is \
-the status on {issued}; the current status is on the public page.</p><dl>",
-        id = esc(&c.certificate_id),
-        scheme = esc(&c.scheme),
-        product = esc(&c.product_name),
-        version = esc(&c.product_version),
-        maker = esc(&c.manufacturer),
-        lab = esc(&c.lab.name),
-        issued = esc(&c.issued_at),
-    );
-    for (k, v) in fields(&c) {
-        let v = if k.ends_with("SHA-256") || k == "Lab key id" {
-            format!("<code>{}</code>", esc(&v))
-        } else {
-            esc(&v)
-        };
-        let _ = write!(b, "<dt>{k}</dt><dd>{v}</dd>");
-    }
-    let _ = write!(
-        b,
-        "</dl><figure>{qr}<figcaption>Scan to see the current status: <a href=\"{href}\">{text}</a>. \
-Check the signed certificate offline with <code>dtsec verify {id}.json --key scheme.pub</code> \
-(the scheme's public key is at <a href=\"{base}/scheme.pub\">{base_text}/scheme.pub</a>).</figcaption></figure>\
-</main></body></html>",
-        href = esc(&link),
-        text = esc(&link),
-        id = esc(&c.certificate_id),
-        base = esc(&state.config.public_url),
-        base_text = esc(&state.config.public_url),
-    );
-    Ok(Html(b))
+    let base = &state.config.public_url;
+    let page = html! {
+        (maud::DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Certificate " (c.certificate_id) " — dtsec registry" }
+                style { (PreEscaped(PRINT_CSS)) }
+            }
+            body { main {
+                nav aria-label="Certificate" {
+                    a href={ "/devices/" (cid) } { "Device page" } " · "
+                    a href={ "/certificates/" (cid) "/pdf" } { "PDF" } " · "
+                    a href={ "/certificates/" (cid) ".json" } { "Signed certificate (JSON)" }
+                }
+                p class="scheme" { (c.scheme) }
+                h1 { "Security certificate " (c.certificate_id) }
+                p class="statement" {
+                    "The certification body of the " (c.scheme) " certifies that "
+                    strong { (c.product_name) " " (c.product_version) }
+                    " by " (c.manufacturer) " was evaluated by " (c.lab.name)
+                    " against the claims below and met them. The status printed here is the status on "
+                    (c.issued_at) "; the current status is on the public page."
+                }
+                dl {
+                    @for (k, v) in fields(&c) {
+                        dt { (k) }
+                        @if k.ends_with("SHA-256") || k == "Lab key id" {
+                            dd { code { (v) } }
+                        } @else {
+                            dd { (v) }
+                        }
+                    }
+                }
+                figure {
+                    // The QR code's SVG comes from the `qrcode` crate with its label escaped (qr.rs).
+                    (PreEscaped(qr))
+                    figcaption {
+                        "Scan to see the current status: " a href=(link) { (link) } ". "
+                        "Check the signed certificate offline with "
+                        code { "dtsec verify " (c.certificate_id) ".json --key scheme.pub" }
+                        " (the scheme's public key is at "
+                        a href={ (base) "/scheme.pub" } { (base) "/scheme.pub" } ")."
+                    }
+                }
+            } }
+        }
+    };
+    Ok(Html(page.into_string()))
 }
 
 /// The one-page PDF.

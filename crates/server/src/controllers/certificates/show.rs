@@ -1,14 +1,12 @@
 //! `GET /certificates/{id}` (printable page) and `GET /certificates/{id}.json` (the signed
 //! document, latest revision).
 
-use std::fmt::Write as _;
-
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::error::{AppError, AppResult};
-use crate::html::{esc, layout, url};
+use crate::html::{definitions, html, layout, url};
 use crate::session::Caller;
 use crate::state::AppState;
 
@@ -41,23 +39,13 @@ pub async fn show(
         .await
         .map_err(|e| AppError::from(e).html())?;
     let c = rec.certificate().map_err(|e| AppError::from(e).html())?;
-    let mut b = String::new();
-    let _ = write!(
-        b,
-        "<h1>Certificate {}</h1><p>{} certifies that <strong>{} {}</strong> by {} was evaluated against the claims below.</p><dl>",
-        esc(&c.certificate_id),
-        esc(&c.scheme),
-        esc(&c.product_name),
-        esc(&c.product_version),
-        esc(&c.manufacturer)
-    );
     let claims = |v: &[dtsec_registry::certificate::Claim]| {
         v.iter()
             .map(|c| format!("{} {}", c.id, c.version))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    for (k, v) in [
+    let fields = [
         ("Status", format!("{} (revision {})", c.status, c.revision)),
         (
             "Device type",
@@ -75,21 +63,32 @@ pub async fn show(
         ("ST SHA-256", c.st_sha256.clone()),
         ("ETR SHA-256", c.etr_sha256.clone()),
         ("Issued at", c.issued_at.clone()),
-    ] {
-        let _ = write!(b, "<dt>{k}</dt><dd>{}</dd>", esc(&v));
-    }
+    ];
     let cid = url(&c.certificate_id);
-    let _ = write!(
-        b,
-        "</dl><p>Public page: <a href=\"/devices/{cid}\">/devices/{}</a>. Check the signed document offline with <code>dtsec verify {}.json --key scheme.pub</code> (<a href=\"/scheme.pub\">scheme public key</a>).</p><p class=\"noprint\"><a href=\"/certificates/{cid}.json\">Download the signed certificate</a> · <a href=\"/certificates/{cid}.bundle.json\">Download it with its transparency-log proof</a> (verify offline with <code>dtsec verify FILE --key scheme.pub --log-key log.vkey</code>; see <a href=\"/log\">the log</a>)</p>",
-        esc(&c.certificate_id),
-        esc(&c.certificate_id)
-    );
+    let b = html! {
+        h1 { "Certificate " (c.certificate_id) }
+        p {
+            (c.scheme) " certifies that " strong { (c.product_name) " " (c.product_version) }
+            " by " (c.manufacturer) " was evaluated against the claims below."
+        }
+        (definitions(fields.iter().map(|(k, v)| (*k, html! { (v) }))))
+        p {
+            "Public page: " a href={ "/devices/" (cid) } { "/devices/" (c.certificate_id) }
+            ". Check the signed document offline with " code { "dtsec verify " (c.certificate_id) ".json --key scheme.pub" }
+            " (" a href="/scheme.pub" { "scheme public key" } ")."
+        }
+        p class="noprint" {
+            a href={ "/certificates/" (cid) ".json" } { "Download the signed certificate" } " · "
+            a href={ "/certificates/" (cid) ".bundle.json" } { "Download it with its transparency-log proof" }
+            " (verify offline with " code { "dtsec verify FILE --key scheme.pub --log-key log.vkey" }
+            "; see " a href="/log" { "the log" } ")"
+        }
+    };
     Ok(Html(
         layout(
             &format!("Certificate {}", c.certificate_id),
             caller.viewer(),
-            &b,
+            b,
         )
         .into_string(),
     )

@@ -1,17 +1,15 @@
 //! `GET /` and `GET /api/v1/devices`: certified devices, searchable and filtered.
 
-use std::fmt::Write as _;
-
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
-use dtsec_registry::OrgKind;
 use dtsec_registry::workflow::State as CaseState;
+use dtsec_registry::{DeviceSummary, OrgKind};
 
 use super::DevicesQueryParams;
 use crate::error::AppResult;
-use crate::html::{esc, layout, select, url};
+use crate::html::{Markup, html, layout, select, url};
 use crate::session::Caller;
 use crate::state::AppState;
 
@@ -76,34 +74,6 @@ pub async fn page(
         .filter(|s| s.has_certificate())
         .map(|s| (s.as_str().to_string(), s.as_str().to_string()))
         .collect();
-    let mut b = String::from("<h1>Certified devices</h1>");
-    b.push_str("<form class=\"filters\" method=\"get\" action=\"/\" role=\"search\">");
-    let _ = write!(
-        b,
-        "<div><label for=\"f-q\">Search</label><input id=\"f-q\" name=\"q\" type=\"search\" value=\"{}\"></div>",
-        esc(q.q.as_deref().unwrap_or(""))
-    );
-    b.push_str(&select(
-        "device_type",
-        "Device type",
-        state.store.toe_types(),
-        q.device_type.as_deref(),
-    ));
-    b.push_str(&select(
-        "manufacturer",
-        "Manufacturer",
-        &manufacturers,
-        q.manufacturer.as_deref(),
-    ));
-    b.push_str(&select(
-        "package",
-        "Package",
-        &packages,
-        q.package.as_deref(),
-    ));
-    b.push_str(&select("status", "Status", &statuses, q.status.as_deref()));
-    b.push_str(&select("lab", "Lab", &labs, q.lab.as_deref()));
-    b.push_str("<div><button type=\"submit\">Filter</button></div></form>");
     let more = if page.next.is_some() {
         " shown, more on the next pages"
     } else {
@@ -115,40 +85,75 @@ pub async fn page(
     } else {
         format!("?{filters}")
     };
-    let _ = write!(
-        b,
-        "<p>{} device(s){more}. <a href=\"/api/v1/devices.csv{}\">Download CSV</a> (every matching device)</p>",
-        devices.len(),
-        esc(&csv_query)
-    );
-    b.push_str("<table><caption class=\"skip\">Certified devices</caption><thead><tr><th scope=\"col\">Device</th><th scope=\"col\">Manufacturer</th><th scope=\"col\">Type</th><th scope=\"col\">Packages</th><th scope=\"col\">Lab</th><th scope=\"col\">Status</th><th scope=\"col\">Certified</th><th scope=\"col\">Expires</th></tr></thead><tbody>");
-    for d in devices {
-        let _ = write!(
-            b,
-            "<tr><td><a href=\"/devices/{}\">{} {}</a><br><small>{}</small></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"status-{}\">{}</td><td>{}</td><td>{}</td></tr>",
-            url(&d.certificate_id),
-            esc(&d.product_name),
-            esc(&d.product_version),
-            esc(&d.certificate_id),
-            esc(&d.manufacturer),
-            esc(state.store.device_type_title(&d.toe_type)),
-            esc(&d.packages.join(", ")),
-            esc(&d.lab),
-            esc(&d.status),
-            esc(&d.status),
-            esc(&d.certification_date),
-            esc(&d.expiry_date),
-        );
-    }
-    b.push_str("</tbody></table>");
-    if let Some(next) = &page.next {
-        let _ = write!(
-            b,
-            "<p><a rel=\"next\" href=\"/?{}\">Next page</a></p>",
-            esc(&q.next_query(next))
-        );
-    }
+    // Valid certificates first and apart: a suspended or revoked one must not read as current.
+    let (valid, withdrawn): (Vec<&DeviceSummary>, Vec<&DeviceSummary>) = devices
+        .iter()
+        .partition(|d| matches!(d.status.as_str(), "active" | "maintained" | "under-review"));
+    let b = html! {
+        h1 { "Certified devices" }
+        form class="filters" method="get" action="/" role="search" {
+            div {
+                label for="f-q" { "Search" }
+                input id="f-q" name="q" type="search" value=(q.q.as_deref().unwrap_or(""));
+            }
+            (select("device_type", "Device type", state.store.toe_types(), q.device_type.as_deref()))
+            (select("manufacturer", "Manufacturer", &manufacturers, q.manufacturer.as_deref()))
+            (select("package", "Package", &packages, q.package.as_deref()))
+            (select("status", "Status", &statuses, q.status.as_deref()))
+            (select("lab", "Lab", &labs, q.lab.as_deref()))
+            div { button type="submit" { "Filter" } }
+        }
+        p {
+            (devices.len()) " device(s)" (more) ". "
+            a href={ "/api/v1/devices.csv" (csv_query) } { "Download CSV" }
+            " (every matching device)"
+        }
+        h2 id="active" { "Active certificates" }
+        (device_table("Active certificates", &valid, &state))
+        h2 id="withdrawn" { "Suspended, revoked and archived" }
+        p { "Certificates that are no longer to be relied on, kept visible so that no one mistakes them for current." }
+        (device_table("Suspended, revoked and archived certificates", &withdrawn, &state))
+        @if let Some(next) = &page.next {
+            p { a rel="next" href={ "/?" (q.next_query(next)) } { "Next page" } }
+        }
+    };
     Ok(Html(
-        layout("Certified devices", caller.viewer(), &b).into_string(),
+        layout("Certified devices", caller.viewer(), b).into_string(),
     ))
+}
+
+/// One table of devices, stacking into labelled rows on a phone.
+fn device_table(caption: &str, devices: &[&DeviceSummary], state: &AppState) -> Markup {
+    html! {
+        @if devices.is_empty() {
+            p { "None." }
+        } @else {
+            table class="stack" {
+                caption class="skip" { (caption) }
+                thead { tr {
+                    th scope="col" { "Device" } th scope="col" { "Manufacturer" } th scope="col" { "Type" }
+                    th scope="col" { "Packages" } th scope="col" { "Lab" } th scope="col" { "Status" }
+                    th scope="col" { "Certified" } th scope="col" { "Expires" }
+                } }
+                tbody {
+                    @for d in devices {
+                        tr {
+                            td data-label="Device" {
+                                a href={ "/devices/" (url(&d.certificate_id)) } { (d.product_name) " " (d.product_version) }
+                                br;
+                                small { (d.certificate_id) }
+                            }
+                            td data-label="Manufacturer" { (d.manufacturer) }
+                            td data-label="Type" { (state.store.device_type_title(&d.toe_type)) }
+                            td data-label="Packages" { (d.packages.join(", ")) }
+                            td data-label="Lab" { (d.lab) }
+                            td data-label="Status" class={ "status-" (d.status) } { (d.status) }
+                            td data-label="Certified" { (d.certification_date) }
+                            td data-label="Expires" { (d.expiry_date) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

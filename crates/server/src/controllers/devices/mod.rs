@@ -5,6 +5,7 @@ pub mod evaluation;
 pub mod index;
 pub mod show;
 pub mod st;
+pub mod timeline;
 
 use dtsec_registry::DeviceFilter;
 use serde::Deserialize;

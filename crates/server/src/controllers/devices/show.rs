@@ -1,15 +1,13 @@
 //! `GET /devices/{id}` and `GET /api/v1/devices/{id}`: one certified device (by certificate id):
 //! its certificate, the evaluation behind it (`evaluation.rs`), status history and maintenance.
 
-use std::fmt::Write as _;
-
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Html;
 use dtsec_registry::DeviceDetail;
 
 use crate::error::{AppError, AppResult};
-use crate::html::{esc, layout, url};
+use crate::html::{Markup, definitions, html, layout, url};
 use crate::session::Caller;
 use crate::state::AppState;
 
@@ -34,111 +32,140 @@ pub async fn page(
         .map_err(|e| AppError::from(e).html())?;
     let c = &d.certificate;
     let s = &d.summary;
-    let mut b = String::new();
-    let _ = write!(
-        b,
-        "<h1>{} {}</h1><p>by {} · certificate <strong>{}</strong> · status <strong class=\"status-{}\">{}</strong></p>",
-        esc(&s.product_name),
-        esc(&s.product_version),
-        esc(&s.manufacturer),
-        esc(&s.certificate_id),
-        esc(&s.status),
-        esc(&s.status)
-    );
-    // The reason is part of the status: shown with it, at the top, from the signed revision.
-    if let Some(reason) = c.status_reason.as_deref().filter(|r| !r.trim().is_empty()) {
-        let _ = write!(
-            b,
-            "<p class=\"status-reason\"><strong>Reason for the status {}:</strong> {}</p>",
-            esc(&s.status),
-            esc(reason)
-        );
-    }
     let cid = url(&s.certificate_id);
-    let _ = write!(
-        b,
-        "<p><a href=\"/certificates/{cid}\">Certificate</a> · <a href=\"/certificates/{cid}/print\">Printable certificate</a> · <a href=\"/certificates/{cid}/pdf\">Certificate (PDF)</a> · <a href=\"/certificates/{cid}.json\">Download the signed certificate (JSON)</a> · <a href=\"/api/v1/certificates/{cid}/status\">Current status (JSON)</a> · <a href=\"/devices/{cid}/st\">Security Target</a></p>"
-    );
-    b.push_str("<h2>Certificate</h2><dl>");
-    let claims = |v: &[dtsec_registry::certificate::Claim]| {
-        v.iter()
-            .map(|c| {
-                format!(
-                    "<a href=\"/pps/{}/{}\">{} {}</a>",
-                    url(&c.id),
-                    url(&c.version),
-                    esc(&c.id),
-                    esc(&c.version)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+    // The reason is part of the status: shown with it, at the top, from the signed revision.
+    let reason = c.status_reason.as_deref().filter(|r| !r.trim().is_empty());
+    let claims = |v: &[dtsec_registry::certificate::Claim]| -> Markup {
+        html! {
+            @for (i, c) in v.iter().enumerate() {
+                @if i > 0 { ", " }
+                a href={ "/pps/" (url(&c.id)) "/" (url(&c.version)) } { (c.id) " " (c.version) }
+            }
+        }
     };
     // The device in words: its parts' forms and roles as the certified ST claims them.
     let device = match state.store.device_description(&s.certificate_id).await {
         Ok(Some(words)) => words,
         _ => state.store.device_type_title(&c.toe_type).to_string(),
     };
-    for (k, v) in [
-        ("Device", esc(&device)),
-        ("Protection Profiles", claims(&c.pp_claim)),
-        ("Packages", claims(&c.package_claims)),
-        (
-            "Security Target",
-            format!(
-                "{} {}",
-                esc(&c.st_reference.id),
-                esc(&c.st_reference.version)
-            ),
-        ),
-        ("Evaluation facility", esc(&c.lab.name)),
-        ("Build ids", esc(&c.build_ids.join(", "))),
-        ("Certified", esc(&c.certification_date)),
-        ("Expires", esc(&c.expiry_date)),
-        ("ST SHA-256", format!("<code>{}</code>", esc(&c.st_sha256))),
-        (
-            "ETR SHA-256",
-            format!("<code>{}</code>", esc(&c.etr_sha256)),
-        ),
-    ] {
-        let _ = write!(b, "<dt>{k}</dt><dd>{v}</dd>");
-    }
-    b.push_str("</dl>");
-    b.push_str(
-        &super::evaluation::section(&state, &s.certificate_id)
-            .await
-            .map_err(|e| AppError::from(e).html())?,
-    );
-    b.push_str("<h2>Status history</h2><table><thead><tr><th scope=\"col\">Revision</th><th scope=\"col\">Status</th><th scope=\"col\">Reason</th><th scope=\"col\">When</th></tr></thead><tbody>");
-    for h in &d.history {
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            h.revision,
-            esc(&h.status),
-            esc(h.reason.as_deref().unwrap_or("")),
-            esc(&h.at)
-        );
-    }
-    b.push_str("</tbody></table><h2>Assurance maintenance</h2>");
-    if d.maintenance.is_empty() {
-        b.push_str("<p>None.</p>");
-    } else {
-        b.push_str("<table><thead><tr><th scope=\"col\">Version</th><th scope=\"col\">Class</th><th scope=\"col\">State</th><th scope=\"col\">Changes</th><th scope=\"col\">Filed</th></tr></thead><tbody>");
-        for m in &d.maintenance {
-            let _ = write!(
-                b,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&m.new_version),
-                esc(&m.change_class),
-                esc(&m.state),
-                esc(&m.changes.join("; ")),
-                esc(&m.filed_at)
-            );
+    let etr = super::evaluation::summary_of(&state, &s.certificate_id)
+        .await
+        .map_err(|e| AppError::from(e).html())?;
+    let evaluation = super::evaluation::section(&s.certificate_id, etr.as_ref());
+    let pps: Vec<String> = c
+        .pp_claim
+        .iter()
+        .map(|p| {
+            state
+                .pps
+                .get(&(p.id.clone(), p.version.clone()))
+                .map_or_else(
+                    || format!("{} {}", p.id, p.version),
+                    |page| page.title.clone(),
+                )
+        })
+        .collect();
+    let b = html! {
+        h1 { (s.product_name) " " (s.product_version) }
+        p {
+            "by " (s.manufacturer) " · certificate " strong { (s.certificate_id) }
+            " · status " strong class={ "status-" (s.status) } { (s.status) }
         }
-        b.push_str("</tbody></table>");
-    }
+        @if let Some(reason) = reason {
+            p class="status-reason" { strong { "Reason for the status " (s.status) ":" } " " (reason) }
+        }
+        section aria-labelledby="in-short" {
+            h2 id="in-short" { "In short" }
+            p {
+                (s.product_name) " " (s.product_version) " (" (device) "), made by " (s.manufacturer)
+                ", was checked by the independent lab " (c.lab.name) " against "
+                (if pps.is_empty() { "its Security Target".to_string() } else { pps.join(" and ") })
+                ". " (status_in_words(&s.status, &c.expiry_date))
+            }
+            p { strong { "Assurance level: " } (super::evaluation::assurance_in_words(etr.as_ref())) "." }
+        }
+        p {
+            a href={ "/certificates/" (cid) } { "Certificate" } " · "
+            a href={ "/certificates/" (cid) "/print" } { "Printable certificate" } " · "
+            a href={ "/certificates/" (cid) "/pdf" } { "Certificate (PDF)" } " · "
+            a href={ "/certificates/" (cid) ".json" } { "Download the signed certificate (JSON)" } " · "
+            a href={ "/api/v1/certificates/" (cid) "/status" } { "Current status (JSON)" } " · "
+            a href={ "/devices/" (cid) "/st" } { "Security Target" }
+        }
+        h2 { "Certificate" }
+        (definitions([
+            ("Device", html! { (device) }),
+            ("Protection Profiles", claims(&c.pp_claim)),
+            ("Packages", claims(&c.package_claims)),
+            ("Security Target", html! { (c.st_reference.id) " " (c.st_reference.version) }),
+            ("Evaluation facility", html! { (c.lab.name) }),
+            ("Build ids", html! { (c.build_ids.join(", ")) }),
+            ("Certified", html! { (c.certification_date) }),
+            ("Expires", html! { (c.expiry_date) }),
+            ("ST SHA-256", html! { code { (c.st_sha256) } }),
+            ("ETR SHA-256", html! { code { (c.etr_sha256) } }),
+        ]))
+        (evaluation)
+        (super::timeline::timeline(&s.certificate_id, &d.history))
+        h2 { "Status history" }
+        table class="stack" {
+            thead { tr {
+                th scope="col" { "Revision" } th scope="col" { "Status" }
+                th scope="col" { "Reason" } th scope="col" { "When" }
+            } }
+            tbody {
+                @for h in &d.history {
+                    tr {
+                        td data-label="Revision" { (h.revision) }
+                        td data-label="Status" { (h.status) }
+                        td data-label="Reason" { (h.reason.as_deref().unwrap_or("")) }
+                        td data-label="When" { (h.at) }
+                    }
+                }
+            }
+        }
+        h2 { "Assurance maintenance" }
+        @if d.maintenance.is_empty() {
+            p { "None." }
+        } @else {
+            table class="stack" {
+                thead { tr {
+                    th scope="col" { "Version" } th scope="col" { "Class" } th scope="col" { "State" }
+                    th scope="col" { "Changes" } th scope="col" { "Filed" }
+                } }
+                tbody {
+                    @for m in &d.maintenance {
+                        tr {
+                            td data-label="Version" { (m.new_version) }
+                            td data-label="Class" { (m.change_class) }
+                            td data-label="State" { (m.state) }
+                            td data-label="Changes" { (m.changes.join("; ")) }
+                            td data-label="Filed" { (m.filed_at) }
+                        }
+                    }
+                }
+            }
+        }
+    };
     Ok(Html(
-        layout(&s.product_name, caller.viewer(), &b).into_string(),
+        layout(&s.product_name, caller.viewer(), b).into_string(),
     ))
+}
+
+/// What the certificate's status means for someone deciding whether to use the device.
+fn status_in_words(status: &str, expiry: &str) -> String {
+    match status {
+        "active" | "maintained" => {
+            format!("The certificate is valid until {expiry}.")
+        }
+        "under-review" => format!(
+            "The certificate is valid until {expiry}, but the certification body is reviewing it."
+        ),
+        "suspended" => {
+            "The certificate is suspended: do not rely on it until it is reinstated.".into()
+        }
+        "revoked" => "The certificate is revoked: the device is no longer certified.".into(),
+        "archived" => "The certificate's validity has ended; it is kept for the record.".into(),
+        other => format!("The certificate's status is {other}."),
+    }
 }

@@ -14,7 +14,7 @@ use dtsec_model::{DocumentKind, Library, LoadedDocument, parse_document, source_
 use dtsec_render::{LoadedDocumentRef, RenderContext, render_html};
 
 use crate::error::{AppError, AppResult};
-use crate::html::{esc, url};
+use crate::html::url;
 use crate::state::AppState;
 
 /// Renders an ST's text with the built-in library; the error says why it could not be read.
@@ -56,12 +56,14 @@ pub async fn page(State(state): State<AppState>, Path(id): Path<String>) -> AppR
         .await
         .map_err(|e| AppError::internal(format!("rendering stopped: {e}")).html())?
         .map_err(|e| AppError::internal(format!("stored ST of {id}: {e}")).html())?;
-    let back = format!(
-        "<body>\n<nav aria-label=\"Registry\" style=\"padding:.5rem 1rem\"><a href=\"/devices/{}\">Back to the certified device {}</a> · <a href=\"/api/v1/devices/{}/st\">ST source (YAML)</a></nav>",
-        url(&id),
-        esc(&id),
-        url(&id)
-    );
+    let nav = crate::html::html! {
+        nav aria-label="Registry" style="padding:.5rem 1rem" {
+            a href={ "/devices/" (url(&id)) } { "Back to the certified device " (id) }
+            " · "
+            a href={ "/api/v1/devices/" (url(&id)) "/st" } { "ST source (YAML)" }
+        }
+    };
+    let back = format!("<body>\n{}", nav.into_string());
     Ok(Html(html.replacen("<body>", &back, 1)).into_response())
 }
 

@@ -1,14 +1,12 @@
 //! `GET /labs` and `GET /api/v1/labs`: labs whose approval is current today.
 
-use std::fmt::Write as _;
-
 use axum::Json;
 use axum::extract::State;
 use axum::response::Html;
 use dtsec_registry::Lab;
 
 use crate::error::{AppError, AppResult};
-use crate::html::{esc, layout};
+use crate::html::{html, layout, url};
 use crate::session::Caller;
 use crate::state::AppState;
 
@@ -26,21 +24,26 @@ pub async fn page(State(state): State<AppState>, caller: Caller) -> AppResult<Ht
         .approved_labs(today)
         .await
         .map_err(|e| AppError::from(e).html())?;
-    let mut b = String::from(
-        "<h1>Approved labs</h1><table><thead><tr><th scope=\"col\">Lab</th><th scope=\"col\">Approved until</th><th scope=\"col\">ETR signing key id</th><th scope=\"col\">Certified devices</th></tr></thead><tbody>",
-    );
-    for l in &labs {
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td><a href=\"/?lab={}\">list</a></td></tr>",
-            esc(&l.name),
-            esc(l.approved_until.as_deref().unwrap_or("")),
-            esc(l.key_id.as_deref().unwrap_or("none registered")),
-            crate::html::url(&l.org_id)
-        );
-    }
-    b.push_str("</tbody></table>");
+    let b = html! {
+        h1 { "Approved labs" }
+        table class="stack" {
+            thead { tr {
+                th scope="col" { "Lab" } th scope="col" { "Approved until" }
+                th scope="col" { "ETR signing key id" } th scope="col" { "Certified devices" }
+            } }
+            tbody {
+                @for l in &labs {
+                    tr {
+                        td data-label="Lab" { (l.name) }
+                        td data-label="Approved until" { (l.approved_until.as_deref().unwrap_or("")) }
+                        td data-label="ETR signing key id" { code { (l.key_id.as_deref().unwrap_or("none registered")) } }
+                        td data-label="Certified devices" { a href={ "/?lab=" (url(&l.org_id)) } { "list" } }
+                    }
+                }
+            }
+        }
+    };
     Ok(Html(
-        layout("Approved labs", caller.viewer(), &b).into_string(),
+        layout("Approved labs", caller.viewer(), b).into_string(),
     ))
 }

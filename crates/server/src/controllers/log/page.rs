@@ -2,7 +2,6 @@
 //! latest entries, and how to check all of it with the `dtsec` CLI.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 use axum::extract::State;
 use axum::response::Html;
@@ -12,7 +11,7 @@ use dtsec_tlog::tile::parse_bundle;
 use dtsec_tlog::{Checkpoint, Verifier};
 
 use crate::error::{AppError, AppResult};
-use crate::html::{esc, layout};
+use crate::html::{Markup, html, layout, url};
 use crate::session::Caller;
 use crate::state::AppState;
 
@@ -65,75 +64,100 @@ pub async fn page(State(state): State<AppState>, caller: Caller) -> AppResult<Ht
         .await
         .map_err(|e| AppError::internal(e.to_string()).html())?;
 
-    let mut b = String::from(
-        "<h1>Transparency log</h1>\
-<p>Every certification decision of this registry — certificates issued, suspended, reinstated, \
-revoked, extended or archived, ETRs accepted or rejected, and every change to a lab's approval — \
-is appended to a public, append-only Merkle tree log \
-(<a href=\"https://c2sp.org/tlog-tiles\">C2SP tlog-tiles</a>, RFC 6962 hashing). \
-Its checkpoints are signed with the log's own key. Anyone can check that a certificate's \
-status was published, that the log only ever grew, and recompute the whole tree.</p>",
-    );
-    let _ = write!(
-        b,
-        "<h2>Latest checkpoint</h2><table><tbody>\
-<tr><th scope=\"row\">Origin</th><td><code>{}</code></td></tr>\
-<tr><th scope=\"row\">Tree size (entries)</th><td>{}</td></tr>\
-<tr><th scope=\"row\">Root hash (SHA-256, base64)</th><td><code>{}</code></td></tr>\
-<tr><th scope=\"row\">Signature</th><td>{}</td></tr>\
-</tbody></table><p>The signed checkpoint, as served at <a href=\"/log/checkpoint\">/log/checkpoint</a>:</p><pre>{}</pre>",
-        esc(&unverified.origin),
-        unverified.size,
-        esc(&unverified.root.to_base64()),
-        esc(&signature),
-        esc(&String::from_utf8_lossy(&signed)),
-    );
-    let _ = write!(
-        b,
-        "<h2>Verifier key</h2><p>The log's public key in the signed-note format \
-(<a href=\"/log/vkey\">/log/vkey</a>). Keep a copy: a verifier trusts nothing else.</p>\
-<pre><code>{}</code></pre>",
-        esc(&vkey)
-    );
-    b.push_str(
-        "<h2>Latest entries</h2><table><thead><tr><th scope=\"col\">Index</th>\
-<th scope=\"col\">Decision</th><th scope=\"col\">At</th></tr></thead><tbody>",
-    );
-    for (index, entry) in &entries {
-        let (what, at) = match entry {
-            Ok(text) => match Decision::parse(text.as_bytes()) {
-                Ok(d) => (d.summary(), d.at().to_string()),
-                Err(e) => (format!("unreadable entry: {e}"), String::new()),
-            },
-            Err(e) => (format!("missing: {e}"), String::new()),
-        };
-        let _ = write!(
-            b,
-            "<tr><td>{index}</td><td>{}</td><td>{}</td></tr>",
-            esc(&what),
-            esc(&at)
-        );
-    }
-    if entries.is_empty() {
-        b.push_str("<tr><td colspan=\"3\">The log is empty.</td></tr>");
-    }
-    b.push_str("</tbody></table>");
-    b.push_str(
-        "<h2>Verify with the dtsec CLI</h2>\
-<p>Save the keys once: <code>curl -o scheme.pub REGISTRY/scheme.pub</code> and \
-<code>curl -o log.vkey REGISTRY/log/vkey</code>.</p>\
-<ul>\
-<li>Offline, a certificate bundle (download it from the certificate's page): \
-<code>dtsec verify DTSEC-YYYY-NNNN.bundle.json --key scheme.pub --log-key log.vkey</code></li>\
-<li>Online, the current status, with the log's consistency against the last checkpoint you saw: \
-<code>dtsec verify DTSEC-YYYY-NNNN.json --registry REGISTRY --key scheme.pub --log-key log.vkey</code></li>\
-<li>The whole log, every tile and the checkpoint, recomputed: \
-<code>dtsec log audit --registry REGISTRY --log-key log.vkey</code></li>\
-<li>Follow it, printing every new decision: <code>dtsec log monitor --registry REGISTRY --log-key log.vkey</code></li>\
-<li>Mirror it as static files: <code>dtsec log export DIR --registry REGISTRY --log-key log.vkey</code></li>\
-</ul>",
-    );
+    let rows: Vec<(u64, Markup, String)> = entries
+        .iter()
+        .map(|(index, entry)| {
+            let (what, at) = match entry {
+                Ok(text) => match Decision::parse(text.as_bytes()) {
+                    Ok(d) => (entry_cell(&d), d.at().to_string()),
+                    Err(e) => (html! { "unreadable entry: " (e) }, String::new()),
+                },
+                Err(e) => (html! { "missing: " (e) }, String::new()),
+            };
+            (*index, what, at)
+        })
+        .collect();
+    let b = html! {
+        h1 { "Transparency log" }
+        p {
+            "Every certification decision of this registry — certificates issued, suspended, reinstated, "
+            "revoked, extended or archived, ETRs accepted or rejected, and every change to a lab's approval — "
+            "is appended to a public, append-only Merkle tree log ("
+            a href="https://c2sp.org/tlog-tiles" { "C2SP tlog-tiles" }
+            ", RFC 6962 hashing). Its checkpoints are signed with the log's own key. Anyone can check that a "
+            "certificate's status was published, that the log only ever grew, and recompute the whole tree."
+        }
+        h2 { "Latest checkpoint" }
+        table { tbody {
+            tr { th scope="row" { "Origin" } td { code { (unverified.origin) } } }
+            tr { th scope="row" { "Tree size (entries)" } td { (unverified.size) } }
+            tr { th scope="row" { "Root hash (SHA-256, base64)" } td { code { (unverified.root.to_base64()) } } }
+            tr { th scope="row" { "Signature" } td { (signature) } }
+        } }
+        p { "The signed checkpoint, as served at " a href="/log/checkpoint" { "/log/checkpoint" } ":" }
+        pre { (String::from_utf8_lossy(&signed)) }
+        h2 { "Verifier key" }
+        p {
+            "The log's public key in the signed-note format (" a href="/log/vkey" { "/log/vkey" }
+            "). Keep a copy: a verifier trusts nothing else."
+        }
+        pre { code { (vkey) } }
+        h2 { "Latest entries" }
+        table class="stack" {
+            thead { tr { th scope="col" { "Index" } th scope="col" { "Decision" } th scope="col" { "At" } } }
+            tbody {
+                @for (index, what, at) in &rows {
+                    tr {
+                        td data-label="Index" { (index) }
+                        td data-label="Decision" { (what) }
+                        td data-label="At" { (at) }
+                    }
+                }
+                @if rows.is_empty() {
+                    tr { td colspan="3" { "The log is empty." } }
+                }
+            }
+        }
+        h2 { "Verify with the dtsec CLI" }
+        p {
+            "Save the keys once: " code { "curl -o scheme.pub REGISTRY/scheme.pub" } " and "
+            code { "curl -o log.vkey REGISTRY/log/vkey" } "."
+        }
+        ul {
+            li {
+                "Offline, a certificate bundle (download it from the certificate's page): "
+                code { "dtsec verify DTSEC-YYYY-NNNN.bundle.json --key scheme.pub --log-key log.vkey" }
+            }
+            li {
+                "Online, the current status, with the log's consistency against the last checkpoint you saw: "
+                code { "dtsec verify DTSEC-YYYY-NNNN.json --registry REGISTRY --key scheme.pub --log-key log.vkey" }
+            }
+            li {
+                "The whole log, every tile and the checkpoint, recomputed: "
+                code { "dtsec log audit --registry REGISTRY --log-key log.vkey" }
+            }
+            li {
+                "Follow it, printing every new decision: "
+                code { "dtsec log monitor --registry REGISTRY --log-key log.vkey" }
+            }
+            li {
+                "Mirror it as static files: "
+                code { "dtsec log export DIR --registry REGISTRY --log-key log.vkey" }
+            }
+        }
+    };
     Ok(Html(
-        layout("Transparency log", caller.viewer(), &b).into_string(),
+        layout("Transparency log", caller.viewer(), b).into_string(),
     ))
+}
+
+/// One entry's summary; a decision about a certificate links to that certificate's page, so a
+/// reader goes from the log to what was decided in one step.
+fn entry_cell(d: &Decision) -> Markup {
+    match d {
+        Decision::Certificate(c) => html! {
+            a href={ "/certificates/" (url(&c.certificate_id)) } { (d.summary()) }
+        },
+        _ => html! { (d.summary()) },
+    }
 }

@@ -11,8 +11,6 @@
 //! next to the "Accept ETR" button. Authorisation is the registry's (`ViewProduct` on the case):
 //! a lab of another case, a manufacturer of another organisation and the public are refused.
 
-use std::fmt::Write as _;
-
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -22,7 +20,7 @@ use dtsec_registry::{EtrSummary, Product, Role};
 
 use crate::controllers::devices::evaluation::summary_html;
 use crate::error::{AppError, AppResult};
-use crate::html::{esc, layout, url};
+use crate::html::{Markup, html, layout, url};
 use crate::session::Caller;
 use crate::state::AppState;
 
@@ -107,9 +105,14 @@ pub async fn report_page(
         .map_err(AppError::html)?;
     let html = report(bundle).await.map_err(AppError::html)?.html();
     let pid = url(&id);
-    let nav = format!(
-        "<body>\n<nav aria-label=\"Registry\" style=\"padding:.5rem 1rem\"><a href=\"/staff/products/{pid}/etr\">Back to the ETR review</a> · <a href=\"/api/v1/products/{pid}/etr/pdf\">ETR (PDF)</a> · <a href=\"/api/v1/products/{pid}/etr\">Sealed ETR (JSON)</a></nav>"
-    );
+    let nav = html! {
+        nav aria-label="Registry" style="padding:.5rem 1rem" {
+            a href={ "/staff/products/" (pid) "/etr" } { "Back to the ETR review" } " · "
+            a href={ "/api/v1/products/" (pid) "/etr/pdf" } { "ETR (PDF)" } " · "
+            a href={ "/api/v1/products/" (pid) "/etr" } { "Sealed ETR (JSON)" }
+        }
+    };
+    let nav = format!("<body>\n{}", nav.into_string());
     Ok(Html(html.replacen("<body>", &nav, 1)).into_response())
 }
 
@@ -151,90 +154,111 @@ pub async fn page(
         .map(|o| o.name)
         .unwrap_or_else(|_| p.manufacturer_org.clone());
     let pid = url(&p.id);
-    let mut b = format!(
-        "<h1>ETR review: {} {}</h1><p>Manufacturer {} · case state <strong>{}</strong></p>",
-        esc(&p.name),
-        esc(&p.version),
-        esc(&maker),
-        esc(&p.state)
-    );
-    let _ = write!(
-        b,
-        "<p>Read the whole report before deciding: <a href=\"/staff/products/{pid}/etr/report\">the ETR rendered</a> (roll-up per class and work unit, observation reports, test summary, rated vulnerabilities, evidence manifest, record history) · <a href=\"/api/v1/products/{pid}/etr/pdf\">ETR (PDF)</a> · <a href=\"/api/v1/products/{pid}/etr\">sealed ETR (JSON)</a> · <a href=\"/staff/products/{pid}/st\">the Security Target</a> (<a href=\"/api/v1/products/{pid}/st\">source</a>)</p>"
-    );
-    b.push_str("<h2>What the registry checked</h2><ul>");
-    let _ = write!(
-        b,
-        "<li>The bundle's signature verified with the lab's registered key <code>{}</code>, and its sections match their sealed digests.</li>\
-<li>It evaluated the ST this case holds (SHA-256 <code>{}</code>), and names this case's product, version and sponsor.</li>\
-<li>Its overall verdict, recomputed from the verdict records, is <strong>{}</strong>.</li></ul>",
-        esc(p.etr_key_id.as_deref().unwrap_or("not recorded")),
-        esc(p.st_sha256.as_deref().unwrap_or("none")),
-        esc(&summary.verdict),
-    );
-    b.push_str("<h2>Summary</h2>");
-    b.push_str(&summary_html(&summary));
-    st_section(&p, &mut b);
-    decision(&caller, &p, &mut b);
-    b.push_str("<p><a href=\"/staff\">Back to my work</a></p>");
+    let b = html! {
+        h1 { "ETR review: " (p.name) " " (p.version) }
+        p { "Manufacturer " (maker) " · case state " strong { (p.state) } }
+        p {
+            "Read the whole report before deciding: "
+            a href={ "/staff/products/" (pid) "/etr/report" } { "the ETR rendered" }
+            " (roll-up per class and work unit, observation reports, test summary, rated vulnerabilities, "
+            "evidence manifest, record history) · "
+            a href={ "/api/v1/products/" (pid) "/etr/pdf" } { "ETR (PDF)" } " · "
+            a href={ "/api/v1/products/" (pid) "/etr" } { "sealed ETR (JSON)" } " · "
+            a href={ "/staff/products/" (pid) "/st" } { "the Security Target" }
+            " (" a href={ "/api/v1/products/" (pid) "/st" } { "source" } ")"
+        }
+        h2 { "What the registry checked" }
+        ul {
+            li {
+                "The bundle's signature verified with the lab's registered key "
+                code { (p.etr_key_id.as_deref().unwrap_or("not recorded")) }
+                ", and its sections match their sealed digests."
+            }
+            li {
+                "It evaluated the ST this case holds (SHA-256 " code { (p.st_sha256.as_deref().unwrap_or("none")) }
+                "), and names this case's product, version and sponsor."
+            }
+            li {
+                "Its overall verdict, recomputed from the verdict records, is " strong { (summary.verdict) } "."
+            }
+        }
+        h2 { "Summary" }
+        (summary_html(&summary))
+        (st_section(&p))
+        (decision(&caller, &p))
+        p { a href="/staff" { "Back to my work" } }
+    };
     let title = format!("ETR review: {} {}", p.name, p.version);
-    Ok(Html(layout(&title, caller.viewer(), &b).into_string()).into_response())
+    Ok(Html(layout(&title, caller.viewer(), b).into_string()).into_response())
 }
 
 /// The ST the case holds and what the checker said of it when it was submitted.
-fn st_section(p: &Product, b: &mut String) {
+fn st_section(p: &Product) -> Markup {
     let pid = url(&p.id);
-    let _ = write!(
-        b,
-        "<h2 id=\"st\">Security Target and the checker's result</h2><p><a href=\"/staff/products/{pid}/st\">{} {}</a> (SHA-256 <code>{}</code>). The checker found no errors — an ST with errors is refused — and {} warning(s) or note(s):</p>",
-        esc(p.st_id.as_deref().unwrap_or("(no id)")),
-        esc(p.st_version.as_deref().unwrap_or("")),
-        esc(p.st_sha256.as_deref().unwrap_or("")),
-        p.st_findings.len()
-    );
-    if p.st_findings.is_empty() {
-        b.push_str("<p>None.</p>");
-        return;
+    html! {
+        h2 id="st" { "Security Target and the checker's result" }
+        p {
+            a href={ "/staff/products/" (pid) "/st" } {
+                (p.st_id.as_deref().unwrap_or("(no id)")) " " (p.st_version.as_deref().unwrap_or(""))
+            }
+            " (SHA-256 " code { (p.st_sha256.as_deref().unwrap_or("")) } "). The checker found no errors — "
+            "an ST with errors is refused — and " (p.st_findings.len()) " warning(s) or note(s):"
+        }
+        @if p.st_findings.is_empty() {
+            p { "None." }
+        } @else {
+            table class="stack" {
+                caption { "Checker findings" }
+                thead { tr {
+                    th scope="col" { "Code" } th scope="col" { "Severity" } th scope="col" { "Line:column" }
+                    th scope="col" { "Finding" } th scope="col" { "Help" }
+                } }
+                tbody {
+                    @for f in &p.st_findings {
+                        tr {
+                            td data-label="Code" { code { (f.code) } }
+                            td data-label="Severity" { (f.severity) }
+                            td data-label="Line:column" { (f.line) ":" (f.column) }
+                            td data-label="Finding" { (f.message) }
+                            td data-label="Help" { (f.help.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+        }
     }
-    b.push_str("<table><caption>Checker findings</caption><thead><tr><th scope=\"col\">Code</th><th scope=\"col\">Severity</th><th scope=\"col\">Line:column</th><th scope=\"col\">Finding</th><th scope=\"col\">Help</th></tr></thead><tbody>");
-    for f in &p.st_findings {
-        let _ = write!(
-            b,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}:{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&f.code),
-            esc(&f.severity),
-            f.line,
-            f.column,
-            esc(&f.message),
-            esc(f.help.as_deref().unwrap_or(""))
-        );
-    }
-    b.push_str("</tbody></table>");
 }
 
 /// The certification body's decision, beside the report (only while the ETR awaits it).
-fn decision(caller: &Caller, p: &Product, b: &mut String) {
-    b.push_str("<h2 id=\"decision\">Decision</h2>");
-    if caller.actor.role != Role::Certifier || p.state() != S::EtrSubmitted {
-        let _ = write!(
-            b,
-            "<p>No decision is pending from you: the case is {}.</p>",
-            esc(&p.state)
-        );
-        return;
+fn decision(caller: &Caller, p: &Product) -> Markup {
+    html! {
+        h2 id="decision" { "Decision" }
+        @if caller.actor.role != Role::Certifier || p.state() != S::EtrSubmitted {
+            p { "No decision is pending from you: the case is " (p.state) "." }
+        } @else {
+            (review_forms(caller, &p.id))
+        }
     }
-    b.push_str(&review_forms(caller, &p.id));
 }
 
 /// The accept and reject forms of a case whose ETR awaits the certification body; each says
 /// where the report is, so no one accepts an ETR they were not shown.
-pub fn review_forms(caller: &Caller, product_id: &str) -> String {
+pub fn review_forms(caller: &Caller, product_id: &str) -> Markup {
     let pid = url(product_id);
-    let csrf = caller.csrf_field();
-    format!(
-        "<form method=\"post\" action=\"/api/v1/products/{pid}/review\">{csrf}<input type=\"hidden\" name=\"decision\" value=\"accept\">\
-<p>Accept only after reading <a href=\"/staff/products/{pid}/etr\">the ETR and the ST</a>.</p><button type=\"submit\">Accept ETR</button></form>\
-<form method=\"post\" action=\"/api/v1/products/{pid}/review\">{csrf}<input type=\"hidden\" name=\"decision\" value=\"reject\">\
-<label for=\"rr-{pid}\">Reasons for rejecting</label><textarea id=\"rr-{pid}\" name=\"reasons\" required></textarea><button type=\"submit\">Reject ETR</button></form>"
-    )
+    let action = format!("/api/v1/products/{pid}/review");
+    html! {
+        form method="post" action=(action) {
+            (caller.csrf_field())
+            input type="hidden" name="decision" value="accept";
+            p { "Accept only after reading " a href={ "/staff/products/" (pid) "/etr" } { "the ETR and the ST" } "." }
+            button type="submit" { "Accept ETR" }
+        }
+        form method="post" action=(action) {
+            (caller.csrf_field())
+            input type="hidden" name="decision" value="reject";
+            label for={ "rr-" (pid) } { "Reasons for rejecting" }
+            textarea id={ "rr-" (pid) } name="reasons" required {}
+            button type="submit" { "Reject ETR" }
+        }
+    }
 }

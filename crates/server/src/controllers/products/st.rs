@@ -12,7 +12,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use crate::controllers::devices::st::render_st;
 use crate::error::{AppError, AppResult};
-use crate::html::{esc, layout, url};
+use crate::html::{PreEscaped, html, layout, url};
 use crate::session::Caller;
 use crate::state::AppState;
 
@@ -75,9 +75,14 @@ pub async fn page(
     }
     let text = st_of(&state, &caller, &id).await.map_err(AppError::html)?;
     let pid = url(&id);
-    let nav = format!(
-        "<nav aria-label=\"Registry\" style=\"padding:.5rem 1rem\"><a href=\"/staff\">Back to my work</a> · <a href=\"/staff/products/{pid}/etr\">ETR review</a> · <a href=\"/api/v1/products/{pid}/st\">ST source</a></nav>"
-    );
+    let nav = html! {
+        nav aria-label="Registry" style="padding:.5rem 1rem" {
+            a href="/staff" { "Back to my work" } " · "
+            a href={ "/staff/products/" (pid) "/etr" } { "ETR review" } " · "
+            a href={ "/api/v1/products/" (pid) "/st" } { "ST source" }
+        }
+    }
+    .into_string();
     let rendered = if is_xml(&text) {
         Err("the ST is NIAP XML; download its source to read it".to_string())
     } else {
@@ -89,13 +94,13 @@ pub async fn page(
     match rendered {
         Ok(html) => Ok(Html(html.replacen("<body>", &format!("<body>\n{nav}"), 1)).into_response()),
         Err(why) => {
-            let body = format!(
-                "<h1>Security Target of case {}</h1><p>It cannot be shown rendered here: {}.</p>{nav}",
-                esc(&id),
-                esc(&why)
-            );
+            let body = html! {
+                h1 { "Security Target of case " (id) }
+                p { "It cannot be shown rendered here: " (why) "." }
+                (PreEscaped(nav))
+            };
             Ok(
-                Html(layout("Security Target", caller.viewer(), &body).into_string())
+                Html(layout("Security Target", caller.viewer(), body).into_string())
                     .into_response(),
             )
         }

@@ -2,9 +2,7 @@
 //! follow the case's state and the user's role as a convenience only; every action is
 //! authorised by the registry when posted.
 
-use std::fmt::Write as _;
-
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use dtsec_registry::maintenance::ChangeArea;
 use dtsec_registry::{
@@ -12,458 +10,431 @@ use dtsec_registry::{
 };
 
 use crate::error::{AppError, AppResult};
-use crate::html::{esc, layout, url};
+use crate::html::{Markup, html, layout, url};
 use crate::session::Caller;
 use crate::state::AppState;
 
 /// A form posting urlencoded fields.
-pub(super) fn form(caller: &Caller, action: &str, inner: &str, button: &str) -> String {
-    format!(
-        "<form method=\"post\" action=\"{action}\">{}{inner}<button type=\"submit\">{}</button></form>",
-        caller.csrf_field(),
-        esc(button)
-    )
+pub(super) fn form(caller: &Caller, action: &str, inner: Markup, button: &str) -> Markup {
+    html! {
+        form method="post" action=(action) {
+            (caller.csrf_field())
+            (inner)
+            button type="submit" { (button) }
+        }
+    }
 }
 
 /// A form that uploads a file (multipart).
-fn upload_form(caller: &Caller, action: &str, inner: &str, button: &str) -> String {
-    format!(
-        "<form method=\"post\" action=\"{action}\" enctype=\"multipart/form-data\">{}{inner}<button type=\"submit\">{}</button></form>",
-        caller.csrf_field(),
-        esc(button)
-    )
+fn upload_form(caller: &Caller, action: &str, inner: Markup, button: &str) -> Markup {
+    html! {
+        form method="post" action=(action) enctype="multipart/form-data" {
+            (caller.csrf_field())
+            (inner)
+            button type="submit" { (button) }
+        }
+    }
 }
 
 /// A file chooser and a text area under one field name: the first non-empty one is used.
-fn file_or_text(id: &str, name: &str, label: &str, accept: &str) -> String {
-    format!(
-        "<label for=\"{id}-f\">{label} (file)</label><input type=\"file\" id=\"{id}-f\" name=\"{name}\" accept=\"{accept}\">\
-<label for=\"{id}-t\">… or paste it</label><textarea id=\"{id}-t\" name=\"{name}\"></textarea>",
-        label = esc(label)
-    )
+fn file_or_text(id: &str, name: &str, label: &str, accept: &str) -> Markup {
+    html! {
+        label for={ (id) "-f" } { (label) " (file)" }
+        input type="file" id={ (id) "-f" } name=(name) accept=(accept);
+        label for={ (id) "-t" } { "… or paste it" }
+        textarea id={ (id) "-t" } name=(name) {}
+    }
+}
+
+/// A form that opens on demand: the page stays a list of work, not a wall of empty fields.
+/// `<details>` needs no JavaScript and keyboard users open it like a button.
+fn on_demand(summary: &str, form: Markup) -> Markup {
+    html! {
+        details {
+            summary { (summary) }
+            (form)
+        }
+    }
+}
+
+/// A labelled password field for a new password.
+fn new_password(id: &str, name: &str, label: &str) -> Markup {
+    html! {
+        label for=(id) { (label) }
+        input id=(id) name=(name) type="password" minlength="10" required autocomplete="new-password";
+    }
+}
+
+/// `/staff?done=1`: the page a form's post redirects to after a change (post-redirect-get).
+#[derive(serde::Deserialize, Default)]
+pub struct StaffQuery {
+    /// Present after a successful action: the page confirms it.
+    pub done: Option<String>,
 }
 
 type Err = fn(dtsec_registry::RegistryError) -> AppError;
 const ERR: Err = |e| AppError::from(e).html();
 
 /// The staff page.
-pub async fn index(State(state): State<AppState>, caller: Caller) -> AppResult<Response> {
+pub async fn index(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<StaffQuery>,
+) -> AppResult<Response> {
     if !caller.is_logged_in() {
         return Ok(Redirect::to("/login").into_response());
     }
     let role = caller.actor.role;
-    let mut b = format!(
-        "<h1>My work</h1><p>Role: <strong>{}</strong></p>",
-        esc(role.as_str())
-    );
-    match role {
-        Role::SchemeAdmin => admin_sections(&state, &caller, &mut b).await?,
-        Role::Certifier => certifier_sections(&state, &caller, &mut b).await?,
-        Role::LabEvaluator => lab_sections(&state, &caller, &mut b).await?,
-        Role::Manufacturer => manufacturer_sections(&state, &caller, &mut b),
-        Role::Public => {}
-    }
-    cases(&state, &caller, &mut b).await?;
-    b.push_str("<h2>Your password</h2><p>Your other browser sessions end when you change it.</p>");
-    b.push_str(&form(
-        &caller,
-        "/api/v1/account/password",
-        "<label for=\"pw-cur\">Current password</label><input id=\"pw-cur\" name=\"current_password\" type=\"password\" required autocomplete=\"current-password\">\
-<label for=\"pw-new\">New password (10 characters or more)</label><input id=\"pw-new\" name=\"new_password\" type=\"password\" minlength=\"10\" required autocomplete=\"new-password\">",
-        "Change password",
-    ));
-    b.push_str("<h2>API token</h2><p>For the <code>dtsec registry</code> client and scripts; shown once.</p>");
-    b.push_str(&form(
-        &caller,
-        "/api/v1/tokens",
-        "<label for=\"tok\">Token name</label><input id=\"tok\" name=\"name\" required>",
-        "Create token",
-    ));
-    Ok(Html(layout("My work", caller.viewer(), &b).into_string()).into_response())
-}
-
-fn manufacturer_sections(state: &AppState, caller: &Caller, b: &mut String) {
-    let types: String = state
-        .store
-        .toe_types()
-        .iter()
-        .map(|(id, n)| format!("<option value=\"{}\">{}</option>", esc(id), esc(n)))
-        .collect();
-    b.push_str("<h2>Register a product</h2>");
-    b.push_str(&form(
-        caller,
-        "/api/v1/products",
-        &format!("<label for=\"p-name\">Name</label><input id=\"p-name\" name=\"name\" required>\
-<label for=\"p-version\">Version</label><input id=\"p-version\" name=\"version\" required>\
-<label for=\"p-type\">Device type</label><select id=\"p-type\" name=\"toe_type\">{types}</select>\
-<label for=\"p-builds\">Build ids (comma-separated)</label><input id=\"p-builds\" name=\"build_ids\">"),
-        "Register",
-    ));
-}
-
-async fn lab_sections(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<()> {
-    let Some(org) = caller.actor.org_id.clone() else {
-        return Ok(());
+    let duties = match role {
+        Role::SchemeAdmin => admin_sections(&state, &caller).await?,
+        Role::Certifier => certifier_sections(&state, &caller).await?,
+        Role::LabEvaluator => lab_sections(&state, &caller).await?,
+        Role::Manufacturer => manufacturer_sections(&state, &caller),
+        Role::Public => html! {},
     };
-    b.push_str("<h2>Our lab's approval</h2>");
+    let products = state.store.products(&caller.actor).await.map_err(ERR)?;
+    let cases = cases(&state, &caller, &products).await?;
+    let b = html! {
+        h1 { "My work" }
+        // The confirmation after a form's post-redirect-get: fixed text, nothing reflected.
+        @if q.done.is_some() {
+            p class="flash" role="status" { "Done: your change was saved and recorded in the audit trail." }
+        }
+        p { "Role: " strong { (role.as_str()) } }
+        (super::needs_action::section(role, &products, state.store.clock().today()))
+        (duties)
+        (cases)
+        h2 { "Your password" }
+        p { "Your other browser sessions end when you change it." }
+        (on_demand("Change my password", form(&caller, "/api/v1/account/password", html! {
+            label for="pw-cur" { "Current password" }
+            input id="pw-cur" name="current_password" type="password" required autocomplete="current-password";
+            (new_password("pw-new", "new_password", "New password (10 characters or more)"))
+        }, "Change password")))
+        h2 { "API token" }
+        p { "For the " code { "dtsec registry" } " client and scripts; shown once." }
+        (on_demand("Create an API token", form(&caller, "/api/v1/tokens", html! {
+            label for="tok" { "Token name" }
+            input id="tok" name="name" required;
+        }, "Create token")))
+    };
+    Ok(Html(layout("My work", caller.viewer(), b).into_string()).into_response())
+}
+
+fn manufacturer_sections(state: &AppState, caller: &Caller) -> Markup {
+    html! {
+        h2 { "Register a product" }
+        (form(caller, "/api/v1/products", html! {
+            label for="p-name" { "Name" }
+            input id="p-name" name="name" required;
+            label for="p-version" { "Version" }
+            input id="p-version" name="version" required;
+            label for="p-type" { "Device type" }
+            select id="p-type" name="toe_type" {
+                @for (id, n) in state.store.toe_types() {
+                    option value=(id) { (n) }
+                }
+            }
+            label for="p-builds" { "Build ids (comma-separated)" }
+            input id="p-builds" name="build_ids";
+        }, "Register"))
+    }
+}
+
+async fn lab_sections(state: &AppState, caller: &Caller) -> AppResult<Markup> {
+    let Some(org) = caller.actor.org_id.clone() else {
+        return Ok(html! {});
+    };
     let lab: Option<Lab> = match state.store.lab(&org).await {
         Ok(l) => Some(l),
         Err(dtsec_registry::RegistryError::NotFound(_)) => None,
         Err(e) => return Err(ERR(e)),
     };
     let o = url(&org);
-    match &lab {
-        Some(l) => {
-            let _ = write!(
-                b,
-                "<p>State: <strong>{}</strong>{} · ETR signing key: {}</p>",
-                esc(&l.state),
-                l.approved_until
-                    .as_deref()
-                    .map(|u| format!(" until {}", esc(u)))
-                    .unwrap_or_default(),
-                l.key_id
-                    .as_deref()
-                    .map(|k| format!("<code>{}</code>", esc(k)))
-                    .unwrap_or_else(|| "none registered".into())
-            );
+    let reviews = fix_reviews(state, caller).await?;
+    Ok(html! {
+        h2 { "Our lab's approval" }
+        @match &lab {
+            Some(l) => p {
+                "State: " strong { (l.state) }
+                @if let Some(u) = &l.approved_until { " until " (u) }
+                " · ETR signing key: "
+                @match &l.key_id {
+                    Some(k) => code { (k) },
+                    None => "none registered",
+                }
+            },
+            None => p { "Not yet applied for approval." },
         }
-        None => b.push_str("<p>Not yet applied for approval.</p>"),
-    }
-    if lab
-        .as_ref()
-        .is_none_or(|l| matches!(l.state.as_str(), "withdrawn"))
-    {
-        b.push_str(&form(
-            caller,
-            &format!("/api/v1/labs/{o}/application"),
-            "",
-            "Apply for approval",
-        ));
-    }
-    fix_reviews(state, caller, b).await?;
-    if lab.is_some() {
-        b.push_str(&upload_form(
-            caller,
-            &format!("/api/v1/labs/{o}/key"),
-            &file_or_text(
+        @if lab.as_ref().is_none_or(|l| matches!(l.state.as_str(), "withdrawn")) {
+            (form(caller, &format!("/api/v1/labs/{o}/application"), html! {}, "Apply for approval"))
+        }
+        (reviews)
+        @if lab.is_some() {
+            (upload_form(caller, &format!("/api/v1/labs/{o}/key"), file_or_text(
                 "lab-key",
                 "public_key",
                 "ETR signing public key (the PEM file `dtsec keys new` writes, e.g. lab.pub)",
                 ".pem,.pub,text/plain",
-            ),
-            "Register key",
-        ));
+            ), "Register key"))
+        }
+    })
+}
+
+/// A pass/fail choice for one part of a fix review.
+fn verdict(name: &str, label: &str) -> Markup {
+    html! {
+        fieldset {
+            legend { (label) }
+            label { input type="radio" name=(name) value="pass" required; " pass" }
+            label { input type="radio" name=(name) value="fail"; " fail" }
+        }
     }
-    Ok(())
 }
 
 /// The vulnerability fixes awaiting this lab's focused review, each with the review form.
-async fn fix_reviews(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<()> {
-    b.push_str("<h2>Vulnerability fixes to review</h2><p>AVA_VAN on the fix (are the named vulnerabilities gone, did the fix open another?) and regression of the SFRs it touches.</p>");
+async fn fix_reviews(state: &AppState, caller: &Caller) -> AppResult<Markup> {
     let awaiting = state
         .store
         .fix_reviews_awaiting(&caller.actor)
         .await
         .map_err(ERR)?;
-    if awaiting.is_empty() {
-        b.push_str("<p>None.</p>");
-        return Ok(());
-    }
-    for m in &awaiting {
-        let mid = url(&m.id);
-        let verdict = |name: &str, label: &str| {
-            format!(
-                "<fieldset><legend>{label}</legend><label><input type=\"radio\" name=\"{name}\" value=\"pass\" required> pass</label><label><input type=\"radio\" name=\"{name}\" value=\"fail\"> fail</label></fieldset>"
-            )
-        };
-        let _ = write!(
-            b,
-            "<section aria-label=\"Fix review {0} {1}\"><h3>{0} → {1}</h3>{2}",
-            esc(&m.certificate_id),
-            esc(&m.new_version),
-            maintenance_facts(m)
-        );
-        b.push_str(&form(
-            caller,
-            &format!("/api/v1/maintenance/{mid}/fix-review"),
-            &format!(
-                "{}{}<label for=\"fr-{mid}\">What the lab did and found</label><textarea id=\"fr-{mid}\" name=\"summary\" required></textarea>",
-                verdict("ava_van", "AVA_VAN on the fix"),
-                verdict("regression", "Regression of the touched SFRs")
-            ),
-            "Submit fix review",
-        ));
-        b.push_str("</section>");
-    }
-    Ok(())
+    Ok(html! {
+        h2 { "Vulnerability fixes to review" }
+        p {
+            "AVA_VAN on the fix (are the named vulnerabilities gone, did the fix open another?) and "
+            "regression of the SFRs it touches."
+        }
+        @if awaiting.is_empty() {
+            p { "None." }
+        }
+        @for m in &awaiting {
+            @let mid = url(&m.id);
+            section aria-label={ "Fix review " (m.certificate_id) " " (m.new_version) } {
+                h3 { (m.certificate_id) " → " (m.new_version) }
+                (maintenance_facts(m))
+                (form(caller, &format!("/api/v1/maintenance/{mid}/fix-review"), html! {
+                    (verdict("ava_van", "AVA_VAN on the fix"))
+                    (verdict("regression", "Regression of the touched SFRs"))
+                    label for={ "fr-" (mid) } { "What the lab did and found" }
+                    textarea id={ "fr-" (mid) } name="summary" required {}
+                }, "Submit fix review"))
+            }
+        }
+    })
 }
 
 /// What an impact analysis declares, as a list: its changes, the vulnerabilities it fixes, the
 /// SFRs it touches, and the lab's review once there is one.
-fn maintenance_facts(m: &MaintenanceRecord) -> String {
-    let mut out = String::from("<ul>");
-    for c in &m.changes {
-        let _ = write!(out, "<li>{}</li>", esc(c));
+fn maintenance_facts(m: &MaintenanceRecord) -> Markup {
+    html! {
+        ul {
+            @for c in &m.changes { li { (c) } }
+            @if !m.fixed_vulnerabilities.is_empty() {
+                li { "Fixes: " (m.fixed_vulnerabilities.join(", ")) }
+            }
+            @if !m.touched_sfrs.is_empty() {
+                li { "Touched SFRs: " (m.touched_sfrs.join(", ")) }
+            }
+            @if let Some(r) = &m.fix_review {
+                li {
+                    "Lab review (" (r.by) ", " (r.at) "): AVA_VAN " (r.ava_van) ", regression "
+                    (r.regression) " — " (r.summary)
+                }
+            }
+        }
     }
-    if !m.fixed_vulnerabilities.is_empty() {
-        let _ = write!(
-            out,
-            "<li>Fixes: {}</li>",
-            esc(&m.fixed_vulnerabilities.join(", "))
-        );
-    }
-    if !m.touched_sfrs.is_empty() {
-        let _ = write!(
-            out,
-            "<li>Touched SFRs: {}</li>",
-            esc(&m.touched_sfrs.join(", "))
-        );
-    }
-    if let Some(r) = &m.fix_review {
-        let _ = write!(
-            out,
-            "<li>Lab review ({}, {}): AVA_VAN {}, regression {} — {}</li>",
-            esc(&r.by),
-            esc(&r.at),
-            esc(&r.ava_van),
-            esc(&r.regression),
-            esc(&r.summary)
-        );
-    }
-    out.push_str("</ul>");
-    out
 }
 
-async fn certifier_sections(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<()> {
-    b.push_str("<h2>Impact analyses awaiting a decision</h2>");
+async fn certifier_sections(state: &AppState, caller: &Caller) -> AppResult<Markup> {
     let pending = state
         .store
         .pending_maintenance(&caller.actor)
         .await
         .map_err(ERR)?;
-    if pending.is_empty() {
-        b.push_str("<p>None.</p>");
-    } else {
-        b.push_str("<table><thead><tr><th scope=\"col\">Certificate</th><th scope=\"col\">New version</th><th scope=\"col\">Changes</th><th scope=\"col\">Class</th><th scope=\"col\">Decision</th></tr></thead><tbody>");
-        for m in &pending {
-            let _ = write!(
-                b,
-                "<tr><td><a href=\"/devices/{}\">{}</a></td><td>{}</td><td>{}</td><td>{} ({})</td><td>{}</td></tr>",
-                url(&m.certificate_id),
-                esc(&m.certificate_id),
-                esc(&m.new_version),
-                maintenance_facts(m),
-                esc(&m.change_class),
-                esc(&m.state),
-                form(
-                    caller,
-                    &format!("/api/v1/maintenance/{}/extension", url(&m.id)),
-                    "",
-                    "Extend certificate"
-                )
-            );
+    Ok(html! {
+        h2 { "Impact analyses awaiting a decision" }
+        @if pending.is_empty() {
+            p { "None." }
+        } @else {
+            table class="stack" {
+                thead { tr {
+                    th scope="col" { "Certificate" } th scope="col" { "New version" }
+                    th scope="col" { "Changes" } th scope="col" { "Class" } th scope="col" { "Decision" }
+                } }
+                tbody {
+                    @for m in &pending {
+                        tr {
+                            td data-label="Certificate" {
+                                a href={ "/devices/" (url(&m.certificate_id)) } { (m.certificate_id) }
+                            }
+                            td data-label="New version" { (m.new_version) }
+                            td data-label="Changes" { (maintenance_facts(m)) }
+                            td data-label="Class" { (m.change_class) " (" (m.state) ")" }
+                            td data-label="Decision" {
+                                (form(caller, &format!("/api/v1/maintenance/{}/extension", url(&m.id)), html! {}, "Extend certificate"))
+                            }
+                        }
+                    }
+                }
+            }
         }
-        b.push_str("</tbody></table>");
-    }
-    b.push_str(
-        "<h2>End of validity</h2><p>Archive every certificate whose validity period has ended.</p>",
-    );
-    b.push_str(&form(
-        caller,
-        "/api/v1/certificates/archive",
-        "",
-        "Archive expired certificates",
-    ));
-    b.push_str("<p><a href=\"/staff/audit\">Audit trail</a></p>");
-    Ok(())
+        h2 { "End of validity" }
+        p { "Archive every certificate whose validity period has ended." }
+        (form(caller, "/api/v1/certificates/archive", html! {}, "Archive expired certificates"))
+        p { a href="/staff/audit" { "Audit trail" } }
+    })
 }
 
-async fn admin_sections(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<()> {
+async fn admin_sections(state: &AppState, caller: &Caller) -> AppResult<Markup> {
     let orgs = state.store.organisations(None).await.map_err(ERR)?;
-    b.push_str("<h2>Organisations</h2>");
-    b.push_str(&form(
-        caller,
-        "/api/v1/organisations",
-        "<label for=\"o-kind\">Kind</label><select id=\"o-kind\" name=\"kind\">\
-<option value=\"manufacturer\">Manufacturer</option><option value=\"lab\">Lab</option>\
-<option value=\"certification-body\">Certification body</option></select>\
-<label for=\"o-name\">Name</label><input id=\"o-name\" name=\"name\" required>",
-        "Create organisation",
-    ));
-    let org_opts: String = orgs
-        .iter()
-        .map(|o| {
-            format!(
-                "<option value=\"{}\">{} ({})</option>",
-                esc(&o.id),
-                esc(&o.name),
-                esc(&o.kind)
-            )
-        })
-        .collect();
-    let role_opts: String = Role::ALL
-        .iter()
-        .filter(|r| **r != Role::Public)
-        .map(|r| format!("<option>{}</option>", esc(r.as_str())))
-        .collect();
-    b.push_str("<h2>Users</h2>");
-    b.push_str(&form(
-        caller,
-        "/api/v1/users",
-        &format!("<label for=\"u-org\">Organisation</label><select id=\"u-org\" name=\"org_id\">{org_opts}</select>\
-<label for=\"u-role\">Role</label><select id=\"u-role\" name=\"role\">{role_opts}</select>\
-<label for=\"u-email\">E-mail</label><input id=\"u-email\" name=\"email\" type=\"email\" required>\
-<label for=\"u-name\">Name</label><input id=\"u-name\" name=\"name\" required>\
-<label for=\"u-pw\">Initial password (10 characters or more)</label><input id=\"u-pw\" name=\"password\" type=\"password\" minlength=\"10\" required autocomplete=\"new-password\">"),
-        "Create user",
-    ));
-    users_table(state, caller, b).await?;
+    let users = users_table(state, caller).await?;
     let rule = state.store.draft_pp_rule().await.map_err(ERR)?;
-    b.push_str(&super::scheme::admin_rules(caller, rule));
-    b.push_str("<h2>Labs</h2><table><thead><tr><th scope=\"col\">Lab</th><th scope=\"col\">State</th><th scope=\"col\">Until</th><th scope=\"col\">Key</th><th scope=\"col\">Actions</th></tr></thead><tbody>");
     let labs = state.store.labs().await.map_err(ERR)?;
-    for l in &labs {
-        let o = url(&l.org_id);
-        let mut actions = form(
-            caller,
-            &format!("/api/v1/labs/{o}/approval"),
-            &format!(
-                "<label for=\"u-{0}\">Approve until</label><input id=\"u-{0}\" name=\"until\" type=\"date\" placeholder=\"YYYY-MM-DD\" required>",
-                esc(&l.org_id)
-            ),
-            "Approve",
-        );
-        if l.state == "approved" {
-            actions.push_str(&form(
-                caller,
-                &format!("/api/v1/labs/{o}/suspension"),
-                "",
-                "Suspend",
-            ));
-        }
-        if l.state != "withdrawn" {
-            actions.push_str(&form(
-                caller,
-                &format!("/api/v1/labs/{o}/withdrawal"),
-                "",
-                "Withdraw",
-            ));
-        }
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{actions}</td></tr>",
-            esc(&l.name),
-            esc(&l.state),
-            esc(l.approved_until.as_deref().unwrap_or("")),
-            esc(l.key_id.as_deref().unwrap_or("—")),
-        );
-    }
-    b.push_str("</tbody></table>");
-    let unregistered: Vec<_> = orgs
+    let unregistered: Vec<&str> = orgs
         .iter()
         .filter(|o| o.kind == OrgKind::Lab.as_str() && !labs.iter().any(|l| l.org_id == o.id))
+        .map(|o| o.name.as_str())
         .collect();
-    if !unregistered.is_empty() {
-        b.push_str("<p>Labs that have not applied yet: ");
-        let names: Vec<String> = unregistered.iter().map(|o| esc(&o.name)).collect();
-        b.push_str(&names.join(", "));
-        b.push_str("</p>");
-    }
-    b.push_str("<p><a href=\"/staff/audit\">Audit trail</a></p>");
-    Ok(())
+    Ok(html! {
+        h2 { "Organisations" }
+        (on_demand("Create an organisation", form(caller, "/api/v1/organisations", html! {
+            label for="o-kind" { "Kind" }
+            select id="o-kind" name="kind" {
+                option value="manufacturer" { "Manufacturer" }
+                option value="lab" { "Lab" }
+                option value="certification-body" { "Certification body" }
+            }
+            label for="o-name" { "Name" }
+            input id="o-name" name="name" required;
+        }, "Create organisation")))
+        h2 { "Users" }
+        (on_demand("Create a user", form(caller, "/api/v1/users", html! {
+            label for="u-org" { "Organisation" }
+            select id="u-org" name="org_id" {
+                @for o in &orgs { option value=(o.id) { (o.name) " (" (o.kind) ")" } }
+            }
+            label for="u-role" { "Role" }
+            select id="u-role" name="role" {
+                @for r in Role::ALL.iter().filter(|r| **r != Role::Public) { option { (r.as_str()) } }
+            }
+            label for="u-email" { "E-mail" }
+            input id="u-email" name="email" type="email" required;
+            label for="u-name" { "Name" }
+            input id="u-name" name="name" required;
+            (new_password("u-pw", "password", "Initial password (10 characters or more)"))
+        }, "Create user")))
+        (users)
+        (super::scheme::admin_rules(caller, rule))
+        h2 { "Labs" }
+        table class="stack" {
+            thead { tr {
+                th scope="col" { "Lab" } th scope="col" { "State" } th scope="col" { "Until" }
+                th scope="col" { "Key" } th scope="col" { "Actions" }
+            } }
+            tbody {
+                @for l in &labs {
+                    @let o = url(&l.org_id);
+                    tr {
+                        td data-label="Lab" { (l.name) }
+                        td data-label="State" { (l.state) }
+                        td data-label="Until" { (l.approved_until.as_deref().unwrap_or("")) }
+                        td data-label="Key" { (l.key_id.as_deref().unwrap_or("—")) }
+                        td data-label="Actions" {
+                            (form(caller, &format!("/api/v1/labs/{o}/approval"), html! {
+                                label for={ "u-" (l.org_id) } { "Approve until" }
+                                input id={ "u-" (l.org_id) } name="until" type="date" placeholder="YYYY-MM-DD" required;
+                            }, "Approve"))
+                            @if l.state == "approved" {
+                                (form(caller, &format!("/api/v1/labs/{o}/suspension"), html! {}, "Suspend"))
+                            }
+                            @if l.state != "withdrawn" {
+                                (form(caller, &format!("/api/v1/labs/{o}/withdrawal"), html! {}, "Withdraw"))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !unregistered.is_empty() {
+            p { "Labs that have not applied yet: " (unregistered.join(", ")) }
+        }
+        p { a href="/staff/audit" { "Audit trail" } }
+    })
 }
 
 /// Every account, with a button to disable or re-enable it (not one's own: the registry
 /// refuses that anyway).
-async fn users_table(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<()> {
+async fn users_table(state: &AppState, caller: &Caller) -> AppResult<Markup> {
     let users = state.store.users(&caller.actor).await.map_err(ERR)?;
-    b.push_str("<table><caption>Accounts</caption><thead><tr><th scope=\"col\">E-mail</th><th scope=\"col\">Name</th><th scope=\"col\">Role</th><th scope=\"col\">Organisation</th><th scope=\"col\">Access</th><th scope=\"col\">Sessions</th><th scope=\"col\">Actions</th></tr></thead><tbody>");
-    for u in &users {
-        let id = url(&u.user.id);
-        let action = if caller.actor.user_id.as_deref() == Some(u.user.id.as_str()) {
-            "(you)".to_string()
-        } else {
-            let access = if u.disabled {
-                form(
-                    caller,
-                    &format!("/api/v1/users/{id}/reactivation"),
-                    "",
-                    "Enable",
-                )
-            } else {
-                form(
-                    caller,
-                    &format!("/api/v1/users/{id}/deactivation"),
-                    "",
-                    "Disable",
-                )
-            };
-            let reset = form(
-                caller,
-                &format!("/api/v1/users/{id}/password"),
-                &format!(
-                    "<label for=\"pw-{0}\">New password</label><input id=\"pw-{0}\" name=\"password\" type=\"password\" minlength=\"10\" required autocomplete=\"new-password\">",
-                    esc(&u.user.id)
-                ),
-                "Set password",
-            );
-            format!("{access}{reset}")
-        };
-        let _ = write!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{action}</td></tr>",
-            esc(&u.user.email),
-            esc(&u.user.name),
-            esc(&u.user.role),
-            esc(u.org_name.as_deref().unwrap_or("—")),
-            if u.disabled { "disabled" } else { "enabled" },
-            u.live_sessions,
-        );
-    }
-    b.push_str("</tbody></table>");
-    Ok(())
+    Ok(html! {
+        table class="stack" {
+            caption { "Accounts" }
+            thead { tr {
+                th scope="col" { "E-mail" } th scope="col" { "Name" } th scope="col" { "Role" }
+                th scope="col" { "Organisation" } th scope="col" { "Access" } th scope="col" { "Sessions" }
+                th scope="col" { "Actions" }
+            } }
+            tbody {
+                @for u in &users {
+                    @let id = url(&u.user.id);
+                    tr {
+                        td data-label="E-mail" { (u.user.email) }
+                        td data-label="Name" { (u.user.name) }
+                        td data-label="Role" { (u.user.role) }
+                        td data-label="Organisation" { (u.org_name.as_deref().unwrap_or("—")) }
+                        td data-label="Access" { @if u.disabled { "disabled" } @else { "enabled" } }
+                        td data-label="Sessions" { (u.live_sessions) }
+                        td data-label="Actions" {
+                            @if caller.actor.user_id.as_deref() == Some(u.user.id.as_str()) {
+                                "(you)"
+                            } @else {
+                                @if u.disabled {
+                                    (form(caller, &format!("/api/v1/users/{id}/reactivation"), html! {}, "Enable"))
+                                } @else {
+                                    (form(caller, &format!("/api/v1/users/{id}/deactivation"), html! {}, "Disable"))
+                                }
+                                (form(caller, &format!("/api/v1/users/{id}/password"),
+                                    new_password(&format!("pw-{}", u.user.id), "password", "New password"),
+                                    "Set password"))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    })
 }
 
 /// The cases the user may see, each with the actions its state allows for the role.
-async fn cases(state: &AppState, caller: &Caller, b: &mut String) -> AppResult<()> {
+async fn cases(state: &AppState, caller: &Caller, products: &[Product]) -> AppResult<Markup> {
     let role = caller.actor.role;
     let labs = state
         .store
         .approved_labs(state.store.clock().today())
         .await
         .map_err(ERR)?;
-    b.push_str("<h2>Cases</h2>");
-    let products = state.store.products(&caller.actor).await.map_err(ERR)?;
-    if products.is_empty() {
-        b.push_str("<p>No cases.</p>");
-    }
-    for p in &products {
-        let notes = super::scheme::case_notes(caller, p, &state.store.draft_claims_of(p));
-        case(caller, role, p, &labs, &notes, b);
-    }
-    Ok(())
+    Ok(html! {
+        h2 { "Cases" }
+        @if products.is_empty() {
+            p { "No cases." }
+        }
+        @for p in products {
+            @let notes = super::scheme::case_notes(caller, p, &state.store.draft_claims_of(p));
+            (case(caller, role, p, &labs, notes))
+        }
+    })
 }
 
 /// The certifier's status change: only the changes the workflow allows now, none preselected, a
 /// reason and a confirmation required; nothing after revocation (it is final).
-fn status_form(caller: &Caller, pid: &str, certificate_id: &str, st: S) -> String {
+fn status_form(caller: &Caller, pid: &str, certificate_id: &str, st: S) -> Markup {
     let allowed = StatusRequest::allowed_from(st);
     if allowed.is_empty() {
-        return format!(
-            "<p>The certificate is {}: that is final; its status cannot change.</p>",
-            esc(st.as_str())
-        );
+        return html! {
+            p { "The certificate is " (st.as_str()) ": that is final; its status cannot change." }
+        };
     }
-    let choices: String = allowed
-        .iter()
-        .map(|r| {
-            format!(
-                "<label><input type=\"radio\" name=\"action\" value=\"{0}\" required> {0}</label>",
-                r.as_str()
-            )
-        })
-        .collect();
     let revocation = if allowed.contains(&StatusRequest::Revoke) {
         " Revocation is final."
     } else {
@@ -472,155 +443,149 @@ fn status_form(caller: &Caller, pid: &str, certificate_id: &str, st: S) -> Strin
     form(
         caller,
         &format!("/api/v1/certificates/{}/status", url(certificate_id)),
-        &format!(
-            "<fieldset><legend>Change the public status of {cert}</legend>{choices}</fieldset>\
-<label for=\"sr-{pid}\">Reason (published beside the status)</label><textarea id=\"sr-{pid}\" name=\"reason\" required></textarea>\
-<label><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required> I confirm this change of the certificate's public status.{revocation}</label>",
-            cert = esc(certificate_id)
-        ),
+        html! {
+            fieldset {
+                legend { "Change the public status of " (certificate_id) }
+                @for r in &allowed {
+                    label { input type="radio" name="action" value=(r.as_str()) required; " " (r.as_str()) }
+                }
+            }
+            label for={ "sr-" (pid) } { "Reason (published beside the status)" }
+            textarea id={ "sr-" (pid) } name="reason" required {}
+            label {
+                input type="checkbox" name="confirm" value="yes" required;
+                " I confirm this change of the certificate's public status." (revocation)
+            }
+        },
         "Change status",
     )
 }
 
 /// One case; `notes` (its warnings and draft-PP approval, `scheme.rs`) close its section.
-fn case(caller: &Caller, role: Role, p: &Product, labs: &[Lab], notes: &str, b: &mut String) {
+fn case(caller: &Caller, role: Role, p: &Product, labs: &[Lab], notes: Markup) -> Markup {
     let pid = url(&p.id);
-    let _ = write!(
-        b,
-        "<section aria-label=\"{0} {1}\"><h3>{0} {1}</h3><p>State: <strong>{2}</strong>{3}</p>",
-        esc(&p.name),
-        esc(&p.version),
-        esc(&p.state),
-        p.certificate_id
-            .as_deref()
-            .map(|c| format!(
-                " · certificate <a href=\"/devices/{}\">{}</a>",
-                url(c),
-                esc(c)
-            ))
-            .unwrap_or_default()
-    );
-    if let Some(r) = &p.review_reasons {
-        let _ = write!(b, "<p>Review: {}</p>", esc(r));
-    }
     let st = p.state();
-    // What the case holds, for everyone who may see it: the lab downloads the ST it evaluates,
-    // the certification body opens the ETR it judges.
-    let mut docs = Vec::new();
-    if p.st_sha256.is_some() {
-        docs.push(format!(
-            "<a href=\"/staff/products/{pid}/st\">Security Target</a> (<a href=\"/api/v1/products/{pid}/st\">download</a>)"
-        ));
+    html! {
+        section id={ "case-" (pid) } aria-label={ (p.name) " " (p.version) } {
+            h3 { (p.name) " " (p.version) }
+            p {
+                "State: " strong { (p.state) }
+                @if let Some(c) = &p.certificate_id {
+                    " · certificate " a href={ "/devices/" (url(c)) } { (c) }
+                }
+            }
+            @if let Some(r) = &p.review_reasons {
+                p { "Review: " (r) }
+            }
+            // What the case holds, for everyone who may see it: the lab downloads the ST it
+            // evaluates, the certification body opens the ETR it judges.
+            @if p.st_sha256.is_some() || p.etr_sha256.is_some() {
+                p {
+                    @if p.st_sha256.is_some() {
+                        a href={ "/staff/products/" (pid) "/st" } { "Security Target" }
+                        " (" a href={ "/api/v1/products/" (pid) "/st" } { "download" } ")"
+                    }
+                    @if p.st_sha256.is_some() && p.etr_sha256.is_some() { " · " }
+                    @if p.etr_sha256.is_some() {
+                        a href={ "/staff/products/" (pid) "/etr" } { "ETR review" }
+                        " (" a href={ "/api/v1/products/" (pid) "/etr/pdf" } { "PDF" } ")"
+                    }
+                }
+            }
+            (actions(caller, role, p, st, labs))
+            @if matches!(role, Role::Certifier | Role::SchemeAdmin) {
+                p { a href={ "/staff/audit?entity=product&entity_id=" (pid) } { "History of this case" } }
+            }
+            (notes)
+        }
     }
-    if p.etr_sha256.is_some() {
-        docs.push(format!(
-            "<a href=\"/staff/products/{pid}/etr\">ETR review</a> (<a href=\"/api/v1/products/{pid}/etr/pdf\">PDF</a>)"
-        ));
-    }
-    if !docs.is_empty() {
-        let _ = write!(b, "<p>{}</p>", docs.join(" · "));
-    }
+}
+
+/// The forms a case offers the role in its current state.
+fn actions(caller: &Caller, role: Role, p: &Product, st: S, labs: &[Lab]) -> Markup {
+    let pid = url(&p.id);
     match role {
-        Role::Manufacturer if matches!(st, S::Registered | S::StSubmitted) => {
-            b.push_str(&upload_form(
-                caller,
-                &format!("/api/v1/products/{pid}/st"),
-                &file_or_text(
-                    &format!("st-{pid}"),
-                    "st",
-                    "Security Target (YAML or NIAP XML)",
-                    ".yaml,.yml,.xml,text/plain",
-                ),
-                "Submit ST",
-            ));
-            if st == S::StSubmitted {
-                let opts: String = labs
-                    .iter()
-                    .map(|l| {
-                        format!(
-                            "<option value=\"{}\">{}</option>",
-                            esc(&l.org_id),
-                            esc(&l.name)
-                        )
-                    })
-                    .collect();
-                b.push_str(&form(caller, &format!("/api/v1/products/{pid}/lab"),
-                    &format!("<label for=\"lab-{pid}\">Lab</label><select id=\"lab-{pid}\" name=\"lab\">{opts}</select>"),
-                    "Choose lab"));
+        Role::Manufacturer if matches!(st, S::Registered | S::StSubmitted) => html! {
+            (upload_form(caller, &format!("/api/v1/products/{pid}/st"), file_or_text(
+                &format!("st-{pid}"),
+                "st",
+                "Security Target (YAML or NIAP XML)",
+                ".yaml,.yml,.xml,text/plain",
+            ), "Submit ST"))
+            @if st == S::StSubmitted {
+                (form(caller, &format!("/api/v1/products/{pid}/lab"), html! {
+                    label for={ "lab-" (pid) } { "Lab" }
+                    select id={ "lab-" (pid) } name="lab" {
+                        @for l in labs { option value=(l.org_id) { (l.name) } }
+                    }
+                }, "Choose lab"))
             }
-        }
-        Role::Manufacturer if matches!(st, S::Active | S::Maintained) => {
-            if let Some(c) = &p.certificate_id {
-                let areas: String = ChangeArea::ALL
-                    .iter()
-                    .map(|a| {
-                        format!(
-                            "<label><input type=\"checkbox\" name=\"areas\" value=\"{0}\"> {0}</label>",
-                            a.as_str()
-                        )
-                    })
-                    .collect();
-                b.push_str("<h4>New version: file an impact analysis</h4><p>Changes to the TSF, cryptography, pairing, the update path or the command path are major and need a re-evaluation; others may be extended by the certifier. A fix of named vulnerabilities is a vulnerability fix: the evaluating lab reviews it (AVA_VAN on the fix, regression of the SFRs it touches), then the certifier extends.</p>");
-                b.push_str(&form(
-                    caller,
-                    &format!("/api/v1/certificates/{}/impact-analyses", url(c)),
-                    &format!("<label for=\"ia-v-{pid}\">New version</label><input id=\"ia-v-{pid}\" name=\"new_version\" required>\
-<label for=\"ia-b-{pid}\">Build ids (comma-separated)</label><input id=\"ia-b-{pid}\" name=\"build_ids\">\
-<label for=\"ia-d-{pid}\">What changed</label><textarea id=\"ia-d-{pid}\" name=\"description\" required></textarea>\
-<fieldset><legend>Areas it touches</legend>{areas}</fieldset>\
-<label for=\"ia-f-{pid}\">Vulnerabilities it fixes (ids, comma-separated; empty if none)</label><input id=\"ia-f-{pid}\" name=\"fixes\">\
-<label for=\"ia-s-{pid}\">SFRs it touches (comma-separated, e.g. FCS_COP.1; required with a fix)</label><input id=\"ia-s-{pid}\" name=\"touched_sfrs\">"),
-                    "File impact analysis",
-                ));
-            }
-        }
-        Role::LabEvaluator if st == S::LabChosen => {
-            b.push_str(&form(
-                caller,
-                &format!("/api/v1/products/{pid}/evaluation"),
-                "",
-                "Start evaluation",
-            ));
-        }
-        Role::LabEvaluator if matches!(st, S::EvaluationInProgress | S::Rejected) => {
-            b.push_str(&upload_form(
-                caller,
-                &format!("/api/v1/products/{pid}/etr"),
-                &file_or_text(
-                    &format!("etr-{pid}"),
-                    "bundle",
-                    "Sealed ETR bundle (JSON, from dtsec eval seal)",
-                    ".json,application/json",
-                ),
-                "Submit ETR",
-            ));
-        }
+        },
+        Role::Manufacturer if matches!(st, S::Active | S::Maintained) => match &p.certificate_id {
+            Some(c) => impact_analysis_form(caller, &pid, c),
+            None => html! {},
+        },
+        Role::LabEvaluator if st == S::LabChosen => form(
+            caller,
+            &format!("/api/v1/products/{pid}/evaluation"),
+            html! {},
+            "Start evaluation",
+        ),
+        Role::LabEvaluator if matches!(st, S::EvaluationInProgress | S::Rejected) => upload_form(
+            caller,
+            &format!("/api/v1/products/{pid}/etr"),
+            file_or_text(
+                &format!("etr-{pid}"),
+                "bundle",
+                "Sealed ETR bundle (JSON, from dtsec eval seal)",
+                ".json,application/json",
+            ),
+            "Submit ETR",
+        ),
         Role::Certifier if st == S::EtrSubmitted => {
-            b.push_str(&crate::controllers::products::etr::review_forms(
-                caller, &p.id,
-            ));
+            crate::controllers::products::etr::review_forms(caller, &p.id)
         }
-        Role::Certifier if st == S::Accepted => {
-            b.push_str(&form(
-                caller,
-                &format!("/api/v1/products/{pid}/certificate"),
-                "",
-                "Issue certificate",
-            ));
+        Role::Certifier if st == S::Accepted => form(
+            caller,
+            &format!("/api/v1/products/{pid}/certificate"),
+            html! {},
+            "Issue certificate",
+        ),
+        Role::Certifier if st.has_certificate() => match &p.certificate_id {
+            Some(c) => status_form(caller, &pid, c, st),
+            None => html! {},
+        },
+        _ => html! {},
+    }
+}
+
+/// The manufacturer's impact analysis of a new version of a certified product.
+fn impact_analysis_form(caller: &Caller, pid: &str, certificate_id: &str) -> Markup {
+    html! {
+        h4 { "New version: file an impact analysis" }
+        p {
+            "Changes to the TSF, cryptography, pairing, the update path or the command path are major and "
+            "need a re-evaluation; others may be extended by the certifier. A fix of named vulnerabilities "
+            "is a vulnerability fix: the evaluating lab reviews it (AVA_VAN on the fix, regression of the "
+            "SFRs it touches), then the certifier extends."
         }
-        Role::Certifier if st.has_certificate() => {
-            if let Some(c) = &p.certificate_id {
-                b.push_str(&status_form(caller, &pid, c, st));
+        (form(caller, &format!("/api/v1/certificates/{}/impact-analyses", url(certificate_id)), html! {
+            label for={ "ia-v-" (pid) } { "New version" }
+            input id={ "ia-v-" (pid) } name="new_version" required;
+            label for={ "ia-b-" (pid) } { "Build ids (comma-separated)" }
+            input id={ "ia-b-" (pid) } name="build_ids";
+            label for={ "ia-d-" (pid) } { "What changed" }
+            textarea id={ "ia-d-" (pid) } name="description" required {}
+            fieldset {
+                legend { "Areas it touches" }
+                @for a in ChangeArea::ALL {
+                    label { input type="checkbox" name="areas" value=(a.as_str()); " " (a.as_str()) }
+                }
             }
-        }
-        _ => {}
+            label for={ "ia-f-" (pid) } { "Vulnerabilities it fixes (ids, comma-separated; empty if none)" }
+            input id={ "ia-f-" (pid) } name="fixes";
+            label for={ "ia-s-" (pid) } { "SFRs it touches (comma-separated, e.g. FCS_COP.1; required with a fix)" }
+            input id={ "ia-s-" (pid) } name="touched_sfrs";
+        }, "File impact analysis"))
     }
-    if matches!(role, Role::Certifier | Role::SchemeAdmin) {
-        let _ = write!(
-            b,
-            "<p><a href=\"/staff/audit?entity=product&amp;entity_id={pid}\">History of this case</a></p>"
-        );
-    }
-    b.push_str(notes);
-    b.push_str("</section>");
 }

@@ -1,4 +1,5 @@
 //! The staff pages: each role's queue and the forms for its actions.
 
 pub mod index;
+mod needs_action;
 mod scheme;
