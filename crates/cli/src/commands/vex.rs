@@ -251,9 +251,9 @@ pub fn run_cvss(cmd: CvssCommand) -> CliResult {
             }
             outln!("CVSS {}  {}", s.version.label(), s.vector);
             outln!(
-                "score:         {} ({:?}){}",
+                "score:         {} ({}){}",
                 s.overall,
-                s.severity,
+                words(&s.severity),
                 s.nomenclature
                     .as_ref()
                     .map(|n| format!(" {n}"))
@@ -423,10 +423,10 @@ pub fn run(cmd: VexCommand) -> CliResult {
                     outln!("{}  [{}]", a.id(), a.status.name());
                     if let Some(cl) = &a.clinical {
                         outln!(
-                            "risk:         {:?} (harm {:?}, exploitability {:?})",
-                            cl.risk,
-                            cl.severity_of_harm,
-                            cl.exploitability
+                            "risk:         {} (harm {}, exploitability {})",
+                            words(&cl.risk),
+                            words(&cl.severity_of_harm),
+                            words(&cl.exploitability)
                         );
                     }
                     if let Some(cc) = &a.cc {
@@ -440,9 +440,9 @@ pub fn run(cmd: VexCommand) -> CliResult {
                     }
                     for s in &a.scores {
                         outln!(
-                            "score:        {} {:?}{} {}",
+                            "score:        {} {}{} {}",
                             s.score,
-                            s.source,
+                            words(&s.source),
                             if s.device_context {
                                 " (device context)"
                             } else {
@@ -451,18 +451,20 @@ pub fn run(cmd: VexCommand) -> CliResult {
                             s.vector
                         );
                     }
-                    outln!("524B track:   {:?}", c.track_524b);
+                    outln!("524B track:   {}", words(&c.track_524b));
                     if let (Some(d30), Some(d60)) =
                         (c.due_customer_communication, c.due_fix_distributed)
                     {
                         outln!(
-                            "as of {day}: customers due {d30} ({:?}), fix due {d60} ({:?})",
-                            c.communication
-                                .unwrap_or(dtsec_vex::clocks::DeadlineStatus::Open),
-                            c.fix.unwrap_or(dtsec_vex::clocks::DeadlineStatus::Open)
+                            "as of {day}: customers due {d30} ({}), fix due {d60} ({})",
+                            words(
+                                &c.communication
+                                    .unwrap_or(dtsec_vex::clocks::DeadlineStatus::Open)
+                            ),
+                            words(&c.fix.unwrap_or(dtsec_vex::clocks::DeadlineStatus::Open))
                         );
                     }
-                    outln!("806:          {:?}", c.report_806);
+                    outln!("806:          {}", words(&c.report_806));
                     for f in &c.failed_conditions {
                         outln!("  - {f}");
                     }
@@ -613,4 +615,14 @@ fn build_state(
             );
         }
     })
+}
+
+/// A value's wire spelling (`out-of-cycle`, `report_expected`) as words for the terminal, so the
+/// text output says what the JSON and the documents say, never a Rust type's name.
+fn words<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s.replace(['-', '_'], " "),
+        Ok(other) => other.to_string(),
+        Err(_) => String::from("?"),
+    }
 }
