@@ -33,7 +33,7 @@ fn cvss_score_text_and_json() {
     ]);
     assert!(o.status.success(), "{}", report(&o));
     assert!(
-        text(&o).contains("score:         9.8 (Critical)"),
+        text(&o).contains("score:         9.8 (critical)"),
         "{}",
         report(&o)
     );
@@ -104,7 +104,7 @@ fn record_revise_show_export_import() {
         "{t}"
     );
     assert!(t.contains("exploitable at the claimed level: true"), "{t}");
-    assert!(t.contains("ReportExpected"), "{t}");
+    assert!(t.contains("806:          report expected"), "{t}");
 
     let o = env_run(&[
         "vex",
