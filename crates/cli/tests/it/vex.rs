@@ -99,8 +99,8 @@ fn record_revise_show_export_import() {
     ]);
     let t = text(&o);
     assert!(
-        t.contains("fix due 2026-03-02 (Overdue)")
-            && t.contains("customers due 2026-01-31 (Overdue)"),
+        t.contains("fix due 2026-03-02 (overdue)")
+            && t.contains("customers due 2026-01-31 (overdue)"),
         "{t}"
     );
     assert!(t.contains("exploitable at the claimed level: true"), "{t}");
