@@ -46,8 +46,8 @@ pub struct RegistryArgs {
 #[derive(clap::Subcommand)]
 pub enum RegistryCommand {
     /// Exchange your e-mail and password for a new API token, printed on standard output (the
-    /// only time it is shown). The password is read from DTSEC_PASSWORD, or else from the
-    /// first line of standard input.
+    /// only time it is shown). The password is read from DTSEC_PASSWORD, else typed at the
+    /// terminal (not echoed), else from the first line of standard input.
     Login {
         /// Your account's e-mail.
         #[arg(long)]
@@ -386,6 +386,24 @@ fn lab_org(r: &Registry, lab: &str) -> Result<String, ClientError> {
     }
 }
 
+/// The password for `login`: typed at the terminal without echo when standard input is one
+/// (so it is neither shown nor left in the scrollback), else the first line of standard input
+/// (a script or a password manager piping it in).
+fn read_password() -> Result<String, ClientError> {
+    use std::io::IsTerminal as _;
+    let cannot = |e: std::io::Error| ClientError::Usage(format!("cannot read the password: {e}"));
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password("password (not shown): ").map_err(cannot);
+    }
+    eprintln!("password (first line of standard input):");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(cannot)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
 fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
     let r = Registry::new(args.registry.as_deref(), args.token)?;
     let products = |id: &str, step: &str| format!("/api/v1/products/{}/{step}", seg(id));
@@ -393,14 +411,7 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
         RegistryCommand::Login { email, name } => {
             let password = match std::env::var("DTSEC_PASSWORD") {
                 Ok(p) => p,
-                Err(_) => {
-                    eprintln!("password (first line of standard input):");
-                    let mut line = String::new();
-                    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
-                        ClientError::Usage(format!("cannot read the password: {e}"))
-                    })?;
-                    line.trim_end_matches(['\r', '\n']).to_string()
-                }
+                Err(_) => read_password()?,
             };
             let v = r.post_public_json(
                 "/api/v1/tokens/password",
