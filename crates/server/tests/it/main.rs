@@ -8,6 +8,7 @@ mod browser;
 mod common;
 mod judgement;
 mod login_throttle;
+mod postmarket;
 mod print_and_evaluation;
 mod public;
 mod staff_actions;
