@@ -40,6 +40,10 @@ pub use certificate::{CERTIFICATE_KIND, Certificate, verify_certificate};
 pub use error::{Forbidden, RegistryError, Result};
 pub use etr_summary::EtrSummary;
 pub use store::{
+    AssessmentRecord, MAX_SBOM_BYTES, MAX_SYNC_RECORDS, MatchRecord, QueueItem, SbomRecord,
+    SyncReport,
+};
+pub use store::{
     AuditEntry, Backend, BoxFuture, BrowserSession, CSV_COLUMNS, CertificateProof,
     CertificateRecord, CertifiedSt, ConsistencyProof, DEFAULT_LOG_ORIGIN, DEFAULT_PAGE,
     DEFAULT_TOKEN_DAYS, DecisionLog, DeviceDetail, DeviceFilter, DevicePage, DeviceSummary,

@@ -70,6 +70,10 @@ pub struct CertificateEntry {
     pub reason: Option<String>,
     /// SHA-256 of the sealed revision's canonical payload.
     pub certificate_sha256: String,
+    /// The hash of the postmarket assessment (a dtsec-vex history entry, `sha256:…`) a
+    /// postmarket decision rests on (issue 13); absent for every other decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assessment_sha256: Option<String>,
     /// When (RFC 3339).
     pub at: String,
 }
@@ -164,7 +168,7 @@ impl Decision {
     pub fn summary(&self) -> String {
         match self {
             Decision::Certificate(c) => format!(
-                "{} {} revision {}: {}{}",
+                "{} {} revision {}: {}{}{}",
                 c.kind,
                 c.certificate_id,
                 c.revision,
@@ -172,6 +176,10 @@ impl Decision {
                 c.reason
                     .as_deref()
                     .map(|r| format!(" ({r})"))
+                    .unwrap_or_default(),
+                c.assessment_sha256
+                    .as_deref()
+                    .map(|h| format!(" [assessment {h}]"))
                     .unwrap_or_default()
             ),
             Decision::Lab(l) => format!(

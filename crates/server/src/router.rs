@@ -15,6 +15,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
 use axum::{Json, Router};
+use dtsec_registry::{AssessmentRecord, MatchRecord, QueueItem, SyncReport};
 use dtsec_registry::{
     AuditEntry, CertificateProof, CertificateRecord, ConsistencyProof, DeviceDetail, DeviceSummary,
     EtrSummary, Lab, MaintenanceRecord, Organisation, Product, User, UserAccount,
@@ -25,8 +26,8 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::controllers::{
-    audit, certificates, devices, labs, log, maintenance, organisations, pps, products, scheme,
-    sessions, staff, tokens, users,
+    audit, certificates, devices, labs, log, maintenance, organisations, postmarket, pps, products,
+    scheme, sessions, staff, tokens, users,
 };
 use crate::error::InternalError;
 use crate::openapi::{
@@ -414,7 +415,11 @@ fn table() -> Vec<Routes> {
                 .text_filters(&["entity", "entity_id", "limit", "after"])
                 .answer::<Vec<AuditEntry>>(),
         );
-    vec![public, staff, manufacturer, lab, certification_body, admin]
+    // Issue 13, postmarket: SBOMs, advisories, matches, assessments, the CB's queue, public VEX.
+    let postmarket = postmarket_routes();
+    let mut all = vec![public, staff, manufacturer, lab, certification_body, admin];
+    all.extend(postmarket);
+    all
 }
 
 /// The application.
@@ -486,6 +491,81 @@ struct Route {
     path: &'static str,
     handler: MethodRouter<AppState>,
     operations: Vec<Operation>,
+}
+
+/// The postmarket routes (issue 13), by audience; authorised by the registry like the rest.
+fn postmarket_routes() -> Vec<Routes> {
+    let sbom_body = document_body(
+        "application/json",
+        "sbom",
+        "The SBOM: CycloneDX (1.4–1.7) or SPDX (2.2/2.3) JSON",
+    );
+    let public = Routes::of(Audience::Public).get(
+        "/api/v1/certificates/{id}/vex",
+        postmarket::vex::show,
+        op("The certificate's VEX (assessed vulnerabilities only); `format` = cyclonedx (default), csaf or openvex")
+            .query("format", false, json!({"type": "string", "enum": ["cyclonedx", "csaf", "openvex"]})),
+    );
+    let manufacturer = Routes::of(Audience::Manufacturer)
+        .post(
+            "/api/v1/certificates/{id}/sbom",
+            postmarket::sbom::upload,
+            op("Manufacturer: upload the certified product's SBOM (idempotent by SHA-256; matched against the current advisories)")
+                .body(sbom_body),
+        )
+        .get(
+            "/api/v1/certificates/{id}/sbom",
+            postmarket::sbom::show,
+            op("Manufacturer or certifier: the certificate's current SBOM and its record"),
+        )
+        .get(
+            "/api/v1/certificates/{id}/matches",
+            postmarket::matches::index,
+            op("Manufacturer or certifier: the SBOM's matches as of the current advisory snapshot (never public)")
+                .answer::<Vec<MatchRecord>>(),
+        )
+        .post(
+            "/api/v1/certificates/{id}/assessments",
+            postmarket::assessments::record,
+            op("Manufacturer: record an assessment (dtsec-vex JSON; a new version of an existing one is appended to its history)")
+                .body(document_body(
+                    "application/json",
+                    "assessment",
+                    "A dtsec-vex assessment (docs/vex.md)",
+                ))
+                .answer::<AssessmentRecord>(),
+        )
+        .get(
+            "/api/v1/certificates/{id}/assessments",
+            postmarket::assessments::index,
+            op("Manufacturer or certifier: every assessment entry with its hash")
+                .answer::<Vec<AssessmentRecord>>(),
+        );
+    let certification_body = Routes::of(Audience::CertificationBody)
+        .post(
+            "/api/v1/advisories/sync",
+            postmarket::advisories::sync,
+            op("Certifier: sync an advisory set (JSON array of OSV records, or a ZIP) as the current snapshot")
+                .body(document_body(
+                    "application/json",
+                    "advisories",
+                    "A JSON array of OSV records (or a ZIP of record files, Content-Type: application/zip)",
+                ))
+                .answer::<SyncReport>(),
+        )
+        .get(
+            "/api/v1/postmarket/queue",
+            postmarket::queue::index,
+            op("Certifier: proposed certificate actions from assessments and unassessed matches, numbered")
+                .answer::<Vec<QueueItem>>(),
+        )
+        .post(
+            "/api/v1/postmarket/queue/{n}/act",
+            postmarket::queue::act,
+            op("Certifier: decide queue item n with a reason (logged with the assessment's hash)")
+                .body(fields::<postmarket::queue::ActParams>()),
+        );
+    vec![public, manufacturer, certification_body]
 }
 
 /// The routes of one audience, in the order the table lists them.

@@ -12,6 +12,7 @@
 //! could not be made (usage, files, network).
 
 mod client;
+mod postmarket;
 
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
@@ -133,6 +134,34 @@ pub enum RegistryCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Upload a certified product's SBOM (CycloneDX or SPDX JSON; manufacturer); prints its
+    /// SHA-256. Uploading the same file again changes nothing.
+    SbomUpload {
+        /// The certificate id.
+        certificate: String,
+        /// The SBOM file.
+        file: PathBuf,
+    },
+    /// Sync an advisory set from a directory or ZIP of OSV records (certification body); prints
+    /// the snapshot id. Every certificate's SBOM is matched against it.
+    AdvisoriesSync {
+        /// The directory or ZIP archive.
+        source: PathBuf,
+    },
+    /// Record an assessment of a vulnerability on a certificate (manufacturer): a dtsec-vex
+    /// assessment file; prints the entry's hash.
+    Assess {
+        /// The certificate id.
+        certificate: String,
+        /// The vulnerability id (the file's `/vuln/id`).
+        vuln: String,
+        /// The assessment (JSON, docs/vex.md).
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// The certification body's postmarket queue and decisions.
+    #[command(subcommand)]
+    Postmarket(postmarket::PostmarketCommand),
     /// Issue the certificate of an accepted case (certification body); prints its id.
     Certify {
         /// The case id.
@@ -536,6 +565,16 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
             );
             outln!("{}", field(&v, "id")?);
         }
+        RegistryCommand::SbomUpload { certificate, file } => {
+            postmarket::sbom_upload(&r, &certificate, &file)?;
+        }
+        RegistryCommand::AdvisoriesSync { source } => postmarket::advisories_sync(&r, &source)?,
+        RegistryCommand::Assess {
+            certificate,
+            vuln,
+            file,
+        } => postmarket::assess(&r, &certificate, &vuln, &file)?,
+        RegistryCommand::Postmarket(cmd) => postmarket::postmarket(&r, cmd)?,
         RegistryCommand::Maintenance => {
             let v = r.get("/api/v1/maintenance")?;
             let list = v.as_array().cloned().unwrap_or_default();

@@ -13,6 +13,7 @@ mod niap_anchors;
 mod niap_st;
 mod oscal;
 mod postmarket;
+mod postmarket_registry;
 mod pp2;
 mod pp_diff;
 mod readme;

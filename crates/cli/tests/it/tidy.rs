@@ -103,12 +103,12 @@ const LAYERS: &[(&str, u8)] = &[
     ("niap", 3),
     ("eval", 4),
     ("regulatory", 4),
-    ("registry", 5),
+    ("registry", 6),
     ("oscal", 5),
     ("vex", 5),
-    ("server", 6),
-    ("cli", 7),
-    ("fuzzing", 8),
+    ("server", 7),
+    ("cli", 8),
+    ("fuzzing", 9),
 ];
 
 /// The `dtsec-*` crates named in one `[dependencies]` table of a manifest.

@@ -464,7 +464,7 @@ impl Store {
             &[("certificate_id", Some(certificate_id.clone()))],
         )
         .await?;
-        self.log_certificate_decision(&mut tx, "certificate-issued", &cert, &document, None)
+        self.log_certificate_decision(&mut tx, "certificate-issued", &cert, &document, None, None)
             .await?;
         let record = load_cert(&mut tx, &certificate_id).await?;
         audit(
@@ -551,6 +551,26 @@ impl Store {
         reason: Option<&str>,
         edit: impl FnOnce(&mut Certificate),
     ) -> Result<CertificateRecord> {
+        self.reissue_on_basis(tx, actor, cur, event, reason, None, edit)
+            .await
+    }
+
+    /// [`Store::reissue`], with the hash of the postmarket assessment the decision rests on
+    /// (issue 13): it is written into the log entry, so the published decision names its basis.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the reissue's inputs plus its basis"
+    )]
+    pub(super) async fn reissue_on_basis(
+        &self,
+        tx: &mut AnyConnection,
+        actor: &Actor,
+        cur: &CertificateRecord,
+        event: Event,
+        reason: Option<&str>,
+        basis: Option<&str>,
+        edit: impl FnOnce(&mut Certificate),
+    ) -> Result<CertificateRecord> {
         let from = cur.state();
         let to = next(from, event)?;
         let now = self.now();
@@ -603,7 +623,7 @@ impl Store {
         )
         .await?;
         let kind = format!("certificate-{}", event.name());
-        self.log_certificate_decision(tx, &kind, &cert, &document, reason)
+        self.log_certificate_decision(tx, &kind, &cert, &document, reason, basis)
             .await?;
         let record = load_cert(tx, &cur.certificate_id).await?;
         audit(
@@ -627,23 +647,25 @@ impl Store {
         cert: &Certificate,
         document: &str,
         reason: Option<&str>,
+        basis: Option<&str>,
     ) -> Result<()> {
         let payload_sha = dtsec_seal::Sealed::from_json(document)
             .map(|s| s.payload_sha256())
             .unwrap_or_default();
-        self.log_decision(
-            tx,
-            &json!({
-                "kind": kind,
-                "certificate_id": cert.certificate_id,
-                "revision": cert.revision,
-                "status": cert.status,
-                "reason": reason,
-                "certificate_sha256": payload_sha,
-                "at": cert.issued_at,
-            }),
-        )
-        .await
+        let mut entry = json!({
+            "kind": kind,
+            "certificate_id": cert.certificate_id,
+            "revision": cert.revision,
+            "status": cert.status,
+            "reason": reason,
+            "certificate_sha256": payload_sha,
+            "at": cert.issued_at,
+        });
+        // Only postmarket decisions carry the field, so every other entry keeps its bytes.
+        if let (Some(hash), Some(map)) = (basis, entry.as_object_mut()) {
+            map.insert("assessment_sha256".into(), json!(hash));
+        }
+        self.log_decision(tx, &entry).await
     }
 
     /// The manufacturer files an impact analysis for a new version of a certified product. The

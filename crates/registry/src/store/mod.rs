@@ -19,6 +19,7 @@ mod decision_subject;
 mod device_words;
 mod fix_review;
 mod labs;
+mod postmarket;
 mod proofs;
 mod publish;
 mod published;
@@ -45,6 +46,10 @@ pub use certs::{
     CertificateRecord, FixReviewRecord, MaintenanceRecord, StatusChange, StatusRequest,
 };
 pub use labs::Lab;
+pub use postmarket::{
+    AssessmentRecord, MAX_SBOM_BYTES, MAX_SYNC_RECORDS, MatchRecord, QueueItem, SbomRecord,
+    SyncReport,
+};
 pub use proofs::{CertificateProof, ConsistencyProof};
 pub use publish::{DEFAULT_LOG_ORIGIN, LOG_DIR, LOG_KEY_FILE, LOG_VKEY_FILE};
 pub use published::CertifiedSt;

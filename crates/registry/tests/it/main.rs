@@ -12,6 +12,7 @@ mod judgement;
 mod maintenance;
 mod migrations;
 mod paging;
+mod postmarket;
 mod refusals;
 mod scheme_rules;
 mod sessions;

@@ -10,6 +10,7 @@ pub mod labs;
 pub mod log;
 pub mod maintenance;
 pub mod organisations;
+pub mod postmarket;
 pub mod pps;
 pub mod products;
 pub mod scheme;

@@ -9,6 +9,7 @@ mod common;
 mod judgement;
 mod login_throttle;
 mod pages;
+mod postmarket;
 mod print_and_evaluation;
 mod public;
 mod staff_actions;
