@@ -9,7 +9,9 @@ fn main() {
 
 fn pump() -> dtsec_model::Document {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/pump-st.yaml");
-    dtsec_model::load_document(std::path::Path::new(path)).unwrap().1
+    dtsec_model::load_document(std::path::Path::new(path))
+        .unwrap()
+        .1
 }
 
 #[divan::bench]
@@ -17,7 +19,12 @@ fn build_package(b: divan::Bencher) {
     let library = Library::with_builtins();
     let st = pump();
     b.bench(|| {
-        let inputs = dtsec_premarket::Inputs { st: &st, library: &library, lab: None, sbom: None };
+        let inputs = dtsec_premarket::Inputs {
+            st: &st,
+            library: &library,
+            lab: None,
+            sbom: None,
+        };
         dtsec_premarket::build(&inputs).unwrap()
     });
 }
@@ -26,7 +33,12 @@ fn build_package(b: divan::Bencher) {
 fn render_html(b: divan::Bencher) {
     let library = Library::with_builtins();
     let st = pump();
-    let inputs = dtsec_premarket::Inputs { st: &st, library: &library, lab: None, sbom: None };
+    let inputs = dtsec_premarket::Inputs {
+        st: &st,
+        library: &library,
+        lab: None,
+        sbom: None,
+    };
     let p = dtsec_premarket::build(&inputs).unwrap();
     b.bench(|| dtsec_premarket::html::render(&p));
 }
@@ -35,7 +47,12 @@ fn render_html(b: divan::Bencher) {
 fn render_pdf(b: divan::Bencher) {
     let library = Library::with_builtins();
     let st = pump();
-    let inputs = dtsec_premarket::Inputs { st: &st, library: &library, lab: None, sbom: None };
+    let inputs = dtsec_premarket::Inputs {
+        st: &st,
+        library: &library,
+        lab: None,
+        sbom: None,
+    };
     let p = dtsec_premarket::build(&inputs).unwrap();
     b.bench(|| dtsec_premarket::pdf::render(&p));
 }

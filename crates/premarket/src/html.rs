@@ -80,9 +80,13 @@ fn section(out: &mut String, s: &Section) {
 pub fn render(p: &Package) -> String {
     let mut out = String::with_capacity(64 * 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    out.push_str(
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+    );
     escape_into(&mut out, &p.title);
-    out.push_str(&format!("</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>"));
+    out.push_str(&format!(
+        "</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>"
+    ));
     escape_into(&mut out, &p.title);
     out.push_str("</h1>\n<dl>\n");
     for (k, v) in &p.cover {

@@ -24,19 +24,15 @@ pub fn render(p: &Package) -> Vec<u8> {
         doc = doc.paragraph(format!("• {}: {}", m.input, m.gives));
     }
     for s in &p.sections {
-        doc = doc
-            .heading(1, s.title)
-            .paragraph(format!(
-                "Provenance: {}. Guidance: {}.",
-                s.provenance.label(),
-                s.guidance
-            ));
+        doc = doc.heading(1, s.title).paragraph(format!(
+            "Provenance: {}. Guidance: {}.",
+            s.provenance.label(),
+            s.guidance
+        ));
         for b in &s.blocks {
             doc = match b {
                 Block::Paragraph(t) => doc.paragraph(t.clone()),
-                Block::List(items) => items
-                    .iter()
-                    .fold(doc, |d, i| d.paragraph(format!("• {i}"))),
+                Block::List(items) => items.iter().fold(doc, |d, i| d.paragraph(format!("• {i}"))),
                 Block::Table { headers, rows } => {
                     let h: Vec<&str> = headers.iter().map(String::as_str).collect();
                     doc.table(&h, rows.clone())

@@ -119,7 +119,11 @@ pub fn package(inputs: &Inputs<'_>) -> Result<Package, PremarketError> {
                     "sealed {}, overall verdict {}, signature {}",
                     l.etr.sealed_at,
                     l.etr.overall.as_str(),
-                    if l.signature_verified { "verified" } else { "not verified" }
+                    if l.signature_verified {
+                        "verified"
+                    } else {
+                        "not verified"
+                    }
                 ),
             ));
         }
@@ -162,12 +166,19 @@ fn risk_management(
                 r.objective,
                 r.sfr,
                 tests,
-                r.verdict.map_or("not evaluated".to_string(), |v| v.as_str().to_string()),
+                r.verdict
+                    .map_or("not evaluated".to_string(), |v| v.as_str().to_string()),
             ]
         })
         .collect();
     blocks.push(table(
-        &["Threat", "Objective", "SFR", "Test (EA work units)", "Verdict"],
+        &[
+            "Threat",
+            "Objective",
+            "SFR",
+            "Test (EA work units)",
+            "Verdict",
+        ],
         rendered,
     ));
     blocks.push(todo(
@@ -221,10 +232,14 @@ fn threat_model(st: &Document) -> Section {
         ));
     }
     if !st.toe.interfaces.is_empty() {
-        blocks.push(Block::Paragraph("External interfaces of the TOE (attack surface):".to_string()));
+        blocks.push(Block::Paragraph(
+            "External interfaces of the TOE (attack surface):".to_string(),
+        ));
         blocks.push(Block::List(st.toe.interfaces.clone()));
     }
-    blocks.push(todo("Data-flow diagrams and a per-interface STRIDE analysis."));
+    blocks.push(todo(
+        "Data-flow diagrams and a per-interface STRIDE analysis.",
+    ));
     Section {
         id: "threat-model",
         title: "Threat model",
@@ -279,11 +294,19 @@ fn risk_assessment(lab: Option<&LabEvidence<'_>>) -> Section {
     ))];
     if !rows.is_empty() {
         blocks.push(table(
-            &["Id", "Vulnerability", "Attack potential", "Outcome", "Reasoning"],
+            &[
+                "Id",
+                "Vulnerability",
+                "Attack potential",
+                "Outcome",
+                "Reasoning",
+            ],
             rows,
         ));
     }
-    blocks.push(todo("Severity of harm per vulnerability (clinical assessment)."));
+    blocks.push(todo(
+        "Severity of harm per vulnerability (clinical assessment).",
+    ));
     Section {
         id: "risk-assessment",
         title: "Cybersecurity risk assessment",
@@ -382,7 +405,9 @@ fn anomalies(lab: Option<&LabEvidence<'_>>) -> Section {
             title: "Unresolved anomalies",
             guidance: "V.A.5",
             provenance: Provenance::ToBeAuthored,
-            blocks: vec![todo("List the unresolved anomalies with their CWE and impact.")],
+            blocks: vec![todo(
+                "List the unresolved anomalies with their CWE and impact.",
+            )],
         };
     };
     let ava_van = lab.etr.state.evaluation.assurance.ava_van.as_deref();
@@ -393,8 +418,11 @@ fn anomalies(lab: Option<&LabEvidence<'_>>) -> Section {
         .iter()
         .filter_map(|v| {
             let a = assess(v, ava_van);
-            matches!(a.outcome, Outcome::Residual | Outcome::Exploitable | Outcome::NotAssessed)
-                .then(|| format!("{} {} ({})", v.id, v.title, outcome_label(a.outcome)))
+            matches!(
+                a.outcome,
+                Outcome::Residual | Outcome::Exploitable | Outcome::NotAssessed
+            )
+            .then(|| format!("{} {} ({})", v.id, v.title, outcome_label(a.outcome)))
         })
         .collect();
     let mut blocks = vec![Block::Paragraph(format!(
@@ -404,7 +432,9 @@ fn anomalies(lab: Option<&LabEvidence<'_>>) -> Section {
     if !open.is_empty() {
         blocks.push(Block::List(open));
     }
-    blocks.push(todo("Software anomalies outside the evaluation, with their CWE."));
+    blocks.push(todo(
+        "Software anomalies outside the evaluation, with their CWE.",
+    ));
     Section {
         id: "anomalies",
         title: "Unresolved anomalies",
@@ -462,7 +492,10 @@ fn controls(fda: &CoverageReport) -> Section {
             ]
         })
         .collect();
-    let gaps = rows.iter().filter(|r| r[2] != status_label(Status::Covered)).count();
+    let gaps = rows
+        .iter()
+        .filter(|r| r[2] != status_label(Status::Covered))
+        .count();
     Section {
         id: "controls",
         title: "Security controls (Appendix 1 categories A–H)",
@@ -487,7 +520,11 @@ fn architecture(st: &Document) -> Section {
             vec![
                 p.name.value.clone(),
                 p.form.value.clone(),
-                p.roles.iter().map(|r| r.value.clone()).collect::<Vec<_>>().join(", "),
+                p.roles
+                    .iter()
+                    .map(|r| r.value.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ]
         })
         .collect();
@@ -575,7 +612,15 @@ fn testing(lab: Option<&LabEvidence<'_>>) -> Section {
                 state.records.len()
             )),
             table(
-                &["Class", "Verdict", "Units", "Pass", "Fail", "Inconclusive", "Pending"],
+                &[
+                    "Class",
+                    "Verdict",
+                    "Units",
+                    "Pass",
+                    "Fail",
+                    "Inconclusive",
+                    "Pending",
+                ],
                 rows,
             ),
             todo("Manufacturer's SAST, fuzzing and software composition analysis reports."),
@@ -632,7 +677,9 @@ fn management_plan(st: &Document) -> Section {
         .iter()
         .map(|s| s.id.value.clone())
         .chain(st.sfrs.iter().map(|s| s.id.value.clone()))
-        .filter(|id| id.starts_with("ALC_FLR") || id.starts_with("ALC_TSU") || id.starts_with("FPT_TUD"))
+        .filter(|id| {
+            id.starts_with("ALC_FLR") || id.starts_with("ALC_TSU") || id.starts_with("FPT_TUD")
+        })
         .collect();
     let mut blocks = vec![Block::Paragraph(
         "Scaffold: the plan to monitor, identify and address postmarket vulnerabilities, including coordinated vulnerability disclosure, and the update and patch cadence."

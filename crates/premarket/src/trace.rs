@@ -39,7 +39,9 @@ fn sfrs_for<'a>(st: &'a Document, pp: Option<&Document>, objective: &str) -> Vec
 }
 
 /// EA work units and rolled-up verdicts per SFR, from the ETR.
-pub fn lab_results(lab: &LabEvidence<'_>) -> (BTreeMap<String, Vec<String>>, BTreeMap<String, Verdict>) {
+pub fn lab_results(
+    lab: &LabEvidence<'_>,
+) -> (BTreeMap<String, Vec<String>>, BTreeMap<String, Verdict>) {
     let state = &lab.etr.state;
     let mut units: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for u in state.plan.units() {
@@ -69,9 +71,7 @@ pub fn matrix(
     pp: Option<&Document>,
     lab: Option<&LabEvidence<'_>>,
 ) -> Result<Vec<TraceRow>, PremarketError> {
-    let bound = st.spd.threats.len()
-        * st.objectives.toe.len().max(1)
-        * st.sfrs.len().max(1);
+    let bound = st.spd.threats.len() * st.objectives.toe.len().max(1) * st.sfrs.len().max(1);
     let (units, verdicts) = lab.map(lab_results).unwrap_or_default();
     let mut rows = Vec::new();
     for threat in &st.spd.threats {

@@ -87,9 +87,10 @@ fn read_sbom(path: &Path) -> Result<SbomInput, CliError> {
         }
         error
     })?;
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     Ok(SbomInput { name, doc, report })
 }
 
@@ -121,10 +122,12 @@ pub fn run(args: &PremarketArgs) -> CliResult {
     })?;
     let html = dtsec_premarket::html::render(&package);
     let pdf = dtsec_premarket::pdf::render(&package);
-    std::fs::create_dir_all(&args.output).map_err(|e| {
-        CliError::unusable(format!("cannot create {}: {e}", args.output.display()))
-    })?;
-    for (name, bytes) in [("index.html", html.as_bytes()), ("premarket.pdf", pdf.as_slice())] {
+    std::fs::create_dir_all(&args.output)
+        .map_err(|e| CliError::unusable(format!("cannot create {}: {e}", args.output.display())))?;
+    for (name, bytes) in [
+        ("index.html", html.as_bytes()),
+        ("premarket.pdf", pdf.as_slice()),
+    ] {
         let path = args.output.join(name);
         crate::write::atomic_write(&path, bytes)
             .map_err(|e| CliError::unusable(format!("cannot write {}: {e}", path.display())))?;

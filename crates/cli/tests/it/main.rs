@@ -15,6 +15,7 @@ mod oscal;
 mod postmarket;
 mod pp2;
 mod pp_diff;
+mod premarket;
 mod readme;
 mod registry_client;
 mod regulatory_map;

@@ -106,6 +106,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("registry", 5),
     ("oscal", 5),
     ("vex", 5),
+    ("premarket", 6),
     ("server", 6),
     ("cli", 7),
     ("fuzzing", 8),
