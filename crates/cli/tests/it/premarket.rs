@@ -40,6 +40,11 @@ fn ok(args: &[&str]) -> Output {
 
 /// A sealed bundle of the pump ST (every unit passed) and the lab's public key, in `dir`.
 fn sealed_bundle(dir: &Path) -> (PathBuf, PathBuf) {
+    sealed_bundle_with(dir, false)
+}
+
+/// The same, optionally with one residual vulnerability rated by the lab.
+fn sealed_bundle_with(dir: &Path, vulnerability: bool) -> (PathBuf, PathBuf) {
     let st_path = crate::common::root().join("examples/pump-st.yaml");
     let (source, st) = dtsec_model::load_document(&st_path).unwrap();
     let library = dtsec_model::Library::with_builtins();
@@ -72,6 +77,24 @@ fn sealed_bundle(dir: &Path) -> (PathBuf, PathBuf) {
         })
         .collect();
     ws.record_many(&reqs).unwrap();
+    if vulnerability {
+        use dtsec_eval::vulns::{ElapsedTime, Equipment, Expertise, Factors, Knowledge, Window};
+        ws.add_vuln(&dtsec_eval::observations::NewVulnerability {
+            title: "Fault injection on the secure element",
+            description: "Glitching the SE during signature verification",
+            factors: Factors {
+                elapsed_time: ElapsedTime::TwoMonths,
+                expertise: Expertise::Expert,
+                knowledge: Knowledge::Restricted,
+                window: Window::Moderate,
+                equipment: Equipment::Bespoke,
+            }
+            .into(),
+            units: &[],
+            by: "Alice",
+        })
+        .unwrap();
+    }
     let key = dtsec_eval::seal::SigningKey::generate();
     let (_, public) = dtsec_eval::seal::write_key_pair(&dir.join("lab"), &key, false).unwrap();
     let sealed = dtsec_eval::bundle::seal_workspace(&ws, &key).unwrap();
@@ -317,4 +340,63 @@ fn bad_input_exits_2_naming_the_file() {
         !out_dir.join("index.html").exists(),
         "nothing is written for refused input"
     );
+}
+
+#[test]
+fn oscal_poam_lists_the_residual_vulnerability_and_the_premarket_risk_section_rates_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bundle, public) = sealed_bundle_with(dir.path(), true);
+    let st = repo_file("examples/pump-st.yaml");
+    let poam = dir.path().join("poam.json");
+    ok(&[
+        "oscal",
+        "poam",
+        s(&bundle),
+        "--st",
+        &st,
+        "--key",
+        s(&public),
+        "-o",
+        s(&poam),
+    ]);
+    let v = ok(&["oscal", "validate", s(&poam), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    assert_eq!(v["ok"], true, "{v:#}");
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&poam).unwrap()).unwrap();
+    let items = doc["plan-of-action-and-milestones"]["poam-items"]
+        .as_array()
+        .unwrap();
+    assert_eq!(items.len(), 1);
+    let out = dir.path().join("pkg");
+    ok(&[
+        "premarket",
+        &st,
+        "--etr",
+        s(&bundle),
+        "--key",
+        s(&public),
+        "-o",
+        s(&out),
+    ]);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(section(&html, "risk-assessment").contains("Fault injection on the secure element"));
+    assert!(section(&html, "anomalies").contains("(residual)"));
+
+    // Without an unresolved vulnerability there is nothing to plan: exit 2.
+    let clean = dir.path().join("clean");
+    std::fs::create_dir(&clean).unwrap();
+    let (bundle, public) = sealed_bundle(&clean);
+    let out = run(&[
+        "oscal",
+        "poam",
+        s(&bundle),
+        "--st",
+        &st,
+        "--key",
+        s(&public),
+        "-o",
+        s(&poam),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", report(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to plan"));
 }
