@@ -124,6 +124,10 @@ enum Command {
         #[command(subcommand)]
         command: commands::oscal::OscalCommand,
     },
+    /// The FDA premarket cybersecurity documentation set of an ST (with its sealed ETR and
+    /// SBOM when given) as `index.html` and `premarket.pdf`, each section tagged with its
+    /// provenance.
+    Premarket(commands::premarket::PremarketArgs),
     /// The CEM evaluation workbench: work units, verdicts, evidence, the ETR and its seal.
     Eval {
         #[command(subcommand)]
@@ -329,6 +333,7 @@ fn run(command: Command) -> CliResult {
         Command::Pp { command } => commands::pp::run(command),
         Command::Eval { command } => commands::eval::run(command),
         Command::Oscal { command } => commands::oscal::run(command),
+        Command::Premarket(args) => commands::premarket::run(&args),
         Command::Verify {
             bundle,
             key,

@@ -87,13 +87,13 @@ impl<'a> Etr<'a> {
         [&self.st.id.value, &self.st.version.value, &self.sealed_at]
     }
 
-    fn uuid(&self, parts: &[&str]) -> String {
+    pub(crate) fn uuid(&self, parts: &[&str]) -> String {
         let mut all: Vec<&str> = self.key().to_vec();
         all.extend_from_slice(parts);
         uuid(&all)
     }
 
-    fn metadata(&self, title: String) -> Value {
+    pub(crate) fn metadata(&self, title: String) -> Value {
         let e = &self.state.evaluation;
         json!({
             "title": title,
@@ -105,7 +105,7 @@ impl<'a> Etr<'a> {
     }
 
     /// A back-matter resource standing for a sibling file, and the `#uuid` that links to it.
-    fn file_resource(&self, what: &str, file: &str, media: &str) -> (Value, String) {
+    pub(crate) fn file_resource(&self, what: &str, file: &str, media: &str) -> (Value, String) {
         let id = self.uuid(&["file", what]);
         (
             json!({ "uuid": id, "title": format!("the {what}"), "rlinks": [{ "href": file, "media-type": media }] }),
@@ -310,7 +310,7 @@ pub fn assessment_plan(etr: &Etr<'_>) -> Value {
     json!({ "assessment-plan": body })
 }
 
-fn non_empty(text: &str, fallback: &str) -> String {
+pub(crate) fn non_empty(text: &str, fallback: &str) -> String {
     if text.trim().is_empty() {
         fallback.to_string()
     } else {

@@ -66,6 +66,11 @@ pub enum OscalError {
     /// An ETR bundle's payload could not be read.
     #[error("ETR bundle: {0}")]
     Bundle(String),
+    /// A POA&M needs at least one item, and the ETR has no unresolved vulnerability.
+    #[error(
+        "ETR bundle: no unresolved vulnerability (every rated one is mitigated or not exploitable), so there is nothing to plan"
+    )]
+    NothingToPlan,
     /// A size or count limit was reached before the work was done.
     #[error("{what} has {found}, over the limit of {limit}")]
     Limit {

@@ -23,6 +23,7 @@ pub mod effective;
 pub mod error;
 pub mod ids;
 pub mod import;
+pub mod poam;
 pub mod profile;
 pub mod validate;
 

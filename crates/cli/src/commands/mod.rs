@@ -12,6 +12,7 @@ pub mod map;
 pub mod oscal;
 pub mod postmarket;
 pub mod pp;
+pub mod premarket;
 pub mod registry;
 pub mod render;
 pub mod serve;

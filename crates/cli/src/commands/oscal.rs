@@ -66,6 +66,9 @@ pub enum OscalCommand {
     Ap(ChainArgs),
     /// A sealed ETR bundle as OSCAL assessment results.
     Ar(ChainArgs),
+    /// A sealed ETR bundle's unresolved vulnerabilities as an OSCAL plan of action and
+    /// milestones (exit 2 when it has none).
+    Poam(ChainArgs),
     /// Validate an OSCAL JSON file: the NIST 1.2.1 schema, then unique UUIDs and ids, params,
     /// controls and `#uuid` links that resolve. Exit 1 when problems are found.
     Validate {
@@ -146,6 +149,12 @@ pub fn run(cmd: OscalCommand) -> CliResult {
         OscalCommand::Ssp(args) => chain(&args, "system security plan", ssp),
         OscalCommand::Ap(args) => chain(&args, "assessment plan", assessment_plan),
         OscalCommand::Ar(args) => chain(&args, "assessment results", assessment_results),
+        OscalCommand::Poam(args) => chain_with(&args, "plan of action and milestones", |etr| {
+            dtsec_oscal::poam::poam(etr).map_err(|e| {
+                CliError::unusable(format!("{}: {e}", args.bundle.display()))
+                    .with_help("a POA&M needs at least one open or residual vulnerability")
+            })
+        }),
         OscalCommand::Validate {
             file,
             catalogs,
@@ -226,6 +235,14 @@ fn catalog(source: &str, version: Option<&str>, output: &Path, pps: &PpArgs) -> 
 }
 
 fn chain(args: &ChainArgs, what: &str, make: fn(&Etr<'_>) -> Value) -> CliResult {
+    chain_with(args, what, |etr| Ok(make(etr)))
+}
+
+fn chain_with(
+    args: &ChainArgs,
+    what: &str,
+    make: impl Fn(&Etr<'_>) -> Result<Value, CliError>,
+) -> CliResult {
     let name = args.bundle.display().to_string();
     let text =
         crate::input::read_text(&args.bundle, dtsec_seal::MAX_SEALED_BYTES, "the ETR bundle")?;
@@ -281,7 +298,7 @@ fn chain(args: &ChainArgs, what: &str, make: fn(&Etr<'_>) -> Value) -> CliResult
     let input = crate::input::load(&args.st)?;
     let etr = Etr::from_payload(&sealed.payload, &input.document)
         .map_err(|e| CliError::unusable(format!("{name}: {e}")))?;
-    write(&args.output, &make(&etr), what)
+    write(&args.output, &make(&etr)?, what)
 }
 
 fn read_json(path: &Path, what: &str) -> Result<Value, CliError> {

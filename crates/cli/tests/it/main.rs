@@ -16,6 +16,7 @@ mod postmarket;
 mod postmarket_registry;
 mod pp2;
 mod pp_diff;
+mod premarket;
 mod readme;
 mod registry_client;
 mod regulatory_map;

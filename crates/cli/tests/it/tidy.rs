@@ -106,6 +106,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("registry", 6),
     ("oscal", 5),
     ("vex", 5),
+    ("premarket", 6),
     ("server", 7),
     ("cli", 8),
     ("fuzzing", 9),

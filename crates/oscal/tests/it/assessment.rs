@@ -18,7 +18,7 @@ use crate::common::{claimed_catalogs, example};
 
 /// A sealed bundle's payload: the pump ST evaluated at a fixed time, every unit passed, one
 /// residual vulnerability.
-fn sealed_pump_payload(dir: &std::path::Path) -> Value {
+pub(crate) fn sealed_pump_payload(dir: &std::path::Path) -> Value {
     let (source, st) = example("pump-st.yaml");
     let library = Library::with_builtins();
     let evaluators = vec!["Alice Evaluator".to_string()];

@@ -3,6 +3,7 @@
 mod assessment;
 mod catalog;
 mod common;
+mod poam;
 mod profile;
 mod round_trip;
 mod validator;
