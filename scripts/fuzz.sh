@@ -27,6 +27,14 @@ targets=(
   "crates/fuzzing certificate fuzz/corpus/sealed"
   "crates/fuzzing etr_bundle fuzz/corpus/sealed"
   "crates/fuzzing eval_records"
+  "crates/fuzzing sbom"
+  "crates/fuzzing purl"
+  "crates/fuzzing osv_import"
+  "crates/fuzzing osv_versions"
+  "crates/fuzzing cvss"
+  "crates/fuzzing vex_import"
+  "crates/fuzzing oscal_import"
+  "crates/fuzzing mapping"
 )
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -2,7 +2,9 @@
 //! loader, NIAP XML import and ST reading, the checker on whatever those accept, sealed-envelope
 //! parsing and verification, the YAML-vs-XML input routing, signed certificates and offline
 //! certificate bundles (with their tlog-proof), sealed ETR bundles, and the evaluation
-//! workspace's record file. They live in one library so the
+//! workspace's record file; and (module `postmarket`) SBOMs, OSV records and version
+//! orderings, CVSS vectors, VEX documents, OSCAL catalogs and regulatory mapping YAML. They
+//! live in one library so the
 //! cargo-fuzz targets in `fuzz/` and the plain test that replays the committed corpus
 //! (`tests/it/corpus.rs`, stable Rust, part of `cargo test`) run exactly the same code.
 //!
@@ -11,6 +13,12 @@
 #![forbid(unsafe_code)]
 
 use std::sync::OnceLock;
+
+mod postmarket;
+
+pub use postmarket::{
+    cvss, mapping, oscal_import, osv_import, osv_versions, purl, sbom, vex_import,
+};
 
 use dtsec_model::{Document, Library, SourceFile, parse_document, source_from_bytes};
 use dtsec_seal::{Sealed, SigningKey, VerifyingKey};

@@ -358,10 +358,25 @@ fn sfr_control(
     }
     let mut params = Vec::new();
     let mut items = Vec::new();
+    // Which element each param id came from: two elements naming an operation alike would
+    // otherwise become one param (a fuzz finding, issue 17).
+    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
     for element in &sfr.elements {
         let mut all: BTreeMap<&str, &Operation> = BTreeMap::new();
         for (name, op) in &element.operations {
             collect_ops(name, &op.value, &mut all);
+        }
+        for name in all.keys() {
+            let param = param_id(&cid, name);
+            if let Some(first) = owners.insert(param.clone(), &element.id.value) {
+                return Err(OscalError::ParamCollision {
+                    sfr: sfr.id.value.clone(),
+                    first: first.to_string(),
+                    second: element.id.value.clone(),
+                    operation: (*name).to_string(),
+                    param,
+                });
+            }
         }
         for (name, op) in &element.operations {
             push_params(&cid, name, &op.value, &mut params);

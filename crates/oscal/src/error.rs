@@ -33,6 +33,25 @@ pub enum OscalError {
         /// Their common token.
         token: String,
     },
+    /// Two elements of one SFR name an operation alike. OSCAL params belong to the control (the
+    /// SFR), and completions address an operation by SFR and name, so the export would merge
+    /// them into one param and show one element's choices in the other.
+    #[error(
+        "SFR `{sfr}`: elements `{first}` and `{second}` both have an operation `{{{operation}}}`, \
+         which would become the one OSCAL param `{param}`; give the operations distinct names"
+    )]
+    ParamCollision {
+        /// The SFR.
+        sfr: String,
+        /// The element naming the operation first.
+        first: String,
+        /// The element naming it again.
+        second: String,
+        /// The operation's name.
+        operation: String,
+        /// The param id both would take.
+        param: String,
+    },
     /// The export needs a document of another kind.
     #[error("{document}: is a {found}; {wanted}")]
     Kind {

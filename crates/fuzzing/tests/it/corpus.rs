@@ -11,7 +11,7 @@ use dtsec_fuzzing as fuzzing;
 type Target = fn(&[u8]);
 
 /// Every target, by its name in `fuzz/Cargo.toml` and its corpus directory.
-const TARGETS: [(&str, Target); 8] = [
+const TARGETS: [(&str, Target); 16] = [
     ("yaml", fuzzing::yaml),
     ("niap", fuzzing::niap),
     ("check", fuzzing::check),
@@ -20,6 +20,14 @@ const TARGETS: [(&str, Target); 8] = [
     ("certificate", fuzzing::certificate),
     ("etr_bundle", fuzzing::etr_bundle),
     ("eval_records", fuzzing::eval_records),
+    ("sbom", fuzzing::sbom),
+    ("purl", fuzzing::purl),
+    ("osv_import", fuzzing::osv_import),
+    ("osv_versions", fuzzing::osv_versions),
+    ("cvss", fuzzing::cvss),
+    ("vex_import", fuzzing::vex_import),
+    ("oscal_import", fuzzing::oscal_import),
+    ("mapping", fuzzing::mapping),
 ];
 
 fn corpus() -> PathBuf {
@@ -153,11 +161,97 @@ fn write_certificate_seeds() {
     .expect("write");
 }
 
+/// A fictional assessment with every part the three VEX formats carry.
+fn vex_assessment(status: dtsec_vex::assessment::State) -> dtsec_vex::Assessment {
+    use dtsec_vex::assessment::*;
+    Assessment {
+        vuln: VulnRef {
+            id: "CVE-2024-3094".into(),
+            aliases: vec!["GHSA-rxwq-x6h5-x525".into()],
+        },
+        product: ProductRef {
+            name: "Fuzz Pump (fictional)".into(),
+            version: "2.1.0".into(),
+            sbom_serial: "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79".into(),
+            sbom_version: 1,
+        },
+        components: vec![
+            ComponentRef {
+                bom_ref: "xz-utils".into(),
+                purl: Some("pkg:generic/xz-utils@5.6.0".into()),
+            },
+            ComponentRef {
+                bom_ref: "liblzma".into(),
+                purl: None,
+            },
+        ],
+        status,
+        impact_statement: Some("The firmware does not ship the affected build step.".into()),
+        scores: vec![
+            ScoreRecord::new(
+                ScoreSource::Advisory,
+                "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:C/C:H/I:H/A:H",
+                false,
+            )
+            .expect("vector"),
+        ],
+        clinical: None,
+        cc: None,
+        dates: Dates::default(),
+        regulatory: Regulatory::default(),
+    }
+}
+
+/// Seeds of the postmarket targets that are our own exports: one VEX document per format
+/// (two assessments each), and the OSCAL catalog of the mini PP of the check fixtures.
+fn write_postmarket_seeds() {
+    use dtsec_vex::assessment::{Justification, Response, State};
+    use dtsec_vex::formats::{self, DocMeta, Format};
+    let list = [
+        vex_assessment(State::NotAffected {
+            justification: Justification::CodeNotPresent,
+        }),
+        vex_assessment(State::Affected {
+            action: "Update the pump firmware to 2.1.1.".into(),
+            responses: vec![Response::Update],
+        }),
+    ];
+    let meta = DocMeta {
+        author: "Fuzz Pumps Inc. (fictional)".into(),
+        namespace: "https://pumps.fuzz.invalid".into(),
+        id: "FUZZ-VEX-SEED".into(),
+        version: 2,
+        timestamp: "2026-02-01T10:00:00Z".parse().expect("timestamp"),
+    };
+    let dir = corpus().join("vex_import");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for format in [Format::Cyclonedx, Format::Csaf, Format::Openvex] {
+        let doc = formats::export(format, &list, &meta).expect("export");
+        let text = serde_json::to_string_pretty(&doc).expect("json");
+        let name = format!("seed-{}", format.name().to_lowercase());
+        std::fs::write(dir.join(name), text).expect("write");
+    }
+    let pp = std::fs::read(corpus().join("yaml/mini-pp.yaml")).expect("mini PP");
+    let source = dtsec_model::source_from_bytes("mini-pp.yaml".into(), pp).expect("UTF-8");
+    let mut document = dtsec_model::parse_document(&source).expect("mini PP parses");
+    // A catalog's `last-modified` is the document's date, which the fixture leaves out.
+    document.identification.date = Some("2026-01-15".into());
+    let catalog = dtsec_oscal::catalog(&document, &Default::default()).expect("catalog");
+    let dir = corpus().join("oscal_import");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("seed-catalog"),
+        serde_json::to_string_pretty(&catalog).expect("json"),
+    )
+    .expect("write");
+}
+
 #[test]
 fn every_corpus_file_runs_through_every_target() {
     if std::env::var_os("UPDATE").is_some() {
         write_sealed_seeds();
         write_certificate_seeds();
+        write_postmarket_seeds();
     }
     // Every target sees every target's corpus: the inputs of one are good starting points, and
     // hostile cases, for the others (YAML for the XML reader, XML for the router, …).
@@ -203,5 +297,48 @@ fn the_seeds_parse_so_the_fuzzer_starts_from_valid_inputs() {
             .expect("records seed parses")
             .len(),
         2
+    );
+    postmarket_seeds_are_accepted(&read);
+}
+
+/// The postmarket seeds are inputs the parsers accept, so the fuzzer starts inside them.
+fn postmarket_seeds_are_accepted(read: &dyn Fn(&str, &str) -> Vec<u8>) {
+    let ingester = dtsec_sbom::Ingester::new(dtsec_sbom::Limits::default());
+    let (doc, _) = ingester
+        .ingest(&read("sbom", "seed-purls.json"))
+        .expect("SBOM seed ingests");
+    assert_eq!(doc.components.len(), 5);
+    let osv = dtsec_advisories::import::Entry::File(
+        "GO-2020-0001.json".into(),
+        read("osv_import", "GO-2020-0001.json"),
+    );
+    let db =
+        dtsec_advisories::import::build(vec![osv], "2026-01-01T00:00:00Z".into(), &mut |_, _| {})
+            .expect("build");
+    assert_eq!(db.records.len(), 1, "the OSV seed imports");
+    for name in ["seed-v31", "seed-v40-full"] {
+        let text = String::from_utf8(read("cvss", name)).expect("UTF-8");
+        dtsec_vex::cvss::score(&text).expect("CVSS seed scores");
+    }
+    for (format, name) in [
+        (dtsec_vex::formats::Format::Cyclonedx, "seed-cyclonedx"),
+        (dtsec_vex::formats::Format::Csaf, "seed-csaf"),
+        (dtsec_vex::formats::Format::Openvex, "seed-openvex"),
+    ] {
+        let got = dtsec_vex::formats::import_bytes(format, name, &read("vex_import", name))
+            .expect("VEX seed imports");
+        assert_eq!(got.len(), 2, "{name}");
+    }
+    let catalog: serde_json::Value =
+        serde_json::from_slice(&read("oscal_import", "seed-catalog")).expect("JSON");
+    dtsec_oscal::import::catalog_document(&catalog).expect("the OSCAL seed imports");
+    let mapping =
+        dtsec_model::source_from_bytes("m.yaml".into(), read("mapping", "cdd-2.0--fda-524b.yaml"))
+            .expect("UTF-8");
+    dtsec_regulatory::mapping::parse(&mapping).expect("the mapping seed parses");
+    let text = String::from_utf8(read("purl", "seed-npm-scope")).expect("UTF-8");
+    assert_eq!(
+        dtsec_sbom::purl::normalize(&text).expect("purl seed").name,
+        "core"
     );
 }

@@ -122,3 +122,135 @@ fn a_foreign_catalog_is_refused_with_a_pointer() {
     assert!(e.starts_with("/catalog/metadata/props:"), "{e}");
     assert!(catalog_document(&json!({})).is_err());
 }
+
+/// Small generated PPs (issue 17): SFRs drawn from a pool, each with a few elements whose
+/// operations are assignments or selections, threats and objectives linking them.
+mod generated {
+    use super::carried;
+    use dtsec_oscal::import::catalog_document;
+    use dtsec_oscal::{CatalogOptions, catalog};
+    use proptest::prelude::*;
+
+    const POOL: [&str; 8] = [
+        "FAU_GEN.1",
+        "FPT_STM.1",
+        "FCS_COP.1",
+        "FTP_ITC.1",
+        "FIA_AFL.1",
+        "FDP_ACC.1",
+        "FIA_UAU.2",
+        "FPT_TST.1",
+    ];
+
+    /// One element's text and its operation (none, an assignment, or a selection).
+    fn element() -> impl Strategy<Value = (String, u8, Vec<String>)> {
+        (
+            "[A-Za-z][a-z ]{0,20}[a-z]",
+            0u8..3,
+            proptest::collection::vec("[A-Za-z][A-Za-z0-9 -]{0,10}[a-z0-9]", 2..4),
+        )
+            .prop_map(|(t, k, c)| (t, k, c))
+    }
+
+    fn pp_yaml() -> impl Strategy<Value = String> {
+        (
+            "[A-Z][a-z]{2,10}( [a-z]{2,8}){0,3}",
+            proptest::sample::subsequence(POOL.to_vec(), 1..5),
+            proptest::collection::vec(element(), 1..4),
+            1usize..4,
+        )
+            .prop_map(|(title, sfrs, elements, threats)| {
+                let mut y = format!(
+                    "kind: protection-profile\nid: gen\nversion: \"1.0\"\ntitle: \"{title}\"\n\
+                     identification: {{author: generated, date: \"2026-01-15\", status: draft}}\n\
+                     cc_edition: \"CC:2022 R1\"\nconformance: {{conformance_type: strict}}\n\
+                     toe: {{types: [{{id: TT.PUMP, name: Insulin pump}}]}}\nspd:\n  threats:\n"
+                );
+                for t in 0..threats {
+                    y += &format!("    - {{id: T.GEN{t}, description: Threat number {t}.}}\n");
+                }
+                y += "objectives:\n  toe:\n";
+                for t in 0..threats {
+                    y += &format!(
+                        "    - {{id: O.GEN{t}, description: Objective {t}., addresses: [T.GEN{t}]}}\n"
+                    );
+                }
+                y += "sfrs:\n";
+                for (i, sfr) in sfrs.iter().enumerate() {
+                    y += &format!(
+                        "  - id: {sfr}\n    status: mandatory\n    objectives: [O.GEN{}]\n    elements:\n",
+                        i % threats
+                    );
+                    for (j, (text, kind, choices)) in elements.iter().enumerate() {
+                        let n = j + 1;
+                        match kind {
+                            0 => y += &format!("      - id: {sfr}.{n}\n        text: The TSF shall {text}.\n"),
+                            1 => y += &format!(
+                                "      - id: {sfr}.{n}\n        text: The TSF shall {text} {{what{n}}}.\n        operations:\n          what{n}: {{assignment: {text}}}\n"
+                            ),
+                            _ => y += &format!(
+                                "      - id: {sfr}.{n}\n        text: The TSF shall {text} {{how{n}}}.\n        operations:\n          how{n}: {{selection: [{}]}}\n",
+                                choices.iter().enumerate().map(|(k, c)| format!("\"{c} {k}\"")).collect::<Vec<_>>().join(", ")
+                            ),
+                        }
+                    }
+                }
+                y
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn generated_pps_round_trip_through_their_catalogs(yaml in pp_yaml()) {
+            let source = dtsec_model::SourceFile::new("gen.yaml", yaml.clone());
+            let original = dtsec_model::parse_document(&source)
+                .unwrap_or_else(|e| panic!("{e:?}\n{yaml}"));
+            let exported = catalog(&original, &CatalogOptions::default()).unwrap();
+            let imported = catalog_document(&exported).unwrap();
+            prop_assert_eq!(carried(&original), carried(&imported), "{}", yaml);
+            let again = catalog(&imported, &CatalogOptions::default()).unwrap();
+            prop_assert_eq!(again, exported);
+        }
+    }
+
+    /// Two elements of one SFR with an operation of the same name would share one OSCAL param,
+    /// and one element would show the other's choices (found by the property above, issue 17):
+    /// the export refuses them, naming both elements.
+    #[test]
+    fn an_operation_named_in_two_elements_of_one_sfr_is_refused() {
+        let yaml = [
+            "kind: protection-profile",
+            "id: gen",
+            "version: \"1.0\"",
+            "title: Clash",
+            "identification: {date: \"2026-01-15\"}",
+            "sfrs:",
+            "  - id: FPT_TST.1",
+            "    status: mandatory",
+            "    elements:",
+            "      - id: FPT_TST.1.1",
+            "        text: The TSF shall run {how}.",
+            "        operations:",
+            "          how: {selection: [at start, \"A0 1\"]}",
+            "      - id: FPT_TST.1.2",
+            "        text: The TSF shall check {how}.",
+            "        operations:",
+            "          how: {selection: [at start, \"a0 1\"]}",
+        ]
+        .join("\n");
+        let source = dtsec_model::SourceFile::new("clash.yaml", yaml);
+        let original = dtsec_model::parse_document(&source).unwrap();
+        let e = catalog(&original, &CatalogOptions::default()).unwrap_err();
+        assert!(
+            matches!(&e, dtsec_oscal::OscalError::ParamCollision { first, second, operation, .. }
+                if first == "FPT_TST.1.1" && second == "FPT_TST.1.2" && operation == "how"),
+            "{e}"
+        );
+        assert!(
+            e.to_string().contains("give the operations distinct names"),
+            "{e}"
+        );
+    }
+}
