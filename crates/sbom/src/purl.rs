@@ -89,13 +89,14 @@ pub fn normalize(text: &str) -> Result<NormalizedPurl, PurlError> {
     let version = p.version().map(str::to_string);
     let mut canonical = format!("pkg:{ty}/");
     if let Some(ns) = &namespace {
-        canonical.push_str(ns);
+        let segments: Vec<String> = ns.split('/').map(encode).collect();
+        canonical.push_str(&segments.join("/"));
         canonical.push('/');
     }
-    canonical.push_str(&name);
+    canonical.push_str(&encode(&name));
     if let Some(v) = &version {
         canonical.push('@');
-        canonical.push_str(v);
+        canonical.push_str(&encode(v));
     }
     let kept: Vec<String> = [
         ("arch", &arch),
@@ -103,7 +104,7 @@ pub fn normalize(text: &str) -> Result<NormalizedPurl, PurlError> {
         ("upstream", &upstream),
     ]
     .iter()
-    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
+    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", encode(v))))
     .collect();
     if !kept.is_empty() {
         canonical.push('?');
@@ -119,6 +120,22 @@ pub fn normalize(text: &str) -> Result<NormalizedPurl, PurlError> {
         upstream,
         canonical,
     })
+}
+
+/// `part` percent-encoded for the canonical text, so that the text parses back to the same
+/// parts: an npm scope's `@`, a `/`, `?`, `#`, `&` or `=` inside a version or qualifier value
+/// would otherwise be read as purl syntax (found by fuzzing: the canonical form must be a
+/// fixed point). Unreserved characters and `:` stay as they are.
+fn encode(part: &str) -> String {
+    let mut out = String::with_capacity(part.len());
+    for b in part.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The namespace and name of `pkg:type/ns…/name@…`, percent-decoded, as written.
@@ -189,6 +206,20 @@ mod tests {
             p.canonical,
             "pkg:deb/debian/openssl@3.0.11-1?arch=amd64&distro=debian-12"
         );
+    }
+
+    #[test]
+    fn canonical_text_parses_back_to_itself() {
+        for text in [
+            "pkg:npm/%40Angular/Core@16.0.0",
+            "pkg:rpm/redhat/openssl@1.1.1k-7.%2Fel8_6?arch=x.%2Fel8%3F&epoch=1",
+            "pkg:golang/github.com/BurntSushi/toml@v1.3.2",
+            "pkg:pypi/Django@4.2+local",
+        ] {
+            let once = normalize(text).expect(text);
+            let twice = normalize(&once.canonical).expect(&once.canonical);
+            assert_eq!(once, twice, "{text}");
+        }
     }
 
     #[test]
