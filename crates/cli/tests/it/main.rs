@@ -12,6 +12,7 @@ mod input_failures;
 mod niap_anchors;
 mod niap_st;
 mod oscal;
+mod password_prompt;
 mod postmarket;
 mod postmarket_registry;
 mod pp2;
