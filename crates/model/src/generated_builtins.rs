@@ -49,7 +49,7 @@ pub(crate) const COMPILED: &[CompiledBuiltin] = &[
     },
     CompiledBuiltin {
         name: "cdd-cloud-2.0.yaml",
-        yaml_len: 15091,
+        yaml_len: 15050,
         id: "cdd-cloud",
         version: "2.0",
         bytes: include_bytes!("../builtin/compiled/cdd-cloud-2.0.mpk"),
