@@ -33,10 +33,19 @@ pub(super) async fn record(tx: &mut AnyConnection, seq: i64, entry: &[u8]) -> Re
 
 /// Fills the subjects of outbox rows that have none (decisions made before migration 0007), a
 /// thousand rows per transaction.
-pub(super) async fn backfill(pool: &AnyPool) -> Result<u64> {
+///
+/// On SQLite each transaction starts `IMMEDIATE`: a deferred one reads, then must upgrade to
+/// write, and that upgrade fails at once ("database is locked", no busy wait) when another
+/// connection to the same file — a second process, or the store being replaced — wrote in
+/// between. Taking the write lock first makes it wait its turn instead.
+pub(super) async fn backfill(pool: &AnyPool, sqlite: bool) -> Result<u64> {
     let mut filled = 0;
     loop {
-        let mut tx = pool.begin().await?;
+        let mut tx = if sqlite {
+            pool.begin_with("BEGIN IMMEDIATE").await?
+        } else {
+            pool.begin().await?
+        };
         let rows = sqlx::query(
             "SELECT d.seq, d.entry FROM decision_log d \
              LEFT JOIN decision_subject s ON s.seq = d.seq \

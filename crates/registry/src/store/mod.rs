@@ -284,7 +284,7 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
         backfill_audit_chain(&pool, backend == Backend::Sqlite).await?;
-        decision_subject::backfill(&pool).await?;
+        decision_subject::backfill(&pool, backend == Backend::Sqlite).await?;
         let key = scheme_key(&pool, &config.data_dir).await?;
         let publisher = match &config.log_origin {
             Some(origin) => publish::open(&pool, &config.data_dir, origin)
