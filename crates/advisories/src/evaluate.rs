@@ -86,7 +86,7 @@ pub fn in_range(v: &str, range: &Range, scheme: Scheme) -> Result<bool, String> 
     // A version that cannot be ordered makes the whole range unevaluable; the comparator
     // records the first such failure instead of guessing an order.
     let mut failure: Option<String> = None;
-    events.sort_by(|a, b| {
+    merge_sort_by(&mut events, &mut |a, b| {
         let by_version = match (a.0 == "0", b.0 == "0") {
             (true, true) => Ordering::Equal,
             (true, false) => Ordering::Less,
@@ -123,6 +123,36 @@ pub fn in_range(v: &str, range: &Range, scheme: Scheme) -> Result<bool, String> 
         }
     }
     Ok(vulnerable)
+}
+
+/// A stable merge sort that stays well-defined whatever `cmp` answers.
+///
+/// Why not `sort_by`: the standard sort may panic when the comparison is not a total order,
+/// and some are not — Maven's `ComparableVersion` has cycles on odd versions (`s` < `-a0` <
+/// `` < `s`), and a version that cannot be ordered is compared `Equal` here so the range can be
+/// reported unevaluable. A record is attacker-supplied text, so evaluating it must never panic:
+/// this sort only ever asks `cmp` and moves elements, in O(n log n) comparisons.
+fn merge_sort_by<T: Copy>(items: &mut [T], cmp: &mut impl FnMut(&T, &T) -> Ordering) {
+    if items.len() < 2 {
+        return;
+    }
+    let mid = items.len() / 2;
+    merge_sort_by(&mut items[..mid], cmp);
+    merge_sort_by(&mut items[mid..], cmp);
+    let mut merged = Vec::with_capacity(items.len());
+    let (mut i, mut j) = (0, mid);
+    while i < mid && j < items.len() {
+        if cmp(&items[j], &items[i]) == Ordering::Less {
+            merged.push(items[j]);
+            j += 1;
+        } else {
+            merged.push(items[i]);
+            i += 1;
+        }
+    }
+    merged.extend_from_slice(&items[i..mid]);
+    merged.extend_from_slice(&items[j..]);
+    items.copy_from_slice(&merged);
 }
 
 /// Evaluates `v` against one affected entry whose package already matched.
@@ -248,6 +278,45 @@ mod tests {
         assert!(is_affected("0.0.0.dev1", &a, Scheme::Pep440));
         assert!(is_affected("0", &a, Scheme::Pep440));
         assert!(!is_affected("2.0", &a, Scheme::Pep440));
+    }
+
+    /// Maven's own ordering has cycles on odd versions (`s` < `-a0` < `` < `s`) and a version
+    /// that cannot be ordered compares `Equal`: a record built of such events, many of them so
+    /// the standard sort's order checks would trip, is evaluated without panicking.
+    #[test]
+    fn events_under_an_inconsistent_order_never_panic() {
+        let odd = [
+            "s", "-a0", "", "sp", "-alpha1", "1-s", "1.sp", "1-a0", "a", "-b1",
+        ];
+        let mut events = Vec::new();
+        for round in 0..40 {
+            for (i, v) in odd.iter().enumerate() {
+                let kind = ["introduced", "fixed", "last_affected"][(i + round) % 3];
+                events.push((kind, *v));
+            }
+        }
+        let a = affected(vec![range("ECOSYSTEM", &events)], &[]);
+        for v in odd {
+            let _ = evaluate(v, &a, Scheme::Maven);
+        }
+        let semver = affected(
+            vec![range(
+                "SEMVER",
+                &events
+                    .iter()
+                    .map(|(k, _)| (*k, "not-semver"))
+                    .collect::<Vec<_>>(),
+            )],
+            &[],
+        );
+        assert!(!is_affected("1.0.0", &semver, Scheme::Semver));
+    }
+
+    #[test]
+    fn merge_sort_is_stable_and_sorts() {
+        let mut v: Vec<(u8, usize)> = [3u8, 1, 2, 1, 3, 0].iter().copied().zip(0..).collect();
+        merge_sort_by(&mut v, &mut |a, b| a.0.cmp(&b.0));
+        assert_eq!(v, vec![(0, 5), (1, 1), (1, 3), (2, 2), (3, 0), (3, 4)]);
     }
 
     #[test]

@@ -169,6 +169,13 @@ pub fn osv_versions(data: &[u8]) {
             "{scheme:?}: {a:?} is not equal to itself"
         );
     }
+    // Maven's own `ComparableVersion` is not transitive on odd text (`s` < `-a0` < `` < `s`;
+    // dtsec keeps Maven's answers, see the advisories crate's `maven_has_cycles_of_its_own`),
+    // so for Maven only antisymmetry and reflexivity are properties; evaluation does not rely
+    // on transitivity.
+    if scheme == Scheme::Maven {
+        return;
+    }
     if let (Some(ab), Some(bc), Some(ac)) = (ab, scheme.compare(b, c), scheme.compare(a, c)) {
         if ab != Ordering::Greater && bc != Ordering::Greater {
             assert_ne!(ac, Ordering::Greater, "{scheme:?}: {a:?} <= {b:?} <= {c:?}");

@@ -73,9 +73,13 @@ pub fn normalize(text: &str) -> Result<NormalizedPurl, PurlError> {
             }
         }
         // Go module paths are case-sensitive (OSV names `github.com/BurntSushi/toml`), but the
-        // packageurl crate lowercases golang namespaces: take them from the text as written.
+        // packageurl crate lowercases golang namespaces. Read the same text again as a type with
+        // no case rule, so the path keeps its case while every other syntax rule (where the
+        // version starts, empty and dot segments, percent-decoding) stays the crate's own: a
+        // hand-written reading of the raw text once disagreed with it (fuzz finding
+        // `purl-golang-path`), so the canonical text did not read back to the same package.
         "golang" => {
-            if let Some((ns, n)) = raw_path(text) {
+            if let Some((ns, n)) = as_generic(text) {
                 namespace = ns;
                 name = n;
             }
@@ -89,7 +93,7 @@ pub fn normalize(text: &str) -> Result<NormalizedPurl, PurlError> {
     let version = p.version().map(str::to_string);
     let mut canonical = format!("pkg:{ty}/");
     if let Some(ns) = &namespace {
-        let segments: Vec<String> = ns.split('/').map(encode).collect();
+        let segments: Vec<String> = ns.split('/').map(encode_segment).collect();
         canonical.push_str(&segments.join("/"));
         canonical.push('/');
     }
@@ -127,9 +131,21 @@ pub fn normalize(text: &str) -> Result<NormalizedPurl, PurlError> {
 /// would otherwise be read as purl syntax (found by fuzzing: the canonical form must be a
 /// fixed point). Unreserved characters and `:` stay as they are.
 fn encode(part: &str) -> String {
+    encode_with(part, false)
+}
+
+/// A namespace segment: as [`encode`], but a segment that is exactly `.` or `..` is written
+/// `%2E`/`%2E%2E`, since a purl reader drops dot segments written as they are (the decoded
+/// segment came from `%2E` in the input, so dropping it would change the package).
+fn encode_segment(part: &str) -> String {
+    encode_with(part, part == "." || part == "..")
+}
+
+fn encode_with(part: &str, encode_dots: bool) -> String {
     let mut out = String::with_capacity(part.len());
     for b in part.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':') {
+        let plain = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~' | b':');
+        if plain || (b == b'.' && !encode_dots) {
             out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -138,34 +154,14 @@ fn encode(part: &str) -> String {
     out
 }
 
-/// The namespace and name of `pkg:type/ns…/name@…`, percent-decoded, as written.
-fn raw_path(text: &str) -> Option<(Option<String>, String)> {
+/// The namespace and name of `text` (a purl the crate has already accepted) read again with its
+/// type replaced by `generic`, which the crate applies no case rule to. The type is what lies between the
+/// scheme's slashes and the next `/`, as the crate itself cuts it.
+fn as_generic(text: &str) -> Option<(Option<String>, String)> {
     let rest = text.strip_prefix("pkg:")?.trim_start_matches('/');
-    let (_, path) = rest.split_once('/')?;
-    let end = path.find(['@', '?', '#']).unwrap_or(path.len());
-    let path = path[..end].trim_matches('/');
-    let decoded = percent_decode(path)?;
-    match decoded.rsplit_once('/') {
-        Some((ns, n)) => Some((Some(ns.to_string()), n.to_string())),
-        None => Some((None, decoded)),
-    }
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let h = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(h, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    let (_, after_type) = rest.split_once('/')?;
+    let p = PackageUrl::from_str(&format!("pkg:generic/{after_type}")).ok()?;
+    Some((p.namespace().map(str::to_string), p.name().to_string()))
 }
 
 #[cfg(test)]
@@ -194,6 +190,10 @@ mod tests {
     fn go_and_maven_stay_case_sensitive() {
         let g = normalize("pkg:golang/github.com/BurntSushi/toml@v1.0.0").unwrap();
         assert_eq!(g.namespace.as_deref(), Some("github.com/BurntSushi"));
+        let at = normalize("pkg:golang/GitHub.com/A%40B/Mod@v1@v2").unwrap();
+        assert_eq!(at.namespace.as_deref(), Some("GitHub.com/A@B"));
+        assert_eq!(at.name, "Mod@v1");
+        assert_eq!(at.version.as_deref(), Some("v2"));
         let m = normalize("pkg:maven/org.Apache/Foo@1").unwrap();
         assert_eq!(m.name, "Foo");
     }
@@ -215,6 +215,13 @@ mod tests {
             "pkg:rpm/redhat/openssl@1.1.1k-7.%2Fel8_6?arch=x.%2Fel8%3F&epoch=1",
             "pkg:golang/github.com/BurntSushi/toml@v1.3.2",
             "pkg:pypi/Django@4.2+local",
+            // Fuzz finding `purl-golang-path`: `@` inside the path, control characters, and the
+            // version cut at the last `@` as the purl spec says.
+            "pkg:golang/@@@\u{10}/org.npm/Bun/\u{10}/org.npm/Bun/?ar7l8_6r?arch=\u{3}",
+            "pkg:golang/GitHub.com/A%40B/Mod@v1@v2",
+            // A dot segment that was written `%2E` must not vanish from the canonical text.
+            "pkg:golang/example.com/%2E/Mod@v1",
+            "pkg:generic/a/%2E%2E/b@1",
         ] {
             let once = normalize(text).expect(text);
             let twice = normalize(&once.canonical).expect(&once.canonical);

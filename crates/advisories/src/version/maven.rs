@@ -66,9 +66,18 @@ fn is_null(i: &Item) -> bool {
 }
 
 fn normalize(list: &mut Vec<Item>) {
-    // Only trailing null items go: ComparableVersion stops at the first non-null one.
-    while list.last().is_some_and(is_null) {
-        list.pop();
+    // ComparableVersion's `ListItem.normalize`: walking back from the end, null items go and
+    // non-null sub-lists are stepped over; the first non-null number or qualifier stops it. (An
+    // earlier reading stopped at any non-null item, so `1.0-x` kept its `0` and orderings were
+    // not transitive: fuzz finding `osv-versions-maven-transitivity`.)
+    let mut i = list.len();
+    while i > 0 {
+        i -= 1;
+        if is_null(&list[i]) {
+            list.remove(i);
+        } else if !matches!(list[i], Item::List(_)) {
+            break;
+        }
     }
 }
 
@@ -151,7 +160,12 @@ fn cmp(a: &Item, b: Option<&Item>) -> Ordering {
         (Item::Str(s), None) => comparable(s).cmp(&RELEASE.to_string()),
         (Item::Str(_), Some(Item::Int(_) | Item::List(_))) => Ordering::Less,
         (Item::Str(s), Some(Item::Str(t))) => comparable(s).cmp(&comparable(t)),
-        (Item::List(l), None) => l.first().map_or(Ordering::Equal, |f| cmp(f, None)),
+        // MNG-6964: the whole list is compared with null, not only its first item.
+        (Item::List(l), None) => l
+            .iter()
+            .map(|i| cmp(i, None))
+            .find(|o| *o != Ordering::Equal)
+            .unwrap_or(Ordering::Equal),
         (Item::List(_), Some(Item::Int(_))) => Ordering::Less,
         (Item::List(_), Some(Item::Str(_))) => Ordering::Greater,
         (Item::List(l), Some(Item::List(m))) => cmp_lists(l, m),
