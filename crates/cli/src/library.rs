@@ -1,23 +1,29 @@
 //! Building the library of claimable documents from the command line and the environment.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use dtsec_model::{Library, LoadError};
+use dtsec_model::{Document, Library, LoadError, SourceFile};
 
 use crate::PpArgs;
 use crate::input::{InputError, load};
 
 /// The built-ins, plus `--pp` files, `--pp-path` directories and `DTSEC_PP_PATH`. Files may be
 /// dtsec YAML or NIAP XML.
+///
+/// Search directories are only listed here: a file in them is read when a claim first needs it
+/// (`Library::add_deferred_dir`), so a directory of NIAP PPs costs a check that claims none of
+/// them nothing, and a claim reads only the files that can hold its id.
 pub fn build(args: &PpArgs) -> Result<Library, InputError> {
     let mut lib = Library::with_builtins();
     let mut dirs: Vec<PathBuf> = args.pp_path.clone();
     if let Some(env) = std::env::var_os("DTSEC_PP_PATH") {
         dirs.extend(std::env::split_paths(&env).filter(|p| !p.as_os_str().is_empty()));
     }
+    let reader: Arc<dtsec_model::library::FileReader> = Arc::new(read_search_file);
     for dir in dirs {
-        lib.add_search_dir(&dir).map_err(InputError::Load)?;
-        add_xml_in(&mut lib, &dir)?;
+        lib.add_deferred_dir(&dir, reader.clone())
+            .map_err(InputError::Load)?;
     }
     for file in &args.pp {
         let input = load(file)?;
@@ -26,27 +32,19 @@ pub fn build(args: &PpArgs) -> Result<Library, InputError> {
     Ok(lib)
 }
 
-/// NIAP XML documents in a search directory (YAML ones are the model's to read).
-fn add_xml_in(lib: &mut Library, dir: &std::path::Path) -> Result<(), InputError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| {
-        InputError::Load(LoadError::Io {
-            path: dir.display().to_string(),
-            source,
-        })
-    })?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "xml"))
-        .collect();
-    paths.sort();
-    for path in paths {
-        // A file that is not a NIAP document is not a PP; skip it rather than fail the run.
-        if let Ok(input) = load(&path)
-            && input.document.kind.value.is_claimable()
-        {
-            lib.add_file(path, input.source, input.document);
+/// One search-path file, YAML or NIAP XML, read as `check` reads its input.
+fn read_search_file(path: &Path) -> Result<(SourceFile, Document), LoadError> {
+    match load(path) {
+        Ok(input) => Ok((input.source, input.document)),
+        Err(InputError::Load(e)) => Err(e),
+        Err(InputError::Import(e)) => {
+            let (line, column) = e.position().unwrap_or((0, 0));
+            Err(LoadError::Syntax {
+                path: path.display().to_string(),
+                line,
+                column,
+                message: e.to_string(),
+            })
         }
     }
-    Ok(())
 }

@@ -5,9 +5,14 @@
 //! first asked for, so a check that claims nothing pays nothing for them, and from their
 //! compiled form (`crate::compiled`), whose index also gives their ids and versions unread. The
 //! library is a value passed in by the caller — there is no global registry.
+//!
+//! Files of a search directory are read the same way, on first need ([`Library::add_deferred_dir`]):
+//! a directory of NIAP PPs costs nothing for a check that claims none of them, and a claim of
+//! `mobile-device` reads only the files whose names can hold that id (issue 16: every file was
+//! parsed on every run, ~23 ms per MB).
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use crate::compiled::{self, CompiledBuiltin};
 use dtsec_catalog::Edition;
@@ -114,8 +119,41 @@ pub const BUILTINS: &[BuiltinSource] = &[
     },
 ];
 
+/// Reads a search-path file into a document (the caller's reader: YAML or NIAP XML), or says
+/// why it is not one. A file that is not claimable answers [`LoadError::NotClaimable`].
+pub type FileReader = dyn Fn(&Path) -> Result<(SourceFile, Document), LoadError> + Send + Sync;
+
+/// A search-path file not read yet.
+struct DeferredFile {
+    path: PathBuf,
+    /// The lowercased file stem when the document's id is known to derive from it (NIAP XML:
+    /// the id is the stem without a `-VERSION` suffix), so a lookup by id can pass over the
+    /// files that cannot hold it without reading them. `None`: the id is inside the file.
+    stem: Option<String>,
+    read: Arc<FileReader>,
+}
+
+impl DeferredFile {
+    /// Could this file be the document `id`? Only false when its name rules it out.
+    fn could_be(&self, id: &str) -> bool {
+        match &self.stem {
+            None => true,
+            Some(stem) => {
+                let id = id.to_ascii_lowercase();
+                stem == &id
+                    || stem
+                        .strip_prefix(id.as_str())
+                        .is_some_and(|rest| rest.starts_with('-'))
+                    || (stem.is_empty() && id == "niap-document")
+            }
+        }
+    }
+}
+
 struct Entry {
     builtin: Option<BuiltinSource>,
+    /// A search-path file read on first need.
+    file: Option<DeferredFile>,
     /// The built-in's compiled form, when one is committed for its current text.
     compiled: Option<&'static CompiledBuiltin>,
     loaded: OnceLock<Result<LoadedDocument, LoadError>>,
@@ -176,6 +214,7 @@ impl Library {
             }
             lib.entries.push(Entry {
                 builtin: Some(*b),
+                file: None,
                 compiled,
                 loaded: OnceLock::new(),
                 key,
@@ -219,6 +258,7 @@ impl Library {
         );
         let entry = Entry {
             builtin: None,
+            file: None,
             compiled: None,
             loaded: OnceLock::from(Ok(doc)),
             key: OnceLock::from(key),
@@ -255,8 +295,83 @@ impl Library {
         Ok(added)
     }
 
+    /// Adds every `*.yaml`, `*.yml` and `*.xml` file of `dir`, to be read by `read` when a
+    /// lookup first needs it. Only the directory's listing is read now. XML files are NIAP's,
+    /// whose id comes from the file name, so a lookup by id reads only the files that can hold it;
+    /// YAML files carry their id inside and are read by the first lookup.
+    pub fn add_deferred_dir(
+        &mut self,
+        dir: &Path,
+        read: Arc<FileReader>,
+    ) -> Result<usize, LoadError> {
+        let listing = std::fs::read_dir(dir).map_err(|source| LoadError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        let mut yaml = Vec::new();
+        let mut xml = Vec::new();
+        for path in listing.filter_map(Result::ok).map(|e| e.path()) {
+            match path.extension().and_then(|e| e.to_str()) {
+                Some("yaml" | "yml") => yaml.push(path),
+                Some("xml") => xml.push(path),
+                _ => {}
+            }
+        }
+        yaml.sort();
+        xml.sort();
+        let added = yaml.len() + xml.len();
+        for path in yaml {
+            self.add_deferred(path, None, read.clone());
+        }
+        for path in xml {
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_ascii_lowercase());
+            self.add_deferred(path, stem, read.clone());
+        }
+        Ok(added)
+    }
+
+    fn add_deferred(&mut self, path: PathBuf, stem: Option<String>, read: Arc<FileReader>) {
+        // Later additions win over earlier ones and the built-ins, as with `add`.
+        self.entries.insert(
+            0,
+            Entry {
+                builtin: None,
+                file: Some(DeferredFile { path, stem, read }),
+                compiled: None,
+                loaded: OnceLock::new(),
+                key: OnceLock::new(),
+                derived: OnceLock::new(),
+            },
+        );
+    }
+
+    /// Could `entry` be the document `id`, judged without reading it?
+    fn could_be(entry: &Entry, id: &str) -> bool {
+        if let Some((eid, _)) = entry.key.get() {
+            return eid == id;
+        }
+        entry.file.as_ref().is_none_or(|f| f.could_be(id))
+    }
+
     fn load_entry(entry: &Entry) -> &Result<LoadedDocument, LoadError> {
         entry.loaded.get_or_init(|| {
+            if let Some(f) = &entry.file {
+                return (f.read)(&f.path).and_then(|(source, document)| {
+                    if document.kind.value.is_claimable() {
+                        Ok(LoadedDocument {
+                            source,
+                            document,
+                            origin: Origin::File(f.path.clone()),
+                        })
+                    } else {
+                        Err(LoadError::NotClaimable {
+                            path: f.path.display().to_string(),
+                        })
+                    }
+                });
+            }
             let b = entry
                 .builtin
                 .expect("entries without a built-in source are created loaded");
@@ -299,6 +414,9 @@ impl Library {
     /// Finds a document by id and version.
     pub fn find(&self, id: &str, version: &str) -> Option<&LoadedDocument> {
         self.entries.iter().find_map(|e| {
+            if !Self::could_be(e, id) {
+                return None;
+            }
             let (eid, ever) = Self::key_of(e)?;
             if eid == id && ever == version {
                 Self::load_entry(e).as_ref().ok()
@@ -346,10 +464,10 @@ impl Library {
         version: &str,
         edition: Edition,
     ) -> Option<Result<&LoadedDocument, &EditionError>> {
-        let entry = self
-            .entries
-            .iter()
-            .find(|e| Self::key_of(e).is_some_and(|(eid, ever)| eid == id && ever == version))?;
+        let entry = self.entries.iter().find(|e| {
+            Self::could_be(e, id)
+                && Self::key_of(e).is_some_and(|(eid, ever)| eid == id && ever == version)
+        })?;
         let doc = Self::load_entry(entry).as_ref().ok()?;
         if document_edition(&doc.document) == Some(edition) {
             return None;
@@ -379,6 +497,7 @@ impl Library {
         let mut v: Vec<String> = self
             .entries
             .iter()
+            .filter(|e| Self::could_be(e, id))
             .filter_map(|e| Self::key_of(e))
             .filter(|(eid, _)| eid == id)
             .map(|(_, ver)| ver.clone())
@@ -401,6 +520,16 @@ impl Library {
         self.entries
             .iter()
             .filter_map(|e| e.loaded.get().and_then(|r| r.as_ref().ok()))
+    }
+
+    /// Search-path files read so far that could not be used (unreadable, malformed, or not a
+    /// PP, module or package), for a caller that wants to mention them.
+    pub fn deferred_problems(&self) -> Vec<&LoadError> {
+        self.entries
+            .iter()
+            .filter(|e| e.file.is_some())
+            .filter_map(|e| e.loaded.get().and_then(|r| r.as_ref().err()))
+            .collect()
     }
 
     /// Built-in documents that failed to parse (a bug in dtsec; tests keep this empty).

@@ -70,6 +70,13 @@ pub enum LoadError {
         /// The built-in's file name.
         name: &'static str,
     },
+    /// A file on the search path that reads well but is not a PP, PP-Module or package (an ST,
+    /// or XML that is not NIAP's): not a document a claim can name.
+    #[error("{path} is not a protection profile, PP-Module or package")]
+    NotClaimable {
+        /// The file.
+        path: String,
+    },
 }
 
 impl LoadError {
@@ -89,6 +96,9 @@ impl LoadError {
             }
             LoadError::BuiltinNotCompiled { .. } => {
                 "run `cargo xtask gen-builtins` and rebuild dtsec (a development build is out of step)"
+            }
+            LoadError::NotClaimable { .. } => {
+                "keep only PPs, PP-Modules and packages on the search path"
             }
         }
     }

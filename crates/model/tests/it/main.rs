@@ -4,6 +4,7 @@
 
 mod builtin_parse;
 mod compiled;
+mod deferred;
 mod edition;
 mod load;
 mod schema;
