@@ -237,10 +237,23 @@ pub enum RegistryCommand {
         /// The token's id.
         id: String,
     },
-    /// Apply (or re-apply) for your lab's approval (lab evaluator).
+    /// Apply (or re-apply) for your lab's approval (lab evaluator), with the profile the public
+    /// labs page shows.
     LabApply {
         /// Your lab's organisation id.
         lab: String,
+        /// Where the lab works, e.g. "Delft, Netherlands".
+        #[arg(long)]
+        location: String,
+        /// What it evaluates (device types, assurance).
+        #[arg(long)]
+        scope: String,
+        /// Its accreditation: body and number.
+        #[arg(long)]
+        accreditation: String,
+        /// An e-mail address or an https:// URL.
+        #[arg(long)]
+        contact: String,
     },
     /// Approve a lab until a date, inclusive (scheme administrator).
     LabApprove {
@@ -677,10 +690,19 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
                 outln!("{}", a.as_str().unwrap_or(&a.to_string()));
             }
         }
-        RegistryCommand::LabApply { lab } => {
+        RegistryCommand::LabApply {
+            lab,
+            location,
+            scope,
+            accreditation,
+            contact,
+        } => {
             let v = r.post_json(
                 &format!("/api/v1/labs/{}/application", seg(&lab)),
-                &json!({}),
+                &json!({
+                    "location": location, "scope": scope,
+                    "accreditation": accreditation, "contact": contact,
+                }),
             )?;
             outln!("{}", lab_line(&v));
         }

@@ -108,7 +108,11 @@ fn set_up_registry(data: &Path) -> String {
         }
         let (lab_org, lab_actor) = org_of[1].clone();
         store
-            .apply_for_lab_approval(&lab_actor, &lab_org)
+            .apply_for_lab_approval(
+                &lab_actor,
+                &lab_org,
+                &dtsec_registry::demo::example_lab_profile(),
+            )
             .await
             .expect("apply");
         store

@@ -81,7 +81,11 @@ async fn organisations_users_and_the_lab_lifecycle() {
 
         let path = |what: &str| format!("/api/v1/labs/{org}/{what}");
         let (s, body) = t
-            .post_json(&path("application"), Some(&eva), json!({}))
+            .post_json(
+                &path("application"),
+                Some(&eva),
+                serde_json::to_value(dtsec_registry::demo::example_lab_profile()).unwrap(),
+            )
             .await;
         assert_eq!(s, StatusCode::OK, "{b}: {body}");
         assert_eq!(common::json(&body)["state"], "applied", "{b}");

@@ -6,19 +6,23 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
+use dtsec_registry::lab_profile::LabProfile;
+
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::state::AppState;
 
-/// The lab applies (or re-applies after a withdrawal) for approval.
+/// The lab applies (or re-applies after a withdrawal) for approval, with its public profile
+/// (location, scope, accreditation, contact), as JSON or form fields.
 pub async fn apply(
     State(state): State<AppState>,
     Path(org): Path<String>,
     input: Input,
 ) -> AppResult<Response> {
+    let profile: LabProfile = input.parse()?;
     let lab = state
         .store
-        .apply_for_lab_approval(&input.caller.actor, &org)
+        .apply_for_lab_approval(&input.caller.actor, &org, &profile)
         .await?;
     Ok(input.done("/staff", lab))
 }

@@ -167,7 +167,7 @@ async fn lab_sections(state: &AppState, caller: &Caller) -> AppResult<Markup> {
             None => p { "Not yet applied for approval." },
         }
         @if lab.as_ref().is_none_or(|l| matches!(l.state.as_str(), "withdrawn")) {
-            (form(caller, &format!("/api/v1/labs/{o}/application"), html! {}, "Apply for approval"))
+            (form(caller, &format!("/api/v1/labs/{o}/application"), super::lab_application::fields(lab.as_ref()), "Apply for approval"))
         }
         (reviews)
         @if lab.is_some() {
