@@ -23,8 +23,8 @@ pub struct Lab {
     pub org_id: String,
     /// Its name.
     pub name: String,
-    /// `applied`, `approved`, `suspended`, `withdrawn`.
-    pub state: String,
+    /// Its approval state.
+    pub state: LabState,
     /// Approved until (inclusive), YYYY-MM-DD.
     pub approved_until: Option<String>,
     /// The key id of its registered ETR signing key.
@@ -47,7 +47,7 @@ impl Lab {
     /// The approval, parsed.
     pub fn approval(&self) -> LabApproval {
         LabApproval {
-            state: LabState::parse(&self.state).unwrap_or(LabState::Withdrawn),
+            state: self.state,
             approved_until: self
                 .approved_until
                 .as_deref()
@@ -68,10 +68,11 @@ const LAB_SELECT: &str = "SELECT l.org_id, o.name, l.state, l.approved_until, l.
     FROM labs l JOIN organisations o ON o.id = l.org_id";
 
 fn lab_from_row(r: &AnyRow) -> Result<Lab> {
+    let org_id = text(r, "org_id")?;
     Ok(Lab {
-        org_id: text(r, "org_id")?,
+        state: LabState::from_stored(&text(r, "state")?, &org_id)?,
+        org_id,
         name: text(r, "name")?,
-        state: text(r, "state")?,
         approved_until: opt_text(r, "approved_until")?,
         key_id: opt_text(r, "key_id")?,
         public_key_pem: opt_text(r, "public_key_pem")?,
@@ -198,7 +199,7 @@ impl Store {
         let after = Lab {
             org_id: lab_org.into(),
             name: org.name,
-            state: to.as_str().into(),
+            state: to,
             approved_until: None,
             key_id: before.as_ref().and_then(|b| b.key_id.clone()),
             public_key_pem: before.as_ref().and_then(|b| b.public_key_pem.clone()),
@@ -342,7 +343,7 @@ impl Store {
         .rows_affected();
         expect_one(n, "the lab")?;
         let after = Lab {
-            state: to.as_str().into(),
+            state: to,
             approved_until,
             updated_at: now.clone(),
             ..before.clone()

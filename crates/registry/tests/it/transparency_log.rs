@@ -256,7 +256,7 @@ async fn lab_approval_changes_are_log_entries_in_the_same_transaction() {
         let lab_b = &w.lab_b.org;
         assert!(refusing.suspend_lab(&w.admin, lab_b).await.is_err());
         assert_eq!(
-            s.lab(lab_b).await.unwrap().state,
+            s.lab(lab_b).await.unwrap().state.as_str(),
             "approved",
             "{}",
             db.backend

@@ -257,11 +257,16 @@ async fn certifier_judges(c: &Client, base: &str, t: &common::TestApp, case_name
     click(c, "//main//button[normalize-space()='Accept ETR']").await;
     // Post-redirect-get: back on the staff page, which confirms the change.
     wait_for(c, "h1", |url, h1| {
-        url.ends_with("/staff?done=1") && h1 == "My work"
+        url.contains("/staff?done=etr-accepted&subject=") && h1 == "My work"
     })
     .await;
+    // The confirmation names the action and the case.
     let flash = text(c, "p.flash").await;
-    assert!(flash.starts_with("Done:"), "{b}: no confirmation: {flash}");
+    assert_eq!(
+        flash,
+        format!("ETR of {case_name} accepted."),
+        "{b}: the confirmation does not name the action"
+    );
     wait_for_state(c, &case, "accepted").await;
 
     // A status change: the choice, a reason and the confirmation; nothing is preselected.

@@ -7,6 +7,7 @@ mod api_tokens;
 mod authorization;
 mod browser;
 mod common;
+mod confirmations;
 mod evaluations;
 mod judgement;
 mod labs;

@@ -284,7 +284,7 @@ async fn maintenance_minor_extended_major_reevaluated() {
         let m = t.store.maintenance_of(&cert).await.unwrap();
         let major = m.iter().find(|m| m.new_version == "10.0").unwrap();
         assert_eq!(major.change_class, "major", "{b}");
-        assert_eq!(major.state, "re-evaluation", "{b}");
+        assert_eq!(major.state.as_str(), "re-evaluation", "{b}");
         assert!(
             major.changes[0].contains("crypto"),
             "{b}: {:?}",
