@@ -29,6 +29,7 @@ use dtsec_seal::SigningKey;
 
 use crate::authz::{Actor, OrgKind, Role};
 use crate::error::{RegistryError, Result};
+use crate::lab_profile::LabProfile;
 use crate::maintenance::{Change, ChangeArea, ImpactAnalysis};
 use crate::store::{NewProduct, NewUser, StatusRequest, Store};
 
@@ -247,6 +248,16 @@ fn seal_etr_timed(
     before_seal(&ws).map_err(eval_err)?;
     let sealed = dtsec_eval::bundle::seal_workspace(&ws, key).map_err(eval_err)?;
     Ok(sealed.to_json_pretty())
+}
+
+/// A valid lab application profile for tests and examples (a fictional lab).
+pub fn example_lab_profile() -> LabProfile {
+    LabProfile {
+        location: "Utrecht, Netherlands".into(),
+        scope: "Connected diabetes devices; CC EAL2".into(),
+        accreditation: "ISO/IEC 17025 (fictional accreditation RvA L999)".into(),
+        contact: "evaluations@example-lab.demo.invalid".into(),
+    }
 }
 
 /// What the demo made: the accounts to log in with and the certificates issued.
@@ -489,7 +500,40 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
         ("Fabrikam Assurance Labs", "fabrikam", 4 * 365 + 200),
         ("Tailspin Medical Security Lab", "tailspin", 5 * 365),
     ];
-    for (i, (name, short, days)) in labs.iter().enumerate() {
+    // Where each fictional lab is and what it does, as the public labs page shows it.
+    let profile = |short: &str, location: &str, scope: &str, accreditation: &str| LabProfile {
+        location: location.into(),
+        scope: scope.into(),
+        accreditation: accreditation.into(),
+        contact: format!("evaluations@{short}.demo.invalid"),
+    };
+    let profiles = [
+        profile(
+            "northwind",
+            "Minneapolis, United States",
+            "Insulin pumps, CGMs and AID controllers; CC EAL2 to EAL4 with AVA_VAN.3",
+            "ISO/IEC 17025 (fictional accreditation NVLAP 200999-0)",
+        ),
+        profile(
+            "contoso",
+            "Dublin, Ireland",
+            "Connected diabetes devices and their mobile apps; CC EAL2 and EAL3",
+            "ISO/IEC 17025 (fictional accreditation INAB 999T)",
+        ),
+        profile(
+            "fabrikam",
+            "Munich, Germany",
+            "Wearable sensors and therapy devices; CC EAL2 to EAL4, hardware attacks",
+            "ISO/IEC 17025 (fictional accreditation DAkkS D-PL-99999)",
+        ),
+        profile(
+            "tailspin",
+            "Toronto, Canada",
+            "Insulin pumps and pens; CC EAL2 with AVA_VAN.2",
+            "ISO/IEC 17025 (fictional accreditation SCC 9999)",
+        ),
+    ];
+    for (i, ((name, short, days), profile)) in labs.iter().zip(&profiles).enumerate() {
         let org = store
             .create_organisation(&admin, OrgKind::Lab, name)
             .await?;
@@ -502,7 +546,9 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
                 &format!("Evaluator {}", i + 1),
             )
             .await?;
-        store.apply_for_lab_approval(&actor, &org.id).await?;
+        store
+            .apply_for_lab_approval(&actor, &org.id, profile)
+            .await?;
         let key = SigningKey::generate();
         store
             .register_lab_key(&actor, &org.id, &key.verifying_key().to_public_pem())
@@ -526,7 +572,16 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
         )
         .await?;
     store
-        .apply_for_lab_approval(&applicant_actor, &applicant.id)
+        .apply_for_lab_approval(
+            &applicant_actor,
+            &applicant.id,
+            &LabProfile {
+                location: "Leeds, United Kingdom".into(),
+                scope: "Connected infusion devices; CC EAL2".into(),
+                accreditation: "ISO/IEC 17025 application pending (fictional)".into(),
+                contact: "https://woodgrove.demo.invalid/evaluations".into(),
+            },
+        )
         .await?;
 
     let makers = [

@@ -10,8 +10,20 @@ use std::fmt;
 use crate::error::RegistryError;
 use crate::time::Date;
 
-/// A lab's approval state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A lab's approval state. One spelling each ([`LabState::as_str`]) for the database, the API
+/// (serde) and the client; an unknown stored state is an error ([`LabState::from_stored`]).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum LabState {
     /// The lab applied (or re-applied) for approval.
     Applied,
@@ -46,6 +58,29 @@ impl LabState {
     pub fn parse(s: &str) -> Option<LabState> {
         LabState::ALL.into_iter().find(|x| x.as_str() == s)
     }
+
+    /// Reads the stored state of lab `org_id`: an unknown one is an error naming the lab,
+    /// never a default (a lab read as "withdrawn" by mistake would hide an edited row).
+    ///
+    /// # Errors
+    /// [`RegistryError::UnknownStoredState`].
+    pub fn from_stored(value: &str, org_id: &str) -> Result<LabState, RegistryError> {
+        LabState::parse(value).ok_or_else(|| RegistryError::UnknownStoredState {
+            record: "lab",
+            id: org_id.to_string(),
+            column: "state",
+            value: value.to_string(),
+        })
+    }
+
+    /// The events the lifecycle allows from this state (`None`: never applied): what a form
+    /// may offer, from the same rule [`next_lab`] enforces.
+    pub fn allowed_events(from: Option<LabState>) -> Vec<LabEvent> {
+        LabEvent::ALL
+            .into_iter()
+            .filter(|e| next_lab(from, *e).is_ok())
+            .collect()
+    }
 }
 
 impl fmt::Display for LabState {
@@ -68,6 +103,14 @@ pub enum LabEvent {
 }
 
 impl LabEvent {
+    /// Every event.
+    pub const ALL: [LabEvent; 4] = [
+        LabEvent::Apply,
+        LabEvent::Approve,
+        LabEvent::Suspend,
+        LabEvent::Withdraw,
+    ];
+
     /// A short name.
     pub fn name(self) -> &'static str {
         match self {

@@ -24,6 +24,7 @@ pub mod demo;
 mod error;
 pub mod etr_report;
 pub mod etr_summary;
+pub mod lab_profile;
 pub mod labs;
 pub mod maintenance;
 pub mod scheme;
@@ -52,4 +53,5 @@ pub use store::{
     Organisation, Product, SCHEME_KEY_PREFIX, SQLITE_FILE, StatusChange, StatusRequest, Store,
     StoreConfig, TableDecisionLog, ThrottleConfig, User, UserAccount, csv_export,
 };
+pub use store::{EvaluationStage, InEvaluation, MAX_IN_EVALUATION};
 pub use time::{Clock, Date};

@@ -275,9 +275,21 @@ pub fn validate(ia: &ImpactAnalysis) -> Result<(), RegistryError> {
     Ok(())
 }
 
-/// Where a filed impact analysis stands. One wire spelling each; an unknown stored state is an
-/// error ([`MaintenanceState::parse`]), never a silent default.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Where a filed impact analysis stands. One wire spelling each (the database's, the API's by
+/// serde, the client's); an unknown stored state is an error ([`MaintenanceState::from_stored`]),
+/// never a silent default.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum MaintenanceState {
     /// A minor change awaiting the certifier's extension.
     Filed,
@@ -323,6 +335,19 @@ impl MaintenanceState {
             .into_iter()
             .find(|m| m.as_str() == s)
             .ok_or_else(|| RegistryError::invalid(format!("unknown maintenance state `{s}`")))
+    }
+
+    /// Reads the stored state of maintenance record `id`: an unknown one is an error naming it.
+    ///
+    /// # Errors
+    /// [`RegistryError::UnknownStoredState`].
+    pub fn from_stored(value: &str, id: &str) -> Result<MaintenanceState, RegistryError> {
+        MaintenanceState::parse(value).map_err(|_| RegistryError::UnknownStoredState {
+            record: "maintenance",
+            id: id.to_string(),
+            column: "state",
+            value: value.to_string(),
+        })
     }
 
     /// The state a newly filed analysis of this class starts in.

@@ -13,6 +13,7 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 
+use crate::done::Done;
 use crate::error::AppError;
 use crate::session::Caller;
 use crate::state::AppState;
@@ -141,11 +142,30 @@ impl Input {
     /// confirm the change (post-redirect-get: reloading does not post again); JSON otherwise.
     pub fn done<T: serde::Serialize>(&self, back: &str, value: T) -> Response {
         if self.is_form {
+            if back.contains("done=") {
+                return Redirect::to(back).into_response();
+            }
             let sep = if back.contains('?') { '&' } else { '?' };
             Redirect::to(&format!("{back}{sep}done=1")).into_response()
         } else {
             axum::Json(value).into_response()
         }
+    }
+}
+
+impl Input {
+    /// Like [`Input::done`] back to `/staff`, for a form naming what was done to which record,
+    /// so the page confirms it in words ("ETR of … accepted"; `crate::done`). Only the action's
+    /// wire spelling and the subject's id go into the URL.
+    pub fn done_named<T: serde::Serialize>(&self, what: Done, subject: &str, value: T) -> Response {
+        self.done(
+            &format!(
+                "/staff?done={}&subject={}",
+                what.as_str(),
+                crate::html::url(subject)
+            ),
+            value,
+        )
     }
 }
 

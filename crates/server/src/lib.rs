@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 
 mod controllers;
+mod done;
 mod error;
 pub mod forwarded;
 pub mod html;

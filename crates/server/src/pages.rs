@@ -64,5 +64,19 @@ fn with_way_back(rendered: &str, id: &str, kind: &str) -> String {
             }
         }
     };
-    rendered.replacen("<body>", &format!("<body>\n{}", nav.into_string()), 1)
+    // After the renderer's skip link, which must stay the page's first link (and so be exempt
+    // from "all content inside landmarks"), before its header.
+    let skip = "Skip to main content</a>";
+    match rendered.find(skip) {
+        Some(at) => {
+            let at = at + skip.len();
+            format!(
+                "{}\n{}{}",
+                &rendered[..at],
+                nav.into_string(),
+                &rendered[at..]
+            )
+        }
+        None => rendered.replacen("<body>", &format!("<body>\n{}", nav.into_string()), 1),
+    }
 }

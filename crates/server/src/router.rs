@@ -26,8 +26,8 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::controllers::{
-    audit, certificates, devices, labs, log, maintenance, organisations, postmarket, pps, products,
-    scheme, sessions, staff, tokens, users,
+    audit, certificates, devices, evaluations, labs, log, maintenance, organisations, postmarket,
+    pps, products, scheme, sessions, staff, tokens, users,
 };
 use crate::error::InternalError;
 use crate::openapi::{
@@ -114,6 +114,13 @@ fn table() -> Vec<Routes> {
             "/api/v1/labs",
             labs::index::api,
             op("Approved labs").answer::<Vec<Lab>>(),
+        )
+        .page("/evaluations", evaluations::index::page)
+        .get(
+            "/api/v1/evaluations",
+            evaluations::index::api,
+            op("Products in evaluation (nothing confidential: product, manufacturer, lab, claims, since, stage)")
+                .answer::<Vec<evaluations::index::ProductInEvaluation>>(),
         )
         .get(
             "/api/v1/certificates/{id}/status",
@@ -270,7 +277,9 @@ fn table() -> Vec<Routes> {
         .post(
             "/api/v1/labs/{org}/application",
             labs::lifecycle::apply,
-            op("Lab: apply (or re-apply) for approval").answer::<Lab>(),
+            op("Lab: apply (or re-apply) for approval, with the lab's public profile")
+                .body(fields::<dtsec_registry::lab_profile::LabProfile>())
+                .answer::<Lab>(),
         )
         .post(
             "/api/v1/labs/{org}/key",

@@ -17,6 +17,8 @@ mod postmarket;
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 
+use dtsec_registry::labs::LabState;
+use dtsec_registry::maintenance::MaintenanceState;
 use serde_json::{Value, json};
 
 use client::{ClientError, Registry, Token};
@@ -237,10 +239,23 @@ pub enum RegistryCommand {
         /// The token's id.
         id: String,
     },
-    /// Apply (or re-apply) for your lab's approval (lab evaluator).
+    /// Apply (or re-apply) for your lab's approval (lab evaluator), with the profile the public
+    /// labs page shows.
     LabApply {
         /// Your lab's organisation id.
         lab: String,
+        /// Where the lab works, e.g. "Delft, Netherlands".
+        #[arg(long)]
+        location: String,
+        /// What it evaluates (device types, assurance).
+        #[arg(long)]
+        scope: String,
+        /// Its accreditation: body and number.
+        #[arg(long)]
+        accreditation: String,
+        /// An e-mail address or an https:// URL.
+        #[arg(long)]
+        contact: String,
     },
     /// Approve a lab until a date, inclusive (scheme administrator).
     LabApprove {
@@ -377,16 +392,28 @@ fn case_line(p: &Value) -> String {
 }
 
 /// One line about a lab: name, state, approval end.
-fn lab_line(l: &Value) -> String {
-    let mut line = format!(
-        "{}: {}",
-        l["name"].as_str().unwrap_or("?"),
-        l["state"].as_str().unwrap_or("?")
-    );
-    if let (Some("approved"), Some(until)) = (l["state"].as_str(), l["approved_until"].as_str()) {
+fn lab_line(l: &Value) -> Result<String, ClientError> {
+    let state: LabState = typed(l, "state", "lab state")?;
+    let mut line = format!("{}: {state}", l["name"].as_str().unwrap_or("?"));
+    if let (LabState::Approved, Some(until)) = (state, l["approved_until"].as_str()) {
         line.push_str(&format!(" until {until}"));
     }
-    line
+    Ok(line)
+}
+
+/// A state in the registry's answer, read as the registry's own enum (one wire spelling): a
+/// spelling this client does not know is an error, not shown as if it were understood.
+fn typed<T: serde::de::DeserializeOwned>(
+    v: &Value,
+    name: &str,
+    what: &str,
+) -> Result<T, ClientError> {
+    let raw = v.get(name).cloned().unwrap_or(Value::Null);
+    serde_json::from_value(raw.clone()).map_err(|_| {
+        ClientError::BadAnswer(format!(
+            "the registry answered an unknown {what} {raw}; this dtsec may be older than the registry: update it"
+        ))
+    })
 }
 
 /// A lab's organisation id from its id or its name as listed at `/api/v1/labs` (approved
@@ -557,11 +584,11 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
                 &format!("/api/v1/certificates/{}/impact-analyses", seg(&certificate)),
                 &body,
             )?;
+            let state: MaintenanceState = typed(&v, "state", "maintenance state")?;
             eprintln!(
-                "filed: {} change to {} ({})",
+                "filed: {} change to {} ({state})",
                 v["change_class"].as_str().unwrap_or("?"),
                 v["new_version"].as_str().unwrap_or("?"),
-                v["state"].as_str().unwrap_or("?")
             );
             outln!("{}", field(&v, "id")?);
         }
@@ -582,13 +609,13 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
                 eprintln!("nothing awaits a decision");
             }
             for m in list {
+                let state: MaintenanceState = typed(&m, "state", "maintenance state")?;
                 outln!(
-                    "{}  {} → {}  {}  {}",
+                    "{}  {} → {}  {}  {state}",
                     m["id"].as_str().unwrap_or("?"),
                     m["certificate_id"].as_str().unwrap_or("?"),
                     m["new_version"].as_str().unwrap_or("?"),
                     m["change_class"].as_str().unwrap_or("?"),
-                    m["state"].as_str().unwrap_or("?")
                 );
             }
         }
@@ -677,12 +704,21 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
                 outln!("{}", a.as_str().unwrap_or(&a.to_string()));
             }
         }
-        RegistryCommand::LabApply { lab } => {
+        RegistryCommand::LabApply {
+            lab,
+            location,
+            scope,
+            accreditation,
+            contact,
+        } => {
             let v = r.post_json(
                 &format!("/api/v1/labs/{}/application", seg(&lab)),
-                &json!({}),
+                &json!({
+                    "location": location, "scope": scope,
+                    "accreditation": accreditation, "contact": contact,
+                }),
             )?;
-            outln!("{}", lab_line(&v));
+            outln!("{}", lab_line(&v)?);
         }
         RegistryCommand::LabApprove { lab, until } => {
             let org = lab_org(&r, &lab)?;
@@ -690,7 +726,7 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
                 &format!("/api/v1/labs/{}/approval", seg(&org)),
                 &json!({ "until": until }),
             )?;
-            outln!("{}", lab_line(&v));
+            outln!("{}", lab_line(&v)?);
         }
         RegistryCommand::LabSuspend { lab } => {
             let org = lab_org(&r, &lab)?;
@@ -698,7 +734,7 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
                 &format!("/api/v1/labs/{}/suspension", seg(&org)),
                 &json!({}),
             )?;
-            outln!("{}", lab_line(&v));
+            outln!("{}", lab_line(&v)?);
         }
         RegistryCommand::LabWithdraw { lab } => {
             let org = lab_org(&r, &lab)?;
@@ -706,7 +742,7 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
                 &format!("/api/v1/labs/{}/withdrawal", seg(&org)),
                 &json!({}),
             )?;
-            outln!("{}", lab_line(&v));
+            outln!("{}", lab_line(&v)?);
         }
         RegistryCommand::StartEvaluation { product } => {
             let v = r.post_json(&products(&product, "evaluation"), &json!({}))?;

@@ -108,7 +108,11 @@ fn set_up_registry(data: &Path) -> String {
         }
         let (lab_org, lab_actor) = org_of[1].clone();
         store
-            .apply_for_lab_approval(&lab_actor, &lab_org)
+            .apply_for_lab_approval(
+                &lab_actor,
+                &lab_org,
+                &dtsec_registry::demo::example_lab_profile(),
+            )
             .await
             .expect("apply");
         store
@@ -505,6 +509,33 @@ fn the_whole_workflow_through_the_registry_client() {
     assert_eq!(out, "Test Lab: approved until 2099-12-31");
     let o = run(&["registry", "lab-withdraw", "Test Lab"], &lab);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    // Withdrawn by the scheme, the lab applies again with its public profile; a contact that
+    // is neither an e-mail address nor an https URL is the registry's refusal, exit 1.
+    let out = ok(run(&["registry", "lab-withdraw", "Test Lab"], &admin));
+    assert_eq!(out, "Test Lab: withdrawn");
+    let mut apply = |contact: &str| {
+        run(
+            &[
+                "registry",
+                "lab-apply",
+                &lab_org,
+                "--location",
+                "Delft, Netherlands",
+                "--scope",
+                "Insulin pumps; CC EAL2",
+                "--accreditation",
+                "ISO/IEC 17025 (fictional RvA L1)",
+                "--contact",
+                contact,
+            ],
+            &lab,
+        )
+    };
+    let o = apply("http://lab.example.org");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("https"), "{}", text(&o));
+    let out = ok(apply("https://lab.example.org/contact"));
+    assert_eq!(out, "Test Lab: applied");
 
     // An unknown certificate: the registry's 404, exit 1, and no file.
     let missing = dl.join("missing.json");

@@ -104,7 +104,7 @@ pub struct MaintenanceRecord {
     /// vulnerability fix awaiting the lab's focused review), `fix-verified` (the review passed,
     /// awaiting the certifier), `fix-failed`, `extended`, or `re-evaluation` (major: a new case
     /// was opened, [`MaintenanceRecord::new_product_id`]).
-    pub state: String,
+    pub state: MaintenanceState,
     /// The vulnerabilities the changes fix (a vulnerability fix names at least one).
     pub fixed_vulnerabilities: Vec<String>,
     /// The SFRs the changes touch: what the lab regression-tests.
@@ -139,7 +139,7 @@ pub struct FixReviewRecord {
 impl MaintenanceRecord {
     /// The typed state; an unknown stored state is an error.
     pub fn maintenance_state(&self) -> Result<MaintenanceState> {
-        MaintenanceState::parse(&self.state)
+        Ok(self.state)
     }
 
     /// The typed class; an unknown stored class is an error.
@@ -249,14 +249,15 @@ pub(crate) fn maintenance_from_row(r: &AnyRow) -> Result<MaintenanceRecord> {
             RegistryError::invalid(format!("stored review of impact analysis: {e}"))
         })?),
     };
+    let id = text(r, "id")?;
     let record = MaintenanceRecord {
-        id: text(r, "id")?,
+        state: MaintenanceState::from_stored(&text(r, "state")?, &id)?,
+        id,
         certificate_id: text(r, "certificate_id")?,
         new_version: text(r, "new_version")?,
         build_ids: json_list(r, "build_ids")?,
         changes: json_list(r, "changes")?,
         change_class: text(r, "change_class")?,
-        state: text(r, "state")?,
         new_product_id: opt_text(r, "new_product_id")?,
         filed_at: text(r, "filed_at")?,
         decided_at: opt_text(r, "decided_at")?,
@@ -265,8 +266,7 @@ pub(crate) fn maintenance_from_row(r: &AnyRow) -> Result<MaintenanceRecord> {
         lab_org: opt_text(r, "lab_org")?,
         fix_review,
     };
-    // An unknown stored state or class is an error here, not a surprise later.
-    record.maintenance_state()?;
+    // An unknown stored class is an error here, not a surprise later (the state was typed above).
     record.class()?;
     Ok(record)
 }
@@ -813,7 +813,7 @@ impl Store {
                 _ => "this impact analysis was decided already",
             };
             return Err(RegistryError::InvalidTransition {
-                from: m.state.clone(),
+                from: m.state.to_string(),
                 to: "extend".into(),
                 why: why.into(),
             });

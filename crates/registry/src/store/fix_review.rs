@@ -41,7 +41,7 @@ impl Store {
         authorize(actor, Action::ReviewFix, &Resource::org(&lab_org))?;
         if m.maintenance_state()? != MaintenanceState::LabReview {
             return Err(RegistryError::InvalidTransition {
-                from: m.state.clone(),
+                from: m.state.to_string(),
                 to: "fix-review".into(),
                 why: "this vulnerability fix is not awaiting a lab review".into(),
             });

@@ -12,6 +12,7 @@ use sqlx::any::AnyRow;
 use super::{Store, audit, expect_one, opt_text, text};
 use crate::authz::{Action, Actor, OrgKind, Resource, authorize};
 use crate::error::{RegistryError, Result};
+use crate::lab_profile::LabProfile;
 use crate::labs::{LabApproval, LabEvent, LabState, next_lab};
 use crate::time::Date;
 
@@ -22,8 +23,8 @@ pub struct Lab {
     pub org_id: String,
     /// Its name.
     pub name: String,
-    /// `applied`, `approved`, `suspended`, `withdrawn`.
-    pub state: String,
+    /// Its approval state.
+    pub state: LabState,
     /// Approved until (inclusive), YYYY-MM-DD.
     pub approved_until: Option<String>,
     /// The key id of its registered ETR signing key.
@@ -32,13 +33,21 @@ pub struct Lab {
     pub public_key_pem: Option<String>,
     /// Last change.
     pub updated_at: String,
+    /// Where the lab works (from its application; none for a lab that applied before issue 12).
+    pub location: Option<String>,
+    /// What it evaluates.
+    pub scope: Option<String>,
+    /// Its accreditation.
+    pub accreditation: Option<String>,
+    /// An e-mail address or an `https://` URL.
+    pub contact: Option<String>,
 }
 
 impl Lab {
     /// The approval, parsed.
     pub fn approval(&self) -> LabApproval {
         LabApproval {
-            state: LabState::parse(&self.state).unwrap_or(LabState::Withdrawn),
+            state: self.state,
             approved_until: self
                 .approved_until
                 .as_deref()
@@ -55,22 +64,30 @@ impl Lab {
 }
 
 const LAB_SELECT: &str = "SELECT l.org_id, o.name, l.state, l.approved_until, l.key_id, \
-    l.public_key_pem, l.updated_at FROM labs l JOIN organisations o ON o.id = l.org_id";
+    l.public_key_pem, l.updated_at, l.location, l.scope, l.accreditation, l.contact \
+    FROM labs l JOIN organisations o ON o.id = l.org_id";
 
 fn lab_from_row(r: &AnyRow) -> Result<Lab> {
+    let org_id = text(r, "org_id")?;
     Ok(Lab {
-        org_id: text(r, "org_id")?,
+        state: LabState::from_stored(&text(r, "state")?, &org_id)?,
+        org_id,
         name: text(r, "name")?,
-        state: text(r, "state")?,
         approved_until: opt_text(r, "approved_until")?,
         key_id: opt_text(r, "key_id")?,
         public_key_pem: opt_text(r, "public_key_pem")?,
         updated_at: text(r, "updated_at")?,
+        location: opt_text(r, "location")?,
+        scope: opt_text(r, "scope")?,
+        accreditation: opt_text(r, "accreditation")?,
+        contact: opt_text(r, "contact")?,
     })
 }
 
 fn lab_json(l: &Lab) -> serde_json::Value {
-    json!({"state": l.state, "approved_until": l.approved_until, "key_id": l.key_id})
+    json!({"state": l.state, "approved_until": l.approved_until, "key_id": l.key_id,
+        "location": l.location, "scope": l.scope, "accreditation": l.accreditation,
+        "contact": l.contact})
 }
 
 /// The transparency-log entry of a lab approval change (issue 6): who may evaluate, until when,
@@ -121,9 +138,16 @@ impl Store {
         rows.iter().map(lab_from_row).collect()
     }
 
-    /// The lab applies (or re-applies after withdrawal) for approval.
-    pub async fn apply_for_lab_approval(&self, actor: &Actor, lab_org: &str) -> Result<Lab> {
+    /// The lab applies (or re-applies after withdrawal) for approval, with the public profile
+    /// the labs page shows (checked: [`LabProfile::checked`]).
+    pub async fn apply_for_lab_approval(
+        &self,
+        actor: &Actor,
+        lab_org: &str,
+        profile: &LabProfile,
+    ) -> Result<Lab> {
         authorize(actor, Action::ApplyForLabApproval, &Resource::org(lab_org))?;
+        let profile = profile.checked()?;
         let org = self.organisation(lab_org).await?;
         if org.kind != OrgKind::Lab.as_str() {
             return Err(RegistryError::invalid(format!("{} is not a lab", org.name)));
@@ -142,10 +166,15 @@ impl Store {
         let to = next_lab(from, LabEvent::Apply)?;
         if before.is_some() {
             let n = sqlx::query(
-                "UPDATE labs SET state = $1, approved_until = NULL, updated_at = $2 WHERE org_id = $3 AND state = $4",
+                "UPDATE labs SET state = $1, approved_until = NULL, updated_at = $2, location = $3, \
+                 scope = $4, accreditation = $5, contact = $6 WHERE org_id = $7 AND state = $8",
             )
             .bind(to.as_str())
             .bind(&now)
+            .bind(&profile.location)
+            .bind(&profile.scope)
+            .bind(&profile.accreditation)
+            .bind(&profile.contact)
             .bind(lab_org)
             .bind(from.map_or("", LabState::as_str))
             .execute(&mut *tx)
@@ -153,21 +182,32 @@ impl Store {
             .rows_affected();
             expect_one(n, "the lab")?;
         } else {
-            sqlx::query("INSERT INTO labs (org_id, state, updated_at) VALUES ($1, $2, $3)")
-                .bind(lab_org)
-                .bind(to.as_str())
-                .bind(&now)
+            sqlx::query(
+                "INSERT INTO labs (org_id, state, updated_at, location, scope, accreditation, contact) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(lab_org)
+            .bind(to.as_str())
+            .bind(&now)
+            .bind(&profile.location)
+            .bind(&profile.scope)
+            .bind(&profile.accreditation)
+            .bind(&profile.contact)
                 .execute(&mut *tx)
                 .await?;
         }
         let after = Lab {
             org_id: lab_org.into(),
             name: org.name,
-            state: to.as_str().into(),
+            state: to,
             approved_until: None,
             key_id: before.as_ref().and_then(|b| b.key_id.clone()),
             public_key_pem: before.as_ref().and_then(|b| b.public_key_pem.clone()),
             updated_at: now.clone(),
+            location: Some(profile.location),
+            scope: Some(profile.scope),
+            accreditation: Some(profile.accreditation),
+            contact: Some(profile.contact),
         };
         audit(
             &mut tx,
@@ -303,7 +343,7 @@ impl Store {
         .rows_affected();
         expect_one(n, "the lab")?;
         let after = Lab {
-            state: to.as_str().into(),
+            state: to,
             approved_until,
             updated_at: now.clone(),
             ..before.clone()

@@ -18,6 +18,7 @@ mod certs;
 mod decision_subject;
 mod device_words;
 mod fix_review;
+mod in_evaluation;
 mod labs;
 mod postmarket;
 mod proofs;
@@ -45,6 +46,7 @@ pub use cases::{Finding, NewProduct, Product};
 pub use certs::{
     CertificateRecord, FixReviewRecord, MaintenanceRecord, StatusChange, StatusRequest,
 };
+pub use in_evaluation::{EvaluationStage, InEvaluation, MAX_IN_EVALUATION};
 pub use labs::Lab;
 pub use postmarket::{
     AssessmentRecord, MAX_SBOM_BYTES, MAX_SYNC_RECORDS, MatchRecord, QueueItem, SbomRecord,

@@ -207,7 +207,7 @@ async fn a_vulnerability_fix_is_reviewed_by_the_lab_then_extended() {
             .submit_fix_review(&w.lab_a.evaluator, &m.id, &pass)
             .await
             .unwrap();
-        assert_eq!(reviewed.state, "fix-verified", "{b}");
+        assert_eq!(reviewed.state.as_str(), "fix-verified", "{b}");
         let r = reviewed.fix_review.clone().unwrap();
         assert_eq!(
             (r.ava_van.as_str(), r.regression.as_str()),
@@ -255,7 +255,7 @@ async fn a_vulnerability_fix_is_reviewed_by_the_lab_then_extended() {
             )
             .await
             .unwrap();
-        assert_eq!(failed.state, "fix-failed", "{b}");
+        assert_eq!(failed.state.as_str(), "fix-failed", "{b}");
         assert!(failed.decided_at.is_some());
         let e = s
             .extend_certificate(&w.certifier, &m2.id)

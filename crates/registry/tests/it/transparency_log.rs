@@ -211,9 +211,13 @@ async fn lab_approval_changes_are_log_entries_in_the_same_transaction() {
             .await
             .unwrap();
         s.withdraw_lab(&w.admin, org).await.unwrap();
-        s.apply_for_lab_approval(&w.lab_a.evaluator, org)
-            .await
-            .unwrap();
+        s.apply_for_lab_approval(
+            &w.lab_a.evaluator,
+            org,
+            &dtsec_registry::demo::example_lab_profile(),
+        )
+        .await
+        .unwrap();
         let logged = lab_entries(&log_entries(s, &verifier), org);
         let states: Vec<&str> = logged[3..].iter().map(|l| l.state.as_str()).collect();
         assert_eq!(
@@ -252,7 +256,7 @@ async fn lab_approval_changes_are_log_entries_in_the_same_transaction() {
         let lab_b = &w.lab_b.org;
         assert!(refusing.suspend_lab(&w.admin, lab_b).await.is_err());
         assert_eq!(
-            s.lab(lab_b).await.unwrap().state,
+            s.lab(lab_b).await.unwrap().state.as_str(),
             "approved",
             "{}",
             db.backend

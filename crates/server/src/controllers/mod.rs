@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod certificates;
 pub mod devices;
+pub mod evaluations;
 pub mod labs;
 pub mod log;
 pub mod maintenance;

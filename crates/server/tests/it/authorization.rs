@@ -118,7 +118,7 @@ async fn matrix() {
             ),
             (
                 format!("/api/v1/labs/{lab}/application"),
-                json!({}),
+                serde_json::to_value(dtsec_registry::demo::example_lab_profile()).unwrap(),
                 Action::ApplyForLabApproval,
                 Resource::org(&lab),
             ),

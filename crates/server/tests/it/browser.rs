@@ -22,7 +22,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
 /// Kills ChromeDriver (and with it the browser) when the test ends, pass or fail.
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -51,7 +51,7 @@ fn driver_port(child: &mut Child) -> u16 {
 }
 
 /// Starts ChromeDriver and a headless Chromium session, or `None` when they are not installed.
-async fn browser() -> Option<(Driver, Client)> {
+pub(crate) async fn browser() -> Option<(Driver, Client)> {
     let found = (
         dtsec_testkit::executable("DTSEC_CHROMIUM", "/usr/bin/chromium", "chromium"),
         dtsec_testkit::executable(
@@ -104,14 +104,14 @@ async fn browser() -> Option<(Driver, Client)> {
 }
 
 /// Serves the app on a loopback port; returns its base URL.
-async fn serve(app: dtsec_server::axum::Router) -> String {
+pub(crate) async fn serve(app: dtsec_server::axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { dtsec_server::axum::serve(listener, app).await });
     format!("http://{addr}")
 }
 
-async fn text(c: &Client, css: &str) -> String {
+pub(crate) async fn text(c: &Client, css: &str) -> String {
     c.find(Locator::Css(css))
         .await
         .unwrap()
@@ -120,7 +120,7 @@ async fn text(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
-async fn log_in(c: &Client, base: &str, email: &str) {
+pub(crate) async fn log_in(c: &Client, base: &str, email: &str) {
     submit_login(c, base, email).await;
     wait_for(c, "h1", |url, h1| {
         url.ends_with("/staff") && h1 == "My work"
@@ -151,7 +151,7 @@ async fn submit_login(c: &Client, base: &str, email: &str) {
         .unwrap();
 }
 
-async fn log_out(c: &Client) {
+pub(crate) async fn log_out(c: &Client) {
     c.find(Locator::Css("header form button"))
         .await
         .unwrap()
@@ -164,7 +164,7 @@ async fn log_out(c: &Client) {
 /// Waits (up to 15 s) for the page reached by a click: until `done` holds of the current URL
 /// and the text of `css`. A click returns when the browser starts navigating, not when the next
 /// page is there, so reading at once could see the old page.
-async fn wait_for(c: &Client, css: &str, done: impl Fn(&str, &str) -> bool) -> String {
+pub(crate) async fn wait_for(c: &Client, css: &str, done: impl Fn(&str, &str) -> bool) -> String {
     let started = Instant::now();
     loop {
         let url = c.current_url().await.unwrap().to_string();
@@ -257,11 +257,16 @@ async fn certifier_judges(c: &Client, base: &str, t: &common::TestApp, case_name
     click(c, "//main//button[normalize-space()='Accept ETR']").await;
     // Post-redirect-get: back on the staff page, which confirms the change.
     wait_for(c, "h1", |url, h1| {
-        url.ends_with("/staff?done=1") && h1 == "My work"
+        url.contains("/staff?done=etr-accepted&subject=") && h1 == "My work"
     })
     .await;
+    // The confirmation names the action and the case.
     let flash = text(c, "p.flash").await;
-    assert!(flash.starts_with("Done:"), "{b}: no confirmation: {flash}");
+    assert_eq!(
+        flash,
+        format!("ETR of {case_name} accepted."),
+        "{b}: the confirmation does not name the action"
+    );
     wait_for_state(c, &case, "accepted").await;
 
     // A status change: the choice, a reason and the confirmation; nothing is preselected.

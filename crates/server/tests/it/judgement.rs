@@ -366,7 +366,7 @@ async fn a_vulnerability_fix_goes_to_the_lab_then_is_extended() {
         assert_eq!(s, StatusCode::SEE_OTHER, "{b}: {body}");
         let m = t.store.maintenance_of(&cert).await.unwrap();
         let m = m.iter().find(|m| m.id == mid).unwrap();
-        assert_eq!(m.state, "fix-verified", "{b}");
+        assert_eq!(m.state.as_str(), "fix-verified", "{b}");
         assert_eq!(
             m.fix_review.as_ref().map(|r| r.summary.as_str()),
             Some("Replay attack repeated on the fixed build"),

@@ -2,11 +2,15 @@
 //! binary links the crate and its dependencies once, where one per file linked them dozens of
 //! times. Each module is one theme; its own `//!` says what it covers.
 
+mod accessibility;
 mod api_tokens;
 mod authorization;
 mod browser;
 mod common;
+mod confirmations;
+mod evaluations;
 mod judgement;
+mod labs;
 mod login_throttle;
 mod pages;
 mod postmarket;

@@ -81,7 +81,11 @@ async fn organisations_users_and_the_lab_lifecycle() {
 
         let path = |what: &str| format!("/api/v1/labs/{org}/{what}");
         let (s, body) = t
-            .post_json(&path("application"), Some(&eva), json!({}))
+            .post_json(
+                &path("application"),
+                Some(&eva),
+                serde_json::to_value(dtsec_registry::demo::example_lab_profile()).unwrap(),
+            )
             .await;
         assert_eq!(s, StatusCode::OK, "{b}: {body}");
         assert_eq!(common::json(&body)["state"], "applied", "{b}");
@@ -280,7 +284,7 @@ async fn maintenance_minor_extended_major_reevaluated() {
         let m = t.store.maintenance_of(&cert).await.unwrap();
         let major = m.iter().find(|m| m.new_version == "10.0").unwrap();
         assert_eq!(major.change_class, "major", "{b}");
-        assert_eq!(major.state, "re-evaluation", "{b}");
+        assert_eq!(major.state.as_str(), "re-evaluation", "{b}");
         assert!(
             major.changes[0].contains("crypto"),
             "{b}: {:?}",

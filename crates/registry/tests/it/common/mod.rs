@@ -164,7 +164,11 @@ pub async fn world(store: &Store) -> World {
             key_seed: seed,
         };
         store
-            .apply_for_lab_approval(&evaluator, &org.id)
+            .apply_for_lab_approval(
+                &evaluator,
+                &org.id,
+                &dtsec_registry::demo::example_lab_profile(),
+            )
             .await
             .unwrap();
         store

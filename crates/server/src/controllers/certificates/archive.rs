@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::json;
 
+use crate::done::Done;
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::state::AppState;
@@ -16,5 +17,9 @@ pub async fn archive(State(state): State<AppState>, input: Input) -> AppResult<R
         .store
         .archive_expired(&input.caller.actor, today)
         .await?;
-    Ok(input.done("/staff", json!({ "archived": archived })))
+    Ok(input.done_named(
+        Done::CertificatesArchived,
+        "",
+        json!({ "archived": archived }),
+    ))
 }

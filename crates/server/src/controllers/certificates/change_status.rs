@@ -12,6 +12,7 @@ use axum::response::Response;
 use dtsec_registry::StatusRequest;
 use serde::Deserialize;
 
+use crate::done::Done;
 use crate::error::{AppError, AppResult};
 use crate::input::Input;
 use crate::state::AppState;
@@ -61,5 +62,11 @@ pub async fn change_status(
         .store
         .change_certificate_status(&input.caller.actor, &id, request, &p.reason)
         .await?;
-    Ok(input.done("/staff", rec))
+    let done = match request {
+        StatusRequest::OpenReview => Done::ReviewOpened,
+        StatusRequest::Suspend => Done::CertificateSuspended,
+        StatusRequest::Reinstate => Done::CertificateReinstated,
+        StatusRequest::Revoke => Done::CertificateRevoked,
+    };
+    Ok(input.done_named(done, &id, rec))
 }

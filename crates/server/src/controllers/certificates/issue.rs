@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
+use crate::done::Done;
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::state::AppState;
@@ -17,5 +18,5 @@ pub async fn issue(
         .store
         .issue_certificate(&input.caller.actor, &id)
         .await?;
-    Ok(input.done("/staff", rec))
+    Ok(input.done_named(Done::CertificateIssued, &id, rec))
 }

@@ -91,6 +91,7 @@ pub async fn page(
         .partition(|d| matches!(d.status.as_str(), "active" | "maintained" | "under-review"));
     let b = html! {
         h1 { "Certified devices" }
+        p { "Not yet certified: " a href="/evaluations" { "products in evaluation" } "." }
         form class="filters" method="get" action="/" role="search" {
             div {
                 label for="f-q" { "Search" }

@@ -5,6 +5,7 @@ use axum::response::Response;
 use dtsec_registry::Date;
 use serde::Deserialize;
 
+use crate::done::Done;
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::state::AppState;
@@ -28,5 +29,5 @@ pub async fn approve(
         .store
         .approve_lab(&input.caller.actor, &org, until)
         .await?;
-    Ok(input.done("/staff", lab))
+    Ok(input.done_named(Done::LabApproved, &org, lab))
 }

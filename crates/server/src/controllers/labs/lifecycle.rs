@@ -6,21 +6,26 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
+use dtsec_registry::lab_profile::LabProfile;
+
+use crate::done::Done;
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::state::AppState;
 
-/// The lab applies (or re-applies after a withdrawal) for approval.
+/// The lab applies (or re-applies after a withdrawal) for approval, with its public profile
+/// (location, scope, accreditation, contact), as JSON or form fields.
 pub async fn apply(
     State(state): State<AppState>,
     Path(org): Path<String>,
     input: Input,
 ) -> AppResult<Response> {
+    let profile: LabProfile = input.parse()?;
     let lab = state
         .store
-        .apply_for_lab_approval(&input.caller.actor, &org)
+        .apply_for_lab_approval(&input.caller.actor, &org, &profile)
         .await?;
-    Ok(input.done("/staff", lab))
+    Ok(input.done_named(Done::LabApplied, &org, lab))
 }
 
 /// The lab registers (or replaces) the Ed25519 key its sealed ETRs are signed with: SPKI PEM as
@@ -35,7 +40,7 @@ pub async fn register_key(
         .store
         .register_lab_key(&input.caller.actor, &org, &pem)
         .await?;
-    Ok(input.done("/staff", lab))
+    Ok(input.done_named(Done::LabKeyRegistered, &org, lab))
 }
 
 /// The scheme administrator suspends an approved lab.
@@ -45,7 +50,7 @@ pub async fn suspend(
     input: Input,
 ) -> AppResult<Response> {
     let lab = state.store.suspend_lab(&input.caller.actor, &org).await?;
-    Ok(input.done("/staff", lab))
+    Ok(input.done_named(Done::LabSuspended, &org, lab))
 }
 
 /// The scheme administrator withdraws a lab's approval or application.
@@ -55,5 +60,5 @@ pub async fn withdraw(
     input: Input,
 ) -> AppResult<Response> {
     let lab = state.store.withdraw_lab(&input.caller.actor, &org).await?;
-    Ok(input.done("/staff", lab))
+    Ok(input.done_named(Done::LabWithdrawn, &org, lab))
 }

@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
+use crate::done::Done;
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::state::AppState;
@@ -18,5 +19,9 @@ pub async fn extend(
         .store
         .extend_certificate(&input.caller.actor, &id)
         .await?;
-    Ok(input.done("/staff", record))
+    Ok(input.done_named(
+        Done::CertificateExtended,
+        &record.certificate_id.clone(),
+        record,
+    ))
 }

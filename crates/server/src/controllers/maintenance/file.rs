@@ -10,6 +10,7 @@ use axum::response::Response;
 use dtsec_registry::maintenance::{Change, ChangeArea, ImpactAnalysis};
 use serde::Deserialize;
 
+use crate::done::Done;
 use crate::error::{AppError, AppResult};
 use crate::input::Input;
 use crate::state::AppState;
@@ -108,5 +109,9 @@ pub async fn file(
         .store
         .file_impact_analysis(&input.caller.actor, &id, &ia)
         .await?;
-    Ok(input.done("/staff", record))
+    Ok(input.done_named(
+        Done::ImpactAnalysisFiled,
+        &record.certificate_id.clone(),
+        record,
+    ))
 }

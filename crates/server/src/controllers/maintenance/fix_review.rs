@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use dtsec_registry::maintenance::{FixReview, ReviewVerdict};
 use serde::Deserialize;
 
+use crate::done::Done;
 use crate::error::{AppError, AppResult};
 use crate::input::Input;
 use crate::session::Caller;
@@ -49,5 +50,5 @@ pub async fn submit(
         .store
         .submit_fix_review(&input.caller.actor, &id, &review)
         .await?;
-    Ok(input.done("/staff", record))
+    Ok(input.done_named(Done::FixReviewed, &record.certificate_id.clone(), record))
 }

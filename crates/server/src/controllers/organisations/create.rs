@@ -5,6 +5,7 @@ use axum::response::Response;
 use dtsec_registry::OrgKind;
 use serde::Deserialize;
 
+use crate::done::Done;
 use crate::error::{AppError, AppResult};
 use crate::input::Input;
 use crate::state::AppState;
@@ -31,5 +32,5 @@ pub async fn create(State(state): State<AppState>, input: Input) -> AppResult<Re
         .store
         .create_organisation(&input.caller.actor, kind, &p.name)
         .await?;
-    Ok(input.done("/staff", org))
+    Ok(input.done_named(Done::OrganisationCreated, &org.id.clone(), org))
 }

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::done::Done;
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::state::AppState;
@@ -27,5 +28,5 @@ pub async fn approve_draft(
         .store
         .approve_draft_pp_claims(&input.caller.actor, &id, &p.reason)
         .await?;
-    Ok(input.done("/staff", product))
+    Ok(input.done_named(Done::DraftClaimsApproved, &product.id.clone(), product))
 }

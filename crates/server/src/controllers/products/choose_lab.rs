@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::done::Done;
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::state::AppState;
@@ -26,5 +27,5 @@ pub async fn choose_lab(
         .store
         .choose_lab(&input.caller.actor, &id, p.lab.trim())
         .await?;
-    Ok(input.done("/staff", product))
+    Ok(input.done_named(Done::LabChosen, &product.id.clone(), product))
 }

@@ -5,6 +5,7 @@ use axum::response::Response;
 use dtsec_registry::NewProduct;
 use serde::Deserialize;
 
+use crate::done::Done;
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::state::AppState;
@@ -68,5 +69,5 @@ pub async fn create(State(state): State<AppState>, input: Input) -> AppResult<Re
         toe_type: p.toe_type,
     };
     let product = state.store.register_product(actor, new).await?;
-    Ok(input.done("/staff", product))
+    Ok(input.done_named(Done::ProductRegistered, &product.id.clone(), product))
 }

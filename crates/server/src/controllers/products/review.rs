@@ -4,6 +4,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::done::Done;
 use crate::error::{AppError, AppResult};
 use crate::input::Input;
 use crate::state::AppState;
@@ -25,19 +26,20 @@ pub async fn review(
 ) -> AppResult<Response> {
     let p: ReviewParams = input.parse()?;
     let actor = &input.caller.actor;
-    let product = match p.decision.as_str() {
-        "accept" => state.store.accept_etr(actor, &id).await?,
-        "reject" => {
+    let (done, product) = match p.decision.as_str() {
+        "accept" => (Done::EtrAccepted, state.store.accept_etr(actor, &id).await?),
+        "reject" => (
+            Done::EtrRejected,
             state
                 .store
                 .reject_etr(actor, &id, p.reasons.as_deref().unwrap_or(""))
-                .await?
-        }
+                .await?,
+        ),
         other => {
             return Err(AppError::bad_request(format!(
                 "unknown decision `{other}`; use accept or reject"
             )));
         }
     };
-    Ok(input.done("/staff", product))
+    Ok(input.done_named(done, &id, product))
 }

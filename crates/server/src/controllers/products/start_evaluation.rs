@@ -3,6 +3,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
+use crate::done::Done;
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::state::AppState;
@@ -17,5 +18,5 @@ pub async fn start_evaluation(
         .store
         .start_evaluation(&input.caller.actor, &id)
         .await?;
-    Ok(input.done("/staff", product))
+    Ok(input.done_named(Done::EvaluationStarted, &product.id.clone(), product))
 }

@@ -5,6 +5,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
+use crate::done::Done;
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::state::AppState;
@@ -20,5 +21,5 @@ pub async fn submit_etr(
         .store
         .submit_etr(&input.caller.actor, &id, &bundle)
         .await?;
-    Ok(input.done("/staff", product))
+    Ok(input.done_named(Done::EtrSubmitted, &product.id.clone(), product))
 }

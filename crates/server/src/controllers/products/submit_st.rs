@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
+use crate::done::Done;
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::state::AppState;
@@ -19,5 +20,5 @@ pub async fn submit_st(
         .store
         .submit_st(&input.caller.actor, &id, "st.yaml", st.into_bytes())
         .await?;
-    Ok(input.done("/staff", product))
+    Ok(input.done_named(Done::StSubmitted, &product.id.clone(), product))
 }

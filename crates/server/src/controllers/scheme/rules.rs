@@ -8,6 +8,7 @@ use axum::response::Response;
 use dtsec_registry::scheme::DraftPpRule;
 use serde::{Deserialize, Serialize};
 
+use crate::done::Done;
 use crate::error::{AppError, AppResult};
 use crate::input::Input;
 use crate::state::AppState;
@@ -55,5 +56,5 @@ pub async fn update(State(state): State<AppState>, input: Input) -> AppResult<Re
         .set_draft_pp_rule(&input.caller.actor, rule)
         .await?;
     let rules = current(&state).await?;
-    Ok(input.done("/staff", rules))
+    Ok(input.done_named(Done::SchemeRulesChanged, "", rules))
 }

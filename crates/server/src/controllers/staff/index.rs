@@ -4,6 +4,7 @@
 
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use dtsec_registry::labs::{LabEvent, LabState};
 use dtsec_registry::maintenance::ChangeArea;
 use dtsec_registry::{
     Lab, MaintenanceRecord, OrgKind, Product, Role, StatusRequest, workflow::State as S,
@@ -68,8 +69,11 @@ fn new_password(id: &str, name: &str, label: &str) -> Markup {
 /// `/staff?done=1`: the page a form's post redirects to after a change (post-redirect-get).
 #[derive(serde::Deserialize, Default)]
 pub struct StaffQuery {
-    /// Present after a successful action: the page confirms it.
+    /// Present after a successful action: the page confirms it, naming the action
+    /// ([`crate::done::Done`]'s spelling; anything else gives the plain confirmation).
     pub done: Option<String>,
+    /// The id of the record the action changed.
+    pub subject: Option<String>,
 }
 
 type Err = fn(dtsec_registry::RegistryError) -> AppError;
@@ -94,11 +98,18 @@ pub async fn index(
     };
     let products = state.store.products(&caller.actor).await.map_err(ERR)?;
     let cases = cases(&state, &caller, &products).await?;
+    // The confirmation after a form's post-redirect-get: the action's own sentence with the
+    // subject's name looked up here; nothing from the URL is shown as it came.
+    let flash = match &q.done {
+        Some(done) => {
+            Some(crate::done::confirmation(&state, &caller, done, q.subject.as_deref()).await)
+        }
+        None => None,
+    };
     let b = html! {
         h1 { "My work" }
-        // The confirmation after a form's post-redirect-get: fixed text, nothing reflected.
-        @if q.done.is_some() {
-            p class="flash" role="status" { "Done: your change was saved and recorded in the audit trail." }
+        @if let Some(flash) = &flash {
+            p class="flash" role="status" { (flash) }
         }
         p { "Role: " strong { (role.as_str()) } }
         (super::needs_action::section(role, &products, state.store.clock().today()))
@@ -166,8 +177,9 @@ async fn lab_sections(state: &AppState, caller: &Caller) -> AppResult<Markup> {
             },
             None => p { "Not yet applied for approval." },
         }
-        @if lab.as_ref().is_none_or(|l| matches!(l.state.as_str(), "withdrawn")) {
-            (form(caller, &format!("/api/v1/labs/{o}/application"), html! {}, "Apply for approval"))
+        // Offered only when the lifecycle allows it (never applied, or withdrawn).
+        @if LabState::allowed_events(lab.as_ref().map(|l| l.state)).contains(&LabEvent::Apply) {
+            (form(caller, &format!("/api/v1/labs/{o}/application"), super::lab_application::fields(lab.as_ref()), "Apply for approval"))
         }
         (reviews)
         @if lab.is_some() {
@@ -335,22 +347,28 @@ async fn admin_sections(state: &AppState, caller: &Caller) -> AppResult<Markup> 
             tbody {
                 @for l in &labs {
                     @let o = url(&l.org_id);
+                    // Only the steps the lifecycle allows from the lab's state (and approval
+                    // only once its ETR signing key is registered, as the registry requires).
+                    @let allowed = admin_lab_actions(l);
                     tr {
                         td data-label="Lab" { (l.name) }
                         td data-label="State" { (l.state) }
                         td data-label="Until" { (l.approved_until.as_deref().unwrap_or("")) }
                         td data-label="Key" { (l.key_id.as_deref().unwrap_or("—")) }
                         td data-label="Actions" {
-                            (form(caller, &format!("/api/v1/labs/{o}/approval"), html! {
-                                label for={ "u-" (l.org_id) } { "Approve until" }
-                                input id={ "u-" (l.org_id) } name="until" type="date" placeholder="YYYY-MM-DD" required;
-                            }, "Approve"))
-                            @if l.state == "approved" {
+                            @if allowed.contains(&LabEvent::Approve) {
+                                (form(caller, &format!("/api/v1/labs/{o}/approval"), html! {
+                                    label for={ "u-" (l.org_id) } { "Approve until" }
+                                    input id={ "u-" (l.org_id) } name="until" type="date" placeholder="YYYY-MM-DD" required;
+                                }, "Approve"))
+                            }
+                            @if allowed.contains(&LabEvent::Suspend) {
                                 (form(caller, &format!("/api/v1/labs/{o}/suspension"), html! {}, "Suspend"))
                             }
-                            @if l.state != "withdrawn" {
+                            @if allowed.contains(&LabEvent::Withdraw) {
                                 (form(caller, &format!("/api/v1/labs/{o}/withdrawal"), html! {}, "Withdraw"))
                             }
+                            @if allowed.is_empty() { "none (the lab may apply again)" }
                         }
                     }
                 }
@@ -361,6 +379,16 @@ async fn admin_sections(state: &AppState, caller: &Caller) -> AppResult<Markup> 
         }
         p { a href="/staff/audit" { "Audit trail" } }
     })
+}
+
+/// The administrator's steps for `lab` that the registry will accept: the lifecycle's events
+/// from its state, approval only with a registered key, and never the lab's own "apply".
+pub fn admin_lab_actions(lab: &Lab) -> Vec<LabEvent> {
+    LabState::allowed_events(Some(lab.state))
+        .into_iter()
+        .filter(|e| *e != LabEvent::Apply)
+        .filter(|e| *e != LabEvent::Approve || lab.key_id.is_some())
+        .collect()
 }
 
 /// Every account, with a button to disable or re-enable it (not one's own: the registry

@@ -5,6 +5,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
+use crate::done::Done;
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::state::AppState;
@@ -37,5 +38,10 @@ async fn set_disabled(
         .store
         .set_user_disabled(&input.caller.actor, id, disabled)
         .await?;
-    Ok(input.done("/staff", user))
+    let done = if disabled {
+        Done::UserDisabled
+    } else {
+        Done::UserEnabled
+    };
+    Ok(input.done_named(done, id, user))
 }

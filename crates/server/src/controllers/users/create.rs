@@ -6,6 +6,7 @@ use axum::response::Response;
 use dtsec_registry::{NewUser, Role};
 use serde::Deserialize;
 
+use crate::done::Done;
 use crate::error::{AppError, AppResult};
 use crate::input::Input;
 use crate::state::AppState;
@@ -49,5 +50,5 @@ pub async fn create(State(state): State<AppState>, input: Input) -> AppResult<Re
             },
         )
         .await?;
-    Ok(input.done("/staff", user))
+    Ok(input.done_named(Done::UserCreated, &user.id.clone(), user))
 }

@@ -8,6 +8,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::done::Done;
 use crate::error::AppResult;
 use crate::input::Input;
 use crate::session::Via;
@@ -39,7 +40,7 @@ pub async fn change_own(State(state): State<AppState>, input: Input) -> AppResul
             keep,
         )
         .await?;
-    Ok(input.done("/staff", json!({"password": "changed"})))
+    Ok(input.done_named(Done::OwnPasswordChanged, "", json!({"password": "changed"})))
 }
 
 /// The administrator's new password for a user.
@@ -60,5 +61,9 @@ pub async fn set(
         .store
         .set_user_password(&input.caller.actor, &id, &p.password)
         .await?;
-    Ok(input.done("/staff", json!({"user_id": id, "password": "set"})))
+    Ok(input.done_named(
+        Done::PasswordSet,
+        &id,
+        json!({"user_id": id, "password": "set"}),
+    ))
 }
