@@ -25,6 +25,7 @@ mod publish;
 mod published;
 mod queries;
 mod scheme_rules;
+mod search;
 mod sessions;
 
 use std::future::Future;

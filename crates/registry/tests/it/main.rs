@@ -15,6 +15,7 @@ mod paging;
 mod postmarket;
 mod refusals;
 mod scheme_rules;
+mod search;
 mod sessions;
 mod stored_states;
 mod transparency_log;
