@@ -27,6 +27,7 @@ mod queries;
 mod scheme_rules;
 mod search;
 mod sessions;
+mod staff_pages;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -59,6 +60,7 @@ pub use queries::{
     MAX_PAGE, csv_export,
 };
 pub use sessions::{BrowserSession, MAX_SESSION_SECS};
+pub use staff_pages::{AuditCursor, AuditFilter, AuditPage, ProductPage};
 
 use crate::authz::Actor;
 use crate::error::{RegistryError, Result};

@@ -17,6 +17,7 @@ mod refusals;
 mod scheme_rules;
 mod search;
 mod sessions;
+mod staff_paging;
 mod stored_states;
 mod transparency_log;
 mod workflow;
