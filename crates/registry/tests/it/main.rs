@@ -10,6 +10,7 @@ mod common;
 mod demo;
 mod etr_summaries;
 mod judgement;
+mod log_compaction;
 mod maintenance;
 mod migrations;
 mod paging;
