@@ -12,13 +12,13 @@
 use dtsec_eval::observations::{Observation, ObservationStatus, Severity};
 use dtsec_eval::rollup::{Counts, Rollup};
 use dtsec_eval::workspace::Evaluation;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{RegistryError, Result};
 
 /// The counts of a class in the roll-up.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClassSummary {
     /// Class id (`ADV`, `ATE`, `EA` for the PP's evaluation activities).
     pub id: String,
@@ -29,7 +29,9 @@ pub struct ClassSummary {
 }
 
 /// Observation reports by status and severity.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct ObservationCounts {
     /// All reports raised.
     pub total: usize,
@@ -46,7 +48,7 @@ pub struct ObservationCounts {
 }
 
 /// What the public learns about an evaluation.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EtrSummary {
     /// The evaluation facility, as named in the sealed bundle.
     pub lab: String,

@@ -44,6 +44,7 @@ pub use store::{
     AssessmentRecord, MAX_SBOM_BYTES, MAX_SYNC_RECORDS, MatchRecord, QueueItem, SbomRecord,
     SyncReport,
 };
+pub use store::{AuditCursor, AuditFilter, AuditPage, ProductPage};
 pub use store::{
     AuditEntry, Backend, BoxFuture, BrowserSession, CSV_COLUMNS, CertificateProof,
     CertificateRecord, CertifiedSt, ConsistencyProof, DEFAULT_LOG_ORIGIN, DEFAULT_PAGE,

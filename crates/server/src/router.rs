@@ -197,7 +197,9 @@ fn table() -> Vec<Routes> {
         .get(
             "/api/v1/products",
             products::index::index,
-            op("Cases the caller may see").answer::<Vec<Product>>(),
+            op("Cases the caller may see, newest first, one page (next page in the Link header)")
+                .text_filters(&["after", "limit"])
+                .answer::<Vec<Product>>(),
         )
         .get(
             "/api/v1/products/{id}",
@@ -420,8 +422,8 @@ fn table() -> Vec<Routes> {
         .get(
             "/api/v1/audit",
             audit::index::api,
-            op("Audit trail: latest records, one record's history, or all records after a seq (oldest first)")
-                .text_filters(&["entity", "entity_id", "limit", "after"])
+            op("Audit trail, one page (next page in the Link header): newest first, one record's history, or all records after a seq (oldest first)")
+                .text_filters(&["entity", "entity_id", "limit", "after", "before"])
                 .answer::<Vec<AuditEntry>>(),
         );
     // Issue 13, postmarket: SBOMs, advisories, matches, assessments, the CB's queue, public VEX.

@@ -481,14 +481,12 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
             outln!("{token}");
         }
         RegistryCommand::Products => {
-            let v = r.get("/api/v1/products")?;
-            let list = v
-                .as_array()
-                .ok_or_else(|| ClientError::BadAnswer("the product list is not a list".into()))?;
+            // Every page of the caller's cases (issue 16), 1,000 per page.
+            let list = r.get_all_pages("/api/v1/products?limit=1000", 10_000)?;
             if list.is_empty() {
                 eprintln!("no cases");
             }
-            for p in list {
+            for p in &list {
                 let mut line = case_line(p);
                 if let Some(c) = p["certificate_id"].as_str() {
                     line.push_str(&format!("  certificate {c}"));

@@ -843,10 +843,16 @@ impl Store {
             version: current.version.clone(),
             sponsor: self.organisation(&current.manufacturer_org).await?.name,
         };
-        let verified =
-            tokio::task::spawn_blocking(move || verify_etr(&text, &key, &st_sha, &lab_name, &case))
-                .await
-                .map_err(|e| RegistryError::invalid(format!("the verification stopped: {e}")))??;
+        // The public summary is computed here, once, beside the verification (issue 16); a
+        // bundle that verifies but cannot be summarised is still accepted, and its summary is
+        // tried again when first read (`published.rs`).
+        let (verified, summary) = tokio::task::spawn_blocking(move || {
+            let verified = verify_etr(&text, &key, &st_sha, &lab_name, &case)?;
+            let summary = crate::etr_summary::EtrSummary::from_bundle(&text).ok();
+            Ok::<_, RegistryError>((verified, summary))
+        })
+        .await
+        .map_err(|e| RegistryError::invalid(format!("the verification stopped: {e}")))??;
         let now = self.now();
         let mut tx = self.begin().await?;
         let before = load_product(&mut tx, product_id).await?;
@@ -873,6 +879,9 @@ impl Store {
                 "this ETR (SHA-256 {}) was already submitted for another case; an ETR is bound to the one case it evaluated: evaluate this case and seal its own ETR",
                 verified.sha256
             )));
+        }
+        if let Some(summary) = &summary {
+            super::published::store_etr_summary(&mut tx, &verified.sha256, summary, &now).await?;
         }
         let to = next(before.state(), Event::SubmitEtr)?;
         update_product(

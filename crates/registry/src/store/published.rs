@@ -5,7 +5,8 @@
 //! certified and a certification report alongside it, so that a reader can see what was claimed
 //! and how it was evaluated. Only cases that led to a certificate are reachable here (the
 //! lookup goes from the certificate to its case); the ETR bundle itself stays with the case and
-//! its staff ([`Store::etr_bundle`]).
+//! its staff ([`Store::etr_bundle`]). The ETR summary is read from `etr_summaries` (computed at
+//! submission; issue 16), never by parsing the bundle per request.
 
 use sqlx::Row;
 
@@ -67,9 +68,18 @@ impl Store {
         let sha = opt_text(&row, "etr_sha256")?
             .ok_or_else(|| RegistryError::not_found(format!("the ETR of {certificate_id}")))?;
         let key_id = opt_text(&row, "etr_key_id")?;
-        let mut summary = match self.etr_summaries.get(&sha) {
+        let stored = sqlx::query("SELECT summary_json FROM etr_summaries WHERE etr_sha256 = $1")
+            .bind(&sha)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| text(&r, "summary_json"))
+            .transpose()?
+            .and_then(|json| serde_json::from_str::<EtrSummary>(&json).ok());
+        let mut summary = match stored {
             Some(s) => s,
             None => {
+                // Submitted before summaries were stored (or unreadable then): computed now,
+                // once, and stored for every later view.
                 let row = self
                     .certified_case_row(certificate_id, "p.etr_bundle")
                     .await?;
@@ -81,7 +91,8 @@ impl Store {
                     .map_err(|e| {
                         RegistryError::invalid(format!("reading the ETR stopped: {e}"))
                     })??;
-                self.etr_summaries.insert(sha, s.clone());
+                let mut conn = self.pool.acquire().await?;
+                store_etr_summary(&mut conn, &sha, &s, &self.now()).await?;
                 s
             }
         };
@@ -105,30 +116,29 @@ impl Store {
     }
 }
 
-/// ETR summaries already read, by the sealed bundle's SHA-256.
-///
-/// Why: a summary is derived from the whole sealed bundle (hundreds of kilobytes of JSON), and
-/// reading it on every view of a device page cut that page to a few hundred requests a second.
-/// A bundle never changes under its digest, so a summary keyed by the digest is never stale; the
-/// map is emptied when it reaches [`EtrSummaryCache::CAPACITY`] entries, which bounds memory.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct EtrSummaryCache(
-    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, EtrSummary>>>,
-);
-
-impl EtrSummaryCache {
-    const CAPACITY: usize = 1024;
-
-    fn get(&self, sha: &str) -> Option<EtrSummary> {
-        self.0.lock().ok()?.get(sha).cloned()
-    }
-
-    fn insert(&self, sha: String, summary: EtrSummary) {
-        if let Ok(mut m) = self.0.lock() {
-            if m.len() >= Self::CAPACITY {
-                m.clear();
-            }
-            m.insert(sha, summary);
-        }
-    }
+/// Stores the public summary of the sealed bundle with SHA-256 `sha` (once: a bundle never
+/// changes under its digest, so a row already there is kept). The fields filled per request
+/// (lab key id, submission and acceptance times) are stored empty.
+pub(crate) async fn store_etr_summary(
+    conn: &mut sqlx::AnyConnection,
+    sha: &str,
+    summary: &EtrSummary,
+    now: &str,
+) -> Result<()> {
+    let mut bare = summary.clone();
+    bare.lab_key_id = None;
+    bare.submitted_at = None;
+    bare.accepted_at = None;
+    let json = serde_json::to_string(&bare)
+        .map_err(|e| RegistryError::invalid(format!("the ETR summary cannot be written: {e}")))?;
+    sqlx::query(
+        "INSERT INTO etr_summaries (etr_sha256, summary_json, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (etr_sha256) DO NOTHING",
+    )
+    .bind(sha)
+    .bind(json)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -2,15 +2,15 @@
 //! device's certificate with its history, the CSV export, and the audit trail.
 //!
 //! Why here: the HTTP layer should render, not assemble; each page is one call. Filters are
-//! bound parameters (never spliced into SQL), and text search is case-insensitive on both
-//! databases (`LOWER(…) LIKE`).
+//! bound parameters (never spliced into SQL), and text search goes through each database's
+//! full-text index (`search.rs`: SQLite FTS5, PostgreSQL `tsvector`), with the same results.
 
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::certs::{CertificateRecord, MaintenanceRecord, StatusChange, cert_from_row};
-use super::{Store, opt_text, text};
+use super::{Store, opt_text, search, text};
 use crate::authz::{Action, Actor, Resource, authorize};
 use crate::certificate::Certificate;
 use crate::error::{RegistryError, Result};
@@ -214,7 +214,6 @@ impl Store {
                     "search text is longer than 200 characters",
                 ));
             }
-            let pat = format!("%{}%", like_escape(&t.to_lowercase()));
             // The device type by its name too ("pump" finds every insulin pump): the matching
             // type ids become literals of a fixed alphabet, never the user's text.
             let lower = t.to_lowercase();
@@ -234,13 +233,19 @@ impl Store {
             } else {
                 format!(" OR c.toe_type IN ({})", types.join(", "))
             };
-            param(
-                &mut sql,
-                &format!(
-                    " AND (LOWER(c.product_name) LIKE $? ESCAPE '\\' OR LOWER(m.name) LIKE $? ESCAPE '\\' OR LOWER(c.certificate_id) LIKE $? ESCAPE '\\'{by_type})"
-                ),
-                pat,
-            );
+            // The words, through the full-text index (`search.rs`); a text without a word
+            // (only punctuation) matches no certificate by its words.
+            let words = search::terms(t);
+            if words.is_empty() {
+                sql.push_str(&format!(" AND (1 = 0{by_type})"));
+            } else {
+                let cond = search::condition(self.backend, "$?");
+                param(
+                    &mut sql,
+                    &format!(" AND ({cond}{by_type})"),
+                    search::query(self.backend, &words),
+                );
+            }
         }
         if let Some(v) = &filter.toe_type {
             param(&mut sql, " AND c.toe_type = $?", v.clone());

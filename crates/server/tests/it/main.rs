@@ -17,5 +17,6 @@ mod postmarket;
 mod print_and_evaluation;
 mod public;
 mod staff_actions;
+mod staff_paging;
 mod transparency_log;
 mod workflow;

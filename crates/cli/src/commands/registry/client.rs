@@ -279,6 +279,63 @@ impl Registry {
         let url = self.url(path);
         self.json(&url, self.http.post(&url).json(body))
     }
+
+    /// GET a paged list with the token, every page: the registry answers one page as a JSON
+    /// array and links the next in `Link: <…>; rel="next"` (issue 16). At most `max_pages`
+    /// pages are read; more is an error, not a silently short list.
+    pub fn get_all_pages(&self, path: &str, max_pages: usize) -> Result<Vec<Value>, ClientError> {
+        let mut out = Vec::new();
+        let mut next = Some(path.to_string());
+        for _ in 0..max_pages {
+            let Some(path) = next.take() else {
+                return Ok(out);
+            };
+            let url = self.url(&path);
+            let req = self.authed(self.http.get(&url))?;
+            let unreachable = |e: reqwest::Error| ClientError::Unreachable {
+                url: url.clone(),
+                reason: causes(&e),
+            };
+            let resp = req.send().map_err(unreachable)?;
+            let status = resp.status().as_u16();
+            next = resp
+                .headers()
+                .get(reqwest::header::LINK)
+                .and_then(|v| v.to_str().ok())
+                .and_then(next_link);
+            let text = resp.text().map_err(unreachable)?;
+            if !(200..300).contains(&status) {
+                return Err(refusal(status, &text));
+            }
+            match serde_json::from_str::<Value>(&text) {
+                Ok(Value::Array(items)) => out.extend(items),
+                _ => {
+                    return Err(ClientError::BadAnswer(format!(
+                        "{url} did not answer a JSON list"
+                    )));
+                }
+            }
+        }
+        if next.is_some() {
+            return Err(ClientError::BadAnswer(format!(
+                "{path}: more than {max_pages} pages; narrow the request"
+            )));
+        }
+        Ok(out)
+    }
+}
+
+/// The target of `rel="next"` in a `Link` header, when it is a path on the same registry.
+fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.trim().split_once(';')?;
+        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+        let is_next = params
+            .split(';')
+            .any(|p| p.trim().eq_ignore_ascii_case("rel=\"next\""));
+        (is_next && target.starts_with('/') && !target.starts_with("//"))
+            .then(|| target.to_string())
+    })
 }
 
 /// An error and its causes, innermost last ("error sending request: connection refused").
@@ -362,6 +419,18 @@ mod tests {
         let e = refusal(502, "<html>Bad gateway</html>");
         assert!(e.to_string().contains("Bad gateway"));
         assert!(e.is_refusal());
+    }
+
+    #[test]
+    fn next_links_are_read_from_the_link_header() {
+        assert_eq!(
+            next_link("</api/v1/products?after=a~b>; rel=\"next\""),
+            Some("/api/v1/products?after=a~b".to_string())
+        );
+        assert_eq!(next_link("</x>; rel=\"prev\""), None);
+        assert_eq!(next_link("<https://evil.example/x>; rel=\"next\""), None);
+        assert_eq!(next_link("<//evil.example/x>; rel=\"next\""), None);
+        assert_eq!(next_link("garbage"), None);
     }
 
     #[test]

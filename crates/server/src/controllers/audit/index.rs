@@ -1,12 +1,16 @@
 //! `GET /staff/audit` and `GET /api/v1/audit`: who did what, when, with the record before and
-//! after. `?entity=product&entity_id=…` narrows it to one record (oldest first); otherwise the
-//! latest `limit` records (default 200), newest first; `?after=SEQ` pages the whole trail
-//! oldest first.
+//! after, in keyset pages (issue 16): the whole trail newest first (`?before=SEQ` continues),
+//! one record's history oldest first (`?entity=product&entity_id=…`, `?after=SEQ` continues),
+//! or the whole trail oldest first after a `seq` (`?after=SEQ`: how `dtsec log audit --token`
+//! recomputes the hash chain). The API's body stays a plain array; the next page is linked in a
+//! `Link: <…>; rel="next"` header (RFC 8288), the page links it at the bottom. Nothing is
+//! capped: every record is on some page.
 
 use axum::Json;
 use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use dtsec_registry::AuditEntry;
+use dtsec_registry::{AuditFilter, AuditPage};
 use serde::Deserialize;
 
 use crate::error::{AppError, AppResult};
@@ -21,54 +25,72 @@ pub struct AuditQuery {
     pub entity: Option<String>,
     /// Its id (with `entity`).
     pub entity_id: Option<String>,
-    /// How many of the latest records (1–10,000; default 200).
+    /// Records per page (1–1,000; default 100).
     pub limit: Option<u32>,
-    /// Only records after this `seq`, oldest first (pages of `limit`): the whole trail, to
-    /// recompute its hash chain (`dtsec log audit --token`).
+    /// Oldest first, only records after this `seq`: the next page of one record's history, or
+    /// the whole trail in order, to recompute its hash chain (`dtsec log audit --token`).
     pub after: Option<i64>,
+    /// Newest first, only records before this `seq`: the next page of the whole trail.
+    pub before: Option<i64>,
 }
 
-async fn entries(state: &AppState, caller: &Caller, q: &AuditQuery) -> AppResult<Vec<AuditEntry>> {
-    let store = &state.store;
+impl AuditQuery {
+    /// The query string of the page after `page`, keeping the record and page size.
+    fn next_query(&self, next: dtsec_registry::AuditCursor) -> String {
+        let mut q = next.query_param();
+        if let (Some(e), Some(i)) = (&self.entity, &self.entity_id) {
+            q.push_str(&format!("&entity={}&entity_id={}", url(e), url(i)));
+        }
+        if let Some(l) = self.limit {
+            q.push_str(&format!("&limit={l}"));
+        }
+        q
+    }
+}
+
+async fn entries(state: &AppState, caller: &Caller, q: &AuditQuery) -> AppResult<AuditPage> {
     let entity = q.entity.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let id = q
         .entity_id
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    if let Some(after) = q.after {
-        if entity.is_some() || id.is_some() {
-            return Err(AppError::bad_request(
-                "`after` pages the whole trail; it does not combine with `entity`",
-            ));
-        }
-        return Ok(store
-            .audit_after(&caller.actor, after, q.limit.unwrap_or(1000).max(1))
-            .await?);
-    }
-    Ok(match (entity, id) {
-        (Some(e), Some(i)) => store.audit_trail(&caller.actor, e, i).await?,
-        (None, None) => {
-            store
-                .recent_audit(&caller.actor, q.limit.unwrap_or(200).max(1))
-                .await?
-        }
+    let of = match (entity, id) {
+        (Some(e), Some(i)) => Some((e.to_string(), i.to_string())),
+        (None, None) => None,
         _ => {
             return Err(AppError::bad_request(
                 "give both `entity` and `entity_id`, or neither",
             ));
         }
-    })
+    };
+    let filter = AuditFilter {
+        of,
+        after: q.after,
+        before: q.before,
+        limit: q.limit,
+    };
+    Ok(state.store.audit_page(&caller.actor, &filter).await?)
 }
 
-/// The JSON list.
+/// The JSON list, one page; the next page in the `Link` header.
 pub async fn api(
     State(state): State<AppState>,
     caller: Caller,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Response> {
     caller.require_login()?;
-    Ok(Json(entries(&state, &caller, &q).await?).into_response())
+    let page = entries(&state, &caller, &q).await?;
+    let mut response = Json(page.entries).into_response();
+    if let Some(next) = page.next
+        && let Ok(link) = HeaderValue::from_str(&format!(
+            "</api/v1/audit?{}>; rel=\"next\"",
+            q.next_query(next)
+        ))
+    {
+        response.headers_mut().insert(header::LINK, link);
+    }
+    Ok(response)
 }
 
 fn json_cell(label: &str, v: Option<&str>) -> Markup {
@@ -93,7 +115,8 @@ pub async fn page(
     if !caller.is_logged_in() {
         return Ok(Redirect::to("/login").into_response());
     }
-    let rows = entries(&state, &caller, &q).await.map_err(AppError::html)?;
+    let page = entries(&state, &caller, &q).await.map_err(AppError::html)?;
+    let rows = &page.entries;
     let names = state
         .store
         .audit_actor_names(&caller.actor)
@@ -109,8 +132,8 @@ pub async fn page(
             button type="submit" { "Show" }
         }
         p {
-            (rows.len()) " records. Every change to the registry writes one, in the same transaction as "
-            "the change; none is ever updated or deleted."
+            (rows.len()) " records on this page. Every change to the registry writes one, in the same "
+            "transaction as the change; none is ever updated or deleted."
         }
         table class="stack" {
             caption { "Audit records" }
@@ -120,7 +143,7 @@ pub async fn page(
                 th scope="col" { "After" }
             } }
             tbody {
-                @for e in &rows {
+                @for e in rows {
                     tr {
                         td data-label="#" { (e.seq) }
                         td data-label="When" { (e.at) }
@@ -142,6 +165,9 @@ pub async fn page(
                     }
                 }
             }
+        }
+        @if let Some(next) = page.next {
+            p { a rel="next" href={ "/staff/audit?" (q.next_query(next)) } { "Next page" } }
         }
     };
     Ok(Html(layout("Audit trail", caller.viewer(), b).into_string()).into_response())

@@ -74,6 +74,8 @@ pub struct StaffQuery {
     pub done: Option<String>,
     /// The id of the record the action changed.
     pub subject: Option<String>,
+    /// The case list's next page (the `next` of the page before; issue 16).
+    pub cases_after: Option<String>,
 }
 
 type Err = fn(dtsec_registry::RegistryError) -> AppError;
@@ -96,8 +98,25 @@ pub async fn index(
         Role::Manufacturer => manufacturer_sections(&state, &caller),
         Role::Public => html! {},
     };
-    let products = state.store.products(&caller.actor).await.map_err(ERR)?;
-    let cases = cases(&state, &caller, &products).await?;
+    // Issue 16: the cases that wait for this role, and one page of all the user's cases;
+    // never every case at once.
+    let waiting = state
+        .store
+        .products_in_states(
+            &caller.actor,
+            &super::needs_action::waiting_states(role),
+            None,
+            Some(dtsec_registry::MAX_PAGE),
+        )
+        .await
+        .map_err(ERR)?;
+    let page = state
+        .store
+        .products_page(&caller.actor, q.cases_after.as_deref(), None)
+        .await
+        .map_err(ERR)?;
+    let products = waiting.products;
+    let cases = cases(&state, &caller, &page.products).await?;
     // The confirmation after a form's post-redirect-get: the action's own sentence with the
     // subject's name looked up here; nothing from the URL is shown as it came.
     let flash = match &q.done {
@@ -113,8 +132,14 @@ pub async fn index(
         }
         p { "Role: " strong { (role.as_str()) } }
         (super::needs_action::section(role, &products, state.store.clock().today()))
+        @if waiting.next.is_some() {
+            p { "More than " (products.len()) " cases wait for you; the newest are listed." }
+        }
         (duties)
         (cases)
+        @if let Some(next) = &page.next {
+            p { a rel="next" href={ "/staff?cases_after=" (url(next)) } { "More cases" } }
+        }
         h2 { "Your password" }
         p { "Your other browser sessions end when you change it." }
         (on_demand("Change my password", form(&caller, "/api/v1/account/password", html! {

@@ -24,6 +24,15 @@ fn next_step(role: Role, st: S) -> Option<&'static str> {
     }
 }
 
+/// The states in which a case waits for `role` (the store reads only those cases for the
+/// section, not every case the user may see).
+pub fn waiting_states(role: Role) -> Vec<S> {
+    S::ALL
+        .into_iter()
+        .filter(|st| next_step(role, *st).is_some())
+        .collect()
+}
+
 /// Whole days from `since` (an RFC 3339 time or a date) to `today`; `None` if unreadable.
 fn age_in_days(since: &str, today: Date) -> Option<i64> {
     let day = Date::parse(since.get(..10)?).ok()?;

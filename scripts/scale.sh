@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Issue 16's scale benchmark: fills a new registry with N certified products through the real
+# workflow (crates/registry/examples/scale_fill.rs: every product its own ST and sealed ETR,
+# every certificate signed and logged), serves it, and measures with wrk the device list, a
+# search, a device page (a random certificate per request), the status JSON and the proof
+# endpoint, then times `dtsec log audit` over the data directory; optionally nginx serving the
+# same bytes (saved from dtsec's answers) on the next port. Prints one table.
+#
+# Usage: scripts/scale.sh [N] [SECONDS]
+#   N        certified products, 1 to 1,000,000 (default 100)
+#   SECONDS  per wrk run, 1 to 60 (default 5)
+# DTSEC_SCALE_DATABASE_URL=postgres://…  an EMPTY PostgreSQL database instead of SQLite.
+# DTSEC_SCALE_PROFILE=debug              a debug build (quick checks; figures not comparable).
+# DTSEC_SCALE_NGINX=0                    no nginx column (it is skipped when nginx is absent).
+# Loopback only; everything made lives in one temporary directory, removed at exit, and every
+# process started is stopped. Needs wrk (apt-get install -y wrk); nginx optional.
+set -euo pipefail
+n="${1:-100}"
+secs="${2:-5}"
+if ! [[ "$n" =~ ^[0-9]+$ ]] || (( n < 1 || n > 1000000 )); then
+  echo "N must be a whole number from 1 to 1000000, not '$n'" >&2; exit 2
+fi
+if ! [[ "$secs" =~ ^[0-9]+$ ]] || (( secs < 1 || secs > 60 )); then
+  echo "SECONDS must be a whole number from 1 to 60, not '$secs'" >&2; exit 2
+fi
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 2; }
+profile="${DTSEC_SCALE_PROFILE:-release}"
+flags=()
+[ "$profile" = release ] && flags=(--release)
+cargo build "${flags[@]}" --locked --quiet -p dtsec
+cargo build "${flags[@]}" --locked --quiet -p dtsec-registry --example scale_fill
+out="${CARGO_TARGET_DIR:-target}/$profile"
+bin="$out/dtsec"
+fill="$out/examples/scale_fill"
+port="${DTSEC_SCALE_PORT:-18281}"
+nport=$((port + 1))
+work="$(mktemp -d)"
+data="$work/data"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+db=()
+url=()
+if [ -n "${DTSEC_SCALE_DATABASE_URL:-}" ]; then
+  db=(--database-url "$DTSEC_SCALE_DATABASE_URL")
+  url=("$DTSEC_SCALE_DATABASE_URL")
+fi
+ms() { date +%s%3N; }
+
+# 1. Fill (bounded: at most an hour plus two seconds a product).
+t0=$(ms)
+timeout $((3600 + 2 * n)) "$fill" "$data" "$n" "${url[@]}"
+fill_ms=$(( $(ms) - t0 ))
+
+# 2. Serve.
+"$bin" serve --data-dir "$data" "${db[@]}" --listen "127.0.0.1:$port" 2>"$work/serve.log" &
+pids+=($!)
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 240); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.5; done
+curl -fs "$base/healthz" >/dev/null || { echo "the registry did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
+curl -fs "$base/api/v1/devices?limit=1000" | grep -o 'DTSEC-[0-9]*-[0-9]*' | sort -u >"$work/ids"
+cert="$(sed -n "$(( ($(wc -l <"$work/ids") + 1) / 2 ))p" "$work/ids")"
+[ -n "$cert" ] || { echo "no certificate listed" >&2; exit 1; }
+cat >"$work/random.lua" <<LUA
+ids = {}
+for line in io.lines("$work/ids") do ids[#ids + 1] = line end
+request = function()
+  return wrk.format("GET", "/devices/" .. ids[math.random(#ids)])
+end
+LUA
+
+# name|path (the device page is random per request on dtsec, one saved page on nginx).
+targets=(
+  "device list /|/"
+  "search ?q=scale pump 7|/?q=scale+pump+7"
+  "device page|/devices/$cert"
+  "status JSON|/api/v1/certificates/$cert/status"
+  "proof|/api/v1/certificates/$cert/proof"
+)
+
+# One wrk run: prints "req/s p99 non2xx".
+measure() {
+  local result
+  result="$(wrk -t2 -c32 -d"${secs}s" --latency "$@")"
+  awk '/Requests\/sec/ {r=$2} $1=="99%" {p=$2} /Non-2xx/ {e=$NF} END {printf "%s %s %s\n", r, p, (e==""?0:e)}' <<<"$result"
+}
+
+# 3. nginx with the same bytes, when there.
+use_nginx=0
+if [ "${DTSEC_SCALE_NGINX:-1}" != 0 ] && command -v nginx >/dev/null; then
+  use_nginx=1
+  mkdir -p "$work/www"
+  i=0
+  for t in "${targets[@]}"; do
+    curl -fs "$base${t#*|}" -o "$work/www/t$i"
+    i=$((i + 1))
+  done
+  chmod -R a+rX "$work"
+  cat >"$work/nginx.conf" <<CONF
+daemon off;
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type application/octet-stream;
+  client_body_temp_path $work/nginx-tmp;
+  proxy_temp_path $work/nginx-tmp;
+  fastcgi_temp_path $work/nginx-tmp;
+  uwsgi_temp_path $work/nginx-tmp;
+  scgi_temp_path $work/nginx-tmp;
+  server { listen 127.0.0.1:$nport; root $work/www; }
+}
+CONF
+  nginx -c "$work/nginx.conf" -p "$work" &
+  pids+=($!)
+  for _ in $(seq 1 40); do curl -fs "http://127.0.0.1:$nport/t0" >/dev/null && break; sleep 0.25; done
+fi
+
+rows=()
+i=0
+for t in "${targets[@]}"; do
+  name="${t%%|*}"
+  path="${t#*|}"
+  if [ "$name" = "device page" ]; then
+    read -r rps p99 bad < <(measure -s "$work/random.lua" "$base/")
+  else
+    read -r rps p99 bad < <(measure "$base$path")
+  fi
+  nrps="-"
+  ratio="-"
+  if [ "$use_nginx" = 1 ]; then
+    read -r nrps _ _ < <(measure "http://127.0.0.1:$nport/t$i")
+    ratio="$(awk -v a="$rps" -v b="$nrps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
+  fi
+  rows+=("$name|$rps|$p99|$bad|$nrps|$ratio")
+  i=$((i + 1))
+done
+
+# 4. The log audit, the database and the log's disk.
+t0=$(ms)
+"$bin" log audit --dir "$data" >"$work/audit.out" 2>&1 || { cat "$work/audit.out" >&2; exit 1; }
+audit_ms=$(( $(ms) - t0 ))
+entries="$(sed -n 2p "$data/log/checkpoint")"
+log_bytes="$(du -sb "$data/log" | cut -f1)"
+if [ -n "${DTSEC_SCALE_DATABASE_URL:-}" ]; then
+  db_bytes="$(psql "$DTSEC_SCALE_DATABASE_URL" -tAc 'SELECT pg_database_size(current_database())')"
+else
+  db_bytes="$(cat "$data"/registry.sqlite3* | wc -c)"
+fi
+
+echo
+echo "dtsec scale benchmark: N=$n certified products, ${DTSEC_SCALE_DATABASE_URL:+PostgreSQL}${DTSEC_SCALE_DATABASE_URL:-SQLite}, $profile build, wrk -t2 -c32 ${secs}s"
+printf '| %-24s | %10s | %9s | %7s | %10s | %8s |\n' "endpoint" "req/s" "p99" "non-2xx" "nginx" "× nginx"
+printf '|%s|%s|%s|%s|%s|%s|\n' "--------------------------" "------------" "-----------" "---------" "------------" "----------"
+for r in "${rows[@]}"; do
+  IFS='|' read -r a b c d e f <<<"$r"
+  printf '| %-24s | %10s | %9s | %7s | %10s | %8s |\n' "$a" "$b" "$c" "$d" "$e" "$f"
+done
+printf '| %-24s | %s |\n' "fill (real workflow)" "$(awk -v t="$fill_ms" -v n="$n" 'BEGIN { printf "%.1f s, %.1f ms per certificate", t / 1000, t / n }')"
+printf '| %-24s | %s |\n' "dtsec log audit" "$(awk -v t="$audit_ms" -v e="$entries" 'BEGIN { printf "%.2f s for %d entries", t / 1000, e }')"
+printf '| %-24s | %s |\n' "database" "$(awk -v b="$db_bytes" -v n="$n" 'BEGIN { printf "%.1f MB, %.1f KB per certificate", b / 1e6, b / n / 1e3 }')"
+printf '| %-24s | %s |\n' "log disk" "$(awk -v b="$log_bytes" -v e="$entries" 'BEGIN { printf "%d bytes, %d bytes per entry", b, b / e }')"
