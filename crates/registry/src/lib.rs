@@ -52,4 +52,9 @@ pub use store::{
     Organisation, Product, SCHEME_KEY_PREFIX, SQLITE_FILE, StatusChange, StatusRequest, Store,
     StoreConfig, TableDecisionLog, ThrottleConfig, User, UserAccount, csv_export,
 };
+pub use store::{
+    CSAF_DIR, CsafPublisher, DEFAULT_GRACE_DAYS, NoticeFile, NoticeRecord, NoticeSummary,
+    PublicAssessment, SbomAvailability, SecurityPosture, SupportSummary, UnassessedSummary,
+};
+pub use store::{FeedEntry, FeedKind, MAX_FEED_ENTRIES};
 pub use time::{Clock, Date};

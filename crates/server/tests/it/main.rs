@@ -10,6 +10,7 @@ mod judgement;
 mod login_throttle;
 mod pages;
 mod postmarket;
+mod postmarket_publish;
 mod print_and_evaluation;
 mod public;
 mod staff_actions;

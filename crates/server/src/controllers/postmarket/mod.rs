@@ -7,3 +7,7 @@ pub mod matches;
 pub mod queue;
 pub mod sbom;
 pub mod vex;
+
+pub mod about;
+pub mod csaf;
+pub mod notices;
