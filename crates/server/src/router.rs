@@ -574,6 +574,7 @@ fn postmarket_routes() -> Vec<Routes> {
                 .answer::<Vec<AssessmentRecord>>(),
         );
     let certification_body = Routes::of(Audience::CertificationBody)
+        .page("/staff/postmarket", postmarket::queue_page::page)
         .post(
             "/api/v1/advisories/sync",
             postmarket::advisories::sync,

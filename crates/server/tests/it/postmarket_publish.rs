@@ -371,3 +371,167 @@ async fn csaf_notice_is_valid_signed_logged_and_served() {
         t.finish().await;
     }
 }
+
+/// A form post in a certifier's browser session.
+async fn post_form(
+    t: &common::TestApp,
+    path: &str,
+    cookie: &str,
+    body: String,
+) -> (StatusCode, String) {
+    use tower::ServiceExt as _;
+    let resp = t
+        .app
+        .clone()
+        .oneshot(
+            Request::post(path)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", cookie)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    (status, location)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cb_queue_page_decides_and_publishes_through_its_forms() {
+    for t in common::backends().await {
+        let (_, cb) = t.token("certifier@demo.invalid").await;
+        let (cert, maker) = active_certificate_with_maker(&t).await;
+        let id = &cert.certificate_id;
+        sbom_and_match(&t, id, &maker, &cb).await;
+        let mut a: Value = serde_json::from_slice(&data("assessment-uncontrolled.json")).unwrap();
+        a["product"]["name"] = json!(cert.product_name);
+        a["product"]["version"] = json!(cert.product_version);
+        let (s, body) = t
+            .post_json(
+                &format!("/api/v1/certificates/{id}/assessments"),
+                Some(&maker),
+                a,
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        let hash = common::json(&body)["hash"].as_str().unwrap().to_string();
+
+        // The public is sent to log in; a manufacturer may not see the queue.
+        let (s, _) = t.get("/staff/postmarket").await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (s, _) = get_as(&t, "/staff/postmarket", &maker).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
+        let user = t
+            .store
+            .login(
+                "certifier@demo.invalid",
+                dtsec_registry::demo::DEMO_PASSWORD,
+                "test",
+            )
+            .await
+            .unwrap();
+        let (sid, session) = t.store.start_session(&user, 3600).await.unwrap();
+        let cookie = format!("{}={sid}", dtsec_server::SESSION_COOKIE);
+        let page = |path: &'static str| {
+            let cookie = cookie.clone();
+            let t = &t;
+            async move {
+                t.send(
+                    Request::get(path)
+                        .header("cookie", cookie)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+            }
+        };
+        let (s, html) = page("/staff/postmarket").await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        let n = t
+            .store
+            .postmarket_queue(&user.actor())
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|i| &i.certificate_id == id && i.kind == "open-review")
+            .expect("the queue proposes a review")
+            .n;
+        assert!(
+            html.contains(&format!("action=\"/api/v1/postmarket/queue/{n}/act\"")),
+            "{html}"
+        );
+        assert!(html.contains(&format!("name=\"assessment_hash\" value=\"{hash}\"")));
+        assert!(html.contains(&format!("action=\"/api/v1/certificates/{id}/notices\"")));
+        assert!(html.contains("Open the review"));
+        let (_, staff) = page("/staff").await;
+        assert!(staff.contains("href=\"/staff/postmarket\""));
+
+        // Publish the notice through its form: back to the queue, and the notice exists.
+        let csrf = &session.csrf;
+        let (s, _) = post_form(
+            &t,
+            &format!("/api/v1/certificates/{id}/notices"),
+            &cookie,
+            "vuln=CVE-2023-32681".to_string(),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "a form without its CSRF token is refused"
+        );
+        assert!(t.store.notices(None, 10).await.unwrap().is_empty());
+        let (s, location) = post_form(
+            &t,
+            &format!("/api/v1/certificates/{id}/notices"),
+            &cookie,
+            format!("vuln=CVE-2023-32681&csrf={csrf}"),
+        )
+        .await;
+        assert_eq!(
+            (s, location.as_str()),
+            (StatusCode::SEE_OTHER, "/staff/postmarket?done=1")
+        );
+        assert_eq!(t.store.notices(Some(id), 10).await.unwrap().len(), 1);
+
+        // Decide the review: a reason is required; with it the certificate is under review.
+        let act = format!("/api/v1/postmarket/queue/{n}/act");
+        let enc_hash = hash.replace(':', "%3A");
+        let (s, _) = post_form(
+            &t,
+            &act,
+            &cookie,
+            format!("reason=&assessment_hash={enc_hash}&csrf={csrf}"),
+        )
+        .await;
+        assert!(s.is_client_error(), "{s}");
+        assert_eq!(t.store.certificate(id).await.unwrap().status, "active");
+        let (s, location) = post_form(
+            &t,
+            &act,
+            &cookie,
+            format!(
+                "reason=Uncontrolled+risk+in+the+uplink&assessment_hash={enc_hash}&csrf={csrf}"
+            ),
+        )
+        .await;
+        assert_eq!(
+            (s, location.as_str()),
+            (StatusCode::SEE_OTHER, "/staff/postmarket?done=1")
+        );
+        assert_eq!(
+            t.store.certificate(id).await.unwrap().status,
+            "under-review"
+        );
+        let (_, html) = page("/staff/postmarket?done=1").await;
+        assert!(html.contains("Done: your change was saved"));
+        t.finish().await;
+    }
+}

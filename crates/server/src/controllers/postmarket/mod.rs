@@ -11,3 +11,4 @@ pub mod vex;
 pub mod about;
 pub mod csaf;
 pub mod notices;
+pub mod queue_page;

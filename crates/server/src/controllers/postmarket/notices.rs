@@ -46,6 +46,9 @@ pub async fn publish(
         .store
         .publish_notice(&input.caller.actor, &id, &p.vuln, &publisher(&state))
         .await?;
+    if input.is_form {
+        return Ok(input.done("/staff/postmarket", record));
+    }
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
 
