@@ -206,7 +206,10 @@ async fn csaf_notice_is_valid_signed_logged_and_served() {
             .await;
         assert_eq!(s, StatusCode::CREATED, "{body}");
         let record = common::json(&body);
-        assert_eq!(record["notice_id"], "DTSEC-VN-2025-0001");
+        // Numbered within the year after the demo's own notice.
+        let notice_id = record["notice_id"].as_str().unwrap().to_string();
+        assert!(notice_id.starts_with("DTSEC-VN-2025-"), "{notice_id}");
+        let file = format!("{}.json", notice_id.to_ascii_lowercase());
         assert_eq!(record["vuln"], "CVE-2023-32681");
         assert_eq!(record["assessment_hash"], json!(assessment_hash));
         let (s, body) = t
@@ -220,13 +223,13 @@ async fn csaf_notice_is_valid_signed_logged_and_served() {
 
         // The document as served: schema-valid CSAF 2.0 passing the mandatory tests.
         let path = record["path"].as_str().unwrap();
-        assert_eq!(path, "/.well-known/csaf/white/2025/dtsec-vn-2025-0001.json");
+        assert_eq!(path, format!("/.well-known/csaf/white/2025/{file}"));
         let (s, doc_text) = t.get(path).await;
         assert_eq!(s, StatusCode::OK);
         let doc: Value = serde_json::from_str(&doc_text).unwrap();
         schemas::validate(Format::Csaf, &doc).expect("the notice is schema-valid CSAF 2.0");
         csaf_checks::run(&doc).expect("the notice passes the mandatory tests");
-        assert_eq!(doc["document"]["tracking"]["id"], "DTSEC-VN-2025-0001");
+        assert_eq!(doc["document"]["tracking"]["id"], json!(notice_id));
         assert_eq!(doc["document"]["publisher"]["category"], "coordinator");
         assert_eq!(doc["vulnerabilities"][0]["cve"], "CVE-2023-32681");
 
@@ -235,7 +238,7 @@ async fn csaf_notice_is_valid_signed_logged_and_served() {
         assert_eq!(record["sha256"], json!(sha));
         let (s, sha_file) = t.get(&format!("{path}.sha256")).await;
         assert_eq!(s, StatusCode::OK);
-        assert_eq!(sha_file, format!("{sha}  dtsec-vn-2025-0001.json\n"));
+        assert_eq!(sha_file, format!("{sha}  {file}\n"));
 
         // The signature verifies with the scheme's published key; a changed document does not.
         let (_, pem) = t.get("/scheme.pub").await;
@@ -257,7 +260,7 @@ async fn csaf_notice_is_valid_signed_logged_and_served() {
         let last = entries.last().unwrap();
         match dtsec_registry::transparency::Decision::parse(last).unwrap() {
             dtsec_registry::transparency::Decision::Notice(n) => {
-                assert_eq!(n.notice_id, "DTSEC-VN-2025-0001");
+                assert_eq!(n.notice_id, notice_id);
                 assert_eq!(n.document_sha256, sha);
                 assert_eq!(n.assessment_sha256, assessment_hash);
                 assert_eq!(&n.certificate_id, id);
@@ -284,9 +287,13 @@ async fn csaf_notice_is_valid_signed_logged_and_served() {
         broken["role"] = json!("csaf_anything");
         assert!(schemas::validate_provider_metadata(&broken).is_err());
         let (_, index) = t.get("/.well-known/csaf/white/index.txt").await;
-        assert_eq!(index, "2025/dtsec-vn-2025-0001.json\n");
         assert_eq!(
-            t.get("/.well-known/csaf/white/2025/dtsec-vn-2025-0002.json")
+            index.lines().next(),
+            Some(format!("2025/{file}").as_str()),
+            "newest first"
+        );
+        assert_eq!(
+            t.get("/.well-known/csaf/white/2025/dtsec-vn-2025-9999.json")
                 .await
                 .0,
             StatusCode::NOT_FOUND
@@ -298,11 +305,11 @@ async fn csaf_notice_is_valid_signed_logged_and_served() {
 
         // The device page lists the notice as open, with its files.
         let (_, html) = t.get(&format!("/devices/{id}")).await;
-        assert!(html.contains("DTSEC-VN-2025-0001"), "{html}");
+        assert!(html.contains(&notice_id), "{html}");
         assert!(html.contains("(open, published"));
         assert!(html.contains(&format!("{path}.sig")));
         let (_, list) = t.get(&format!("/api/v1/notices?certificate={id}")).await;
-        assert_eq!(common::json(&list)[0]["notice_id"], "DTSEC-VN-2025-0001");
+        assert_eq!(common::json(&list)[0]["notice_id"], json!(notice_id));
         assert_eq!(
             t.get("/api/v1/notices?limit=0").await.0,
             StatusCode::BAD_REQUEST
@@ -344,10 +351,7 @@ async fn csaf_notice_is_valid_signed_logged_and_served() {
                     .unwrap_or("")
                     .to_string()
             };
-            assert!(
-                child(&entries[0], "title").contains("DTSEC-VN-2025-0001"),
-                "{xml}"
-            );
+            assert!(child(&entries[0], "title").contains(&notice_id), "{xml}");
             let updated: Vec<String> = entries.iter().map(|e| child(e, "updated")).collect();
             assert!(
                 updated.windows(2).all(|w| w[0] >= w[1]),
@@ -487,7 +491,7 @@ async fn cb_queue_page_decides_and_publishes_through_its_forms() {
             StatusCode::FORBIDDEN,
             "a form without its CSRF token is refused"
         );
-        assert!(t.store.notices(None, 10).await.unwrap().is_empty());
+        assert!(t.store.notices(Some(id), 10).await.unwrap().is_empty());
         let (s, location) = post_form(
             &t,
             &format!("/api/v1/certificates/{id}/notices"),
@@ -532,6 +536,41 @@ async fn cb_queue_page_decides_and_publishes_through_its_forms() {
         );
         let (_, html) = page("/staff/postmarket?done=1").await;
         assert!(html.contains("Done: your change was saved"));
+        t.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_shows_the_postmarket_pages() {
+    for t in common::backends().await {
+        let mut nimbus = None;
+        for id in &t.demo.certificates {
+            let c = t.store.certificate(id).await.unwrap();
+            if c.product_name == "Acme Nimbus System" && c.status == "active" {
+                nimbus = Some(c);
+            }
+        }
+        let cert = nimbus.expect("the demo certifies the Acme Nimbus System");
+        let id = &cert.certificate_id;
+        let (s, html) = t.get(&format!("/devices/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("x_DTSEC-DEMO-0001"), "{html}");
+        assert!(html.contains("controlled"));
+        assert!(html.contains("href=\"mailto:psirt@acme.demo.invalid\""));
+        assert!(html.contains("earliest declared by a component: 2029-06-30"));
+        assert!(
+            !html.contains("x_DTSEC-DEMO-0002"),
+            "the unassessed GIT-only advisory is never named"
+        );
+        let notices = t.store.notices(Some(id), 10).await.unwrap();
+        assert_eq!(notices.len(), 1);
+        assert!(html.contains(&notices[0].notice_id));
+        let (s, doc) = t.get(&notices[0].path).await;
+        assert_eq!(s, StatusCode::OK);
+        let doc: Value = serde_json::from_str(&doc).unwrap();
+        schemas::validate(Format::Csaf, &doc).expect("the demo's notice is valid CSAF");
+        let (_, feed) = t.get("/feed.atom").await;
+        assert!(feed.contains(&notices[0].notice_id));
         t.finish().await;
     }
 }
