@@ -1,7 +1,8 @@
 //! `dtsec registry postmarket publish` against the real `dtsec serve --demo`: the certification
 //! body publishes a notice for a vulnerability the manufacturer just assessed (the notice id on
 //! standard output, the document in the CSAF directory), and a second publication of the demo's
-//! already published assessment is refused with the registry's words and exit 1.
+//! already published assessment is refused with the registry's words and exit 1. The server runs
+//! with `--postmarket-grace-days 0`, so the unassessed match is counted publicly at once.
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
@@ -29,7 +30,13 @@ fn the_certification_body_publishes_a_notice_from_the_terminal() {
     let tmp = tempfile::tempdir().expect("tmp");
     let data = tmp.path().join("data");
     let server = common::serve(
-        &["--demo", "--data-dir", s(&data)],
+        &[
+            "--demo",
+            "--data-dir",
+            s(&data),
+            "--postmarket-grace-days",
+            "0",
+        ],
         &[],
         &tmp.path().join("serve.log"),
     );
@@ -62,6 +69,13 @@ fn the_certification_body_publishes_a_notice_from_the_terminal() {
     );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("was published as"), "{}", text(&o));
+
+    // With no grace period, the public sees the unassessed GIT-only advisory counted, never named.
+    let device = http_get(server.port, &format!("/api/v1/devices/{id}")).expect("device");
+    let posture = &serde_json::from_str::<serde_json::Value>(&device).unwrap()["posture"];
+    assert_eq!(posture["unassessed"]["grace_days"], 0);
+    assert_eq!(posture["unassessed"]["past_grace"], 1, "{posture}");
+    assert!(!device.contains("x_DTSEC-DEMO-0002"));
 
     // The manufacturer assesses the GIT-only advisory; the certification body publishes it.
     let a = serde_json::json!({
@@ -108,4 +122,8 @@ fn the_certification_body_publishes_a_notice_from_the_terminal() {
         index.contains(&format!("{}.json", notice.to_ascii_lowercase())),
         "{index}"
     );
+    // Assessed, it is no longer counted.
+    let device = http_get(server.port, &format!("/api/v1/devices/{id}")).expect("device");
+    let posture = &serde_json::from_str::<serde_json::Value>(&device).unwrap()["posture"];
+    assert_eq!(posture["unassessed"]["past_grace"], 0, "{posture}");
 }
