@@ -33,6 +33,9 @@ use crate::lab_profile::LabProfile;
 use crate::maintenance::{Change, ChangeArea, ImpactAnalysis};
 use crate::store::{NewProduct, NewUser, StatusRequest, Store};
 
+mod postmarket;
+pub use postmarket::DEMO_CSAF_NAMESPACE;
+
 /// The 2.0 example pump ST: form `pump`, roles therapy-delivery and aid-host, claims cdd 2.0 +
 /// cdd-eb 2.0.
 pub const PUMP_ST: &str = include_str!("../../../examples/pump-st.yaml");
@@ -859,6 +862,14 @@ async fn load_inner(store: &Store) -> Result<DemoSummary> {
             });
         }
     }
+    // Postmarket (issue 13): an SBOM, fictional advisories, an assessment and a notice.
+    postmarket::load(
+        store,
+        &ctx.manufacturers[0].2,
+        &ctx.certifier,
+        &ctx.summary.certificates,
+    )
+    .await?;
     let archived = store.archive_expired(&admin, store.clock().today()).await?;
     if archived.is_empty() {
         return Err(RegistryError::invalid(

@@ -116,6 +116,27 @@ pub struct EtrEntry {
     pub at: String,
 }
 
+/// A published vulnerability notice (issue 13): the certification body's CSAF document about an
+/// assessed vulnerability of a certificate. The entry names the served document's SHA-256, so a
+/// notice changed after publication no longer matches its entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeEntry {
+    /// `notice-published`.
+    pub kind: String,
+    /// The notice id (`DTSEC-VN-YYYY-NNNN`, the CSAF `tracking.id`).
+    pub notice_id: String,
+    /// The certificate the notice is about.
+    pub certificate_id: String,
+    /// The vulnerability.
+    pub vuln: String,
+    /// The hash of the assessment entry (`sha256:…`) the notice states.
+    pub assessment_sha256: String,
+    /// SHA-256 (hex) of the CSAF document as served (its RFC 8785 canonical JSON).
+    pub document_sha256: String,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
 /// One log entry, read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -125,6 +146,8 @@ pub enum Decision {
     Lab(LabEntry),
     /// About an ETR.
     Etr(EtrEntry),
+    /// A published vulnerability notice.
+    Notice(NoticeEntry),
 }
 
 impl Decision {
@@ -158,6 +181,10 @@ impl Decision {
         } else if kind.starts_with("etr-") {
             serde_json::from_value(value)
                 .map(Decision::Etr)
+                .map_err(field_err)
+        } else if kind.starts_with("notice-") {
+            serde_json::from_value(value)
+                .map(Decision::Notice)
                 .map_err(field_err)
         } else {
             Err(bad(format!("unknown kind `{kind}`")))
@@ -194,6 +221,15 @@ impl Decision {
                     .unwrap_or_default()
             ),
             Decision::Etr(e) => format!("{} for case {}", e.kind, e.product_id),
+            Decision::Notice(n) => format!(
+                "{} {} about {} of {} [assessment {}] document sha256 {}",
+                n.kind,
+                n.notice_id,
+                n.vuln,
+                n.certificate_id,
+                n.assessment_sha256,
+                n.document_sha256
+            ),
         }
     }
 
@@ -203,6 +239,7 @@ impl Decision {
             Decision::Certificate(c) => &c.at,
             Decision::Lab(l) => &l.at,
             Decision::Etr(e) => &e.at,
+            Decision::Notice(n) => &n.at,
         }
     }
 }

@@ -33,6 +33,18 @@ impl Page {
     pub fn into_string(self) -> String {
         self.0
     }
+
+    /// The page with a `<link rel="alternate">` to an Atom feed in its head, so feed readers
+    /// find the feed from the page (issue 13). Added after layout rather than as a layout
+    /// argument because only a few pages have a feed.
+    pub fn with_feed(self, href: &str, title: &str) -> Page {
+        let link =
+            html! { link rel="alternate" type="application/atom+xml" href=(href) title=(title); };
+        Page(
+            self.0
+                .replacen("</head>", &format!("{}</head>", link.into_string()), 1),
+        )
+    }
 }
 
 /// The site's style sheet. Tables with class `stack` turn into one block per row below 40rem

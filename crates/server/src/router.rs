@@ -17,9 +17,10 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use axum::{Json, Router};
 use dtsec_registry::{AssessmentRecord, MatchRecord, QueueItem, SyncReport};
 use dtsec_registry::{
-    AuditEntry, CertificateProof, CertificateRecord, ConsistencyProof, DeviceDetail, DeviceSummary,
-    EtrSummary, Lab, MaintenanceRecord, Organisation, Product, User, UserAccount,
+    AuditEntry, CertificateProof, CertificateRecord, ConsistencyProof, DeviceSummary, EtrSummary,
+    Lab, MaintenanceRecord, Organisation, Product, User, UserAccount,
 };
+use dtsec_registry::{NoticeRecord, NoticeSummary};
 use serde_json::{Value, json};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -97,7 +98,8 @@ fn table() -> Vec<Routes> {
         .get(
             "/api/v1/devices/{id}",
             devices::show::api,
-            op("One certified device").answer::<DeviceDetail>(),
+            op("One certified device, with its public security posture")
+                .answer::<devices::posture::DeviceWithPosture>(),
         )
         .get(
             "/api/v1/devices/{id}/st",
@@ -516,6 +518,36 @@ fn postmarket_routes() -> Vec<Routes> {
         postmarket::vex::show,
         op("The certificate's VEX (assessed vulnerabilities only); `format` = cyclonedx (default), csaf or openvex")
             .query("format", false, json!({"type": "string", "enum": ["cyclonedx", "csaf", "openvex"]})),
+    )
+    // Publishing: the method page, notices, the CSAF provider's metadata and directory.
+    .page("/postmarket", postmarket::about::page)
+    .get(
+        "/api/v1/notices",
+        postmarket::notices::index,
+        op("Published vulnerability notices, newest first (`certificate` narrows to one; `limit` 1–1000, default 100)")
+            .text_filters(&["certificate"])
+            .query("limit", false, json!({"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}))
+            .answer::<Vec<NoticeSummary>>(),
+    )
+    .get(
+        "/feed.atom",
+        devices::feed::registry,
+        op("Atom feed of certificate decisions and published vulnerability notices, newest first"),
+    )
+    .get(
+        "/devices/{id}/feed.atom",
+        devices::feed::device,
+        op("Atom feed of one certificate's decisions and notices, newest first"),
+    )
+    .get(
+        "/.well-known/csaf/provider-metadata.json",
+        postmarket::csaf::provider_metadata,
+        op("CSAF 2.0 provider metadata: the notice directory and the scheme key's fingerprint"),
+    )
+    .get(
+        "/.well-known/csaf/white/{*path}",
+        postmarket::csaf::file,
+        op("CSAF directory (TLP:WHITE): index.txt, changes.csv, <year>/<notice>.json with .sha256 and .sig (the scheme key's Ed25519 signature)"),
     );
     let manufacturer = Routes::of(Audience::Manufacturer)
         .post(
@@ -553,6 +585,7 @@ fn postmarket_routes() -> Vec<Routes> {
                 .answer::<Vec<AssessmentRecord>>(),
         );
     let certification_body = Routes::of(Audience::CertificationBody)
+        .page("/staff/postmarket", postmarket::queue_page::page)
         .post(
             "/api/v1/advisories/sync",
             postmarket::advisories::sync,
@@ -575,6 +608,13 @@ fn postmarket_routes() -> Vec<Routes> {
             postmarket::queue::act,
             op("Certifier: decide queue item n with a reason (logged with the assessment's hash)")
                 .body(fields::<postmarket::queue::ActParams>()),
+        )
+        .post(
+            "/api/v1/certificates/{id}/notices",
+            postmarket::notices::publish,
+            op("Certifier: publish a vulnerability notice (CSAF 2.0, signed with the scheme key, logged) from the current assessment of `vuln`")
+                .body(fields::<postmarket::notices::PublishParams>())
+                .answer::<NoticeRecord>(),
         );
     vec![public, manufacturer, certification_body]
 }

@@ -308,6 +308,10 @@ fn the_committed_schemas_equal_the_shared_copies() {
             "openvex_json_schema.json",
             "data/vex/openvex/openvex_json_schema.json",
         ),
+        (
+            "provider_json_schema.json",
+            "data/vex/csaf-2.0/json_schema/provider_json_schema.json",
+        ),
     ] {
         let Some(path) = dtsec_testkit::shared(theirs) else {
             return;

@@ -434,7 +434,7 @@ impl Replay {
             Ok(Decision::Lab(l)) => {
                 self.labs.insert(l.lab_org.clone(), (index, l));
             }
-            Ok(Decision::Etr(_)) => {}
+            Ok(Decision::Etr(_) | Decision::Notice(_)) => {}
             Err(err) => self.problems.push(format!("entry {index}: {err}")),
         }
     }

@@ -71,6 +71,11 @@ pub struct ServeArgs {
     #[arg(long, value_name = "SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub header_timeout_secs: u64,
+    /// Days a postmarket match nobody has assessed stays private to the manufacturer and the
+    /// certification body before device pages count it publicly (0 to 365; issue 13).
+    #[arg(long, value_name = "DAYS", default_value_t = dtsec_registry::DEFAULT_GRACE_DAYS,
+          value_parser = clap::value_parser!(i64).range(0..=365))]
+    pub postmarket_grace_days: i64,
 }
 
 fn parse_cidr(s: &str) -> Result<dtsec_server::forwarded::Cidr, String> {
@@ -139,7 +144,9 @@ async fn serve(args: ServeArgs) -> CliResult {
         .as_deref()
         .map(normalize_public_url)
         .transpose()?;
-    let store = Store::open(store_config(&args.store))
+    let mut config = store_config(&args.store);
+    config.postmarket_grace_days = args.postmarket_grace_days;
+    let store = Store::open(config)
         .await
         .map_err(|e| CliError::unusable(format!("cannot open the registry: {e}")))?;
     if args.demo {

@@ -14,6 +14,7 @@ mod niap_st;
 mod oscal;
 mod password_prompt;
 mod postmarket;
+mod postmarket_publish;
 mod postmarket_registry;
 mod pp2;
 mod pp_diff;

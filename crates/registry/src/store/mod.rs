@@ -17,10 +17,13 @@ mod cases;
 mod certs;
 mod decision_subject;
 mod device_words;
+mod feed;
 mod fix_review;
 mod in_evaluation;
 mod labs;
+mod notices;
 mod postmarket;
+mod posture;
 mod proofs;
 mod publish;
 mod published;
@@ -49,10 +52,16 @@ pub use certs::{
     CertificateRecord, FixReviewRecord, MaintenanceRecord, StatusChange, StatusRequest,
 };
 pub use in_evaluation::{EvaluationStage, InEvaluation, MAX_IN_EVALUATION};
+pub use feed::{FeedEntry, FeedKind, MAX_FEED_ENTRIES};
 pub use labs::Lab;
+pub use notices::{CSAF_DIR, CsafPublisher, NoticeFile, NoticeRecord};
 pub use postmarket::{
     AssessmentRecord, MAX_SBOM_BYTES, MAX_SYNC_RECORDS, MatchRecord, QueueItem, SbomRecord,
     SyncReport,
+};
+pub use posture::{
+    DEFAULT_GRACE_DAYS, NoticeSummary, PublicAssessment, SbomAvailability, SecurityPosture,
+    SupportSummary, UnassessedSummary,
 };
 pub use proofs::{CertificateProof, ConsistencyProof};
 pub use publish::{DEFAULT_LOG_ORIGIN, LOG_DIR, LOG_KEY_FILE, LOG_VKEY_FILE};
@@ -122,6 +131,9 @@ pub struct StoreConfig {
     /// The transparency log's origin line (its checkpoints' first line and key name), or `None`
     /// to keep decisions in the `decision_log` outbox only. The log lives in `DATA_DIR/log/`.
     pub log_origin: Option<String>,
+    /// Days an unassessed postmarket match stays private to the manufacturer and the
+    /// certification body before the public sees it counted (design notes §8).
+    pub postmarket_grace_days: i64,
 }
 
 impl StoreConfig {
@@ -138,6 +150,7 @@ impl StoreConfig {
             throttle: ThrottleConfig::default(),
             max_connections: 8,
             log_origin: Some(publish::DEFAULT_LOG_ORIGIN.into()),
+            postmarket_grace_days: posture::DEFAULT_GRACE_DAYS,
         }
     }
 }

@@ -186,7 +186,7 @@ const SBOM_COLUMNS: &str = "certificate_id, sha256, revision, format, serial, bo
     components, uploaded_by, uploaded_at";
 
 /// The certificate's current SBOM with its document.
-async fn current_sbom(
+pub(super) async fn current_sbom(
     conn: &mut AnyConnection,
     certificate_id: &str,
 ) -> Result<Option<(SbomRecord, String)>> {
@@ -279,7 +279,10 @@ async fn store_matches(
 }
 
 /// The latest entry of each of the certificate's assessments.
-async fn latest_entries(conn: &mut AnyConnection, certificate_id: &str) -> Result<Vec<Entry>> {
+pub(super) async fn latest_entries(
+    conn: &mut AnyConnection,
+    certificate_id: &str,
+) -> Result<Vec<Entry>> {
     let rows = sqlx::query(
         "SELECT a.entry FROM pm_assessments a WHERE a.certificate_id = $1 AND a.seq = \
          (SELECT MAX(b.seq) FROM pm_assessments b WHERE b.certificate_id = a.certificate_id \
@@ -307,7 +310,10 @@ fn answered(latest: &[Entry]) -> BTreeSet<String> {
 }
 
 /// The certificate's matches as of the current snapshot and SBOM.
-async fn matches_of(conn: &mut AnyConnection, certificate_id: &str) -> Result<Vec<MatchRecord>> {
+pub(super) async fn matches_of(
+    conn: &mut AnyConnection,
+    certificate_id: &str,
+) -> Result<Vec<MatchRecord>> {
     let (Some(snapshot), Some((sbom, _))) = (
         current_snapshot_id(conn).await?,
         current_sbom(conn, certificate_id).await?,
@@ -433,7 +439,7 @@ fn assessment_from_row(r: &AnyRow) -> Result<AssessmentRecord> {
 }
 
 impl Store {
-    fn today_jiff(&self) -> jiff::civil::Date {
+    pub(super) fn today_jiff(&self) -> jiff::civil::Date {
         let ts = jiff::Timestamp::from_second(self.config.clock.now_unix())
             .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
         jiff::tz::TimeZone::UTC.to_datetime(ts).date()

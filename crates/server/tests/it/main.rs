@@ -14,6 +14,7 @@ mod labs;
 mod login_throttle;
 mod pages;
 mod postmarket;
+mod postmarket_publish;
 mod print_and_evaluation;
 mod public;
 mod staff_actions;

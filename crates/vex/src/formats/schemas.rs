@@ -18,6 +18,7 @@ const CVSS_V2: &str = include_str!("../../schemas/cvss-v2.0.json");
 const CVSS_V30: &str = include_str!("../../schemas/cvss-v3.0.json");
 const CVSS_V31: &str = include_str!("../../schemas/cvss-v3.1.json");
 const OPENVEX: &str = include_str!("../../schemas/openvex_json_schema.json");
+const CSAF_PROVIDER: &str = include_str!("../../schemas/provider_json_schema.json");
 
 fn json(text: &str) -> Value {
     serde_json::from_str(text).expect("committed schema is JSON")
@@ -75,6 +76,33 @@ pub fn validate(format: Format, doc: &Value) -> Result<(), VexError> {
     if let Some(e) = validator(format).iter_errors(doc).next() {
         return Err(VexError::Schema {
             format: format.name(),
+            at: e.instance_path().to_string(),
+            message: e.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Validates a CSAF 2.0 provider metadata document (`provider-metadata.json`, CSAF §7.1.7)
+/// against its committed schema. Why here: a registry that publishes notices serves one, and an
+/// aggregator refuses a provider whose metadata does not validate; the schema refers to the CSAF
+/// document schema (publisher), which this crate already commits.
+pub fn validate_provider_metadata(doc: &Value) -> Result<(), VexError> {
+    let validator = build(
+        CSAF_PROVIDER,
+        &[
+            (
+                "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json",
+                CSAF,
+            ),
+            ("https://www.first.org/cvss/cvss-v2.0.json", CVSS_V2),
+            ("https://www.first.org/cvss/cvss-v3.0.json", CVSS_V30),
+            ("https://www.first.org/cvss/cvss-v3.1.json", CVSS_V31),
+        ],
+    );
+    if let Some(e) = validator.iter_errors(doc).next() {
+        return Err(VexError::Schema {
+            format: "CSAF provider metadata",
             at: e.instance_path().to_string(),
             message: e.to_string(),
         });

@@ -26,6 +26,15 @@ pub enum PostmarketCommand {
         #[arg(long, value_name = "SHA256")]
         hash: Option<String>,
     },
+    /// Publish a vulnerability notice (certification body): the current assessment of VULN on
+    /// the certificate as a CSAF 2.0 document, signed with the scheme key and logged; prints the
+    /// notice id.
+    Publish {
+        /// The certificate id.
+        certificate: String,
+        /// The vulnerability id or one of its aliases.
+        vuln: String,
+    },
 }
 
 /// The most advisory records one sync sends (the registry's limit).
@@ -170,6 +179,20 @@ pub fn postmarket(r: &Registry, cmd: PostmarketCommand) -> Result<(), ClientErro
                 v["item"]["vuln"].as_str().unwrap_or("?")
             );
             outln!("{}", v["certificate"]["status"].as_str().unwrap_or("?"));
+        }
+        PostmarketCommand::Publish { certificate, vuln } => {
+            let v = r.post_json(
+                &format!("/api/v1/certificates/{}/notices", seg(&certificate)),
+                &json!({"vuln": vuln}),
+            )?;
+            eprintln!(
+                "published {} about {} of {certificate} at {} (sha256 {})",
+                v["notice_id"].as_str().unwrap_or("?"),
+                v["vuln"].as_str().unwrap_or("?"),
+                v["path"].as_str().unwrap_or("?"),
+                v["sha256"].as_str().unwrap_or("?")
+            );
+            outln!("{}", v["notice_id"].as_str().unwrap_or("?"));
         }
     }
     Ok(())

@@ -119,7 +119,12 @@ pub async fn page(
         }
     };
     Ok(Html(
-        layout("Certified devices", caller.viewer(), b).into_string(),
+        layout("Certified devices", caller.viewer(), b)
+            .with_feed(
+                "/feed.atom",
+                "Certificate decisions and vulnerability notices",
+            )
+            .into_string(),
     ))
 }
 

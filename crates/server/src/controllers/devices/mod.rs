@@ -7,6 +7,9 @@ pub mod show;
 pub mod st;
 pub mod timeline;
 
+pub mod feed;
+pub mod posture;
+
 use dtsec_registry::DeviceFilter;
 use serde::Deserialize;
 

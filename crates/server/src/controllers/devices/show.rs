@@ -11,12 +11,14 @@ use crate::html::{Markup, definitions, html, layout, url};
 use crate::session::Caller;
 use crate::state::AppState;
 
-/// The device as JSON.
+/// The device as JSON, with its public security posture.
 pub async fn api(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> AppResult<Json<DeviceDetail>> {
-    Ok(Json(state.store.device(&id).await?))
+) -> AppResult<Json<super::posture::DeviceWithPosture>> {
+    let device: DeviceDetail = state.store.device(&id).await?;
+    let posture = state.store.security_posture(&id, None).await?;
+    Ok(Json(super::posture::DeviceWithPosture { device, posture }))
 }
 
 /// The device page: certificate, claims, history and maintenance.
@@ -52,6 +54,9 @@ pub async fn page(
         .await
         .map_err(|e| AppError::from(e).html())?;
     let evaluation = super::evaluation::section(&s.certificate_id, etr.as_ref());
+    let posture = super::posture::of(&state, &caller, &s.certificate_id)
+        .await
+        .map_err(|e| AppError::from(e).html())?;
     let pps: Vec<String> = c
         .pp_claim
         .iter()
@@ -106,6 +111,7 @@ pub async fn page(
             ("ETR SHA-256", html! { code { (c.etr_sha256) } }),
         ]))
         (evaluation)
+        (super::posture::section(&s.certificate_id, &posture))
         (super::timeline::timeline(&s.certificate_id, &d.history))
         h2 { "Status history" }
         table class="stack" {
@@ -148,7 +154,12 @@ pub async fn page(
         }
     };
     Ok(Html(
-        layout(&s.product_name, caller.viewer(), b).into_string(),
+        layout(&s.product_name, caller.viewer(), b)
+            .with_feed(
+                &format!("/devices/{cid}/feed.atom"),
+                "This certificate's decisions and notices",
+            )
+            .into_string(),
     ))
 }
 

@@ -7,3 +7,8 @@ pub mod matches;
 pub mod queue;
 pub mod sbom;
 pub mod vex;
+
+pub mod about;
+pub mod csaf;
+pub mod notices;
+pub mod queue_page;

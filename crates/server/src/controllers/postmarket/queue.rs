@@ -51,5 +51,9 @@ pub async fn act(
             p.assessment_hash.as_deref(),
         )
         .await?;
-    Ok(Json(json!({"item": item, "certificate": certificate})).into_response())
+    // From the staff page's form: back to the queue, which confirms the change.
+    Ok(input.done(
+        "/staff/postmarket",
+        json!({"item": item, "certificate": certificate}),
+    ))
 }

@@ -16,7 +16,7 @@ use crate::session::Caller;
 use crate::state::AppState;
 
 /// A form posting urlencoded fields.
-pub(super) fn form(caller: &Caller, action: &str, inner: Markup, button: &str) -> Markup {
+pub(crate) fn form(caller: &Caller, action: &str, inner: Markup, button: &str) -> Markup {
     html! {
         form method="post" action=(action) {
             (caller.csrf_field())
@@ -290,6 +290,7 @@ async fn certifier_sections(state: &AppState, caller: &Caller) -> AppResult<Mark
         .await
         .map_err(ERR)?;
     Ok(html! {
+        p { a href="/staff/postmarket" { "Postmarket queue: proposed certificate actions and notices" } }
         h2 { "Impact analyses awaiting a decision" }
         @if pending.is_empty() {
             p { "None." }

@@ -1,0 +1,368 @@
+//! Vulnerability notices (issue 13, publishing): the certification body publishes what a
+//! manufacturer assessed about a certificate's vulnerability as a CSAF 2.0 document, signed with
+//! the scheme key and logged in the transparency log.
+//!
+//! Why this shape: CSAF is what aggregators and hospital tooling mirror (a provider serves
+//! `/.well-known/csaf/<tlp>/<year>/<id>.json` with its `.sha256`), the scheme key is the key
+//! readers already trust for certificates, and the log entry (`notice-published`) names the
+//! document's SHA-256 and the assessment's hash, so a notice edited or withdrawn quietly after
+//! publication shows. The document is the RFC 8785 canonical JSON of what `dtsec-vex` exports,
+//! stored and served byte for byte, so its hash, its signature and its log entry all cover the
+//! bytes a reader downloads. Notices are never rewritten: a new version of the assessment gets a
+//! new notice.
+
+use dtsec_vex::assessment::State as VexState;
+use dtsec_vex::formats::{self, DocMeta, Format};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::certs::load_cert;
+use super::postmarket::latest_entries;
+use super::posture::NoticeSummary;
+use super::{Store, audit, text};
+use crate::authz::{Action, Actor, Resource, authorize};
+use crate::error::{RegistryError, Result};
+
+/// The distribution directory's TLP label (CSAF 2.0 §7.1.11: a directory per TLP label, in lower
+/// case): every notice is public.
+pub const CSAF_DIR: &str = "white";
+/// The most notices one listing returns (feeds and the directory's `index.txt`).
+pub const MAX_NOTICES_LISTED: usize = 10_000;
+/// The longest vulnerability id accepted.
+const MAX_VULN_ID: usize = 200;
+
+/// Who publishes: the CSAF `document.publisher` of every notice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsafPublisher {
+    /// The scheme's name.
+    pub name: String,
+    /// The publisher's namespace: the registry's public URL.
+    pub namespace: String,
+}
+
+/// A published notice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct NoticeRecord {
+    /// `DTSEC-VN-YYYY-NNNN` (the CSAF `tracking.id`).
+    pub notice_id: String,
+    /// The certificate.
+    pub certificate_id: String,
+    /// The vulnerability id the assessment is about.
+    pub vuln: String,
+    /// The assessment's state.
+    pub state: String,
+    /// The assessment entry's hash (`sha256:…`).
+    pub assessment_hash: String,
+    /// The document's path under the registry.
+    pub path: String,
+    /// SHA-256 of the document (hex).
+    pub sha256: String,
+    /// The scheme key's detached signature over the document (`{alg, key_id, sig}`).
+    pub signature: Value,
+    /// When.
+    pub published_at: String,
+    /// Who published it.
+    pub published_by: String,
+}
+
+/// One served notice: its bytes, hash and signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoticeFile {
+    /// The notice id.
+    pub notice_id: String,
+    /// The CSAF document (canonical JSON).
+    pub document: String,
+    /// SHA-256 of `document` (hex).
+    pub sha256: String,
+    /// The detached signature (JSON text).
+    pub signature: String,
+}
+
+/// The document's file name (CSAF 2.0 §5.1: the `tracking.id` in lower case, any character other
+/// than `+`, `-`, `a-z`, `0-9` replaced by `_`, then `.json`).
+pub fn file_name(notice_id: &str) -> String {
+    let stem: String = notice_id
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| {
+            if c == '+' || c == '-' || c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{stem}.json")
+}
+
+/// The document's path relative to the distribution directory (`2026/dtsec-vn-2026-0001.json`).
+pub fn relative_path(year: i64, notice_id: &str) -> String {
+    format!("{year}/{}", file_name(notice_id))
+}
+
+fn path_of(year: i64, notice_id: &str) -> String {
+    format!(
+        "/.well-known/csaf/{CSAF_DIR}/{}",
+        relative_path(year, notice_id)
+    )
+}
+
+fn summary_from_row(r: &AnyRow) -> Result<NoticeSummary> {
+    let notice_id = text(r, "notice_id")?;
+    let year: i64 = r.try_get("year")?;
+    Ok(NoticeSummary {
+        path: path_of(year, &notice_id),
+        notice_id,
+        certificate_id: text(r, "certificate_id")?,
+        vuln: text(r, "vuln")?,
+        state: text(r, "state")?,
+        sha256: text(r, "sha256")?,
+        published_at: text(r, "published_at")?,
+        open: false,
+    })
+}
+
+/// Notices, newest first, of one certificate or of all; at most `limit`.
+pub(super) async fn list(
+    conn: &mut AnyConnection,
+    certificate_id: Option<&str>,
+    limit: usize,
+) -> Result<Vec<NoticeSummary>> {
+    let limit = i64::try_from(limit.min(MAX_NOTICES_LISTED)).unwrap_or(0);
+    const COLUMNS: &str = "notice_id, year, certificate_id, vuln, state, sha256, published_at";
+    let rows = match certificate_id {
+        Some(id) => {
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM pm_notices WHERE certificate_id = $1 \
+                 ORDER BY published_at DESC, notice_id DESC LIMIT $2"
+            ))
+            .bind(id)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        None => {
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM pm_notices \
+                 ORDER BY published_at DESC, notice_id DESC LIMIT $1"
+            ))
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    };
+    rows.iter().map(summary_from_row).collect()
+}
+
+impl Store {
+    /// The certification body publishes a notice about `vuln` (an id or alias) of a certificate:
+    /// the current version of the manufacturer's assessment of it, exported by `dtsec-vex` as a
+    /// CSAF 2.0 document, validated against the CSAF schema and the mandatory tests, signed with
+    /// the scheme key, stored and logged (`notice-published`) in one transaction.
+    ///
+    /// Refused: an unknown certificate or vulnerability, an assessment still under investigation
+    /// (a notice states an assessed vulnerability), and an assessment already published
+    /// ([`RegistryError::Conflict`] naming the notice).
+    pub async fn publish_notice(
+        &self,
+        actor: &Actor,
+        certificate_id: &str,
+        vuln: &str,
+        publisher: &CsafPublisher,
+    ) -> Result<NoticeRecord> {
+        authorize(actor, Action::ChangeCertificateStatus, &Resource::Global)?;
+        crate::validate::text("vuln", vuln, MAX_VULN_ID)?;
+        let vuln = vuln.trim();
+        let mut tx = self.begin().await?;
+        let cert = load_cert(&mut tx, certificate_id).await?;
+        let entry = latest_entries(&mut tx, certificate_id)
+            .await?
+            .into_iter()
+            .find(|e| e.assessment.vuln.id == vuln || e.assessment.vuln.aliases.iter().any(|a| a == vuln))
+            .ok_or_else(|| {
+                RegistryError::not_found(format!(
+                    "an assessment of {vuln} for {certificate_id} (the manufacturer records one first)"
+                ))
+            })?;
+        if entry.assessment.status == VexState::UnderInvestigation {
+            return Err(RegistryError::invalid(format!(
+                "{vuln} of {certificate_id} is still under investigation: a notice states an assessed vulnerability; publish once the manufacturer has assessed it"
+            )));
+        }
+        if let Some(r) = sqlx::query(
+            "SELECT notice_id FROM pm_notices WHERE certificate_id = $1 AND assessment_hash = $2",
+        )
+        .bind(certificate_id)
+        .bind(&entry.hash)
+        .fetch_optional(&mut *tx)
+        .await?
+        {
+            return Err(RegistryError::Conflict(format!(
+                "this assessment of {vuln} ({}) was published as {}: a notice is published once per assessment version",
+                entry.hash,
+                text(&r, "notice_id")?
+            )));
+        }
+        let now = self.now();
+        let unix = self.config.clock.now_unix();
+        let year = i64::from(self.today_jiff().year());
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM pm_notices WHERE year = $1")
+            .bind(year)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        let notice_id = format!("DTSEC-VN-{year:04}-{:04}", n + 1);
+        let namespace = publisher.namespace.trim_end_matches('/').to_string();
+        let meta = DocMeta {
+            author: publisher.name.clone(),
+            namespace: namespace.clone(),
+            id: notice_id.clone(),
+            version: 1,
+            timestamp: jiff::Timestamp::from_second(unix).unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+        };
+        let mut doc = formats::export(Format::Csaf, std::slice::from_ref(&entry.assessment), &meta)
+            .map_err(|e| {
+                RegistryError::invalid(format!("the assessment cannot be published: {e}"))
+            })?;
+        let path = path_of(year, &notice_id);
+        let a = &entry.assessment;
+        if let Some(d) = doc.get_mut("document").and_then(Value::as_object_mut) {
+            // The scheme coordinates; the manufacturer (the vendor) made the statement.
+            d.insert(
+                "publisher".into(),
+                json!({"category": "coordinator", "name": publisher.name, "namespace": namespace}),
+            );
+            d.insert(
+                "title".into(),
+                json!(format!(
+                    "{notice_id}: {} in {} {} (certificate {certificate_id})",
+                    a.vuln.id, cert.product_name, cert.product_version
+                )),
+            );
+            d.insert(
+                "distribution".into(),
+                json!({"tlp": {"label": "WHITE", "url": "https://www.first.org/tlp/"}}),
+            );
+            d.insert(
+                "references".into(),
+                json!([
+                    {"category": "self", "summary": format!("This notice ({notice_id})"), "url": format!("{namespace}{path}")},
+                    {"category": "external", "summary": format!("The certified device's public page ({certificate_id})"), "url": format!("{namespace}/devices/{certificate_id}")},
+                ]),
+            );
+        }
+        formats::schemas::validate(Format::Csaf, &doc)
+            .and_then(|()| formats::csaf_checks::run(&doc))
+            .map_err(|e| {
+                RegistryError::invalid(format!("the notice's CSAF document does not validate: {e}"))
+            })?;
+        let bytes = dtsec_seal::canonical_json(&doc);
+        let sha256 = dtsec_seal::sha256_hex(&bytes);
+        let signature = json!({
+            "alg": "ed25519",
+            "key_id": self.key.verifying_key().key_id(),
+            "sig": self.key.sign(&bytes).to_base64(),
+        });
+        let document = String::from_utf8(bytes)
+            .map_err(|e| RegistryError::invalid(format!("notice document: {e}")))?;
+        let record = NoticeRecord {
+            notice_id: notice_id.clone(),
+            certificate_id: certificate_id.to_string(),
+            vuln: a.vuln.id.clone(),
+            state: a.status.name().to_string(),
+            assessment_hash: entry.hash.clone(),
+            path,
+            sha256: sha256.clone(),
+            signature: signature.clone(),
+            published_at: now.clone(),
+            published_by: actor.audit_name(),
+        };
+        sqlx::query(
+            "INSERT INTO pm_notices (notice_id, year, certificate_id, vuln, state, assessment_hash, \
+             document, sha256, signature, published_at, published_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(&record.notice_id)
+        .bind(year)
+        .bind(&record.certificate_id)
+        .bind(&record.vuln)
+        .bind(&record.state)
+        .bind(&record.assessment_hash)
+        .bind(&document)
+        .bind(&record.sha256)
+        .bind(signature.to_string())
+        .bind(&record.published_at)
+        .bind(&record.published_by)
+        .execute(&mut *tx)
+        .await?;
+        self.log_decision(
+            &mut tx,
+            &json!({
+                "kind": "notice-published",
+                "notice_id": record.notice_id,
+                "certificate_id": record.certificate_id,
+                "vuln": record.vuln,
+                "assessment_sha256": record.assessment_hash,
+                "document_sha256": record.sha256,
+                "at": now,
+            }),
+        )
+        .await?;
+        let after = serde_json::to_value(&record).unwrap_or(Value::Null);
+        audit(
+            &mut tx,
+            &now,
+            actor,
+            "notice.publish",
+            "certificate",
+            certificate_id,
+            None,
+            Some(&after),
+        )
+        .await?;
+        self.commit_decision(tx).await?;
+        Ok(record)
+    }
+
+    /// Published notices, newest first (public), at most `limit` (capped at
+    /// [`MAX_NOTICES_LISTED`]); of one certificate when given.
+    pub async fn notices(
+        &self,
+        certificate_id: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<NoticeSummary>> {
+        let mut conn = self.pool.acquire().await?;
+        list(&mut conn, certificate_id, limit).await
+    }
+
+    /// A notice's served file by its place in the distribution directory: `year` and the file
+    /// name `dtsec-vn-YYYY-NNNN.json` (public).
+    pub async fn notice_file(&self, year: &str, file: &str) -> Result<NoticeFile> {
+        let missing = || RegistryError::not_found(format!("notice {year}/{file}"));
+        let stem = file.strip_suffix(".json").ok_or_else(missing)?;
+        let year: i64 = year.parse().map_err(|_| missing())?;
+        if stem.len() > MAX_VULN_ID || !stem.bytes().all(|b| b == b'-' || b.is_ascii_alphanumeric())
+        {
+            return Err(missing());
+        }
+        let notice_id = stem.to_ascii_uppercase();
+        let mut conn = self.pool.acquire().await?;
+        let row = sqlx::query(
+            "SELECT notice_id, document, sha256, signature FROM pm_notices \
+             WHERE notice_id = $1 AND year = $2",
+        )
+        .bind(&notice_id)
+        .bind(year)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(missing)?;
+        Ok(NoticeFile {
+            notice_id: text(&row, "notice_id")?,
+            document: text(&row, "document")?,
+            sha256: text(&row, "sha256")?,
+            signature: text(&row, "signature")?,
+        })
+    }
+}

@@ -1,0 +1,313 @@
+//! A certified device's security posture (issue 13, publishing): what the public may know of its
+//! postmarket state — the current assessments, the notices published about it, its SBOM's
+//! support data and disclosure contact — and the grace period that keeps unassessed matches
+//! private.
+//!
+//! Why a grace period: an automated match is not a finding. A match nobody has assessed stays
+//! private to the manufacturer and the certification body for `grace_days` from the day it was
+//! first seen (design notes §8, default 30 days, FDA's communication clock); after that the public
+//! sees only how many such matches there are, never which vulnerabilities, so the register never
+//! calls a device "vulnerable to X" without the manufacturer's assessment (sec-certs #526: the
+//! reputational harm of automated CVE matches).
+
+use dtsec_vex::assessment::State as VexState;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::Store;
+use super::certs::load_cert;
+use super::postmarket::{current_sbom, latest_entries, matches_of};
+use crate::authz::{Action, Actor, Resource, authorize};
+use crate::error::{RegistryError, Result};
+
+/// Days an unassessed match stays private (design notes §8).
+pub const DEFAULT_GRACE_DAYS: i64 = 30;
+/// The most assessments and notices a posture lists (a device has a handful; the rest is in the
+/// VEX and the notice directory).
+pub const MAX_POSTURE_ITEMS: usize = 200;
+
+/// One current, public assessment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct PublicAssessment {
+    /// The vulnerability id.
+    pub vuln: String,
+    /// Its aliases.
+    pub aliases: Vec<String>,
+    /// `under_investigation`, `not_affected`, `affected`, `fixed` or `false_positive`.
+    pub state: String,
+    /// Why not affected (the CycloneDX justification), when not affected.
+    pub justification: Option<String>,
+    /// What users should do, when affected.
+    pub action: Option<String>,
+    /// `controlled` or `uncontrolled`, when the manufacturer judged the clinical risk.
+    pub risk: Option<String>,
+    /// When this version was recorded (RFC 3339).
+    pub recorded_at: String,
+    /// The entry's hash (`sha256:…`).
+    pub hash: String,
+}
+
+/// A published notice, as listed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct NoticeSummary {
+    /// `DTSEC-VN-YYYY-NNNN`.
+    pub notice_id: String,
+    /// The certificate.
+    pub certificate_id: String,
+    /// The vulnerability.
+    pub vuln: String,
+    /// The state the notice states.
+    pub state: String,
+    /// The CSAF document's path under the registry (`/.well-known/csaf/white/…json`).
+    pub path: String,
+    /// SHA-256 of the document (hex).
+    pub sha256: String,
+    /// When it was published.
+    pub published_at: String,
+    /// Whether it is open: the vulnerability's current assessment still says affected or under
+    /// investigation.
+    pub open: bool,
+}
+
+/// The SBOM as the public sees it: that it exists, not its contents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct SbomAvailability {
+    /// `cyclonedx` or `spdx`.
+    pub format: String,
+    /// Its revision (1, 2, …).
+    pub revision: i64,
+    /// Components listed.
+    pub components: i64,
+    /// When it was uploaded.
+    pub uploaded_at: String,
+}
+
+/// The support data of the SBOM's components.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct SupportSummary {
+    /// The earliest end of support any component declares (YYYY-MM-DD).
+    pub end_of_support: Option<String>,
+    /// Components whose declared support has ended as of today, or which are declared
+    /// end-of-life or abandoned.
+    pub unsupported: usize,
+    /// Components with neither a support level nor an end-of-support date.
+    pub without_support_data: usize,
+}
+
+/// Unassessed matches: public only as a count, after the grace period.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct UnassessedSummary {
+    /// The grace period, in days.
+    pub grace_days: i64,
+    /// Vulnerabilities matched more than `grace_days` ago that no assessment answers.
+    pub past_grace: usize,
+    /// Those still within the grace period: only for the manufacturer and the certification body
+    /// (absent for everyone else).
+    pub within_grace: Option<usize>,
+}
+
+/// A device's security posture.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct SecurityPosture {
+    /// The date it holds for (the store's today).
+    pub as_of: String,
+    /// The current version of each assessment, by vulnerability id.
+    pub assessments: Vec<PublicAssessment>,
+    /// Notices published about the certificate, newest first.
+    pub notices: Vec<NoticeSummary>,
+    /// The current SBOM, when one was uploaded.
+    pub sbom: Option<SbomAvailability>,
+    /// Its components' support data.
+    pub support: Option<SupportSummary>,
+    /// How to report a vulnerability: the SBOM's `security-contact` reference (CycloneDX, on the
+    /// product's metadata component), when it declares one.
+    pub disclosure_contact: Option<String>,
+    /// Unassessed matches.
+    pub unassessed: UnassessedSummary,
+}
+
+fn state_fields(s: &VexState) -> (Option<String>, Option<String>) {
+    match s {
+        VexState::NotAffected { justification } => (
+            serde_json::to_value(justification)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string)),
+            None,
+        ),
+        VexState::Affected { action, .. } => (None, Some(action.clone())),
+        _ => (None, None),
+    }
+}
+
+/// The `security-contact` external reference of a CycloneDX SBOM's metadata component (or of
+/// the BOM's own metadata), if any.
+fn security_contact(document: &str) -> Option<String> {
+    let v: Value = serde_json::from_str(document).ok()?;
+    let refs = |p: &str| {
+        v.pointer(p)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|r| r.get("type").and_then(Value::as_str) == Some("security-contact"))
+            .and_then(|r| r.get("url").and_then(Value::as_str))
+            .map(str::to_string)
+    };
+    refs("/metadata/component/externalReferences").or_else(|| refs("/externalReferences"))
+}
+
+fn support_of(document: &str, today: &str) -> Option<SupportSummary> {
+    use dtsec_sbom::SupportLevel;
+    let ingester = dtsec_sbom::Ingester::new(dtsec_sbom::Limits {
+        max_bytes: super::MAX_SBOM_BYTES as u64,
+        ..dtsec_sbom::Limits::default()
+    });
+    let (doc, _) = ingester.ingest(document.as_bytes()).ok()?;
+    let mut out = SupportSummary {
+        end_of_support: None,
+        unsupported: 0,
+        without_support_data: 0,
+    };
+    for c in &doc.components {
+        let eos = c
+            .end_of_support
+            .as_deref()
+            .map(|d| d.get(..10).unwrap_or(d));
+        if let Some(d) = eos
+            && out.end_of_support.as_deref().is_none_or(|e| d < e)
+        {
+            out.end_of_support = Some(d.to_string());
+        }
+        let ended = eos.is_some_and(|d| d < today);
+        if ended || matches!(c.support_level, SupportLevel::Eol | SupportLevel::Abandoned) {
+            out.unsupported += 1;
+        }
+        if c.support_level == SupportLevel::Unknown && c.end_of_support.is_none() {
+            out.without_support_data += 1;
+        }
+    }
+    Some(out)
+}
+
+impl Store {
+    /// The grace period the store applies (days).
+    pub fn grace_days(&self) -> i64 {
+        self.config.postmarket_grace_days
+    }
+
+    /// The certificate's security posture as `viewer` may see it: everyone sees the current
+    /// assessments, the notices, the SBOM's availability and support data and the count of
+    /// unassessed matches past the grace period; the manufacturer and the certification body
+    /// also see how many are still within it.
+    pub async fn security_posture(
+        &self,
+        certificate_id: &str,
+        viewer: Option<&Actor>,
+    ) -> Result<SecurityPosture> {
+        let mut conn = self.pool.acquire().await?;
+        let cert = load_cert(&mut conn, certificate_id).await?;
+        let private = viewer.is_some_and(|a| {
+            authorize(
+                a,
+                Action::ViewProduct,
+                &Resource::org(&cert.manufacturer_org),
+            )
+            .is_ok()
+        });
+        let today = self.today_jiff();
+        let latest = latest_entries(&mut conn, certificate_id).await?;
+        let mut assessments: Vec<PublicAssessment> = latest
+            .iter()
+            .take(MAX_POSTURE_ITEMS)
+            .map(|e| {
+                let a = &e.assessment;
+                let (justification, action) = state_fields(&a.status);
+                PublicAssessment {
+                    vuln: a.vuln.id.clone(),
+                    aliases: a.vuln.aliases.clone(),
+                    state: a.status.name().to_string(),
+                    justification,
+                    action,
+                    risk: a.clinical.as_ref().and_then(|c| {
+                        serde_json::to_value(c.risk)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                    }),
+                    recorded_at: e.recorded_at.to_string(),
+                    hash: e.hash.clone(),
+                }
+            })
+            .collect();
+        assessments.sort_by(|a, b| a.vuln.cmp(&b.vuln));
+        let open_vulns: std::collections::BTreeSet<String> = latest
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.assessment.status,
+                    VexState::Affected { .. } | VexState::UnderInvestigation
+                )
+            })
+            .flat_map(|e| {
+                std::iter::once(e.assessment.vuln.id.clone())
+                    .chain(e.assessment.vuln.aliases.iter().cloned())
+            })
+            .collect();
+        let mut notices =
+            super::notices::list(&mut conn, Some(certificate_id), MAX_POSTURE_ITEMS).await?;
+        for n in &mut notices {
+            n.open = open_vulns.contains(&n.vuln);
+        }
+        let sbom = current_sbom(&mut conn, certificate_id).await?;
+        let today_text = today.to_string();
+        let (availability, support, contact) = match &sbom {
+            Some((r, document)) => (
+                Some(SbomAvailability {
+                    format: r.format.clone(),
+                    revision: r.revision,
+                    components: r.components,
+                    uploaded_at: r.uploaded_at.clone(),
+                }),
+                support_of(document, &today_text),
+                security_contact(document),
+            ),
+            None => (None, None, None),
+        };
+        let grace = self.grace_days();
+        let mut past = std::collections::BTreeSet::new();
+        let mut within = std::collections::BTreeSet::new();
+        for m in matches_of(&mut conn, certificate_id).await? {
+            if m.assessed {
+                continue;
+            }
+            let first: jiff::civil::Date = m
+                .first_seen
+                .get(..10)
+                .unwrap_or(&m.first_seen)
+                .parse()
+                .map_err(|e| {
+                    RegistryError::invalid(format!("stored date `{}`: {e}", m.first_seen))
+                })?;
+            let public_from = jiff::Span::new()
+                .try_days(grace)
+                .and_then(|span| first.checked_add(span))
+                .unwrap_or(jiff::civil::Date::MAX);
+            if today >= public_from {
+                past.insert(m.group_key);
+            } else {
+                within.insert(m.group_key);
+            }
+        }
+        Ok(SecurityPosture {
+            as_of: today_text,
+            assessments,
+            notices,
+            sbom: availability,
+            support,
+            disclosure_contact: contact,
+            unassessed: UnassessedSummary {
+                grace_days: grace,
+                past_grace: past.len(),
+                within_grace: private.then_some(within.len()),
+            },
+        })
+    }
+}
