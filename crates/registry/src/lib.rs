@@ -39,6 +39,7 @@ pub use authz::{Action, Actor, GRANTS, OrgKind, Reach, Resource, Role, authorize
 pub use certificate::{CERTIFICATE_KIND, Certificate, verify_certificate};
 pub use error::{Forbidden, RegistryError, Result};
 pub use etr_summary::EtrSummary;
+pub use store::CertifiedEtr;
 pub use store::{
     AssessmentRecord, MAX_SBOM_BYTES, MAX_SYNC_RECORDS, MatchRecord, QueueItem, SbomRecord,
     SyncReport,

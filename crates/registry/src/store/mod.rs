@@ -14,6 +14,7 @@
 
 mod accounts;
 mod cases;
+mod certified_etr;
 mod certs;
 mod decision_subject;
 mod device_words;
@@ -42,6 +43,7 @@ pub use accounts::{
     DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, NewToken, NewUser, Organisation, User, UserAccount,
 };
 pub use cases::{Finding, NewProduct, Product};
+pub use certified_etr::CertifiedEtr;
 pub use certs::{
     CertificateRecord, FixReviewRecord, MaintenanceRecord, StatusChange, StatusRequest,
 };

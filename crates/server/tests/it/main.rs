@@ -12,6 +12,7 @@ mod pages;
 mod postmarket;
 mod print_and_evaluation;
 mod public;
+mod regulatory;
 mod staff_actions;
 mod transparency_log;
 mod workflow;

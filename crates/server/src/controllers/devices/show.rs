@@ -52,6 +52,9 @@ pub async fn page(
         .await
         .map_err(|e| AppError::from(e).html())?;
     let evaluation = super::evaluation::section(&s.certificate_id, etr.as_ref());
+    let coverage = super::coverage::section(&state, &s.certificate_id)
+        .await
+        .map_err(AppError::html)?;
     let pps: Vec<String> = c
         .pp_claim
         .iter()
@@ -90,7 +93,8 @@ pub async fn page(
             a href={ "/certificates/" (cid) "/pdf" } { "Certificate (PDF)" } " · "
             a href={ "/certificates/" (cid) ".json" } { "Download the signed certificate (JSON)" } " · "
             a href={ "/api/v1/certificates/" (cid) "/status" } { "Current status (JSON)" } " · "
-            a href={ "/devices/" (cid) "/st" } { "Security Target" }
+            a href={ "/devices/" (cid) "/st" } { "Security Target" } " · "
+            a href={ "/certificates/" (cid) "/premarket" } { "FDA premarket package (manufacturer and certifier)" }
         }
         h2 { "Certificate" }
         (definitions([
@@ -106,6 +110,7 @@ pub async fn page(
             ("ETR SHA-256", html! { code { (c.etr_sha256) } }),
         ]))
         (evaluation)
+        (coverage)
         (super::timeline::timeline(&s.certificate_id, &d.history))
         h2 { "Status history" }
         table class="stack" {
