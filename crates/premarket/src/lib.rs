@@ -30,6 +30,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+pub mod evidence;
 pub mod html;
 mod package;
 pub mod pdf;

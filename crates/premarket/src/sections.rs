@@ -43,7 +43,13 @@ pub fn package(inputs: &Inputs<'_>) -> Result<Package, PremarketError> {
     let st = inputs.st;
     let lab = verified(inputs);
     let fda = coverage_report(st, inputs.library, "fda", None, MappingChoice::Builtin)?;
-    let b524 = coverage_report(st, inputs.library, "fda-524b", None, MappingChoice::Builtin)?;
+    // dtsec maps §524B for the CDD PP 2.0 only; an ST of an older PP (the registry's CDD 1.0
+    // certificates) gets the statement without the clause table rather than no package.
+    let b524 = match coverage_report(st, inputs.library, "fda-524b", None, MappingChoice::Builtin) {
+        Ok(r) => Some(r),
+        Err(dtsec_regulatory::RegulatoryError::NoMapping { .. }) => None,
+        Err(e) => return Err(e.into()),
+    };
     if let Some(s) = inputs.sbom
         && s.doc.components.len() > MAX_ROWS
     {
@@ -66,7 +72,7 @@ pub fn package(inputs: &Inputs<'_>) -> Result<Package, PremarketError> {
         testing(lab),
         labeling(st, inputs),
         management_plan(st),
-        statement_524b(&b524, inputs),
+        statement_524b(b524.as_ref(), inputs),
     ];
     let mut missing = Vec::new();
     if lab.is_none() {
@@ -703,7 +709,21 @@ fn management_plan(st: &Document) -> Section {
     }
 }
 
-fn statement_524b(b524: &CoverageReport, inputs: &Inputs<'_>) -> Section {
+fn statement_524b(b524: Option<&CoverageReport>, inputs: &Inputs<'_>) -> Section {
+    let Some(b524) = b524 else {
+        return Section {
+            id: "statement-524b",
+            title: "Section 524B statement",
+            guidance: "VII, 524B",
+            provenance: Provenance::ToBeAuthored,
+            blocks: vec![
+                todo(
+                    "dtsec has no §524B mapping for the PP this ST claims: state how the TOE meets §524B(b)(1)–(3) (cybersecurity management plan, processes, SBOM).",
+                ),
+                todo("The sponsor's determination and signature."),
+            ],
+        };
+    };
     let rows = b524
         .scopes
         .iter()

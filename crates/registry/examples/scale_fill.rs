@@ -87,7 +87,13 @@ async fn fill(dir: &str, n: u64, url: Option<String>) -> Result<(), Box<dyn std:
         .await?
         .actor();
     let key = SigningKey::generate();
-    store.apply_for_lab_approval(&evaluator, &lab.id).await?;
+    store
+        .apply_for_lab_approval(
+            &evaluator,
+            &lab.id,
+            &dtsec_registry::demo::example_lab_profile(),
+        )
+        .await?;
     store
         .register_lab_key(&evaluator, &lab.id, &key.verifying_key().to_public_pem())
         .await?;

@@ -40,6 +40,7 @@ pub use authz::{Action, Actor, GRANTS, OrgKind, Reach, Resource, Role, authorize
 pub use certificate::{CERTIFICATE_KIND, Certificate, verify_certificate};
 pub use error::{Forbidden, RegistryError, Result};
 pub use etr_summary::EtrSummary;
+pub use store::CertifiedEtr;
 pub use store::{
     AssessmentRecord, MAX_SBOM_BYTES, MAX_SYNC_RECORDS, MatchRecord, QueueItem, SbomRecord,
     SyncReport,
@@ -54,10 +55,10 @@ pub use store::{
     Organisation, Product, SCHEME_KEY_PREFIX, SQLITE_FILE, StatusChange, StatusRequest, Store,
     StoreConfig, TableDecisionLog, ThrottleConfig, User, UserAccount, csv_export,
 };
-pub use store::{EvaluationStage, InEvaluation, MAX_IN_EVALUATION};
 pub use store::{
     CSAF_DIR, CsafPublisher, DEFAULT_GRACE_DAYS, NoticeFile, NoticeRecord, NoticeSummary,
     PublicAssessment, SbomAvailability, SecurityPosture, SupportSummary, UnassessedSummary,
 };
+pub use store::{EvaluationStage, InEvaluation, MAX_IN_EVALUATION};
 pub use store::{FeedEntry, FeedKind, MAX_FEED_ENTRIES};
 pub use time::{Clock, Date};

@@ -48,6 +48,9 @@ pub struct CoveragePath {
     pub reviewed: bool,
     /// Through the TOE or the environment.
     pub status: Status,
+    /// The SFR the path goes through (`None` for a path through the environment), whose
+    /// evidence status a report with a sealed ETR shows.
+    pub sfr: Option<String>,
 }
 
 /// Coverage of one framework item.
@@ -74,7 +77,7 @@ pub fn derive(
 ) -> Vec<ItemCoverage> {
     let mut direct: BTreeMap<&str, Vec<CoveragePath>> = BTreeMap::new();
     for edge in &mapping.edges {
-        let Some((mut steps, status)) = reach(pp, edge, profile) else {
+        let Some((mut steps, status, sfr)) = reach(pp, edge, profile) else {
             continue;
         };
         for target in &edge.to {
@@ -87,6 +90,7 @@ pub fn derive(
                     relation: edge.relation.value.label(),
                     reviewed: edge.status.value == ReviewStatus::Reviewed,
                     status,
+                    sfr: sfr.clone(),
                 });
             steps.pop();
         }
@@ -131,8 +135,13 @@ pub fn derive(
         .collect()
 }
 
-/// Whether `edge` holds for `profile`, and the path from its origin to its PP item.
-fn reach(pp: &Document, edge: &Edge, profile: &Profile) -> Option<(Vec<String>, Status)> {
+/// Whether `edge` holds for `profile`, the path from its origin to its PP item, and the SFR
+/// the path goes through.
+fn reach(
+    pp: &Document,
+    edge: &Edge,
+    profile: &Profile,
+) -> Option<(Vec<String>, Status, Option<String>)> {
     let c = &edge.conditions;
     if !c.roles.is_empty() && !c.roles.iter().any(|r| profile.roles.contains(&r.value)) {
         return None;
@@ -151,10 +160,14 @@ fn reach(pp: &Document, edge: &Edge, profile: &Profile) -> Option<(Vec<String>, 
         }
         let mut steps = sfr_origin(pp, choice.sfr);
         steps.push(from.to_string());
-        return Some((steps, Status::Covered));
+        return Some((steps, Status::Covered, Some(choice.sfr.to_string())));
     }
     if profile.sfrs.contains(from) {
-        return Some((sfr_origin(pp, from), Status::Covered));
+        return Some((
+            sfr_origin(pp, from),
+            Status::Covered,
+            Some(from.to_string()),
+        ));
     }
     if let Some(sfr) = pp
         .sfrs
@@ -166,7 +179,7 @@ fn reach(pp: &Document, edge: &Edge, profile: &Profile) -> Option<(Vec<String>, 
         }
         let mut steps = sfr_origin(pp, &sfr.id.value);
         steps.push(from.to_string());
-        return Some((steps, Status::Covered));
+        return Some((steps, Status::Covered, Some(sfr.id.value.clone())));
     }
     if let Some(obj) = pp.objectives.toe.iter().find(|o| o.id.value == from) {
         let sfr = implementing_sfr(pp, from, profile)?;
@@ -175,7 +188,7 @@ fn reach(pp: &Document, edge: &Edge, profile: &Profile) -> Option<(Vec<String>, 
             .into_iter()
             .chain([from.to_string(), sfr.to_string()])
             .collect();
-        return Some((steps, Status::Covered));
+        return Some((steps, Status::Covered, Some(sfr.to_string())));
     }
     if let Some(obj) = pp
         .objectives
@@ -185,7 +198,7 @@ fn reach(pp: &Document, edge: &Edge, profile: &Profile) -> Option<(Vec<String>, 
     {
         let origin = obj.addresses.first().map(|a| a.value.clone());
         let steps = origin.into_iter().chain([from.to_string()]).collect();
-        return Some((steps, Status::Environment));
+        return Some((steps, Status::Environment, None));
     }
     // A threat or OSP: reached through a TOE objective that counters it and an SFR that
     // implements that objective; otherwise through an environment objective.
@@ -205,6 +218,7 @@ fn reach(pp: &Document, edge: &Edge, profile: &Profile) -> Option<(Vec<String>, 
             return Some((
                 vec![from.to_string(), obj.id.value.clone(), sfr.to_string()],
                 Status::Covered,
+                Some(sfr.to_string()),
             ));
         }
     }
@@ -216,6 +230,7 @@ fn reach(pp: &Document, edge: &Edge, profile: &Profile) -> Option<(Vec<String>, 
             (
                 vec![from.to_string(), o.id.value.clone()],
                 Status::Environment,
+                None,
             )
         })
 }

@@ -23,10 +23,12 @@ pub mod checker;
 pub mod coverage;
 pub mod csf;
 pub mod error;
+pub mod evidence;
 pub mod framework;
 pub mod mapping;
 pub mod profile;
 pub mod report;
+pub mod table;
 pub mod target;
 
 pub use error::RegulatoryError;

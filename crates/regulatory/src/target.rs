@@ -82,6 +82,7 @@ pub fn coverage_report(
             .filter(|e| e.status.value != ReviewStatus::Reviewed)
             .count(),
         scopes,
+        evidence: None,
     })
 }
 

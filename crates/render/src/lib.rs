@@ -25,6 +25,7 @@
 
 mod catalog;
 mod deps;
+mod extra;
 mod html;
 mod markdown;
 mod ops;
@@ -40,6 +41,7 @@ use std::path::Path;
 
 use dtsec_model::{Document, LoadedDocument};
 
+pub use extra::{ExtraSection, ExtraTable};
 pub use html::{escape, escape_into};
 
 /// The document to render and the name of the file it came from (shown in the footer).
@@ -75,18 +77,31 @@ pub struct RenderContext<'a> {
     /// instance id; an ST without its own security problem definition or objectives shows
     /// theirs. Empty: the document is rendered on its own.
     pub claimed: &'a [&'a LoadedDocument],
+    /// Sections the caller adds after the document's own (e.g. the CLI's regulatory coverage,
+    /// which this crate cannot compute: `regulatory` is a higher layer). Plain text, escaped
+    /// like the document.
+    pub extra: &'a [ExtraSection],
 }
 
 impl<'a> RenderContext<'a> {
     /// A context with these claimed documents.
     pub fn with_claimed(claimed: &'a [&'a LoadedDocument]) -> RenderContext<'a> {
-        RenderContext { claimed }
+        RenderContext {
+            claimed,
+            extra: &[],
+        }
+    }
+
+    /// The same context with these extra sections.
+    #[must_use]
+    pub fn with_extra(self, extra: &'a [ExtraSection]) -> RenderContext<'a> {
+        RenderContext { extra, ..self }
     }
 }
 
 /// Renders `doc` as one self-contained HTML5 page. Pure: no I/O, deterministic output.
 pub fn render_html(doc: &LoadedDocumentRef<'_>, ctx: &RenderContext<'_>) -> String {
-    page::render(doc.document, doc.source_name, ctx.claimed)
+    page::render(doc.document, doc.source_name, ctx.claimed, ctx.extra)
 }
 
 /// Renders `doc` and writes it to `path` atomically: to a temporary file in the same

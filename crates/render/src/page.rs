@@ -8,6 +8,7 @@
 
 use dtsec_model::{ConformanceType, DocRef, Document, LoadedDocument};
 
+use crate::extra::ExtraSection;
 use crate::html::Html;
 use crate::markdown;
 use crate::resolve::Defs;
@@ -15,7 +16,12 @@ use crate::view::{OBJ, SPD, View, empty, kind_title, kv_table, section, sub, tak
 use crate::{rationale, reqs, roles};
 
 /// Renders the whole page.
-pub(crate) fn render(doc: &Document, source_name: &str, claimed: &[&LoadedDocument]) -> String {
+pub(crate) fn render(
+    doc: &Document,
+    source_name: &str,
+    claimed: &[&LoadedDocument],
+    extra: &[ExtraSection],
+) -> String {
     let v = View::new(doc, source_name, claimed);
     let mut h = Html::with_capacity(64 * 1024);
     let kind = kind_title(doc.kind.value);
@@ -55,6 +61,11 @@ pub(crate) fn render(doc: &Document, source_name: &str, claimed: &[&LoadedDocume
     if has_notes {
         toc.push(("sec-notes", "Notes"));
     }
+    let extra = &extra[..extra.len().min(crate::extra::MAX_SECTIONS)];
+    let extra_ids: Vec<String> = extra.iter().map(ExtraSection::id).collect();
+    for (s, id) in extra.iter().zip(&extra_ids) {
+        toc.push((id.as_str(), s.title.as_str()));
+    }
     h.raw("<nav aria-labelledby=\"toc\">\n<h2 id=\"toc\">Contents</h2>\n<ol>");
     for (anchor, title) in &toc {
         let href = format!("#{anchor}");
@@ -78,7 +89,9 @@ pub(crate) fn render(doc: &Document, source_name: &str, claimed: &[&LoadedDocume
     }
     if has_notes {
         notes(&mut h, &v, next);
+        next += 1;
     }
+    crate::extra::write(&mut h, extra, next);
 
     h.raw("</main>\n<footer>\n<p>Rendered by dtsec from <code>");
     h.text(v.source_name);

@@ -432,6 +432,7 @@ fn table() -> Vec<Routes> {
     let postmarket = postmarket_routes();
     let mut all = vec![public, staff, manufacturer, lab, certification_body, admin];
     all.extend(postmarket);
+    all.extend(regulatory_routes());
     all
 }
 
@@ -617,6 +618,33 @@ fn postmarket_routes() -> Vec<Routes> {
                 .answer::<NoticeRecord>(),
         );
     vec![public, manufacturer, certification_body]
+}
+
+/// The regulatory routes (issue 14): coverage of a certified device; authorised by the registry
+/// like the rest.
+fn regulatory_routes() -> Vec<Routes> {
+    let public = Routes::of(Audience::Public).get(
+        "/api/v1/devices/{id}/coverage",
+        devices::coverage::api,
+        op("FDA premarket guidance Appendix 1 coverage of the certified ST, each mapped SFR verified by the lab (sealed ETR) or asserted by the manufacturer")
+            .answer::<devices::coverage::DeviceCoverage>(),
+    );
+    // The package lists the ETR's unresolved vulnerabilities and the SBOM: for whoever may see
+    // the product (the registry authorises), not the public.
+    let staff = Routes::of(Audience::Staff)
+        .page("/certificates/{id}/premarket", certificates::premarket::page)
+        .get(
+            "/certificates/{id}/premarket.pdf",
+            certificates::premarket::pdf,
+            op("Manufacturer, certifier or lab: the FDA premarket cybersecurity documentation set as a tagged PDF"),
+        )
+        .get(
+            "/api/v1/certificates/{id}/premarket",
+            certificates::premarket::api,
+            op("Manufacturer, certifier or lab: the FDA premarket cybersecurity documentation set from the certified ST, sealed ETR and SBOM (section provenance, missing inputs, HTML, PDF as base64)")
+                .answer::<certificates::premarket::PremarketPackage>(),
+        );
+    vec![public, staff]
 }
 
 /// The routes of one audience, in the order the table lists them.

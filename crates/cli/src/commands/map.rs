@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use clap::{Subcommand, ValueEnum};
 use dtsec_check::Diagnostic;
 use dtsec_check::output::{render_human, render_json_with_sources, render_sarif, summary_line};
-use dtsec_model::SourceFile;
+use dtsec_model::{DocumentKind, SourceFile};
 use dtsec_regulatory::RegulatoryError;
 use dtsec_regulatory::checker::{self, CheckInput};
 use dtsec_regulatory::framework::{self, BUILTIN_FRAMEWORKS, ItemStatus};
@@ -65,6 +65,13 @@ pub enum MapCommand {
         /// Write the report here (atomically) instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// For an ST file: its sealed ETR bundle, so each mapped SFR is marked verified by an
+        /// approved lab (its work units all passed) or asserted by the manufacturer.
+        #[arg(long, value_name = "SEALED.json", requires = "key")]
+        etr: Option<PathBuf>,
+        /// The lab's public key the ETR's signature is verified with.
+        #[arg(long, value_name = "LAB.pub", requires = "etr")]
+        key: Option<PathBuf>,
         #[command(flatten)]
         pps: PpArgs,
     },
@@ -107,14 +114,19 @@ pub fn run(command: MapCommand) -> CliResult {
             mapping,
             format,
             output,
+            etr,
+            key,
             pps,
         } => coverage(
-            &target,
-            &framework,
-            role.as_deref(),
-            mapping.as_deref(),
-            format,
-            output.as_deref(),
+            &CoverageArgs {
+                target: &target,
+                framework_name: &framework,
+                role: role.as_deref(),
+                mapping_file: mapping.as_deref(),
+                format,
+                output: output.as_deref(),
+                etr: etr.as_deref().zip(key.as_deref()),
+            },
             &pps,
         ),
         MapCommand::Frameworks => {
@@ -174,15 +186,28 @@ fn check(files: &[PathBuf], format: OutputFormat, pps: &PpArgs) -> CliResult {
     })
 }
 
-fn coverage(
-    target: &str,
-    framework_name: &str,
-    role: Option<&str>,
-    mapping_file: Option<&Path>,
+/// What `dtsec map coverage` was asked for.
+struct CoverageArgs<'a> {
+    target: &'a str,
+    framework_name: &'a str,
+    role: Option<&'a str>,
+    mapping_file: Option<&'a Path>,
     format: CoverageFormat,
-    output: Option<&Path>,
-    pps: &PpArgs,
-) -> CliResult {
+    output: Option<&'a Path>,
+    /// The sealed ETR bundle and the lab's public key.
+    etr: Option<(&'a Path, &'a Path)>,
+}
+
+fn coverage(args: &CoverageArgs<'_>, pps: &PpArgs) -> CliResult {
+    let CoverageArgs {
+        target,
+        framework_name,
+        role,
+        mapping_file,
+        format,
+        output,
+        etr,
+    } = *args;
     let library = crate::library::build(pps)?;
     let path = Path::new(target);
     let loaded;
@@ -235,7 +260,24 @@ fn coverage(
             MappingChoice::Given(Box::new(doc))
         }
     };
-    let report = coverage_report(document, &library, framework_name, role, choice)?;
+    let mut report = coverage_report(document, &library, framework_name, role, choice)?;
+    if let Some((bundle, key)) = etr {
+        if document.kind.value != DocumentKind::SecurityTarget {
+            return Err(CliError::unusable(format!(
+                "`{target}` is not a Security Target; a sealed ETR evaluates an ST"
+            ))
+            .with_help("give the ST file the ETR was sealed for, or leave out --etr and --key"));
+        }
+        let payload = super::premarket::read_etr(bundle, key, path)?;
+        let lab = dtsec_premarket::LabEvidence {
+            etr: dtsec_premarket::Etr::from_payload(&payload, document)
+                .map_err(|e| CliError::unusable(format!("{}: {e}", bundle.display())))?,
+            signature_verified: true,
+        };
+        if let Some(results) = dtsec_premarket::evidence::lab_results(&lab) {
+            report = report.with_lab_results(&results);
+        }
+    }
     let text = match format {
         CoverageFormat::Text => report.to_text(),
         CoverageFormat::Json => report.to_json(),

@@ -15,6 +15,7 @@ pub mod pp;
 pub mod premarket;
 pub mod registry;
 pub mod render;
+pub mod render_coverage;
 pub mod serve;
 pub mod serve_log;
 pub mod verify;

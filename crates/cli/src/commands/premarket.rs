@@ -35,8 +35,13 @@ pub struct PremarketArgs {
     pps: PpArgs,
 }
 
-/// Reads and verifies the sealed ETR; returns the bundle's payload.
-fn read_etr(bundle: &Path, key: &Path, st: &Path) -> Result<serde_json::Value, CliError> {
+/// Reads and verifies the sealed ETR; returns the bundle's payload (also `dtsec map coverage
+/// --etr`).
+pub(crate) fn read_etr(
+    bundle: &Path,
+    key: &Path,
+    st: &Path,
+) -> Result<serde_json::Value, CliError> {
     let name = bundle.display().to_string();
     let text = crate::input::read_text(bundle, dtsec_seal::MAX_SEALED_BYTES, "the ETR bundle")?;
     let key = dtsec_seal::load_verifying_key(key)?;

@@ -13,6 +13,7 @@
 
 mod client;
 mod postmarket;
+mod premarket;
 
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
@@ -281,6 +282,16 @@ pub enum RegistryCommand {
         certificate: String,
         /// Where to write it (written whole or not at all).
         #[arg(short, long, value_name = "FILE.json")]
+        output: PathBuf,
+    },
+    /// Download the FDA premarket documentation set the registry builds for a certificate (from
+    /// its ST, sealed ETR and SBOM) as index.html and premarket.pdf (manufacturer, certifier,
+    /// lab).
+    Premarket {
+        /// The certificate id.
+        certificate: String,
+        /// The directory to write into (created if missing).
+        #[arg(short, long, value_name = "DIR")]
         output: PathBuf,
     },
 }
@@ -839,6 +850,10 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
                 r.url("/scheme.pub")
             );
         }
+        RegistryCommand::Premarket {
+            certificate,
+            output,
+        } => premarket::download(&r, &certificate, &output)?,
     }
     Ok(())
 }

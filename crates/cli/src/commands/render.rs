@@ -58,9 +58,10 @@ pub fn run(file: &Path, output: &Path, pps: &PpArgs) -> CliResult {
             }
         }
     }
+    let extra = super::render_coverage::sections(&document, &library);
     let html = render_html(
         &LoadedDocumentRef::new(&document, &source.name),
-        &RenderContext::with_claimed(&claimed),
+        &RenderContext::with_claimed(&claimed).with_extra(&extra),
     );
     crate::write::atomic_write(output, html.as_bytes())
         .map_err(|e| CliError::unusable(format!("cannot write {}: {e}", output.display())))?;

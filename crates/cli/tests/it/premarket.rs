@@ -39,12 +39,12 @@ fn ok(args: &[&str]) -> Output {
 }
 
 /// A sealed bundle of the pump ST (every unit passed) and the lab's public key, in `dir`.
-fn sealed_bundle(dir: &Path) -> (PathBuf, PathBuf) {
+pub(crate) fn sealed_bundle(dir: &Path) -> (PathBuf, PathBuf) {
     sealed_bundle_with(dir, false)
 }
 
 /// The same, optionally with one residual vulnerability rated by the lab.
-fn sealed_bundle_with(dir: &Path, vulnerability: bool) -> (PathBuf, PathBuf) {
+pub(crate) fn sealed_bundle_with(dir: &Path, vulnerability: bool) -> (PathBuf, PathBuf) {
     let st_path = crate::common::root().join("examples/pump-st.yaml");
     let (source, st) = dtsec_model::load_document(&st_path).unwrap();
     let library = dtsec_model::Library::with_builtins();

@@ -333,6 +333,28 @@ fn the_whole_workflow_through_the_registry_client() {
     let cert_id = ok(run(&["registry", "certify", &product], &cb));
     assert!(cert_id.starts_with("DTSEC-"), "{cert_id}");
 
+    // The premarket package the registry builds from the ST and the ETR it verified (issue 14).
+    let pm = tmp.path().join("premarket");
+    ok(run(
+        &["registry", "premarket", &cert_id, "-o", s(&pm)],
+        &maker,
+    ));
+    let html = std::fs::read_to_string(pm.join("index.html")).unwrap();
+    assert!(
+        html.contains("Provenance: verified by an approved lab"),
+        "{html}"
+    );
+    assert!(
+        std::fs::read(pm.join("premarket.pdf"))
+            .unwrap()
+            .starts_with(b"%PDF-")
+    );
+    let o = dtsec(
+        &["registry", "premarket", &cert_id, "-o", s(&pm)],
+        &[reg[0]],
+    );
+    assert_eq!(o.status.code(), Some(2), "no token: {}", text(&o));
+
     let list = ok(run(&["registry", "products"], &maker));
     assert!(
         list.contains(&product) && list.contains(&format!("certificate {cert_id}")),

@@ -14,6 +14,7 @@
 
 mod accounts;
 mod cases;
+mod certified_etr;
 mod certs;
 mod decision_subject;
 mod device_words;
@@ -48,11 +49,12 @@ pub use accounts::{
     DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, NewToken, NewUser, Organisation, User, UserAccount,
 };
 pub use cases::{Finding, NewProduct, Product};
+pub use certified_etr::CertifiedEtr;
 pub use certs::{
     CertificateRecord, FixReviewRecord, MaintenanceRecord, StatusChange, StatusRequest,
 };
-pub use in_evaluation::{EvaluationStage, InEvaluation, MAX_IN_EVALUATION};
 pub use feed::{FeedEntry, FeedKind, MAX_FEED_ENTRIES};
+pub use in_evaluation::{EvaluationStage, InEvaluation, MAX_IN_EVALUATION};
 pub use labs::Lab;
 pub use notices::{CSAF_DIR, CsafPublisher, NoticeFile, NoticeRecord};
 pub use postmarket::{

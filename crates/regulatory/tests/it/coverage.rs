@@ -210,3 +210,75 @@ fn cdd_1_0_is_covered_per_toe_type_and_2_0_closes_its_b1_and_g2_gaps() {
         }
     }
 }
+
+#[test]
+fn lab_results_mark_each_mapped_sfr_verified_or_asserted() {
+    use dtsec_regulatory::evidence::{EvidenceStatus, LabResults, LabVerdict};
+    let lib = Library::with_builtins();
+    let plain = pump_st(&lib, str::to_string);
+    assert!(plain.evidence.is_none());
+    let json: serde_json::Value = serde_json::from_str(&plain.to_json()).unwrap();
+    assert!(json["evidence"].is_null());
+    assert!(json["scopes"][0]["items"][0]["evidence"].is_null());
+    // Take the SFR of H's first path: the lab passed it; another SFR failed; the rest have no
+    // work units and stay asserted.
+    let h = plain.scopes[0].items.iter().find(|i| i.id == "H").unwrap();
+    let passed = h.paths[0].sfr.clone().expect("a TOE path names its SFR");
+    let other = plain.scopes[0]
+        .items
+        .iter()
+        .flat_map(|i| &i.paths)
+        .filter_map(|p| p.sfr.clone())
+        .find(|s| *s != passed)
+        .unwrap();
+    let lab = LabResults {
+        lab: "Example Lab".to_string(),
+        sealed_at: "2026-01-02T03:04:05Z".to_string(),
+        verdicts: [
+            (passed.clone(), LabVerdict::Pass),
+            (other.clone(), LabVerdict::Fail),
+        ]
+        .into_iter()
+        .collect(),
+    };
+    let report = pump_st(&lib, str::to_string).with_lab_results(&lab);
+    let e = report.evidence.as_ref().unwrap();
+    assert_eq!(e.sfrs[&passed], EvidenceStatus::LabVerified);
+    assert_eq!(e.sfrs[&other], EvidenceStatus::LabFailed);
+    assert!(
+        e.sfrs
+            .iter()
+            .filter(|(s, _)| **s != passed && **s != other)
+            .all(|(_, st)| *st == EvidenceStatus::Asserted)
+    );
+    let h = report.scopes[0].items.iter().find(|i| i.id == "H").unwrap();
+    assert_eq!(report.item_evidence(h), Some(EvidenceStatus::LabVerified));
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(json["evidence"]["lab"], "Example Lab");
+    let first = &json["scopes"][0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "H")
+        .unwrap()["paths"][0];
+    assert_eq!(first["sfr"], passed.as_str());
+    assert_eq!(first["evidence"], "lab-verified");
+    let text = report.to_text();
+    assert!(text.contains("1 of "), "{text}");
+    assert!(
+        text.contains(&format!("[{passed}: verified by an approved lab]")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("[{other}: failed in the lab's evaluation]")),
+        "{text}"
+    );
+    assert!(text.contains("asserted by the manufacturer"), "{text}");
+    let csv = report.to_csv();
+    assert!(csv.starts_with("scope,item,kind,status,title,path,relation,reviewed,sfr,evidence\n"));
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("st,H,") && l.ends_with(&format!(",{passed},lab-verified"))),
+        "{csv}"
+    );
+}

@@ -2,4 +2,5 @@
 //! binary links the crate and its dependencies once, where one per file linked them dozens of
 //! times. Each module is one theme; its own `//!` says what it covers.
 
+mod extra;
 mod render;

@@ -17,6 +17,7 @@ mod postmarket;
 mod postmarket_publish;
 mod print_and_evaluation;
 mod public;
+mod regulatory;
 mod staff_actions;
 mod staff_paging;
 mod transparency_log;

@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod change_status;
 pub mod issue;
+pub mod premarket;
 pub mod print;
 pub mod show;
 pub mod status;

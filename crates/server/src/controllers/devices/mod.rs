@@ -1,5 +1,6 @@
 //! Certified devices: the public list (HTML, JSON, CSV) and the device page.
 
+pub mod coverage;
 pub mod csv;
 pub mod evaluation;
 pub mod index;

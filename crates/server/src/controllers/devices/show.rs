@@ -57,6 +57,9 @@ pub async fn page(
     let posture = super::posture::of(&state, &caller, &s.certificate_id)
         .await
         .map_err(|e| AppError::from(e).html())?;
+    let coverage = super::coverage::section(&state, &s.certificate_id)
+        .await
+        .map_err(AppError::html)?;
     let pps: Vec<String> = c
         .pp_claim
         .iter()
@@ -95,7 +98,8 @@ pub async fn page(
             a href={ "/certificates/" (cid) "/pdf" } { "Certificate (PDF)" } " · "
             a href={ "/certificates/" (cid) ".json" } { "Download the signed certificate (JSON)" } " · "
             a href={ "/api/v1/certificates/" (cid) "/status" } { "Current status (JSON)" } " · "
-            a href={ "/devices/" (cid) "/st" } { "Security Target" }
+            a href={ "/devices/" (cid) "/st" } { "Security Target" } " · "
+            a href={ "/certificates/" (cid) "/premarket" } { "FDA premarket package (manufacturer and certifier)" }
         }
         h2 { "Certificate" }
         (definitions([
@@ -112,6 +116,7 @@ pub async fn page(
         ]))
         (evaluation)
         (super::posture::section(&s.certificate_id, &posture))
+        (coverage)
         (super::timeline::timeline(&s.certificate_id, &d.history))
         h2 { "Status history" }
         table class="stack" {
