@@ -460,7 +460,7 @@ fn read_password() -> Result<String, ClientError> {
     use std::io::IsTerminal as _;
     let cannot = |e: std::io::Error| ClientError::Usage(format!("cannot read the password: {e}"));
     if std::io::stdin().is_terminal() {
-        return rpassword::prompt_password("password (not shown): ").map_err(cannot);
+        return read_password_at_terminal().map_err(cannot);
     }
     eprintln!("password (first line of standard input):");
     let mut line = String::new();
@@ -469,6 +469,27 @@ fn read_password() -> Result<String, ClientError> {
         .read_line(&mut line)
         .map_err(cannot)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// The password typed at the terminal on standard input, never echoed.
+///
+/// Why not `rpassword::prompt_password` alone: it shows the prompt and only then switches echo
+/// off, so a password typed (or pasted) as soon as the prompt appears could be echoed by the
+/// terminal before that (seen under load in the pseudo-terminal test). Echo goes off here
+/// first, then the prompt is shown, and the terminal's settings are put back whatever happens.
+fn read_password_at_terminal() -> std::io::Result<String> {
+    use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+    let stdin = std::io::stdin();
+    let before = tcgetattr(&stdin)?;
+    let mut quiet = before.clone();
+    quiet.local_modes.remove(LocalModes::ECHO);
+    tcsetattr(&stdin, OptionalActions::Now, &quiet)?;
+    eprint!("password (not shown): ");
+    let read = rpassword::read_password();
+    let restored = tcsetattr(&stdin, OptionalActions::Now, &before);
+    let password = read?;
+    restored?;
+    Ok(password)
 }
 
 fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
