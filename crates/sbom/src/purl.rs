@@ -87,6 +87,10 @@ pub fn normalize(text: &str) -> Result<NormalizedPurl, PurlError> {
         // Maven and the rest are case-sensitive: leave them.
         _ => {}
     }
+    // A namespace made only of empty or dot segments (`pkg:rpm/../x`) is no namespace: the
+    // reader gives `Some("")` for it, but the canonical text reads back as none (fuzz finding
+    // `purl-empty-namespace`).
+    let namespace = namespace.filter(|n| !n.is_empty());
     let q = p.qualifiers();
     let get = |k: &str| q.get(k).map(|v| v.to_string());
     let (distro, arch, upstream) = (get("distro"), get("arch"), get("upstream"));
@@ -222,6 +226,9 @@ mod tests {
             // A dot segment that was written `%2E` must not vanish from the canonical text.
             "pkg:golang/example.com/%2E/Mod@v1",
             "pkg:generic/a/%2E%2E/b@1",
+            // Fuzz finding `purl-empty-namespace`: only dot segments before the name.
+            "pkg:rpm/../el8_6?rca=hl_6?#'1",
+            "pkg:golang/./../Mod@v1",
         ] {
             let once = normalize(text).expect(text);
             let twice = normalize(&once.canonical).expect(&once.canonical);
