@@ -27,6 +27,7 @@ pub mod etr_summary;
 pub mod lab_profile;
 pub mod labs;
 pub mod maintenance;
+pub mod memo;
 pub mod scheme;
 pub mod scratch;
 pub mod secrets;

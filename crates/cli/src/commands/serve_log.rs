@@ -12,7 +12,7 @@ use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
 /// The filter when `DTSEC_LOG` is unset: requests and errors, not the libraries' chatter.
-const DEFAULT: &str = "warn,dtsec_server=info,tower_http=info";
+const DEFAULT: &str = "warn,dtsec_server=info";
 
 /// Installs the log subscriber. A malformed `DTSEC_LOG` is reported and the default used.
 pub fn init() {

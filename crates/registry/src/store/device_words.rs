@@ -52,18 +52,37 @@ impl Store {
     /// part's form and roles ("Insulin pump — therapy delivery, AID host + Mobile app — command
     /// source"); for a 1.0 ST, its TOE type. `None` when the ST names neither (or cannot be
     /// read again, which the checked ST always can).
+    ///
+    /// Read once per ST: the words are kept under the ST's digest (`crate::memo`), so a page
+    /// view reads the digest, not the document.
     pub async fn device_description(&self, certificate_id: &str) -> Result<Option<String>> {
+        let digest = self.certified_st_digest(certificate_id).await?;
+        if let Some(words) = digest
+            .as_deref()
+            .and_then(|d| self.derived.device_words.get(d))
+        {
+            return Ok(words);
+        }
         let st = self.certified_st(certificate_id).await?;
-        let Ok((_, doc)) = dtsec_niap::load_any("st", st.text.into_bytes()) else {
-            return Ok(None);
+        let words = self.describe(st.text.into_bytes());
+        if !st.sha256.is_empty() {
+            self.derived.device_words.insert(&st.sha256, words.clone());
+        }
+        Ok(words)
+    }
+
+    /// The device words of an ST's text (see [`Store::device_description`]).
+    fn describe(&self, st: Vec<u8>) -> Option<String> {
+        let Ok((_, doc)) = dtsec_niap::load_any("st", st) else {
+            return None;
         };
         let parts = doc.toe.all_parts();
         if parts.is_empty() {
-            return Ok(doc
+            return doc
                 .toe
                 .toe_type
                 .as_ref()
-                .map(|t| self.device_type_title(&t.value).to_string()));
+                .map(|t| self.device_type_title(&t.value).to_string());
         }
         let words: Vec<String> = parts
             .iter()
@@ -91,6 +110,6 @@ impl Store {
                 }
             })
             .collect();
-        Ok(Some(words.join(" + ")))
+        Some(words.join(" + "))
     }
 }

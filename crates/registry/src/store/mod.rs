@@ -233,6 +233,29 @@ pub struct Store {
     /// The documents STs are checked against (the built-ins), built once at open and shared by
     /// every request: a built-in is decoded on first use, not once per upload.
     library: Arc<dtsec_model::Library>,
+    /// What the public pages derive from immutable documents, by their digest (`crate::memo`).
+    derived: Arc<Derived>,
+}
+
+/// The store's memos: results derived from a document, kept under the document's SHA-256.
+#[derive(Debug)]
+struct Derived {
+    /// A certified ST's device words (`device_words.rs`), by the ST's digest.
+    device_words: crate::memo::Memo<Option<String>>,
+    /// An SBOM's support facts (`posture.rs`), by the SBOM's digest.
+    sbom_facts: crate::memo::Memo<Arc<posture::SbomFacts>>,
+}
+
+impl Derived {
+    /// Documents whose derived results are kept (each a few hundred bytes).
+    const CAPACITY: usize = 16 * 1024;
+
+    fn new() -> Derived {
+        Derived {
+            device_words: crate::memo::Memo::new(Self::CAPACITY),
+            sbom_facts: crate::memo::Memo::new(Self::CAPACITY),
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -288,8 +311,14 @@ impl Store {
                 "the database URL must start with postgres:// or sqlite://",
             ));
         };
+        // A pooled SQLite connection is a file handle in this process: it cannot go stale, so
+        // the round trip that tests it before each use (sqlx's default, a second trip to the
+        // connection's worker thread on every query) is pure cost there — about a third of a
+        // status lookup's CPU. A PostgreSQL connection can be cut by the server or the network,
+        // so it is still tested.
         let pool = AnyPoolOptions::new()
             .max_connections(config.max_connections.max(1))
+            .test_before_acquire(backend == Backend::Postgres)
             .connect(&url)
             .await?;
         match backend {
@@ -322,6 +351,7 @@ impl Store {
             drafts: Arc::new(crate::scheme::builtin_drafts(&library)),
             role_titles: device_words::builtin_role_titles(&library).into(),
             library,
+            derived: Arc::new(Derived::new()),
         };
         // Catch up: decisions committed before a crash, or by a process without the log; then
         // compare what is published with the rows.

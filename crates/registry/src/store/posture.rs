@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::Store;
 use super::certs::load_cert;
-use super::postmarket::{current_sbom, latest_entries, matches_of};
+use super::postmarket::{latest_entries, matches_of};
 use crate::authz::{Action, Actor, Resource, authorize};
 use crate::error::{RegistryError, Result};
 
@@ -155,37 +155,111 @@ fn security_contact(document: &str) -> Option<String> {
     refs("/metadata/component/externalReferences").or_else(|| refs("/externalReferences"))
 }
 
-fn support_of(document: &str, today: &str) -> Option<SupportSummary> {
-    use dtsec_sbom::SupportLevel;
-    let ingester = dtsec_sbom::Ingester::new(dtsec_sbom::Limits {
-        max_bytes: super::MAX_SBOM_BYTES as u64,
-        ..dtsec_sbom::Limits::default()
-    });
-    let (doc, _) = ingester.ingest(document.as_bytes()).ok()?;
-    let mut out = SupportSummary {
-        end_of_support: None,
-        unsupported: 0,
-        without_support_data: 0,
-    };
-    for c in &doc.components {
-        let eos = c
-            .end_of_support
-            .as_deref()
-            .map(|d| d.get(..10).unwrap_or(d));
-        if let Some(d) = eos
-            && out.end_of_support.as_deref().is_none_or(|e| d < e)
-        {
-            out.end_of_support = Some(d.to_string());
-        }
-        let ended = eos.is_some_and(|d| d < today);
-        if ended || matches!(c.support_level, SupportLevel::Eol | SupportLevel::Abandoned) {
-            out.unsupported += 1;
-        }
-        if c.support_level == SupportLevel::Unknown && c.end_of_support.is_none() {
-            out.without_support_data += 1;
+/// What the posture needs of an SBOM's content, read once per SBOM (by its digest, in the
+/// store's memo) instead of ingesting the document on every page view.
+#[derive(Debug)]
+pub(crate) struct SbomFacts {
+    /// Each component's end of support (YYYY-MM-DD, when declared) and support level; `None`
+    /// when the stored document no longer ingests (it did when it was uploaded).
+    components: Option<Vec<(Option<String>, dtsec_sbom::SupportLevel)>>,
+    /// The disclosure contact the SBOM declares.
+    contact: Option<String>,
+}
+
+impl SbomFacts {
+    fn of(document: &str) -> SbomFacts {
+        let ingester = dtsec_sbom::Ingester::new(dtsec_sbom::Limits {
+            max_bytes: super::MAX_SBOM_BYTES as u64,
+            ..dtsec_sbom::Limits::default()
+        });
+        let components = ingester.ingest(document.as_bytes()).ok().map(|(doc, _)| {
+            doc.components
+                .iter()
+                .map(|c| {
+                    let eos = c
+                        .end_of_support
+                        .as_deref()
+                        .map(|d| d.get(..10).unwrap_or(d).to_string());
+                    (eos, c.support_level)
+                })
+                .collect()
+        });
+        SbomFacts {
+            components,
+            contact: security_contact(document),
         }
     }
-    Some(out)
+
+    /// The support summary as of `today` (YYYY-MM-DD).
+    fn support(&self, today: &str) -> Option<SupportSummary> {
+        use dtsec_sbom::SupportLevel;
+        let mut out = SupportSummary {
+            end_of_support: None,
+            unsupported: 0,
+            without_support_data: 0,
+        };
+        for (eos, level) in self.components.as_ref()? {
+            let eos = eos.as_deref();
+            if let Some(d) = eos
+                && out.end_of_support.as_deref().is_none_or(|e| d < e)
+            {
+                out.end_of_support = Some(d.to_string());
+            }
+            let ended = eos.is_some_and(|d| d < today);
+            if ended || matches!(level, SupportLevel::Eol | SupportLevel::Abandoned) {
+                out.unsupported += 1;
+            }
+            if *level == SupportLevel::Unknown && eos.is_none() {
+                out.without_support_data += 1;
+            }
+        }
+        Some(out)
+    }
+}
+
+/// The document of the certificate's SBOM with digest `digest`.
+async fn sbom_document(
+    conn: &mut sqlx::AnyConnection,
+    certificate_id: &str,
+    digest: &str,
+) -> Result<String> {
+    let row = sqlx::query(
+        "SELECT document FROM pm_sboms WHERE certificate_id = $1 AND sha256 = $2 \
+         ORDER BY revision DESC LIMIT 1",
+    )
+    .bind(certificate_id)
+    .bind(digest)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| RegistryError::not_found(format!("the SBOM {digest} of {certificate_id}")))?;
+    super::text(&row, "document")
+}
+
+/// The certificate's current SBOM as the posture lists it, with its digest — not its document.
+async fn current_sbom_availability(
+    conn: &mut sqlx::AnyConnection,
+    certificate_id: &str,
+) -> Result<Option<(SbomAvailability, String)>> {
+    use sqlx::Row as _;
+    let row = sqlx::query(
+        "SELECT sha256, revision, format, components, uploaded_at FROM pm_sboms \
+         WHERE certificate_id = $1 ORDER BY revision DESC LIMIT 1",
+    )
+    .bind(certificate_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        Ok((
+            SbomAvailability {
+                format: super::text(&r, "format")?,
+                revision: r.try_get("revision")?,
+                components: r.try_get("components")?,
+                uploaded_at: super::text(&r, "uploaded_at")?,
+            },
+            super::text(&r, "sha256")?,
+        ))
+    })
+    .transpose()
 }
 
 impl Store {
@@ -256,21 +330,30 @@ impl Store {
         for n in &mut notices {
             n.open = open_vulns.contains(&n.vuln);
         }
-        let sbom = current_sbom(&mut conn, certificate_id).await?;
         let today_text = today.to_string();
-        let (availability, support, contact) = match &sbom {
-            Some((r, document)) => (
-                Some(SbomAvailability {
-                    format: r.format.clone(),
-                    revision: r.revision,
-                    components: r.components,
-                    uploaded_at: r.uploaded_at.clone(),
-                }),
-                support_of(document, &today_text),
-                security_contact(document),
-            ),
-            None => (None, None, None),
-        };
+        let (availability, support, contact) =
+            match current_sbom_availability(&mut conn, certificate_id).await? {
+                Some((availability, digest)) => {
+                    let facts = match self.derived.sbom_facts.get(&digest) {
+                        Some(facts) => facts,
+                        None => {
+                            // By its digest, so the facts kept are the document's own
+                            // even if another revision arrived in between.
+                            let document =
+                                sbom_document(&mut conn, certificate_id, &digest).await?;
+                            let facts = std::sync::Arc::new(SbomFacts::of(&document));
+                            self.derived.sbom_facts.insert(&digest, facts.clone());
+                            facts
+                        }
+                    };
+                    (
+                        Some(availability),
+                        facts.support(&today_text),
+                        facts.contact.clone(),
+                    )
+                }
+                None => (None, None, None),
+            };
         let grace = self.grace_days();
         let mut past = std::collections::BTreeSet::new();
         let mut within = std::collections::BTreeSet::new();

@@ -58,6 +58,25 @@ impl Store {
         })
     }
 
+    /// The SHA-256 of the Security Target a certificate was issued on, without reading the ST:
+    /// the key of what is derived from it.
+    pub async fn certified_st_digest(&self, certificate_id: &str) -> Result<Option<String>> {
+        let row = self
+            .certified_case_row(certificate_id, "p.st_sha256")
+            .await?;
+        Ok(opt_text(&row, "st_sha256")?.filter(|d| !d.is_empty()))
+    }
+
+    /// The SHA-256 of the sealed ETR bundle a certificate was issued on, without reading the
+    /// bundle (hundreds of kilobytes): the key of what is derived from it. `None` when the
+    /// certificate rests on no sealed ETR.
+    pub async fn certified_etr_digest(&self, certificate_id: &str) -> Result<Option<String>> {
+        let row = self
+            .certified_case_row(certificate_id, "p.etr_sha256")
+            .await?;
+        Ok(opt_text(&row, "etr_sha256")?.filter(|d| !d.is_empty()))
+    }
+
     /// The summary of the ETR a certificate was issued on (public), with the dates the audit
     /// trail records for its submission and acceptance.
     pub async fn etr_summary(&self, certificate_id: &str) -> Result<EtrSummary> {

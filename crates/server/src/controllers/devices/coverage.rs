@@ -7,19 +7,19 @@
 //! Why cached: deriving it parses the ST, decodes the claimed PP and reads the whole sealed
 //! bundle (hundreds of kilobytes); the inputs never change under the ETR's SHA-256 (which seals
 //! the ST's digest too), so the result is computed once per bundle and kept in
-//! [`CoverageCache`] (bounded: emptied when full), not per request.
+//! [`CoverageCache`] (bounded), not per request; a page view reads only the digest.
 //!
 //! The registry verified the bundle's signature with the lab's registered key when it was
 //! submitted (`Store::submit_etr`), which is what lets its verdicts earn the lab tag here.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
 use dtsec_model::{Library, parse_document, source_from_bytes};
 use dtsec_premarket::{Etr, LabEvidence};
 use dtsec_registry::CertifiedEtr;
+use dtsec_registry::memo::Memo;
 use dtsec_regulatory::RegulatoryError;
 use dtsec_regulatory::coverage::Status;
 use dtsec_regulatory::evidence::EvidenceStatus;
@@ -133,25 +133,26 @@ pub struct DeviceCoverage {
 /// stable as a result.
 pub type Derived = Arc<Result<DeviceCoverage, String>>;
 
-/// Derived coverage by the ETR's SHA-256.
-#[derive(Clone, Debug, Default)]
-pub struct CoverageCache(Arc<Mutex<HashMap<String, Derived>>>);
+/// Derived coverage by the ETR's SHA-256 (bounded; the oldest entry goes first).
+#[derive(Clone, Debug)]
+pub struct CoverageCache(Arc<Memo<Derived>>);
 
 impl CoverageCache {
-    /// Most bundles whose coverage is kept; the map is emptied when full.
-    const CAPACITY: usize = 1024;
+    /// Most bundles whose coverage is kept.
+    const CAPACITY: usize = 4096;
 
     fn get(&self, sha: &str) -> Option<Derived> {
-        self.0.lock().ok()?.get(sha).cloned()
+        self.0.get(sha)
     }
 
-    fn insert(&self, sha: String, value: Derived) {
-        if let Ok(mut m) = self.0.lock() {
-            if m.len() >= Self::CAPACITY {
-                m.clear();
-            }
-            m.insert(sha, value);
-        }
+    fn insert(&self, sha: &str, value: Derived) {
+        self.0.insert(sha, value);
+    }
+}
+
+impl Default for CoverageCache {
+    fn default() -> Self {
+        CoverageCache(Arc::new(Memo::new(Self::CAPACITY)))
     }
 }
 
@@ -232,8 +233,13 @@ fn derive(c: &CertifiedEtr) -> Result<Result<DeviceCoverage, String>, String> {
 /// The certificate's coverage: from the cache, or derived once. `Ok(Err(why))` when the
 /// certified ST has no mapping; `Err` for a certificate without an ETR or a registry failure.
 pub async fn coverage_of(state: &AppState, certificate_id: &str) -> AppResult<Derived> {
-    let c = state.store.certified_etr(certificate_id).await?;
-    if let Some(hit) = state.coverage.get(&c.etr_sha256) {
+    // The digest first: a hit needs neither the bundle nor the ST.
+    let hit = state
+        .store
+        .certified_etr_digest(certificate_id)
+        .await?
+        .and_then(|sha| state.coverage.get(&sha));
+    if let Some(hit) = hit {
         return Ok(match &*hit {
             // The same bundle may back another certificate id; answer with the asked one.
             Ok(d) if d.certificate_id != certificate_id => Arc::new(Ok(DeviceCoverage {
@@ -243,13 +249,14 @@ pub async fn coverage_of(state: &AppState, certificate_id: &str) -> AppResult<De
             _ => hit,
         });
     }
+    let c = state.store.certified_etr(certificate_id).await?;
     let sha = c.etr_sha256.clone();
     let derived = tokio::task::spawn_blocking(move || derive(&c))
         .await
         .map_err(|e| AppError::internal(format!("deriving coverage stopped: {e}")))?
         .map_err(|e| AppError::internal(format!("coverage of {certificate_id}: {e}")))?;
     let value = Arc::new(derived);
-    state.coverage.insert(sha, value.clone());
+    state.coverage.insert(&sha, value.clone());
     Ok(value)
 }
 
