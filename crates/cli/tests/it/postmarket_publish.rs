@@ -123,7 +123,8 @@ fn the_certification_body_publishes_a_notice_from_the_terminal() {
         "{index}"
     );
     // The demo's affected assessment, changed by flags (no JSON to write): the fix is out. The
-    // certification body publishes again: the same notice's revision 2, final.
+    // certification body publishes again: the same notice's revision 2, final. (The demo's aware
+    // date is the day it ran, so no earlier fix date is given.)
     let o = dtsec(
         &[
             "registry",
@@ -132,8 +133,6 @@ fn the_certification_body_publishes_a_notice_from_the_terminal() {
             "x_DTSEC-DEMO-0001",
             "--state",
             "fixed",
-            "--date",
-            "fix_distributed=2026-11-30",
         ],
         &[reg, ("DTSEC_TOKEN", maker.as_str())],
     );
