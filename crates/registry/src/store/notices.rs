@@ -568,6 +568,9 @@ impl Store {
         let notice_id = notice_id.trim().to_ascii_uppercase();
         let missing =
             || RegistryError::not_found(format!("revision {revision} of notice {notice_id}"));
+        if notice_id.len() > MAX_VULN_ID || revision.len() > 20 {
+            return Err(missing());
+        }
         let revision: i64 = revision.parse().map_err(|_| missing())?;
         let mut conn = self.pool.acquire().await?;
         let row = sqlx::query(
