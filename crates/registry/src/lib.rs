@@ -57,8 +57,9 @@ pub use store::{
     StoreConfig, TableDecisionLog, ThrottleConfig, User, UserAccount, csv_export,
 };
 pub use store::{
-    CSAF_DIR, CsafPublisher, DEFAULT_GRACE_DAYS, NoticeFile, NoticeRecord, NoticeSummary,
-    PublicAssessment, SbomAvailability, SecurityPosture, SupportSummary, UnassessedSummary,
+    CSAF_DIR, CsafPublisher, DEFAULT_GRACE_DAYS, NoticeFile, NoticeRecord, NoticeRevision,
+    NoticeSummary, PublicAssessment, SbomAvailability, SecurityPosture, SupportSummary,
+    UnassessedSummary,
 };
 pub use store::{EvaluationStage, InEvaluation, MAX_IN_EVALUATION};
 pub use store::{FeedEntry, FeedKind, MAX_FEED_ENTRIES};

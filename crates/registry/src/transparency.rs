@@ -121,7 +121,7 @@ pub struct EtrEntry {
 /// notice changed after publication no longer matches its entry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NoticeEntry {
-    /// `notice-published`.
+    /// `notice-published` (revision 1) or `notice-revised` (a later revision of the notice).
     pub kind: String,
     /// The notice id (`DTSEC-VN-YYYY-NNNN`, the CSAF `tracking.id`).
     pub notice_id: String,
@@ -133,6 +133,14 @@ pub struct NoticeEntry {
     pub assessment_sha256: String,
     /// SHA-256 (hex) of the CSAF document as served (its RFC 8785 canonical JSON).
     pub document_sha256: String,
+    /// The notice's revision (CSAF `tracking.version`); absent in entries written before
+    /// notices had revisions, which were all revision 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision: Option<i64>,
+    /// The CSAF profile (`csaf_security_advisory` or `csaf_vex`); absent in entries written
+    /// before notices could be advisories, which were all `csaf_vex`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
     /// When (RFC 3339).
     pub at: String,
 }
@@ -222,9 +230,12 @@ impl Decision {
             ),
             Decision::Etr(e) => format!("{} for case {}", e.kind, e.product_id),
             Decision::Notice(n) => format!(
-                "{} {} about {} of {} [assessment {}] document sha256 {}",
+                "{} {}{} about {} of {} [assessment {}] document sha256 {}",
                 n.kind,
                 n.notice_id,
+                n.revision
+                    .map(|r| format!(" revision {r}"))
+                    .unwrap_or_default(),
                 n.vuln,
                 n.certificate_id,
                 n.assessment_sha256,

@@ -20,7 +20,7 @@ use dtsec_registry::{
     AuditEntry, CertificateProof, CertificateRecord, ConsistencyProof, DeviceSummary, EtrSummary,
     Lab, MaintenanceRecord, Organisation, Product, User, UserAccount,
 };
-use dtsec_registry::{NoticeRecord, NoticeSummary};
+use dtsec_registry::{NoticeRecord, NoticeRevision, NoticeSummary};
 use serde_json::{Value, json};
 use tower_http::limit::RequestBodyLimitLayer;
 use tracing::Level;
@@ -521,6 +521,17 @@ fn postmarket_routes() -> Vec<Routes> {
             .text_filters(&["certificate"])
             .query("limit", false, json!({"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}))
             .answer::<Vec<NoticeSummary>>(),
+    )
+    .get(
+        "/api/v1/notices/{id}/revisions",
+        postmarket::notices::revisions,
+        op("Every revision of a notice, oldest first: its CSAF profile and status, the assessment it states, its document's SHA-256 and signature")
+            .answer::<Vec<NoticeRevision>>(),
+    )
+    .get(
+        "/api/v1/notices/{id}/revisions/{revision}",
+        postmarket::notices::revision,
+        op("One revision's CSAF document, byte for byte as signed (earlier revisions stay retrievable; the CSAF directory serves the current one)"),
     )
     .get(
         "/feed.atom",

@@ -649,3 +649,158 @@ impl jsonschema::Retrieve for SharedSchemas {
             .ok_or_else(|| format!("{uri} is not among the shared schemas").into())
     }
 }
+
+/// A notice (the registry's published CSAF document): an affected or uncontrolled assessment is
+/// a `csaf_security_advisory`, the rest `csaf_vex`; every revision validates against the shared
+/// CSAF 2.0 schema and passes the mandatory tests, including the revision-history ones.
+#[test]
+fn notices_take_the_profile_their_assessment_calls_for_and_carry_their_revisions() {
+    use formats::csaf_notice::{self, NoticeCategory, NoticeMeta, Revision};
+    let rev = |n: u32, date: &str| Revision {
+        number: n,
+        date: date.into(),
+        summary: format!("revision {n}"),
+    };
+    let meta = |revisions: Vec<Revision>| NoticeMeta {
+        publisher: "DTSec scheme".into(),
+        namespace: "https://registry.example".into(),
+        id: "DTSEC-VN-2026-0001".into(),
+        title: "DTSEC-VN-2026-0001: CVE-2024-3094 in Example Pump 2.1.0".into(),
+        revisions,
+        references: vec![
+            serde_json::json!({"category": "self", "summary": "This notice", "url": "https://registry.example/.well-known/csaf/white/2026/dtsec-vn-2026-0001.json"}),
+        ],
+    };
+    let affected = base(State::Affected {
+        action: "Update the pump firmware to 2.1.1.".into(),
+        responses: vec![Response::Update],
+    });
+    assert_eq!(
+        NoticeCategory::of(&affected),
+        NoticeCategory::SecurityAdvisory
+    );
+    let mut not_affected = base(State::NotAffected {
+        justification: Justification::CodeNotPresent,
+    });
+    assert_eq!(NoticeCategory::of(&not_affected), NoticeCategory::Vex);
+    not_affected.clinical = None;
+    assert_eq!(NoticeCategory::of(&not_affected), NoticeCategory::Vex);
+    // Uncontrolled risk makes an advisory even before the state says affected.
+    assert_eq!(
+        NoticeCategory::of(&base(State::UnderInvestigation)),
+        NoticeCategory::SecurityAdvisory
+    );
+
+    let mut affected = affected;
+    affected.dates.fix_distributed = None;
+    let first = csaf_notice::notice(
+        &affected,
+        NoticeCategory::SecurityAdvisory,
+        &meta(vec![rev(1, "2026-01-10T09:00:00Z")]),
+    )
+    .unwrap();
+    let check = |d: &Value| {
+        schemas::validate(Format::Csaf, d).unwrap();
+        csaf_checks::run(d).unwrap();
+        shared_schema_check(Format::Csaf, d);
+    };
+    check(&first);
+    assert_eq!(first["document"]["category"], "csaf_security_advisory");
+    assert_eq!(first["document"]["tracking"]["status"], "interim");
+    assert_eq!(first["document"]["tracking"]["version"], "1");
+    assert_eq!(first["document"]["publisher"]["category"], "coordinator");
+    let v = &first["vulnerabilities"][0];
+    assert_eq!(v["remediations"][0]["category"], "vendor_fix");
+    assert_eq!(v["threats"][0]["category"], "impact");
+    assert!(
+        v["threats"][0]["details"]
+            .as_str()
+            .unwrap()
+            .starts_with("Clinical risk uncontrolled"),
+        "{v}"
+    );
+    assert_eq!(
+        v["product_status"]["known_affected"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        first["document"]["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["category"] == "summary"
+                && n["text"]
+                    .as_str()
+                    .unwrap()
+                    .contains("Update the pump firmware")),
+    );
+
+    // The fix distributed: revision 2 of the same advisory, final, with both revisions.
+    let mut fixed = base(State::Fixed { backport: false });
+    fixed.dates.fix_distributed = Some(date(2026, 2, 20));
+    let second = csaf_notice::notice(
+        &fixed,
+        NoticeCategory::SecurityAdvisory,
+        &meta(vec![
+            rev(1, "2026-01-10T09:00:00Z"),
+            rev(2, "2026-02-21T09:00:00Z"),
+        ]),
+    )
+    .unwrap();
+    check(&second);
+    let t = &second["document"]["tracking"];
+    assert_eq!(t["status"], "final");
+    assert_eq!(t["version"], "2");
+    assert_eq!(t["initial_release_date"], "2026-01-10T09:00:00Z");
+    assert_eq!(t["current_release_date"], "2026-02-21T09:00:00Z");
+    assert_eq!(t["revision_history"].as_array().unwrap().len(), 2);
+    let rem = &second["vulnerabilities"][0]["remediations"][0];
+    assert_eq!(rem["category"], "vendor_fix");
+    assert_eq!(rem["date"], "2026-02-20T00:00:00Z");
+
+    // A history that skips, repeats or disagrees with the version fails its mandatory test.
+    let mut d = second.clone();
+    d["document"]["tracking"]["revision_history"][1]["number"] = "3".into();
+    d["document"]["tracking"]["version"] = "3".into();
+    let e = csaf_checks::run(&d).unwrap_err().to_string();
+    assert!(
+        e.contains("6.1.21") && e.contains("version 2 is missing"),
+        "{e}"
+    );
+    let mut d = second.clone();
+    d["document"]["tracking"]["revision_history"][1]["number"] = "1".into();
+    assert!(
+        csaf_checks::run(&d)
+            .unwrap_err()
+            .to_string()
+            .contains("6.1.22")
+    );
+    let mut d = second.clone();
+    d["document"]["tracking"]["version"] = "1".into();
+    assert!(
+        csaf_checks::run(&d)
+            .unwrap_err()
+            .to_string()
+            .contains("6.1.16")
+    );
+    let mut d = second.clone();
+    d["document"]["tracking"]["revision_history"][1]["date"] = "2025-12-01T00:00:00Z".into();
+    assert!(
+        csaf_checks::run(&d)
+            .unwrap_err()
+            .to_string()
+            .contains("6.1.14")
+    );
+    let mut d = second;
+    d["vulnerabilities"][0]["notes"] = serde_json::json!([]);
+    // The schema allows no empty notes array either; the profile test names the rule.
+    assert!(
+        csaf_checks::run(&d)
+            .unwrap_err()
+            .to_string()
+            .contains("6.1.27.5")
+    );
+}

@@ -54,6 +54,17 @@ pub enum MatchFormat {
     Csv,
 }
 
+/// Output of `advisories import`.
+#[derive(Clone, Copy, ValueEnum, Default)]
+pub enum ImportFormat {
+    /// Lines for a person.
+    #[default]
+    Text,
+    /// One JSON object: `status` (`imported` or `failed`), the counts, the snapshot id and every
+    /// rejection.
+    Json,
+}
+
 /// `dtsec sbom …`
 #[derive(Subcommand)]
 pub enum SbomCommand {
@@ -81,13 +92,18 @@ pub enum SbomCommand {
 pub enum AdvisoriesCommand {
     /// Import OSV records from a directory or a ZIP (e.g. osv.dev's `all.zip`) into an offline
     /// database: each record validated against the OSV schema, invalid ones rejected with the
-    /// reason. Progress goes to standard error.
+    /// reason. Progress goes to standard error. Exit status: 0 imported, 1 no record was
+    /// accepted (every one rejected, or none found; the database is then left as it was), 2 the
+    /// source could not be read.
     Import {
         /// The directory or ZIP archive of OSV JSON records.
         source: PathBuf,
         /// The database directory to write (replaced atomically).
         #[arg(long, value_name = "DBDIR")]
         into: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t)]
+        format: ImportFormat,
     },
 }
 
@@ -349,7 +365,11 @@ fn show(file: &Path, format: ShowFormat) -> CliResult {
 
 /// Runs `dtsec advisories …`.
 pub fn run_advisories(command: AdvisoriesCommand) -> CliResult {
-    let AdvisoriesCommand::Import { source, into } = command;
+    let AdvisoriesCommand::Import {
+        source,
+        into,
+        format,
+    } = command;
     let limits = dtsec_advisories::ImportLimits::default();
     let entries = dtsec_advisories::import::read_source(&source, &limits).map_err(|e| {
         CliError::unusable(e).with_help("give a directory or a ZIP archive of OSV JSON records")
@@ -364,27 +384,79 @@ pub fn run_advisories(command: AdvisoriesCommand) -> CliResult {
         }
     })
     .map_err(CliError::unusable)?;
-    db.save(&into)
-        .map_err(|e| CliError::unusable(e).with_help("check that the directory is writable"))?;
     let s = &db.snapshot;
-    let mut out = format!(
-        "snapshot {}: {} records imported into {}, {} rejected, {} withdrawn, {} malicious-package, {} data-quality notes\n",
-        s.id,
-        s.count,
-        into.display(),
-        s.rejected.len(),
-        s.withdrawn.len(),
-        s.malicious.len(),
-        s.notes.len()
-    );
-    for r in &s.rejected {
-        let _ = writeln!(out, "rejected: {}: {}", r.file, r.reason);
+    // A database with no record would make every later match come out clean, so an import
+    // that accepted nothing is a failure and replaces nothing: the old database stays.
+    let failed = s.count == 0;
+    if !failed {
+        db.save(&into)
+            .map_err(|e| CliError::unusable(e).with_help("check that the directory is writable"))?;
     }
-    for n in &s.notes {
-        let _ = writeln!(out, "note: {} ({}): {}", n.id, n.file, n.note);
+    let failure = failed.then(|| {
+        if s.rejected.is_empty() {
+            format!(
+                "no OSV record found in {}: nothing was imported and {} was left as it was",
+                source.display(),
+                into.display()
+            )
+        } else {
+            format!(
+                "all {} records in {} were rejected: nothing was imported and {} was left as it was",
+                s.rejected.len(),
+                source.display(),
+                into.display()
+            )
+        }
+    });
+    match format {
+        ImportFormat::Json => {
+            let v = json!({
+                "status": if failed { "failed" } else { "imported" },
+                "message": failure,
+                "source": source.display().to_string(),
+                "into": into.display().to_string(),
+                "snapshot": if failed { None } else { Some(&s.id) },
+                "loaded_at": s.loaded_at,
+                "imported": s.count,
+                "rejected": s.rejected.len(),
+                "withdrawn": s.withdrawn.len(),
+                "malicious": s.malicious.len(),
+                "notes": s.notes.len(),
+                "rejections": s.rejected,
+                "data_quality_notes": s.notes,
+            });
+            stdout::write(&format!("{}\n", pretty(&v)));
+        }
+        ImportFormat::Text => {
+            let mut out = String::new();
+            if !failed {
+                let _ = writeln!(
+                    out,
+                    "snapshot {}: {} records imported into {}, {} rejected, {} withdrawn, {} malicious-package, {} data-quality notes",
+                    s.id,
+                    s.count,
+                    into.display(),
+                    s.rejected.len(),
+                    s.withdrawn.len(),
+                    s.malicious.len(),
+                    s.notes.len()
+                );
+            }
+            for r in &s.rejected {
+                let _ = writeln!(out, "rejected: {}: {}", r.file, r.reason);
+            }
+            for n in &s.notes {
+                let _ = writeln!(out, "note: {} ({}): {}", n.id, n.file, n.note);
+            }
+            stdout::write(&out);
+        }
     }
-    stdout::write(&out);
-    Ok(Exit::Success)
+    match failure {
+        Some(message) => Err(CliError::failed(message).with_help(
+            "give OSV JSON records (https://ossf.github.io/osv-schema/); each rejection above names the rule and the JSON pointer",
+        )),
+        None => Ok(Exit::Success),
+    }
 }
 
 /// Now as RFC 3339 UTC (seconds), from the system clock.

@@ -158,9 +158,13 @@ pub enum RegistryCommand {
         certificate: String,
         /// The vulnerability id (the file's `/vuln/id`).
         vuln: String,
-        /// The assessment (JSON, docs/vex.md).
-        #[arg(long)]
-        file: PathBuf,
+        /// The whole assessment (JSON, docs/vex.md). Without it, the flags change the latest
+        /// version the registry holds (e.g. `--state fixed --date fix_distributed=2026-03-01`).
+        #[arg(long, conflicts_with_all = ["state", "justification", "action", "response", "impact", "risk", "date", "isao", "score", "context_score"])]
+        file: Option<PathBuf>,
+        /// What changes.
+        #[command(flatten)]
+        flags: crate::commands::vex::AssessmentFlags,
     },
     /// The certification body's postmarket queue and decisions.
     #[command(subcommand)]
@@ -630,7 +634,11 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
             certificate,
             vuln,
             file,
-        } => postmarket::assess(&r, &certificate, &vuln, &file)?,
+            flags,
+        } => match file {
+            Some(file) => postmarket::assess(&r, &certificate, &vuln, &file)?,
+            None => postmarket::assess_with_flags(&r, &certificate, &vuln, flags)?,
+        },
         RegistryCommand::Postmarket(cmd) => postmarket::postmarket(&r, cmd)?,
         RegistryCommand::Maintenance => {
             let v = r.get("/api/v1/maintenance")?;

@@ -30,6 +30,132 @@ pub enum TextOrJson {
     Json,
 }
 
+/// The changes `dtsec vex set` and `dtsec registry assess` make to an assessment's latest
+/// version, flag by flag, so a manufacturer can record a new state without writing JSON.
+#[derive(clap::Args, Default)]
+pub struct AssessmentFlags {
+    /// New state: under_investigation, not_affected, affected, fixed, false_positive.
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Justification for not_affected (CycloneDX spelling, e.g. code_not_reachable).
+    #[arg(long)]
+    pub justification: Option<String>,
+    /// Action statement for affected.
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Response for affected (repeatable): can_not_fix, will_not_fix, update, rollback, workaround_available.
+    #[arg(long)]
+    pub response: Vec<String>,
+    /// Impact statement.
+    #[arg(long)]
+    pub impact: Option<String>,
+    /// Clinical risk: controlled or uncontrolled (needs a clinical judgement on record).
+    #[arg(long)]
+    pub risk: Option<String>,
+    /// A date, NAME=YYYY-MM-DD (aware, assessed, customers_notified, remediation_plan,
+    /// compensating_controls_published, fix_validated, fix_distributed). Repeatable.
+    #[arg(long, value_name = "NAME=DATE")]
+    pub date: Vec<String>,
+    /// Whether the manufacturer participates in an ISAO.
+    #[arg(long)]
+    pub isao: Option<bool>,
+    /// Add a score, SOURCE=VECTOR (advisory, manufacturer or lab). Repeatable.
+    #[arg(long, value_name = "SOURCE=VECTOR")]
+    pub score: Vec<String>,
+    /// Add a device-context (environmental) score beside the advisory's, SOURCE=VECTOR
+    /// (manufacturer or lab). Repeatable.
+    #[arg(long, value_name = "SOURCE=VECTOR")]
+    pub context_score: Vec<String>,
+}
+
+impl AssessmentFlags {
+    /// Whether any flag was given.
+    pub fn any(&self) -> bool {
+        self.state.is_some()
+            || self.justification.is_some()
+            || self.action.is_some()
+            || !self.response.is_empty()
+            || self.impact.is_some()
+            || self.risk.is_some()
+            || !self.date.is_empty()
+            || self.isao.is_some()
+            || !self.score.is_empty()
+            || !self.context_score.is_empty()
+    }
+
+    /// Applies the flags to `a`. Errors name the flag and what it accepts.
+    pub fn apply(self, a: &mut Assessment) -> Result<(), CliError> {
+        let AssessmentFlags {
+            state,
+            justification,
+            action,
+            response,
+            impact,
+            risk,
+            date,
+            isao,
+            score,
+            context_score,
+        } = self;
+        if let Some(s) = state {
+            a.status = build_state(&s, justification.as_deref(), action.as_deref(), &response)?;
+        }
+        if let Some(i) = impact {
+            a.impact_statement = Some(i);
+        }
+        if let Some(r) = risk {
+            let r = match r.as_str() {
+                "controlled" => Risk::Controlled,
+                "uncontrolled" => Risk::Uncontrolled,
+                other => {
+                    return Err(CliError::unusable(format!(
+                        "--risk: `{other}` is not controlled or uncontrolled"
+                    )));
+                }
+            };
+            let c = a.clinical.as_mut().ok_or_else(|| {
+                CliError::unusable("--risk: the assessment has no clinical judgement")
+                    .with_help("record one with `dtsec vex set --from FILE`")
+            })?;
+            c.risk = r;
+        }
+        for d in &date {
+            let (name, value) = d.split_once('=').ok_or_else(|| {
+                CliError::unusable(format!("--date: `{d}` is not NAME=YYYY-MM-DD"))
+            })?;
+            let value = Some(parse_date(&format!("--date {name}"), value)?);
+            let slot = match name {
+                "aware" => &mut a.dates.aware,
+                "assessed" => &mut a.dates.assessed,
+                "customers_notified" => &mut a.dates.customers_notified,
+                "remediation_plan" => &mut a.dates.remediation_plan,
+                "compensating_controls_published" => &mut a.dates.compensating_controls_published,
+                "fix_validated" => &mut a.dates.fix_validated,
+                "fix_distributed" => &mut a.dates.fix_distributed,
+                other => return Err(CliError::unusable(format!("--date: unknown date `{other}`")).with_help("one of aware, assessed, customers_notified, remediation_plan, compensating_controls_published, fix_validated, fix_distributed")),
+            };
+            *slot = value;
+        }
+        if let Some(i) = isao {
+            a.regulatory.isao_member = i;
+        }
+        for (list, device_context) in [(&score, false), (&context_score, true)] {
+            for item in list {
+                let (source, vector) = item.split_once('=').ok_or_else(|| {
+                    CliError::unusable(format!("--score: `{item}` is not SOURCE=VECTOR"))
+                })?;
+                let source: ScoreSource = serde_json::from_value(source.into()).map_err(|_| {
+                    CliError::unusable(format!("--score: `{source}` is not a source"))
+                        .with_help("advisory, manufacturer or lab")
+                })?;
+                a.scores
+                    .push(ScoreRecord::new(source, vector, device_context).map_err(vex_err)?);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// CVSS scoring.
 #[derive(clap::Subcommand)]
 pub enum CvssCommand {
@@ -85,38 +211,9 @@ pub enum VexCommand {
         /// The whole new version, from a JSON file.
         #[arg(long, conflicts_with_all = ["state", "justification", "action", "response", "impact", "risk", "date", "isao", "score", "context_score"])]
         from: Option<PathBuf>,
-        /// New state: under_investigation, not_affected, affected, fixed, false_positive.
-        #[arg(long)]
-        state: Option<String>,
-        /// Justification for not_affected (CycloneDX spelling, e.g. code_not_reachable).
-        #[arg(long)]
-        justification: Option<String>,
-        /// Action statement for affected.
-        #[arg(long)]
-        action: Option<String>,
-        /// Response for affected (repeatable): can_not_fix, will_not_fix, update, rollback, workaround_available.
-        #[arg(long)]
-        response: Vec<String>,
-        /// Impact statement.
-        #[arg(long)]
-        impact: Option<String>,
-        /// Clinical risk: controlled or uncontrolled (needs a clinical judgement on record).
-        #[arg(long)]
-        risk: Option<String>,
-        /// A date, NAME=YYYY-MM-DD (aware, assessed, customers_notified, remediation_plan,
-        /// compensating_controls_published, fix_validated, fix_distributed). Repeatable.
-        #[arg(long, value_name = "NAME=DATE")]
-        date: Vec<String>,
-        /// Whether the manufacturer participates in an ISAO.
-        #[arg(long)]
-        isao: Option<bool>,
-        /// Add a score, SOURCE=VECTOR (advisory, manufacturer or lab). Repeatable.
-        #[arg(long, value_name = "SOURCE=VECTOR")]
-        score: Vec<String>,
-        /// Add a device-context (environmental) score beside the advisory's, SOURCE=VECTOR
-        /// (manufacturer or lab). Repeatable.
-        #[arg(long, value_name = "SOURCE=VECTOR")]
-        context_score: Vec<String>,
+        /// What changes.
+        #[command(flatten)]
+        flags: AssessmentFlags,
     },
     /// Show an assessment, its clocks as of a date, and its history.
     Show {
@@ -293,16 +390,7 @@ pub fn run(cmd: VexCommand) -> CliResult {
             store,
             id,
             from,
-            state,
-            justification,
-            action,
-            response,
-            impact,
-            risk,
-            date,
-            isao,
-            score,
-            context_score,
+            flags,
         } => {
             let fs = FileStore::open(&store).map_err(vex_err)?;
             let Some(h) = fs.load(&id).map_err(vex_err)? else {
@@ -319,62 +407,7 @@ pub fn run(cmd: VexCommand) -> CliResult {
                     .map(|e| e.assessment.clone())
                     .ok_or_else(|| CliError::unusable("empty history"))?,
             };
-            if let Some(s) = state {
-                a.status = build_state(&s, justification.as_deref(), action.as_deref(), &response)?;
-            }
-            if let Some(i) = impact {
-                a.impact_statement = Some(i);
-            }
-            if let Some(r) = risk {
-                let r = match r.as_str() {
-                    "controlled" => Risk::Controlled,
-                    "uncontrolled" => Risk::Uncontrolled,
-                    other => {
-                        return Err(CliError::unusable(format!(
-                            "--risk: `{other}` is not controlled or uncontrolled"
-                        )));
-                    }
-                };
-                let c = a.clinical.as_mut().ok_or_else(|| {
-                    CliError::unusable("--risk: the assessment has no clinical judgement")
-                        .with_help("record one with `dtsec vex set --from FILE`")
-                })?;
-                c.risk = r;
-            }
-            for d in &date {
-                let (name, value) = d.split_once('=').ok_or_else(|| {
-                    CliError::unusable(format!("--date: `{d}` is not NAME=YYYY-MM-DD"))
-                })?;
-                let value = Some(parse_date(&format!("--date {name}"), value)?);
-                let slot = match name {
-                    "aware" => &mut a.dates.aware,
-                    "assessed" => &mut a.dates.assessed,
-                    "customers_notified" => &mut a.dates.customers_notified,
-                    "remediation_plan" => &mut a.dates.remediation_plan,
-                    "compensating_controls_published" => &mut a.dates.compensating_controls_published,
-                    "fix_validated" => &mut a.dates.fix_validated,
-                    "fix_distributed" => &mut a.dates.fix_distributed,
-                    other => return Err(CliError::unusable(format!("--date: unknown date `{other}`")).with_help("one of aware, assessed, customers_notified, remediation_plan, compensating_controls_published, fix_validated, fix_distributed")),
-                };
-                *slot = value;
-            }
-            if let Some(i) = isao {
-                a.regulatory.isao_member = i;
-            }
-            for (list, device_context) in [(&score, false), (&context_score, true)] {
-                for item in list {
-                    let (source, vector) = item.split_once('=').ok_or_else(|| {
-                        CliError::unusable(format!("--score: `{item}` is not SOURCE=VECTOR"))
-                    })?;
-                    let source: ScoreSource =
-                        serde_json::from_value(source.into()).map_err(|_| {
-                            CliError::unusable(format!("--score: `{source}` is not a source"))
-                                .with_help("advisory, manufacturer or lab")
-                        })?;
-                    a.scores
-                        .push(ScoreRecord::new(source, vector, device_context).map_err(vex_err)?);
-                }
-            }
+            flags.apply(&mut a)?;
             if a.id() != id {
                 return Err(CliError::unusable(format!(
                     "the new version is about `{}`, not `{id}`",

@@ -275,3 +275,89 @@ fn shared_corpus_through_the_cli() {
         "{t}"
     );
 }
+
+/// An import that accepts no record must fail: a database with nothing in it would make every
+/// later match come out clean. The old database stays, and the JSON output says `failed`.
+#[test]
+fn an_import_with_every_record_rejected_fails_and_keeps_the_old_database() {
+    let f = Fixture::new();
+    assert_eq!(f.import().status.code(), Some(0));
+    let before = std::fs::read(f.dir.path().join("db/advisories.json")).unwrap();
+
+    let bad = f.dir.path().join("bad");
+    std::fs::create_dir(&bad).unwrap();
+    std::fs::write(bad.join("BAD-1.json"), INVALID).unwrap();
+    std::fs::write(bad.join("BAD-2.json"), "{not json").unwrap();
+    let o = run(&[
+        "advisories",
+        "import",
+        &f.path("bad"),
+        "--into",
+        &f.path("db"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", report(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("all 2 records in") && err.contains("were rejected"),
+        "{err}"
+    );
+    assert!(text(&o).contains("rejected: BAD-2.json:"), "{}", text(&o));
+    assert_eq!(
+        std::fs::read(f.dir.path().join("db/advisories.json")).unwrap(),
+        before,
+        "a failed import must leave the database as it was"
+    );
+
+    let j = run(&[
+        "advisories",
+        "import",
+        &f.path("bad"),
+        "--into",
+        &f.path("db"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(j.status.code(), Some(1), "{}", report(&j));
+    let v: serde_json::Value = serde_json::from_slice(&j.stdout).unwrap();
+    assert_eq!(v["status"], "failed");
+    assert_eq!(v["imported"], 0);
+    assert_eq!(v["rejected"], 2);
+    assert_eq!(v["snapshot"], serde_json::Value::Null);
+    assert_eq!(v["rejections"].as_array().unwrap().len(), 2);
+    assert_eq!(v["rejections"][0]["file"], "BAD-1.json");
+
+    // No record at all is the same failure, with its own message.
+    let empty = f.dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let e = run(&[
+        "advisories",
+        "import",
+        &f.path("empty"),
+        "--into",
+        &f.path("new-db"),
+    ]);
+    assert_eq!(e.status.code(), Some(1), "{}", report(&e));
+    assert!(
+        String::from_utf8_lossy(&e.stderr).contains("no OSV record found in"),
+        "{}",
+        report(&e)
+    );
+    assert!(!f.dir.path().join("new-db").exists());
+
+    // A good import reports its counts as JSON with status `imported`.
+    let g = run(&[
+        "advisories",
+        "import",
+        &f.path("records"),
+        "--into",
+        &f.path("db"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(g.status.code(), Some(0), "{}", report(&g));
+    let v: serde_json::Value = serde_json::from_slice(&g.stdout).unwrap();
+    assert_eq!(v["status"], "imported");
+    assert_eq!(v["imported"], 3);
+    assert_eq!(v["rejected"], 1);
+    assert_eq!(v["snapshot"].as_str().unwrap().len(), 64);
+}

@@ -122,6 +122,58 @@ fn the_certification_body_publishes_a_notice_from_the_terminal() {
         index.contains(&format!("{}.json", notice.to_ascii_lowercase())),
         "{index}"
     );
+    // The demo's affected assessment, changed by flags (no JSON to write): the fix is out. The
+    // certification body publishes again: the same notice's revision 2, final. (The demo's aware
+    // date is the day it ran, so no earlier fix date is given.)
+    let o = dtsec(
+        &[
+            "registry",
+            "assess",
+            id,
+            "x_DTSEC-DEMO-0001",
+            "--state",
+            "fixed",
+        ],
+        &[reg, ("DTSEC_TOKEN", maker.as_str())],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("fixed"), "{}", text(&o));
+    let o = dtsec(
+        &[
+            "registry",
+            "assess",
+            id,
+            "x_DTSEC-DEMO-0001",
+            "--state",
+            "not_affected",
+        ],
+        &[reg, ("DTSEC_TOKEN", maker.as_str())],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("justification"), "{}", text(&o));
+    let o = dtsec(
+        &["registry", "assess", id, "x_DTSEC-DEMO-0001"],
+        &[reg, ("DTSEC_TOKEN", maker.as_str())],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("say what changes"), "{}", text(&o));
+    let o = dtsec(
+        &["registry", "postmarket", "publish", id, "x_DTSEC-DEMO-0001"],
+        &[reg, ("DTSEC_TOKEN", cb.as_str())],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("revision 2 (csaf_security_advisory, final)"),
+        "{}",
+        text(&o)
+    );
+    let revised = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let revisions =
+        http_get(server.port, &format!("/api/v1/notices/{revised}/revisions")).expect("revisions");
+    let revisions: serde_json::Value = serde_json::from_str(&revisions).unwrap();
+    assert_eq!(revisions.as_array().unwrap().len(), 2, "{revisions}");
+    assert_eq!(revisions[1]["state"], "fixed");
+
     // Assessed, it is no longer counted.
     let device = http_get(server.port, &format!("/api/v1/devices/{id}")).expect("device");
     let posture = &serde_json::from_str::<serde_json::Value>(&device).unwrap()["posture"];

@@ -56,7 +56,7 @@ pub use certs::{
 pub use feed::{FeedEntry, FeedKind, MAX_FEED_ENTRIES};
 pub use in_evaluation::{EvaluationStage, InEvaluation, MAX_IN_EVALUATION};
 pub use labs::Lab;
-pub use notices::{CSAF_DIR, CsafPublisher, NoticeFile, NoticeRecord};
+pub use notices::{CSAF_DIR, CsafPublisher, NoticeFile, NoticeRecord, NoticeRevision};
 pub use postmarket::{
     AssessmentRecord, MAX_SBOM_BYTES, MAX_SYNC_RECORDS, MatchRecord, QueueItem, SbomRecord,
     SyncReport,

@@ -8,11 +8,17 @@
 //! document's SHA-256 and the assessment's hash, so a notice edited or withdrawn quietly after
 //! publication shows. The document is the RFC 8785 canonical JSON of what `dtsec-vex` exports,
 //! stored and served byte for byte, so its hash, its signature and its log entry all cover the
-//! bytes a reader downloads. Notices are never rewritten: a new version of the assessment gets a
-//! new notice.
+//! bytes a reader downloads. Notices are never rewritten: a changed assessment gets the notice's
+//! next revision (CSAF `tracking.version` + 1, the whole `revision_history`, `interim` while the
+//! device is affected without a distributed fix, `final` otherwise), signed and logged
+//! (`notice-revised`) in its turn; every revision stays retrievable, and the CSAF directory,
+//! provider metadata and feeds serve the current one. An affected device's notice is a
+//! `csaf_security_advisory`, any other a `csaf_vex` (see `dtsec_vex::formats::csaf_notice`).
 
+use dtsec_vex::Assessment;
 use dtsec_vex::assessment::State as VexState;
-use dtsec_vex::formats::{self, DocMeta, Format};
+use dtsec_vex::formats::csaf_notice::{self, NoticeCategory, NoticeMeta, Revision};
+use dtsec_vex::formats::{self, Format};
 use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::any::AnyRow;
@@ -30,6 +36,8 @@ use crate::error::{RegistryError, Result};
 pub const CSAF_DIR: &str = "white";
 /// The most notices one listing returns (feeds and the directory's `index.txt`).
 pub const MAX_NOTICES_LISTED: usize = 10_000;
+/// The most revisions one notice may have (each is a signed document and a log entry).
+pub const MAX_REVISIONS: usize = 1000;
 /// The longest vulnerability id accepted.
 const MAX_VULN_ID: usize = 200;
 
@@ -65,6 +73,41 @@ pub struct NoticeRecord {
     pub published_at: String,
     /// Who published it.
     pub published_by: String,
+    /// The revision (CSAF `tracking.version`): 1, then one more each time the assessment changes.
+    pub revision: i64,
+    /// The CSAF profile: `csaf_security_advisory` or `csaf_vex`.
+    pub category: String,
+    /// The CSAF `tracking.status`: `interim` (affected, no fix distributed yet) or `final`.
+    pub tracking_status: String,
+}
+
+/// One revision of a notice, as listed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct NoticeRevision {
+    /// The notice id.
+    pub notice_id: String,
+    /// The revision number (CSAF `tracking.version`).
+    pub revision: i64,
+    /// The CSAF profile of this revision.
+    pub category: String,
+    /// Its CSAF `tracking.status`.
+    pub tracking_status: String,
+    /// The assessment's state it states.
+    pub state: String,
+    /// The assessment entry's hash (`sha256:…`).
+    pub assessment_hash: String,
+    /// Its `revision_history` summary.
+    pub summary: String,
+    /// SHA-256 of its document (hex).
+    pub sha256: String,
+    /// The scheme key's detached signature over its document.
+    pub signature: Value,
+    /// When.
+    pub published_at: String,
+    /// Who published it.
+    pub published_by: String,
+    /// Where its document is served.
+    pub path: String,
 }
 
 /// One served notice: its bytes, hash and signature.
@@ -156,11 +199,97 @@ pub(super) async fn list(
     rows.iter().map(summary_from_row).collect()
 }
 
+/// The notice a certificate already has about a vulnerability: its current revision.
+struct Current {
+    notice_id: String,
+    year: i64,
+    revision: i64,
+    category: NoticeCategory,
+    state: String,
+    assessment_hash: String,
+}
+
+async fn current_notice(
+    conn: &mut AnyConnection,
+    certificate_id: &str,
+    vuln: &str,
+) -> Result<Option<Current>> {
+    let Some(r) = sqlx::query(
+        "SELECT notice_id, year, revision, category, state, assessment_hash FROM pm_notices \
+         WHERE certificate_id = $1 AND vuln = $2 ORDER BY published_at DESC, notice_id DESC LIMIT 1",
+    )
+    .bind(certificate_id)
+    .bind(vuln)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let category = text(&r, "category")?;
+    Ok(Some(Current {
+        notice_id: text(&r, "notice_id")?,
+        year: r.try_get("year")?,
+        revision: r.try_get("revision")?,
+        category: NoticeCategory::parse(&category).ok_or_else(|| {
+            RegistryError::invalid(format!("stored notice category `{category}`"))
+        })?,
+        state: text(&r, "state")?,
+        assessment_hash: text(&r, "assessment_hash")?,
+    }))
+}
+
+/// The revision history of a notice so far (oldest first), bounded by [`MAX_REVISIONS`].
+async fn revision_history(conn: &mut AnyConnection, notice_id: &str) -> Result<Vec<Revision>> {
+    let rows = sqlx::query(
+        "SELECT revision, published_at, summary FROM pm_notice_revisions \
+         WHERE notice_id = $1 ORDER BY revision LIMIT $2",
+    )
+    .bind(notice_id)
+    .bind(i64::try_from(MAX_REVISIONS).unwrap_or(i64::MAX))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let n: i64 = r.try_get("revision")?;
+            Ok(Revision {
+                number: u32::try_from(n)
+                    .map_err(|_| RegistryError::invalid(format!("stored revision {n}")))?,
+                date: text(r, "published_at")?,
+                summary: text(r, "summary")?,
+            })
+        })
+        .collect()
+}
+
+/// What a revision changed, for its `revision_history` entry.
+fn revision_summary(before: Option<&Current>, a: &Assessment) -> String {
+    let Some(before) = before else {
+        return "Initial publication.".into();
+    };
+    let mut s = format!(
+        "The manufacturer's assessment changed ({} to {})",
+        before.state,
+        a.status.name()
+    );
+    if let Some(d) = a.dates.fix_distributed {
+        s.push_str(&format!("; fix distributed on {d}"));
+    }
+    s.push('.');
+    s
+}
+
 impl Store {
     /// The certification body publishes a notice about `vuln` (an id or alias) of a certificate:
-    /// the current version of the manufacturer's assessment of it, exported by `dtsec-vex` as a
-    /// CSAF 2.0 document, validated against the CSAF schema and the mandatory tests, signed with
-    /// the scheme key, stored and logged (`notice-published`) in one transaction.
+    /// the current version of the manufacturer's assessment of it, as a CSAF 2.0 document in the
+    /// profile the assessment calls for ([`NoticeCategory::of`]: a `csaf_security_advisory`
+    /// when the device is affected or its risk uncontrolled, else `csaf_vex`), validated against
+    /// the CSAF schema and the mandatory tests, signed with the scheme key, stored and logged in
+    /// one transaction.
+    ///
+    /// When the certificate already has a notice about the vulnerability and the assessment has
+    /// changed since, this publishes the notice's next revision instead (same id, the next
+    /// `tracking.version`, the whole revision history, its own signature and log entry
+    /// `notice-revised`); the earlier revisions stay retrievable ([`Store::notice_revisions`]).
     ///
     /// Refused: an unknown certificate or vulnerability, an assessment still under investigation
     /// (a notice states an assessed vulnerability), and an assessment already published
@@ -191,73 +320,81 @@ impl Store {
                 "{vuln} of {certificate_id} is still under investigation: a notice states an assessed vulnerability; publish once the manufacturer has assessed it"
             )));
         }
-        if let Some(r) = sqlx::query(
-            "SELECT notice_id FROM pm_notices WHERE certificate_id = $1 AND assessment_hash = $2",
-        )
-        .bind(certificate_id)
-        .bind(&entry.hash)
-        .fetch_optional(&mut *tx)
-        .await?
+        let a = &entry.assessment;
+        let before = current_notice(&mut tx, certificate_id, &a.vuln.id).await?;
+        if let Some(b) = &before
+            && b.assessment_hash == entry.hash
         {
             return Err(RegistryError::Conflict(format!(
-                "this assessment of {vuln} ({}) was published as {}: a notice is published once per assessment version",
-                entry.hash,
-                text(&r, "notice_id")?
+                "this assessment of {vuln} ({}) was published as {} revision {}: a notice gets a new revision only when the assessment changes",
+                entry.hash, b.notice_id, b.revision
             )));
         }
         let now = self.now();
-        let unix = self.config.clock.now_unix();
-        let year = i64::from(self.today_jiff().year());
-        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM pm_notices WHERE year = $1")
-            .bind(year)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
-        let notice_id = format!("DTSEC-VN-{year:04}-{:04}", n + 1);
+        let (notice_id, year, revision, mut revisions) = match &before {
+            Some(b) => {
+                if usize::try_from(b.revision).unwrap_or(usize::MAX) >= MAX_REVISIONS {
+                    return Err(RegistryError::invalid(format!(
+                        "{} has {} revisions, the most a notice may have",
+                        b.notice_id, b.revision
+                    )));
+                }
+                let history = revision_history(&mut tx, &b.notice_id).await?;
+                (b.notice_id.clone(), b.year, b.revision + 1, history)
+            }
+            None => {
+                let year = i64::from(self.today_jiff().year());
+                let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM pm_notices WHERE year = $1")
+                    .bind(year)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("n")?;
+                (
+                    format!("DTSEC-VN-{year:04}-{:04}", n + 1),
+                    year,
+                    1,
+                    Vec::new(),
+                )
+            }
+        };
+        let summary = revision_summary(before.as_ref(), a);
+        revisions.push(Revision {
+            number: u32::try_from(revision).unwrap_or(u32::MAX),
+            date: now.clone(),
+            summary: summary.clone(),
+        });
+        // An advisory stays an advisory: the revision that says "fixed" closes it.
+        let category = match before.as_ref().map(|b| b.category) {
+            Some(NoticeCategory::SecurityAdvisory) => NoticeCategory::SecurityAdvisory,
+            _ => NoticeCategory::of(a),
+        };
         let namespace = publisher.namespace.trim_end_matches('/').to_string();
-        let meta = DocMeta {
-            author: publisher.name.clone(),
+        let path = path_of(year, &notice_id);
+        let meta = NoticeMeta {
+            publisher: publisher.name.clone(),
             namespace: namespace.clone(),
             id: notice_id.clone(),
-            version: 1,
-            timestamp: jiff::Timestamp::from_second(unix).unwrap_or(jiff::Timestamp::UNIX_EPOCH),
+            title: format!(
+                "{notice_id}: {} in {} {} (certificate {certificate_id})",
+                a.vuln.id, cert.product_name, cert.product_version
+            ),
+            revisions,
+            references: vec![
+                json!({"category": "self", "summary": format!("This notice ({notice_id})"), "url": format!("{namespace}{path}")}),
+                json!({"category": "external", "summary": format!("The certified device's public page ({certificate_id})"), "url": format!("{namespace}/devices/{certificate_id}")}),
+            ],
         };
-        let mut doc = formats::export(Format::Csaf, std::slice::from_ref(&entry.assessment), &meta)
-            .map_err(|e| {
-                RegistryError::invalid(format!("the assessment cannot be published: {e}"))
-            })?;
-        let path = path_of(year, &notice_id);
-        let a = &entry.assessment;
-        if let Some(d) = doc.get_mut("document").and_then(Value::as_object_mut) {
-            // The scheme coordinates; the manufacturer (the vendor) made the statement.
-            d.insert(
-                "publisher".into(),
-                json!({"category": "coordinator", "name": publisher.name, "namespace": namespace}),
-            );
-            d.insert(
-                "title".into(),
-                json!(format!(
-                    "{notice_id}: {} in {} {} (certificate {certificate_id})",
-                    a.vuln.id, cert.product_name, cert.product_version
-                )),
-            );
-            d.insert(
-                "distribution".into(),
-                json!({"tlp": {"label": "WHITE", "url": "https://www.first.org/tlp/"}}),
-            );
-            d.insert(
-                "references".into(),
-                json!([
-                    {"category": "self", "summary": format!("This notice ({notice_id})"), "url": format!("{namespace}{path}")},
-                    {"category": "external", "summary": format!("The certified device's public page ({certificate_id})"), "url": format!("{namespace}/devices/{certificate_id}")},
-                ]),
-            );
-        }
+        let doc = csaf_notice::notice(a, category, &meta).ok_or_else(|| {
+            RegistryError::invalid(format!(
+                "the notice's revision history has a date that is not RFC 3339 ({now})"
+            ))
+        })?;
         formats::schemas::validate(Format::Csaf, &doc)
             .and_then(|()| formats::csaf_checks::run(&doc))
             .map_err(|e| {
                 RegistryError::invalid(format!("the notice's CSAF document does not validate: {e}"))
             })?;
+        let tracking_status = csaf_notice::tracking_status(a);
         let bytes = dtsec_seal::canonical_json(&doc);
         let sha256 = dtsec_seal::sha256_hex(&bytes);
         let signature = json!({
@@ -278,18 +415,66 @@ impl Store {
             signature: signature.clone(),
             published_at: now.clone(),
             published_by: actor.audit_name(),
+            revision,
+            category: category.name().to_string(),
+            tracking_status: tracking_status.to_string(),
         };
+        if before.is_some() {
+            sqlx::query(
+                "UPDATE pm_notices SET state = $1, assessment_hash = $2, document = $3, \
+                 sha256 = $4, signature = $5, published_at = $6, published_by = $7, \
+                 revision = $8, category = $9, tracking_status = $10 WHERE notice_id = $11",
+            )
+            .bind(&record.state)
+            .bind(&record.assessment_hash)
+            .bind(&document)
+            .bind(&record.sha256)
+            .bind(signature.to_string())
+            .bind(&record.published_at)
+            .bind(&record.published_by)
+            .bind(revision)
+            .bind(&record.category)
+            .bind(&record.tracking_status)
+            .bind(&record.notice_id)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO pm_notices (notice_id, year, certificate_id, vuln, state, assessment_hash, \
+                 document, sha256, signature, published_at, published_by, revision, category, \
+                 tracking_status, first_published_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            )
+            .bind(&record.notice_id)
+            .bind(year)
+            .bind(&record.certificate_id)
+            .bind(&record.vuln)
+            .bind(&record.state)
+            .bind(&record.assessment_hash)
+            .bind(&document)
+            .bind(&record.sha256)
+            .bind(signature.to_string())
+            .bind(&record.published_at)
+            .bind(&record.published_by)
+            .bind(revision)
+            .bind(&record.category)
+            .bind(&record.tracking_status)
+            .bind(&record.published_at)
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query(
-            "INSERT INTO pm_notices (notice_id, year, certificate_id, vuln, state, assessment_hash, \
-             document, sha256, signature, published_at, published_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "INSERT INTO pm_notice_revisions (notice_id, revision, category, tracking_status, \
+             state, assessment_hash, summary, document, sha256, signature, published_at, \
+             published_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&record.notice_id)
-        .bind(year)
-        .bind(&record.certificate_id)
-        .bind(&record.vuln)
+        .bind(revision)
+        .bind(&record.category)
+        .bind(&record.tracking_status)
         .bind(&record.state)
         .bind(&record.assessment_hash)
+        .bind(&summary)
         .bind(&document)
         .bind(&record.sha256)
         .bind(signature.to_string())
@@ -300,12 +485,14 @@ impl Store {
         self.log_decision(
             &mut tx,
             &json!({
-                "kind": "notice-published",
+                "kind": if revision == 1 { "notice-published" } else { "notice-revised" },
                 "notice_id": record.notice_id,
                 "certificate_id": record.certificate_id,
                 "vuln": record.vuln,
                 "assessment_sha256": record.assessment_hash,
                 "document_sha256": record.sha256,
+                "revision": revision,
+                "category": record.category,
                 "at": now,
             }),
         )
@@ -315,7 +502,11 @@ impl Store {
             &mut tx,
             &now,
             actor,
-            "notice.publish",
+            if revision == 1 {
+                "notice.publish"
+            } else {
+                "notice.revise"
+            },
             "certificate",
             certificate_id,
             None,
@@ -324,6 +515,79 @@ impl Store {
         .await?;
         self.commit_decision(tx).await?;
         Ok(record)
+    }
+
+    /// Every revision of a notice, oldest first (public): what each stated, its document's hash
+    /// and signature, and where its document is served.
+    pub async fn notice_revisions(&self, notice_id: &str) -> Result<Vec<NoticeRevision>> {
+        let notice_id = notice_id.trim().to_ascii_uppercase();
+        if notice_id.len() > MAX_VULN_ID {
+            return Err(RegistryError::not_found(format!("notice {notice_id}")));
+        }
+        let mut conn = self.pool.acquire().await?;
+        let rows = sqlx::query(
+            "SELECT revision, category, tracking_status, state, assessment_hash, summary, sha256, \
+             signature, published_at, published_by FROM pm_notice_revisions \
+             WHERE notice_id = $1 ORDER BY revision LIMIT $2",
+        )
+        .bind(&notice_id)
+        .bind(i64::try_from(MAX_REVISIONS).unwrap_or(i64::MAX))
+        .fetch_all(&mut *conn)
+        .await?;
+        if rows.is_empty() {
+            return Err(RegistryError::not_found(format!("notice {notice_id}")));
+        }
+        rows.iter()
+            .map(|r| {
+                let revision: i64 = r.try_get("revision")?;
+                let signature = text(r, "signature")?;
+                Ok(NoticeRevision {
+                    notice_id: notice_id.clone(),
+                    revision,
+                    category: text(r, "category")?,
+                    tracking_status: text(r, "tracking_status")?,
+                    state: text(r, "state")?,
+                    assessment_hash: text(r, "assessment_hash")?,
+                    summary: text(r, "summary")?,
+                    sha256: text(r, "sha256")?,
+                    signature: serde_json::from_str(&signature).unwrap_or(Value::Null),
+                    published_at: text(r, "published_at")?,
+                    published_by: text(r, "published_by")?,
+                    path: format!("/api/v1/notices/{notice_id}/revisions/{revision}"),
+                })
+            })
+            .collect()
+    }
+
+    /// One revision's served document (public), byte for byte as signed.
+    pub async fn notice_revision_file(
+        &self,
+        notice_id: &str,
+        revision: &str,
+    ) -> Result<NoticeFile> {
+        let notice_id = notice_id.trim().to_ascii_uppercase();
+        let missing =
+            || RegistryError::not_found(format!("revision {revision} of notice {notice_id}"));
+        if notice_id.len() > MAX_VULN_ID || revision.len() > 20 {
+            return Err(missing());
+        }
+        let revision: i64 = revision.parse().map_err(|_| missing())?;
+        let mut conn = self.pool.acquire().await?;
+        let row = sqlx::query(
+            "SELECT notice_id, document, sha256, signature FROM pm_notice_revisions \
+             WHERE notice_id = $1 AND revision = $2",
+        )
+        .bind(&notice_id)
+        .bind(revision)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(missing)?;
+        Ok(NoticeFile {
+            notice_id: text(&row, "notice_id")?,
+            document: text(&row, "document")?,
+            sha256: text(&row, "sha256")?,
+            signature: text(&row, "signature")?,
+        })
     }
 
     /// Published notices, newest first (public), at most `limit` (capped at

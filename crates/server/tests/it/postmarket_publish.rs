@@ -574,3 +574,200 @@ async fn the_demo_shows_the_postmarket_pages() {
         t.finish().await;
     }
 }
+
+/// Issue 13, known gaps 1 and 2: an affected, uncontrolled assessment is published as a CSAF
+/// `csaf_security_advisory` (interim); when the manufacturer records the fix distributed, the
+/// same notice gets revision 2 (final, both revisions in its history, a new signature and a
+/// `notice-revised` log entry); revision 1 stays retrievable byte for byte, and the CSAF
+/// directory, provider metadata and feeds serve the current revision.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_affected_notice_is_an_advisory_and_a_changed_assessment_revises_it() {
+    for t in common::backends().await {
+        let (_, cb) = t.token("certifier@demo.invalid").await;
+        let (cert, maker) = active_certificate_with_maker(&t).await;
+        let id = &cert.certificate_id;
+        sbom_and_match(&t, id, &maker, &cb).await;
+        let mut a: Value = serde_json::from_slice(&data("assessment-uncontrolled.json")).unwrap();
+        a["product"]["name"] = json!(cert.product_name);
+        a["product"]["version"] = json!(cert.product_version);
+        let assess = format!("/api/v1/certificates/{id}/assessments");
+        let (s, body) = t.post_json(&assess, Some(&maker), a.clone()).await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        let publish = format!("/api/v1/certificates/{id}/notices");
+        t.store.clock().advance_days(1);
+        let (s, body) = t
+            .post_json(&publish, Some(&cb), json!({"vuln": "CVE-2023-32681"}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        let first = common::json(&body);
+        let notice_id = first["notice_id"].as_str().unwrap().to_string();
+        assert_eq!(first["revision"], 1);
+        assert_eq!(first["category"], "csaf_security_advisory");
+        assert_eq!(first["tracking_status"], "interim");
+        let path = first["path"].as_str().unwrap().to_string();
+        let (_, first_text) = t.get(&path).await;
+        let doc: Value = serde_json::from_str(&first_text).unwrap();
+        schemas::validate(Format::Csaf, &doc).expect("the advisory is schema-valid CSAF 2.0");
+        csaf_checks::run(&doc).expect("the advisory passes the mandatory tests");
+        assert_eq!(doc["document"]["category"], "csaf_security_advisory");
+        assert_eq!(doc["document"]["tracking"]["status"], "interim");
+        let v = &doc["vulnerabilities"][0];
+        assert_eq!(v["remediations"][0]["category"], "vendor_fix");
+        assert!(
+            v["remediations"][0]["details"]
+                .as_str()
+                .unwrap()
+                .contains("Disable the cloud uplink")
+        );
+        assert_eq!(v["threats"][0]["category"], "impact");
+        assert!(
+            v["threats"][0]["details"]
+                .as_str()
+                .unwrap()
+                .contains("uncontrolled")
+        );
+
+        // The fix is distributed: the manufacturer records it, the CB publishes again.
+        t.store.clock().advance_days(20);
+        let mut fixed = a.clone();
+        fixed["status"] = json!({"state": "fixed"});
+        fixed["dates"]["fix_validated"] = json!("2025-03-20");
+        fixed["dates"]["fix_distributed"] = json!("2025-03-21");
+        let (s, body) = t.post_json(&assess, Some(&maker), fixed).await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        let fixed_hash = common::json(&body)["hash"].as_str().unwrap().to_string();
+        let (s, body) = t
+            .post_json(&publish, Some(&cb), json!({"vuln": "CVE-2023-32681"}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        let second = common::json(&body);
+        assert_eq!(second["notice_id"], json!(notice_id), "the same notice");
+        assert_eq!(second["revision"], 2);
+        assert_eq!(second["category"], "csaf_security_advisory");
+        assert_eq!(second["tracking_status"], "final");
+        assert_eq!(second["path"], json!(path));
+        assert_ne!(second["sha256"], first["sha256"]);
+        let (s, _) = t
+            .post_json(&publish, Some(&cb), json!({"vuln": "CVE-2023-32681"}))
+            .await;
+        assert_eq!(s, StatusCode::CONFLICT, "no revision without a change");
+
+        // The directory serves revision 2, with its own hash and signature.
+        let (_, current_text) = t.get(&path).await;
+        let current: Value = serde_json::from_str(&current_text).unwrap();
+        schemas::validate(Format::Csaf, &current).unwrap();
+        csaf_checks::run(&current).unwrap();
+        let tr = &current["document"]["tracking"];
+        assert_eq!(tr["version"], "2");
+        assert_eq!(tr["status"], "final");
+        assert_eq!(tr["initial_release_date"], first["published_at"]);
+        assert_eq!(tr["current_release_date"], second["published_at"]);
+        let history = tr["revision_history"].as_array().unwrap();
+        assert_eq!(history.len(), 2);
+        assert_eq!(history[0]["number"], "1");
+        assert!(
+            history[1]["summary"]
+                .as_str()
+                .unwrap()
+                .contains("affected to fixed"),
+            "{history:?}"
+        );
+        assert_eq!(
+            current["vulnerabilities"][0]["product_status"]["fixed"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+        let (_, pem) = t.get("/scheme.pub").await;
+        let key = dtsec_seal::VerifyingKey::from_public_pem(&pem).unwrap();
+        let verify = |text: &str, sig: &Value| {
+            let sig = dtsec_seal::Signature::from_base64(sig["sig"].as_str().unwrap()).unwrap();
+            key.verify(text.as_bytes(), &sig)
+        };
+        let (_, sig_text) = t.get(&format!("{path}.sig")).await;
+        let sig: Value = serde_json::from_str(&sig_text).unwrap();
+        verify(&current_text, &sig).expect("revision 2 is signed by the scheme key");
+        assert!(verify(&first_text, &sig).is_err());
+        let (_, sha_file) = t.get(&format!("{path}.sha256")).await;
+        assert!(sha_file.starts_with(second["sha256"].as_str().unwrap()));
+
+        // Revision 1 stays retrievable, byte for byte, and its listed signature verifies.
+        let (s, body) = t
+            .get(&format!("/api/v1/notices/{notice_id}/revisions"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let revisions = common::json(&body);
+        let revisions = revisions.as_array().unwrap();
+        assert_eq!(revisions.len(), 2);
+        assert_eq!(revisions[0]["tracking_status"], "interim");
+        assert_eq!(revisions[1]["assessment_hash"], json!(fixed_hash));
+        let (s, old_text) = t.get(revisions[0]["path"].as_str().unwrap()).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(old_text, first_text);
+        assert_eq!(
+            revisions[0]["sha256"],
+            json!(dtsec_seal::sha256_hex(old_text.as_bytes()))
+        );
+        verify(&old_text, &revisions[0]["signature"]).expect("revision 1's signature verifies");
+        assert_eq!(
+            t.get(&format!("/api/v1/notices/{notice_id}/revisions/3"))
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            t.get("/api/v1/notices/DTSEC-VN-1999-0001/revisions")
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+
+        // The log: revision 1 published, revision 2 revised, each with its document's hash.
+        let notices: Vec<_> = log_entries(&t.store)
+            .iter()
+            .filter_map(
+                |e| match dtsec_registry::transparency::Decision::parse(e).unwrap() {
+                    dtsec_registry::transparency::Decision::Notice(n)
+                        if n.notice_id == notice_id =>
+                    {
+                        Some(n)
+                    }
+                    _ => None,
+                },
+            )
+            .collect();
+        assert_eq!(notices.len(), 2);
+        assert_eq!(notices[0].kind, "notice-published");
+        assert_eq!(notices[0].revision, Some(1));
+        assert_eq!(notices[1].kind, "notice-revised");
+        assert_eq!(notices[1].revision, Some(2));
+        assert_eq!(
+            notices[1].category.as_deref(),
+            Some("csaf_security_advisory")
+        );
+        assert_eq!(json!(notices[1].document_sha256), second["sha256"]);
+        assert_eq!(notices[1].assessment_sha256, fixed_hash);
+
+        // Provider metadata, the directory index and the feeds point at the current revision.
+        let (_, body) = t.get("/.well-known/csaf/provider-metadata.json").await;
+        assert_eq!(common::json(&body)["last_updated"], second["published_at"]);
+        let (_, index) = t.get("/.well-known/csaf/white/index.txt").await;
+        let file = path.rsplit('/').next().unwrap();
+        assert_eq!(index.lines().filter(|l| l.ends_with(file)).count(), 1);
+        let (_, changes) = t.get("/.well-known/csaf/white/changes.csv").await;
+        let published_at = second["published_at"].as_str().unwrap();
+        assert!(
+            changes.lines().next().unwrap().contains(published_at),
+            "{changes}"
+        );
+        let (_, list) = t.get(&format!("/api/v1/notices?certificate={id}")).await;
+        let list = common::json(&list);
+        assert_eq!(list[0]["notice_id"], json!(notice_id));
+        assert_eq!(list[0]["state"], "fixed");
+        assert_eq!(list[0]["sha256"], second["sha256"]);
+        let (_, xml) = t.get(&format!("/devices/{id}/feed.atom")).await;
+        assert!(xml.contains(published_at), "{xml}");
+        t.finish().await;
+    }
+}

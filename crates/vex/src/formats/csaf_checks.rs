@@ -9,7 +9,13 @@
 //! - 6.1.5 no product group id is defined twice;
 //! - 6.1.6 no product is in two contradicting status groups (affected, not affected, fixed,
 //!   under investigation) of one vulnerability;
-//! - 6.1.7 no product has two scores of the same CVSS version in one vulnerability.
+//! - 6.1.7 no product has two scores of the same CVSS version in one vulnerability;
+//! - 6.1.14 the revision history is sorted by date (and number), 6.1.16 its newest number is
+//!   `tracking.version`, 6.1.21 no integer version between
+//!   two listed ones is missing, 6.1.22 none is there
+//!   twice (what a notice's revisions must keep; integer versioning, as dtsec writes it);
+//! - 6.1.27.4, 6.1.27.5, 6.1.27.11 a security advisory or VEX document has a product tree and
+//!   vulnerabilities, each with notes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -325,6 +331,115 @@ pub fn run(doc: &Value) -> Result<(), VexError> {
                     }
                 }
             }
+        }
+    }
+    tracking(doc)?;
+    profile(doc)
+}
+
+/// 6.1.14, 6.1.16, 6.1.21 and 6.1.22 for integer versions (a semantic version is left to the
+/// schema: dtsec writes integers).
+fn tracking(doc: &Value) -> Result<(), VexError> {
+    let Some(history) = doc
+        .pointer("/document/tracking/revision_history")
+        .and_then(Value::as_array)
+    else {
+        return Ok(());
+    };
+    let mut numbers = Vec::with_capacity(history.len());
+    for r in history {
+        let (Some(n), Some(date)) = (
+            r.get("number").and_then(Value::as_str),
+            r.get("date").and_then(Value::as_str),
+        ) else {
+            return Ok(());
+        };
+        let Ok(n) = n.parse::<u64>() else {
+            return Ok(());
+        };
+        let Ok(date) = date.parse::<jiff::Timestamp>() else {
+            return Ok(());
+        };
+        numbers.push((date, n));
+    }
+    for (k, w) in numbers.windows(2).enumerate() {
+        if w[1] < w[0] {
+            return Err(fail(
+                "6.1.14",
+                format!("/document/tracking/revision_history/{}", k + 1),
+                "the revision history is not sorted by date".into(),
+            ));
+        }
+    }
+    let mut sorted: Vec<u64> = numbers.iter().map(|(_, n)| *n).collect();
+    sorted.sort_unstable();
+    for w in sorted.windows(2) {
+        if w[0] == w[1] {
+            return Err(fail(
+                "6.1.22",
+                "/document/tracking/revision_history".into(),
+                format!("version {} is in the revision history twice", w[0]),
+            ));
+        }
+    }
+    // 6.1.21 also asks the history to start at 0 or 1; a `dtsec vex export` of a store's
+    // version N states only that version, so only gaps between listed versions are refused.
+    if let Some(w) = sorted.windows(2).find(|w| w[1] != w[0] + 1) {
+        return Err(fail(
+            "6.1.21",
+            "/document/tracking/revision_history".into(),
+            format!("version {} is missing from the revision history", w[0] + 1),
+        ));
+    }
+    let newest = sorted.last().copied();
+    let version = doc
+        .pointer("/document/tracking/version")
+        .and_then(Value::as_str)
+        .and_then(|v| v.parse::<u64>().ok());
+    if let (Some(newest), Some(version)) = (newest, version)
+        && newest != version
+    {
+        return Err(fail(
+            "6.1.16",
+            "/document/tracking/version".into(),
+            format!("the version is {version} but the newest revision is {newest}"),
+        ));
+    }
+    Ok(())
+}
+
+/// 6.1.27.4, 6.1.27.5 and 6.1.27.11: the profile tests shared by `csaf_security_advisory` and
+/// `csaf_vex`.
+fn profile(doc: &Value) -> Result<(), VexError> {
+    let category = doc.pointer("/document/category").and_then(Value::as_str);
+    if !matches!(category, Some("csaf_security_advisory" | "csaf_vex")) {
+        return Ok(());
+    }
+    if doc.get("product_tree").is_none() {
+        return Err(fail(
+            "6.1.27.4",
+            "/product_tree".into(),
+            "the profile needs a product tree".into(),
+        ));
+    }
+    let vulns = doc.get("vulnerabilities").and_then(Value::as_array);
+    if vulns.is_none_or(|v| v.is_empty()) {
+        return Err(fail(
+            "6.1.27.11",
+            "/vulnerabilities".into(),
+            "the profile needs vulnerabilities".into(),
+        ));
+    }
+    for (i, v) in vulns.into_iter().flatten().enumerate() {
+        if v.get("notes")
+            .and_then(Value::as_array)
+            .is_none_or(|n| n.is_empty())
+        {
+            return Err(fail(
+                "6.1.27.5",
+                format!("/vulnerabilities/{i}/notes"),
+                "each vulnerability of the profile needs notes".into(),
+            ));
         }
     }
     Ok(())

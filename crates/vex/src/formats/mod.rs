@@ -11,6 +11,7 @@
 
 pub mod csaf;
 pub mod csaf_checks;
+pub mod csaf_notice;
 pub mod cyclonedx;
 pub mod openvex;
 pub mod schemas;

@@ -27,8 +27,10 @@ pub enum PostmarketCommand {
         hash: Option<String>,
     },
     /// Publish a vulnerability notice (certification body): the current assessment of VULN on
-    /// the certificate as a CSAF 2.0 document, signed with the scheme key and logged; prints the
-    /// notice id.
+    /// the certificate as a CSAF 2.0 document (a security advisory when the device is affected,
+    /// else VEX), signed with the scheme key and logged; prints the notice id. When the
+    /// certificate already has a notice about VULN and the assessment changed, this publishes
+    /// that notice's next revision.
     Publish {
         /// The certificate id.
         certificate: String,
@@ -144,6 +146,67 @@ pub fn assess(r: &Registry, certificate: &str, vuln: &str, file: &Path) -> Resul
     Ok(())
 }
 
+/// Records a new version of the assessment of `vuln` on `certificate`: the latest version the
+/// registry holds, changed by `flags`, checked here as `dtsec vex set` checks it, then posted.
+pub fn assess_with_flags(
+    r: &Registry,
+    certificate: &str,
+    vuln: &str,
+    flags: crate::commands::vex::AssessmentFlags,
+) -> Result<(), ClientError> {
+    if !flags.any() {
+        return Err(ClientError::Usage(
+            "say what changes (--state, --action, --date NAME=DATE, …) or give the whole assessment with --file".into(),
+        ));
+    }
+    let all = r.get(&format!(
+        "/api/v1/certificates/{}/assessments",
+        seg(certificate)
+    ))?;
+    let latest = all
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| {
+            let a = &e["entry"]["assessment"]["vuln"];
+            a["id"].as_str() == Some(vuln)
+                || a["aliases"]
+                    .as_array()
+                    .is_some_and(|xs| xs.iter().any(|x| x.as_str() == Some(vuln)))
+        })
+        .max_by_key(|e| e["seq"].as_i64().unwrap_or(-1))
+        .ok_or_else(|| {
+            ClientError::Usage(format!(
+                "{certificate} has no assessment of {vuln} yet: record the first version with --file (docs/vex.md)"
+            ))
+        })?;
+    let mut a: dtsec_vex::Assessment =
+        serde_json::from_value(latest["entry"]["assessment"].clone()).map_err(|e| {
+            ClientError::Usage(format!(
+                "the registry's latest assessment of {vuln} does not read as a dtsec-vex assessment: {e}"
+            ))
+        })?;
+    flags
+        .apply(&mut a)
+        .map_err(|e| ClientError::Usage(e.to_string()))?;
+    a.validate()
+        .map_err(|e| ClientError::Usage(format!("the new version is refused: {e}")))?;
+    let body = serde_json::to_value(&a)
+        .map_err(|e| ClientError::Usage(format!("the new version: {e}")))?;
+    let v = r.post_json(
+        &format!("/api/v1/certificates/{}/assessments", seg(certificate)),
+        &body,
+    )?;
+    eprintln!(
+        "recorded {} (version {}, {})",
+        v["assessment_id"].as_str().unwrap_or("?"),
+        v["seq"].as_i64().map_or(0, |s| s + 1),
+        a.status.name()
+    );
+    outln!("{}", v["hash"].as_str().unwrap_or("?"));
+    Ok(())
+}
+
 /// `dtsec registry postmarket …`.
 pub fn postmarket(r: &Registry, cmd: PostmarketCommand) -> Result<(), ClientError> {
     match cmd {
@@ -186,8 +249,11 @@ pub fn postmarket(r: &Registry, cmd: PostmarketCommand) -> Result<(), ClientErro
                 &json!({"vuln": vuln}),
             )?;
             eprintln!(
-                "published {} about {} of {certificate} at {} (sha256 {})",
+                "published {} revision {} ({}, {}) about {} of {certificate} at {} (sha256 {})",
                 v["notice_id"].as_str().unwrap_or("?"),
+                v["revision"].as_i64().unwrap_or(0),
+                v["category"].as_str().unwrap_or("?"),
+                v["tracking_status"].as_str().unwrap_or("?"),
                 v["vuln"].as_str().unwrap_or("?"),
                 v["path"].as_str().unwrap_or("?"),
                 v["sha256"].as_str().unwrap_or("?")

@@ -1,6 +1,8 @@
 //! `POST /api/v1/certificates/{id}/notices` (the certification body publishes a vulnerability
 //! notice: a signed, logged CSAF 2.0 document about the manufacturer's assessment of `vuln`) and
-//! `GET /api/v1/notices` (the published notices, newest first).
+//! `GET /api/v1/notices` (the published notices, newest first), and a notice's revisions
+//! (`GET /api/v1/notices/{id}/revisions[/{revision}]`: a notice revised when its assessment
+//! changed keeps every earlier revision retrievable, byte for byte as signed).
 
 use std::collections::HashMap;
 
@@ -72,4 +74,25 @@ pub async fn index(
         .notices(q.get("certificate").map(String::as_str), limit)
         .await?;
     Ok(Json(notices).into_response())
+}
+
+/// Every revision of a notice, oldest first.
+pub async fn revisions(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    Ok(Json(state.store.notice_revisions(&id).await?).into_response())
+}
+
+/// One revision's CSAF document as served when it was current.
+pub async fn revision(
+    State(state): State<AppState>,
+    Path((id, revision)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let f = state.store.notice_revision_file(&id, &revision).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        f.document,
+    )
+        .into_response())
 }
