@@ -355,6 +355,69 @@ fn the_whole_workflow_through_the_registry_client() {
     );
     assert_eq!(o.status.code(), Some(2), "no token: {}", text(&o));
 
+    // The POA&M of its open postmarket items (issue 14): none yet, so the registry refuses
+    // (exit 1, its message); after an SBOM and an affected assessment, one item with the FDA
+    // clock due dates of T0 2025-03-01, written only once it validates.
+    let poam = tmp.path().join("poam.json");
+    let o = run(&["registry", "poam", &cert_id, "-o", s(&poam)], &maker);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("no assessment is under investigation or affected"),
+        "{}",
+        text(&o)
+    );
+    assert!(!poam.exists());
+    let pm_data = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../registry/tests/data/postmarket"
+    );
+    ok(run(
+        &[
+            "registry",
+            "sbom-upload",
+            &cert_id,
+            &format!("{pm_data}/pump-sbom.cdx.json"),
+        ],
+        &maker,
+    ));
+    let mut a: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{pm_data}/assessment-uncontrolled.json")).unwrap(),
+    )
+    .unwrap();
+    a["product"]["name"] = serde_json::json!("Acme Nimbus Pump");
+    a["product"]["version"] = serde_json::json!("3.0.0");
+    let a_file = tmp.path().join("assessment.json");
+    std::fs::write(&a_file, a.to_string()).unwrap();
+    ok(run(
+        &[
+            "registry",
+            "assess",
+            &cert_id,
+            "CVE-2023-32681",
+            "--file",
+            s(&a_file),
+        ],
+        &maker,
+    ));
+    ok(run(
+        &[
+            "registry",
+            "poam",
+            &cert_id,
+            "--as-of",
+            "2025-03-15",
+            "-o",
+            s(&poam),
+        ],
+        &maker,
+    ));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&poam).unwrap()).unwrap();
+    let p = &v["plan-of-action-and-milestones"];
+    assert_eq!(p["poam-items"].as_array().unwrap().len(), 1, "{p}");
+    assert_eq!(p["risks"][0]["deadline"], "2025-03-31T00:00:00Z", "{p}");
+    let o = run(&["oscal", "validate", s(&poam)], &maker);
+    assert!(o.status.success(), "{}", text(&o));
+
     let list = ok(run(&["registry", "products"], &maker));
     assert!(
         list.contains(&product) && list.contains(&format!("certificate {cert_id}")),
