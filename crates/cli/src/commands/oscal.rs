@@ -82,10 +82,14 @@ pub enum OscalCommand {
         #[arg(long, value_enum, default_value_t)]
         format: FormatArg,
     },
-    /// Read a catalog dtsec exported back into a dtsec YAML document.
+    /// Read a catalog dtsec exported back into a dtsec YAML document; with `--profile`, also
+    /// the package's restrictions the profile carries (narrowed selections).
     Import {
         /// The OSCAL catalog.
         file: PathBuf,
+        /// A profile dtsec exported that imports this catalog (`dtsec oscal profile`).
+        #[arg(long, value_name = "PROFILE.json")]
+        profile: Option<PathBuf>,
         /// Where to write the YAML (standard output when omitted).
         #[arg(short, long, value_name = "OUT.yaml")]
         output: Option<PathBuf>,
@@ -211,7 +215,11 @@ pub fn run(cmd: OscalCommand) -> CliResult {
             catalogs,
             format,
         } => validate(&file, &catalogs, format),
-        OscalCommand::Import { file, output } => import(&file, output.as_deref()),
+        OscalCommand::Import {
+            file,
+            profile,
+            output,
+        } => import(&file, profile.as_deref(), output.as_deref()),
     }
 }
 
@@ -424,22 +432,44 @@ fn validate(file: &Path, catalog_files: &[PathBuf], format: FormatArg) -> CliRes
     Ok(if ok { Exit::Success } else { Exit::Failed })
 }
 
-fn import(file: &Path, output: Option<&Path>) -> CliResult {
+fn import(file: &Path, profile: Option<&Path>, output: Option<&Path>) -> CliResult {
     let value = read_json(file, "the OSCAL catalog")?;
-    let doc = dtsec_oscal::import::catalog_document(&value).map_err(|e| {
-        CliError::unusable(format!("{}#{e}", file.display()))
-            .with_help("only catalogs exported by `dtsec oscal catalog` can be imported")
-    })?;
+    let doc = match profile {
+        None => dtsec_oscal::import::catalog_document(&value).map_err(|e| {
+            CliError::unusable(format!("{}#{e}", file.display()))
+                .with_help("only catalogs exported by `dtsec oscal catalog` can be imported")
+        })?,
+        Some(p) => {
+            let profile_value = read_json(p, "the OSCAL profile")?;
+            dtsec_oscal::import::catalog_with_profile(&value, &profile_value).map_err(|e| {
+                // Problems of the profile point into it; the others into the catalog.
+                let at = match &e {
+                    OscalError::Shape { pointer, .. } if pointer.starts_with("/profile") => p,
+                    _ => file,
+                };
+                CliError::unusable(format!("{}#{e}", at.display())).with_help(
+                    "give a catalog of `dtsec oscal catalog` and a profile of `dtsec oscal profile` that imports it",
+                )
+            })?
+        }
+    };
     let yaml = serde_saphyr::to_string(&doc)
         .map_err(|e| CliError::unusable(format!("cannot write the document as YAML: {e}")))?;
     let text = format!(
-        "# Imported by dtsec from the OSCAL catalog {}.\n{yaml}",
-        file.display()
+        "# Imported by dtsec from the OSCAL catalog {}{}.\n{yaml}",
+        file.display(),
+        profile.map_or_else(String::new, |p| format!(" and the profile {}", p.display()))
     );
-    let sorted: BTreeMap<&str, usize> =
-        [("SFRs", doc.sfrs.len()), ("threats", doc.spd.threats.len())]
-            .into_iter()
-            .collect();
+    let sorted: BTreeMap<&str, usize> = [
+        ("SFRs", doc.sfrs.len()),
+        ("threats", doc.spd.threats.len()),
+        (
+            "restrictions",
+            doc.sfrs.iter().map(|s| s.restrict.len()).sum(),
+        ),
+    ]
+    .into_iter()
+    .collect();
     eprintln!(
         "imported {} {} ({}): {sorted:?}",
         doc.id.value,

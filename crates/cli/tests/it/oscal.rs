@@ -517,3 +517,61 @@ fn poam_with_nothing_open_or_no_vex_exits_2() {
     let out = run(&["oscal", "poam", "-o", s(&out_file)]);
     assert_eq!(out.status.code(), Some(2), "{}", report(&out));
 }
+
+#[test]
+fn a_catalog_imports_back_with_its_profile_and_checks_as_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    // The pump ST claiming the Moderate package, which narrows the key store to hardware.
+    let pump = std::fs::read_to_string(repo_file("examples/pump-st.yaml")).unwrap();
+    let st = dir.path().join("st.yaml");
+    std::fs::write(
+        &st,
+        pump.replace("  - id: cdd-eb\n", "  - id: cdd-moderate\n"),
+    )
+    .unwrap();
+    let catalog = dir.path().join("moderate.json");
+    let profile = dir.path().join("profile.json");
+    ok(&["oscal", "catalog", "cdd-moderate", "-o", s(&catalog)]);
+    ok(&["oscal", "profile", s(&st), "-o", s(&profile)]);
+    let alone = dir.path().join("alone.yaml");
+    let with = dir.path().join("with.yaml");
+    ok(&["oscal", "import", s(&catalog), "-o", s(&alone)]);
+    ok(&[
+        "oscal",
+        "import",
+        s(&catalog),
+        "--profile",
+        s(&profile),
+        "-o",
+        s(&with),
+    ]);
+    assert!(
+        !std::fs::read_to_string(&alone)
+            .unwrap()
+            .contains("restrict:")
+    );
+    let text = std::fs::read_to_string(&with).unwrap();
+    assert!(
+        text.contains("restrict:") && text.contains("key_store_type:"),
+        "{text}"
+    );
+    // The imported package checks as the built-in one does (no findings).
+    let out = run(&["check", s(&with)]);
+    assert!(out.status.success(), "{}", report(&out));
+    let builtin = run(&[
+        "check",
+        &repo_file("crates/model/builtin/cdd-moderate-2.0.yaml"),
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&builtin.stdout)
+    );
+    // A file that is not a profile is refused, naming it.
+    let out = run(&["oscal", "import", s(&catalog), "--profile", s(&catalog)]);
+    assert_eq!(out.status.code(), Some(2), "{}", report(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("moderate.json#/profile"),
+        "{}",
+        report(&out)
+    );
+}
