@@ -450,6 +450,73 @@ fn the_whole_workflow_through_the_registry_client() {
         "{v}"
     );
 
+    // The premarket package offline from the certificate (issue 14): the scheme-signed
+    // certificate names the ETR and the ST, so the sections the ETR backs are tagged as
+    // verified by an approved lab without the lab's key; a certificate with another key, or
+    // another ETR, is refused (exit 2).
+    let scheme_pub = data.join("scheme.pub");
+    let offline = tmp.path().join("premarket-offline");
+    let o = dtsec(
+        &[
+            "premarket",
+            s(&st),
+            "--etr",
+            s(&bundle_path),
+            "--certificate",
+            s(&cert),
+            "--key",
+            s(&scheme_pub),
+            "-o",
+            s(&offline),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains(&cert_id), "{}", text(&o));
+    let html = std::fs::read_to_string(offline.join("index.html")).unwrap();
+    assert!(
+        html.contains("Provenance: verified by an approved lab"),
+        "{html}"
+    );
+    let o = dtsec(
+        &[
+            "premarket",
+            s(&st),
+            "--etr",
+            s(&bundle_path),
+            "--certificate",
+            s(&cert),
+            "--key",
+            s(&lab_pub),
+            "-o",
+            s(&offline),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("certificate signature"), "{}", text(&o));
+    let other_etr = tmp.path().join("other.etr.json");
+    let mut other: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&bundle_path).unwrap()).unwrap();
+    other["payload"]["sealed_at"] = serde_json::json!("2020-01-01T00:00:00Z");
+    std::fs::write(&other_etr, other.to_string()).unwrap();
+    let o = dtsec(
+        &[
+            "premarket",
+            s(&st),
+            "--etr",
+            s(&other_etr),
+            "--certificate",
+            s(&cert),
+            "--key",
+            s(&scheme_pub),
+            "-o",
+            s(&offline),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+
     // After certification: a minor change is filed, listed and extended.
     let ia = tmp.path().join("ia.json");
     std::fs::write(
