@@ -429,6 +429,34 @@ fn poam_from_open_postmarket_items_validates_and_reruns_identically() {
     assert_eq!(dates, ["2026-12-20T00:00:00Z", "2027-01-19T00:00:00Z"]);
     let out = run(&["oscal", "validate", s(&poam), "--format", "json"]);
     assert!(out.status.success(), "{}", report(&out));
+    // The same assessments exported in the other two formats give the same bytes.
+    for format in ["cyclonedx", "openvex"] {
+        let other = dir.path().join(format!("pump.{format}.json"));
+        ok(&[
+            "vex",
+            "export",
+            "--store",
+            s(&dir.path().join("vex")),
+            "--format",
+            format,
+            "--author",
+            "Acme Medical",
+            "-o",
+            s(&other),
+        ]);
+        let again = dir.path().join(format!("{format}.poam.json"));
+        ok(&[
+            "oscal",
+            "poam",
+            "--postmarket",
+            s(&other),
+            "--certificate",
+            "DTSEC-2026-0001",
+            "-o",
+            s(&again),
+        ]);
+        assert_eq!(first, std::fs::read(&again).unwrap(), "{format}");
+    }
 
     // Judged on a later date, the same items are overdue; a bad date is refused.
     let late = dir.path().join("late.json");
