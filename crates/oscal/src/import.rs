@@ -121,6 +121,12 @@ pub fn catalog_with_profile(catalog: &Value, profile: &Value) -> Result<Document
     let name = format!("{} {}", id, doc["version"].as_str().unwrap_or_default());
     let sfrs = doc["sfrs"].as_array_mut();
     let mut sfrs = sfrs.map(std::mem::take).unwrap_or_default();
+    // Control token → SFR index, so each narrowed parameter finds its SFR in one lookup.
+    let by_token: BTreeMap<String, usize> = sfrs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (crate::ids::token(s["id"].as_str().unwrap_or_default()), i))
+        .collect();
     for (i, sp) in p["modify"]["set-parameters"]
         .as_array()
         .into_iter()
@@ -132,15 +138,10 @@ pub fn catalog_with_profile(catalog: &Value, profile: &Value) -> Result<Document
         }
         let ptr = format!("/profile/modify/set-parameters/{i}");
         let param = sp["param-id"].as_str().unwrap_or_default();
-        let sfr = sfrs
-            .iter_mut()
-            .find(|s| {
-                let prefix = format!(
-                    "{}_prm_",
-                    crate::ids::token(s["id"].as_str().unwrap_or_default())
-                );
-                param.starts_with(&prefix)
-            })
+        let sfr = param
+            .split_once("_prm_")
+            .and_then(|(cid, _)| by_token.get(cid))
+            .and_then(|&i| sfrs.get_mut(i))
             .ok_or_else(|| {
                 shape(
                     format!("{ptr}/param-id"),
