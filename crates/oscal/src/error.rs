@@ -90,6 +90,14 @@ pub enum OscalError {
         "ETR bundle: no unresolved vulnerability (every rated one is mitigated or not exploitable), so there is nothing to plan"
     )]
     NothingToPlan,
+    /// A postmarket POA&M needs at least one open item.
+    #[error(
+        "{system}: no open postmarket item (every assessment is not affected, fixed or a false positive), so there is nothing to plan"
+    )]
+    NothingOpen {
+        /// The product and version.
+        system: String,
+    },
     /// A size or count limit was reached before the work was done.
     #[error("{what} has {found}, over the limit of {limit}")]
     Limit {

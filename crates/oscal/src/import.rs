@@ -56,6 +56,137 @@ fn part<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
 
 /// Reads a catalog dtsec exported back into the document it came from.
 pub fn catalog_document(catalog: &Value) -> Result<Document, OscalError> {
+    let (doc, id) = catalog_json(catalog)?;
+    parse(&doc, &id)
+}
+
+/// Reads a package's (or PP's) catalog back together with a profile dtsec exported that imports
+/// it: the catalog gives the document, and the profile's `set-parameters` narrowed by this
+/// document (its `narrowed-by` prop) give back the package's restrictions (`restrict.OP.allowed`)
+/// of the SFRs the profile selects, which a catalog alone cannot carry. The profile must import
+/// this catalog (a back-matter resource whose `catalog-uuid` prop is the catalog's UUID), and
+/// every id it selects from it must be a control of the catalog.
+pub fn catalog_with_profile(catalog: &Value, profile: &Value) -> Result<Document, OscalError> {
+    let (mut doc, id) = catalog_json(catalog)?;
+    let p = &profile["profile"];
+    if !p.is_object() {
+        return Err(shape(
+            "/profile",
+            "not an OSCAL profile: there is no `profile` object",
+        ));
+    }
+    let catalog_uuid = catalog["catalog"]["uuid"].as_str().unwrap_or_default();
+    let resource = p["back-matter"]["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| {
+            props(r, "catalog-uuid")
+                .iter()
+                .any(|v| v["value"] == catalog_uuid)
+        })
+        .and_then(|r| r["uuid"].as_str())
+        .ok_or_else(|| {
+            shape(
+                "/profile/back-matter/resources",
+                format!(
+                    "the profile imports no catalog with the UUID {catalog_uuid} (`{id}`); give the catalog the profile was made with"
+                ),
+            )
+        })?;
+    let mut controls = BTreeMap::new();
+    crate::profile::collect_controls(&catalog["catalog"], &mut controls);
+    let href = format!("#{resource}");
+    for (i, import) in p["imports"].as_array().into_iter().flatten().enumerate() {
+        if import["href"] != href.as_str() {
+            continue;
+        }
+        for (j, inc) in import["include-controls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            for (k, c) in inc["with-ids"].as_array().into_iter().flatten().enumerate() {
+                let c = c.as_str().unwrap_or_default();
+                if !controls.contains_key(c) {
+                    return Err(shape(
+                        format!("/profile/imports/{i}/include-controls/{j}/with-ids/{k}"),
+                        format!("control `{c}` is not in the catalog of `{id}`"),
+                    ));
+                }
+            }
+        }
+    }
+    let name = format!("{} {}", id, doc["version"].as_str().unwrap_or_default());
+    let sfrs = doc["sfrs"].as_array_mut();
+    let mut sfrs = sfrs.map(std::mem::take).unwrap_or_default();
+    // Control token → SFR index, so each narrowed parameter finds its SFR in one lookup.
+    let by_token: BTreeMap<String, usize> = sfrs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (crate::ids::token(s["id"].as_str().unwrap_or_default()), i))
+        .collect();
+    for (i, sp) in p["modify"]["set-parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if first(sp, "narrowed-by").as_deref() != Some(name.as_str()) {
+            continue;
+        }
+        let ptr = format!("/profile/modify/set-parameters/{i}");
+        let param = sp["param-id"].as_str().unwrap_or_default();
+        let sfr = param
+            .split_once("_prm_")
+            .and_then(|(cid, _)| by_token.get(cid))
+            .and_then(|&i| sfrs.get_mut(i))
+            .ok_or_else(|| {
+                shape(
+                    format!("{ptr}/param-id"),
+                    format!("param `{param}` belongs to no SFR of `{name}`"),
+                )
+            })?;
+        let op = first(sp, "operation").ok_or_else(|| {
+            shape(
+                format!("{ptr}/props"),
+                "a narrowed parameter has no `operation` prop",
+            )
+        })?;
+        let allowed: Vec<Value> = sp["select"]["choice"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if allowed.is_empty() {
+            return Err(shape(
+                format!("{ptr}/select/choice"),
+                "a narrowed parameter names no allowed choice",
+            ));
+        }
+        sfr["restrict"][op.as_str()] = json!({ "allowed": allowed });
+    }
+    if !sfrs.is_empty() {
+        doc["sfrs"] = json!(sfrs);
+    }
+    parse(&doc, &id)
+}
+
+/// The model's own parser over the rebuilt document: JSON is YAML, so every rule of the format
+/// (and its limits) applies to an imported catalog as to a YAML file.
+fn parse(doc: &Value, id: &str) -> Result<Document, OscalError> {
+    let text = serde_json::to_string_pretty(doc).unwrap_or_default();
+    let source = SourceFile::new(format!("{id} (from OSCAL)"), text);
+    dtsec_model::parse_document(&source).map_err(|e| {
+        shape(
+            "/catalog",
+            format!("the imported document is not a valid dtsec document: {e}"),
+        )
+    })
+}
+
+/// The document a catalog stands for, in the model's format (not yet parsed), and its id.
+fn catalog_json(catalog: &Value) -> Result<(Value, String), OscalError> {
     let c = &catalog["catalog"];
     if !c.is_object() {
         return Err(shape(
@@ -229,15 +360,7 @@ pub fn catalog_document(catalog: &Value) -> Result<Document, OscalError> {
     if !sfrs.is_empty() {
         doc["sfrs"] = json!(sfrs);
     }
-    // JSON is YAML: the model's own parser reads it, with its limits and rules.
-    let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    let source = SourceFile::new(format!("{id} (from OSCAL)"), text);
-    dtsec_model::parse_document(&source).map_err(|e| {
-        shape(
-            "/catalog",
-            format!("the imported document is not a valid dtsec document: {e}"),
-        )
-    })
+    Ok((doc, id))
 }
 
 fn first_label(v: &Value) -> Option<String> {

@@ -1,7 +1,8 @@
 //! OSCAL 1.2.1 for dtsec: a PP as a catalog, an ST as a profile and a component-definition, a
-//! sealed ETR bundle as SSP → assessment plan → assessment results; validation against the NIST
-//! schemas plus the semantic checks a schema cannot make; import of our own catalog back into a
-//! PP.
+//! sealed ETR bundle as SSP → assessment plan → assessment results; an ETR's unresolved
+//! vulnerabilities or the open postmarket items as a POA&M; validation against the NIST schemas
+//! plus the semantic checks a schema cannot make; import of our own catalog and profile back
+//! into a PP.
 //!
 //! Why: regulators' and GRC tools speak OSCAL (issue 14); dtsec stays the source of truth and
 //! OSCAL is an export, deterministic to the byte (v5 UUIDs from stable keys, timestamps from the
@@ -24,6 +25,7 @@ pub mod error;
 pub mod ids;
 pub mod import;
 pub mod poam;
+pub mod postmarket;
 pub mod profile;
 pub mod validate;
 

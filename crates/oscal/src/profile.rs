@@ -92,7 +92,7 @@ pub fn profile(st: &Document, source: &SourceFile, library: &Library) -> Result<
                     .collect();
                 set_parameters.push(json!({
                     "param-id": param_id(&token(&sfr.id.value), op),
-                    "props": [prop("narrowed-by", &doc_name(doc))],
+                    "props": [prop("narrowed-by", &doc_name(doc)), prop("operation", op)],
                     "select": { "how-many": if exclusive { "one" } else { "one-or-more" }, "choice": allowed },
                 }));
             }

@@ -295,6 +295,7 @@ fn semantic_problems(model: Model, doc: &Value, catalogs: &[&Value]) -> Vec<Prob
     };
     let known_control = |id: &str| local.controls.contains(id) || external.controls.contains(id);
     let mut hrefs = Vec::new();
+    let mut refs: Vec<(String, String, String)> = Vec::new();
     walk(doc, &mut String::new(), &mut |ptr, key, v| {
         let Some(s) = v.as_str() else {
             if key == "with-ids"
@@ -365,9 +366,23 @@ fn semantic_problems(model: Model, doc: &Value, catalogs: &[&Value]) -> Vec<Prob
                 unresolved_inserts(ptr, s, &known_param, &mut problems);
             }
             "href" => hrefs.push((ptr.to_string(), s.to_string())),
+            "risk-uuid" | "actor-uuid" => {
+                refs.push((ptr.to_string(), key.to_string(), s.to_string()))
+            }
             _ => {}
         }
     });
+    // A risk or a party is referenced by its UUID within the same document (an AR's or POA&M's
+    // items name its own risks; origins name its own metadata parties).
+    for (ptr, key, target) in refs {
+        if !uuids.contains_key(&target) {
+            problems.push(Problem {
+                pointer: ptr,
+                rule: "uuid-resolves",
+                message: format!("`{key}` {target} names no object of this document"),
+            });
+        }
+    }
     for (ptr, href) in hrefs {
         if let Some(frag) = href.strip_prefix('#')
             && !resources.contains(frag)

@@ -34,6 +34,7 @@ pub mod evidence;
 pub mod html;
 mod package;
 pub mod pdf;
+pub mod postmarket;
 mod sections;
 mod trace;
 

@@ -646,6 +646,12 @@ fn regulatory_routes() -> Vec<Routes> {
             certificates::premarket::api,
             op("Manufacturer, certifier or lab: the FDA premarket cybersecurity documentation set from the certified ST, sealed ETR and SBOM (section provenance, missing inputs, HTML, PDF as base64)")
                 .answer::<certificates::premarket::PremarketPackage>(),
+        )
+        .get(
+            "/api/v1/certificates/{id}/poam",
+            certificates::poam::show,
+            op("Manufacturer or certifier: the open postmarket items (assessments under investigation or affected) as an OSCAL 1.2.1 plan of action and milestones, FDA clock due dates as milestones, judged on `as_of` (default today)")
+                .query("as_of", false, json!({"type": "string", "format": "date"})),
         );
     vec![public, staff]
 }

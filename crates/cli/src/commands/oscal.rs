@@ -66,9 +66,10 @@ pub enum OscalCommand {
     Ap(ChainArgs),
     /// A sealed ETR bundle as OSCAL assessment results.
     Ar(ChainArgs),
-    /// A sealed ETR bundle's unresolved vulnerabilities as an OSCAL plan of action and
-    /// milestones (exit 2 when it has none).
-    Poam(ChainArgs),
+    /// An OSCAL plan of action and milestones: a sealed ETR bundle's unresolved
+    /// vulnerabilities, or (`--postmarket VEX.json`) the open postmarket items of a VEX export
+    /// with the FDA clock due dates as milestones (exit 2 when there is nothing to plan).
+    Poam(PoamArgs),
     /// Validate an OSCAL JSON file: the NIST 1.2.1 schema, then unique UUIDs and ids, params,
     /// controls and `#uuid` links that resolve. Exit 1 when problems are found.
     Validate {
@@ -81,10 +82,14 @@ pub enum OscalCommand {
         #[arg(long, value_enum, default_value_t)]
         format: FormatArg,
     },
-    /// Read a catalog dtsec exported back into a dtsec YAML document.
+    /// Read a catalog dtsec exported back into a dtsec YAML document; with `--profile`, also
+    /// the package's restrictions the profile carries (narrowed selections).
     Import {
         /// The OSCAL catalog.
         file: PathBuf,
+        /// A profile dtsec exported that imports this catalog (`dtsec oscal profile`).
+        #[arg(long, value_name = "PROFILE.json")]
+        profile: Option<PathBuf>,
         /// Where to write the YAML (standard output when omitted).
         #[arg(short, long, value_name = "OUT.yaml")]
         output: Option<PathBuf>,
@@ -102,6 +107,42 @@ pub struct ChainArgs {
     /// The lab's public key: the bundle's signature is verified; without it only its integrity is.
     #[arg(long, value_name = "LAB.pub")]
     key: Option<PathBuf>,
+    /// Where to write the document.
+    #[arg(short, long, value_name = "OUT.json")]
+    output: PathBuf,
+}
+
+/// What `poam` reads: a sealed ETR bundle (as `ssp`, `ap`, `ar`), or a VEX document.
+#[derive(clap::Args)]
+pub struct PoamArgs {
+    /// The sealed ETR bundle (`dtsec eval seal`); or give `--postmarket` instead.
+    #[arg(
+        required_unless_present = "postmarket",
+        conflicts_with = "postmarket",
+        requires = "st"
+    )]
+    bundle: Option<PathBuf>,
+    /// The ST the bundle was sealed for (its SHA-256 must match the bundle's).
+    #[arg(long, value_name = "ST.yaml")]
+    st: Option<PathBuf>,
+    /// The lab's public key: the bundle's signature is verified; without it only its integrity is.
+    #[arg(long, value_name = "LAB.pub")]
+    key: Option<PathBuf>,
+    /// A VEX document as `dtsec vex export` or `dtsec registry` writes it (CycloneDX, CSAF or
+    /// OpenVEX; the format is recognised): its assessments under investigation or affected
+    /// become the plan's items.
+    #[arg(long, value_name = "VEX.json")]
+    postmarket: Option<PathBuf>,
+    /// The product the plan is for, `NAME@VERSION` (needed when the document covers several).
+    #[arg(long, value_name = "NAME@VERSION", requires = "postmarket")]
+    product: Option<String>,
+    /// The date the FDA clocks are judged on (YYYY-MM-DD; default: the latest date the
+    /// assessments record, so the same file gives the same plan on any day).
+    #[arg(long, value_name = "DATE", requires = "postmarket")]
+    as_of: Option<String>,
+    /// The certificate the product holds, named in the plan's metadata.
+    #[arg(long, value_name = "ID", requires = "postmarket")]
+    certificate: Option<String>,
     /// Where to write the document.
     #[arg(short, long, value_name = "OUT.json")]
     output: PathBuf,
@@ -149,18 +190,36 @@ pub fn run(cmd: OscalCommand) -> CliResult {
         OscalCommand::Ssp(args) => chain(&args, "system security plan", ssp),
         OscalCommand::Ap(args) => chain(&args, "assessment plan", assessment_plan),
         OscalCommand::Ar(args) => chain(&args, "assessment results", assessment_results),
-        OscalCommand::Poam(args) => chain_with(&args, "plan of action and milestones", |etr| {
-            dtsec_oscal::poam::poam(etr).map_err(|e| {
-                CliError::unusable(format!("{}: {e}", args.bundle.display()))
-                    .with_help("a POA&M needs at least one open or residual vulnerability")
-            })
-        }),
+        OscalCommand::Poam(args) => match (&args.postmarket, &args.bundle, &args.st) {
+            (Some(vex), _, _) => postmarket_poam(vex, &args),
+            (None, Some(bundle), Some(st)) => {
+                let chain_args = ChainArgs {
+                    bundle: bundle.clone(),
+                    st: st.clone(),
+                    key: args.key.clone(),
+                    output: args.output.clone(),
+                };
+                chain_with(&chain_args, "plan of action and milestones", |etr| {
+                    dtsec_oscal::poam::poam(etr).map_err(|e| {
+                        CliError::unusable(format!("{}: {e}", bundle.display()))
+                            .with_help("a POA&M needs at least one open or residual vulnerability")
+                    })
+                })
+            }
+            _ => Err(CliError::unusable(
+                "give a sealed ETR bundle with --st, or --postmarket VEX.json",
+            )),
+        },
         OscalCommand::Validate {
             file,
             catalogs,
             format,
         } => validate(&file, &catalogs, format),
-        OscalCommand::Import { file, output } => import(&file, output.as_deref()),
+        OscalCommand::Import {
+            file,
+            profile,
+            output,
+        } => import(&file, profile.as_deref(), output.as_deref()),
     }
 }
 
@@ -373,22 +432,44 @@ fn validate(file: &Path, catalog_files: &[PathBuf], format: FormatArg) -> CliRes
     Ok(if ok { Exit::Success } else { Exit::Failed })
 }
 
-fn import(file: &Path, output: Option<&Path>) -> CliResult {
+fn import(file: &Path, profile: Option<&Path>, output: Option<&Path>) -> CliResult {
     let value = read_json(file, "the OSCAL catalog")?;
-    let doc = dtsec_oscal::import::catalog_document(&value).map_err(|e| {
-        CliError::unusable(format!("{}#{e}", file.display()))
-            .with_help("only catalogs exported by `dtsec oscal catalog` can be imported")
-    })?;
+    let doc = match profile {
+        None => dtsec_oscal::import::catalog_document(&value).map_err(|e| {
+            CliError::unusable(format!("{}#{e}", file.display()))
+                .with_help("only catalogs exported by `dtsec oscal catalog` can be imported")
+        })?,
+        Some(p) => {
+            let profile_value = read_json(p, "the OSCAL profile")?;
+            dtsec_oscal::import::catalog_with_profile(&value, &profile_value).map_err(|e| {
+                // Problems of the profile point into it; the others into the catalog.
+                let at = match &e {
+                    OscalError::Shape { pointer, .. } if pointer.starts_with("/profile") => p,
+                    _ => file,
+                };
+                CliError::unusable(format!("{}#{e}", at.display())).with_help(
+                    "give a catalog of `dtsec oscal catalog` and a profile of `dtsec oscal profile` that imports it",
+                )
+            })?
+        }
+    };
     let yaml = serde_saphyr::to_string(&doc)
         .map_err(|e| CliError::unusable(format!("cannot write the document as YAML: {e}")))?;
     let text = format!(
-        "# Imported by dtsec from the OSCAL catalog {}.\n{yaml}",
-        file.display()
+        "# Imported by dtsec from the OSCAL catalog {}{}.\n{yaml}",
+        file.display(),
+        profile.map_or_else(String::new, |p| format!(" and the profile {}", p.display()))
     );
-    let sorted: BTreeMap<&str, usize> =
-        [("SFRs", doc.sfrs.len()), ("threats", doc.spd.threats.len())]
-            .into_iter()
-            .collect();
+    let sorted: BTreeMap<&str, usize> = [
+        ("SFRs", doc.sfrs.len()),
+        ("threats", doc.spd.threats.len()),
+        (
+            "restrictions",
+            doc.sfrs.iter().map(|s| s.restrict.len()).sum(),
+        ),
+    ]
+    .into_iter()
+    .collect();
     eprintln!(
         "imported {} {} ({}): {sorted:?}",
         doc.id.value,
@@ -404,4 +485,119 @@ fn import(file: &Path, output: Option<&Path>) -> CliResult {
         None => out!("{text}"),
     }
     Ok(Exit::Success)
+}
+
+/// Which VEX format a document is, from the field each one has and the others lack.
+fn vex_format(doc: &Value) -> Option<dtsec_vex::formats::Format> {
+    use dtsec_vex::formats::Format;
+    if doc.get("bomFormat").is_some() {
+        Some(Format::Cyclonedx)
+    } else if doc.pointer("/document/csaf_version").is_some() {
+        Some(Format::Csaf)
+    } else if doc["@context"]
+        .as_str()
+        .is_some_and(|c| c.contains("openvex"))
+    {
+        Some(Format::Openvex)
+    } else {
+        None
+    }
+}
+
+/// The author a VEX document names (the manufacturer, as `dtsec vex export --author` wrote it).
+fn vex_author(doc: &Value) -> Option<String> {
+    [
+        "/document/publisher/name",
+        "/author",
+        "/metadata/authors/0/name",
+    ]
+    .iter()
+    .find_map(|p| doc.pointer(p).and_then(Value::as_str))
+    .map(str::to_string)
+}
+
+/// `dtsec oscal poam --postmarket VEX.json`: the open items of one product's assessments.
+fn postmarket_poam(file: &Path, args: &PoamArgs) -> CliResult {
+    let name = file.display().to_string();
+    let text = crate::input::read_text(file, dtsec_vex::formats::MAX_DOCUMENT, "the VEX document")?;
+    let doc: Value = serde_json::from_str(&text).map_err(|e| {
+        CliError::unusable(format!("{name}:{}:{}: not JSON: {e}", e.line(), e.column()))
+            .with_help("give a VEX document in JSON (`dtsec vex export`)")
+    })?;
+    let format = vex_format(&doc).ok_or_else(|| {
+        CliError::unusable(format!(
+            "{name}: not a VEX document dtsec reads (no `bomFormat`, `document.csaf_version` or OpenVEX `@context`)"
+        ))
+        .with_help("give a CycloneDX, CSAF or OpenVEX document as `dtsec vex export` writes it")
+    })?;
+    let all = dtsec_vex::formats::import(format, &doc)
+        .map_err(|e| super::vex::vex_err(e).with_detail(format!("in {name}")))?;
+    let products: std::collections::BTreeSet<(String, String)> = all
+        .iter()
+        .map(|a| (a.product.name.clone(), a.product.version.clone()))
+        .collect();
+    let (product, version) = match &args.product {
+        Some(p) => {
+            let Some((n, v)) = p.rsplit_once('@') else {
+                return Err(CliError::unusable(format!(
+                    "--product `{p}`: write it as NAME@VERSION"
+                )));
+            };
+            if !products.contains(&(n.to_string(), v.to_string())) {
+                return Err(product_error(
+                    &name,
+                    &products,
+                    &format!("no assessment of `{p}`"),
+                ));
+            }
+            (n.to_string(), v.to_string())
+        }
+        None if products.len() == 1 => products.iter().next().cloned().unwrap_or_default(),
+        None => {
+            return Err(product_error(
+                &name,
+                &products,
+                "the document covers several products",
+            ));
+        }
+    };
+    let mine: Vec<dtsec_vex::Assessment> = all
+        .into_iter()
+        .filter(|a| a.product.name == product && a.product.version == version)
+        .collect();
+    let as_of = match &args.as_of {
+        Some(d) => d.parse::<jiff::civil::Date>().map_err(|e| {
+            CliError::unusable(format!("--as-of `{d}`: {e}"))
+                .with_help("write the date as YYYY-MM-DD")
+        })?,
+        None => dtsec_premarket::postmarket::latest_date(&mine).ok_or_else(|| {
+            CliError::unusable(format!(
+                "{name}: the assessments record no date to judge the FDA clocks on"
+            ))
+            .with_help("give --as-of YYYY-MM-DD")
+        })?,
+    };
+    let plan = dtsec_oscal::postmarket::PostmarketPlan {
+        manufacturer: vex_author(&doc).unwrap_or_else(|| product.clone()),
+        product,
+        version,
+        certificate: args.certificate.clone(),
+        as_of: as_of.to_string(),
+        items: dtsec_premarket::postmarket::open_items(&mine, as_of),
+    };
+    let value = dtsec_oscal::postmarket::postmarket_poam(&plan).map_err(|e| {
+        CliError::unusable(format!("{name}: {e}"))
+            .with_help("a POA&M needs at least one assessment under investigation or affected")
+    })?;
+    write(&args.output, &value, "plan of action and milestones")
+}
+
+fn product_error(
+    name: &str,
+    products: &std::collections::BTreeSet<(String, String)>,
+    what: &str,
+) -> CliError {
+    let list: Vec<String> = products.iter().map(|(n, v)| format!("{n}@{v}")).collect();
+    CliError::unusable(format!("{name}: {what}"))
+        .with_help(format!("choose one with --product: {}", list.join(", ")))
 }

@@ -12,6 +12,7 @@
 //! could not be made (usage, files, network).
 
 mod client;
+mod poam;
 mod postmarket;
 mod premarket;
 
@@ -296,6 +297,19 @@ pub enum RegistryCommand {
         certificate: String,
         /// The directory to write into (created if missing).
         #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+    },
+    /// Download the certificate's open postmarket items (assessments under investigation or
+    /// affected) as an OSCAL plan of action and milestones, the FDA clock due dates as its
+    /// milestones (manufacturer, certifier).
+    Poam {
+        /// The certificate id.
+        certificate: String,
+        /// The date the FDA clocks are judged on (YYYY-MM-DD; default: the registry's today).
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Where to write it (written whole or not at all).
+        #[arg(short, long, value_name = "FILE.json")]
         output: PathBuf,
     },
 }
@@ -883,6 +897,11 @@ fn dispatch(args: RegistryArgs) -> Result<(), ClientError> {
             certificate,
             output,
         } => premarket::download(&r, &certificate, &output)?,
+        RegistryCommand::Poam {
+            certificate,
+            as_of,
+            output,
+        } => poam::download(&r, &certificate, as_of.as_deref(), &output)?,
     }
     Ok(())
 }

@@ -268,7 +268,7 @@ pub enum VexCommand {
     },
 }
 
-fn vex_err(e: VexError) -> CliError {
+pub(crate) fn vex_err(e: VexError) -> CliError {
     let bad = e.is_bad_input();
     let help = match &e {
         VexError::Cvss(_) => {

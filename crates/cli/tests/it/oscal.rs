@@ -348,3 +348,258 @@ fn trestle_reads_and_validates_our_exports() {
     assert_eq!(out.matches("VALID: Model").count(), 3, "{out}");
     assert!(!out.contains("INVALID"), "{out}");
 }
+
+/// The README's assessment, recorded and exported as CSAF; returns the export.
+fn postmarket_export(dir: &Path, state: &[&str]) -> std::path::PathBuf {
+    let store = dir.join("vex");
+    ok(&[
+        "vex",
+        "new",
+        "--store",
+        s(&store),
+        &repo_file("examples/postmarket/assessment.json"),
+    ]);
+    let id = "x_DTSEC-EX-2026-0001/Acme Nimbus Pump firmware@2.0.0";
+    let mut args = vec!["vex", "set", "--store", s(&store), id];
+    args.extend_from_slice(state);
+    ok(&args);
+    let out = dir.join("pump.csaf.json");
+    ok(&[
+        "vex",
+        "export",
+        "--store",
+        s(&store),
+        "--format",
+        "csaf",
+        "--author",
+        "Acme Medical",
+        "-o",
+        s(&out),
+    ]);
+    out
+}
+
+#[test]
+fn poam_from_open_postmarket_items_validates_and_reruns_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    let vex = postmarket_export(
+        dir.path(),
+        &[
+            "--state",
+            "affected",
+            "--response",
+            "update",
+            "--action",
+            "Update to firmware 2.0.1",
+            "--date",
+            "assessed=2026-11-24",
+        ],
+    );
+    let poam = dir.path().join("pump.poam.json");
+    let args = [
+        "oscal",
+        "poam",
+        "--postmarket",
+        s(&vex),
+        "--certificate",
+        "DTSEC-2026-0001",
+        "-o",
+        s(&poam),
+    ];
+    ok(&args);
+    let first = std::fs::read(&poam).unwrap();
+    ok(&args);
+    assert_eq!(first, std::fs::read(&poam).unwrap(), "not byte-identical");
+    let v: serde_json::Value = serde_json::from_slice(&first).unwrap();
+    let p = &v["plan-of-action-and-milestones"];
+    // As of the latest date the assessment records (assessed 2026-11-24), from the export's
+    // author, with the FDA clocks of T0 2026-11-20 as the milestones.
+    assert_eq!(p["metadata"]["last-modified"], "2026-11-24T00:00:00Z");
+    assert_eq!(p["metadata"]["parties"][0]["name"], "Acme Medical");
+    let risk = &p["risks"][0];
+    assert_eq!(
+        risk["remediations"][0]["description"],
+        "Update to firmware 2.0.1"
+    );
+    let tasks = risk["remediations"][0]["tasks"].as_array().unwrap();
+    let dates: Vec<&str> = tasks
+        .iter()
+        .map(|t| t["timing"]["on-date"]["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(dates, ["2026-12-20T00:00:00Z", "2027-01-19T00:00:00Z"]);
+    let out = run(&["oscal", "validate", s(&poam), "--format", "json"]);
+    assert!(out.status.success(), "{}", report(&out));
+    // The same assessments exported in the other two formats give the same bytes.
+    for format in ["cyclonedx", "openvex"] {
+        let other = dir.path().join(format!("pump.{format}.json"));
+        ok(&[
+            "vex",
+            "export",
+            "--store",
+            s(&dir.path().join("vex")),
+            "--format",
+            format,
+            "--author",
+            "Acme Medical",
+            "-o",
+            s(&other),
+        ]);
+        let again = dir.path().join(format!("{format}.poam.json"));
+        ok(&[
+            "oscal",
+            "poam",
+            "--postmarket",
+            s(&other),
+            "--certificate",
+            "DTSEC-2026-0001",
+            "-o",
+            s(&again),
+        ]);
+        assert_eq!(first, std::fs::read(&again).unwrap(), "{format}");
+    }
+
+    // Judged on a later date, the same items are overdue; a bad date is refused.
+    let late = dir.path().join("late.json");
+    ok(&[
+        "oscal",
+        "poam",
+        "--postmarket",
+        s(&vex),
+        "--as-of",
+        "2027-03-01",
+        "-o",
+        s(&late),
+    ]);
+    assert!(
+        std::fs::read_to_string(&late)
+            .unwrap()
+            .contains("\"overdue\"")
+    );
+    let out = run(&[
+        "oscal",
+        "poam",
+        "--postmarket",
+        s(&vex),
+        "--as-of",
+        "soon",
+        "-o",
+        s(&late),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", report(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--as-of `soon`"));
+    // A product the document does not cover is refused, naming the ones it does.
+    let out = run(&[
+        "oscal",
+        "poam",
+        "--postmarket",
+        s(&vex),
+        "--product",
+        "Other@1.0",
+        "-o",
+        s(&late),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", report(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Acme Nimbus Pump firmware@2.0.0"),
+        "{}",
+        report(&out)
+    );
+}
+
+#[test]
+fn poam_with_nothing_open_or_no_vex_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let vex = postmarket_export(
+        dir.path(),
+        &[
+            "--state",
+            "not_affected",
+            "--justification",
+            "code_not_reachable",
+            "--impact",
+            "The pairing service is never started in this product.",
+        ],
+    );
+    let out_file = dir.path().join("poam.json");
+    let out = run(&["oscal", "poam", "--postmarket", s(&vex), "-o", s(&out_file)]);
+    assert_eq!(out.status.code(), Some(2), "{}", report(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no open postmarket item"),
+        "{}",
+        report(&out)
+    );
+    assert!(!out_file.exists());
+    let catalog = dir.path().join("cdd.json");
+    ok(&["oscal", "catalog", "cdd", "-o", s(&catalog)]);
+    let out = run(&[
+        "oscal",
+        "poam",
+        "--postmarket",
+        s(&catalog),
+        "-o",
+        s(&out_file),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", report(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a VEX document"));
+    // Neither a bundle nor --postmarket.
+    let out = run(&["oscal", "poam", "-o", s(&out_file)]);
+    assert_eq!(out.status.code(), Some(2), "{}", report(&out));
+}
+
+#[test]
+fn a_catalog_imports_back_with_its_profile_and_checks_as_the_original() {
+    let dir = tempfile::tempdir().unwrap();
+    // The pump ST claiming the Moderate package, which narrows the key store to hardware.
+    let pump = std::fs::read_to_string(repo_file("examples/pump-st.yaml")).unwrap();
+    let st = dir.path().join("st.yaml");
+    std::fs::write(
+        &st,
+        pump.replace("  - id: cdd-eb\n", "  - id: cdd-moderate\n"),
+    )
+    .unwrap();
+    let catalog = dir.path().join("moderate.json");
+    let profile = dir.path().join("profile.json");
+    ok(&["oscal", "catalog", "cdd-moderate", "-o", s(&catalog)]);
+    ok(&["oscal", "profile", s(&st), "-o", s(&profile)]);
+    let alone = dir.path().join("alone.yaml");
+    let with = dir.path().join("with.yaml");
+    ok(&["oscal", "import", s(&catalog), "-o", s(&alone)]);
+    ok(&[
+        "oscal",
+        "import",
+        s(&catalog),
+        "--profile",
+        s(&profile),
+        "-o",
+        s(&with),
+    ]);
+    assert!(
+        !std::fs::read_to_string(&alone)
+            .unwrap()
+            .contains("restrict:")
+    );
+    let text = std::fs::read_to_string(&with).unwrap();
+    assert!(
+        text.contains("restrict:") && text.contains("key_store_type:"),
+        "{text}"
+    );
+    // The imported package checks as the built-in one does (no findings).
+    let out = run(&["check", s(&with)]);
+    assert!(out.status.success(), "{}", report(&out));
+    let builtin = run(&[
+        "check",
+        &repo_file("crates/model/builtin/cdd-moderate-2.0.yaml"),
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&builtin.stdout)
+    );
+    // A file that is not a profile is refused, naming it.
+    let out = run(&["oscal", "import", s(&catalog), "--profile", s(&catalog)]);
+    assert_eq!(out.status.code(), Some(2), "{}", report(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("moderate.json#/profile"),
+        "{}",
+        report(&out)
+    );
+}

@@ -355,6 +355,69 @@ fn the_whole_workflow_through_the_registry_client() {
     );
     assert_eq!(o.status.code(), Some(2), "no token: {}", text(&o));
 
+    // The POA&M of its open postmarket items (issue 14): none yet, so the registry refuses
+    // (exit 1, its message); after an SBOM and an affected assessment, one item with the FDA
+    // clock due dates of T0 2025-03-01, written only once it validates.
+    let poam = tmp.path().join("poam.json");
+    let o = run(&["registry", "poam", &cert_id, "-o", s(&poam)], &maker);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("no assessment is under investigation or affected"),
+        "{}",
+        text(&o)
+    );
+    assert!(!poam.exists());
+    let pm_data = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../registry/tests/data/postmarket"
+    );
+    ok(run(
+        &[
+            "registry",
+            "sbom-upload",
+            &cert_id,
+            &format!("{pm_data}/pump-sbom.cdx.json"),
+        ],
+        &maker,
+    ));
+    let mut a: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{pm_data}/assessment-uncontrolled.json")).unwrap(),
+    )
+    .unwrap();
+    a["product"]["name"] = serde_json::json!("Acme Nimbus Pump");
+    a["product"]["version"] = serde_json::json!("3.0.0");
+    let a_file = tmp.path().join("assessment.json");
+    std::fs::write(&a_file, a.to_string()).unwrap();
+    ok(run(
+        &[
+            "registry",
+            "assess",
+            &cert_id,
+            "CVE-2023-32681",
+            "--file",
+            s(&a_file),
+        ],
+        &maker,
+    ));
+    ok(run(
+        &[
+            "registry",
+            "poam",
+            &cert_id,
+            "--as-of",
+            "2025-03-15",
+            "-o",
+            s(&poam),
+        ],
+        &maker,
+    ));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&poam).unwrap()).unwrap();
+    let p = &v["plan-of-action-and-milestones"];
+    assert_eq!(p["poam-items"].as_array().unwrap().len(), 1, "{p}");
+    assert_eq!(p["risks"][0]["deadline"], "2025-03-31T00:00:00Z", "{p}");
+    let o = run(&["oscal", "validate", s(&poam)], &maker);
+    assert!(o.status.success(), "{}", text(&o));
+
     let list = ok(run(&["registry", "products"], &maker));
     assert!(
         list.contains(&product) && list.contains(&format!("certificate {cert_id}")),
@@ -386,6 +449,73 @@ fn the_whole_workflow_through_the_registry_client() {
         v.contains(&cert_id) && v.contains("Acme Nimbus Pump 3.0.0 by Test Devices"),
         "{v}"
     );
+
+    // The premarket package offline from the certificate (issue 14): the scheme-signed
+    // certificate names the ETR and the ST, so the sections the ETR backs are tagged as
+    // verified by an approved lab without the lab's key; a certificate with another key, or
+    // another ETR, is refused (exit 2).
+    let scheme_pub = data.join("scheme.pub");
+    let offline = tmp.path().join("premarket-offline");
+    let o = dtsec(
+        &[
+            "premarket",
+            s(&st),
+            "--etr",
+            s(&bundle_path),
+            "--certificate",
+            s(&cert),
+            "--key",
+            s(&scheme_pub),
+            "-o",
+            s(&offline),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains(&cert_id), "{}", text(&o));
+    let html = std::fs::read_to_string(offline.join("index.html")).unwrap();
+    assert!(
+        html.contains("Provenance: verified by an approved lab"),
+        "{html}"
+    );
+    let o = dtsec(
+        &[
+            "premarket",
+            s(&st),
+            "--etr",
+            s(&bundle_path),
+            "--certificate",
+            s(&cert),
+            "--key",
+            s(&lab_pub),
+            "-o",
+            s(&offline),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("certificate signature"), "{}", text(&o));
+    let other_etr = tmp.path().join("other.etr.json");
+    let mut other: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&bundle_path).unwrap()).unwrap();
+    other["payload"]["sealed_at"] = serde_json::json!("2020-01-01T00:00:00Z");
+    std::fs::write(&other_etr, other.to_string()).unwrap();
+    let o = dtsec(
+        &[
+            "premarket",
+            s(&st),
+            "--etr",
+            s(&other_etr),
+            "--certificate",
+            s(&cert),
+            "--key",
+            s(&scheme_pub),
+            "-o",
+            s(&offline),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 
     // After certification: a minor change is filed, listed and extended.
     let ia = tmp.path().join("ia.json");

@@ -254,3 +254,100 @@ mod generated {
         );
     }
 }
+
+/// Catalog and profile together: the restrictions a package puts on the PP's selections, which
+/// a catalog alone cannot carry, come back from the profile's narrowed `set-parameters` for
+/// every SFR the profile selects; everything else is the catalog's import.
+#[test]
+fn catalog_and_profile_import_back_with_the_packages_restrictions() {
+    use dtsec_oscal::import::catalog_with_profile;
+    let library = Library::with_builtins();
+    let mut recovered = 0;
+    // The examples, and the pump ST claiming the Moderate package (which narrows the key store
+    // and requires the keyed MAC) instead of Enhanced-Basic.
+    let mut sts: Vec<(String, dtsec_model::SourceFile, Document)> = crate::common::EXAMPLES
+        .iter()
+        .map(|n| {
+            let (source, st) = crate::common::example(n);
+            (n.to_string(), source, st)
+        })
+        .collect();
+    let pump =
+        std::fs::read_to_string(dtsec_testkit::workspace_root().join("examples/pump-st.yaml"))
+            .unwrap();
+    assert!(pump.contains("  - id: cdd-eb\n"));
+    let moderate = dtsec_model::SourceFile::new(
+        "pump-st-moderate.yaml",
+        pump.replace("  - id: cdd-eb\n", "  - id: cdd-moderate\n"),
+    );
+    let st = dtsec_model::parse_document(&moderate).unwrap();
+    sts.push(("pump-st-moderate.yaml".to_string(), moderate, st));
+    for (name, source, st) in &sts {
+        let (source, st) = (source, st);
+        let profile = dtsec_oscal::profile(st, source, &library).unwrap();
+        let eff = dtsec_oscal::effective(st, source, &library).unwrap();
+        let selected: std::collections::BTreeSet<&str> = eff.sfrs.iter().map(|s| s.id).collect();
+        for original in &eff.claimed {
+            let exported = catalog(original, &CatalogOptions::default()).unwrap();
+            let alone = catalog_document(&exported).unwrap();
+            let imported = catalog_with_profile(&exported, &profile)
+                .unwrap_or_else(|e| panic!("{name}: {}: {e}", original.id.value));
+            // The same document as the catalog alone gives, but for the restrictions.
+            let mut without = imported.clone();
+            without.sfrs.iter_mut().for_each(|s| s.restrict.clear());
+            assert_eq!(
+                serde_json::to_value(&without).unwrap(),
+                serde_json::to_value(&alone).unwrap(),
+                "{name}: {}",
+                original.id.value
+            );
+            for sfr in &original.sfrs {
+                let got = imported
+                    .sfrs
+                    .iter()
+                    .find(|s| s.id.value == sfr.id.value)
+                    .unwrap();
+                for (op, r) in &sfr.restrict {
+                    if r.allowed.is_empty() || !selected.contains(sfr.id.value.as_str()) {
+                        continue;
+                    }
+                    let want: Vec<&str> = r.allowed.iter().map(|a| a.value.as_str()).collect();
+                    let have: Vec<&str> = got.restrict[op]
+                        .allowed
+                        .iter()
+                        .map(|a| a.value.as_str())
+                        .collect();
+                    assert_eq!(have, want, "{name}: {} {op}", sfr.id.value);
+                    recovered += 1;
+                }
+                // Nothing is invented: a restriction comes only from the document's own.
+                for op in got.restrict.keys() {
+                    assert!(
+                        sfr.restrict.contains_key(op),
+                        "{name}: {} {op}",
+                        sfr.id.value
+                    );
+                }
+            }
+        }
+    }
+    assert!(recovered > 0, "no example's profile narrows a selection");
+
+    // A profile that does not import the catalog is refused, naming the UUID.
+    let cdd = library.find("cdd", "2.0").unwrap();
+    let exported = catalog(&cdd.document, &CatalogOptions::default()).unwrap();
+    let (source, st) = crate::common::example("pump-st.yaml");
+    let mut profile = dtsec_oscal::profile(&st, &source, &library).unwrap();
+    profile["profile"]["back-matter"]["resources"] = json!([]);
+    let e = catalog_with_profile(&exported, &profile).unwrap_err();
+    assert!(e.to_string().contains("imports no catalog"), "{e}");
+    // A selected id the catalog lacks is refused with its pointer.
+    let mut profile = dtsec_oscal::profile(&st, &source, &library).unwrap();
+    profile["profile"]["imports"][0]["include-controls"][0]["with-ids"][0] = json!("fxx_nope.1");
+    let e = catalog_with_profile(&exported, &profile).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("/profile/imports/0/include-controls/0/with-ids/0"),
+        "{e}"
+    );
+}

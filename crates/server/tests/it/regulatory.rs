@@ -197,3 +197,126 @@ async fn the_premarket_package_of_a_certificate_for_its_manufacturer_and_certifi
         t.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_poam_of_a_certificate_from_its_open_assessments() {
+    for t in common::backends().await {
+        let b = t.backend;
+        let (_, cb) = t.token("certifier@demo.invalid").await;
+        let mut found = None;
+        for id in &t.demo.certificates {
+            let c = t.store.certificate(id).await.unwrap();
+            if c.status != "active" {
+                continue;
+            }
+            let mut own = None;
+            let mut other = None;
+            for (email, role, _) in &t.demo.accounts {
+                if role != "manufacturer" {
+                    continue;
+                }
+                let (user, token) = t.token(email).await;
+                if user.org_id.as_deref() == Some(c.manufacturer_org.as_str()) {
+                    own.get_or_insert(token);
+                } else {
+                    other.get_or_insert(token);
+                }
+            }
+            if let Some(own) = own {
+                found = Some((c, own, other));
+                break;
+            }
+        }
+        let (cert, maker, other) = found.expect("an active certificate with a manufacturer");
+        let id = cert.certificate_id.clone();
+        let path = format!("/api/v1/certificates/{id}/poam");
+        let (s, before) = get_as(&t, &path, &cb).await;
+        assert!(
+            s == StatusCode::OK || s == StatusCode::NOT_FOUND,
+            "{b}: {s} {before}"
+        );
+        let risks_before = if s == StatusCode::OK {
+            common::json(&before)["plan-of-action-and-milestones"]["risks"]
+                .as_array()
+                .unwrap()
+                .len()
+        } else {
+            assert!(before.contains("no assessment is under investigation or affected"));
+            0
+        };
+        // The manufacturer uploads the SBOM and records an affected, uncontrolled assessment
+        // of it (T0 2025-03-01).
+        let sbom = include_str!("../../../registry/tests/data/postmarket/pump-sbom.cdx.json");
+        let (s, body) = t
+            .post(
+                &format!("/api/v1/certificates/{id}/sbom"),
+                Some(&maker),
+                "application/json",
+                sbom,
+            )
+            .await;
+        assert!(s.is_success(), "{b}: {body}");
+        let mut a: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../registry/tests/data/postmarket/assessment-uncontrolled.json"
+        ))
+        .unwrap();
+        a["product"]["name"] = serde_json::json!(cert.product_name);
+        a["product"]["version"] = serde_json::json!(cert.product_version);
+        let (s, body) = t
+            .post_json(
+                &format!("/api/v1/certificates/{id}/assessments"),
+                Some(&maker),
+                a,
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{b}: {body}");
+
+        let (s, body) = get_as(&t, &format!("{path}?as_of=2025-04-15"), &maker).await;
+        assert_eq!(s, StatusCode::OK, "{b}: {body}");
+        let doc = common::json(&body);
+        let report = dtsec_oscal::validate(&doc, &[]).unwrap();
+        assert!(report.problems.is_empty(), "{b}: {:#?}", report.problems);
+        let p = &doc["plan-of-action-and-milestones"];
+        assert_eq!(p["metadata"]["last-modified"], "2025-04-15T00:00:00Z");
+        let risks = p["risks"].as_array().unwrap();
+        assert_eq!(risks.len(), risks_before + 1, "{b}");
+        let risk = risks
+            .iter()
+            .find(|r| r["title"].as_str().unwrap().starts_with("CVE-2023-32681"))
+            .unwrap();
+        let tasks = risk["remediations"][0]["tasks"].as_array().unwrap();
+        let due: Vec<&str> = tasks
+            .iter()
+            .map(|t| t["timing"]["on-date"]["date"].as_str().unwrap())
+            .collect();
+        assert_eq!(due, ["2025-03-31T00:00:00Z", "2025-04-30T00:00:00Z"], "{b}");
+        // As of 2025-04-15 customers were not told within 30 days: overdue; the fix is open.
+        let status = |t: &serde_json::Value| {
+            t["props"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == "status")
+                .unwrap()["value"]
+                .clone()
+        };
+        assert_eq!(status(&tasks[0]), "overdue", "{b}");
+        assert_eq!(status(&tasks[1]), "open", "{b}");
+        // Deterministic for one date; the certifier sees the same plan.
+        let (_, again) = get_as(&t, &format!("{path}?as_of=2025-04-15"), &cb).await;
+        assert_eq!(again, body, "{b}");
+
+        let (s, body) = get_as(&t, &format!("{path}?as_of=soon"), &cb).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{b}: {body}");
+        assert!(body.contains("as_of `soon`"), "{b}: {body}");
+        let (s, _) = t.get(&path).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
+        if let Some(other) = other {
+            let (s, _) = get_as(&t, &path, &other).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{b}");
+        }
+        let (s, _) = get_as(&t, "/api/v1/certificates/DTSEC-0000-0000/poam", &cb).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{b}");
+        t.finish().await;
+    }
+}

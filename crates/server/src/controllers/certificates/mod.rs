@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod change_status;
 pub mod issue;
+pub mod poam;
 pub mod premarket;
 pub mod print;
 pub mod show;
