@@ -57,21 +57,27 @@ impl DocumentColumns {
     }
 }
 
-/// Where the blobs of a store opened with `config` on `url` live: the configured directory, or
-/// beside the SQLite file (`registry.sqlite3.blobs/`), or `DATA_DIR/blobs/` for PostgreSQL and
+/// Where the blobs of a store opened with `config` live: the configured directory, or beside
+/// the SQLite file (`registry.sqlite3.blobs/`), or `DATA_DIR/blobs/` for PostgreSQL and
 /// in-memory SQLite.
-pub(crate) fn blob_dir(config: &StoreConfig, url: &str, backend: Backend) -> PathBuf {
+pub(crate) fn blob_dir(config: &StoreConfig, backend: Backend) -> PathBuf {
     if let Some(dir) = &config.blob_dir {
         return dir.clone();
     }
-    if backend == Backend::Sqlite {
-        if let Some(file) = sqlite_file(url) {
+    let file = match &config.database_url {
+        // The default file is named from the path, not from its URL (which percent-encodes).
+        None => Some(config.data_dir.join(super::SQLITE_FILE)),
+        Some(url) if backend == Backend::Sqlite => sqlite_file(url),
+        Some(_) => None,
+    };
+    match file {
+        Some(file) => {
             let mut name = file.into_os_string();
             name.push(".blobs");
-            return PathBuf::from(name);
+            PathBuf::from(name)
         }
+        None => config.data_dir.join(super::BLOB_DIR),
     }
-    config.data_dir.join(super::BLOB_DIR)
 }
 
 /// The database file a `sqlite://PATH?…` URL names, if it names one.
@@ -194,4 +200,41 @@ pub(crate) async fn move_inline_documents(
         }
     }
     Ok(moved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir_for(url: Option<&str>, backend: Backend) -> PathBuf {
+        let mut config = StoreConfig::new("/data dir");
+        config.database_url = url.map(str::to_string);
+        blob_dir(&config, backend)
+    }
+
+    #[test]
+    fn the_default_blob_directory_is_beside_the_database_file() {
+        assert_eq!(
+            dir_for(None, Backend::Sqlite),
+            PathBuf::from("/data dir/registry.sqlite3.blobs")
+        );
+        assert_eq!(
+            dir_for(Some("sqlite:///srv/reg.db?mode=rwc"), Backend::Sqlite),
+            PathBuf::from("/srv/reg.db.blobs")
+        );
+        assert_eq!(
+            dir_for(Some("sqlite::memory:"), Backend::Sqlite),
+            PathBuf::from("/data dir/blobs")
+        );
+        assert_eq!(
+            dir_for(Some("postgres://db/registry"), Backend::Postgres),
+            PathBuf::from("/data dir/blobs")
+        );
+        let mut config = StoreConfig::new("/d");
+        config.blob_dir = Some("/elsewhere".into());
+        assert_eq!(
+            blob_dir(&config, Backend::Sqlite),
+            PathBuf::from("/elsewhere")
+        );
+    }
 }

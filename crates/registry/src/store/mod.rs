@@ -313,7 +313,7 @@ impl Store {
             }
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        let blob_dir = documents::blob_dir(&config, &url, backend);
+        let blob_dir = documents::blob_dir(&config, backend);
         let blobs: Arc<dyn crate::blob::BlobStore> =
             Arc::new(crate::blob::DirBlobStore::open(blob_dir)?);
         // Documents older versions kept in the rows move to the blob store once (migration
