@@ -149,9 +149,16 @@ entries="$(sed -n 2p "$data/log/checkpoint")"
 log_bytes="$(du -sb "$data/log" | cut -f1)"
 if [ -n "${DTSEC_SCALE_DATABASE_URL:-}" ]; then
   db_bytes="$(psql "$DTSEC_SCALE_DATABASE_URL" -tAc 'SELECT pg_database_size(current_database())')"
+  blobs="$data/blobs"
 else
-  db_bytes="$(cat "$data"/registry.sqlite3* | wc -c)"
+  # The database file and its -wal/-shm companions, not the blob directory beside them.
+  db_bytes="$(find "$data" -maxdepth 1 -type f -name 'registry.sqlite3*' -exec cat {} + | wc -c)"
+  blobs="$data/registry.sqlite3.blobs"
 fi
+# Issue 16: the STs and sealed ETRs are blobs beside the database (content bytes, and what the
+# directory holds on disk with its two levels of directories).
+blob_bytes="$(find "$blobs" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')"
+blob_disk="$(du -sk "$blobs" | cut -f1)"
 
 echo
 echo "dtsec scale benchmark: N=$n certified products, ${DTSEC_SCALE_DATABASE_URL:+PostgreSQL}${DTSEC_SCALE_DATABASE_URL:-SQLite}, $profile build, wrk -t2 -c32 ${secs}s"
@@ -164,4 +171,5 @@ done
 printf '| %-24s | %s |\n' "fill (real workflow)" "$(awk -v t="$fill_ms" -v n="$n" 'BEGIN { printf "%.1f s, %.1f ms per certificate", t / 1000, t / n }')"
 printf '| %-24s | %s |\n' "dtsec log audit" "$(awk -v t="$audit_ms" -v e="$entries" 'BEGIN { printf "%.2f s for %d entries", t / 1000, e }')"
 printf '| %-24s | %s |\n' "database" "$(awk -v b="$db_bytes" -v n="$n" 'BEGIN { printf "%.1f MB, %.1f KB per certificate", b / 1e6, b / n / 1e3 }')"
+printf '| %-24s | %s |\n' "blobs (ST, sealed ETR)" "$(awk -v b="$blob_bytes" -v d="$blob_disk" -v n="$n" 'BEGIN { printf "%.1f MB (%.1f MB on disk), %.1f KB per certificate", b / 1e6, d * 1024 / 1e6, b / n / 1e3 }')"
 printf '| %-24s | %s |\n' "log disk" "$(awk -v b="$log_bytes" -v e="$entries" 'BEGIN { printf "%d bytes, %d bytes per entry", b, b / e }')"

@@ -3,7 +3,7 @@
 //! Policy: every public function returns [`RegistryError`]. Client errors (`NotFound`,
 //! `Forbidden`, `InvalidTransition`, `SchemeRule`, `Validation`, `StRejected`, `Conflict`, `Unauthenticated`,
 //! `Throttled`) carry a message meant for the person who made the request and may be shown
-//! verbatim; `Storage`, `Key`, `Migrate` and `Log` are internal and should be logged, then reported
+//! verbatim; `Storage`, `Key`, `Migrate`, `Log` and `Blob` are internal and should be logged, then reported
 //! generically. (`Log` after a decision means it committed but is not yet published.)
 //! A refused request changes nothing: the transaction it ran in is rolled back.
 
@@ -82,6 +82,10 @@ pub enum RegistryError {
         /// What was stored.
         value: String,
     },
+    /// A document's blob is missing, corrupt or unreadable (the message names its digest), or a
+    /// document could not be stored.
+    #[error("document store: {0}")]
+    Blob(#[from] crate::blob::BlobError),
     /// A migration failed.
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -130,6 +134,7 @@ impl RegistryError {
                 | RegistryError::Migrate(_)
                 | RegistryError::Key(_)
                 | RegistryError::Log(_)
+                | RegistryError::Blob(_)
                 | RegistryError::UnknownStoredState { .. }
         )
     }

@@ -19,6 +19,7 @@
 
 pub mod audit_chain;
 pub mod authz;
+pub mod blob;
 pub mod certificate;
 pub mod demo;
 mod error;
@@ -38,6 +39,7 @@ mod validate;
 pub mod workflow;
 
 pub use authz::{Action, Actor, GRANTS, OrgKind, Reach, Resource, Role, authorize};
+pub use blob::{BlobError, BlobStore, DirBlobStore, MAX_BLOB_BYTES};
 pub use certificate::{CERTIFICATE_KIND, Certificate, verify_certificate};
 pub use error::{Forbidden, RegistryError, Result};
 pub use etr_summary::EtrSummary;
@@ -48,7 +50,7 @@ pub use store::{
 };
 pub use store::{AuditCursor, AuditFilter, AuditPage, ProductPage};
 pub use store::{
-    AuditEntry, Backend, BoxFuture, BrowserSession, CSV_COLUMNS, CertificateProof,
+    AuditEntry, BLOB_DIR, Backend, BoxFuture, BrowserSession, CSV_COLUMNS, CertificateProof,
     CertificateRecord, CertifiedSt, ConsistencyProof, DEFAULT_LOG_ORIGIN, DEFAULT_PAGE,
     DEFAULT_TOKEN_DAYS, DecisionLog, DeviceDetail, DeviceFilter, DevicePage, DeviceSummary,
     Finding, FixReviewRecord, LOG_DIR, LOG_KEY_FILE, LOG_VKEY_FILE, Lab, MAX_PAGE,

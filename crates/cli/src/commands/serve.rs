@@ -22,6 +22,11 @@ pub struct StoreArgs {
     /// directory's SQLite file.
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Where the cases' documents (STs, sealed ETR bundles) are kept, named by their SHA-256;
+    /// default: beside the SQLite file (`DATA_DIR/registry.sqlite3.blobs`), or `DATA_DIR/blobs`
+    /// with a PostgreSQL --database-url. Back it up with the database: rows name its files.
+    #[arg(long, value_name = "DIR")]
+    pub blob_dir: Option<PathBuf>,
 }
 
 /// Run the certification registry (web pages, JSON API, staff workflow).
@@ -108,6 +113,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 fn store_config(args: &StoreArgs) -> StoreConfig {
     let mut config = StoreConfig::new(&args.data_dir);
     config.database_url = args.database_url.clone();
+    config.blob_dir = args.blob_dir.clone();
     config
 }
 

@@ -25,6 +25,7 @@ mod regulatory_evidence;
 mod regulatory_map;
 mod render_coverage;
 mod render_module;
+mod serve_blobs;
 mod serve_limits;
 mod serve_log;
 mod tidy;

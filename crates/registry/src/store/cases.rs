@@ -198,6 +198,17 @@ pub(crate) async fn update_product(
     expect_one(rows, "the case")
 }
 
+/// Records a document blob's size (an integer column, so not through [`update_product`]'s
+/// text values), in the transaction that records its digest.
+async fn set_blob_size(tx: &mut AnyConnection, id: &str, column: &str, size: i64) -> Result<()> {
+    sqlx::query(&format!("UPDATE products SET {column} = $1 WHERE id = $2"))
+        .bind(size)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 /// The result of checking a submitted ST.
 struct CheckedSt {
     sha256: String,
@@ -666,21 +677,27 @@ impl Store {
     /// The submitted ST's text.
     pub async fn st_text(&self, actor: &Actor, product_id: &str) -> Result<Option<String>> {
         self.product(actor, product_id).await?;
-        let row = sqlx::query("SELECT st_yaml FROM products WHERE id = $1")
-            .bind(product_id)
-            .fetch_one(&self.pool)
-            .await?;
-        opt_text(&row, "st_yaml")
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM products WHERE id = $1",
+            super::documents::ST.select("")
+        ))
+        .bind(product_id)
+        .fetch_one(&self.pool)
+        .await?;
+        self.held_document(&row, super::documents::ST).await
     }
 
     /// The accepted ETR bundle's text.
     pub async fn etr_bundle(&self, actor: &Actor, product_id: &str) -> Result<Option<String>> {
         self.product(actor, product_id).await?;
-        let row = sqlx::query("SELECT etr_bundle FROM products WHERE id = $1")
-            .bind(product_id)
-            .fetch_one(&self.pool)
-            .await?;
-        opt_text(&row, "etr_bundle")
+        let row = sqlx::query(&format!(
+            "SELECT {} FROM products WHERE id = $1",
+            super::documents::ETR.select("")
+        ))
+        .bind(product_id)
+        .fetch_one(&self.pool)
+        .await?;
+        self.held_document(&row, super::documents::ETR).await
     }
 
     /// The manufacturer submits the ST. It is parsed and checked with the built-in library:
@@ -722,6 +739,9 @@ impl Store {
         if let Some(finding) = draft_finding(&checked, self.draft_documents()) {
             checked.findings.push(finding);
         }
+        // Stored before the transaction: an unreferenced blob is harmless, a row naming a
+        // missing one is not (`documents.rs`).
+        let (st_blob, st_size) = self.put_document(&stored_text).await?;
         let now = self.now();
         let mut tx = self.begin().await?;
         let before = load_product(&mut tx, product_id).await?;
@@ -733,7 +753,8 @@ impl Store {
             to,
             &now,
             &[
-                ("st_yaml", Some(stored_text)),
+                ("st_yaml", None),
+                ("st_blob_sha256", Some(st_blob)),
                 ("st_sha256", Some(checked.sha256)),
                 ("st_id", Some(checked.id)),
                 ("st_version", Some(checked.version)),
@@ -748,6 +769,7 @@ impl Store {
             ],
         )
         .await?;
+        set_blob_size(&mut tx, product_id, "st_blob_size", st_size).await?;
         self.finish_step(tx, actor, "product.submit-st", &before, &now)
             .await
     }
@@ -853,6 +875,8 @@ impl Store {
         })
         .await
         .map_err(|e| RegistryError::invalid(format!("the verification stopped: {e}")))??;
+        // Stored before the transaction, as the ST is.
+        let (etr_blob, etr_size) = self.put_document(bundle).await?;
         let now = self.now();
         let mut tx = self.begin().await?;
         let before = load_product(&mut tx, product_id).await?;
@@ -891,12 +915,14 @@ impl Store {
             to,
             &now,
             &[
-                ("etr_bundle", Some(bundle.to_string())),
+                ("etr_bundle", None),
+                ("etr_blob_sha256", Some(etr_blob)),
                 ("etr_sha256", Some(verified.sha256)),
                 ("etr_key_id", Some(verified.key_id)),
             ],
         )
         .await?;
+        set_blob_size(&mut tx, product_id, "etr_blob_size", etr_size).await?;
         self.finish_step(tx, actor, "product.submit-etr", &before, &now)
             .await
     }
@@ -937,7 +963,7 @@ impl Store {
         let to = next(before.state(), event)?;
         if event == Event::Accept {
             // The scheme's assurance rule, on the ST and ETR this case holds (F21).
-            let (st, etr) = super::scheme_rules::held_st_and_etr(&mut tx, product_id).await?;
+            let (st, etr) = self.held_st_and_etr(&mut tx, product_id).await?;
             scheme::check_assurance(&st, &etr, "accept the ETR")?;
         }
         update_product(

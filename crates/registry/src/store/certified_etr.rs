@@ -32,10 +32,13 @@ impl Store {
     /// The ST and sealed ETR a certificate was issued on; not found when the certificate or
     /// either document is missing.
     pub async fn certified_etr(&self, certificate_id: &str) -> Result<CertifiedEtr> {
-        let row = sqlx::query(
-            "SELECT p.st_yaml, p.st_sha256, p.etr_bundle, p.etr_sha256 FROM certificates c \
+        use super::documents::{ETR, ST};
+        let row = sqlx::query(&format!(
+            "SELECT {}, p.st_sha256, {}, p.etr_sha256 FROM certificates c \
              JOIN products p ON p.id = c.product_id WHERE c.certificate_id = $1",
-        )
+            ST.select("p."),
+            ETR.select("p.")
+        ))
         .bind(certificate_id)
         .fetch_optional(&self.pool)
         .await?
@@ -44,9 +47,15 @@ impl Store {
             |what: &str| RegistryError::not_found(format!("the {what} of {certificate_id}"));
         Ok(CertifiedEtr {
             certificate_id: certificate_id.to_string(),
-            st_text: opt_text(&row, "st_yaml")?.ok_or_else(|| missing("Security Target"))?,
+            st_text: self
+                .held_document(&row, ST)
+                .await?
+                .ok_or_else(|| missing("Security Target"))?,
             st_sha256: opt_text(&row, "st_sha256")?.unwrap_or_default(),
-            etr_bundle: opt_text(&row, "etr_bundle")?.ok_or_else(|| missing("ETR"))?,
+            etr_bundle: self
+                .held_document(&row, ETR)
+                .await?
+                .ok_or_else(|| missing("ETR"))?,
             etr_sha256: opt_text(&row, "etr_sha256")?.ok_or_else(|| missing("ETR"))?,
         })
     }

@@ -18,6 +18,7 @@ mod certified_etr;
 mod certs;
 mod decision_subject;
 mod device_words;
+mod documents;
 mod feed;
 mod fix_review;
 mod in_evaluation;
@@ -136,6 +137,11 @@ pub struct StoreConfig {
     /// Days an unassessed postmarket match stays private to the manufacturer and the
     /// certification body before the public sees it counted (design notes §8).
     pub postmarket_grace_days: i64,
+    /// Where the cases' documents (STs, sealed ETR bundles) are kept, content-addressed
+    /// ([`crate::blob`]), or `None` for the default: beside the SQLite file
+    /// (`registry.sqlite3.blobs/`), or `DATA_DIR/blobs/` on PostgreSQL. Back it up with the
+    /// database: rows name blobs by digest.
+    pub blob_dir: Option<PathBuf>,
 }
 
 impl StoreConfig {
@@ -153,6 +159,7 @@ impl StoreConfig {
             max_connections: 8,
             log_origin: Some(publish::DEFAULT_LOG_ORIGIN.into()),
             postmarket_grace_days: posture::DEFAULT_GRACE_DAYS,
+            blob_dir: None,
         }
     }
 }
@@ -224,6 +231,8 @@ pub struct Store {
     config: Arc<StoreConfig>,
     decision_log: Arc<dyn DecisionLog>,
     publisher: Option<Arc<publish::Publisher>>,
+    /// Where the cases' documents are (`documents.rs`).
+    blobs: Arc<dyn crate::blob::BlobStore>,
     /// The built-in PPs' TOE types, (id, name).
     toe_types: Arc<[(String, String)]>,
     /// The built-in documents that say `status: draft`, `id@version` (`scheme.rs`).
@@ -271,6 +280,9 @@ impl std::fmt::Debug for Store {
 pub const SCHEME_KEY_PREFIX: &str = "scheme";
 /// The SQLite file name in the data directory.
 pub const SQLITE_FILE: &str = "registry.sqlite3";
+/// The blob directory in the data directory when the database is PostgreSQL and no
+/// [`StoreConfig::blob_dir`] is given.
+pub const BLOB_DIR: &str = "blobs";
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -330,6 +342,17 @@ impl Store {
             }
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
+        let blob_dir = documents::blob_dir(&config, backend);
+        let blobs: Arc<dyn crate::blob::BlobStore> =
+            Arc::new(crate::blob::DirBlobStore::open(blob_dir)?);
+        // Documents older versions kept in the rows move to the blob store once (migration
+        // 0017); SQLite then gives the space back.
+        let moved =
+            documents::move_inline_documents(&pool, blobs.as_ref(), backend == Backend::Sqlite)
+                .await?;
+        if moved > 0 && backend == Backend::Sqlite {
+            sqlx::query("VACUUM").execute(&pool).await?;
+        }
         backfill_audit_chain(&pool, backend == Backend::Sqlite).await?;
         decision_subject::backfill(&pool, backend == Backend::Sqlite).await?;
         let key = scheme_key(&pool, &config.data_dir).await?;
@@ -347,6 +370,7 @@ impl Store {
             config: Arc::new(config),
             decision_log: Arc::new(TableDecisionLog),
             publisher,
+            blobs,
             toe_types: cases::builtin_toe_types(&library).into(),
             drafts: Arc::new(crate::scheme::builtin_drafts(&library)),
             role_titles: device_words::builtin_role_titles(&library).into(),

@@ -46,11 +46,17 @@ impl Store {
     /// The Security Target a certificate was issued on (public).
     pub async fn certified_st(&self, certificate_id: &str) -> Result<CertifiedSt> {
         let row = self
-            .certified_case_row(certificate_id, "p.st_yaml, p.st_sha256")
+            .certified_case_row(
+                certificate_id,
+                &format!("{}, p.st_sha256", super::documents::ST.select("p.")),
+            )
             .await?;
-        let text = opt_text(&row, "st_yaml")?.ok_or_else(|| {
-            RegistryError::not_found(format!("the Security Target of {certificate_id}"))
-        })?;
+        let text = self
+            .held_document(&row, super::documents::ST)
+            .await?
+            .ok_or_else(|| {
+                RegistryError::not_found(format!("the Security Target of {certificate_id}"))
+            })?;
         Ok(CertifiedSt {
             certificate_id: certificate_id.to_string(),
             sha256: opt_text(&row, "st_sha256")?.unwrap_or_default(),
@@ -100,11 +106,14 @@ impl Store {
                 // Submitted before summaries were stored (or unreadable then): computed now,
                 // once, and stored for every later view.
                 let row = self
-                    .certified_case_row(certificate_id, "p.etr_bundle")
+                    .certified_case_row(certificate_id, &super::documents::ETR.select("p."))
                     .await?;
-                let bundle = opt_text(&row, "etr_bundle")?.ok_or_else(|| {
-                    RegistryError::not_found(format!("the ETR of {certificate_id}"))
-                })?;
+                let bundle = self
+                    .held_document(&row, super::documents::ETR)
+                    .await?
+                    .ok_or_else(|| {
+                        RegistryError::not_found(format!("the ETR of {certificate_id}"))
+                    })?;
                 let s = tokio::task::spawn_blocking(move || EtrSummary::from_bundle(&bundle))
                     .await
                     .map_err(|e| {

@@ -11,7 +11,7 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::cases::load_product;
-use super::{Store, audit, opt_text};
+use super::{Store, audit};
 use crate::authz::{Action, Actor, Resource, authorize};
 use crate::error::{RegistryError, Result};
 use crate::scheme::{self, DRAFT_PP_RULE, DraftPpApproval, DraftPpRule};
@@ -30,20 +30,33 @@ const APPROVABLE: [State; 6] = [
     State::Accepted,
 ];
 
-/// The ST text and the ETR bundle a case holds, read in the deciding transaction.
-pub(crate) async fn held_st_and_etr(
-    tx: &mut AnyConnection,
-    product_id: &str,
-) -> Result<(String, String)> {
-    let row = sqlx::query("SELECT st_yaml, etr_bundle FROM products WHERE id = $1")
+impl Store {
+    /// The ST text and the ETR bundle a case holds, as named by its row in the deciding
+    /// transaction.
+    pub(crate) async fn held_st_and_etr(
+        &self,
+        tx: &mut AnyConnection,
+        product_id: &str,
+    ) -> Result<(String, String)> {
+        use super::documents::{ETR, ST};
+        let row = sqlx::query(&format!(
+            "SELECT {}, {} FROM products WHERE id = $1",
+            ST.select(""),
+            ETR.select("")
+        ))
         .bind(product_id)
         .fetch_one(&mut *tx)
         .await?;
-    let st =
-        opt_text(&row, "st_yaml")?.ok_or_else(|| RegistryError::invalid("the case holds no ST"))?;
-    let etr = opt_text(&row, "etr_bundle")?
-        .ok_or_else(|| RegistryError::invalid("the case holds no ETR"))?;
-    Ok((st, etr))
+        let st = self
+            .held_document(&row, ST)
+            .await?
+            .ok_or_else(|| RegistryError::invalid("the case holds no ST"))?;
+        let etr = self
+            .held_document(&row, ETR)
+            .await?
+            .ok_or_else(|| RegistryError::invalid("the case holds no ETR"))?;
+        Ok((st, etr))
+    }
 }
 
 /// The draft-PP rule as stored (the default when never set).
@@ -181,7 +194,7 @@ impl Store {
         tx: &mut AnyConnection,
         before: &Product,
     ) -> Result<()> {
-        let (st, etr) = held_st_and_etr(tx, &before.id).await?;
+        let (st, etr) = self.held_st_and_etr(tx, &before.id).await?;
         scheme::check_assurance(&st, &etr, "issue the certificate")?;
         let claims = self.draft_claims_of(before);
         if claims.is_empty() {

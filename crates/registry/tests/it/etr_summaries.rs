@@ -24,9 +24,12 @@ async fn the_summary_is_stored_at_submission_and_read_without_the_bundle() {
         );
         assert!(first.lab_key_id.is_some(), "{b}");
 
-        // The bundle in the row made unreadable: the page still has its summary, so it is
+        // The row made to name an unreadable bundle: the page still has its summary, so it is
         // not parsed per request.
-        sqlx::query("UPDATE products SET etr_bundle = 'not a bundle' WHERE id = $1")
+        let bad = s.blobs().put(b"not a bundle").await.unwrap();
+        sqlx::query("UPDATE products SET etr_blob_sha256 = $1, etr_blob_size = $2 WHERE id = $3")
+            .bind(&bad)
+            .bind(12i64)
             .bind(&product)
             .execute(s.pool())
             .await
@@ -42,8 +45,10 @@ async fn the_summary_is_stored_at_submission_and_read_without_the_bundle() {
             s.etr_summary(&cid).await.is_err(),
             "{b}: the unreadable bundle is parsed"
         );
-        sqlx::query("UPDATE products SET etr_bundle = $1 WHERE id = $2")
-            .bind(&bundle)
+        let good = s.blobs().put(bundle.as_bytes()).await.unwrap();
+        sqlx::query("UPDATE products SET etr_blob_sha256 = $1, etr_blob_size = $2 WHERE id = $3")
+            .bind(&good)
+            .bind(bundle.len() as i64)
             .bind(&product)
             .execute(s.pool())
             .await

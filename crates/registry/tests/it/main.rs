@@ -8,6 +8,7 @@ mod cdd2;
 mod certificates;
 mod common;
 mod demo;
+mod document_blobs;
 mod etr_summaries;
 mod judgement;
 mod log_compaction;
