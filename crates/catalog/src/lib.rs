@@ -325,6 +325,12 @@ static CC31R5: Catalog = Catalog {
     errata: generated::cc31r5::ERRATA_APPLIED,
 };
 
+/// The family part of a component id (`FIA_UAU` of `FIA_UAU.2`), surrounding space ignored.
+fn family_of(id: &str) -> &str {
+    let id = id.trim();
+    id.split_once('.').map_or(id, |(f, _)| f)
+}
+
 fn lookup(index: &'static [(&'static str, u16)], id: &str) -> Option<usize> {
     let find = |k: &str| {
         index
@@ -425,6 +431,11 @@ impl Catalog {
     pub fn satisfies(&self, higher: &str, lower: &str) -> bool {
         if higher.trim().eq_ignore_ascii_case(lower.trim()) {
             return true;
+        }
+        // A hierarchy never leaves its family (`same_family_hierarchies` holds the data to it),
+        // so most pairs a dependency check asks about are answered without a lookup.
+        if !family_of(higher).eq_ignore_ascii_case(family_of(lower)) {
+            return false;
         }
         let Some(target) = self.component(lower) else {
             return false;

@@ -469,6 +469,14 @@ impl<'a> Ctx<'a> {
     /// True when including `higher` meets a dependency on `lower` (same component, or
     /// hierarchically above it; extended components use their own `hierarchical_to`).
     pub fn satisfies(&self, higher: &str, lower: &str) -> bool {
+        // The common cases without the walk's allocations: the same id, or a catalogue
+        // component (only extended ones add hierarchy of their own).
+        if higher == lower {
+            return true;
+        }
+        if !self.ext.contains_key(higher) {
+            return self.catalog.satisfies(higher, lower);
+        }
         let mut stack = vec![higher];
         let mut seen: HashSet<&str> = HashSet::new();
         while let Some(id) = stack.pop() {

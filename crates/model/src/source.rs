@@ -1,38 +1,49 @@
 //! A document's text and name, kept so diagnostics can show the offending line.
 
 /// The text of one input file.
+///
+/// Its line index is built on first use, not when the file is wrapped: a check reads the
+/// built-in PPs it claims (hundreds of kilobytes) for their notes' positions, and most runs
+/// never print a line of them.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     /// The name shown in diagnostics (a path, or `builtin:cdd.yaml`).
     pub name: String,
     /// The whole text.
     pub text: String,
-    line_starts: Vec<usize>,
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     /// Wraps text under a name.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        let text = text.into();
-        // Lines break where YAML breaks them: at `\n`, `\r\n` and a bare `\r`, so that the
-        // positions the YAML reader reports land on the lines shown here.
-        let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        line_starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| {
-            let breaks = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-            breaks.then_some(i + 1)
-        }));
         SourceFile {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Where each line starts (byte offsets). Lines break where YAML breaks them: at `\n`,
+    /// `\r\n` and a bare `\r`, so that the positions the YAML reader reports land on the
+    /// lines shown here.
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let mut starts = vec![0];
+            starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| {
+                let breaks = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+                breaks.then_some(i + 1)
+            }));
+            starts
+        })
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.line_starts[line - 1];
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let start = starts[line - 1];
         let column = self
             .text
             .get(start..offset.min(self.text.len()))
@@ -46,17 +57,15 @@ impl SourceFile {
     /// The text of a 1-based line, without its line break.
     pub fn line(&self, line: u32) -> Option<&str> {
         let idx = usize::try_from(line).ok()?.checked_sub(1)?;
-        let start = *self.line_starts.get(idx)?;
-        let end = self
-            .line_starts
-            .get(idx + 1)
-            .map_or(self.text.len(), |e| e - 1);
+        let starts = self.line_starts();
+        let start = *starts.get(idx)?;
+        let end = starts.get(idx + 1).map_or(self.text.len(), |e| e - 1);
         self.text.get(start..end).map(|l| l.trim_end_matches('\r'))
     }
 
     /// Number of lines.
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 }
 

@@ -50,3 +50,24 @@ proptest! {
         }
     }
 }
+
+/// `Catalog::satisfies` answers pairs of different families `false` without a lookup; that is
+/// right only while no component is hierarchical to one of another family, in either edition.
+#[test]
+fn same_family_hierarchies() {
+    for ed in Edition::ALL {
+        let cat = Catalog::get(ed);
+        for c in cat.components() {
+            for h in c.hierarchical_to {
+                let below = cat
+                    .component(h)
+                    .unwrap_or_else(|| panic!("{ed}: {h} unknown"));
+                assert_eq!(
+                    c.family, below.family,
+                    "{ed}: {} is hierarchical to {h}",
+                    c.id
+                );
+            }
+        }
+    }
+}

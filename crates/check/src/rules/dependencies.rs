@@ -42,6 +42,10 @@ pub fn check(ctx: &mut Ctx<'_>) {
     // Many instances share a component (iterations); satisfaction depends only on the component.
     present.sort_unstable();
     present.dedup();
+    // Many SFRs share a dependency (most depend on a few FCS and FPT components): whether one
+    // is met is worked out once per dependency and list, not once per SFR.
+    let mut met_sfr = Met::default();
+    let mut met_sar = Met::default();
     for sfr in &doc.sfrs {
         if is_package && sfr.elements.is_empty() {
             continue;
@@ -65,6 +69,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
             &present,
             &justified,
             &sfr.unmet_dependencies,
+            &mut met_sfr,
         );
     }
     let sars: Vec<&str> = doc.sars.iter().map(|s| s.id.as_str()).collect();
@@ -90,7 +95,23 @@ pub fn check(ctx: &mut Ctx<'_>) {
             &sars,
             &justified,
             &sar.unmet_dependencies,
+            &mut met_sar,
         );
+    }
+}
+
+/// Whether a dependency is met by the components of one list, by dependency id.
+#[derive(Default)]
+struct Met(std::collections::HashMap<String, bool>);
+
+impl Met {
+    fn get(&mut self, ctx: &Ctx<'_>, dep: &str, present: &[&str]) -> bool {
+        if let Some(&met) = self.0.get(dep) {
+            return met;
+        }
+        let met = present.iter().any(|p| ctx.satisfies(p, dep));
+        self.0.insert(dep.to_string(), met);
+        met
     }
 }
 
@@ -102,6 +123,7 @@ fn check_one(
     present: &[&str],
     justified: &[&UnmetDependency],
     own: &[UnmetDependency],
+    memo: &mut Met,
 ) {
     let component = SfrId::parse(&id.value).component;
     for group in deps {
@@ -114,9 +136,7 @@ fn check_one(
         if unknowable {
             continue;
         }
-        let met = group
-            .iter()
-            .any(|dep| present.iter().any(|p| ctx.satisfies(p, dep)));
+        let met = group.iter().any(|dep| memo.get(ctx, dep, present));
         let justification = justified
             .iter()
             .find(|u| group.iter().any(|dep| u.component.value == *dep));
