@@ -29,7 +29,10 @@ pub fn load_any(name: &str, bytes: Vec<u8>) -> Result<(SourceFile, Document), An
     if looks_like_niap_xml(&bytes) {
         // PPs, modules and packages are imported; NIAP-format STs (`<st>`) read as STs.
         let imported = read_document_bytes(&bytes, name).map_err(AnyError::Import)?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+        // The reader decoded these bytes as UTF-8 already: this moves them, with the standard
+        // library's fast check, instead of copying them character by character.
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         return Ok((SourceFile::new(name.to_string(), text), imported.document));
     }
     let source = source_from_bytes(name.to_string(), bytes).map_err(AnyError::Load)?;
