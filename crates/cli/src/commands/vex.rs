@@ -248,9 +248,11 @@ pub enum VexCommand {
         /// The document's id.
         #[arg(long, default_value = "dtsec-vex")]
         doc_id: String,
-        /// The document's version (increment on any change).
-        #[arg(long, default_value_t = 1)]
-        doc_version: u32,
+        /// The document's version: every recorded version of the exported assessments is one
+        /// revision, in recording order, so version N states them as they stood after the Nth
+        /// (default: the newest, all of them). CSAF lists revisions 1 to N.
+        #[arg(long)]
+        doc_version: Option<u32>,
         /// Where to write it.
         #[arg(short, long, value_name = "OUT.json")]
         output: PathBuf,
@@ -520,33 +522,53 @@ pub fn run(cmd: VexCommand) -> CliResult {
             output,
         } => {
             let fs = FileStore::open(&store).map_err(vex_err)?;
-            let mut list = Vec::new();
-            for h in fs.all().map_err(vex_err)? {
-                if let Some(e) = h.latest()
-                    && (ids.is_empty() || ids.contains(&e.assessment.id()))
-                {
-                    list.push(e.assessment.clone());
-                }
-            }
+            let all = fs.all().map_err(vex_err)?;
+            let chosen: Vec<&dtsec_vex::history::History> = all
+                .iter()
+                .filter(|h| {
+                    h.latest()
+                        .is_some_and(|e| ids.is_empty() || ids.contains(&e.assessment.id()))
+                })
+                .collect();
             for id in &ids {
-                if !list.iter().any(|a| &a.id() == id) {
+                if !chosen
+                    .iter()
+                    .any(|h| h.latest().is_some_and(|e| &e.assessment.id() == id))
+                {
                     return Err(CliError::unusable(format!(
                         "no assessment `{id}` in {}",
                         store.display()
                     )));
                 }
             }
-            if doc_version == 0 {
-                return Err(CliError::unusable("--doc-version: versions start at 1"));
+            if chosen.is_empty() {
+                return Err(CliError::unusable(format!(
+                    "no assessments in {}",
+                    store.display()
+                )));
             }
+            let revised =
+                dtsec_vex::history::as_of_revision(&chosen, doc_version).map_err(|e| {
+                    vex_err(e).with_help(
+                        "--doc-version: give 1 to the number of recorded versions, or leave it out",
+                    )
+                })?;
+            let list = revised.assessments;
+            let version = revised.revisions.last().map_or(1, |r| r.number);
+            let timestamp = revised
+                .revisions
+                .last()
+                .and_then(|r| r.date.parse().ok())
+                .unwrap_or_else(now);
             let meta = DocMeta {
                 author,
                 namespace,
                 id: doc_id,
-                version: doc_version,
-                timestamp: now(),
+                version,
+                timestamp,
             };
-            let doc = formats::export(format.into(), &list, &meta).map_err(vex_err)?;
+            let doc = formats::export_revised(format.into(), &list, &meta, &revised.revisions)
+                .map_err(vex_err)?;
             let bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
             dtsec_fsio::write_atomic(&output, &bytes)
                 .map_err(|e| CliError::unusable(format!("{}: {e}", output.display())))?;

@@ -217,6 +217,52 @@ fn record_revise_show_export_import() {
         ]);
         assert!(text(&o).contains("0 new versions"), "{}", report(&o));
     }
+
+    // Issue 13: the store holds three versions, so the CSAF document is version 3 with
+    // revisions 1, 2 and 3 (6.1.21), and `--doc-version 1` states the first version only.
+    let csaf: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("csaf.json")).unwrap()).unwrap();
+    let tracking = &csaf["document"]["tracking"];
+    assert_eq!(tracking["version"], "3");
+    let numbers: Vec<&str> = tracking["revision_history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["1", "2", "3"]);
+    let export_at = |version: &str| {
+        let out = dir.path().join(format!("csaf-{version}.json"));
+        let o = env_run(&[
+            "vex",
+            "export",
+            "--store",
+            s(&store),
+            "--format",
+            "csaf",
+            "--author",
+            "Example Pumps",
+            "--doc-version",
+            version,
+            "-o",
+            s(&out),
+        ]);
+        (o, out)
+    };
+    let (o, out) = export_at("1");
+    assert!(o.status.success(), "{}", report(&o));
+    let first: Value = serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap();
+    assert_eq!(first["document"]["tracking"]["version"], "1");
+    assert_eq!(
+        first["document"]["tracking"]["revision_history"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let (o, _) = export_at("4");
+    assert_eq!(o.status.code(), Some(2), "{}", report(&o));
+    assert!(text(&o).contains("1 to 3"), "{}", report(&o));
 }
 
 #[test]

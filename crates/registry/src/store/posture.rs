@@ -262,7 +262,55 @@ async fn current_sbom_availability(
     .transpose()
 }
 
+/// Most assessment entries (all versions of all assessments) a certificate's public VEX reads:
+/// the document's revision history lists each one, and a certificate far beyond this many is
+/// refused with a clear error rather than read without bound.
+pub const MAX_PUBLIC_ENTRIES: i64 = 10_000;
+
 impl Store {
+    /// Every recorded version of each public assessment of a certificate, as histories (oldest
+    /// first): what a public VEX document's revision history is built from (CSAF 6.1.21 asks for
+    /// every revision from 1). Every assessment's latest version is public, so its earlier
+    /// versions are too.
+    pub async fn public_assessment_histories(
+        &self,
+        certificate_id: &str,
+    ) -> Result<Vec<dtsec_vex::history::History>> {
+        use sqlx::Row as _;
+        let mut conn = self.pool.acquire().await?;
+        load_cert(&mut conn, certificate_id).await?;
+        let rows = sqlx::query(
+            "SELECT assessment_id, entry FROM pm_assessments WHERE certificate_id = $1 \
+             ORDER BY assessment_id, seq LIMIT $2",
+        )
+        .bind(certificate_id)
+        .bind(MAX_PUBLIC_ENTRIES + 1)
+        .fetch_all(&mut *conn)
+        .await?;
+        if rows.len() as i64 > MAX_PUBLIC_ENTRIES {
+            return Err(RegistryError::invalid(format!(
+                "certificate {certificate_id} has more than {MAX_PUBLIC_ENTRIES} assessment versions; its VEX history is too long to publish in one document"
+            )));
+        }
+        let mut out: Vec<(String, dtsec_vex::history::History)> = Vec::new();
+        for r in &rows {
+            let id: String = r.try_get("assessment_id")?;
+            let text: String = r.try_get("entry")?;
+            let entry: dtsec_vex::history::Entry = serde_json::from_str(&text)
+                .map_err(|e| RegistryError::invalid(format!("stored assessment: {e}")))?;
+            match out.last_mut() {
+                Some((last, h)) if *last == id => h.entries.push(entry),
+                _ => out.push((
+                    id,
+                    dtsec_vex::history::History {
+                        entries: vec![entry],
+                    },
+                )),
+            }
+        }
+        Ok(out.into_iter().map(|(_, h)| h).collect())
+    }
+
     /// The grace period the store applies (days).
     pub fn grace_days(&self) -> i64 {
         self.config.postmarket_grace_days
