@@ -120,7 +120,8 @@ pub struct SecurityPosture {
     /// Its components' support data.
     pub support: Option<SupportSummary>,
     /// How to report a vulnerability: the SBOM's `security-contact` reference (CycloneDX, on the
-    /// product's metadata component), when it declares one.
+    /// product's metadata component) or its described package's `SECURITY`/`url` reference
+    /// (SPDX 2.x), when it declares one.
     pub disclosure_contact: Option<String>,
     /// Unassessed matches.
     pub unassessed: UnassessedSummary,
@@ -139,10 +140,17 @@ fn state_fields(s: &VexState) -> (Option<String>, Option<String>) {
     }
 }
 
-/// The `security-contact` external reference of a CycloneDX SBOM's metadata component (or of
-/// the BOM's own metadata), if any.
+/// How to report a vulnerability, as the SBOM declares it: CycloneDX has a `security-contact`
+/// external reference (on the metadata component, else the BOM's own); SPDX 2.x has no contact
+/// type, so an SPDX SBOM's contact is a `SECURITY`/`url` external reference (SPDX 2.3 Annex F.2,
+/// "other security information") of a package the document describes — the device, never one
+/// of its components, whose references speak of the component. Among several, a `mailto:`
+/// locator wins, since a disclosure contact is an address before it is a page.
 fn security_contact(document: &str) -> Option<String> {
     let v: Value = serde_json::from_str(document).ok()?;
+    if v.get("spdxVersion").is_some() {
+        return spdx_security_contact(&v);
+    }
     let refs = |p: &str| {
         v.pointer(p)
             .and_then(Value::as_array)
@@ -153,6 +161,60 @@ fn security_contact(document: &str) -> Option<String> {
             .map(str::to_string)
     };
     refs("/metadata/component/externalReferences").or_else(|| refs("/externalReferences"))
+}
+
+/// The SPDX 2.x half of [`security_contact`]: the described packages are `documentDescribes`
+/// and the targets of the document's `DESCRIBES` relationships (SPDX 2.3 §6.10, §11).
+fn spdx_security_contact(v: &Value) -> Option<String> {
+    let doc_id = v
+        .get("SPDXID")
+        .and_then(Value::as_str)
+        .unwrap_or("SPDXRef-DOCUMENT");
+    let mut described: Vec<&str> = v
+        .get("documentDescribes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    described.extend(
+        v.get("relationships")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|r| {
+                r.get("spdxElementId").and_then(Value::as_str) == Some(doc_id)
+                    && r.get("relationshipType").and_then(Value::as_str) == Some("DESCRIBES")
+            })
+            .filter_map(|r| r.get("relatedSpdxElement").and_then(Value::as_str)),
+    );
+    let urls: Vec<&str> = v
+        .get("packages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|p| {
+            p.get("SPDXID")
+                .and_then(Value::as_str)
+                .is_some_and(|id| described.contains(&id))
+        })
+        .flat_map(|p| {
+            p.get("externalRefs")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+        .filter(|r| {
+            // Both spellings of the category are valid in SPDX 2.3's schema; only SECURITY has one.
+            r.get("referenceCategory").and_then(Value::as_str) == Some("SECURITY")
+                && r.get("referenceType").and_then(Value::as_str) == Some("url")
+        })
+        .filter_map(|r| r.get("referenceLocator").and_then(Value::as_str))
+        .collect();
+    urls.iter()
+        .find(|u| u.starts_with("mailto:"))
+        .or_else(|| urls.first())
+        .map(|u| (*u).to_string())
 }
 
 /// What the posture needs of an SBOM's content, read once per SBOM (by its digest, in the
@@ -440,5 +502,92 @@ impl Store {
                 within_grace: private.then_some(within.len()),
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::security_contact;
+
+    fn spdx(refs: serde_json::Value, component_refs: serde_json::Value) -> String {
+        serde_json::json!({
+            "spdxVersion": "SPDX-2.3",
+            "SPDXID": "SPDXRef-DOCUMENT",
+            "documentDescribes": ["SPDXRef-pump"],
+            "packages": [
+                {"SPDXID": "SPDXRef-pump", "name": "pump", "externalRefs": refs},
+                {"SPDXID": "SPDXRef-zlib", "name": "zlib", "externalRefs": component_refs},
+            ],
+        })
+        .to_string()
+    }
+
+    fn sec(kind: &str, locator: &str) -> serde_json::Value {
+        serde_json::json!({"referenceCategory": "SECURITY", "referenceType": kind, "referenceLocator": locator})
+    }
+
+    #[test]
+    fn spdx_contact_is_the_described_packages_security_url_preferring_mailto() {
+        let doc = spdx(
+            serde_json::json!([
+                sec(
+                    "advisory",
+                    "https://nvd.nist.gov/vuln/detail/CVE-2020-28498"
+                ),
+                sec("url", "https://pump.example/security"),
+                sec("url", "mailto:psirt@pump.example"),
+            ]),
+            serde_json::json!([]),
+        );
+        assert_eq!(
+            security_contact(&doc).as_deref(),
+            Some("mailto:psirt@pump.example")
+        );
+        let doc = spdx(
+            serde_json::json!([sec("url", "https://pump.example/security")]),
+            serde_json::json!([]),
+        );
+        assert_eq!(
+            security_contact(&doc).as_deref(),
+            Some("https://pump.example/security")
+        );
+    }
+
+    #[test]
+    fn spdx_component_urls_advisories_and_other_categories_are_not_the_contact() {
+        let other = serde_json::json!({"referenceCategory": "OTHER", "referenceType": "url", "referenceLocator": "mailto:x@pump.example"});
+        let doc = spdx(
+            serde_json::json!([sec("advisory", "https://nvd.example/CVE-1"), other]),
+            serde_json::json!([sec("url", "mailto:security@zlib.example")]),
+        );
+        assert_eq!(security_contact(&doc), None);
+    }
+
+    #[test]
+    fn spdx_described_by_relationship_counts_too() {
+        let doc = serde_json::json!({
+            "spdxVersion": "SPDX-2.2",
+            "SPDXID": "SPDXRef-DOCUMENT",
+            "packages": [{"SPDXID": "SPDXRef-pump", "externalRefs": [sec("url", "mailto:psirt@pump.example")]}],
+            "relationships": [{"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-pump"}],
+        })
+        .to_string();
+        assert_eq!(
+            security_contact(&doc).as_deref(),
+            Some("mailto:psirt@pump.example")
+        );
+    }
+
+    #[test]
+    fn cyclonedx_security_contact_still_read() {
+        let doc = serde_json::json!({
+            "bomFormat": "CycloneDX",
+            "metadata": {"component": {"externalReferences": [{"type": "security-contact", "url": "mailto:psirt@pump.example"}]}},
+        })
+        .to_string();
+        assert_eq!(
+            security_contact(&doc).as_deref(),
+            Some("mailto:psirt@pump.example")
+        );
     }
 }
