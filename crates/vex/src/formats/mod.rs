@@ -13,6 +13,7 @@ pub mod csaf;
 pub mod csaf_checks;
 pub mod csaf_notice;
 pub mod cyclonedx;
+pub mod foreign;
 pub mod openvex;
 pub mod schemas;
 pub mod vocab;
