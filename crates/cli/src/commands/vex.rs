@@ -748,6 +748,19 @@ fn target_of(sbom: &Path, product: &str) -> Result<formats::foreign::Target, Cli
         .bom_version
         .and_then(|v| u32::try_from(v).ok())
         .ok_or_else(|| unusable("has no version"))?;
+    // The SBOM must be the product version's: statements tied to its components are recorded
+    // against --product, so a mismatch would attribute them to the wrong device.
+    if let Some(subject) = &doc.subject
+        && (subject.name != name || subject.version.as_deref().is_some_and(|v| v != version))
+    {
+        return Err(CliError::unusable(format!(
+            "{}: the SBOM describes {} {}, not --product {product}",
+            sbom.display(),
+            subject.name,
+            subject.version.as_deref().unwrap_or("(no version)")
+        ))
+        .with_help("give the SBOM of the product version the statements are about"));
+    }
     let raw: serde_json::Value =
         serde_json::from_slice(&bytes).map_err(|e| unusable(&e.to_string()))?;
     let subject = raw
