@@ -340,14 +340,112 @@ fn csaf_example_states_and_missing_fields() {
 }
 
 #[test]
-fn a_foreign_cyclonedx_document_is_refused_clearly() {
-    let e = import(
-        Format::Cyclonedx,
-        &json!({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1}),
-        &target("Example Pump", "2.1.0"),
-        &Fill::default(),
-    )
-    .unwrap_err()
-    .to_string();
-    assert!(e.contains("CycloneDX"), "{e}");
+fn cyclonedx_vex_of_another_tool_imports_and_names_what_is_missing() {
+    let t = target("Example Pump", "2.1.0");
+    let doc = |analysis: Value, extra: Value| {
+        let mut v = json!({
+            "id": "CVE-2024-3094",
+            "references": [{"id": "GHSA-rxwq-x6h5-x525", "source": {"name": "GitHub"}}],
+            "affects": [{"ref": "xz-in-this-doc"}],
+            "analysis": analysis,
+        });
+        if let (Some(v), Some(extra)) = (v.as_object_mut(), extra.as_object()) {
+            v.extend(extra.clone());
+        }
+        json!({
+            "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+            "components": [{"type": "library", "name": "xz-utils", "version": "5.6.0",
+                            "bom-ref": "xz-in-this-doc", "purl": "pkg:generic/xz-utils@5.6.0"}],
+            "vulnerabilities": [v],
+        })
+    };
+    // Exploitable without a recommendation: the action is missing.
+    let d = doc(
+        json!({"state": "exploitable", "response": ["update"]}),
+        json!({}),
+    );
+    let e = import(Format::Cyclonedx, &d, &t, &Fill::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("/vulnerabilities/0") && e.contains("--action"),
+        "{e}"
+    );
+    let d = doc(
+        json!({"state": "exploitable", "response": ["update"]}),
+        json!({"recommendation": "Update to 2.1.1."}),
+    );
+    let got = import(Format::Cyclonedx, &d, &t, &Fill::default()).unwrap();
+    let a = &got.assessments[0];
+    assert_eq!(a.components[0].bom_ref, "xz", "tied through the purl");
+    assert_eq!(a.vuln.aliases, ["GHSA-rxwq-x6h5-x525"]);
+    assert_eq!(
+        a.status,
+        State::Affected {
+            action: "Update to 2.1.1.".into(),
+            responses: vec![Response::Update]
+        }
+    );
+    // Resolved with pedigree is a back-ported fix; exact CycloneDX justifications are kept.
+    let d = doc(json!({"state": "resolved_with_pedigree"}), json!({}));
+    let got = import(Format::Cyclonedx, &d, &t, &Fill::default()).unwrap();
+    assert_eq!(got.assessments[0].status, State::Fixed { backport: true });
+    let d = doc(
+        json!({"state": "not_affected", "justification": "requires_environment", "detail": "Needs a shell."}),
+        json!({}),
+    );
+    let got = import(Format::Cyclonedx, &d, &t, &Fill::default()).unwrap();
+    assert_eq!(
+        got.assessments[0].status,
+        State::NotAffected {
+            justification: Justification::RequiresEnvironment
+        }
+    );
+    // No analysis: an advisory, not a statement.
+    let mut d = doc(json!({}), json!({}));
+    d["vulnerabilities"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("analysis");
+    let e = import(Format::Cyclonedx, &d, &t, &Fill::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("/vulnerabilities/0/analysis/state"), "{e}");
+    // A bom-link to another SBOM is another product's.
+    let mut d = doc(json!({"state": "in_triage"}), json!({}));
+    d["vulnerabilities"][0]["affects"][0]["ref"] =
+        "urn:cdx:11111111-2222-4333-8444-555555555555/1#xz".into();
+    let got = import(Format::Cyclonedx, &d, &t, &Fill::default()).unwrap();
+    assert!(got.assessments.is_empty() && got.skipped.len() == 1);
+    // A bom-link to the SBOM ties by bom-ref.
+    d["vulnerabilities"][0]["affects"][0]["ref"] =
+        "urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#log4j".into();
+    let got = import(Format::Cyclonedx, &d, &t, &Fill::default()).unwrap();
+    assert_eq!(got.assessments[0].components[0].bom_ref, "log4j");
+}
+
+#[test]
+fn the_cyclonedx_vulnerability_example_imports() {
+    let Some(dir) = dtsec_testkit::shared("data/sbom/cyclonedx/examples-1.6") else {
+        return;
+    };
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("valid-vulnerability-1.6.json")).unwrap())
+            .unwrap();
+    let mut t = target("Example Pump", "2.1.0");
+    t.components.push(ComponentRef {
+        bom_ref: "jackson".into(),
+        purl: Some("pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4".into()),
+    });
+    let got = import(Format::Cyclonedx, &doc, &t, &Fill::default()).unwrap();
+    let a = &got.assessments[0];
+    assert_eq!(a.vuln.id, "SNYK-JAVA-COMFASTERXMLJACKSONCORE-32111");
+    assert_eq!(
+        a.status,
+        State::NotAffected {
+            justification: Justification::CodeNotReachable
+        }
+    );
+    assert_eq!(a.components[0].bom_ref, "jackson");
+    assert!(a.impact_statement.is_some());
 }

@@ -1,5 +1,5 @@
-//! Import of VEX documents other tools wrote — OpenVEX 0.2.0 and CSAF 2.0 `csaf_vex` without
-//! dtsec's extension — into assessments of one product version, tied to its SBOM's components.
+//! Import of VEX documents other tools wrote — CycloneDX VEX, OpenVEX 0.2.0 and CSAF 2.0
+//! `csaf_vex`, without dtsec's extension — into assessments of one product version, tied to its SBOM's components.
 //!
 //! Why a separate path: dtsec's own import checks its extension against the native fields, so a
 //! foreign document (no extension) is refused there. Here the native fields are all there is:
@@ -9,7 +9,8 @@
 //! the missing field — never an invented value.
 //!
 //! Tying: a statement names products by purl (OpenVEX `@id`/`identifiers.purl`, CSAF
-//! `product_identification_helper.purl`) or by name (CSAF branches `product_name` and
+//! `product_identification_helper.purl`, the purl of a CycloneDX `affects` ref's component), by
+//! the SBOM's bom-ref (a CycloneDX bom-link to the SBOM's serial) or by name (CSAF branches `product_name` and
 //! `product_version`, or a full product name). A purl that is one of the SBOM's components is that
 //! component; the device itself (`--product NAME@VERSION`: by name and version, or the
 //! `pkg:generic/NAME@VERSION` purl dtsec writes) stands for the SBOM's subject, the component
@@ -68,14 +69,19 @@ struct Statement {
     /// Pointer and purl/name of each product the statement covers.
     products: Vec<(String, ProductName)>,
     status: &'static str,
+    /// A CycloneDX justification, exact (CycloneDX documents).
+    justification: Option<Justification>,
     label: Option<String>,
     impact: Option<String>,
     action: Option<String>,
     responses: Vec<Response>,
 }
 
+#[derive(Clone)]
 enum ProductName {
     Purl(String),
+    /// A bom-ref of the SBOM (a CycloneDX VEX embedded in or linked to it).
+    BomRef(String),
     /// Name and version (CSAF branches) or a full product name.
     Named(Option<String>, Option<String>, String),
 }
@@ -94,13 +100,7 @@ pub fn import(
             super::csaf_checks::run(doc)?;
             csaf(doc)?
         }
-        Format::Cyclonedx => {
-            return Err(import_err(
-                "CycloneDX",
-                "/".into(),
-                "a foreign CycloneDX VEX is not imported yet: convert it to OpenVEX or CSAF, or export it with dtsec",
-            ));
-        }
+        Format::Cyclonedx => cyclonedx(doc, target)?,
     };
     if statements.len() > super::MAX_STATEMENTS {
         return Err(import_err(
@@ -204,6 +204,7 @@ impl ProductName {
     fn describe(&self) -> String {
         match self {
             ProductName::Purl(p) => p.clone(),
+            ProductName::BomRef(r) => format!("bom-ref {r}"),
             ProductName::Named(_, None, full) => {
                 format!("{full}, which names no product version (dtsec assesses a version)")
             }
@@ -259,6 +260,12 @@ fn tie(p: &ProductName, t: &Target) -> Option<ComponentRef> {
             let (n, v) = rest.rsplit_once('@')?;
             (decode(n) == *name && decode(v) == *version).then(|| t.subject.clone())
         }
+        ProductName::BomRef(r) => {
+            if t.subject.bom_ref == *r {
+                return Some(t.subject.clone());
+            }
+            t.components.iter().find(|c| c.bom_ref == *r).cloned()
+        }
         ProductName::Named(n, v, full) => {
             let by_parts =
                 n.as_deref() == Some(name.as_str()) && v.as_deref() == Some(version.as_str());
@@ -271,6 +278,11 @@ fn state(format: &'static str, s: &Statement, fill: &Fill) -> Result<State, VexE
     Ok(match s.status {
         "under_investigation" => State::UnderInvestigation,
         "fixed" => State::Fixed { backport: false },
+        "fixed_backport" => State::Fixed { backport: true },
+        "false_positive" => State::FalsePositive,
+        "not_affected" if s.justification.is_some() => State::NotAffected {
+            justification: s.justification.unwrap_or(Justification::CodeNotPresent),
+        },
         "not_affected" => match s.label.as_deref() {
             Some(vocab::COMPONENT_NOT_PRESENT) => State::FalsePositive,
             Some(l) => State::NotAffected {
@@ -402,6 +414,7 @@ fn openvex(doc: &Value) -> Result<Vec<Statement>, VexError> {
             aliases,
             products,
             status,
+            justification: None,
             label: text(st, "justification"),
             impact: text(st, "impact_statement"),
             action: text(st, "action_statement"),
@@ -555,13 +568,10 @@ fn csaf(doc: &Value) -> Result<Vec<Statement>, VexError> {
                 .collect();
             for (j, pid) in pids.into_iter().enumerate() {
                 let sat = format!("{at}/product_status/{group}/{j}");
-                let name = match names.get(pid) {
-                    Some(ProductName::Purl(p)) => ProductName::Purl(p.clone()),
-                    Some(ProductName::Named(n, ver, full)) => {
-                        ProductName::Named(n.clone(), ver.clone(), full.clone())
-                    }
-                    None => ProductName::Named(None, None, pid.to_string()),
-                };
+                let name = names
+                    .get(pid)
+                    .cloned()
+                    .unwrap_or_else(|| ProductName::Named(None, None, pid.to_string()));
                 let list = |key: &str| -> Vec<&Value> {
                     v.get(key)
                         .and_then(Value::as_array)
@@ -597,6 +607,7 @@ fn csaf(doc: &Value) -> Result<Vec<Statement>, VexError> {
                     aliases: aliases.clone(),
                     products: vec![(sat, name)],
                     status,
+                    justification: None,
                     label,
                     impact,
                     action,
@@ -604,6 +615,146 @@ fn csaf(doc: &Value) -> Result<Vec<Statement>, VexError> {
                 });
             }
         }
+    }
+    Ok(out)
+}
+
+/// CycloneDX VEX statements: one per vulnerability with an `analysis`, its `affects` refs tied
+/// by bom-link (to the SBOM's serial), by the bom-ref of a component of this document (through
+/// its purl), or by a bom-ref of the SBOM itself (a VEX embedded in the SBOM).
+fn cyclonedx(doc: &Value, target: &Target) -> Result<Vec<Statement>, VexError> {
+    const F: &str = "CycloneDX";
+    // This document's own components, nested ones too (bounded depth), by bom-ref.
+    let mut purls: BTreeMap<String, String> = BTreeMap::new();
+    fn walk(list: Option<&Value>, depth: usize, purls: &mut BTreeMap<String, String>) {
+        if depth > 30 {
+            return;
+        }
+        for c in list.and_then(Value::as_array).into_iter().flatten() {
+            if let (Some(r), Some(p)) = (text(c, "bom-ref"), text(c, "purl")) {
+                purls.insert(r, p);
+            }
+            walk(c.get("components"), depth + 1, purls);
+        }
+    }
+    walk(doc.get("components"), 0, &mut purls);
+    if let Some(m) = doc.pointer("/metadata/component")
+        && let (Some(r), Some(p)) = (text(m, "bom-ref"), text(m, "purl"))
+    {
+        purls.insert(r, p);
+    }
+    let mut out = Vec::new();
+    for (i, v) in doc
+        .get("vulnerabilities")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let at = format!("/vulnerabilities/{i}");
+        let vuln = text(v, "id")
+            .ok_or_else(|| import_err(F, format!("{at}/id"), "the vulnerability needs an id"))?;
+        let aliases = v
+            .get("references")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| text(r, "id"))
+            .filter(|r| *r != vuln)
+            .collect();
+        let a = v.get("analysis").unwrap_or(&Value::Null);
+        let status = match a.get("state").and_then(Value::as_str) {
+            Some("in_triage") => "under_investigation",
+            Some("exploitable") => "affected",
+            Some("resolved") => "fixed",
+            Some("resolved_with_pedigree") => "fixed_backport",
+            Some("false_positive") => "false_positive",
+            Some("not_affected") => "not_affected",
+            Some(other) => {
+                return Err(import_err(
+                    F,
+                    format!("{at}/analysis/state"),
+                    format!("unknown state `{other}`"),
+                ));
+            }
+            None => {
+                return Err(import_err(
+                    F,
+                    format!("{at}/analysis/state"),
+                    format!(
+                        "{vuln}: no analysis state, so this is not a VEX statement (dtsec imports assessments, not advisories)"
+                    ),
+                ));
+            }
+        };
+        let justification = match a.get("justification").and_then(Value::as_str) {
+            Some(j) => Some(vocab::cdx_justification_of(j).ok_or_else(|| {
+                import_err(
+                    F,
+                    format!("{at}/analysis/justification"),
+                    format!("unknown justification `{j}`"),
+                )
+            })?),
+            None => None,
+        };
+        let mut responses = Vec::new();
+        for (k, r) in a
+            .get("response")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let r: Response = serde_json::from_value(r.clone()).map_err(|_| {
+                import_err(F, format!("{at}/analysis/response/{k}"), "unknown response")
+            })?;
+            if !responses.contains(&r) {
+                responses.push(r);
+            }
+        }
+        let mut products = Vec::new();
+        for (k, x) in v
+            .get("affects")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let pat = format!("{at}/affects/{k}/ref");
+            let r = text(x, "ref")
+                .ok_or_else(|| import_err(F, pat.clone(), "a string is required here"))?;
+            let name = if let Some((serial, _, bom_ref)) = super::parse_bom_link(&r) {
+                if serial == target.product.sbom_serial {
+                    ProductName::BomRef(bom_ref)
+                } else {
+                    ProductName::Named(None, None, r.clone())
+                }
+            } else if let Some(p) = purls.get(&r) {
+                ProductName::Purl(p.clone())
+            } else if r.starts_with("pkg:") {
+                ProductName::Purl(r.clone())
+            } else {
+                ProductName::BomRef(r.clone())
+            };
+            products.push((pat, name));
+        }
+        let detail = text(a, "detail");
+        out.push(Statement {
+            at,
+            vuln,
+            aliases,
+            products,
+            status,
+            justification,
+            label: None,
+            impact: if matches!(status, "not_affected" | "false_positive") {
+                detail
+            } else {
+                None
+            },
+            action: text(v, "recommendation"),
+            responses,
+        });
     }
     Ok(out)
 }
