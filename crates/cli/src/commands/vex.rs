@@ -258,7 +258,7 @@ pub enum VexCommand {
         output: PathBuf,
     },
     /// Read a VEX document into the store (schema, CSAF mandatory tests): one dtsec wrote, or,
-    /// with `--sbom` and `--product`, one another tool wrote (OpenVEX or CSAF), tied to the
+    /// with `--sbom` and `--product`, one another tool wrote (CycloneDX, OpenVEX or CSAF), tied to the
     /// SBOM's components.
     Import {
         /// The store directory.
