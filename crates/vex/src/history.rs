@@ -161,3 +161,61 @@ impl History {
         Ok(())
     }
 }
+
+/// The assessments a VEX document states at a document version, with the revisions that led
+/// there: every recorded version of every exported assessment is one document revision, in the
+/// order they were recorded (ties by assessment id), so revision N is the statements as they
+/// stood after the Nth recorded change. Why: a CSAF revision history must start at 1 and have no
+/// gaps (6.1.21), and the hashed histories are the only honest source of the earlier dates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AsOfRevision {
+    /// The latest version of each assessment within the first N recorded versions.
+    pub assessments: Vec<Assessment>,
+    /// Revisions 1 to N, oldest first.
+    pub revisions: Vec<crate::formats::Revision>,
+}
+
+/// Builds [`AsOfRevision`] for `version` (default: the newest, every recorded version).
+/// Errors when `version` is 0 or beyond the number of recorded versions.
+pub fn as_of_revision(
+    histories: &[&History],
+    version: Option<u32>,
+) -> Result<AsOfRevision, VexError> {
+    let mut all: Vec<(Timestamp, String, usize, &Entry)> = Vec::new();
+    for h in histories {
+        for (i, e) in h.entries.iter().enumerate() {
+            all.push((e.recorded_at, e.assessment.id(), i, e));
+        }
+    }
+    all.sort_by(|a, b| (a.0, &a.1, a.2).cmp(&(b.0, &b.1, b.2)));
+    let recorded = all.len();
+    let n = match version {
+        None => recorded,
+        Some(v) => usize::try_from(v).unwrap_or(usize::MAX),
+    };
+    if n == 0 || n > recorded {
+        return Err(VexError::invalid(
+            "/version",
+            format!(
+                "document version {n}: the exported assessments have {recorded} recorded versions, so the version is 1 to {recorded}"
+            ),
+        ));
+    }
+    let mut latest: Vec<(String, Assessment)> = Vec::new();
+    let mut revisions = Vec::with_capacity(n);
+    for (k, (at, id, i, e)) in all.into_iter().take(n).enumerate() {
+        revisions.push(crate::formats::Revision {
+            number: u32::try_from(k + 1).unwrap_or(u32::MAX),
+            date: at.to_string(),
+            summary: format!("{id}: {} (version {})", e.assessment.status.name(), i + 1),
+        });
+        match latest.iter_mut().find(|(x, _)| *x == id) {
+            Some(slot) => slot.1 = e.assessment.clone(),
+            None => latest.push((id, e.assessment.clone())),
+        }
+    }
+    Ok(AsOfRevision {
+        assessments: latest.into_iter().map(|(_, a)| a).collect(),
+        revisions,
+    })
+}

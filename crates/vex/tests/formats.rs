@@ -15,7 +15,7 @@ fn meta() -> DocMeta {
         author: "Example Pumps Inc.".into(),
         namespace: "https://pumps.example".into(),
         id: "EXP-VEX-2026-0001".into(),
-        version: 3,
+        version: 1,
         timestamp: "2026-02-01T10:00:00Z".parse().unwrap(),
     }
 }
@@ -802,5 +802,74 @@ fn notices_take_the_profile_their_assessment_calls_for_and_carry_their_revisions
             .unwrap_err()
             .to_string()
             .contains("6.1.27.5")
+    );
+}
+
+/// Issue 13: a `vex export` at document version N > 1 lists every revision 1..N, taken from the
+/// hashed histories, and passes 6.1.21; version N states the assessments as they stood then.
+#[test]
+fn a_csaf_export_at_version_n_carries_the_whole_revision_history() {
+    use dtsec_vex::history::{History, as_of_revision};
+    let t = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+    let mut a = History::default();
+    a.append(base(State::UnderInvestigation), t("2026-01-05T09:00:00Z"))
+        .unwrap();
+    let mut fixed = base(State::Fixed { backport: false });
+    fixed.dates.fix_distributed = Some(date(2026, 2, 20));
+    a.append(fixed, t("2026-02-21T09:00:00Z")).unwrap();
+    let mut other = base(State::FalsePositive);
+    other.vuln.id = "CVE-2023-0001".into();
+    other.vuln.aliases.clear();
+    other.impact_statement = Some("The component is not in the build.".into());
+    let mut b = History::default();
+    b.append(other, t("2026-01-20T09:00:00Z")).unwrap();
+
+    let all = as_of_revision(&[&a, &b], None).unwrap();
+    let numbers: Vec<u32> = all.revisions.iter().map(|r| r.number).collect();
+    assert_eq!(numbers, [1, 2, 3]);
+    assert_eq!(all.revisions[1].date, "2026-01-20T09:00:00Z");
+    assert!(all.revisions[2].summary.contains("fixed (version 2)"));
+    let m = DocMeta {
+        version: 3,
+        timestamp: t("2026-02-21T09:00:00Z"),
+        ..meta()
+    };
+    let doc = formats::export_revised(Format::Csaf, &all.assessments, &m, &all.revisions).unwrap();
+    csaf_checks::run(&doc).unwrap();
+    let tr = &doc["document"]["tracking"];
+    assert_eq!(tr["version"], "3");
+    assert_eq!(tr["initial_release_date"], "2026-01-05T09:00:00Z");
+    assert_eq!(tr["revision_history"].as_array().unwrap().len(), 3);
+    let back = formats::import(Format::Csaf, &doc).unwrap();
+    assert!(matches!(back[0].status, State::Fixed { .. }), "{back:?}");
+
+    // Version 1 is the first recorded statement only, under investigation.
+    let first = as_of_revision(&[&a, &b], Some(1)).unwrap();
+    assert_eq!(first.assessments.len(), 1);
+    assert_eq!(first.assessments[0].status, State::UnderInvestigation);
+    let e = as_of_revision(&[&a, &b], Some(4)).unwrap_err().to_string();
+    assert!(e.contains("1 to 3"), "{e}");
+
+    // Without the history, version 3 is refused rather than written with a gap.
+    let e = formats::export(Format::Csaf, &all.assessments, &m)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("6.1.21"), "{e}");
+    // Revisions not numbered 1..N are refused too.
+    let e = formats::export_revised(Format::Csaf, &all.assessments, &m, &all.revisions[1..])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("numbered 1"), "{e}");
+
+    // 6.1.21 in full: a history starting at 2 misses version 1.
+    let mut d = doc.clone();
+    let h = d["document"]["tracking"]["revision_history"]
+        .as_array_mut()
+        .unwrap();
+    h.remove(0);
+    let e = csaf_checks::run(&d).unwrap_err().to_string();
+    assert!(
+        e.contains("6.1.21") && e.contains("starts at version 2"),
+        "{e}"
     );
 }

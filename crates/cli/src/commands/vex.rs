@@ -248,14 +248,18 @@ pub enum VexCommand {
         /// The document's id.
         #[arg(long, default_value = "dtsec-vex")]
         doc_id: String,
-        /// The document's version (increment on any change).
-        #[arg(long, default_value_t = 1)]
-        doc_version: u32,
+        /// The document's version: every recorded version of the exported assessments is one
+        /// revision, in recording order, so version N states them as they stood after the Nth
+        /// (default: the newest, all of them). CSAF lists revisions 1 to N.
+        #[arg(long)]
+        doc_version: Option<u32>,
         /// Where to write it.
         #[arg(short, long, value_name = "OUT.json")]
         output: PathBuf,
     },
-    /// Read a VEX document dtsec wrote (schema, CSAF mandatory tests) into the store.
+    /// Read a VEX document into the store (schema, CSAF mandatory tests): one dtsec wrote, or,
+    /// with `--sbom` and `--product`, one another tool wrote (CycloneDX, OpenVEX or CSAF), tied to the
+    /// SBOM's components.
     Import {
         /// The store directory.
         #[arg(long)]
@@ -265,6 +269,25 @@ pub enum VexCommand {
         format: VexFormat,
         /// The document.
         file: PathBuf,
+        /// The product version's CycloneDX SBOM: a foreign document's purls are tied to its
+        /// components, statements about the product itself to its subject.
+        #[arg(long, requires = "product")]
+        sbom: Option<PathBuf>,
+        /// The product version the statements are about, NAME@VERSION.
+        #[arg(long, requires = "sbom")]
+        product: Option<String>,
+        /// Response for affected statements that give none (repeatable).
+        #[arg(long, requires = "sbom")]
+        response: Vec<String>,
+        /// Action statement for affected statements that give none.
+        #[arg(long, requires = "sbom")]
+        action: Option<String>,
+        /// Justification (CycloneDX spelling) for not-affected statements that give none.
+        #[arg(long, requires = "sbom")]
+        justification: Option<String>,
+        /// Impact statement for not-affected statements that give none.
+        #[arg(long, requires = "sbom")]
+        impact: Option<String>,
     },
 }
 
@@ -520,33 +543,53 @@ pub fn run(cmd: VexCommand) -> CliResult {
             output,
         } => {
             let fs = FileStore::open(&store).map_err(vex_err)?;
-            let mut list = Vec::new();
-            for h in fs.all().map_err(vex_err)? {
-                if let Some(e) = h.latest()
-                    && (ids.is_empty() || ids.contains(&e.assessment.id()))
-                {
-                    list.push(e.assessment.clone());
-                }
-            }
+            let all = fs.all().map_err(vex_err)?;
+            let chosen: Vec<&dtsec_vex::history::History> = all
+                .iter()
+                .filter(|h| {
+                    h.latest()
+                        .is_some_and(|e| ids.is_empty() || ids.contains(&e.assessment.id()))
+                })
+                .collect();
             for id in &ids {
-                if !list.iter().any(|a| &a.id() == id) {
+                if !chosen
+                    .iter()
+                    .any(|h| h.latest().is_some_and(|e| &e.assessment.id() == id))
+                {
                     return Err(CliError::unusable(format!(
                         "no assessment `{id}` in {}",
                         store.display()
                     )));
                 }
             }
-            if doc_version == 0 {
-                return Err(CliError::unusable("--doc-version: versions start at 1"));
+            if chosen.is_empty() {
+                return Err(CliError::unusable(format!(
+                    "no assessments in {}",
+                    store.display()
+                )));
             }
+            let revised =
+                dtsec_vex::history::as_of_revision(&chosen, doc_version).map_err(|e| {
+                    vex_err(e).with_help(
+                        "--doc-version: give 1 to the number of recorded versions, or leave it out",
+                    )
+                })?;
+            let list = revised.assessments;
+            let version = revised.revisions.last().map_or(1, |r| r.number);
+            let timestamp = revised
+                .revisions
+                .last()
+                .and_then(|r| r.date.parse().ok())
+                .unwrap_or_else(now);
             let meta = DocMeta {
                 author,
                 namespace,
                 id: doc_id,
-                version: doc_version,
-                timestamp: now(),
+                version,
+                timestamp,
             };
-            let doc = formats::export(format.into(), &list, &meta).map_err(vex_err)?;
+            let doc = formats::export_revised(format.into(), &list, &meta, &revised.revisions)
+                .map_err(vex_err)?;
             let bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
             dtsec_fsio::write_atomic(&output, &bytes)
                 .map_err(|e| CliError::unusable(format!("{}: {e}", output.display())))?;
@@ -562,6 +605,12 @@ pub fn run(cmd: VexCommand) -> CliResult {
             store,
             format,
             file,
+            sbom,
+            product,
+            response,
+            action,
+            justification,
+            impact,
         } => {
             let len = std::fs::metadata(&file)
                 .map_err(|e| CliError::unusable(format!("{}: {e}", file.display())))?
@@ -575,8 +624,41 @@ pub fn run(cmd: VexCommand) -> CliResult {
             }
             let bytes = std::fs::read(&file)
                 .map_err(|e| CliError::unusable(format!("{}: {e}", file.display())))?;
-            let list = formats::import_bytes(format.into(), &file.display().to_string(), &bytes)
-                .map_err(|e| vex_err(e).with_detail(format!("in {}", file.display())))?;
+            let list = match (sbom, product) {
+                (Some(sbom), Some(product)) => {
+                    let fill = fill_of(&response, action, justification.as_deref(), impact)?;
+                    let target = target_of(&sbom, &product)?;
+                    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+                        CliError::unusable(format!(
+                            "{}:{}:{}: {e}",
+                            file.display(),
+                            e.line(),
+                            e.column()
+                        ))
+                    })?;
+                    let got = formats::foreign::import(format.into(), &doc, &target, &fill)
+                        .map_err(|e| {
+                            vex_err(e)
+                                .with_detail(format!("in {}", file.display()))
+                                .with_help("give what the document lacks with --response, --action, --justification or --impact, or fix the statement named")
+                        })?;
+                    for (at, why) in &got.skipped {
+                        outln!("skipped {at}: {why}");
+                    }
+                    if got.assessments.is_empty() {
+                        return Err(CliError::unusable(format!(
+                            "{}: no statement is about {product}",
+                            file.display()
+                        ))
+                        .with_help(
+                            "check --product NAME@VERSION against the document's products",
+                        ));
+                    }
+                    got.assessments
+                }
+                _ => formats::import_bytes(format.into(), &file.display().to_string(), &bytes)
+                    .map_err(|e| vex_err(e).with_detail(format!("in {}", file.display())))?,
+            };
             let fs = FileStore::open(&store).map_err(vex_err)?;
             let mut recorded = 0;
             for a in list {
@@ -603,6 +685,114 @@ pub fn run(cmd: VexCommand) -> CliResult {
             Ok(Exit::Success)
         }
     }
+}
+
+/// What the flags of `vex import --sbom` supply where a foreign document is silent.
+fn fill_of(
+    responses: &[String],
+    action: Option<String>,
+    justification: Option<&str>,
+    impact: Option<String>,
+) -> Result<formats::foreign::Fill, CliError> {
+    let mut fill = formats::foreign::Fill {
+        action,
+        impact,
+        ..Default::default()
+    };
+    for r in responses {
+        fill.responses
+            .push(serde_json::from_value(r.as_str().into()).map_err(|_| {
+                CliError::unusable(format!("--response: `{r}` is not a response"))
+                    .with_help("can_not_fix, will_not_fix, update, rollback, workaround_available")
+            })?);
+    }
+    if let Some(j) = justification {
+        fill.justification = Some(serde_json::from_value(j.into()).map_err(|_| {
+            CliError::unusable(format!(
+                "--justification: `{j}` is not a CycloneDX justification"
+            ))
+            .with_help("e.g. code_not_present, code_not_reachable, requires_environment")
+        })?);
+    }
+    Ok(fill)
+}
+
+/// The product version and its SBOM's components, for a foreign VEX document. The SBOM must be
+/// CycloneDX with a serial number and a subject with a bom-ref: dtsec's statements are per
+/// component and its VEX exports refer to them by bom-link.
+fn target_of(sbom: &Path, product: &str) -> Result<formats::foreign::Target, CliError> {
+    let (name, version) = product
+        .rsplit_once('@')
+        .filter(|(n, v)| !n.is_empty() && !v.is_empty())
+        .ok_or_else(|| CliError::unusable(format!("--product: `{product}` is not NAME@VERSION")))?;
+    let ingester = dtsec_sbom::Ingester::new(dtsec_sbom::Limits::default());
+    let bytes = crate::input::read_file(sbom, ingester.limits().max_bytes, "the SBOM")?;
+    let (doc, _) = ingester.ingest(&bytes).map_err(|e| {
+        CliError::unusable(format!("{}: {e}", sbom.display()))
+            .with_help("check it with `dtsec sbom check`")
+    })?;
+    let unusable = |what: &str| {
+        CliError::unusable(format!("{}: {what}", sbom.display())).with_help(
+            "dtsec ties VEX statements to a CycloneDX SBOM's components by bom-link: give one with a serialNumber, a version and metadata.component with a bom-ref",
+        )
+    };
+    if doc.format != dtsec_sbom::Format::Cyclonedx {
+        return Err(unusable("is not CycloneDX"));
+    }
+    let serial = doc
+        .serial
+        .clone()
+        .filter(|s| s.starts_with("urn:uuid:"))
+        .ok_or_else(|| unusable("has no serialNumber (urn:uuid:…)"))?;
+    let sbom_version = doc
+        .bom_version
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| unusable("has no version"))?;
+    // The SBOM must be the product version's: statements tied to its components are recorded
+    // against --product, so a mismatch would attribute them to the wrong device.
+    if let Some(subject) = &doc.subject
+        && (subject.name != name || subject.version.as_deref().is_some_and(|v| v != version))
+    {
+        return Err(CliError::unusable(format!(
+            "{}: the SBOM describes {} {}, not --product {product}",
+            sbom.display(),
+            subject.name,
+            subject.version.as_deref().unwrap_or("(no version)")
+        ))
+        .with_help("give the SBOM of the product version the statements are about"));
+    }
+    let raw: serde_json::Value =
+        serde_json::from_slice(&bytes).map_err(|e| unusable(&e.to_string()))?;
+    let subject = raw
+        .pointer("/metadata/component")
+        .ok_or_else(|| unusable("has no metadata.component (the product it describes)"))?;
+    let subject_ref = subject
+        .get("bom-ref")
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| unusable("/metadata/component has no bom-ref"))?;
+    Ok(formats::foreign::Target {
+        product: dtsec_vex::assessment::ProductRef {
+            name: name.to_string(),
+            version: version.to_string(),
+            sbom_serial: serial,
+            sbom_version,
+        },
+        subject: dtsec_vex::assessment::ComponentRef {
+            bom_ref: subject_ref.to_string(),
+            purl: subject
+                .get("purl")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string),
+        },
+        components: doc
+            .components
+            .iter()
+            .map(|c| dtsec_vex::assessment::ComponentRef {
+                bom_ref: c.r#ref.clone(),
+                purl: c.purls.first().map(|p| p.original.clone()),
+            })
+            .collect(),
+    })
 }
 
 fn build_state(

@@ -217,6 +217,52 @@ fn record_revise_show_export_import() {
         ]);
         assert!(text(&o).contains("0 new versions"), "{}", report(&o));
     }
+
+    // Issue 13: the store holds three versions, so the CSAF document is version 3 with
+    // revisions 1, 2 and 3 (6.1.21), and `--doc-version 1` states the first version only.
+    let csaf: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("csaf.json")).unwrap()).unwrap();
+    let tracking = &csaf["document"]["tracking"];
+    assert_eq!(tracking["version"], "3");
+    let numbers: Vec<&str> = tracking["revision_history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["1", "2", "3"]);
+    let export_at = |version: &str| {
+        let out = dir.path().join(format!("csaf-{version}.json"));
+        let o = env_run(&[
+            "vex",
+            "export",
+            "--store",
+            s(&store),
+            "--format",
+            "csaf",
+            "--author",
+            "Example Pumps",
+            "--doc-version",
+            version,
+            "-o",
+            s(&out),
+        ]);
+        (o, out)
+    };
+    let (o, out) = export_at("1");
+    assert!(o.status.success(), "{}", report(&o));
+    let first: Value = serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap();
+    assert_eq!(first["document"]["tracking"]["version"], "1");
+    assert_eq!(
+        first["document"]["tracking"]["revision_history"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let (o, _) = export_at("4");
+    assert_eq!(o.status.code(), Some(2), "{}", report(&o));
+    assert!(text(&o).contains("1 to 3"), "{}", report(&o));
 }
 
 #[test]
@@ -255,4 +301,145 @@ fn bad_assessment_and_bad_document_exit_2_naming_the_place() {
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", report(&o));
     assert!(text(&o).contains("schema"), "{}", report(&o));
+}
+
+/// Issue 13: an OpenVEX document another tool wrote imports with `--sbom` and `--product`,
+/// tied to the SBOM's components; what it lacks is an exit-2 error naming the statement and the
+/// flag, until the flag gives it. The OASIS CSAF examples import the same way (when `../shared`
+/// is there).
+#[test]
+fn foreign_vex_documents_import_tied_to_the_sbom() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let doc = dir.path().join("other.openvex.json");
+    std::fs::write(
+        &doc,
+        serde_json::json!({
+            "@context": "https://openvex.dev/ns/v0.2.0",
+            "@id": "https://other.example/vex/1",
+            "author": "Other Tool",
+            "timestamp": "2026-01-05T10:00:00Z",
+            "version": 1,
+            "statements": [
+                {"vulnerability": {"name": "CVE-2026-0101"},
+                 "products": [{"@id": "pkg:cargo/nimbus-ble@1.4.2"}],
+                 "status": "affected", "action_statement": "Update the pump firmware to 2.0.1."},
+                {"vulnerability": {"name": "CVE-2026-0102"},
+                 "products": [{"@id": "pkg:cargo/dose-math@0.9.1"}],
+                 "status": "fixed"}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let sbom = crate::common::repo_file("examples/postmarket/pump-sbom.cdx.json");
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "vex",
+            "import",
+            "--store",
+            s(&store),
+            "--format",
+            "openvex",
+            s(&doc),
+            "--sbom",
+            &sbom,
+            "--product",
+            "Acme Nimbus Pump firmware@2.0.0",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let o = import(&[]);
+    assert_eq!(o.status.code(), Some(2), "{}", report(&o));
+    assert!(
+        text(&o).contains("/statements/0") && text(&o).contains("--response"),
+        "{}",
+        report(&o)
+    );
+    let o = import(&["--response", "update"]);
+    assert!(o.status.success(), "{}", report(&o));
+    assert!(text(&o).contains("2 new versions"), "{}", report(&o));
+    let o = run(&[
+        "vex",
+        "show",
+        "--store",
+        s(&store),
+        "CVE-2026-0101/Acme Nimbus Pump firmware@2.0.0",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-02-01",
+    ]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let a = &v["latest"]["assessment"];
+    assert_eq!(a["status"]["state"], "affected");
+    assert_eq!(a["status"]["responses"][0], "update");
+    assert_eq!(a["components"][0]["bom_ref"], "ble-stack");
+    assert_eq!(
+        a["product"]["sbom_serial"],
+        "urn:uuid:5b0d7a4e-8c1f-4c61-9b0e-2f3c4d5e6f70"
+    );
+
+    // A product the SBOM does not describe: exit 2, saying so.
+    let o = run(&[
+        "vex",
+        "import",
+        "--store",
+        s(&store),
+        "--format",
+        "openvex",
+        s(&doc),
+        "--sbom",
+        &sbom,
+        "--product",
+        "Other Device@1.0",
+        "--response",
+        "update",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", report(&o));
+    assert!(
+        text(&o).contains("the SBOM describes Acme Nimbus Pump firmware 2.0.0"),
+        "{}",
+        report(&o)
+    );
+    // --product without --sbom is a usage error.
+    let o = run(&[
+        "vex",
+        "import",
+        "--store",
+        s(&store),
+        "--format",
+        "openvex",
+        s(&doc),
+        "--product",
+        "X@1",
+    ]);
+    assert!(!o.status.success());
+
+    let Some(dir) = dtsec_testkit::shared("data/vex/csaf-2.0/examples/csaf_vex") else {
+        return;
+    };
+    let example = dir.join("2022-evd-uc-01-f-001.json");
+    // The example says DEF 1.1 is fixed: an SBOM describing DEF 1.1.
+    let mut def: Value = serde_json::from_slice(&std::fs::read(&sbom).unwrap()).unwrap();
+    def["metadata"]["component"]["name"] = "DEF".into();
+    def["metadata"]["component"]["version"] = "1.1".into();
+    let def_sbom = store.parent().unwrap().join("def.cdx.json");
+    std::fs::write(&def_sbom, def.to_string()).unwrap();
+    let o = run(&[
+        "vex",
+        "import",
+        "--store",
+        s(&store),
+        "--format",
+        "csaf",
+        s(&example),
+        "--sbom",
+        s(&def_sbom),
+        "--product",
+        "DEF@1.1",
+    ]);
+    assert!(o.status.success(), "{}", report(&o));
+    assert!(text(&o).contains("1 new versions"), "{}", report(&o));
 }

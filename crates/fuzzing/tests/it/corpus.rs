@@ -226,7 +226,20 @@ fn write_postmarket_seeds() {
     let dir = corpus().join("vex_import");
     std::fs::create_dir_all(&dir).expect("mkdir");
     for format in [Format::Cyclonedx, Format::Csaf, Format::Openvex] {
-        let doc = formats::export(format, &list, &meta).expect("export");
+        // Version 2 lists revisions 1 and 2 (CSAF 6.1.21: the history starts at 1, no gaps).
+        let revisions = [
+            formats::Revision {
+                number: 1,
+                date: "2026-01-15T10:00:00Z".into(),
+                summary: "First statements.".into(),
+            },
+            formats::Revision {
+                number: 2,
+                date: "2026-02-01T10:00:00Z".into(),
+                summary: "Statements as recorded in dtsec.".into(),
+            },
+        ];
+        let doc = formats::export_revised(format, &list, &meta, &revisions).expect("export");
         let text = serde_json::to_string_pretty(&doc).expect("json");
         let name = format!("seed-{}", format.name().to_lowercase());
         std::fs::write(dir.join(name), text).expect("write");

@@ -115,8 +115,9 @@ impl Store {
                 at: text(r, "created_at")?,
             });
         }
-        let notices = super::notices::list(&mut conn, certificate_id, limit).await?;
-        for n in notices {
+        let notices = super::notices::list_for_feed(&mut conn, certificate_id, limit).await?;
+        for f in notices {
+            let n = f.summary;
             let product = match out.iter().find(|e| e.certificate_id == n.certificate_id) {
                 Some(e) => e.product.clone(),
                 None => {
@@ -124,12 +125,30 @@ impl Store {
                     format!("{} {}", c.product_name, c.product_version)
                 }
             };
+            // A revised notice keeps its entry (same key, so the same Atom id) and says which
+            // revision it now is, dated by that revision: readers see it as updated.
+            let (title, verb) = if f.revision > 1 {
+                (
+                    format!(
+                        "{product}: vulnerability notice {} ({}), revision {}",
+                        n.notice_id, n.vuln, f.revision
+                    ),
+                    format!("revised notice {} (revision {})", n.notice_id, f.revision),
+                )
+            } else {
+                (
+                    format!(
+                        "{product}: vulnerability notice {} ({})",
+                        n.notice_id, n.vuln
+                    ),
+                    format!("published notice {}", n.notice_id),
+                )
+            };
             out.push(FeedEntry {
                 kind: FeedKind::Notice,
-                title: format!("{product}: vulnerability notice {} ({})", n.notice_id, n.vuln),
+                title,
                 summary: format!(
-                    "The certification body published notice {} about {} of certificate {}: the manufacturer's assessment is {}.",
-                    n.notice_id,
+                    "The certification body {verb} about {} of certificate {}: the manufacturer's assessment is {}.",
                     n.vuln,
                     n.certificate_id,
                     n.state.replace('_', " ")
@@ -138,7 +157,7 @@ impl Store {
                 certificate_id: n.certificate_id,
                 product,
                 path: n.path,
-                at: n.published_at,
+                at: f.revised_at,
             });
         }
         out.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.key.cmp(&a.key)));

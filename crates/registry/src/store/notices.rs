@@ -199,6 +199,56 @@ pub(super) async fn list(
     rows.iter().map(summary_from_row).collect()
 }
 
+/// A notice as the Atom feeds show it: its summary, with its current revision and that
+/// revision's own publication date (from `pm_notice_revisions`, which is never updated), so a
+/// revised notice's entry says which revision it is and when that revision appeared.
+pub(super) struct FeedNotice {
+    pub summary: NoticeSummary,
+    pub revision: i64,
+    pub revised_at: String,
+}
+
+/// Notices for the feeds, newest revision first, of one certificate or of all; at most `limit`.
+pub(super) async fn list_for_feed(
+    conn: &mut AnyConnection,
+    certificate_id: Option<&str>,
+    limit: usize,
+) -> Result<Vec<FeedNotice>> {
+    let limit = i64::try_from(limit.min(MAX_NOTICES_LISTED)).unwrap_or(0);
+    const SQL: &str = "SELECT n.notice_id, n.year, n.certificate_id, n.vuln, n.state, n.sha256, \
+         n.published_at, n.revision, r.published_at AS revised_at FROM pm_notices n \
+         JOIN pm_notice_revisions r ON r.notice_id = n.notice_id AND r.revision = n.revision";
+    let rows = match certificate_id {
+        Some(id) => {
+            sqlx::query(&format!(
+                "{SQL} WHERE n.certificate_id = $1 \
+                 ORDER BY r.published_at DESC, n.notice_id DESC LIMIT $2"
+            ))
+            .bind(id)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        None => {
+            sqlx::query(&format!(
+                "{SQL} ORDER BY r.published_at DESC, n.notice_id DESC LIMIT $1"
+            ))
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    };
+    rows.iter()
+        .map(|r| {
+            Ok(FeedNotice {
+                summary: summary_from_row(r)?,
+                revision: r.try_get("revision")?,
+                revised_at: text(r, "revised_at")?,
+            })
+        })
+        .collect()
+}
+
 /// The notice a certificate already has about a vulnerability: its current revision.
 struct Current {
     notice_id: String,

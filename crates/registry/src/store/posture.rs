@@ -120,7 +120,8 @@ pub struct SecurityPosture {
     /// Its components' support data.
     pub support: Option<SupportSummary>,
     /// How to report a vulnerability: the SBOM's `security-contact` reference (CycloneDX, on the
-    /// product's metadata component), when it declares one.
+    /// product's metadata component) or its described package's `SECURITY`/`url` reference
+    /// (SPDX 2.x), when it declares one.
     pub disclosure_contact: Option<String>,
     /// Unassessed matches.
     pub unassessed: UnassessedSummary,
@@ -139,10 +140,17 @@ fn state_fields(s: &VexState) -> (Option<String>, Option<String>) {
     }
 }
 
-/// The `security-contact` external reference of a CycloneDX SBOM's metadata component (or of
-/// the BOM's own metadata), if any.
+/// How to report a vulnerability, as the SBOM declares it: CycloneDX has a `security-contact`
+/// external reference (on the metadata component, else the BOM's own); SPDX 2.x has no contact
+/// type, so an SPDX SBOM's contact is a `SECURITY`/`url` external reference (SPDX 2.3 Annex F.2,
+/// "other security information") of a package the document describes — the device, never one
+/// of its components, whose references speak of the component. Among several, a `mailto:`
+/// locator wins, since a disclosure contact is an address before it is a page.
 fn security_contact(document: &str) -> Option<String> {
     let v: Value = serde_json::from_str(document).ok()?;
+    if v.get("spdxVersion").is_some() {
+        return spdx_security_contact(&v);
+    }
     let refs = |p: &str| {
         v.pointer(p)
             .and_then(Value::as_array)
@@ -153,6 +161,60 @@ fn security_contact(document: &str) -> Option<String> {
             .map(str::to_string)
     };
     refs("/metadata/component/externalReferences").or_else(|| refs("/externalReferences"))
+}
+
+/// The SPDX 2.x half of [`security_contact`]: the described packages are `documentDescribes`
+/// and the targets of the document's `DESCRIBES` relationships (SPDX 2.3 §6.10, §11).
+fn spdx_security_contact(v: &Value) -> Option<String> {
+    let doc_id = v
+        .get("SPDXID")
+        .and_then(Value::as_str)
+        .unwrap_or("SPDXRef-DOCUMENT");
+    let mut described: Vec<&str> = v
+        .get("documentDescribes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    described.extend(
+        v.get("relationships")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|r| {
+                r.get("spdxElementId").and_then(Value::as_str) == Some(doc_id)
+                    && r.get("relationshipType").and_then(Value::as_str) == Some("DESCRIBES")
+            })
+            .filter_map(|r| r.get("relatedSpdxElement").and_then(Value::as_str)),
+    );
+    let urls: Vec<&str> = v
+        .get("packages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|p| {
+            p.get("SPDXID")
+                .and_then(Value::as_str)
+                .is_some_and(|id| described.contains(&id))
+        })
+        .flat_map(|p| {
+            p.get("externalRefs")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+        .filter(|r| {
+            // Both spellings of the category are valid in SPDX 2.3's schema; only SECURITY has one.
+            r.get("referenceCategory").and_then(Value::as_str) == Some("SECURITY")
+                && r.get("referenceType").and_then(Value::as_str) == Some("url")
+        })
+        .filter_map(|r| r.get("referenceLocator").and_then(Value::as_str))
+        .collect();
+    urls.iter()
+        .find(|u| u.starts_with("mailto:"))
+        .or_else(|| urls.first())
+        .map(|u| (*u).to_string())
 }
 
 /// What the posture needs of an SBOM's content, read once per SBOM (by its digest, in the
@@ -262,7 +324,55 @@ async fn current_sbom_availability(
     .transpose()
 }
 
+/// Most assessment entries (all versions of all assessments) a certificate's public VEX reads:
+/// the document's revision history lists each one, and a certificate far beyond this many is
+/// refused with a clear error rather than read without bound.
+pub const MAX_PUBLIC_ENTRIES: i64 = 10_000;
+
 impl Store {
+    /// Every recorded version of each public assessment of a certificate, as histories (oldest
+    /// first): what a public VEX document's revision history is built from (CSAF 6.1.21 asks for
+    /// every revision from 1). Every assessment's latest version is public, so its earlier
+    /// versions are too.
+    pub async fn public_assessment_histories(
+        &self,
+        certificate_id: &str,
+    ) -> Result<Vec<dtsec_vex::history::History>> {
+        use sqlx::Row as _;
+        let mut conn = self.pool.acquire().await?;
+        load_cert(&mut conn, certificate_id).await?;
+        let rows = sqlx::query(
+            "SELECT assessment_id, entry FROM pm_assessments WHERE certificate_id = $1 \
+             ORDER BY assessment_id, seq LIMIT $2",
+        )
+        .bind(certificate_id)
+        .bind(MAX_PUBLIC_ENTRIES + 1)
+        .fetch_all(&mut *conn)
+        .await?;
+        if rows.len() as i64 > MAX_PUBLIC_ENTRIES {
+            return Err(RegistryError::invalid(format!(
+                "certificate {certificate_id} has more than {MAX_PUBLIC_ENTRIES} assessment versions; its VEX history is too long to publish in one document"
+            )));
+        }
+        let mut out: Vec<(String, dtsec_vex::history::History)> = Vec::new();
+        for r in &rows {
+            let id: String = r.try_get("assessment_id")?;
+            let text: String = r.try_get("entry")?;
+            let entry: dtsec_vex::history::Entry = serde_json::from_str(&text)
+                .map_err(|e| RegistryError::invalid(format!("stored assessment: {e}")))?;
+            match out.last_mut() {
+                Some((last, h)) if *last == id => h.entries.push(entry),
+                _ => out.push((
+                    id,
+                    dtsec_vex::history::History {
+                        entries: vec![entry],
+                    },
+                )),
+            }
+        }
+        Ok(out.into_iter().map(|(_, h)| h).collect())
+    }
+
     /// The grace period the store applies (days).
     pub fn grace_days(&self) -> i64 {
         self.config.postmarket_grace_days
@@ -392,5 +502,92 @@ impl Store {
                 within_grace: private.then_some(within.len()),
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::security_contact;
+
+    fn spdx(refs: serde_json::Value, component_refs: serde_json::Value) -> String {
+        serde_json::json!({
+            "spdxVersion": "SPDX-2.3",
+            "SPDXID": "SPDXRef-DOCUMENT",
+            "documentDescribes": ["SPDXRef-pump"],
+            "packages": [
+                {"SPDXID": "SPDXRef-pump", "name": "pump", "externalRefs": refs},
+                {"SPDXID": "SPDXRef-zlib", "name": "zlib", "externalRefs": component_refs},
+            ],
+        })
+        .to_string()
+    }
+
+    fn sec(kind: &str, locator: &str) -> serde_json::Value {
+        serde_json::json!({"referenceCategory": "SECURITY", "referenceType": kind, "referenceLocator": locator})
+    }
+
+    #[test]
+    fn spdx_contact_is_the_described_packages_security_url_preferring_mailto() {
+        let doc = spdx(
+            serde_json::json!([
+                sec(
+                    "advisory",
+                    "https://nvd.nist.gov/vuln/detail/CVE-2020-28498"
+                ),
+                sec("url", "https://pump.example/security"),
+                sec("url", "mailto:psirt@pump.example"),
+            ]),
+            serde_json::json!([]),
+        );
+        assert_eq!(
+            security_contact(&doc).as_deref(),
+            Some("mailto:psirt@pump.example")
+        );
+        let doc = spdx(
+            serde_json::json!([sec("url", "https://pump.example/security")]),
+            serde_json::json!([]),
+        );
+        assert_eq!(
+            security_contact(&doc).as_deref(),
+            Some("https://pump.example/security")
+        );
+    }
+
+    #[test]
+    fn spdx_component_urls_advisories_and_other_categories_are_not_the_contact() {
+        let other = serde_json::json!({"referenceCategory": "OTHER", "referenceType": "url", "referenceLocator": "mailto:x@pump.example"});
+        let doc = spdx(
+            serde_json::json!([sec("advisory", "https://nvd.example/CVE-1"), other]),
+            serde_json::json!([sec("url", "mailto:security@zlib.example")]),
+        );
+        assert_eq!(security_contact(&doc), None);
+    }
+
+    #[test]
+    fn spdx_described_by_relationship_counts_too() {
+        let doc = serde_json::json!({
+            "spdxVersion": "SPDX-2.2",
+            "SPDXID": "SPDXRef-DOCUMENT",
+            "packages": [{"SPDXID": "SPDXRef-pump", "externalRefs": [sec("url", "mailto:psirt@pump.example")]}],
+            "relationships": [{"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-pump"}],
+        })
+        .to_string();
+        assert_eq!(
+            security_contact(&doc).as_deref(),
+            Some("mailto:psirt@pump.example")
+        );
+    }
+
+    #[test]
+    fn cyclonedx_security_contact_still_read() {
+        let doc = serde_json::json!({
+            "bomFormat": "CycloneDX",
+            "metadata": {"component": {"externalReferences": [{"type": "security-contact", "url": "mailto:psirt@pump.example"}]}},
+        })
+        .to_string();
+        assert_eq!(
+            security_contact(&doc).as_deref(),
+            Some("mailto:psirt@pump.example")
+        );
     }
 }

@@ -118,7 +118,7 @@ async fn sbom_sync_assess_queue_act_vex() {
             .post_json(
                 &format!("/api/v1/certificates/{id}/assessments"),
                 Some(&maker),
-                a,
+                a.clone(),
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{body}");
@@ -156,6 +156,33 @@ async fn sbom_sync_assess_queue_act_vex() {
         let (s, body) = t.get(&vex).await;
         assert_eq!(s, StatusCode::OK, "{body}");
         assert!(body.contains("CVE-2023-32681"));
+
+        // A second version of the assessment: the public CSAF lists both revisions from 1
+        // (mandatory test 6.1.21), not only the newest.
+        a["impact_statement"] = json!("Reviewed again with the lab.");
+        let (s, body) = t
+            .post_json(
+                &format!("/api/v1/certificates/{id}/assessments"),
+                Some(&maker),
+                a,
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        let (s, body) = t
+            .get(&format!("/api/v1/certificates/{id}/vex?format=csaf"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        let doc = common::json(&body);
+        dtsec_vex::formats::csaf_checks::run(&doc).unwrap();
+        let tr = &doc["document"]["tracking"];
+        assert_eq!(tr["version"], "2");
+        let numbers: Vec<&str> = tr["revision_history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["number"].as_str().unwrap())
+            .collect();
+        assert_eq!(numbers, ["1", "2"]);
         t.finish().await;
     }
 }

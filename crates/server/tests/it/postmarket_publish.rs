@@ -766,8 +766,36 @@ async fn an_affected_notice_is_an_advisory_and_a_changed_assessment_revises_it()
         assert_eq!(list[0]["notice_id"], json!(notice_id));
         assert_eq!(list[0]["state"], "fixed");
         assert_eq!(list[0]["sha256"], second["sha256"]);
-        let (_, xml) = t.get(&format!("/devices/{id}/feed.atom")).await;
-        assert!(xml.contains(published_at), "{xml}");
+        // The feeds' entry of the notice says it is revision 2 and is dated by revision 2 (the
+        // certificate's decisions are older, so it is the first entry).
+        for feed in [format!("/devices/{id}/feed.atom"), "/feed.atom".to_string()] {
+            let (_, xml) = t.get(&feed).await;
+            let doc = roxmltree::Document::parse(&xml).expect("the feed is well-formed XML");
+            let entry = doc
+                .root_element()
+                .children()
+                .find(|n| {
+                    n.has_tag_name("entry")
+                        && n.children().any(|c| {
+                            c.has_tag_name("title")
+                                && c.text().is_some_and(|t| t.contains(notice_id.as_str()))
+                        })
+                })
+                .unwrap_or_else(|| panic!("no entry of {notice_id}: {xml}"));
+            let child = |name: &str| {
+                entry
+                    .children()
+                    .find(|n| n.has_tag_name(name))
+                    .and_then(|n| n.text())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            assert!(child("title").ends_with("revision 2"), "{xml}");
+            assert!(child("summary").contains("revised notice"), "{xml}");
+            assert!(child("summary").contains("(revision 2)"), "{xml}");
+            assert_eq!(child("updated"), published_at, "{xml}");
+            assert_ne!(child("updated"), first["published_at"].as_str().unwrap());
+        }
         t.finish().await;
     }
 }

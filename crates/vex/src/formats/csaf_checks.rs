@@ -11,7 +11,7 @@
 //!   under investigation) of one vulnerability;
 //! - 6.1.7 no product has two scores of the same CVSS version in one vulnerability;
 //! - 6.1.14 the revision history is sorted by date (and number), 6.1.16 its newest number is
-//!   `tracking.version`, 6.1.21 no integer version between
+//!   `tracking.version`, 6.1.21 the integer versions start at 0 or 1 and none between
 //!   two listed ones is missing, 6.1.22 none is there
 //!   twice (what a notice's revisions must keep; integer versioning, as dtsec writes it);
 //! - 6.1.27.4, 6.1.27.5, 6.1.27.11 a security advisory or VEX document has a product tree and
@@ -382,8 +382,19 @@ fn tracking(doc: &Value) -> Result<(), VexError> {
             ));
         }
     }
-    // 6.1.21 also asks the history to start at 0 or 1; a `dtsec vex export` of a store's
-    // version N states only that version, so only gaps between listed versions are refused.
+    // 6.1.21: the integer versions start at 0 or 1 and leave no gap up to the newest.
+    if let Some(&first) = sorted.first()
+        && first > 1
+    {
+        return Err(fail(
+            "6.1.21",
+            "/document/tracking/revision_history".into(),
+            format!(
+                "the revision history starts at version {first}; it must start at 0 or 1 (version {} is missing)",
+                first - 1
+            ),
+        ));
+    }
     if let Some(w) = sorted.windows(2).find(|w| w[1] != w[0] + 1) {
         return Err(fail(
             "6.1.21",

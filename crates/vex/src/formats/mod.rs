@@ -13,6 +13,7 @@ pub mod csaf;
 pub mod csaf_checks;
 pub mod csaf_notice;
 pub mod cyclonedx;
+pub mod foreign;
 pub mod openvex;
 pub mod schemas;
 pub mod vocab;
@@ -27,6 +28,7 @@ use crate::assessment::{
     ScoreRecord,
 };
 use crate::error::VexError;
+pub use csaf_notice::Revision;
 
 /// Largest VEX document imported (bytes).
 pub const MAX_DOCUMENT: u64 = 16 * 1024 * 1024;
@@ -174,8 +176,73 @@ pub fn parse_bom_link(link: &str) -> Option<(String, u32, String)> {
     ))
 }
 
-/// Exports assessments (each validated first) in a format.
+/// Exports assessments (each validated first) in a format, as a document with one revision.
+///
+/// A CSAF document at version N > 1 must list every revision from 1 to N (mandatory test
+/// 6.1.21), which `meta` alone cannot give honestly: such an export is refused here and made by
+/// [`export_revised`] with the history.
 pub fn export(
+    format: Format,
+    assessments: &[Assessment],
+    meta: &DocMeta,
+) -> Result<serde_json::Value, VexError> {
+    if format == Format::Csaf && meta.version > 1 {
+        return Err(VexError::invalid(
+            "/document/tracking/version",
+            format!(
+                "a CSAF document at version {} needs its revision history from version 1 (CSAF 6.1.21); export it with the history",
+                meta.version
+            ),
+        ));
+    }
+    export_unchecked(format, assessments, meta)
+}
+
+/// Exports assessments with the document's whole revision history (oldest first, numbered
+/// 1, 2, …, the last being `meta.version`): CSAF writes it as `tracking.revision_history`, the
+/// other formats only carry the version and timestamp (they have no history of their own).
+pub fn export_revised(
+    format: Format,
+    assessments: &[Assessment],
+    meta: &DocMeta,
+    revisions: &[Revision],
+) -> Result<serde_json::Value, VexError> {
+    let numbered = revisions
+        .iter()
+        .enumerate()
+        .all(|(i, r)| u32::try_from(i + 1).is_ok_and(|n| n == r.number));
+    if !numbered || revisions.last().map(|r| r.number) != Some(meta.version) {
+        return Err(VexError::invalid(
+            "/document/tracking/revision_history",
+            format!(
+                "the revisions must be numbered 1 to the document's version {}",
+                meta.version
+            ),
+        ));
+    }
+    let mut doc = export_unchecked(format, assessments, meta)?;
+    if format == Format::Csaf
+        && let Some(t) = doc
+            .pointer_mut("/document/tracking")
+            .and_then(serde_json::Value::as_object_mut)
+    {
+        if let Some(first) = revisions.first() {
+            t.insert("initial_release_date".into(), first.date.clone().into());
+        }
+        t.insert(
+            "revision_history".into(),
+            revisions
+                .iter()
+                .map(|r| {
+                    serde_json::json!({"date": r.date, "number": r.number.to_string(), "summary": r.summary})
+                })
+                .collect(),
+        );
+    }
+    Ok(doc)
+}
+
+fn export_unchecked(
     format: Format,
     assessments: &[Assessment],
     meta: &DocMeta,

@@ -1,5 +1,6 @@
 //! `GET /api/v1/certificates/{id}/vex?format=cyclonedx|csaf|openvex`: the certificate's public
-//! VEX — the current version of each assessment, never an unassessed match.
+//! VEX — the current version of each assessment, never an unassessed match, with every
+//! recorded version as a revision.
 
 use std::collections::HashMap;
 
@@ -21,16 +22,17 @@ pub async fn show(
     let format = Format::parse(name).ok_or_else(|| {
         AppError::bad_request(format!("format `{name}`: use cyclonedx, csaf or openvex"))
     })?;
-    let entries = state.store.public_assessments(&id).await?;
-    if entries.is_empty() {
+    let histories = state.store.public_assessment_histories(&id).await?;
+    if histories.is_empty() {
         return Err(AppError::not_found(format!("assessments of {id}")));
     }
     let cert = state.store.certificate(&id).await?;
-    let timestamp = entries
-        .iter()
-        .map(|e| e.recorded_at)
-        .max()
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    // Every recorded version is one revision of the document, so the CSAF revision history
+    // runs from 1 to the version with no gap (6.1.21) and each revision keeps its date.
+    let refs: Vec<_> = histories.iter().collect();
+    let revised = dtsec_vex::history::as_of_revision(&refs, None)
+        .map_err(|e| AppError::internal(format!("VEX history: {e}")))?;
+    let last = revised.revisions.last();
     let meta = DocMeta {
         author: cert.manufacturer_org.clone(),
         namespace: format!(
@@ -38,11 +40,12 @@ pub async fn show(
             state.config.public_url.trim_end_matches('/')
         ),
         id: format!("{id}-vex"),
-        version: u32::try_from(entries.len()).unwrap_or(u32::MAX),
-        timestamp,
+        version: last.map_or(1, |r| r.number),
+        timestamp: last
+            .and_then(|r| r.date.parse().ok())
+            .unwrap_or(jiff::Timestamp::UNIX_EPOCH),
     };
-    let assessments: Vec<_> = entries.into_iter().map(|e| e.assessment).collect();
-    let doc = formats::export(format, &assessments, &meta)
+    let doc = formats::export_revised(format, &revised.assessments, &meta, &revised.revisions)
         .map_err(|e| AppError::internal(format!("VEX export: {e}")))?;
     Ok(Json(doc).into_response())
 }
