@@ -44,8 +44,7 @@ pub fn check(ctx: &mut Ctx<'_>) {
     present.dedup();
     // Many SFRs share a dependency (most depend on a few FCS and FPT components): whether one
     // is met is worked out once per dependency and list, not once per SFR.
-    let mut met_sfr = Met::default();
-    let mut met_sar = Met::default();
+    let mut sfr_candidates = Candidates::new(&present);
     for sfr in &doc.sfrs {
         if is_package && sfr.elements.is_empty() {
             continue;
@@ -66,13 +65,13 @@ pub fn check(ctx: &mut Ctx<'_>) {
             &sfr.id,
             sfr_code,
             &info.dependencies(),
-            &present,
+            &mut sfr_candidates,
             &justified,
             &sfr.unmet_dependencies,
-            &mut met_sfr,
         );
     }
     let sars: Vec<&str> = doc.sars.iter().map(|s| s.id.as_str()).collect();
+    let mut sar_candidates = Candidates::new(&sars);
     for sar in &doc.sars {
         let Some(info) = ctx.component(&sar.id) else {
             continue;
@@ -92,25 +91,34 @@ pub fn check(ctx: &mut Ctx<'_>) {
             &sar.id,
             "DT-DEP-004",
             &info.dependencies(),
-            &sars,
+            &mut sar_candidates,
             &justified,
             &sar.unmet_dependencies,
-            &mut met_sar,
         );
     }
 }
 
-/// Whether a dependency is met by the components of one list, by dependency id.
-#[derive(Default)]
-struct Met(std::collections::HashMap<String, bool>);
+/// The components that can meet a dependency, and whether each dependency asked about so far
+/// is met by one of them (worked out once per dependency id).
+struct Candidates<'a> {
+    present: &'a [&'a str],
+    met: std::collections::HashMap<String, bool>,
+}
 
-impl Met {
-    fn get(&mut self, ctx: &Ctx<'_>, dep: &str, present: &[&str]) -> bool {
-        if let Some(&met) = self.0.get(dep) {
+impl<'a> Candidates<'a> {
+    fn new(present: &'a [&'a str]) -> Self {
+        Candidates {
+            present,
+            met: std::collections::HashMap::new(),
+        }
+    }
+
+    fn meet(&mut self, ctx: &Ctx<'_>, dep: &str) -> bool {
+        if let Some(&met) = self.met.get(dep) {
             return met;
         }
-        let met = present.iter().any(|p| ctx.satisfies(p, dep));
-        self.0.insert(dep.to_string(), met);
+        let met = self.present.iter().any(|p| ctx.satisfies(p, dep));
+        self.met.insert(dep.to_string(), met);
         met
     }
 }
@@ -120,10 +128,9 @@ fn check_one(
     id: &dtsec_model::Id,
     code: &'static str,
     deps: &[Vec<&str>],
-    present: &[&str],
+    candidates: &mut Candidates<'_>,
     justified: &[&UnmetDependency],
     own: &[UnmetDependency],
-    memo: &mut Met,
 ) {
     let component = SfrId::parse(&id.value).component;
     for group in deps {
@@ -136,7 +143,7 @@ fn check_one(
         if unknowable {
             continue;
         }
-        let met = group.iter().any(|dep| memo.get(ctx, dep, present));
+        let met = group.iter().any(|dep| candidates.meet(ctx, dep));
         let justification = justified
             .iter()
             .find(|u| group.iter().any(|dep| u.component.value == *dep));
