@@ -327,17 +327,7 @@ fn parse_date(what: &str, s: &str) -> Result<Date, CliError> {
 }
 
 fn read_assessment(path: &Path) -> Result<Assessment, CliError> {
-    let len = std::fs::metadata(path)
-        .map_err(|e| CliError::unusable(format!("{}: {e}", path.display())))?
-        .len();
-    if len > MAX_INPUT {
-        return Err(CliError::unusable(format!(
-            "{}: {len} bytes; an assessment file is at most {MAX_INPUT}",
-            path.display()
-        )));
-    }
-    let bytes =
-        std::fs::read(path).map_err(|e| CliError::unusable(format!("{}: {e}", path.display())))?;
+    let bytes = crate::input::read_file(path, MAX_INPUT, "the assessment file")?;
     let a: Assessment = serde_json::from_slice(&bytes).map_err(|e| {
         CliError::unusable(format!(
             "{}:{}:{}: {e}",
@@ -612,18 +602,8 @@ pub fn run(cmd: VexCommand) -> CliResult {
             justification,
             impact,
         } => {
-            let len = std::fs::metadata(&file)
-                .map_err(|e| CliError::unusable(format!("{}: {e}", file.display())))?
-                .len();
-            if len > formats::MAX_DOCUMENT {
-                return Err(CliError::unusable(format!(
-                    "{}: {len} bytes; at most {}",
-                    file.display(),
-                    formats::MAX_DOCUMENT
-                )));
-            }
-            let bytes = std::fs::read(&file)
-                .map_err(|e| CliError::unusable(format!("{}: {e}", file.display())))?;
+            // Bounded while reading (a special file reports no length), as every input is.
+            let bytes = crate::input::read_file(&file, formats::MAX_DOCUMENT, "the VEX document")?;
             let list = match (sbom, product) {
                 (Some(sbom), Some(product)) => {
                     let fill = fill_of(&response, action, justification.as_deref(), impact)?;
