@@ -8,6 +8,7 @@ use std::path::Path;
 use dtsec_model::{Document, LoadError, SourceFile, read_bounded};
 use dtsec_niap::{AnyError, ImportError};
 
+use crate::doc_cache::DocCache;
 use crate::error::CliError;
 
 /// Why an input could not be read (printed as a [`crate::error::CliError`], with its help).
@@ -40,10 +41,31 @@ pub fn load(path: &Path) -> Result<Input, InputError> {
     let name = path.display().to_string();
     // The XML reader has its own, larger limit; YAML documents are capped by the model.
     let cap = dtsec_niap::MAX_INPUT_BYTES.max(dtsec_model::load::MAX_DOCUMENT_BYTES) as u64;
-    let bytes = read_bounded(path, cap).map_err(InputError::Load)?;
+    let mut bytes = read_bounded(path, cap).map_err(InputError::Load)?;
+    // The same bytes read by this same binary before: decoded, not parsed (`doc_cache`).
+    let cache = DocCache::from_env();
+    if let Some(document) = cache.as_ref().and_then(|c| c.get(&name, &bytes)) {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                return Ok(Input {
+                    source: SourceFile::new(name, text),
+                    document,
+                });
+            }
+            Err(e) => bytes = e.into_bytes(),
+        }
+    }
+    // The hash is of the bytes as read; the reader takes them, so a copy is kept only for a
+    // cache to key the entry with.
+    let kept = cache.as_ref().map(|_| bytes.clone());
     // The routing is the library's, shared with the registry's ST upload.
     match dtsec_niap::load_any(&name, bytes) {
-        Ok((source, document)) => Ok(Input { source, document }),
+        Ok((source, document)) => {
+            if let (Some(cache), Some(bytes)) = (&cache, &kept) {
+                cache.put(bytes, &source, &document);
+            }
+            Ok(Input { source, document })
+        }
         Err(AnyError::Import(e)) => Err(InputError::Import(e)),
         Err(AnyError::Load(e)) => Err(InputError::Load(e)),
         Err(e) => Err(InputError::Load(LoadError::Io {

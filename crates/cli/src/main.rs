@@ -25,6 +25,7 @@ macro_rules! outln {
 }
 
 mod commands;
+mod doc_cache;
 mod error;
 mod http;
 mod input;

@@ -6,6 +6,7 @@ mod cc31;
 mod cli;
 mod common;
 mod crash_safety;
+mod doc_cache;
 mod eval_workbench;
 mod hostile_log;
 mod input_failures;

@@ -316,7 +316,29 @@ impl Store {
 
     /// The fast status lookup (public; the status endpoint and the benchmark):
     /// (status, revision, expiry date).
+    ///
+    /// Kept between calls when this store publishes the log: only the log's one writer (the
+    /// log directory is locked) commits decisions, and each commit makes the kept statuses
+    /// unreachable (`commit_decision`). A store that does not publish reads every time.
     pub async fn certificate_status(&self, id: &str) -> Result<(String, i64, String)> {
+        let key = self.publisher.is_some().then(|| {
+            let seen = self
+                .derived
+                .decisions
+                .load(std::sync::atomic::Ordering::Acquire);
+            format!("{seen}:{id}")
+        });
+        if let Some(kept) = key.as_deref().and_then(|k| self.derived.status.get(k)) {
+            return Ok(kept);
+        }
+        let status = self.read_certificate_status(id).await?;
+        if let Some(key) = &key {
+            self.derived.status.insert(key, status.clone());
+        }
+        Ok(status)
+    }
+
+    async fn read_certificate_status(&self, id: &str) -> Result<(String, i64, String)> {
         let row = sqlx::query(
             "SELECT status, revision, expiry_date FROM certificates WHERE certificate_id = $1",
         )

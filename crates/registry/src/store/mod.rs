@@ -253,6 +253,12 @@ struct Derived {
     device_words: crate::memo::Memo<Option<String>>,
     /// An SBOM's support facts (`posture.rs`), by the SBOM's digest.
     sbom_facts: crate::memo::Memo<Arc<posture::SbomFacts>>,
+    /// Certificate statuses (`certs.rs`), by `"{decisions}:{certificate id}"`: the status
+    /// lookup is the verifiers' hot path, and a status changes only by a decision.
+    status: crate::memo::Memo<(String, i64, String)>,
+    /// Decisions committed through this store (`publish.rs`, `commit_decision`): part of each
+    /// status key, so a decision makes every status read before it unreachable at once.
+    decisions: std::sync::atomic::AtomicU64,
 }
 
 impl Derived {
@@ -263,6 +269,8 @@ impl Derived {
         Derived {
             device_words: crate::memo::Memo::new(Self::CAPACITY),
             sbom_facts: crate::memo::Memo::new(Self::CAPACITY),
+            status: crate::memo::Memo::new(Self::CAPACITY),
+            decisions: std::sync::atomic::AtomicU64::new(0),
         }
     }
 }

@@ -326,11 +326,20 @@ impl Store {
     }
 
     /// Commits a decision's transaction, then publishes it to the transparency log.
+    ///
+    /// Every certificate status change is a decision and commits here, which is what lets
+    /// [`Store::certificate_status`] keep statuses: the count of committed decisions is part
+    /// of each kept status's key, counted after the commit (whether or not it reported an
+    /// error), so no status read before it is found again.
     pub(crate) async fn commit_decision(
         &self,
         tx: sqlx::Transaction<'static, sqlx::Any>,
     ) -> Result<()> {
-        tx.commit().await?;
+        let committed = tx.commit().await;
+        self.derived
+            .decisions
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        committed?;
         self.publish_log().await.map(|_| ())
     }
 

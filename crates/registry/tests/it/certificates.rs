@@ -399,3 +399,38 @@ fn four_pump_etrs() -> Vec<String> {
         })
         .collect()
 }
+
+/// The status lookup is kept between calls (the verifiers' hot path); every decision must still
+/// show at once, including one made between two lookups of the same certificate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_lookup_follows_every_decision_at_once() {
+    for db in common::backends().await {
+        let s = &db.store;
+        let w = common::world(s).await;
+        let (_, cid) = common::certified_pump(s, &w).await;
+        let status = |s: &Store| {
+            let s = s.clone();
+            let cid = cid.clone();
+            async move {
+                let (status, revision, _) = s.certificate_status(&cid).await.unwrap();
+                (status, revision)
+            }
+        };
+        assert_eq!(status(s).await, ("active".to_string(), 1));
+        assert_eq!(status(s).await, ("active".to_string(), 1));
+        let steps = [
+            (StatusRequest::Suspend, "suspended", 2),
+            (StatusRequest::Reinstate, "active", 3),
+            (StatusRequest::Revoke, "revoked", 4),
+        ];
+        for (request, want, revision) in steps {
+            s.change_certificate_status(&w.certifier, &cid, request, "a reason")
+                .await
+                .unwrap();
+            assert_eq!(status(s).await, (want.to_string(), revision), "{want}");
+            assert_eq!(status(s).await, (want.to_string(), revision), "{want}");
+        }
+        // An unknown certificate is still not found, before and after.
+        assert!(s.certificate_status("DTSEC-0000-0000").await.is_err());
+    }
+}

@@ -22,6 +22,10 @@ pub fn dtsec(args: &[&str], env: &[(&str, &str)]) -> Output {
         .env_remove("DTSEC_PASSWORD")
         .env_remove("DTSEC_PP_PATH")
         .env_remove("DTSEC_CA_CERT")
+        .env_remove("DTSEC_CACHE_DIR")
+        // Each run parses what it reads, so a test sees the parser's behaviour and writes
+        // nothing to the home directory; `doc_cache.rs` turns the cache on where it tests it.
+        .env("DTSEC_NO_CACHE", "1")
         .stdin(Stdio::null());
     for (k, v) in env {
         c.env(k, v);
