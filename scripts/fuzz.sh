@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target of the workspace (the transparency log's and dtsec-fuzzing's) for
 # SECS seconds each and prints, per target, the executions, the coverage (`cov:` features),
-# the peak memory (libFuzzer's `rss:`) and any crash. Exit status 1 when a target crashed (the
+# the peak memory (libFuzzer's `rss:`), the slowest input (every input of the grown corpus run
+# once more, in release, by crates/fuzzing/examples/slowest.rs; FUZZ_SLOWEST=0 skips it) and any
+# crash. Exit status 1 when a target crashed (the
 # input is under the crate's fuzz/artifacts/<target>/: copy it into fuzz/corpus/<target>/ as a
 # regression input once the fault is fixed), 2 when nightly or cargo-fuzz is missing.
 # Usage: scripts/fuzz.sh [SECS] (default 60). FUZZ_TARGET_DIR overrides the build directory
@@ -38,8 +40,12 @@ targets=(
 )
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+slowest=""
+if [ "${FUZZ_SLOWEST:-1}" != 0 ] && cargo build --release --quiet -p dtsec-fuzzing --example slowest; then
+  slowest="${CARGO_TARGET_DIR:-$root/target}/release/examples/slowest"
+fi
 crashed=0
-printf '%-22s %12s %8s %8s  %s\n' target executions cov rss result
+printf '%-22s %12s %8s %8s %12s  %s\n' target executions cov rss "slowest ms" result
 for line in "${targets[@]}"; do
   read -r dir t extra <<<"$line"
   mkdir -p "$work/$t"
@@ -53,6 +59,12 @@ for line in "${targets[@]}"; do
   [ -n "$execs" ] || execs=$(grep -o 'Done [0-9]* runs' "$log" | grep -o '[0-9]*' | tail -n 1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*')
   rss=$(grep -o 'rss: [0-9]*Mb' "$log" | tail -n 1 | cut -d' ' -f2)
+  slow="-"
+  if [ -n "$slowest" ]; then
+    # shellcheck disable=SC2086
+    slow=$(cd "$dir" && timeout 600 "$slowest" "$t" "$work/$t" "fuzz/corpus/$t" $extra 2>/dev/null \
+      | grep -o 'slowest [0-9.]* ms' | grep -o '[0-9.]*')
+  fi
   if [ "$status" -eq 0 ]; then
     result="ok"
   else
@@ -63,6 +75,6 @@ for line in "${targets[@]}"; do
     echo "--- $t: last lines of the log"
     grep -v '^#' "$log" | tail -n 25
   fi
-  printf '%-22s %12s %8s %8s  %s\n' "$t" "${execs:-?}" "${cov:-?}" "${rss:-?}" "$result"
+  printf '%-22s %12s %8s %8s %12s  %s\n' "$t" "${execs:-?}" "${cov:-?}" "${rss:-?}" "${slow:-?}" "$result"
 done
 exit "$crashed"
