@@ -285,8 +285,12 @@ fn catalog_json(catalog: &Value) -> Result<(Value, String), OscalError> {
     let mut sfrs = Vec::new();
     let mut stack: Vec<(String, &Value)> = vec![("/catalog".to_string(), c)];
     let mut controls: Vec<(String, &Value)> = Vec::new();
+    let mut extended = Vec::new();
     // Groups in document order, depth-first, so controls come back in the exported order.
     while let Some((ptr, node)) = stack.pop() {
+        if node["class"] == "extended-family" {
+            extended_components(&ptr, node, &mut extended)?;
+        }
         for (i, ctl) in node["controls"]
             .as_array()
             .into_iter()
@@ -357,6 +361,9 @@ fn catalog_json(catalog: &Value) -> Result<(Value, String), OscalError> {
     if !objectives.is_empty() {
         doc["objectives"] = Value::Object(objectives);
     }
+    if !extended.is_empty() {
+        doc["extended_components"] = json!(extended);
+    }
     if !sfrs.is_empty() {
         doc["sfrs"] = json!(sfrs);
     }
@@ -371,17 +378,7 @@ fn first_label(v: &Value) -> Option<String> {
 type Params<'a> = BTreeMap<String, (String, &'a Value)>;
 
 fn sfr(ptr: &str, ctl: &Value, label: String) -> Result<Value, OscalError> {
-    let mut params: Params<'_> = BTreeMap::new();
-    for (i, p) in ctl["params"].as_array().into_iter().flatten().enumerate() {
-        let id = p["id"].as_str().unwrap_or_default().to_string();
-        let op = first(p, "operation").ok_or_else(|| {
-            shape(
-                format!("{ptr}/params/{i}/props"),
-                "a param has no `operation` prop",
-            )
-        })?;
-        params.insert(id, (op, p));
-    }
+    let params = params_of(ptr, ctl)?;
     let mut s = json!({ "id": label });
     if let Some(t) = ctl["title"].as_str().filter(|t| *t != label) {
         s["title"] = json!(t);
@@ -420,29 +417,14 @@ fn sfr(ptr: &str, ctl: &Value, label: String) -> Result<Value, OscalError> {
     if let Some(b) = first(ctl, "base-pp") {
         s["base_pp"] = json!(b);
     }
-    let mut elements = Vec::new();
-    if let Some(statement) = part(ctl, "statement") {
-        for item in statement["parts"].as_array().into_iter().flatten() {
-            let eid = first_label(item).unwrap_or_default();
-            let mut e = json!({ "id": eid });
-            let mut ops = Map::new();
-            if let Some(prose) = item["prose"].as_str() {
-                e["text"] = json!(slots(prose, &params, &mut |name, p| {
-                    ops.insert(name.to_string(), operation(p, &params));
-                }));
-            }
-            if !ops.is_empty() {
-                e["operations"] = Value::Object(ops);
-            }
-            if let Some(r) = part(item, "refinement").and_then(|p| p["prose"].as_str()) {
-                e["refinement"] = json!(r);
-            }
-            if let Some(n) = part(item, "guidance").and_then(|p| p["prose"].as_str()) {
-                e["application_note"] = json!(n);
-            }
-            elements.push(e);
-        }
+    let unmet: Vec<Value> = props(ctl, "unmet-dependency")
+        .into_iter()
+        .map(|p| json!({ "component": p["value"], "justification": p["remarks"].as_str().unwrap_or_default() }))
+        .collect();
+    if !unmet.is_empty() {
+        s["unmet_dependencies"] = json!(unmet);
     }
+    let elements = elements(ctl, &params);
     if !elements.is_empty() {
         s["elements"] = json!(elements);
     }
@@ -468,6 +450,97 @@ fn sfr(ptr: &str, ctl: &Value, label: String) -> Result<Value, OscalError> {
         s["evaluation_activities"] = Value::Object(ea);
     }
     Ok(s)
+}
+
+/// The elements of a control's or extended component's `statement` part.
+fn elements(owner: &Value, params: &Params<'_>) -> Vec<Value> {
+    let mut elements = Vec::new();
+    if let Some(statement) = part(owner, "statement") {
+        for item in statement["parts"].as_array().into_iter().flatten() {
+            let eid = first_label(item).unwrap_or_default();
+            let mut e = json!({ "id": eid });
+            let mut ops = Map::new();
+            if let Some(prose) = item["prose"].as_str() {
+                e["text"] = json!(slots(prose, params, &mut |name, p| {
+                    ops.insert(name.to_string(), operation(p, params));
+                }));
+            }
+            if !ops.is_empty() {
+                e["operations"] = Value::Object(ops);
+            }
+            if let Some(r) = part(item, "refinement").and_then(|p| p["prose"].as_str()) {
+                e["refinement"] = json!(r);
+            }
+            if let Some(n) = part(item, "guidance").and_then(|p| p["prose"].as_str()) {
+                e["application_note"] = json!(n);
+            }
+            elements.push(e);
+        }
+    }
+    elements
+}
+
+/// The params of a control or group by id, each with its operation name.
+fn params_of<'a>(ptr: &str, owner: &'a Value) -> Result<Params<'a>, OscalError> {
+    let mut params: Params<'_> = BTreeMap::new();
+    for (i, p) in owner["params"].as_array().into_iter().flatten().enumerate() {
+        let id = p["id"].as_str().unwrap_or_default().to_string();
+        let op = first(p, "operation").ok_or_else(|| {
+            shape(
+                format!("{ptr}/params/{i}/props"),
+                "a param has no `operation` prop",
+            )
+        })?;
+        params.insert(id, (op, p));
+    }
+    Ok(params)
+}
+
+/// The extended components of one family group (see `catalog::ecd_group`).
+fn extended_components(ptr: &str, group: &Value, out: &mut Vec<Value>) -> Result<(), OscalError> {
+    let params = params_of(ptr, group)?;
+    for (i, x) in group["parts"].as_array().into_iter().flatten().enumerate() {
+        if x["name"] != "extended-component" {
+            continue;
+        }
+        let id = first_label(x).ok_or_else(|| {
+            shape(
+                format!("{ptr}/parts/{i}/props"),
+                "an extended component has no `label` prop",
+            )
+        })?;
+        let mut c = json!({ "id": id, "name": x["title"].as_str().unwrap_or_default() });
+        if let Some(f) = first(x, "family-name") {
+            c["family_name"] = json!(f);
+        }
+        let hierarchy = prop_values(x, "hierarchical-to");
+        if !hierarchy.is_empty() {
+            c["hierarchical_to"] = json!(hierarchy);
+        }
+        let dependencies: Vec<Vec<&str>> = props(x, "dependency")
+            .into_iter()
+            .filter_map(|p| p["value"].as_str())
+            .map(|v| v.split(" | ").map(str::trim).collect())
+            .collect();
+        if !dependencies.is_empty() {
+            c["dependencies"] = json!(dependencies);
+        }
+        for (name, key) in [
+            ("rationale", "rationale"),
+            ("family-behaviour", "family_behaviour"),
+            ("levelling", "levelling"),
+            ("management", "management"),
+            ("audit", "audit"),
+            ("dependencies-text", "dependencies_text"),
+        ] {
+            if let Some(t) = part(x, name).and_then(|p| p["prose"].as_str()) {
+                c[key] = json!(t);
+            }
+        }
+        c["elements"] = json!(elements(x, &params));
+        out.push(c);
+    }
+    Ok(())
 }
 
 /// Turns `{{ insert: param, id }}` markers back into `{name}` slots, reporting each param used.

@@ -6,6 +6,13 @@ use dtsec_oscal::import::catalog_document;
 use dtsec_oscal::{CatalogOptions, catalog};
 use serde_json::{Value, json};
 
+/// A list of objects sorted by their `id`.
+fn sorted(list: Value) -> Value {
+    let mut list = list.as_array().cloned().unwrap_or_default();
+    list.sort_by_key(|s| s["id"].as_str().unwrap_or_default().to_string());
+    Value::Array(list)
+}
+
 /// What OSCAL does not carry, removed from the original for the comparison.
 fn carried(doc: &Document) -> Value {
     let mut d = doc.clone();
@@ -24,8 +31,17 @@ fn carried(doc: &Document) -> Value {
             }
         }
     }
+    let element = |e: &mut dtsec_model::Element| {
+        e.anchor = None;
+        e.html = None;
+        e.management_functions = None;
+        e.evaluation_activities = None;
+        e.operations.values_mut().for_each(|o| op(&mut o.value));
+    };
+    for x in &mut d.extended_components {
+        x.elements.iter_mut().for_each(element);
+    }
     for s in &mut d.sfrs {
-        s.unmet_dependencies.clear();
         s.audit_events.clear();
         s.depends.clear();
         s.restrict.clear();
@@ -33,21 +49,10 @@ fn carried(doc: &Document) -> Value {
         if s.title.as_deref() == Some(s.id.value.as_str()) {
             s.title = None;
         }
-        for e in &mut s.elements {
-            e.anchor = None;
-            e.html = None;
-            e.management_functions = None;
-            e.evaluation_activities = None;
-            e.operations.values_mut().for_each(|o| op(&mut o.value));
-        }
+        s.elements.iter_mut().for_each(element);
     }
     // The catalog groups SFRs by class and family, so their order is that grouping's.
-    let mut sorted_sfrs = serde_json::to_value(&d.sfrs)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone();
-    sorted_sfrs.sort_by_key(|s| s["id"].as_str().unwrap_or_default().to_string());
+    let sorted_sfrs = sorted(serde_json::to_value(&d.sfrs).unwrap());
     json!({
         "kind": serde_json::to_value(&d.kind).unwrap(),
         "id": d.id.value, "version": d.version.value, "title": d.title,
@@ -61,6 +66,8 @@ fn carried(doc: &Document) -> Value {
         "sars": d.sars.iter().map(|s| s.id.value.clone()).collect::<Vec<_>>(),
         "spd": serde_json::to_value(&d.spd).unwrap(),
         "objectives": serde_json::to_value(&d.objectives).unwrap(),
+        // The catalog groups the definitions by family.
+        "extended_components": sorted(serde_json::to_value(&d.extended_components).unwrap()),
         // The catalog groups SFRs by class and family, so their order is that grouping's.
         "sfrs": sorted_sfrs,
     })
