@@ -169,8 +169,25 @@ pub fn catalog(doc: &Document, options: &CatalogOptions) -> Result<Value, OscalE
             &format!("{} {}", b.id.value, b.version.value),
         ));
     }
+    // A SAR by id (its title as remarks), whether it may be left out, and the dependencies
+    // it leaves unmet with their justification: the checker needs the last to accept the set.
     for s in &doc.sars {
-        props.push(prop("sar", &s.id.value));
+        props.push(with_remarks(
+            prop("sar", &s.id.value),
+            s.title.as_deref().unwrap_or_default(),
+        ));
+        if s.optional {
+            props.push(prop("sar-optional", &s.id.value));
+        }
+        for u in &s.unmet_dependencies {
+            props.push(with_remarks(
+                prop(
+                    "sar-unmet-dependency",
+                    &format!("{} {}", s.id.value, u.component.value),
+                ),
+                &u.justification.value,
+            ));
+        }
     }
     for r in &doc.conformance.required_packages {
         props.push(prop(

@@ -273,9 +273,35 @@ fn catalog_json(catalog: &Value) -> Result<(Value, String), OscalError> {
     if !base.is_empty() {
         doc["base_pps"] = json!(base);
     }
-    let sars: Vec<Value> = prop_values(m, "sar")
+    let optional = prop_values(m, "sar-optional");
+    let unmet: Vec<(String, String, &Value)> = props(m, "sar-unmet-dependency")
         .into_iter()
-        .map(|s| json!({ "id": s }))
+        .filter_map(|p| {
+            let (sar, component) = p["value"].as_str()?.split_once(' ')?;
+            Some((sar.to_string(), component.to_string(), &p["remarks"]))
+        })
+        .collect();
+    let sars: Vec<Value> = props(m, "sar")
+        .into_iter()
+        .filter_map(|p| {
+            let id = p["value"].as_str()?;
+            let mut s = json!({ "id": id });
+            if let Some(t) = p["remarks"].as_str() {
+                s["title"] = json!(t);
+            }
+            if optional.iter().any(|o| o == id) {
+                s["optional"] = json!(true);
+            }
+            let deps: Vec<Value> = unmet
+                .iter()
+                .filter(|(sar, _, _)| sar == id)
+                .map(|(_, c, j)| json!({ "component": c, "justification": j.as_str().unwrap_or_default() }))
+                .collect();
+            if !deps.is_empty() {
+                s["unmet_dependencies"] = json!(deps);
+            }
+            Some(s)
+        })
         .collect();
     if !sars.is_empty() {
         doc["sars"] = json!(sars);
