@@ -10,7 +10,9 @@
 //! - elements as `item` parts under the `statement`, operations as params (an assignment with a
 //!   label and constraint tests, a selection with `select` and `how-many`), referenced from the
 //!   prose as `{{ insert: param, id }}`;
-//! - status, TOE types, roles, features, triggers and objectives as dtsec props.
+//! - status, TOE types, roles, features, triggers, objectives and unmet dependencies as dtsec
+//!   props;
+//! - the extended component definitions last, as parts of a group `ecd` (see `ecd_group`).
 
 use std::collections::BTreeMap;
 

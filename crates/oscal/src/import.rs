@@ -1,9 +1,10 @@
 //! Our own OSCAL catalog back into a dtsec PP, PP-Module or package.
 //!
-//! Why: a round trip proves the export carries what it claims to (see `docs/oscal.md` for what
-//! it does not: extended component definitions, audit events, management-function tables,
-//! `depends` clauses, package restrictions and required choices, unmet dependencies, anchors,
-//! XHTML forms, rationale of the conformance claim). The reader builds the document in the
+//! Why: a round trip proves the export carries what it claims to, and an imported PP must check
+//! as the original does (so the extended component definitions and unmet dependencies come
+//! back). See `docs/oscal.md` for what is not carried: SAR elements, audit events,
+//! management-function tables, `depends` clauses, package restrictions (but through a profile)
+//! and required choices, anchors, XHTML forms, the conformance claim. The reader builds the document in the
 //! model's own format and hands it to the model's parser, so every rule of that format (and its
 //! limits) applies to an imported catalog as to a YAML file.
 //!
