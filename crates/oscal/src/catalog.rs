@@ -664,6 +664,28 @@ fn push_params(cid: &str, name: &str, op: &Operation, out: &mut Vec<Value>) {
         if !required.is_empty() {
             param["guidelines"] = json!([{ "prose": required.join("\n\n") }]);
         }
+        // The same as data, for an import: one prop group per required set (OSCAL's `group`
+        // ties props together), its note as the remarks of the set's `required-choices` prop.
+        if let Some(props) = param["props"].as_array_mut() {
+            for (i, r) in op.required_choices.iter().enumerate() {
+                let group = format!("required-{}", i + 1);
+                let mut head = json!({ "name": "required-choices", "ns": NS, "value": (i + 1).to_string(), "group": group });
+                if let Some(n) = r.note.as_deref().filter(|n| !n.trim().is_empty()) {
+                    head["remarks"] = json!(n);
+                }
+                props.push(head);
+                let members = [
+                    ("required-of-role", &r.roles),
+                    ("required-of-feature", &r.features),
+                    ("required-choice", &r.choices),
+                ];
+                for (name, list) in members {
+                    for v in list {
+                        props.push(json!({ "name": name, "ns": NS, "value": one_line(&v.value), "group": group }));
+                    }
+                }
+            }
+        }
     } else {
         let label = op.assignment.as_deref().map(one_line).unwrap_or_default();
         if !label.is_empty() {

@@ -3,8 +3,8 @@
 //! Why: a round trip proves the export carries what it claims to, and an imported PP must check
 //! as the original does (so the extended component definitions and unmet dependencies come
 //! back). See `docs/oscal.md` for what is not carried: SAR elements, audit events,
-//! management-function tables, `depends` clauses, package restrictions (but through a profile)
-//! and required choices, anchors, XHTML forms, the conformance claim. The reader builds the document in the
+//! management-function tables, `depends` clauses, package restrictions (but through a profile),
+//! anchors, XHTML forms, the conformance claim. The reader builds the document in the
 //! model's own format and hands it to the model's parser, so every rule of that format (and its
 //! limits) applies to an imported catalog as to a YAML file.
 //!
@@ -637,6 +637,36 @@ fn operation(p: &Value, params: &Params<'_>) -> Value {
             })
             .collect();
         op.insert("selection".into(), json!(choices));
+        let required: Vec<Value> = props(p, "required-choices")
+            .into_iter()
+            .map(|head| {
+                let group = &head["group"];
+                let members = |name: &str| -> Vec<Value> {
+                    props(p, name)
+                        .into_iter()
+                        .filter(|m| m["group"] == *group)
+                        .map(|m| m["value"].clone())
+                        .collect()
+                };
+                let mut r = json!({ "choices": members("required-choice") });
+                for (name, key) in [
+                    ("required-of-role", "roles"),
+                    ("required-of-feature", "features"),
+                ] {
+                    let list = members(name);
+                    if !list.is_empty() {
+                        r[key] = json!(list);
+                    }
+                }
+                if let Some(n) = head["remarks"].as_str() {
+                    r["note"] = json!(n);
+                }
+                r
+            })
+            .collect();
+        if !required.is_empty() {
+            op.insert("required_choices".into(), json!(required));
+        }
         if select.get("how-many").and_then(Value::as_str) == Some("one") {
             op.insert("exclusive".into(), json!(true));
         }

@@ -65,10 +65,6 @@ const NOT_CARRIED: &[(&str, &str)] = &[
         "NIAP tables; the SFR's activities are carried",
     ),
     (
-        "operation required_choices",
-        "written as the param's guidelines prose, not read back",
-    ),
-    (
         "a detailed choice's exclusive flag",
         "OSCAL's how-many is per selection",
     ),
@@ -117,7 +113,6 @@ fn comparable(doc: &Document) -> Value {
         s.elements.clear();
     }
     fn op(o: &mut dtsec_model::Operation) {
-        o.required_choices.clear();
         if let Some(a) = &o.assignment {
             o.assignment = Some(dtsec_oscal::ids::one_line(a));
         }

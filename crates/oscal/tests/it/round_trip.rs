@@ -17,7 +17,6 @@ fn sorted(list: Value) -> Value {
 fn carried(doc: &Document) -> Value {
     let mut d = doc.clone();
     fn op(o: &mut Operation) {
-        o.required_choices.clear();
         if let Some(a) = &o.assignment {
             o.assignment = Some(dtsec_oscal::ids::one_line(a));
         }
