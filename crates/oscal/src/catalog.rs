@@ -380,6 +380,20 @@ fn sfr_control(
     if let Some(b) = &sfr.base_pp {
         props.push(prop("base-pp", &b.value));
     }
+    // NIAP `depends` clauses: the selectables (of this or another document) that require the
+    // SFR, one prop group per clause.
+    for (i, d) in sfr.depends.iter().enumerate() {
+        let group = format!("depends-{}", i + 1);
+        let on: Vec<&str> = d.on.iter().map(|o| o.value.as_str()).collect();
+        let mut p = prop("depends-on", &on.join(" "));
+        p["group"] = json!(group);
+        props.push(p);
+        if let Some(doc) = &d.external_doc {
+            let mut p = prop("depends-document", &doc.value);
+            p["group"] = json!(group);
+            props.push(p);
+        }
+    }
     for u in &sfr.unmet_dependencies {
         props.push(with_remarks(
             prop("unmet-dependency", &u.component.value),

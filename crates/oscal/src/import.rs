@@ -3,7 +3,7 @@
 //! Why: a round trip proves the export carries what it claims to, and an imported PP must check
 //! as the original does (so the extended component definitions and unmet dependencies come
 //! back). See `docs/oscal.md` for what is not carried: SAR elements, audit events,
-//! management-function tables, `depends` clauses, package restrictions (but through a profile),
+//! management-function tables, package restrictions (but through a profile),
 //! anchors, XHTML forms, the conformance claim. The reader builds the document in the
 //! model's own format and hands it to the model's parser, so every rule of that format (and its
 //! limits) applies to an imported catalog as to a YAML file.
@@ -443,6 +443,27 @@ fn sfr(ptr: &str, ctl: &Value, label: String) -> Result<Value, OscalError> {
     }
     if let Some(b) = first(ctl, "base-pp") {
         s["base_pp"] = json!(b);
+    }
+    let depends: Vec<Value> = props(ctl, "depends-on")
+        .into_iter()
+        .map(|p| {
+            let on: Vec<&str> = p["value"]
+                .as_str()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect();
+            let mut d = json!({ "on": on });
+            if let Some(doc) = props(ctl, "depends-document")
+                .into_iter()
+                .find(|q| q["group"] == p["group"])
+            {
+                d["external_doc"] = doc["value"].clone();
+            }
+            d
+        })
+        .collect();
+    if !depends.is_empty() {
+        s["depends"] = json!(depends);
     }
     let unmet: Vec<Value> = props(ctl, "unmet-dependency")
         .into_iter()

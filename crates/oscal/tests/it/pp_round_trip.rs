@@ -49,10 +49,6 @@ const NOT_CARRIED: &[(&str, &str)] = &[
         "NIAP audit tables: descriptive, not checked against an ST",
     ),
     (
-        "SFR depends",
-        "NIAP `depends` clauses naming other documents' selections",
-    ),
-    (
         "SFR restrict",
         "a package's restrictions come back from a profile that selects the SFR only",
     ),
@@ -138,7 +134,6 @@ fn comparable(doc: &Document) -> Value {
     }
     for s in &mut d.sfrs {
         s.audit_events.clear();
-        s.depends.clear();
         s.restrict.clear();
         s.anchor = None;
         if s.title.as_deref() == Some(s.id.value.as_str()) {

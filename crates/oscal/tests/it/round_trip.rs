@@ -42,7 +42,6 @@ fn carried(doc: &Document) -> Value {
     }
     for s in &mut d.sfrs {
         s.audit_events.clear();
-        s.depends.clear();
         s.restrict.clear();
         s.anchor = None;
         if s.title.as_deref() == Some(s.id.value.as_str()) {
