@@ -173,20 +173,20 @@ pub fn catalog(doc: &Document, options: &CatalogOptions) -> Result<Value, OscalE
     }
     // A SAR by id (its title as remarks), whether it may be left out, and the dependencies
     // it leaves unmet with their justification: the checker needs the last to accept the set.
+    // The SAR's props follow its `sar` prop.
     for s in &doc.sars {
         props.push(with_remarks(
             prop("sar", &s.id.value),
             s.title.as_deref().unwrap_or_default(),
         ));
         if s.optional {
-            props.push(prop("sar-optional", &s.id.value));
+            props.push(prop("sar-optional", "true"));
         }
+        // Right after its `sar` prop, which is how an import finds its SAR (ids may hold
+        // spaces, so a "SAR COMPONENT" value could not be split back reliably).
         for u in &s.unmet_dependencies {
             props.push(with_remarks(
-                prop(
-                    "sar-unmet-dependency",
-                    &format!("{} {}", s.id.value, u.component.value),
-                ),
+                prop("sar-unmet-dependency", &u.component.value),
                 &u.justification.value,
             ));
         }

@@ -274,36 +274,32 @@ fn catalog_json(catalog: &Value) -> Result<(Value, String), OscalError> {
     if !base.is_empty() {
         doc["base_pps"] = json!(base);
     }
-    let optional = prop_values(m, "sar-optional");
-    let unmet: Vec<(String, String, &Value)> = props(m, "sar-unmet-dependency")
-        .into_iter()
-        .filter_map(|p| {
-            let (sar, component) = p["value"].as_str()?.split_once(' ')?;
-            Some((sar.to_string(), component.to_string(), &p["remarks"]))
-        })
-        .collect();
-    let sars: Vec<Value> = props(m, "sar")
-        .into_iter()
-        .filter_map(|p| {
-            let id = p["value"].as_str()?;
-            let mut s = json!({ "id": id });
-            if let Some(t) = p["remarks"].as_str() {
-                s["title"] = json!(t);
+    // A SAR's `sar-optional` and `sar-unmet-dependency` props follow its `sar` prop.
+    let mut sars: Vec<Value> = Vec::new();
+    for p in m["props"].as_array().into_iter().flatten() {
+        if p["ns"] != NS {
+            continue;
+        }
+        let value = p["value"].as_str().unwrap_or_default();
+        match (p["name"].as_str(), sars.last_mut()) {
+            (Some("sar"), _) => {
+                let mut s = json!({ "id": value });
+                if let Some(t) = p["remarks"].as_str() {
+                    s["title"] = json!(t);
+                }
+                sars.push(s);
             }
-            if optional.iter().any(|o| o == id) {
-                s["optional"] = json!(true);
+            (Some("sar-optional"), Some(s)) if value == "true" => s["optional"] = json!(true),
+            (Some("sar-unmet-dependency"), Some(s)) => {
+                let unmet = json!({ "component": value, "justification": p["remarks"].as_str().unwrap_or_default() });
+                match s["unmet_dependencies"].as_array_mut() {
+                    Some(list) => list.push(unmet),
+                    None => s["unmet_dependencies"] = json!([unmet]),
+                }
             }
-            let deps: Vec<Value> = unmet
-                .iter()
-                .filter(|(sar, _, _)| sar == id)
-                .map(|(_, c, j)| json!({ "component": c, "justification": j.as_str().unwrap_or_default() }))
-                .collect();
-            if !deps.is_empty() {
-                s["unmet_dependencies"] = json!(deps);
-            }
-            Some(s)
-        })
-        .collect();
+            _ => {}
+        }
+    }
     if !sars.is_empty() {
         doc["sars"] = json!(sars);
     }
