@@ -180,6 +180,27 @@ mod generated {
                         "    - {{id: O.GEN{t}, description: Objective {t}., addresses: [T.GEN{t}]}}\n"
                     );
                 }
+                // An extended component whose elements each name their slot `asgn1` or `sel1`
+                // afresh, as NIAP's do (one param per element, not per component).
+                y += &format!(
+                    "extended_components:\n  - id: FPT_GEN_EXT.1\n    name: \"{title}\"\n    \
+                     family_name: Generated (FPT_GEN_EXT)\n    hierarchical_to: [FPT_TST.1]\n    \
+                     dependencies: [[FAU_GEN.1, FPT_STM.1], [FCS_COP.1]]\n    \
+                     rationale: Generated.\n    elements:\n"
+                );
+                for (j, (text, kind, choices)) in elements.iter().enumerate() {
+                    let n = j + 1;
+                    match kind {
+                        0 => y += &format!("      - id: FPT_GEN_EXT.1.{n}\n        text: The TSF shall {text}.\n"),
+                        1 => y += &format!(
+                            "      - id: FPT_GEN_EXT.1.{n}\n        text: The TSF shall {text} {{asgn1}}.\n        operations:\n          asgn1: {{assignment: {text}}}\n"
+                        ),
+                        _ => y += &format!(
+                            "      - id: FPT_GEN_EXT.1.{n}\n        text: The TSF shall {text} {{sel1}}.\n        operations:\n          sel1: {{selection: [{}]}}\n",
+                            choices.iter().enumerate().map(|(k, c)| format!("\"{c} {k}\"")).collect::<Vec<_>>().join(", ")
+                        ),
+                    }
+                }
                 y += "sfrs:\n";
                 for (i, sfr) in sfrs.iter().enumerate() {
                     y += &format!(
