@@ -10,17 +10,19 @@
 //! - elements as `item` parts under the `statement`, operations as params (an assignment with a
 //!   label and constraint tests, a selection with `select` and `how-many`), referenced from the
 //!   prose as `{{ insert: param, id }}`;
-//! - status, TOE types, roles, features, triggers and objectives as dtsec props.
+//! - status, TOE types, roles, features, triggers, objectives and unmet dependencies as dtsec
+//!   props;
+//! - the extended component definitions last, as parts of a group `ecd` (see `ecd_group`).
 
 use std::collections::BTreeMap;
 
-use dtsec_model::{Choice, Document, DocumentKind, Operation, Sfr};
+use dtsec_model::{Choice, Document, DocumentKind, Element, ExtendedComponent, Operation, Sfr};
 use serde_json::{Value, json};
 
 use crate::error::OscalError;
 use crate::ids::{NS, OSCAL_VERSION, one_line, timestamp, token, uuid};
 
-/// Most SFR instances, SPD items and operations one catalog may carry; a document over it is
+/// Most SFR instances, SPD items and extended components one catalog may carry; a document over it is
 /// refused before the work (the built-in CDD PP 2.0 has about a hundred SFRs).
 pub const MAX_CONTROLS: usize = 5_000;
 
@@ -74,7 +76,8 @@ pub fn catalog(doc: &Document, options: &CatalogOptions) -> Result<Value, OscalE
         + doc.spd.osps.len()
         + doc.spd.assumptions.len()
         + doc.objectives.toe.len()
-        + doc.objectives.environment.len();
+        + doc.objectives.environment.len()
+        + doc.extended_components.len();
     if count > MAX_CONTROLS {
         return Err(OscalError::Limit {
             what: format!("{name}: its SFRs and SPD items"),
@@ -134,6 +137,10 @@ pub fn catalog(doc: &Document, options: &CatalogOptions) -> Result<Value, OscalE
         groups
             .push(json!({ "id": token(&class), "class": "class", "title": class, "groups": sub }));
     }
+    // The definitions last, as a PP's ECD section follows its requirements.
+    if let Some(ecd) = ecd_group(doc, &mut claim)? {
+        groups.push(ecd);
+    }
 
     let resource = uuid(&["resource", &doc.id.value, &doc.version.value]);
     let mut props = vec![
@@ -164,8 +171,25 @@ pub fn catalog(doc: &Document, options: &CatalogOptions) -> Result<Value, OscalE
             &format!("{} {}", b.id.value, b.version.value),
         ));
     }
+    // A SAR by id (its title as remarks), whether it may be left out, and the dependencies
+    // it leaves unmet with their justification: the checker needs the last to accept the set.
+    // The SAR's props follow its `sar` prop.
     for s in &doc.sars {
-        props.push(prop("sar", &s.id.value));
+        props.push(with_remarks(
+            prop("sar", &s.id.value),
+            s.title.as_deref().unwrap_or_default(),
+        ));
+        if s.optional {
+            props.push(prop("sar-optional", "true"));
+        }
+        // Right after its `sar` prop, which is how an import finds its SAR (ids may hold
+        // spaces, so a "SAR COMPONENT" value could not be split back reliably).
+        for u in &s.unmet_dependencies {
+            props.push(with_remarks(
+                prop("sar-unmet-dependency", &u.component.value),
+                &u.justification.value,
+            ));
+        }
     }
     for r in &doc.conformance.required_packages {
         props.push(prop(
@@ -356,53 +380,28 @@ fn sfr_control(
     if let Some(b) = &sfr.base_pp {
         props.push(prop("base-pp", &b.value));
     }
-    let mut params = Vec::new();
-    let mut items = Vec::new();
-    // Which element each param id came from: two elements naming an operation alike would
-    // otherwise become one param (a fuzz finding, issue 17).
-    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
-    for element in &sfr.elements {
-        let mut all: BTreeMap<&str, &Operation> = BTreeMap::new();
-        for (name, op) in &element.operations {
-            collect_ops(name, &op.value, &mut all);
+    // NIAP `depends` clauses: the selectables (of this or another document) that require the
+    // SFR, one prop group per clause.
+    for (i, d) in sfr.depends.iter().enumerate() {
+        let group = format!("depends-{}", i + 1);
+        let on: Vec<&str> = d.on.iter().map(|o| o.value.as_str()).collect();
+        let mut p = prop("depends-on", &on.join(" "));
+        p["group"] = json!(group);
+        props.push(p);
+        if let Some(doc) = &d.external_doc {
+            let mut p = prop("depends-document", &doc.value);
+            p["group"] = json!(group);
+            props.push(p);
         }
-        for name in all.keys() {
-            let param = param_id(&cid, name);
-            if let Some(first) = owners.insert(param.clone(), &element.id.value) {
-                return Err(OscalError::ParamCollision {
-                    sfr: sfr.id.value.clone(),
-                    first: first.to_string(),
-                    second: element.id.value.clone(),
-                    operation: (*name).to_string(),
-                    param,
-                });
-            }
-        }
-        for (name, op) in &element.operations {
-            push_params(&cid, name, &op.value, &mut params);
-        }
-        let known = |n: &str| all.contains_key(n);
-        let eid = token(&element.id.value);
-        let mut item = json!({
-            "id": format!("{cid}_smt.{eid}"),
-            "name": "item",
-            "props": [{ "name": "label", "value": one_line(&element.id.value) }],
-        });
-        if let Some(text) = &element.text {
-            item["prose"] = json!(insert_params(&text.value, &cid, &known));
-        }
-        let mut sub = Vec::new();
-        if let Some(r) = &element.refinement {
-            sub.push(json!({ "name": "refinement", "prose": r }));
-        }
-        if let Some(n) = &element.application_note {
-            sub.push(json!({ "name": "guidance", "prose": n }));
-        }
-        if !sub.is_empty() {
-            item["parts"] = json!(sub);
-        }
-        items.push(item);
     }
+    for u in &sfr.unmet_dependencies {
+        props.push(with_remarks(
+            prop("unmet-dependency", &u.component.value),
+            &u.justification.value,
+        ));
+    }
+    let mut params = Vec::new();
+    let items = element_items(&sfr.id.value, &cid, &sfr.elements, &mut params, false)?;
     let mut statement = json!({ "id": format!("{cid}_smt"), "name": "statement" });
     if !items.is_empty() {
         statement["parts"] = json!(items);
@@ -457,6 +456,180 @@ fn sfr_control(
     Ok(control)
 }
 
+/// The statement's `item` parts for `elements` of the control or definition `cid` (the SFR or
+/// extended component `owner`), pushing the params of their operations onto `params`.
+///
+/// With `per_element`, each element's params are named after the element (`{item id}_prm_x`)
+/// rather than the control: NIAP's extended components name their slots `asgn1`, `sel1`… afresh
+/// in each element, and an SFR's scheme would merge them into one param.
+fn element_items(
+    owner: &str,
+    cid: &str,
+    elements: &[Element],
+    params: &mut Vec<Value>,
+    per_element: bool,
+) -> Result<Vec<Value>, OscalError> {
+    let mut items = Vec::new();
+    // Which element each param id came from: two elements naming an operation alike would
+    // otherwise become one param (a fuzz finding, issue 17).
+    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
+    for element in elements {
+        let mut all: BTreeMap<&str, &Operation> = BTreeMap::new();
+        for (name, op) in &element.operations {
+            collect_ops(name, &op.value, &mut all);
+        }
+        let eid = token(&element.id.value);
+        let item_id = format!("{cid}_smt.{eid}");
+        let scope = if per_element { item_id.as_str() } else { cid };
+        for name in all.keys() {
+            let param = param_id(scope, name);
+            if let Some(first) = owners.insert(param.clone(), &element.id.value) {
+                return Err(OscalError::ParamCollision {
+                    sfr: owner.to_string(),
+                    first: first.to_string(),
+                    second: element.id.value.clone(),
+                    operation: (*name).to_string(),
+                    param,
+                });
+            }
+        }
+        for (name, op) in &element.operations {
+            push_params(scope, name, &op.value, params);
+        }
+        let known = |n: &str| all.contains_key(n);
+        let mut item = json!({
+            "id": item_id.clone(),
+            "name": "item",
+            "props": [{ "name": "label", "value": one_line(&element.id.value) }],
+        });
+        if let Some(text) = &element.text {
+            item["prose"] = json!(insert_params(&text.value, scope, &known));
+        }
+        let mut sub = Vec::new();
+        if let Some(r) = &element.refinement {
+            sub.push(json!({ "name": "refinement", "prose": r }));
+        }
+        if let Some(n) = &element.application_note {
+            sub.push(json!({ "name": "guidance", "prose": n }));
+        }
+        if !sub.is_empty() {
+            item["parts"] = json!(sub);
+        }
+        items.push(item);
+    }
+    Ok(items)
+}
+
+/// The extended component definitions as one group `ecd` with a sub-group per family.
+///
+/// Why groups and parts, not controls: an ECD defines a component (its elements, operation
+/// slots, dependencies and hierarchy) that the PP's SFRs then instantiate; it is nothing a
+/// product implements, so GRC tools must not count it as a control. Each component is a part
+/// `extended-component` (id `ecd_{token}`) of its family's group, its elements `item` parts with
+/// the operations as the group's params, exactly as in an SFR control. An import needs it to
+/// give back a PP that checks: without the definitions every `_EXT` SFR is undefined.
+fn ecd_group(doc: &Document, claim: &mut Claim<'_>) -> Result<Option<Value>, OscalError> {
+    if doc.extended_components.is_empty() {
+        return Ok(None);
+    }
+    // Family → its components, in the document's order of first appearance.
+    let mut families: Vec<(String, Vec<&ExtendedComponent>)> = Vec::new();
+    for x in &doc.extended_components {
+        let family =
+            x.id.value
+                .split('.')
+                .next()
+                .unwrap_or(&x.id.value)
+                .to_string();
+        match families.iter_mut().find(|(f, _)| *f == family) {
+            Some((_, list)) => list.push(x),
+            None => families.push((family, vec![x])),
+        }
+    }
+    let mut groups = Vec::new();
+    for (family, components) in families {
+        let gid = claim(&format!("ecd:{family}"))?;
+        let mut params = Vec::new();
+        let mut parts = Vec::new();
+        for x in &components {
+            parts.push(ecd_part(x, claim, &mut params)?);
+        }
+        let title = components
+            .iter()
+            .find_map(|x| x.family_name.as_deref())
+            .map(one_line)
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| family.clone());
+        let mut group = json!({
+            "id": gid,
+            "class": "extended-family",
+            "title": title,
+            "props": [{ "name": "label", "value": one_line(&family) }],
+        });
+        if !params.is_empty() {
+            group["params"] = json!(params);
+        }
+        group["parts"] = json!(parts);
+        groups.push(group);
+    }
+    Ok(Some(json!({
+        "id": "ecd",
+        "class": "extended-components",
+        "title": "Extended component definitions",
+        "groups": groups,
+    })))
+}
+
+/// One extended component as a part (see [`ecd_group`]).
+fn ecd_part(
+    x: &ExtendedComponent,
+    claim: &mut Claim<'_>,
+    params: &mut Vec<Value>,
+) -> Result<Value, OscalError> {
+    let cid = claim(&format!("ecd:{}", x.id.value))?;
+    let mut props = vec![json!({ "name": "label", "value": one_line(&x.id.value) })];
+    if let Some(f) = &x.family_name {
+        props.push(prop("family-name", f));
+    }
+    for h in &x.hierarchical_to {
+        props.push(prop("hierarchical-to", &h.value));
+    }
+    // One prop per AND term; the members of an OR group are joined by ` | `.
+    for group in &x.dependencies {
+        let any: Vec<&str> = group.iter().map(|d| d.value.as_str()).collect();
+        props.push(prop("dependency", &any.join(" | ")));
+    }
+    let mut parts = Vec::new();
+    let texts = [
+        ("rationale", &x.rationale),
+        ("family-behaviour", &x.family_behaviour),
+        ("levelling", &x.levelling),
+        ("management", &x.management),
+        ("audit", &x.audit),
+        ("dependencies-text", &x.dependencies_text),
+    ];
+    for (name, text) in texts {
+        if let Some(t) = text {
+            parts
+                .push(json!({ "id": format!("{cid}_{name}"), "name": name, "ns": NS, "prose": t }));
+        }
+    }
+    let items = element_items(&x.id.value, &cid, &x.elements, params, true)?;
+    let mut statement = json!({ "id": format!("{cid}_smt"), "name": "statement" });
+    if !items.is_empty() {
+        statement["parts"] = json!(items);
+    }
+    parts.push(statement);
+    let mut part = json!({ "id": cid, "name": "extended-component", "ns": NS });
+    let title = one_line(&x.name);
+    if !title.is_empty() {
+        part["title"] = json!(title);
+    }
+    part["props"] = json!(props);
+    part["parts"] = json!(parts);
+    Ok(part)
+}
+
 fn collect_ops<'a>(name: &'a str, op: &'a Operation, all: &mut BTreeMap<&'a str, &'a Operation>) {
     all.insert(name, op);
     for (n, nested) in op.nested() {
@@ -504,6 +677,28 @@ fn push_params(cid: &str, name: &str, op: &Operation, out: &mut Vec<Value>) {
             .collect();
         if !required.is_empty() {
             param["guidelines"] = json!([{ "prose": required.join("\n\n") }]);
+        }
+        // The same as data, for an import: one prop group per required set (OSCAL's `group`
+        // ties props together), its note as the remarks of the set's `required-choices` prop.
+        if let Some(props) = param["props"].as_array_mut() {
+            for (i, r) in op.required_choices.iter().enumerate() {
+                let group = format!("required-{}", i + 1);
+                let mut head = json!({ "name": "required-choices", "ns": NS, "value": (i + 1).to_string(), "group": group });
+                if let Some(n) = r.note.as_deref().filter(|n| !n.trim().is_empty()) {
+                    head["remarks"] = json!(n);
+                }
+                props.push(head);
+                let members = [
+                    ("required-of-role", &r.roles),
+                    ("required-of-feature", &r.features),
+                    ("required-choice", &r.choices),
+                ];
+                for (name, list) in members {
+                    for v in list {
+                        props.push(json!({ "name": name, "ns": NS, "value": one_line(&v.value), "group": group }));
+                    }
+                }
+            }
         }
     } else {
         let label = op.assignment.as_deref().map(one_line).unwrap_or_default();

@@ -1,9 +1,10 @@
 //! Our own OSCAL catalog back into a dtsec PP, PP-Module or package.
 //!
-//! Why: a round trip proves the export carries what it claims to (see `docs/oscal.md` for what
-//! it does not: extended component definitions, audit events, management-function tables,
-//! `depends` clauses, package restrictions and required choices, unmet dependencies, anchors,
-//! XHTML forms, rationale of the conformance claim). The reader builds the document in the
+//! Why: a round trip proves the export carries what it claims to, and an imported PP must check
+//! as the original does (so the extended component definitions and unmet dependencies come
+//! back). See `docs/oscal.md` for what is not carried: SAR elements, audit events,
+//! management-function tables, package restrictions (but through a profile),
+//! anchors, XHTML forms, the conformance claim. The reader builds the document in the
 //! model's own format and hands it to the model's parser, so every rule of that format (and its
 //! limits) applies to an imported catalog as to a YAML file.
 //!
@@ -273,10 +274,32 @@ fn catalog_json(catalog: &Value) -> Result<(Value, String), OscalError> {
     if !base.is_empty() {
         doc["base_pps"] = json!(base);
     }
-    let sars: Vec<Value> = prop_values(m, "sar")
-        .into_iter()
-        .map(|s| json!({ "id": s }))
-        .collect();
+    // A SAR's `sar-optional` and `sar-unmet-dependency` props follow its `sar` prop.
+    let mut sars: Vec<Value> = Vec::new();
+    for p in m["props"].as_array().into_iter().flatten() {
+        if p["ns"] != NS {
+            continue;
+        }
+        let value = p["value"].as_str().unwrap_or_default();
+        match (p["name"].as_str(), sars.last_mut()) {
+            (Some("sar"), _) => {
+                let mut s = json!({ "id": value });
+                if let Some(t) = p["remarks"].as_str() {
+                    s["title"] = json!(t);
+                }
+                sars.push(s);
+            }
+            (Some("sar-optional"), Some(s)) if value == "true" => s["optional"] = json!(true),
+            (Some("sar-unmet-dependency"), Some(s)) => {
+                let unmet = json!({ "component": value, "justification": p["remarks"].as_str().unwrap_or_default() });
+                match s["unmet_dependencies"].as_array_mut() {
+                    Some(list) => list.push(unmet),
+                    None => s["unmet_dependencies"] = json!([unmet]),
+                }
+            }
+            _ => {}
+        }
+    }
     if !sars.is_empty() {
         doc["sars"] = json!(sars);
     }
@@ -285,8 +308,12 @@ fn catalog_json(catalog: &Value) -> Result<(Value, String), OscalError> {
     let mut sfrs = Vec::new();
     let mut stack: Vec<(String, &Value)> = vec![("/catalog".to_string(), c)];
     let mut controls: Vec<(String, &Value)> = Vec::new();
+    let mut extended = Vec::new();
     // Groups in document order, depth-first, so controls come back in the exported order.
     while let Some((ptr, node)) = stack.pop() {
+        if node["class"] == "extended-family" {
+            extended_components(&ptr, node, &mut extended)?;
+        }
         for (i, ctl) in node["controls"]
             .as_array()
             .into_iter()
@@ -357,6 +384,9 @@ fn catalog_json(catalog: &Value) -> Result<(Value, String), OscalError> {
     if !objectives.is_empty() {
         doc["objectives"] = Value::Object(objectives);
     }
+    if !extended.is_empty() {
+        doc["extended_components"] = json!(extended);
+    }
     if !sfrs.is_empty() {
         doc["sfrs"] = json!(sfrs);
     }
@@ -371,17 +401,7 @@ fn first_label(v: &Value) -> Option<String> {
 type Params<'a> = BTreeMap<String, (String, &'a Value)>;
 
 fn sfr(ptr: &str, ctl: &Value, label: String) -> Result<Value, OscalError> {
-    let mut params: Params<'_> = BTreeMap::new();
-    for (i, p) in ctl["params"].as_array().into_iter().flatten().enumerate() {
-        let id = p["id"].as_str().unwrap_or_default().to_string();
-        let op = first(p, "operation").ok_or_else(|| {
-            shape(
-                format!("{ptr}/params/{i}/props"),
-                "a param has no `operation` prop",
-            )
-        })?;
-        params.insert(id, (op, p));
-    }
+    let params = params_of(ptr, ctl)?;
     let mut s = json!({ "id": label });
     if let Some(t) = ctl["title"].as_str().filter(|t| *t != label) {
         s["title"] = json!(t);
@@ -420,29 +440,35 @@ fn sfr(ptr: &str, ctl: &Value, label: String) -> Result<Value, OscalError> {
     if let Some(b) = first(ctl, "base-pp") {
         s["base_pp"] = json!(b);
     }
-    let mut elements = Vec::new();
-    if let Some(statement) = part(ctl, "statement") {
-        for item in statement["parts"].as_array().into_iter().flatten() {
-            let eid = first_label(item).unwrap_or_default();
-            let mut e = json!({ "id": eid });
-            let mut ops = Map::new();
-            if let Some(prose) = item["prose"].as_str() {
-                e["text"] = json!(slots(prose, &params, &mut |name, p| {
-                    ops.insert(name.to_string(), operation(p, &params));
-                }));
+    let depends: Vec<Value> = props(ctl, "depends-on")
+        .into_iter()
+        .map(|p| {
+            let on: Vec<&str> = p["value"]
+                .as_str()
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect();
+            let mut d = json!({ "on": on });
+            if let Some(doc) = props(ctl, "depends-document")
+                .into_iter()
+                .find(|q| q["group"] == p["group"])
+            {
+                d["external_doc"] = doc["value"].clone();
             }
-            if !ops.is_empty() {
-                e["operations"] = Value::Object(ops);
-            }
-            if let Some(r) = part(item, "refinement").and_then(|p| p["prose"].as_str()) {
-                e["refinement"] = json!(r);
-            }
-            if let Some(n) = part(item, "guidance").and_then(|p| p["prose"].as_str()) {
-                e["application_note"] = json!(n);
-            }
-            elements.push(e);
-        }
+            d
+        })
+        .collect();
+    if !depends.is_empty() {
+        s["depends"] = json!(depends);
     }
+    let unmet: Vec<Value> = props(ctl, "unmet-dependency")
+        .into_iter()
+        .map(|p| json!({ "component": p["value"], "justification": p["remarks"].as_str().unwrap_or_default() }))
+        .collect();
+    if !unmet.is_empty() {
+        s["unmet_dependencies"] = json!(unmet);
+    }
+    let elements = elements(ctl, &params);
     if !elements.is_empty() {
         s["elements"] = json!(elements);
     }
@@ -468,6 +494,97 @@ fn sfr(ptr: &str, ctl: &Value, label: String) -> Result<Value, OscalError> {
         s["evaluation_activities"] = Value::Object(ea);
     }
     Ok(s)
+}
+
+/// The elements of a control's or extended component's `statement` part.
+fn elements(owner: &Value, params: &Params<'_>) -> Vec<Value> {
+    let mut elements = Vec::new();
+    if let Some(statement) = part(owner, "statement") {
+        for item in statement["parts"].as_array().into_iter().flatten() {
+            let eid = first_label(item).unwrap_or_default();
+            let mut e = json!({ "id": eid });
+            let mut ops = Map::new();
+            if let Some(prose) = item["prose"].as_str() {
+                e["text"] = json!(slots(prose, params, &mut |name, p| {
+                    ops.insert(name.to_string(), operation(p, params));
+                }));
+            }
+            if !ops.is_empty() {
+                e["operations"] = Value::Object(ops);
+            }
+            if let Some(r) = part(item, "refinement").and_then(|p| p["prose"].as_str()) {
+                e["refinement"] = json!(r);
+            }
+            if let Some(n) = part(item, "guidance").and_then(|p| p["prose"].as_str()) {
+                e["application_note"] = json!(n);
+            }
+            elements.push(e);
+        }
+    }
+    elements
+}
+
+/// The params of a control or group by id, each with its operation name.
+fn params_of<'a>(ptr: &str, owner: &'a Value) -> Result<Params<'a>, OscalError> {
+    let mut params: Params<'_> = BTreeMap::new();
+    for (i, p) in owner["params"].as_array().into_iter().flatten().enumerate() {
+        let id = p["id"].as_str().unwrap_or_default().to_string();
+        let op = first(p, "operation").ok_or_else(|| {
+            shape(
+                format!("{ptr}/params/{i}/props"),
+                "a param has no `operation` prop",
+            )
+        })?;
+        params.insert(id, (op, p));
+    }
+    Ok(params)
+}
+
+/// The extended components of one family group (see `catalog::ecd_group`).
+fn extended_components(ptr: &str, group: &Value, out: &mut Vec<Value>) -> Result<(), OscalError> {
+    let params = params_of(ptr, group)?;
+    for (i, x) in group["parts"].as_array().into_iter().flatten().enumerate() {
+        if x["name"] != "extended-component" {
+            continue;
+        }
+        let id = first_label(x).ok_or_else(|| {
+            shape(
+                format!("{ptr}/parts/{i}/props"),
+                "an extended component has no `label` prop",
+            )
+        })?;
+        let mut c = json!({ "id": id, "name": x["title"].as_str().unwrap_or_default() });
+        if let Some(f) = first(x, "family-name") {
+            c["family_name"] = json!(f);
+        }
+        let hierarchy = prop_values(x, "hierarchical-to");
+        if !hierarchy.is_empty() {
+            c["hierarchical_to"] = json!(hierarchy);
+        }
+        let dependencies: Vec<Vec<&str>> = props(x, "dependency")
+            .into_iter()
+            .filter_map(|p| p["value"].as_str())
+            .map(|v| v.split(" | ").map(str::trim).collect())
+            .collect();
+        if !dependencies.is_empty() {
+            c["dependencies"] = json!(dependencies);
+        }
+        for (name, key) in [
+            ("rationale", "rationale"),
+            ("family-behaviour", "family_behaviour"),
+            ("levelling", "levelling"),
+            ("management", "management"),
+            ("audit", "audit"),
+            ("dependencies-text", "dependencies_text"),
+        ] {
+            if let Some(t) = part(x, name).and_then(|p| p["prose"].as_str()) {
+                c[key] = json!(t);
+            }
+        }
+        c["elements"] = json!(elements(x, &params));
+        out.push(c);
+    }
+    Ok(())
 }
 
 /// Turns `{{ insert: param, id }}` markers back into `{name}` slots, reporting each param used.
@@ -537,6 +654,36 @@ fn operation(p: &Value, params: &Params<'_>) -> Value {
             })
             .collect();
         op.insert("selection".into(), json!(choices));
+        let required: Vec<Value> = props(p, "required-choices")
+            .into_iter()
+            .map(|head| {
+                let group = &head["group"];
+                let members = |name: &str| -> Vec<Value> {
+                    props(p, name)
+                        .into_iter()
+                        .filter(|m| m["group"] == *group)
+                        .map(|m| m["value"].clone())
+                        .collect()
+                };
+                let mut r = json!({ "choices": members("required-choice") });
+                for (name, key) in [
+                    ("required-of-role", "roles"),
+                    ("required-of-feature", "features"),
+                ] {
+                    let list = members(name);
+                    if !list.is_empty() {
+                        r[key] = json!(list);
+                    }
+                }
+                if let Some(n) = head["remarks"].as_str() {
+                    r["note"] = json!(n);
+                }
+                r
+            })
+            .collect();
+        if !required.is_empty() {
+            op.insert("required_choices".into(), json!(required));
+        }
         if select.get("how-many").and_then(Value::as_str) == Some("one") {
             op.insert("exclusive".into(), json!(true));
         }

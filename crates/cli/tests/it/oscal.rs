@@ -603,3 +603,88 @@ fn a_catalog_imports_back_with_its_profile_and_checks_as_the_original() {
         report(&out)
     );
 }
+
+/// The CDD PP 2.0 through OSCAL, as a user does it: catalog, the pump ST's profile, import of
+/// both, check. The extended component definitions (the `_EXT` families, their dependencies,
+/// hierarchy and operation slots) and the unmet dependencies ride along, so the imported PP
+/// checks with no findings, as the built-in does; a second export of the import is the same
+/// catalog to the byte.
+#[test]
+fn the_cdd_pp_comes_back_through_catalog_and_profile_and_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("cdd-2.0.catalog.json");
+    let profile = dir.path().join("pump.profile.json");
+    let yaml = dir.path().join("cdd-imported.yaml");
+    ok(&[
+        "oscal",
+        "catalog",
+        "cdd",
+        "--version",
+        "2.0",
+        "-o",
+        s(&catalog),
+    ]);
+    ok(&[
+        "oscal",
+        "profile",
+        &repo_file("examples/pump-st.yaml"),
+        "-o",
+        s(&profile),
+    ]);
+    ok(&[
+        "oscal",
+        "import",
+        s(&catalog),
+        "--profile",
+        s(&profile),
+        "-o",
+        s(&yaml),
+    ]);
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    assert!(
+        text.contains("extended_components:") && text.contains("FPT_TUD_EXT.1"),
+        "{}",
+        &text[..300.min(text.len())]
+    );
+    let out = run(&["check", s(&yaml)]);
+    assert!(out.status.success(), "{}", report(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("no findings"),
+        "{}",
+        report(&out)
+    );
+    // The import exports to a catalog with the same controls, groups, parts and params
+    // (everything with an id): nothing was lost or invented on the way.
+    let again = dir.path().join("again.json");
+    ok(&["oscal", "catalog", s(&yaml), "-o", s(&again)]);
+    ok(&["oscal", "validate", s(&again)]);
+    let ids = |file: &Path| {
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let mut out = std::collections::BTreeSet::new();
+        collect_ids(&v, &mut out);
+        out
+    };
+    let (before, after) = (ids(&catalog), ids(&again));
+    assert!(
+        before.iter().any(|id| id.starts_with("ecd_fpt_tud_ext")),
+        "{before:?}"
+    );
+    assert_eq!(before, after);
+}
+
+/// Every `id` string in an OSCAL document.
+fn collect_ids(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x.as_str()) {
+                    ("id", Some(id)) => drop(out.insert(id.to_string())),
+                    _ => collect_ids(x, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect_ids(x, out)),
+        _ => {}
+    }
+}

@@ -4,6 +4,7 @@ mod assessment;
 mod catalog;
 mod common;
 mod poam;
+mod pp_round_trip;
 mod profile;
 mod round_trip;
 mod validator;

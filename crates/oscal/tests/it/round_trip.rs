@@ -6,11 +6,17 @@ use dtsec_oscal::import::catalog_document;
 use dtsec_oscal::{CatalogOptions, catalog};
 use serde_json::{Value, json};
 
+/// A list of objects sorted by their `id`.
+fn sorted(list: Value) -> Value {
+    let mut list = list.as_array().cloned().unwrap_or_default();
+    list.sort_by_key(|s| s["id"].as_str().unwrap_or_default().to_string());
+    Value::Array(list)
+}
+
 /// What OSCAL does not carry, removed from the original for the comparison.
 fn carried(doc: &Document) -> Value {
     let mut d = doc.clone();
     fn op(o: &mut Operation) {
-        o.required_choices.clear();
         if let Some(a) = &o.assignment {
             o.assignment = Some(dtsec_oscal::ids::one_line(a));
         }
@@ -24,30 +30,27 @@ fn carried(doc: &Document) -> Value {
             }
         }
     }
+    let element = |e: &mut dtsec_model::Element| {
+        e.anchor = None;
+        e.html = None;
+        e.management_functions = None;
+        e.evaluation_activities = None;
+        e.operations.values_mut().for_each(|o| op(&mut o.value));
+    };
+    for x in &mut d.extended_components {
+        x.elements.iter_mut().for_each(element);
+    }
     for s in &mut d.sfrs {
-        s.unmet_dependencies.clear();
         s.audit_events.clear();
-        s.depends.clear();
         s.restrict.clear();
         s.anchor = None;
         if s.title.as_deref() == Some(s.id.value.as_str()) {
             s.title = None;
         }
-        for e in &mut s.elements {
-            e.anchor = None;
-            e.html = None;
-            e.management_functions = None;
-            e.evaluation_activities = None;
-            e.operations.values_mut().for_each(|o| op(&mut o.value));
-        }
+        s.elements.iter_mut().for_each(element);
     }
     // The catalog groups SFRs by class and family, so their order is that grouping's.
-    let mut sorted_sfrs = serde_json::to_value(&d.sfrs)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone();
-    sorted_sfrs.sort_by_key(|s| s["id"].as_str().unwrap_or_default().to_string());
+    let sorted_sfrs = sorted(serde_json::to_value(&d.sfrs).unwrap());
     json!({
         "kind": serde_json::to_value(&d.kind).unwrap(),
         "id": d.id.value, "version": d.version.value, "title": d.title,
@@ -61,6 +64,8 @@ fn carried(doc: &Document) -> Value {
         "sars": d.sars.iter().map(|s| s.id.value.clone()).collect::<Vec<_>>(),
         "spd": serde_json::to_value(&d.spd).unwrap(),
         "objectives": serde_json::to_value(&d.objectives).unwrap(),
+        // The catalog groups the definitions by family.
+        "extended_components": sorted(serde_json::to_value(&d.extended_components).unwrap()),
         // The catalog groups SFRs by class and family, so their order is that grouping's.
         "sfrs": sorted_sfrs,
     })
@@ -174,6 +179,27 @@ mod generated {
                     y += &format!(
                         "    - {{id: O.GEN{t}, description: Objective {t}., addresses: [T.GEN{t}]}}\n"
                     );
+                }
+                // An extended component whose elements each name their slot `asgn1` or `sel1`
+                // afresh, as NIAP's do (one param per element, not per component).
+                y += &format!(
+                    "extended_components:\n  - id: FPT_GEN_EXT.1\n    name: \"{title}\"\n    \
+                     family_name: Generated (FPT_GEN_EXT)\n    hierarchical_to: [FPT_TST.1]\n    \
+                     dependencies: [[FAU_GEN.1, FPT_STM.1], [FCS_COP.1]]\n    \
+                     rationale: Generated.\n    elements:\n"
+                );
+                for (j, (text, kind, choices)) in elements.iter().enumerate() {
+                    let n = j + 1;
+                    match kind {
+                        0 => y += &format!("      - id: FPT_GEN_EXT.1.{n}\n        text: The TSF shall {text}.\n"),
+                        1 => y += &format!(
+                            "      - id: FPT_GEN_EXT.1.{n}\n        text: The TSF shall {text} {{asgn1}}.\n        operations:\n          asgn1: {{assignment: {text}}}\n"
+                        ),
+                        _ => y += &format!(
+                            "      - id: FPT_GEN_EXT.1.{n}\n        text: The TSF shall {text} {{sel1}}.\n        operations:\n          sel1: {{selection: [{}]}}\n",
+                            choices.iter().enumerate().map(|(k, c)| format!("\"{c} {k}\"")).collect::<Vec<_>>().join(", ")
+                        ),
+                    }
                 }
                 y += "sfrs:\n";
                 for (i, sfr) in sfrs.iter().enumerate() {

@@ -8,6 +8,7 @@ mod authorization;
 mod browser;
 mod common;
 mod confirmations;
+mod device_downloads;
 mod evaluations;
 mod judgement;
 mod labs;

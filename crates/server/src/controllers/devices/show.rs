@@ -1,5 +1,7 @@
 //! `GET /devices/{id}` and `GET /api/v1/devices/{id}`: one certified device (by certificate id):
-//! its certificate, the evaluation behind it (`evaluation.rs`), status history and maintenance.
+//! its certificate, the evaluation behind it (`evaluation.rs`), status history and maintenance,
+//! and links to every download of it: the certificate, its ST, the regulatory coverage, and for
+//! the manufacturer and certifier the premarket package and the POA&M.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -98,8 +100,17 @@ pub async fn page(
             a href={ "/certificates/" (cid) "/pdf" } { "Certificate (PDF)" } " · "
             a href={ "/certificates/" (cid) ".json" } { "Download the signed certificate (JSON)" } " · "
             a href={ "/api/v1/certificates/" (cid) "/status" } { "Current status (JSON)" } " · "
-            a href={ "/devices/" (cid) "/st" } { "Security Target" } " · "
-            a href={ "/certificates/" (cid) "/premarket" } { "FDA premarket package (manufacturer and certifier)" }
+            a href={ "/devices/" (cid) "/st" } { "Security Target" }
+        }
+        // The regulatory downloads (issue 14) list the ETR's unresolved vulnerabilities and the
+        // manufacturer's open assessments, so the registry serves them only to whoever may see
+        // the product; the page names them for everyone, so they know where to look once
+        // signed in.
+        p class="regulatory-downloads" {
+            "For the manufacturer and the certification body (sign in): "
+            a href={ "/certificates/" (cid) "/premarket" } { "FDA premarket package" } " ("
+            a href={ "/certificates/" (cid) "/premarket.pdf" } { "PDF" } ") · "
+            a href={ "/api/v1/certificates/" (cid) "/poam" } { "open postmarket items as an OSCAL plan of action and milestones (POA&M, JSON)" }
         }
         h2 { "Certificate" }
         (definitions([
