@@ -221,6 +221,60 @@ async fn the_size_bound_is_checked_before_the_body_is_read() {
     assert!(matches!(err, BlobError::TooLarge { .. }), "{err}");
 }
 
+/// A server that answers every request with `body`, chunked (no `Content-Length`): what a
+/// misbehaving proxy in front of a bucket could send. Not an S3 server; it tests the one path
+/// a real one does not reach, the cap on a body of undeclared length.
+async fn chunked_server(body: Vec<u8>) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let task = tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let mut answer = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+                for chunk in body.chunks(100) {
+                    answer.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                    answer.extend_from_slice(chunk);
+                    answer.extend_from_slice(b"\r\n");
+                }
+                answer.extend_from_slice(b"0\r\n\r\n");
+                let _ = socket.write_all(&answer).await;
+            });
+        }
+    });
+    (addr, task)
+}
+
+#[tokio::test]
+async fn a_body_of_undeclared_length_is_cut_off_one_chunk_past_the_bound() {
+    let body = vec![b'x'; 5000];
+    let (addr, task) = chunked_server(body.clone()).await;
+    let store = open(&format!("s3://{BUCKET}?endpoint=http://{addr}"));
+    let d = digest_of(&body);
+    let err = store.get(&d, 1000).await.unwrap_err();
+    match err {
+        BlobError::TooLarge { size, limit, .. } => {
+            assert_eq!(limit, 1000);
+            assert!((1001..=1100).contains(&size), "stopped at {size} bytes");
+        }
+        other => panic!("{other}"),
+    }
+    // Within the bound it is read whole and checked like any other answer.
+    assert_eq!(store.get(&d, 5000).await.unwrap(), body);
+    let err = store.get(&digest_of(b"other"), 5000).await.unwrap_err();
+    assert!(matches!(err, BlobError::Corrupt { .. }), "{err}");
+    task.abort();
+}
+
 #[tokio::test]
 async fn a_missing_blob_is_an_error_naming_its_digest() {
     let server = S3Server::start(None).await;
