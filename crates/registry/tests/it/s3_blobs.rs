@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use dtsec_registry::blob::s3::{Addressing, S3BlobStore, S3Config, S3Credentials, client_builder};
 use dtsec_registry::blob::{BlobError, BlobStore, MAX_BLOB_BYTES, digest_of};
+use dtsec_registry::scratch::ScratchDatabase;
 use dtsec_registry::{RegistryError, Store};
 
 use crate::common;
@@ -337,11 +338,31 @@ async fn wrong_credentials_or_bucket_stop_the_check_with_what_to_fix() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_certificate_s_sealed_etr_is_stored_in_the_bucket_and_served_back() {
+    sqlx::any::install_default_drivers();
+    // SQLite, and PostgreSQL when DTSEC_TEST_DATABASE_URL is set.
+    let mut databases = vec![None];
+    if let Some(url) = dtsec_testkit::postgres_url() {
+        databases.push(Some(
+            ScratchDatabase::create(&url, "dtsec_s3")
+                .await
+                .expect("DTSEC_TEST_DATABASE_URL: cannot create a database"),
+        ));
+    }
+    for pg in databases {
+        certify_with_blobs_in_a_bucket(pg.as_ref().map(ScratchDatabase::url)).await;
+        if let Some(pg) = pg {
+            pg.drop_database().await;
+        }
+    }
+}
+
+async fn certify_with_blobs_in_a_bucket(database_url: Option<&str>) {
     let server = S3Server::start(None).await;
     let blobs = Arc::new(open(&server.url("registry")));
     blobs.check().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = common::config(dir.path());
+    cfg.database_url = database_url.map(str::to_string);
     cfg.blob_store = Some(blobs.clone());
     let store = Store::open(cfg.clone()).await.unwrap();
     let w = common::world(&store).await;
@@ -367,6 +388,7 @@ async fn a_certificate_s_sealed_etr_is_stored_in_the_bucket_and_served_back() {
         );
     }
     assert!(!dir.path().join("registry.sqlite3.blobs").exists());
+    assert!(!dir.path().join(dtsec_registry::BLOB_DIR).exists());
     assert_eq!(store.blobs().location(), blobs.location());
     // Served back as certified, by certificate id (what the public ETR endpoint reads).
     let held = store.certified_etr(&cid).await.unwrap();
