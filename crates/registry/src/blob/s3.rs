@@ -498,11 +498,13 @@ impl S3BlobStore {
         }
         body.truncate(MAX_ERROR_BODY);
         let text = String::from_utf8_lossy(&body);
+        // The service's words, bounded: they go into a log line.
+        let clip = |s: &str| s.chars().take(300).collect::<String>();
         let code = xml_element(&text, "Code");
-        let message = xml_element(&text, "Message");
+        let message = xml_element(&text, "Message").map(clip);
         let detail = match (code, message) {
-            (Some(c), Some(m)) => format!(": {c}: {m}"),
-            (Some(c), None) => format!(": {c}"),
+            (Some(c), Some(m)) => format!(": {}: {m}", clip(c)),
+            (Some(c), None) => format!(": {}", clip(c)),
             _ => String::new(),
         };
         let hint = match code {

@@ -138,6 +138,20 @@ async fn put_then_get_round_trips_under_the_directory_store_s_layout() {
 }
 
 #[tokio::test]
+async fn temporary_credentials_send_their_session_token_inside_the_signature() {
+    let server = S3Server::start(None).await;
+    let store = S3BlobStore::open(
+        S3Config::parse(&server.url("t")).unwrap(),
+        S3Credentials::new(ACCESS_KEY, SECRET_KEY, Some("session-token-value".into())),
+        Vec::new(),
+    )
+    .unwrap();
+    store.check().await.unwrap();
+    let d = store.put(b"with a token").await.unwrap();
+    assert_eq!(store.get(&d, 100).await.unwrap(), b"with a token");
+}
+
+#[tokio::test]
 async fn virtual_host_addressing_reaches_the_same_bucket() {
     let server = S3Server::start(Some("s3.test")).await;
     let url = format!(
