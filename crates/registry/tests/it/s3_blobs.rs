@@ -133,8 +133,41 @@ async fn put_then_get_round_trips_under_the_directory_store_s_layout() {
     let big: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
     let b = store.put(&big).await.unwrap();
     assert_eq!(store.get(&b, MAX_BLOB_BYTES).await.unwrap(), big);
+    // Again, and then a read: the second put uploads nothing, and the connection it leaves in
+    // the pool still serves the next request.
+    assert_eq!(store.put(&big).await.unwrap(), b);
+    assert_eq!(store.get(&b, MAX_BLOB_BYTES).await.unwrap(), big);
     assert_eq!(objects(&server), 3);
     assert!(store.location().contains(BUCKET), "{}", store.location());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_puts_of_the_same_large_bytes_leave_one_whole_object() {
+    // Writers racing for one key: the losers' conditional PUTs are refused (412), often before
+    // their 2 MB body is read, which closes their connections; each put still succeeds, and
+    // requests after it on the same client do too.
+    let server = S3Server::start(None).await;
+    let store = Arc::new(open(&server.url("race")));
+    let bytes: Arc<Vec<u8>> = Arc::new((0..2_000_000u32).map(|i| (i % 253) as u8).collect());
+    let d = digest_of(&bytes);
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let (store, bytes) = (store.clone(), bytes.clone());
+        tasks.push(tokio::spawn(async move { store.put(&bytes).await }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap().unwrap(), d);
+    }
+    for _ in 0..6 {
+        assert_eq!(
+            &store.get(&d, MAX_BLOB_BYTES).await.unwrap(),
+            bytes.as_ref()
+        );
+    }
+    assert_eq!(
+        std::fs::read(server.object_file(&store.config().key_of(&d))).unwrap(),
+        *bytes
+    );
 }
 
 #[tokio::test]
@@ -338,9 +371,17 @@ async fn wrong_credentials_or_bucket_stop_the_check_with_what_to_fix() {
     let err = wrong_key.check().await.unwrap_err();
     assert!(matches!(err, BlobError::Remote { .. }), "{err}");
     let err = wrong_key.put(b"x").await.unwrap_err().to_string();
-    assert!(err.contains("SignatureDoesNotMatch"), "{err}");
+    assert!(err.contains("403"), "{err}");
     assert!(err.contains("AWS_SECRET_ACCESS_KEY"), "{err}");
     assert!(!err.contains("not-the-secret"), "{err}");
+    // A GET's refusal carries the service's error code.
+    let err = wrong_key
+        .get(&digest_of(b"x"), 10)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("SignatureDoesNotMatch"), "{err}");
+    assert!(err.contains("AWS_SECRET_ACCESS_KEY"), "{err}");
 
     let no_bucket = open(&format!(
         "s3://no-such-bucket?endpoint=http://{}",
