@@ -12,11 +12,12 @@
 //!   directory store can be copied into a bucket as it is (`aws s3 sync DIR s3://BUCKET/PREFIX`).
 //!   A digest is checked to be 64 lowercase hex digits before it is put into a URL.
 //! - `put` signs the body's SHA-256 (`x-amz-content-sha256`), which the server checks, so a
-//!   damaged upload is refused rather than stored; it is conditional (`If-None-Match: *`), and
-//!   when the object exists it is read back and verified, and overwritten if corrupt (a put
-//!   repairs, as in the directory store).
+//!   damaged upload is refused rather than stored. It asks first (`HEAD`), so bytes already
+//!   stored are not uploaded again, and the upload is conditional (`If-None-Match: *`) against a
+//!   concurrent writer; an object already there is read back and verified, and overwritten if
+//!   corrupt (a put repairs, as in the directory store).
 //! - `get` refuses an object whose `Content-Length` is over the caller's bound **before** reading
-//!   the body, stops reading one byte past the bound if the length was absent or wrong, and
+//!   the body, stops at the first chunk past the bound if the length was absent or wrong, and
 //!   checks that the bytes hash to the digest they are stored under.
 //! - A missing object is a `404`, so the credentials need `s3:ListBucket` on the bucket besides
 //!   `s3:GetObject` and `s3:PutObject` (without it AWS answers `403` for a missing key, which is
@@ -25,7 +26,8 @@
 //!   `AWS_SESSION_TOKEN`), never from a command line or a URL, and are never printed.
 //!
 //! **Absent:** multipart upload (a blob is at most [`MAX_BLOB_BYTES`], below S3's 5 GiB single
-//! `PUT`), retries (a failed request is an error the caller reports), other credential sources
+//! `PUT`), retries beyond one (a request that got no answer is sent once more; any answered
+//! failure is an error the caller reports), other credential sources
 //! (profiles, instance roles), listing and deletion (no caller needs them yet).
 
 use std::fmt;
