@@ -52,8 +52,9 @@ pub fn certificate_hint(reason: &str) -> Option<&'static str> {
     )
 }
 
-/// The extra trusted roots from `DTSEC_CA_CERT`, if set.
-fn extra_roots() -> Result<Vec<CertificateDer<'static>>, HttpSetupError> {
+/// The extra trusted roots from `DTSEC_CA_CERT`, if set (also trusted by `dtsec serve`'s S3
+/// blob store, whose endpoint may have a private CA's certificate).
+pub fn extra_roots() -> Result<Vec<CertificateDer<'static>>, HttpSetupError> {
     let Some(path) = std::env::var_os(CA_CERT_ENV).filter(|v| !v.is_empty()) else {
         return Ok(Vec::new());
     };

@@ -17,14 +17,14 @@
 //!   for a transaction that then rolled back is an unreferenced orphan: harmless, and a later
 //!   garbage collection can find it by comparing the store with the digests the rows name.
 //!
-//! The trait is asynchronous and object-safe (boxed futures) so that an S3-compatible object
-//! store can be added beside [`DirBlobStore`] without touching the callers: `put` maps to a
-//! `PUT` of the key `sha256/<hex>` (conditional on absence), `get` to a ranged-size-checked `GET`
-//! with the same digest verification, `exists` to `HEAD`. The same layout (`ab/cd/<hex>`) can hold
-//! evidence and log tiles later; a federation of registries can share a store because names are
-//! content digests, never row ids.
-//! **Absent:** no deletion, no listing, no S3 client (not needed until a deployment outgrows
-//! one disk).
+//! The trait is asynchronous and object-safe (boxed futures), so the S3-compatible object store
+//! ([`s3::S3BlobStore`], for a deployment that outgrows one disk) sits beside [`DirBlobStore`]
+//! without touching the callers: `put` maps to a conditional `PUT` of the key
+//! `PREFIX/ab/cd/<hex>`, `get` to a size-checked `GET` with the same digest verification,
+//! `exists` to `HEAD`. Both use the same layout (`ab/cd/<hex>`), so a directory store copies into
+//! a bucket as it is; a federation of registries can share a store because names are content
+//! digests, never row ids.
+//! **Absent:** no deletion, no listing.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -32,6 +32,8 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest as _, Sha256};
 
 use crate::store::BoxFuture;
+
+pub mod s3;
 
 /// The largest blob the registry stores or reads (bytes): the ETR bundle limit.
 pub const MAX_BLOB_BYTES: u64 = 64 * 1024 * 1024;
@@ -76,6 +78,15 @@ pub enum BlobError {
     /// A digest that is not 64 lowercase hexadecimal digits (a row edited by hand).
     #[error("`{0}` is not a SHA-256 digest (64 lowercase hexadecimal digits)")]
     BadDigest(String),
+    /// An object store could not be reached, refused a request, or answered what the store did
+    /// not expect (the reason carries the status and the service's error code).
+    #[error("blob store {store}: {reason}")]
+    Remote {
+        /// The store (bucket and endpoint; never credentials).
+        store: String,
+        /// What happened and, when known, what to check.
+        reason: String,
+    },
     /// The file system failed.
     #[error("blob store {}: {source}", path.display())]
     Io {

@@ -39,6 +39,7 @@ mod validate;
 pub mod workflow;
 
 pub use authz::{Action, Actor, GRANTS, OrgKind, Reach, Resource, Role, authorize};
+pub use blob::s3::{S3BlobStore, S3Config, S3Credentials};
 pub use blob::{BlobError, BlobStore, DirBlobStore, MAX_BLOB_BYTES};
 pub use certificate::{CERTIFICATE_KIND, Certificate, verify_certificate};
 pub use error::{Forbidden, RegistryError, Result};

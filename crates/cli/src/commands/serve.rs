@@ -7,7 +7,7 @@ use std::io::{BufRead as _, Write as _};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use dtsec_registry::{RegistryError, Store, StoreConfig};
+use dtsec_registry::{RegistryError, S3BlobStore, S3Config, S3Credentials, Store, StoreConfig};
 use dtsec_server::{AppState, ServerConfig, app};
 
 use crate::error::{CliError, CliResult, Exit};
@@ -27,6 +27,19 @@ pub struct StoreArgs {
     /// with a PostgreSQL --database-url. Back it up with the database: rows name its files.
     #[arg(long, value_name = "DIR")]
     pub blob_dir: Option<PathBuf>,
+    /// Keep the documents in an S3-compatible bucket instead (AWS S3, MinIO, Ceph, Garage):
+    /// `s3://BUCKET/PREFIX?endpoint=http://HOST:PORT&region=REGION&addressing=path|virtual`.
+    /// Without `endpoint` the bucket is on AWS (virtual-host addressing); with one, path
+    /// addressing is the default. The bucket must exist. Credentials come from the environment
+    /// only (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); an endpoint with a
+    /// private CA's certificate is trusted through DTSEC_CA_CERT.
+    #[arg(long, value_name = "s3://BUCKET/PREFIX?…", conflicts_with = "blob_dir",
+          value_parser = parse_blob_store)]
+    pub blob_store: Option<S3Config>,
+}
+
+fn parse_blob_store(s: &str) -> Result<S3Config, String> {
+    S3Config::parse(s).map_err(|e| e.reason)
 }
 
 /// Run the certification registry (web pages, JSON API, staff workflow).
@@ -110,11 +123,34 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
         .map_err(|e| CliError::unusable(format!("cannot start the async runtime: {e}")))
 }
 
-fn store_config(args: &StoreArgs) -> StoreConfig {
+/// The store's configuration; with --blob-store, the bucket is opened and checked (it exists,
+/// the credentials may use it) so that a mistake stops the command before anything is served.
+async fn store_config(args: &StoreArgs) -> Result<StoreConfig, CliError> {
     let mut config = StoreConfig::new(&args.data_dir);
     config.database_url = args.database_url.clone();
     config.blob_dir = args.blob_dir.clone();
-    config
+    if let Some(s3) = &args.blob_store {
+        config.blob_store = Some(std::sync::Arc::new(open_bucket(s3).await?));
+    }
+    Ok(config)
+}
+
+async fn open_bucket(s3: &S3Config) -> Result<S3BlobStore, CliError> {
+    let credentials = S3Credentials::from_env().map_err(|e| {
+        CliError::unusable(e).with_help(
+            "export AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… before starting; keys never go on the command line",
+        )
+    })?;
+    let roots = crate::http::extra_roots()
+        .map_err(|e| CliError::unusable(e.to_string()).with_help(e.help()))?;
+    let store = S3BlobStore::open(s3.clone(), credentials, roots)
+        .map_err(|e| CliError::unusable(e.to_string()))?;
+    store.check().await.map_err(|e| {
+        CliError::unusable(format!("cannot use the blob store: {e}")).with_help(
+            "--blob-store s3://BUCKET/PREFIX?endpoint=http://HOST:PORT&region=REGION (the bucket must exist)",
+        )
+    })?;
+    Ok(store)
 }
 
 /// `--public-url` as given, checked.
@@ -150,7 +186,7 @@ async fn serve(args: ServeArgs) -> CliResult {
         .as_deref()
         .map(normalize_public_url)
         .transpose()?;
-    let mut config = store_config(&args.store);
+    let mut config = store_config(&args.store).await?;
     config.postmarket_grace_days = args.postmarket_grace_days;
     let store = Store::open(config)
         .await
@@ -256,7 +292,7 @@ pub fn bootstrap_admin(args: BootstrapAdminArgs) -> CliResult {
         }
     };
     runtime()?.block_on(async {
-        let store = Store::open(store_config(&args.store))
+        let store = Store::open(store_config(&args.store).await?)
             .await
             .map_err(|e| CliError::unusable(format!("cannot open the registry: {e}")))?;
         let created = store

@@ -29,6 +29,7 @@ mod render_module;
 mod serve_blobs;
 mod serve_limits;
 mod serve_log;
+mod serve_s3;
 mod tidy;
 mod tls;
 mod transparency_log;

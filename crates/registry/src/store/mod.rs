@@ -142,6 +142,9 @@ pub struct StoreConfig {
     /// (`registry.sqlite3.blobs/`), or `DATA_DIR/blobs/` on PostgreSQL. Back it up with the
     /// database: rows name blobs by digest.
     pub blob_dir: Option<PathBuf>,
+    /// A blob store the caller opened (an S3-compatible bucket, [`crate::blob::s3`]); when set,
+    /// it is used instead of a directory and [`StoreConfig::blob_dir`] is ignored.
+    pub blob_store: Option<Arc<dyn crate::blob::BlobStore>>,
 }
 
 impl StoreConfig {
@@ -160,6 +163,7 @@ impl StoreConfig {
             log_origin: Some(publish::DEFAULT_LOG_ORIGIN.into()),
             postmarket_grace_days: posture::DEFAULT_GRACE_DAYS,
             blob_dir: None,
+            blob_store: None,
         }
     }
 }
@@ -350,9 +354,12 @@ impl Store {
             }
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        let blob_dir = documents::blob_dir(&config, backend);
-        let blobs: Arc<dyn crate::blob::BlobStore> =
-            Arc::new(crate::blob::DirBlobStore::open(blob_dir)?);
+        let blobs: Arc<dyn crate::blob::BlobStore> = match &config.blob_store {
+            Some(store) => store.clone(),
+            None => Arc::new(crate::blob::DirBlobStore::open(documents::blob_dir(
+                &config, backend,
+            ))?),
+        };
         // Documents older versions kept in the rows move to the blob store once (migration
         // 0017); SQLite then gives the space back.
         let moved =

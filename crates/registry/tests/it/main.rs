@@ -17,6 +17,7 @@ mod migrations;
 mod paging;
 mod postmarket;
 mod refusals;
+mod s3_blobs;
 mod scheme_rules;
 mod search;
 mod sessions;
