@@ -103,14 +103,14 @@ pub struct BootstrapAdminArgs {
     pub name: String,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::unusable(format!("cannot start the async runtime: {e}")))
 }
 
-fn store_config(args: &StoreArgs) -> StoreConfig {
+pub(crate) fn store_config(args: &StoreArgs) -> StoreConfig {
     let mut config = StoreConfig::new(&args.data_dir);
     config.database_url = args.database_url.clone();
     config.blob_dir = args.blob_dir.clone();
