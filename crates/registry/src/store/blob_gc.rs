@@ -23,12 +23,13 @@ use super::Store;
 use crate::blob::{BlobError, BlobInfo};
 use crate::error::{RegistryError, Result};
 
-/// Every column that names a blob: (table, its primary key, the digest column). A new kind of
-/// document kept in the blob store must be added here, or the collection would remove it; a
-/// test (`blob_gc`) stores one of every kind and collects.
-pub(crate) const BLOB_REFERENCES: &[(&str, &str, &str)] = &[
-    ("products", "id", "st_blob_sha256"),
-    ("products", "id", "etr_blob_sha256"),
+/// Every column that names a blob: (table, its primary key's text columns, the digest column).
+/// A new kind of document kept in the blob store must be added here, or the collection would
+/// remove it; a test (`blob_gc`) stores one of every kind and collects.
+pub(crate) const BLOB_REFERENCES: &[(&str, &[&str], &str)] = &[
+    ("products", &["id"], "st_blob_sha256"),
+    ("products", &["id"], "etr_blob_sha256"),
+    ("pm_sboms", &["certificate_id", "sha256"], "blob_sha256"),
 ];
 
 /// The default grace period.
@@ -109,17 +110,28 @@ impl Store {
     async fn referenced_blobs(&self) -> Result<HashSet<[u8; 32]>> {
         let mut set = HashSet::new();
         for (table, key, column) in BLOB_REFERENCES {
-            let mut after = String::new();
+            // Keyset pages by the primary key: `(k1, k2) > ($1, $2) ORDER BY k1, k2`.
+            let cols = key.join(", ");
+            let params = (1..=key.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT {cols}, {column} AS d FROM {table} WHERE ({cols}) > ({params}) \
+                 ORDER BY {cols} LIMIT {PAGE}"
+            );
+            let mut after = vec![String::new(); key.len()];
             loop {
-                let rows = sqlx::query(&format!(
-                    "SELECT {key} AS k, {column} AS d FROM {table} WHERE {key} > $1 \
-                     ORDER BY {key} LIMIT {PAGE}"
-                ))
-                .bind(&after)
-                .fetch_all(&self.pool)
-                .await?;
+                let mut q = sqlx::query(&sql);
+                for a in &after {
+                    q = q.bind(a.clone());
+                }
+                let rows = q.fetch_all(&self.pool).await?;
                 let Some(last) = rows.last() else { break };
-                after = last.try_get("k")?;
+                after = key
+                    .iter()
+                    .map(|k| last.try_get::<String, _>(*k))
+                    .collect::<std::result::Result<_, _>>()?;
                 for r in &rows {
                     if let Some(d) = r.try_get::<Option<String>, _>("d")? {
                         set.insert(digest_bytes(&d)?);

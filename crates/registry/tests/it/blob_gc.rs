@@ -95,3 +95,69 @@ async fn unreferenced_old_blobs_go_and_referenced_ones_never_do() {
         db.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sboms_are_blobs_kept_by_the_collection_and_inline_ones_still_read() {
+    let sbom = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/postmarket/pump-sbom.cdx.json"
+    ))
+    .unwrap();
+    let text = String::from_utf8(sbom.clone()).unwrap();
+    let digest = dtsec_registry::blob::digest_of(&sbom);
+    for db in common::backends().await {
+        let b = db.backend;
+        let s = &db.store;
+        let w = common::world(s).await;
+        let (_, cid) = common::certified_pump(s, &w).await;
+        s.upload_sbom(&w.maker_a.user, &cid, &sbom).await.unwrap();
+        // The row keeps the digest and size, not the document.
+        let (document, blob, size): (String, Option<String>, Option<i64>) = sqlx::query_as(
+            "SELECT document, blob_sha256, blob_size FROM pm_sboms WHERE certificate_id = $1",
+        )
+        .bind(&cid)
+        .fetch_one(s.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            (document.as_str(), blob.as_deref(), size),
+            ("", Some(digest.as_str()), Some(sbom.len() as i64)),
+            "{b}"
+        );
+        assert_eq!(
+            s.certificate_sbom(&w.certifier, &cid).await.unwrap().1,
+            text,
+            "{b}"
+        );
+        age(s, &digest);
+        let gc = s.collect_blob_garbage(Duration::ZERO, false).await.unwrap();
+        assert!(gc.removed.is_empty(), "{b}: {gc:?}");
+        assert_eq!(
+            s.certificate_sbom(&w.certifier, &cid).await.unwrap().1,
+            text,
+            "{b}"
+        );
+        // Without its blob the SBOM is an error naming the digest, never another document.
+        std::fs::remove_file(blob_path(s, &digest)).unwrap();
+        let err = s.certificate_sbom(&w.certifier, &cid).await.unwrap_err();
+        assert!(err.to_string().contains(&digest), "{b}: {err}");
+        // A row as written before migration 0021 (the document inline) is read as it is.
+        sqlx::query(
+            "UPDATE pm_sboms SET document = $1, blob_sha256 = NULL, blob_size = NULL \
+             WHERE certificate_id = $2",
+        )
+        .bind(&text)
+        .bind(&cid)
+        .execute(s.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            s.certificate_sbom(&w.certifier, &cid).await.unwrap().1,
+            text,
+            "{b}"
+        );
+        let (_, held) = s.premarket_inputs(&w.certifier, &cid).await.unwrap();
+        assert_eq!(held.as_deref(), Some(text.as_str()), "{b}");
+        db.finish().await;
+    }
+}
