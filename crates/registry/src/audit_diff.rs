@@ -22,8 +22,10 @@
 
 use serde_json::{Map, Value, json};
 
-/// The JSON text length above which a value is kept by its digest.
-pub const LARGE_VALUE_BYTES: usize = 512;
+/// The JSON text length above which a value is kept by its digest: above any name, state, id,
+/// digest or reason the workflow writes, below a document or a list of an ST's findings (which
+/// its digest, kept beside, reproduces).
+pub const LARGE_VALUE_BYTES: usize = 256;
 
 /// The key that marks a value kept by its digest.
 pub const DIGEST_KEY: &str = "$sha256";
