@@ -169,6 +169,8 @@ enum Command {
     Serve(commands::serve::ServeArgs),
     /// Create the registry's first scheme administrator.
     BootstrapAdmin(commands::serve::BootstrapAdminArgs),
+    /// Remove the blobs (STs, sealed ETRs) no row of the registry names, after a grace period.
+    BlobGc(commands::blob_gc::BlobGcArgs),
     /// Work with a running registry over its API: products, ST, lab, ETR, review, certificates.
     Registry(commands::registry::RegistryArgs),
     /// Score a CVSS 3.0/3.1/4.0 vector.
@@ -351,6 +353,7 @@ fn run(command: Command) -> CliResult {
         Command::Log { command } => commands::log::run(command),
         Command::Serve(args) => commands::serve::run(args),
         Command::BootstrapAdmin(args) => commands::serve::bootstrap_admin(args),
+        Command::BlobGc(args) => commands::blob_gc::run(&args),
         Command::Registry(args) => commands::registry::run(args),
         Command::Keys { command } => commands::keys::run(command),
         Command::Cvss { command } => commands::vex::run_cvss(command),

@@ -13,9 +13,13 @@
 //! - [`BlobStore::get`] checks the size bound **before** reading and the digest **after**: a
 //!   blob that is missing, too large or whose bytes no longer hash to its name is an error that
 //!   names the digest ([`BlobError`]), never returned as content.
-//! - Blobs are never deleted or overwritten with other content by the registry. A blob written
-//!   for a transaction that then rolled back is an unreferenced orphan: harmless, and a later
-//!   garbage collection can find it by comparing the store with the digests the rows name.
+//! - Blobs are never overwritten with other content. A blob written for a transaction that then
+//!   rolled back, or whose rows are gone, is an unreferenced orphan: harmless, and removed only
+//!   by the garbage collection (`dtsec blob-gc`, [`crate::Store::collect_blob_garbage`]), which
+//!   compares the store ([`BlobStore::list`]) with the digests the rows name and removes an
+//!   orphan only when it was last put before a grace period ([`BlobStore::remove_unless_newer`]).
+//!   So that a put of bytes already stored counts as recent, `put` of an existing blob renews its
+//!   time (a file's modification time in [`DirBlobStore`]).
 //!
 //! The trait is asynchronous and object-safe (boxed futures), so the S3-compatible object store
 //! ([`s3::S3BlobStore`], for a deployment that outgrows one disk) sits beside [`DirBlobStore`]
@@ -24,10 +28,13 @@
 //! `exists` to `HEAD`. Both use the same layout (`ab/cd/<hex>`), so a directory store copies into
 //! a bucket as it is; a federation of registries can share a store because names are content
 //! digests, never row ids.
-//! **Absent:** no deletion, no listing.
+//! `list` and `remove_unless_newer` (for `dtsec blob-gc`) have default bodies that answer
+//! [`BlobError::Unsupported`], so a store that cannot list (the S3 store, for now) is still a
+//! store; it just cannot be collected.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use sha2::{Digest as _, Sha256};
 
@@ -75,6 +82,14 @@ pub enum BlobError {
         /// The limit.
         limit: u64,
     },
+    /// The store cannot do this (e.g. list its blobs for the garbage collection).
+    #[error("the blob store {store} cannot {what}")]
+    Unsupported {
+        /// Where the store is.
+        store: String,
+        /// What was asked.
+        what: &'static str,
+    },
     /// A digest that is not 64 lowercase hexadecimal digits (a row edited by hand).
     #[error("`{0}` is not a SHA-256 digest (64 lowercase hexadecimal digits)")]
     BadDigest(String),
@@ -116,6 +131,51 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
 
     /// Where the blobs are, for messages (a directory, a bucket URL).
     fn location(&self) -> String;
+
+    /// Up to `limit` blobs whose digest sorts after `after` (all, from the start, with `None`),
+    /// in digest order: the garbage collection's pages.
+    fn list<'a>(
+        &'a self,
+        after: Option<&'a str>,
+        limit: usize,
+    ) -> BoxFuture<'a, BlobResult<Vec<BlobInfo>>> {
+        let _ = (after, limit);
+        Box::pin(async move {
+            Err(BlobError::Unsupported {
+                store: self.location(),
+                what: "list its blobs",
+            })
+        })
+    }
+
+    /// Removes the blob named `digest` unless it was stored or put again at or after `cutoff`;
+    /// true when it was removed, false when it was absent or too recent. A `put` racing with
+    /// the removal either renews the blob first (it stays) or stores it anew (it is back): the
+    /// blob a caller's `put` returned is never lost.
+    fn remove_unless_newer<'a>(
+        &'a self,
+        digest: &'a str,
+        cutoff: SystemTime,
+    ) -> BoxFuture<'a, BlobResult<bool>> {
+        let _ = (digest, cutoff);
+        Box::pin(async move {
+            Err(BlobError::Unsupported {
+                store: self.location(),
+                what: "remove blobs",
+            })
+        })
+    }
+}
+
+/// One blob in a listing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlobInfo {
+    /// Its SHA-256 (its name).
+    pub digest: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// When it was last stored or put again.
+    pub modified: SystemTime,
 }
 
 /// SHA-256 of `bytes`, lowercase hex: a blob's name.
@@ -189,12 +249,18 @@ impl DirBlobStore {
             });
         }
         // Already there and whole: nothing to do. A damaged copy is replaced by the good bytes.
+        let path = self.path_of(&digest);
         match self.get_blocking(&digest, MAX_BLOB_BYTES) {
-            Ok(_) => return Ok(digest),
+            // Renewed, so the garbage collection's grace period counts from this put; gone
+            // since the read (a collection removed it): written again below.
+            Ok(_) => match renew(&path) {
+                Ok(()) => return Ok(digest),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(BlobError::Io { path, source }),
+            },
             Err(BlobError::Missing { .. } | BlobError::Corrupt { .. }) => {}
             Err(e) => return Err(e),
         }
-        let path = self.path_of(&digest);
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| BlobError::Io { path, source }
@@ -209,6 +275,11 @@ impl DirBlobStore {
     fn get_blocking(&self, digest: &str, max_bytes: u64) -> BlobResult<Vec<u8>> {
         check_digest(digest)?;
         let path = self.path_of(digest);
+        // A collection stopped between setting a blob aside and deciding: put it back.
+        let aside = set_aside_path(&path);
+        if !path.exists() && aside.exists() {
+            let _ = std::fs::rename(&aside, &path);
+        }
         let mut file = match std::fs::File::open(&path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -262,6 +333,123 @@ impl DirBlobStore {
             Err(source) => Err(BlobError::Io { path, source }),
         }
     }
+
+    /// Up to `limit` blobs after `after`, in digest order: the two directory levels and each
+    /// leaf directory are read sorted, skipping whole directories before `after`'s prefix.
+    /// Files that are not blobs (a write's temporary file, a blob set aside) are not listed.
+    fn list_blocking(&self, after: Option<&str>, limit: usize) -> BlobResult<Vec<BlobInfo>> {
+        if let Some(a) = after {
+            check_digest(a)?;
+        }
+        let after = after.unwrap_or("");
+        let mut out = Vec::new();
+        for top in self.sorted_names(&self.root, 2)? {
+            if top.as_str() < after.get(0..2).unwrap_or("") {
+                continue;
+            }
+            let top_dir = self.root.join(&top);
+            for second in self.sorted_names(&top_dir, 2)? {
+                if format!("{top}{second}").as_str() < after.get(0..4).unwrap_or("") {
+                    continue;
+                }
+                let dir = top_dir.join(&second);
+                for name in self.sorted_names(&dir, 64)? {
+                    if name.as_str() <= after || !name.starts_with(&format!("{top}{second}")) {
+                        continue;
+                    }
+                    let path = dir.join(&name);
+                    let meta = match std::fs::metadata(&path) {
+                        Ok(m) => m,
+                        // Removed since the directory was read.
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                        Err(source) => return Err(BlobError::Io { path, source }),
+                    };
+                    let modified = meta
+                        .modified()
+                        .map_err(|source| BlobError::Io { path, source })?;
+                    out.push(BlobInfo {
+                        digest: name,
+                        size: meta.len(),
+                        modified,
+                    });
+                    if out.len() >= limit {
+                        return Ok(out);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The names in `dir` that are `len` lowercase hex digits, sorted (none when `dir` is gone).
+    fn sorted_names(&self, dir: &Path, len: usize) -> BlobResult<Vec<String>> {
+        let io = |source| BlobError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io(e)),
+        };
+        let mut names = Vec::new();
+        for e in entries {
+            let name = e.map_err(io)?.file_name();
+            if let Some(n) = name.to_str()
+                && n.len() == len
+                && n.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            {
+                names.push(n.to_string());
+            }
+        }
+        names.sort_unstable();
+        Ok(names)
+    }
+
+    /// Sets the blob aside (a rename, so a concurrent `put` either renewed it before and the
+    /// renewed time is seen here, or finds it missing and writes it again), then removes it
+    /// only when its time is still before `cutoff`, else puts it back.
+    fn remove_blocking(&self, digest: &str, cutoff: SystemTime) -> BlobResult<bool> {
+        check_digest(digest)?;
+        let path = self.path_of(digest);
+        let aside = set_aside_path(&path);
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| BlobError::Io { path, source }
+        };
+        match std::fs::rename(&path, &aside) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(io(&path)(e)),
+        }
+        let modified = std::fs::metadata(&aside)
+            .and_then(|m| m.modified())
+            .map_err(io(&aside))?;
+        if modified >= cutoff {
+            // Put again meanwhile: back under its name (a new copy written meanwhile has the
+            // same bytes, so replacing it is harmless).
+            std::fs::rename(&aside, &path).map_err(io(&path))?;
+            return Ok(false);
+        }
+        std::fs::remove_file(&aside).map_err(io(&aside))?;
+        Ok(true)
+    }
+}
+
+/// Where [`DirBlobStore::remove_blocking`] sets a blob aside while it decides.
+fn set_aside_path(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(".gc");
+    PathBuf::from(p)
+}
+
+/// Sets a blob's modification time to now (it was put again).
+fn renew(path: &Path) -> std::io::Result<()> {
+    std::fs::File::options()
+        .append(true)
+        .open(path)?
+        .set_modified(SystemTime::now())
 }
 
 /// Runs file work off the async workers (a 300 KB write and its fsync would stall them).
@@ -300,6 +488,34 @@ impl BlobStore for DirBlobStore {
 
     fn location(&self) -> String {
         self.root.display().to_string()
+    }
+
+    fn list<'a>(
+        &'a self,
+        after: Option<&'a str>,
+        limit: usize,
+    ) -> BoxFuture<'a, BlobResult<Vec<BlobInfo>>> {
+        let store = self.clone();
+        let after = after.map(str::to_string);
+        Box::pin(async move {
+            blocking(
+                move || store.list_blocking(after.as_deref(), limit),
+                &self.root,
+            )
+            .await
+        })
+    }
+
+    fn remove_unless_newer<'a>(
+        &'a self,
+        digest: &'a str,
+        cutoff: SystemTime,
+    ) -> BoxFuture<'a, BlobResult<bool>> {
+        let store = self.clone();
+        let digest = digest.to_string();
+        Box::pin(async move {
+            blocking(move || store.remove_blocking(&digest, cutoff), &self.root).await
+        })
     }
 }
 
@@ -430,6 +646,81 @@ mod tests {
         std::fs::remove_dir_all(&target).unwrap();
         rt.block_on(store.put(b"document")).unwrap();
         assert_eq!(files(store.root()).len(), 1);
+    }
+
+    #[test]
+    fn listing_pages_in_digest_order_and_skips_files_that_are_not_blobs() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DirBlobStore::open(dir.path()).unwrap();
+        let rt = rt();
+        let mut digests: Vec<String> = (0..40)
+            .map(|i| {
+                rt.block_on(store.put(format!("blob {i}").as_bytes()))
+                    .unwrap()
+            })
+            .collect();
+        digests.sort();
+        // A write's temporary file and a blob set aside are not blobs.
+        let leaf = store.path_of(&digests[0]);
+        std::fs::write(leaf.with_file_name(".tmp123"), b"x").unwrap();
+        std::fs::write(set_aside_path(&store.path_of(&digests[1])), b"y").unwrap();
+        let mut seen = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = rt.block_on(store.list(after.as_deref(), 7)).unwrap();
+            if page.is_empty() {
+                break;
+            }
+            assert!(page.len() <= 7);
+            after = page.last().map(|b| b.digest.clone());
+            seen.extend(page.into_iter().map(|b| b.digest));
+        }
+        assert_eq!(seen, digests);
+    }
+
+    #[test]
+    fn removal_spares_a_blob_put_again_after_the_cutoff() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DirBlobStore::open(dir.path()).unwrap();
+        let rt = rt();
+        let old = rt.block_on(store.put(b"orphan")).unwrap();
+        let past = SystemTime::now() - std::time::Duration::from_secs(7200);
+        std::fs::File::options()
+            .append(true)
+            .open(store.path_of(&old))
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+        let cutoff = SystemTime::now() - std::time::Duration::from_secs(3600);
+        // Put again: its time is renewed, so it is no longer before the cutoff.
+        rt.block_on(store.put(b"orphan")).unwrap();
+        assert!(
+            !rt.block_on(store.remove_unless_newer(&old, cutoff))
+                .unwrap()
+        );
+        assert_eq!(rt.block_on(store.get(&old, 100)).unwrap(), b"orphan");
+        // Old again: removed, and a later put stores it anew.
+        std::fs::File::options()
+            .append(true)
+            .open(store.path_of(&old))
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+        assert!(
+            rt.block_on(store.remove_unless_newer(&old, cutoff))
+                .unwrap()
+        );
+        assert!(!rt.block_on(store.exists(&old)).unwrap());
+        assert!(files(store.root()).is_empty());
+        assert!(
+            !rt.block_on(store.remove_unless_newer(&old, cutoff))
+                .unwrap()
+        );
+        rt.block_on(store.put(b"orphan")).unwrap();
+        assert_eq!(rt.block_on(store.get(&old, 100)).unwrap(), b"orphan");
+        // A blob left set aside by a stopped collection is put back when read.
+        std::fs::rename(store.path_of(&old), set_aside_path(&store.path_of(&old))).unwrap();
+        assert_eq!(rt.block_on(store.get(&old, 100)).unwrap(), b"orphan");
     }
 
     #[test]

@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit_chain;
+pub mod audit_diff;
 pub mod authz;
 pub mod blob;
 pub mod certificate;
@@ -40,7 +41,7 @@ pub mod workflow;
 
 pub use authz::{Action, Actor, GRANTS, OrgKind, Reach, Resource, Role, authorize};
 pub use blob::s3::{S3BlobStore, S3Config, S3Credentials};
-pub use blob::{BlobError, BlobStore, DirBlobStore, MAX_BLOB_BYTES};
+pub use blob::{BlobError, BlobInfo, BlobStore, DirBlobStore, MAX_BLOB_BYTES};
 pub use certificate::{CERTIFICATE_KIND, Certificate, verify_certificate};
 pub use error::{Forbidden, RegistryError, Result};
 pub use etr_summary::EtrSummary;
@@ -64,6 +65,7 @@ pub use store::{
     NoticeSummary, PublicAssessment, SbomAvailability, SecurityPosture, SupportSummary,
     UnassessedSummary,
 };
+pub use store::{DEFAULT_GC_GRACE, GcReport};
 pub use store::{EvaluationStage, InEvaluation, MAX_IN_EVALUATION};
 pub use store::{FeedEntry, FeedKind, MAX_FEED_ENTRIES};
 pub use time::{Clock, Date};

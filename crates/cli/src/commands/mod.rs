@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod blob_gc;
 pub mod catalog;
 pub mod check;
 pub mod eval;

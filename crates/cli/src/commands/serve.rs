@@ -116,7 +116,7 @@ pub struct BootstrapAdminArgs {
     pub name: String,
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -125,7 +125,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
 
 /// The store's configuration; with --blob-store, the bucket is opened and checked (it exists,
 /// the credentials may use it) so that a mistake stops the command before anything is served.
-async fn store_config(args: &StoreArgs) -> Result<StoreConfig, CliError> {
+pub(crate) async fn store_config(args: &StoreArgs) -> Result<StoreConfig, CliError> {
     let mut config = StoreConfig::new(&args.data_dir);
     config.database_url = args.database_url.clone();
     config.blob_dir = args.blob_dir.clone();

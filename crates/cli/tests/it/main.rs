@@ -2,6 +2,7 @@
 //! binary links the crate and its dependencies once, where one per file linked them dozens of
 //! times. Each module is one theme; its own `//!` says what it covers.
 
+mod blob_gc;
 mod cc31;
 mod cli;
 mod common;

@@ -9,7 +9,8 @@
 //! the device page already shows in kind (per-SFR verdicts, as the ETR summary shows per class).
 
 use super::certs::load_cert;
-use super::{Store, opt_text, text};
+use super::postmarket::{SBOM_DOCUMENT_COLUMNS, StoredSbom};
+use super::{Store, opt_text};
 use crate::authz::{Action, Actor, Resource, authorize};
 use crate::error::{RegistryError, Result};
 
@@ -77,16 +78,20 @@ impl Store {
             Action::ViewProduct,
             &Resource::org(&cert.manufacturer_org),
         )?;
-        let sbom = sqlx::query(
-            "SELECT document FROM pm_sboms WHERE certificate_id = $1 \
-             ORDER BY revision DESC LIMIT 1",
-        )
+        let sbom = sqlx::query(&format!(
+            "SELECT {SBOM_DOCUMENT_COLUMNS} FROM pm_sboms WHERE certificate_id = $1 \
+             ORDER BY revision DESC LIMIT 1"
+        ))
         .bind(certificate_id)
         .fetch_optional(&mut *conn)
         .await?
-        .map(|r| text(&r, "document"))
+        .map(|r| StoredSbom::of_row(&r))
         .transpose()?;
         drop(conn);
+        let sbom = match sbom {
+            Some(stored) => Some(stored.text(self.blobs.as_ref()).await?),
+            None => None,
+        };
         Ok((self.certified_etr(certificate_id).await?, sbom))
     }
 }

@@ -7,12 +7,13 @@
 //! [`Store::open`].
 //!
 //! The discipline: every state change runs in **one transaction** with its append-only audit
-//! record (who, what, when, before/after JSON) and, for certification decisions, its
-//! [`DecisionLog`] entry. A refused request returns before commit, so nothing changes. Updates
+//! record (who, what, when, and the fields that changed, old → new: [`crate::audit_diff`])
+//! and, for certification decisions, its [`DecisionLog`] entry. A refused request returns before commit, so nothing changes. Updates
 //! name the state they expect (`… WHERE id = $1 AND state = $2`), so two racing requests cannot
 //! both win; on SQLite writers take the lock up front (`BEGIN IMMEDIATE`).
 
 mod accounts;
+mod blob_gc;
 mod cases;
 mod certified_etr;
 mod certs;
@@ -49,6 +50,7 @@ use sqlx::{Any, AnyPool, Row, Transaction};
 pub use accounts::{
     DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, NewToken, NewUser, Organisation, User, UserAccount,
 };
+pub use blob_gc::{DEFAULT_GC_GRACE, GcReport};
 pub use cases::{Finding, NewProduct, Product};
 pub use certified_etr::CertifiedEtr;
 pub use certs::{
@@ -585,6 +587,8 @@ pub(crate) async fn audit(
         .fetch_one(&mut *tx)
         .await?;
     let (count, prev): (i64, String) = (head.try_get("count")?, head.try_get("head")?);
+    // Only what changed, large values by digest (issue 16; crate::audit_diff says why).
+    let (before, after) = crate::audit_diff::compact(before, after);
     let mut row = AuditEntry {
         seq: 0,
         at: at.to_string(),
@@ -593,8 +597,8 @@ pub(crate) async fn audit(
         action: action.to_string(),
         entity: entity.to_string(),
         entity_id: entity_id.to_string(),
-        before: before.map(Value::to_string),
-        after: after.map(Value::to_string),
+        before: before.as_ref().map(Value::to_string),
+        after: after.as_ref().map(Value::to_string),
     };
     row.seq = sqlx::query(
         "INSERT INTO audit (at, actor, actor_role, action, entity, entity_id, before_json, after_json) \

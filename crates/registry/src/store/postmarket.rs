@@ -28,6 +28,7 @@ use sqlx::{AnyConnection, Row};
 use super::certs::load_cert;
 use super::{Store, audit, text};
 use crate::authz::{Action, Actor, Resource, authorize};
+use crate::blob::{BlobError, BlobStore};
 use crate::error::{RegistryError, Result};
 use crate::store::StatusRequest;
 use crate::store::certs::CertificateRecord;
@@ -185,19 +186,73 @@ fn sbom_from_row(r: &AnyRow) -> Result<SbomRecord> {
 const SBOM_COLUMNS: &str = "certificate_id, sha256, revision, format, serial, bom_version, \
     components, uploaded_by, uploaded_at";
 
-/// The certificate's current SBOM with its document.
+/// The columns that hold an SBOM's document: in the row (`document`, before migration 0021)
+/// or in the blob store (`blob_sha256`, `blob_size`; `document` then empty).
+pub(super) const SBOM_DOCUMENT_COLUMNS: &str = "document, blob_sha256, blob_size";
+
+/// An SBOM's document as its row holds it (issue 16: new SBOMs are blobs; rows written before
+/// migration 0021 keep theirs inline and are read as they are).
+pub(super) enum StoredSbom {
+    /// The document in the row.
+    Inline(String),
+    /// The document in the blob store.
+    Blob {
+        /// Its SHA-256 (the blob's name).
+        digest: String,
+        /// Its size, as recorded.
+        size: i64,
+    },
+}
+
+impl StoredSbom {
+    /// Reads [`SBOM_DOCUMENT_COLUMNS`] of `row`.
+    pub(super) fn of_row(row: &sqlx::any::AnyRow) -> Result<StoredSbom> {
+        match (
+            row.try_get::<Option<String>, _>("blob_sha256")?,
+            row.try_get::<Option<i64>, _>("blob_size")?,
+        ) {
+            (Some(digest), Some(size)) => Ok(StoredSbom::Blob { digest, size }),
+            _ => Ok(StoredSbom::Inline(text(row, "document")?)),
+        }
+    }
+
+    /// The document's text: a blob is checked against its recorded size (before reading, as
+    /// the bound) and its digest (by the store).
+    pub(super) async fn text(self, blobs: &dyn BlobStore) -> Result<String> {
+        match self {
+            StoredSbom::Inline(t) => Ok(t),
+            StoredSbom::Blob { digest, size } => {
+                let limit = u64::try_from(size).unwrap_or(0).min(MAX_SBOM_BYTES as u64);
+                let bytes = blobs.get(&digest, limit).await?;
+                if bytes.len() as u64 != limit {
+                    return Err(BlobError::Corrupt {
+                        digest: digest.clone(),
+                        actual: crate::blob::digest_of(&bytes),
+                        store: blobs.location(),
+                    }
+                    .into());
+                }
+                String::from_utf8(bytes).map_err(|_| {
+                    RegistryError::invalid(format!("the SBOM blob sha256:{digest} is not UTF-8"))
+                })
+            }
+        }
+    }
+}
+
+/// The certificate's current SBOM with its document, still where it is stored.
 pub(super) async fn current_sbom(
     conn: &mut AnyConnection,
     certificate_id: &str,
-) -> Result<Option<(SbomRecord, String)>> {
+) -> Result<Option<(SbomRecord, StoredSbom)>> {
     let row = sqlx::query(&format!(
-        "SELECT {SBOM_COLUMNS}, document FROM pm_sboms WHERE certificate_id = $1 \
+        "SELECT {SBOM_COLUMNS}, {SBOM_DOCUMENT_COLUMNS} FROM pm_sboms WHERE certificate_id = $1 \
          ORDER BY revision DESC LIMIT 1"
     ))
     .bind(certificate_id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|r| Ok((sbom_from_row(&r)?, text(&r, "document")?)))
+    row.map(|r| Ok((sbom_from_row(&r)?, StoredSbom::of_row(&r)?)))
         .transpose()
 }
 
@@ -472,6 +527,8 @@ impl Store {
         }
         let doc = ingest(bytes)?;
         let document = String::from_utf8_lossy(bytes).into_owned();
+        // The blob before the transaction that names it (a rollback leaves only an orphan).
+        let blob = self.blobs.put(document.as_bytes()).await?;
         let mut tx = self.begin().await?;
         let cert = load_cert(&mut tx, certificate_id).await?;
         if let Some(r) = sqlx::query(&format!(
@@ -506,8 +563,8 @@ impl Store {
         };
         sqlx::query(
             "INSERT INTO pm_sboms (certificate_id, sha256, revision, format, serial, bom_version, \
-             components, document, uploaded_by, uploaded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             components, document, uploaded_by, uploaded_at, blob_sha256, blob_size) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11)",
         )
         .bind(&record.certificate_id)
         .bind(&record.sha256)
@@ -516,9 +573,10 @@ impl Store {
         .bind(record.serial.clone())
         .bind(record.bom_version)
         .bind(record.components)
-        .bind(&document)
         .bind(&record.uploaded_by)
         .bind(&now)
+        .bind(&blob)
+        .bind(i64::try_from(document.len()).unwrap_or(i64::MAX))
         .execute(&mut *tx)
         .await?;
         if let Some(db) = current_snapshot(&mut tx).await? {
@@ -560,9 +618,11 @@ impl Store {
             Action::ViewProduct,
             &Resource::org(&cert.manufacturer_org),
         )?;
-        current_sbom(&mut conn, certificate_id)
+        let (record, stored) = current_sbom(&mut conn, certificate_id)
             .await?
-            .ok_or_else(|| RegistryError::not_found(format!("an SBOM of {certificate_id}")))
+            .ok_or_else(|| RegistryError::not_found(format!("an SBOM of {certificate_id}")))?;
+        drop(conn);
+        Ok((record, stored.text(self.blobs.as_ref()).await?))
     }
 
     /// The certification body syncs an advisory set: `entries` as `dtsec-advisories` reads a
@@ -657,7 +717,8 @@ impl Store {
         let today = self.today_jiff().to_string();
         let mut matches = 0;
         for id in &certs {
-            if let Some((_, document)) = current_sbom(&mut tx, id).await? {
+            if let Some((_, stored)) = current_sbom(&mut tx, id).await? {
+                let document = stored.text(self.blobs.as_ref()).await?;
                 let doc = ingest(document.as_bytes())?;
                 matches += store_matches(&mut tx, id, &doc, &db, &today).await?;
             }

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::Store;
 use super::certs::load_cert;
-use super::postmarket::{latest_entries, matches_of};
+use super::postmarket::{SBOM_DOCUMENT_COLUMNS, StoredSbom, latest_entries, matches_of};
 use crate::authz::{Action, Actor, Resource, authorize};
 use crate::error::{RegistryError, Result};
 
@@ -279,22 +279,22 @@ impl SbomFacts {
     }
 }
 
-/// The document of the certificate's SBOM with digest `digest`.
+/// The document of the certificate's SBOM with digest `digest`, still where it is stored.
 async fn sbom_document(
     conn: &mut sqlx::AnyConnection,
     certificate_id: &str,
     digest: &str,
-) -> Result<String> {
-    let row = sqlx::query(
-        "SELECT document FROM pm_sboms WHERE certificate_id = $1 AND sha256 = $2 \
-         ORDER BY revision DESC LIMIT 1",
-    )
+) -> Result<StoredSbom> {
+    let row = sqlx::query(&format!(
+        "SELECT {SBOM_DOCUMENT_COLUMNS} FROM pm_sboms WHERE certificate_id = $1 AND sha256 = $2 \
+         ORDER BY revision DESC LIMIT 1"
+    ))
     .bind(certificate_id)
     .bind(digest)
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| RegistryError::not_found(format!("the SBOM {digest} of {certificate_id}")))?;
-    super::text(&row, "document")
+    StoredSbom::of_row(&row)
 }
 
 /// The certificate's current SBOM as the posture lists it, with its digest — not its document.
@@ -449,8 +449,10 @@ impl Store {
                         None => {
                             // By its digest, so the facts kept are the document's own
                             // even if another revision arrived in between.
-                            let document =
-                                sbom_document(&mut conn, certificate_id, &digest).await?;
+                            let document = sbom_document(&mut conn, certificate_id, &digest)
+                                .await?
+                                .text(self.blobs.as_ref())
+                                .await?;
                             let facts = std::sync::Arc::new(SbomFacts::of(&document));
                             self.derived.sbom_facts.insert(&digest, facts.clone());
                             facts

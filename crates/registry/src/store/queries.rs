@@ -146,9 +146,12 @@ pub struct AuditEntry {
     pub entity: String,
     /// Its id.
     pub entity_id: String,
-    /// The record before (JSON), if it existed.
+    /// Before the change (JSON), if the record existed: the old value of each field that
+    /// changed or was removed (records written before issue 16's compact trail: the whole
+    /// record). A value over 256 bytes is `{"$sha256": …, "bytes": …}`.
     pub before: Option<String>,
-    /// The record after (JSON).
+    /// After the change (JSON), if the record still exists: the new value of each field that
+    /// changed or was added; for a record created, the whole record.
     pub after: Option<String>,
 }
 

@@ -3,7 +3,9 @@
 //! times. Each module is one theme; its own `//!` says what it covers.
 
 mod accounts;
+mod audit_compact;
 mod authorization;
+mod blob_gc;
 mod cdd2;
 mod certificates;
 mod common;
