@@ -91,10 +91,9 @@ impl DocCache {
     }
 
     /// The document kept for these bytes; `None` on a miss (or an entry that does not
-    /// decode). The caller makes the source text from the bytes: a document is kept only when
-    /// its text is exactly its bytes ([`DocCache::put`]).
+    /// decode). The caller makes the source text from the bytes (which it has checked are
+    /// UTF-8): a document is kept only when its text is exactly its bytes ([`DocCache::put`]).
     pub fn get(&self, name: &str, bytes: &[u8]) -> Option<Document> {
-        std::str::from_utf8(bytes).ok()?;
         let entry =
             dtsec_model::read_bounded(&self.entry_path(name, bytes), MAX_ENTRY_BYTES).ok()?;
         dtsec_model::compiled::decode(&entry).ok()

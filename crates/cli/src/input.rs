@@ -41,20 +41,23 @@ pub fn load(path: &Path) -> Result<Input, InputError> {
     let name = path.display().to_string();
     // The XML reader has its own, larger limit; YAML documents are capped by the model.
     let cap = dtsec_niap::MAX_INPUT_BYTES.max(dtsec_model::load::MAX_DOCUMENT_BYTES) as u64;
-    let mut bytes = read_bounded(path, cap).map_err(InputError::Load)?;
-    // The same bytes read by this same binary before: decoded, not parsed (`doc_cache`).
+    let bytes = read_bounded(path, cap).map_err(InputError::Load)?;
+    // The same bytes read by this same binary before: decoded, not parsed (`doc_cache`). Only
+    // UTF-8 text is kept, so it is validated once here and given to the reader as it was.
     let cache = DocCache::from_env();
-    if let Some(document) = cache.as_ref().and_then(|c| c.get(&name, &bytes)) {
-        match String::from_utf8(bytes) {
-            Ok(text) => {
+    let bytes = match (&cache, String::from_utf8(bytes)) {
+        (Some(cache), Ok(text)) => match cache.get(&name, text.as_bytes()) {
+            Some(document) => {
                 return Ok(Input {
                     source: SourceFile::new(name, text),
                     document,
                 });
             }
-            Err(e) => bytes = e.into_bytes(),
-        }
-    }
+            None => text.into_bytes(),
+        },
+        (_, Ok(text)) => text.into_bytes(),
+        (_, Err(e)) => e.into_bytes(),
+    };
     // The hash is of the bytes as read; the reader takes them, so a copy is kept only for a
     // cache to key the entry with.
     let kept = cache.as_ref().map(|_| bytes.clone());

@@ -64,6 +64,15 @@ pub(crate) fn rows<'a>(
     ecds: &[&ExtendedComponent],
 ) -> Vec<Row<'a>> {
     let mut out = Vec::new();
+    // Hierarchies stay inside a family (the catalogue's always do; see `family_of`), so a pair
+    // of components of different families is settled without a lookup, which makes the table
+    // linear in practice rather than a catalogue search per pair; unless an extended component
+    // declares a hierarchy into another family.
+    let cross_family = ecds.iter().any(|e| {
+        e.hierarchical_to
+            .iter()
+            .any(|h| !same_family(&e.id.value, &h.value))
+    });
     for req in reqs {
         let ecd = find_ecd(ecds, req.component);
         let (known, groups) = match (cat.dependencies(req.component), ecd) {
@@ -87,7 +96,7 @@ pub(crate) fn rows<'a>(
             continue;
         }
         for group in groups {
-            let how = meet(&group, reqs, cat, ecds, req);
+            let how = meet(&group, reqs, cat, ecds, req, cross_family);
             out.push(Row {
                 req,
                 known,
@@ -111,11 +120,18 @@ fn meet(
     cat: &Cat,
     ecds: &[&ExtendedComponent],
     req: &Req<'_>,
+    cross_family: bool,
 ) -> How {
     let mut by = Vec::new();
     let mut assumed = false;
     for have in reqs {
         for need in group {
+            if !cross_family
+                && !same_family(have.component, need)
+                && !have.component.trim().eq_ignore_ascii_case(need.trim())
+            {
+                continue;
+            }
             match satisfies(have.component, need, cat, ecds) {
                 Some(guess) => {
                     for inst in &have.instances {
@@ -141,6 +157,15 @@ fn meet(
         Some(u) => How::Justified(u.justification.value.clone()),
         None => How::NotMet,
     }
+}
+
+/// Whether two component ids (`FCS_COP.1`) name the same family (`FCS_COP`).
+fn same_family(a: &str, b: &str) -> bool {
+    fn family(id: &str) -> &str {
+        let id = id.trim();
+        id.rsplit_once('.').map_or(id, |(f, _)| f)
+    }
+    family(a).eq_ignore_ascii_case(family(b))
 }
 
 /// `Some(false)` when `have` meets `need` for certain, `Some(true)` when only by the
