@@ -209,7 +209,17 @@ impl StatusRequest {
 }
 
 pub(crate) const CERT_COLUMNS: &str = "certificate_id, product_id, status, revision, certification_date, \
-    expiry_date, product_name, product_version, manufacturer_org, lab_org, toe_type, document, updated_at";
+    expiry_date, product_name, product_version, manufacturer_org, lab_org, toe_type, updated_at, \
+    COALESCE((SELECT r.document FROM certificate_revisions r \
+              WHERE r.certificate_id = certificates.certificate_id AND r.revision = certificates.revision), \
+             certificates.document) AS document";
+
+/// What `certificates.document` holds for a certificate written since the database-size work of
+/// issue 16: nothing. The signed document of each revision is kept once, in
+/// `certificate_revisions` (the current one is the row whose revision the certificate names;
+/// [`CERT_COLUMNS`] reads it from there), where it used to be stored twice. Rows written before
+/// keep their copy, which is read only when no revision row holds the document.
+const CURRENT_DOCUMENT_IN_REVISIONS: &str = "";
 
 pub(crate) fn cert_from_row(r: &AnyRow) -> Result<CertificateRecord> {
     let certificate_id = text(r, "certificate_id")?;
@@ -463,7 +473,7 @@ impl Store {
         .bind(&lab_org)
         .bind(&cert.toe_type)
         .bind(packages_column(&before))
-        .bind(&document)
+        .bind(CURRENT_DOCUMENT_IN_REVISIONS)
         .bind(&now)
         .execute(&mut *tx)
         .await?;
@@ -611,7 +621,7 @@ impl Store {
         .bind(to.as_str())
         .bind(revision)
         .bind(&cert.product_version)
-        .bind(&document)
+        .bind(CURRENT_DOCUMENT_IN_REVISIONS)
         .bind(&now)
         .bind(&cur.certificate_id)
         .bind(cur.revision)

@@ -287,8 +287,11 @@ impl Store {
         let mut after = String::new();
         loop {
             let rows = sqlx::query(
-                "SELECT certificate_id, status, revision, document FROM certificates \
-                 WHERE certificate_id > $1 ORDER BY certificate_id LIMIT $2",
+                "SELECT certificate_id, status, revision, \
+                 COALESCE((SELECT r.document FROM certificate_revisions r \
+                           WHERE r.certificate_id = certificates.certificate_id \
+                           AND r.revision = certificates.revision), document) AS document \
+                 FROM certificates WHERE certificate_id > $1 ORDER BY certificate_id LIMIT $2",
             )
             .bind(after.clone())
             .bind(PAGE)
