@@ -200,6 +200,8 @@ enum Command {
         output: PathBuf,
     },
     /// Regulatory mappings: check mapping files, coverage of FDA, 524B, CSF 2.0, IEC 81001-5-1, IEC 62443-4-2.
+    ///
+    /// `dtsec map ST --framework fda` is short for `dtsec map coverage ST --framework fda`.
     Map {
         #[command(subcommand)]
         command: commands::map::MapCommand,

@@ -5,6 +5,7 @@
 //! Exit codes: `map check` 0 (no errors), 1 (errors found), 2 (unusable mapping); `map coverage`
 //! 0 when the report was produced, 2 when the input could not be mapped.
 
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -77,11 +78,33 @@ pub enum MapCommand {
     },
     /// List the built-in framework catalogues.
     Frameworks,
+    /// `dtsec map TARGET --framework …` is `dtsec map coverage TARGET --framework …`: the
+    /// coverage report is what `map` is most often run for.
+    #[command(external_subcommand)]
+    Shorthand(Vec<OsString>),
     /// List a framework's items (withdrawn ones marked).
     Items {
         /// The framework: fda, 524b, csf, 81001 or 62443.
         framework: String,
     },
+}
+
+/// The `coverage` command that `dtsec map TARGET ARGS…` stands for; a usage error is reported
+/// as clap reports every other one (message, usage, exit status 2).
+fn coverage_shorthand(args: Vec<OsString>) -> MapCommand {
+    #[derive(clap::Parser)]
+    #[command(name = "dtsec map")]
+    struct Shorthand {
+        #[command(subcommand)]
+        command: MapCommand,
+    }
+    let argv = ["dtsec map".into(), "coverage".into()]
+        .into_iter()
+        .chain(args);
+    match <Shorthand as clap::Parser>::try_parse_from(argv) {
+        Ok(Shorthand { command }) => command,
+        Err(e) => e.exit(),
+    }
 }
 
 impl From<RegulatoryError> for CliError {
@@ -106,6 +129,7 @@ impl From<RegulatoryError> for CliError {
 
 pub fn run(command: MapCommand) -> CliResult {
     match command {
+        MapCommand::Shorthand(args) => run(coverage_shorthand(args)),
         MapCommand::Check { files, format, pps } => check(&files, format, &pps),
         MapCommand::Coverage {
             target,

@@ -193,3 +193,32 @@ fn explain_knows_the_map_codes() {
     let list = run(&["explain"]);
     assert!(String::from_utf8_lossy(&list.stdout).contains("withdrawn-framework-item"));
 }
+
+/// `dtsec map ST --framework …` (the issue's own wording) is the coverage report; a usage error
+/// in it is clap's (exit 2, naming the argument).
+#[test]
+fn map_target_is_shorthand_for_map_coverage() {
+    let st = repo_file("examples/pump-st.yaml");
+    for framework in ["fda", "csf", "81001", "62443"] {
+        let long = run(&[
+            "map",
+            "coverage",
+            &st,
+            "--framework",
+            framework,
+            "--format",
+            "csv",
+        ]);
+        let short = run(&["map", &st, "--framework", framework, "--format", "csv"]);
+        assert_eq!(long.status.code(), Some(0), "{}", report(&long));
+        assert_eq!(short.status.code(), Some(0), "{}", report(&short));
+        assert_eq!(short.stdout, long.stdout, "{framework}");
+    }
+    let o = run(&["map", &st]);
+    assert_eq!(o.status.code(), Some(2), "{}", report(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("--framework"),
+        "{}",
+        report(&o)
+    );
+}
