@@ -108,39 +108,7 @@ fn comparable(doc: &Document) -> Value {
     for s in &mut d.sars {
         s.elements.clear();
     }
-    fn op(o: &mut dtsec_model::Operation) {
-        if let Some(a) = &o.assignment {
-            o.assignment = Some(dtsec_oscal::ids::one_line(a));
-        }
-        for c in o.selection.iter_mut().flatten() {
-            if let dtsec_model::Choice::Detailed(dc) = c {
-                dc.exclusive = false;
-                dc.operations.values_mut().for_each(op);
-                if dc.id.is_none() && dc.operations.is_empty() {
-                    *c = dtsec_model::Choice::Text(dc.text.clone());
-                }
-            }
-        }
-    }
-    let element = |e: &mut dtsec_model::Element| {
-        e.anchor = None;
-        e.html = None;
-        e.management_functions = None;
-        e.evaluation_activities = None;
-        e.operations.values_mut().for_each(|o| op(&mut o.value));
-    };
-    for x in &mut d.extended_components {
-        x.elements.iter_mut().for_each(element);
-    }
-    for s in &mut d.sfrs {
-        s.audit_events.clear();
-        s.restrict.clear();
-        s.anchor = None;
-        if s.title.as_deref() == Some(s.id.value.as_str()) {
-            s.title = None;
-        }
-        s.elements.iter_mut().for_each(element);
-    }
+    crate::common::drop_uncarried_operation_details(&mut d);
     let mut v = serde_json::to_value(&d).unwrap();
     for key in ["sfrs", "extended_components"] {
         if let Some(list) = v[key].as_array_mut() {

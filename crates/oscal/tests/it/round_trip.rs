@@ -1,7 +1,7 @@
 //! Import of our own catalog: the built-in PPs and packages come back with every fact OSCAL
 //! carries (docs/oscal.md lists what it does not), and a foreign catalog is refused.
 
-use dtsec_model::{Choice, Document, Library, Operation};
+use dtsec_model::{Document, Library};
 use dtsec_oscal::import::catalog_document;
 use dtsec_oscal::{CatalogOptions, catalog};
 use serde_json::{Value, json};
@@ -16,39 +16,7 @@ fn sorted(list: Value) -> Value {
 /// What OSCAL does not carry, removed from the original for the comparison.
 fn carried(doc: &Document) -> Value {
     let mut d = doc.clone();
-    fn op(o: &mut Operation) {
-        if let Some(a) = &o.assignment {
-            o.assignment = Some(dtsec_oscal::ids::one_line(a));
-        }
-        for c in o.selection.iter_mut().flatten() {
-            if let Choice::Detailed(dc) = c {
-                dc.exclusive = false;
-                dc.operations.values_mut().for_each(op);
-                if dc.id.is_none() && dc.operations.is_empty() {
-                    *c = Choice::Text(dc.text.clone());
-                }
-            }
-        }
-    }
-    let element = |e: &mut dtsec_model::Element| {
-        e.anchor = None;
-        e.html = None;
-        e.management_functions = None;
-        e.evaluation_activities = None;
-        e.operations.values_mut().for_each(|o| op(&mut o.value));
-    };
-    for x in &mut d.extended_components {
-        x.elements.iter_mut().for_each(element);
-    }
-    for s in &mut d.sfrs {
-        s.audit_events.clear();
-        s.restrict.clear();
-        s.anchor = None;
-        if s.title.as_deref() == Some(s.id.value.as_str()) {
-            s.title = None;
-        }
-        s.elements.iter_mut().for_each(element);
-    }
+    crate::common::drop_uncarried_operation_details(&mut d);
     // The catalog groups SFRs by class and family, so their order is that grouping's.
     let sorted_sfrs = sorted(serde_json::to_value(&d.sfrs).unwrap());
     json!({

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use dtsec_model::{Document, Library, SourceFile};
+use dtsec_model::{Choice, Document, Element, Library, Operation, SourceFile};
 use serde_json::Value;
 
 /// An example ST by file name (`pump-st.yaml`), with its source.
@@ -35,3 +35,44 @@ pub const EXAMPLES: [&str; 4] = [
     "pump-controller-st.yaml",
     "cloud-st.yaml",
 ];
+
+/// What a catalog does not carry of the requirements, removed from a document before it is
+/// compared with its import: anchors and HTML, management tables and evaluation activities,
+/// audit events and restrictions, an SFR title that only repeats the id, the `exclusive` flag of
+/// choices; assignments are compared as one line, and a detailed choice with nothing more to
+/// say than its text is that text.
+pub fn drop_uncarried_operation_details(d: &mut Document) {
+    fn op(o: &mut Operation) {
+        if let Some(a) = &o.assignment {
+            o.assignment = Some(dtsec_oscal::ids::one_line(a));
+        }
+        for c in o.selection.iter_mut().flatten() {
+            if let Choice::Detailed(dc) = c {
+                dc.exclusive = false;
+                dc.operations.values_mut().for_each(op);
+                if dc.id.is_none() && dc.operations.is_empty() {
+                    *c = Choice::Text(dc.text.clone());
+                }
+            }
+        }
+    }
+    let element = |e: &mut Element| {
+        e.anchor = None;
+        e.html = None;
+        e.management_functions = None;
+        e.evaluation_activities = None;
+        e.operations.values_mut().for_each(|o| op(&mut o.value));
+    };
+    for x in &mut d.extended_components {
+        x.elements.iter_mut().for_each(element);
+    }
+    for s in &mut d.sfrs {
+        s.audit_events.clear();
+        s.restrict.clear();
+        s.anchor = None;
+        if s.title.as_deref() == Some(s.id.value.as_str()) {
+            s.title = None;
+        }
+        s.elements.iter_mut().for_each(element);
+    }
+}
