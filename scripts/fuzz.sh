@@ -37,6 +37,7 @@ targets=(
   "crates/fuzzing vex_import"
   "crates/fuzzing oscal_import"
   "crates/fuzzing mapping"
+  "crates/fuzzing compiled"
 )
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

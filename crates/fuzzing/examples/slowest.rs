@@ -32,6 +32,7 @@ fn body(target: &str) -> Option<fn(&[u8])> {
         "vex_import" => f::vex_import,
         "oscal_import" => f::oscal_import,
         "mapping" => f::mapping,
+        "compiled" => f::compiled,
         _ => return None,
     })
 }

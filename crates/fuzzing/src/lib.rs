@@ -61,6 +61,22 @@ fn load_yaml(data: &[u8]) -> Option<(SourceFile, Document)> {
     Some((source, document))
 }
 
+/// The compiled form (`dtsec_model::compiled`): what `dtsec`'s document cache reads back from
+/// the cache directory. Whatever decodes must encode and decode again to the same document.
+pub fn compiled(data: &[u8]) {
+    let Ok(document) = dtsec_model::compiled::decode(data) else {
+        return;
+    };
+    let again = dtsec_model::compiled::encode(NAME, &document)
+        .and_then(|bytes| dtsec_model::compiled::decode(&bytes))
+        .unwrap_or_else(|e| panic!("a decoded document does not round-trip: {e}"));
+    assert_eq!(
+        serde_json::to_value(&again).ok(),
+        serde_json::to_value(&document).ok(),
+        "the compiled form changed a document"
+    );
+}
+
 /// NIAP XML: PP / PP-Module / Package import, and the reader that also takes NIAP-format STs.
 pub fn niap(data: &[u8]) {
     let _ = dtsec_niap::import_bytes(data, NAME);

@@ -11,7 +11,7 @@ use dtsec_fuzzing as fuzzing;
 type Target = fn(&[u8]);
 
 /// Every target, by its name in `fuzz/Cargo.toml` and its corpus directory.
-const TARGETS: [(&str, Target); 16] = [
+const TARGETS: [(&str, Target); 17] = [
     ("yaml", fuzzing::yaml),
     ("niap", fuzzing::niap),
     ("check", fuzzing::check),
@@ -28,6 +28,7 @@ const TARGETS: [(&str, Target); 16] = [
     ("vex_import", fuzzing::vex_import),
     ("oscal_import", fuzzing::oscal_import),
     ("mapping", fuzzing::mapping),
+    ("compiled", fuzzing::compiled),
 ];
 
 fn corpus() -> PathBuf {
