@@ -57,8 +57,12 @@ impl DocCache {
                     .join("dtsec"),
             },
         };
+        let dir = root.join("documents");
+        if !private_dir(&dir) {
+            return None;
+        }
         Some(DocCache {
-            dir: root.join("documents"),
+            dir,
             binary: binary_identity()?,
         })
     }
@@ -135,6 +139,33 @@ impl DocCache {
             let _ = std::fs::remove_file(path);
         }
     }
+}
+
+/// Whether `dir` is this user's own and no one else may write in it, creating it (mode 0700)
+/// when missing. Why: an entry is believed in place of a parse, so a cache directory pointed at
+/// a shared place (`/tmp`) must not let another user plant one; such a directory is not used.
+#[cfg(unix)]
+fn private_dir(dir: &Path) -> bool {
+    use std::os::unix::fs::{DirBuilderExt as _, MetadataExt as _};
+    if !dir.is_dir() {
+        let _ = std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir);
+    }
+    match std::fs::symlink_metadata(dir) {
+        Ok(meta) => {
+            meta.is_dir()
+                && meta.uid() == rustix::process::geteuid().as_raw()
+                && meta.mode() & 0o022 == 0
+        }
+        Err(_) => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn private_dir(dir: &Path) -> bool {
+    std::fs::create_dir_all(dir).is_ok()
 }
 
 /// The running binary's version, size and modification time: a rebuilt binary (whose model
@@ -236,6 +267,24 @@ mod tests {
             .collect();
         left.sort();
         assert_eq!(left, [format!("{:064x}.mpk", 3), format!("{:064x}.mpk", 4)]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_others_may_write_in_is_not_used() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let own = dir.path().join("own");
+        assert!(private_dir(&own), "created, mode 0700");
+        let mode = std::fs::metadata(&own).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        let shared = dir.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(!private_dir(&shared), "world-writable");
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&own, &link).unwrap();
+        assert!(!private_dir(&link), "a symbolic link");
     }
 
     #[test]

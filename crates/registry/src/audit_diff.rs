@@ -12,7 +12,7 @@
 //! that changed or was added; a key in neither was unchanged. Nested objects are compared the
 //! same way, key by key. A record created has no `before` and its whole `after`; one removed
 //! has its whole `before` and no `after`. Any other value (a string, a list) whose JSON text is
-//! longer than [`LARGE_VALUE_BYTES`] is written as `{"$sha256": HEX, "bytes": N}`: for a string
+//! longer than [`LARGE_TEXT_BYTES`] (a string) or [`LARGE_VALUE_BYTES`] (a list) is written as `{"$sha256": HEX, "bytes": N}`: for a string
 //! the digest is of its UTF-8 bytes, so a document's entry names the same digest as its blob in
 //! the blob store; for anything else it is of its canonical JSON.
 //!
@@ -22,10 +22,16 @@
 
 use serde_json::{Map, Value, json};
 
-/// The JSON text length above which a value is kept by its digest: above any name, state, id,
-/// digest or reason the workflow writes, below a document or a list of an ST's findings (which
-/// its digest, kept beside, reproduces).
+/// The JSON text length above which a list is kept by its digest: above any list of names or
+/// ids the workflow writes, below a list of an ST's findings (which the ST, kept by digest
+/// beside it, reproduces).
 pub const LARGE_VALUE_BYTES: usize = 256;
+
+/// The length above which a string is kept by its digest: above any text a person writes (a
+/// reason or rationale is at most 10,000 characters, 40,000 bytes of UTF-8, and may be said
+/// nowhere else: a draft-PP approval's rationale is cleared when the ST is resubmitted), below a
+/// document (kept in the blob store under the same digest).
+pub const LARGE_TEXT_BYTES: usize = 64 * 1024;
 
 /// The key that marks a value kept by its digest.
 pub const DIGEST_KEY: &str = "$sha256";
@@ -80,7 +86,7 @@ fn changed_fields(
 fn shrink(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), shrink(v))).collect()),
-        Value::String(s) if s.len() > LARGE_VALUE_BYTES => digest(s.as_bytes()),
+        Value::String(s) if s.len() > LARGE_TEXT_BYTES => digest(s.as_bytes()),
         Value::Array(_) => {
             let text = dtsec_seal::canonical_json(v);
             if text.len() > LARGE_VALUE_BYTES {
@@ -125,7 +131,7 @@ mod tests {
 
     #[test]
     fn large_values_are_kept_by_digest_never_their_bytes() {
-        let doc = "x".repeat(LARGE_VALUE_BYTES + 1);
+        let doc = "x".repeat(LARGE_TEXT_BYTES + 1);
         let after = json!({"id": "n1", "body": doc});
         let (b, a) = compact(None, Some(&after));
         assert_eq!(b, None);
@@ -145,10 +151,13 @@ mod tests {
             a["l"][DIGEST_KEY],
             dtsec_seal::sha256_hex(&dtsec_seal::canonical_json(&json!(list)))
         );
-        // A value at the limit is kept as it is.
-        let small = "y".repeat(LARGE_VALUE_BYTES);
+        // Text at the limit is kept as it is: the longest reason a person may write is.
+        let small = "y".repeat(LARGE_TEXT_BYTES);
         let (_, a) = compact(None, Some(&json!({"s": small})));
         assert_eq!(a.unwrap()["s"], small.as_str());
+        let reason = "é".repeat(10_000);
+        let (_, a) = compact(Some(&json!({"r": null})), Some(&json!({"r": reason})));
+        assert_eq!(a.unwrap()["r"], reason.as_str());
     }
 
     #[test]

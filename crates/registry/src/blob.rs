@@ -251,13 +251,15 @@ impl DirBlobStore {
         // Already there and whole: nothing to do. A damaged copy is replaced by the good bytes.
         let path = self.path_of(&digest);
         match self.get_blocking(&digest, MAX_BLOB_BYTES) {
-            // Renewed, so the garbage collection's grace period counts from this put; gone
-            // since the read (a collection removed it): written again below.
-            Ok(_) => match renew(&path) {
-                Ok(()) => return Ok(digest),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(source) => return Err(BlobError::Io { path, source }),
-            },
+            // Renewed, so the garbage collection's grace period counts from this put. Gone since
+            // the read (a collection removed it), or a file this process may read but not
+            // touch (restored from a backup by another user, read-only): written again below,
+            // which needs only the directory and gives the blob a fresh time too.
+            Ok(_) => {
+                if renew(&path).is_ok() {
+                    return Ok(digest);
+                }
+            }
             Err(BlobError::Missing { .. } | BlobError::Corrupt { .. }) => {}
             Err(e) => return Err(e),
         }

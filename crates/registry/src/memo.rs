@@ -65,6 +65,20 @@ impl<V: Clone> Memo<V> {
         inner.map.insert(digest.to_string(), value);
     }
 
+    /// Keeps `value` for `key`, replacing what was kept (a value that can go stale, such as a
+    /// status read at a time); a new key evicts the oldest entry when full.
+    pub fn replace(&self, key: &str, value: V) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if let Some(kept) = inner.map.get_mut(key) {
+            *kept = value;
+            return;
+        }
+        drop(inner);
+        self.insert(key, value);
+    }
+
     /// Entries kept.
     pub fn len(&self) -> usize {
         self.inner.lock().map_or(0, |i| i.map.len())

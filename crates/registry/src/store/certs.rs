@@ -317,6 +317,10 @@ fn cert_audit_json(c: &CertificateRecord) -> Value {
     })
 }
 
+/// How long a status read is answered from the memo before it is read again: the bound on how
+/// late a decision committed by another process on the same database shows.
+pub const STATUS_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(1);
+
 impl Store {
     /// A certificate by id (public).
     pub async fn certificate(&self, id: &str) -> Result<CertificateRecord> {
@@ -327,9 +331,12 @@ impl Store {
     /// The fast status lookup (public; the status endpoint and the benchmark):
     /// (status, revision, expiry date).
     ///
-    /// Kept between calls when this store publishes the log: only the log's one writer (the
-    /// log directory is locked) commits decisions, and each commit makes the kept statuses
-    /// unreachable (`commit_decision`). A store that does not publish reads every time.
+    /// Kept between calls, at most [`STATUS_FRESH_FOR`]: a decision this store commits makes
+    /// every kept status unreachable at once (the count of its decisions is part of the key,
+    /// raised after each commit and after each publication of decisions other processes
+    /// committed), and a decision committed by another process on the same database (a second
+    /// server, one being replaced) shows within that time. A store that does not publish the
+    /// log reads every time.
     pub async fn certificate_status(&self, id: &str) -> Result<(String, i64, String)> {
         let key = self.publisher.is_some().then(|| {
             let seen = self
@@ -338,12 +345,15 @@ impl Store {
                 .load(std::sync::atomic::Ordering::Acquire);
             format!("{seen}:{id}")
         });
-        if let Some(kept) = key.as_deref().and_then(|k| self.derived.status.get(k)) {
+        if let Some((read_at, kept)) = key.as_deref().and_then(|k| self.derived.status.get(k))
+            && read_at.elapsed() < STATUS_FRESH_FOR
+        {
             return Ok(kept);
         }
+        let read_at = std::time::Instant::now();
         let status = self.read_certificate_status(id).await?;
         if let Some(key) = &key {
-            self.derived.status.insert(key, status.clone());
+            self.derived.status.replace(key, (read_at, status.clone()));
         }
         Ok(status)
     }

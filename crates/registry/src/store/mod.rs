@@ -54,7 +54,8 @@ pub use blob_gc::{DEFAULT_GC_GRACE, GcReport};
 pub use cases::{Finding, NewProduct, Product};
 pub use certified_etr::CertifiedEtr;
 pub use certs::{
-    CertificateRecord, FixReviewRecord, MaintenanceRecord, StatusChange, StatusRequest,
+    CertificateRecord, FixReviewRecord, MaintenanceRecord, STATUS_FRESH_FOR, StatusChange,
+    StatusRequest,
 };
 pub use feed::{FeedEntry, FeedKind, MAX_FEED_ENTRIES};
 pub use in_evaluation::{EvaluationStage, InEvaluation, MAX_IN_EVALUATION};
@@ -259,11 +260,13 @@ struct Derived {
     device_words: crate::memo::Memo<Option<String>>,
     /// An SBOM's support facts (`posture.rs`), by the SBOM's digest.
     sbom_facts: crate::memo::Memo<Arc<posture::SbomFacts>>,
-    /// Certificate statuses (`certs.rs`), by `"{decisions}:{certificate id}"`: the status
-    /// lookup is the verifiers' hot path, and a status changes only by a decision.
-    status: crate::memo::Memo<(String, i64, String)>,
-    /// Decisions committed through this store (`publish.rs`, `commit_decision`): part of each
-    /// status key, so a decision makes every status read before it unreachable at once.
+    /// Certificate statuses (`certs.rs`) with when they were read, by
+    /// `"{decisions}:{certificate id}"`: the status lookup is the verifiers' hot path, and a
+    /// status changes only by a decision.
+    status: crate::memo::Memo<(std::time::Instant, (String, i64, String))>,
+    /// Decisions committed through this store (`publish.rs`, `commit_decision`) or published by
+    /// it for another process (`publish_log`): part of each status key, so such a decision
+    /// makes every status read before it unreachable at once.
     decisions: std::sync::atomic::AtomicU64,
 }
 

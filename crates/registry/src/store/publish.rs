@@ -228,6 +228,11 @@ impl Store {
                     .await?;
             }
             tx.commit().await?;
+            // Some may be decisions another process committed: statuses kept before them are
+            // stale now (`Store::certificate_status`).
+            self.derived
+                .decisions
+                .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         }
         Ok(log.size())
     }

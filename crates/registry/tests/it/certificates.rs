@@ -434,3 +434,50 @@ async fn the_status_lookup_follows_every_decision_at_once() {
         assert!(s.certificate_status("DTSEC-0000-0000").await.is_err());
     }
 }
+
+/// A decision committed by another process on the same database (a second server, or one being
+/// replaced: it finds the log locked and only writes the outbox) shows in the kept status within
+/// `STATUS_FRESH_FOR`, and at once when this store publishes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_made_by_another_process_shows_in_the_status_lookup() {
+    for db in common::backends().await {
+        let s = &db.store;
+        let w = common::world(s).await;
+        let (_, cid) = common::certified_pump(s, &w).await;
+        assert_eq!(s.certificate_status(&cid).await.unwrap().0, "active");
+        let mut cfg = common::config(db.dir.path());
+        cfg.database_url = db.pg_url().map(str::to_string);
+        let other = Store::open(cfg).await.unwrap();
+        other
+            .change_certificate_status(&w.certifier, &cid, StatusRequest::Suspend, "elsewhere")
+            .await
+            .unwrap();
+        tokio::time::sleep(
+            dtsec_registry::STATUS_FRESH_FOR + std::time::Duration::from_millis(200),
+        )
+        .await;
+        assert_eq!(
+            s.certificate_status(&cid).await.unwrap(),
+            (
+                "suspended".to_string(),
+                2,
+                s.certificate(&cid).await.unwrap().expiry_date
+            ),
+            "{}",
+            db.backend
+        );
+        other
+            .change_certificate_status(&w.certifier, &cid, StatusRequest::Reinstate, "elsewhere")
+            .await
+            .unwrap();
+        // Published by this store (as its next decision or start-up would): at once.
+        s.publish_log().await.unwrap();
+        assert_eq!(
+            s.certificate_status(&cid).await.unwrap().0,
+            "active",
+            "{}",
+            db.backend
+        );
+        other.close().await;
+    }
+}
