@@ -193,6 +193,24 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Refuses anything but 64 lowercase hex digits, so a digest can never name a path outside the
 /// store (`..`, `/`).
+/// `bytes` when their SHA-256 is `digest`, else [`BlobError::Corrupt`] naming the store: what
+/// every store's `get` ends with, whatever it read from.
+pub(crate) fn verified(
+    digest: &str,
+    bytes: Vec<u8>,
+    store: impl FnOnce() -> String,
+) -> BlobResult<Vec<u8>> {
+    let actual = digest_of(&bytes);
+    if actual != digest {
+        return Err(BlobError::Corrupt {
+            digest: digest.to_string(),
+            actual,
+            store: store(),
+        });
+    }
+    Ok(bytes)
+}
+
 fn check_digest(digest: &str) -> BlobResult<()> {
     if digest.len() == 64
         && digest
@@ -315,15 +333,7 @@ impl DirBlobStore {
                 path: path.clone(),
                 source,
             })?;
-        let actual = digest_of(&bytes);
-        if actual != digest {
-            return Err(BlobError::Corrupt {
-                digest: digest.to_string(),
-                actual,
-                store: self.location(),
-            });
-        }
-        Ok(bytes)
+        verified(digest, bytes, || self.location())
     }
 
     fn exists_blocking(&self, digest: &str) -> BlobResult<bool> {

@@ -719,15 +719,7 @@ impl S3BlobStore {
             }
             bytes.extend_from_slice(&chunk);
         }
-        let actual = digest_of(&bytes);
-        if actual != digest {
-            return Err(BlobError::Corrupt {
-                digest: digest.to_string(),
-                actual,
-                store: self.location(),
-            });
-        }
-        Ok(bytes)
+        super::verified(digest, bytes, || self.location())
     }
 
     async fn exists_key(&self, digest: &str) -> BlobResult<bool> {
