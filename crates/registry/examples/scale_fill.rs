@@ -10,6 +10,8 @@
 
 #![forbid(unsafe_code)]
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use dtsec_registry::demo::{PUMP_ST_V1, seal_passing_etr, st_for};
@@ -20,6 +22,8 @@ use dtsec_seal::SigningKey;
 /// The largest N this tool accepts (the issue measures up to 10⁶).
 const MAX_N: u64 = 1_000_000;
 const PASSWORD: &str = "scale-password-1";
+/// Cases in flight at once.
+const WORKERS: u64 = 3;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -112,50 +116,128 @@ async fn fill(dir: &str, n: u64, url: Option<String>) -> Result<(), Box<dyn std:
         .await?
         .actor();
     let start = Instant::now();
-    for i in 0..n {
-        let name = format!("Scale Pump {i}");
-        let version = "1.0";
-        let p = store
-            .register_product(
-                &maker_user,
-                NewProduct {
-                    manufacturer_org: maker.id.clone(),
-                    name: name.clone(),
-                    version: version.into(),
-                    build_ids: vec![format!("fw-{i}")],
-                    toe_type: "TT.PUMP".into(),
-                },
-            )
-            .await?;
-        let st = st_for(PUMP_ST_V1, maker_name, &name, version);
-        let st_file = format!("scale-pump-{i}-st.yaml");
-        store
-            .submit_st(&maker_user, &p.id, &st_file, st.as_bytes().to_vec())
-            .await?;
-        store.choose_lab(&maker_user, &p.id, &lab.id).await?;
-        store.start_evaluation(&evaluator, &p.id).await?;
-        let etr = seal_passing_etr(&st_file, &st, lab_name, maker_name, &key)?;
-        store.submit_etr(&evaluator, &p.id, &etr).await?;
-        store.accept_etr(&certifier, &p.id).await?;
-        let case = store.product(&certifier, &p.id).await?;
-        if !store.draft_claims_of(&case).is_empty() {
-            store
-                .approve_draft_pp_claims(
-                    &certifier,
-                    &p.id,
-                    "The draft is the scheme's own profile; certified for the scale benchmark.",
-                )
-                .await?;
-        }
-        store.issue_certificate(&certifier, &p.id).await?;
-        if (i + 1) % 100 == 0 || i + 1 == n {
-            eprintln!(
-                "scale_fill: {} of {n} certified ({:.1} s)",
-                i + 1,
-                start.elapsed().as_secs_f64()
-            );
-        }
+    let ctx = Arc::new(Fill {
+        store: store.clone(),
+        maker_user,
+        maker_id: maker.id.clone(),
+        maker_name,
+        evaluator,
+        certifier,
+        lab_id: lab.id.clone(),
+        lab_name,
+        key,
+        done: AtomicU64::new(0),
+        n,
+        start,
+    });
+    // Cases are independent: several in flight keep both cores busy (checking, sealing and
+    // verifying run beside another case's transactions); each worker takes every W-th product.
+    let mut workers = tokio::task::JoinSet::new();
+    for w in 0..WORKERS {
+        let ctx = ctx.clone();
+        workers.spawn(async move {
+            let mut i = w;
+            while i < ctx.n {
+                certify_one(&ctx, i).await?;
+                i += WORKERS;
+            }
+            Ok::<_, String>(())
+        });
+    }
+    while let Some(r) = workers.join_next().await {
+        r.map_err(|e| format!("a fill worker stopped: {e}"))??;
     }
     store.close().await;
+    Ok(())
+}
+
+/// What every worker shares.
+struct Fill {
+    store: Store,
+    maker_user: dtsec_registry::Actor,
+    maker_id: String,
+    maker_name: &'static str,
+    evaluator: dtsec_registry::Actor,
+    certifier: dtsec_registry::Actor,
+    lab_id: String,
+    lab_name: &'static str,
+    key: SigningKey,
+    done: AtomicU64,
+    n: u64,
+    start: Instant,
+}
+
+/// Product `i`, from registration to its signed, logged certificate.
+async fn certify_one(ctx: &Fill, i: u64) -> Result<(), String> {
+    let e = |what: &str| {
+        let what = what.to_string();
+        move |err: dtsec_registry::RegistryError| format!("product {i}: {what}: {err}")
+    };
+    let store = &ctx.store;
+    let name = format!("Scale Pump {i}");
+    let version = "1.0";
+    let p = store
+        .register_product(
+            &ctx.maker_user,
+            NewProduct {
+                manufacturer_org: ctx.maker_id.clone(),
+                name: name.clone(),
+                version: version.into(),
+                build_ids: vec![format!("fw-{i}")],
+                toe_type: "TT.PUMP".into(),
+            },
+        )
+        .await
+        .map_err(e("register"))?;
+    let st = st_for(PUMP_ST_V1, ctx.maker_name, &name, version);
+    let st_file = format!("scale-pump-{i}-st.yaml");
+    store
+        .submit_st(&ctx.maker_user, &p.id, &st_file, st.as_bytes().to_vec())
+        .await
+        .map_err(e("submit the ST"))?;
+    store
+        .choose_lab(&ctx.maker_user, &p.id, &ctx.lab_id)
+        .await
+        .map_err(e("choose the lab"))?;
+    store
+        .start_evaluation(&ctx.evaluator, &p.id)
+        .await
+        .map_err(e("start the evaluation"))?;
+    let etr = seal_passing_etr(&st_file, &st, ctx.lab_name, ctx.maker_name, &ctx.key)
+        .map_err(|err| format!("product {i}: seal the ETR: {err}"))?;
+    store
+        .submit_etr(&ctx.evaluator, &p.id, &etr)
+        .await
+        .map_err(e("submit the ETR"))?;
+    store
+        .accept_etr(&ctx.certifier, &p.id)
+        .await
+        .map_err(e("accept the ETR"))?;
+    let case = store
+        .product(&ctx.certifier, &p.id)
+        .await
+        .map_err(e("read the case"))?;
+    if !store.draft_claims_of(&case).is_empty() {
+        store
+            .approve_draft_pp_claims(
+                &ctx.certifier,
+                &p.id,
+                "The draft is the scheme's own profile; certified for the scale benchmark.",
+            )
+            .await
+            .map_err(e("approve the draft claims"))?;
+    }
+    store
+        .issue_certificate(&ctx.certifier, &p.id)
+        .await
+        .map_err(e("issue the certificate"))?;
+    let done = ctx.done.fetch_add(1, Ordering::Relaxed) + 1;
+    if done.is_multiple_of(100) || done == ctx.n {
+        eprintln!(
+            "scale_fill: {done} of {} certified ({:.1} s)",
+            ctx.n,
+            ctx.start.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }

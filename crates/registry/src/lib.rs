@@ -24,6 +24,7 @@ pub mod blob;
 pub mod certificate;
 pub mod demo;
 mod error;
+pub mod etr_facts;
 pub mod etr_report;
 pub mod etr_summary;
 pub mod lab_profile;

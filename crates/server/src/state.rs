@@ -63,8 +63,6 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Rendered PP and package pages by (id, version).
     pub pps: Arc<HashMap<(String, String), PpPage>>,
-    /// Regulatory coverage derived per sealed ETR (`controllers/devices/coverage.rs`).
-    pub coverage: crate::controllers::devices::coverage::CoverageCache,
 }
 
 impl AppState {
@@ -76,7 +74,6 @@ impl AppState {
             scheme_key_pem: scheme_key_pem.into(),
             config: Arc::new(config),
             pps: Arc::new(crate::pages::render_builtin_pps()),
-            coverage: Default::default(),
         }
     }
 }

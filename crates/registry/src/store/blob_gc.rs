@@ -30,6 +30,7 @@ pub(crate) const BLOB_REFERENCES: &[(&str, &[&str], &str)] = &[
     ("products", &["id"], "st_blob_sha256"),
     ("products", &["id"], "etr_blob_sha256"),
     ("pm_sboms", &["certificate_id", "sha256"], "blob_sha256"),
+    ("etr_summaries", &["etr_sha256"], "facts_sha256"),
 ];
 
 /// The default grace period.

@@ -865,18 +865,25 @@ impl Store {
             version: current.version.clone(),
             sponsor: self.organisation(&current.manufacturer_org).await?.name,
         };
-        // The public summary is computed here, once, beside the verification (issue 16); a
-        // bundle that verifies but cannot be summarised is still accepted, and its summary is
-        // tried again when first read (`published.rs`).
-        let (verified, summary) = tokio::task::spawn_blocking(move || {
+        // What the public device page shows of it (summary, regulatory coverage, device in
+        // words) is derived here, once, beside the verification (issue 16, `etr_facts.rs`);
+        // a part that cannot be derived keeps why, and the bundle is still accepted.
+        let st_text = self
+            .st_text(actor, product_id)
+            .await?
+            .ok_or_else(|| RegistryError::invalid("no ST submitted"))?;
+        let st_name = format!("{}-st.yaml", current.name);
+        let describe = self.describer();
+        let (verified, facts) = tokio::task::spawn_blocking(move || {
             let verified = verify_etr(&text, &key, &st_sha, &lab_name, &case)?;
-            let summary = crate::etr_summary::EtrSummary::from_bundle(&text).ok();
-            Ok::<_, RegistryError>((verified, summary))
+            let facts = crate::etr_facts::derive(&st_name, &st_text, &text, describe);
+            Ok::<_, RegistryError>((verified, facts))
         })
         .await
         .map_err(|e| RegistryError::invalid(format!("the verification stopped: {e}")))??;
         // Stored before the transaction, as the ST is.
         let (etr_blob, etr_size) = self.put_document(bundle).await?;
+        let facts_blob = self.put_facts(&facts).await?;
         let now = self.now();
         let mut tx = self.begin().await?;
         let before = load_product(&mut tx, product_id).await?;
@@ -904,9 +911,7 @@ impl Store {
                 verified.sha256
             )));
         }
-        if let Some(summary) = &summary {
-            super::published::store_etr_summary(&mut tx, &verified.sha256, summary, &now).await?;
-        }
+        super::certified_facts::keep_facts(&mut tx, &verified.sha256, &facts_blob, &now).await?;
         let to = next(before.state(), Event::SubmitEtr)?;
         update_product(
             &mut tx,

@@ -53,9 +53,13 @@ impl Store {
     /// source"); for a 1.0 ST, its TOE type. `None` when the ST names neither (or cannot be
     /// read again, which the checked ST always can).
     ///
-    /// Read once per ST: the words are kept under the ST's digest (`crate::memo`), so a page
-    /// view reads the digest, not the document.
+    /// A certificate issued on a sealed ETR has the words in the ETR's facts, derived when the
+    /// ETR was submitted (`etr_facts.rs`). Otherwise they are read once per ST and kept under
+    /// the ST's digest (`crate::memo`), so a page view reads the digest, not the document.
     pub async fn device_description(&self, certificate_id: &str) -> Result<Option<String>> {
+        if let Some(facts) = self.etr_facts(certificate_id).await? {
+            return Ok(facts.device_words.clone());
+        }
         let digest = self.certified_st_digest(certificate_id).await?;
         if let Some(words) = digest
             .as_deref()
@@ -73,43 +77,61 @@ impl Store {
 
     /// The device words of an ST's text (see [`Store::device_description`]).
     fn describe(&self, st: Vec<u8>) -> Option<String> {
-        let Ok((_, doc)) = dtsec_niap::load_any("st", st) else {
-            return None;
-        };
-        let parts = doc.toe.all_parts();
-        if parts.is_empty() {
-            return doc
-                .toe
-                .toe_type
-                .as_ref()
-                .map(|t| self.device_type_title(&t.value).to_string());
-        }
-        let words: Vec<String> = parts
-            .iter()
-            .map(|p| {
-                let form = self.device_type_title(&p.form.value);
-                let roles: Vec<String> = p
-                    .roles
-                    .iter()
-                    .map(|r| {
-                        let t = title(&self.role_titles, &r.value);
-                        // Titles are capitalised; in a list, only the first word of the line is.
-                        let mut c = t.chars();
-                        match c.next() {
-                            Some(f) if t.len() > 1 && !t.starts_with("AID") => {
-                                f.to_lowercase().chain(c).collect()
-                            }
-                            _ => t.to_string(),
-                        }
-                    })
-                    .collect();
-                if roles.is_empty() {
-                    form.to_string()
-                } else {
-                    format!("{form} — {}", roles.join(", "))
-                }
-            })
-            .collect();
-        Some(words.join(" + "))
+        (self.describer())(st)
     }
+
+    /// [`Store::describe`] as a function that owns what it needs, for a blocking task
+    /// (`etr_facts.rs` derives the words when the ETR is submitted).
+    pub(crate) fn describer(&self) -> impl FnOnce(Vec<u8>) -> Option<String> + Send + 'static {
+        let toe_types = self.toe_types.clone();
+        let role_titles = self.role_titles.clone();
+        move |st| describe(&toe_types, &role_titles, st)
+    }
+}
+
+/// The device words of an ST's text: each TOE part's form and roles in the built-in PPs' words
+/// (`toe_types` and `role_titles` are (id, title) tables).
+fn describe(
+    toe_types: &[(String, String)],
+    role_titles: &[(String, String)],
+    st: Vec<u8>,
+) -> Option<String> {
+    let Ok((_, doc)) = dtsec_niap::load_any("st", st) else {
+        return None;
+    };
+    let parts = doc.toe.all_parts();
+    if parts.is_empty() {
+        return doc
+            .toe
+            .toe_type
+            .as_ref()
+            .map(|t| title(toe_types, &t.value).to_string());
+    }
+    let words: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            let form = title(toe_types, &p.form.value);
+            let roles: Vec<String> = p
+                .roles
+                .iter()
+                .map(|r| {
+                    let t = title(role_titles, &r.value);
+                    // Titles are capitalised; in a list, only the first word of the line is.
+                    let mut c = t.chars();
+                    match c.next() {
+                        Some(f) if t.len() > 1 && !t.starts_with("AID") => {
+                            f.to_lowercase().chain(c).collect()
+                        }
+                        _ => t.to_string(),
+                    }
+                })
+                .collect();
+            if roles.is_empty() {
+                form.to_string()
+            } else {
+                format!("{form} — {}", roles.join(", "))
+            }
+        })
+        .collect();
+    Some(words.join(" + "))
 }

@@ -16,6 +16,7 @@ mod accounts;
 mod blob_gc;
 mod cases;
 mod certified_etr;
+mod certified_facts;
 mod certs;
 mod decision_subject;
 mod device_words;
@@ -258,6 +259,8 @@ pub struct Store {
 struct Derived {
     /// A certified ST's device words (`device_words.rs`), by the ST's digest.
     device_words: crate::memo::Memo<Option<String>>,
+    /// The facts derived from a sealed ETR (`certified_facts.rs`), by the bundle's digest.
+    etr_facts: crate::memo::Memo<Arc<crate::etr_facts::EtrFacts>>,
     /// An SBOM's support facts (`posture.rs`), by the SBOM's digest.
     sbom_facts: crate::memo::Memo<Arc<posture::SbomFacts>>,
     /// Certificate statuses (`certs.rs`) with when they were read, by
@@ -277,6 +280,8 @@ impl Derived {
     fn new() -> Derived {
         Derived {
             device_words: crate::memo::Memo::new(Self::CAPACITY),
+            // Each holds a coverage table (a few kilobytes), and a miss reads one small blob.
+            etr_facts: crate::memo::Memo::new(Self::CAPACITY / 4),
             sbom_facts: crate::memo::Memo::new(Self::CAPACITY),
             status: crate::memo::Memo::new(Self::CAPACITY),
             decisions: std::sync::atomic::AtomicU64::new(0),

@@ -93,37 +93,15 @@ impl Store {
         let sha = opt_text(&row, "etr_sha256")?
             .ok_or_else(|| RegistryError::not_found(format!("the ETR of {certificate_id}")))?;
         let key_id = opt_text(&row, "etr_key_id")?;
-        let stored = sqlx::query("SELECT summary_json FROM etr_summaries WHERE etr_sha256 = $1")
-            .bind(&sha)
-            .fetch_optional(&self.pool)
+        let facts = self
+            .etr_facts(certificate_id)
             .await?
-            .map(|r| text(&r, "summary_json"))
-            .transpose()?
-            .and_then(|json| serde_json::from_str::<EtrSummary>(&json).ok());
-        let mut summary = match stored {
-            Some(s) => s,
-            None => {
-                // Submitted before summaries were stored (or unreadable then): computed now,
-                // once, and stored for every later view.
-                let row = self
-                    .certified_case_row(certificate_id, &super::documents::ETR.select("p."))
-                    .await?;
-                let bundle = self
-                    .held_document(&row, super::documents::ETR)
-                    .await?
-                    .ok_or_else(|| {
-                        RegistryError::not_found(format!("the ETR of {certificate_id}"))
-                    })?;
-                let s = tokio::task::spawn_blocking(move || EtrSummary::from_bundle(&bundle))
-                    .await
-                    .map_err(|e| {
-                        RegistryError::invalid(format!("reading the ETR stopped: {e}"))
-                    })??;
-                let mut conn = self.pool.acquire().await?;
-                store_etr_summary(&mut conn, &sha, &s, &self.now()).await?;
-                s
-            }
-        };
+            .ok_or_else(|| RegistryError::not_found(format!("the ETR of {certificate_id}")))?;
+        let mut summary = facts.summary.clone().map_err(|why| {
+            RegistryError::invalid(format!(
+                "the ETR of {certificate_id} (SHA-256 {sha}): {why}"
+            ))
+        })?;
         summary.lab_key_id = key_id;
         // The latest submission and acceptance of this case (a rejected ETR may precede them).
         let rows = sqlx::query(
@@ -142,31 +120,4 @@ impl Store {
         }
         Ok(summary)
     }
-}
-
-/// Stores the public summary of the sealed bundle with SHA-256 `sha` (once: a bundle never
-/// changes under its digest, so a row already there is kept). The fields filled per request
-/// (lab key id, submission and acceptance times) are stored empty.
-pub(crate) async fn store_etr_summary(
-    conn: &mut sqlx::AnyConnection,
-    sha: &str,
-    summary: &EtrSummary,
-    now: &str,
-) -> Result<()> {
-    let mut bare = summary.clone();
-    bare.lab_key_id = None;
-    bare.submitted_at = None;
-    bare.accepted_at = None;
-    let json = serde_json::to_string(&bare)
-        .map_err(|e| RegistryError::invalid(format!("the ETR summary cannot be written: {e}")))?;
-    sqlx::query(
-        "INSERT INTO etr_summaries (etr_sha256, summary_json, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (etr_sha256) DO NOTHING",
-    )
-    .bind(sha)
-    .bind(json)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }

@@ -31,7 +31,7 @@ async fn unreferenced_old_blobs_go_and_referenced_ones_never_do() {
         let b = db.backend;
         let s = &db.store;
         let w = common::world(s).await;
-        let (product, _cid) = common::certified_pump(s, &w).await;
+        let (product, cid) = common::certified_pump(s, &w).await;
         let st = s.st_text(&w.certifier, &product).await.unwrap().unwrap();
         let etr = s.etr_bundle(&w.certifier, &product).await.unwrap().unwrap();
         let st_d = dtsec_registry::blob::digest_of(st.as_bytes());
@@ -55,9 +55,10 @@ async fn unreferenced_old_blobs_go_and_referenced_ones_never_do() {
             [&old],
             "{b}"
         );
+        // Referenced: the ST, the sealed ETR and the facts derived from it (`etr_facts`).
         assert_eq!(
             (dry.blobs, dry.referenced, dry.recent),
-            (4, 2, 1),
+            (5, 3, 1),
             "{b}: {dry:?}"
         );
         assert!(
@@ -91,7 +92,9 @@ async fn unreferenced_old_blobs_go_and_referenced_ones_never_do() {
         );
         let again = s.collect_blob_garbage(Duration::ZERO, false).await.unwrap();
         assert!(again.removed.is_empty(), "{b}: {again:?}");
-        assert_eq!(again.blobs, 2, "{b}");
+        assert_eq!(again.blobs, 3, "{b}");
+        // The facts are still read from their blob.
+        assert!(s.etr_facts(&cid).await.unwrap().is_some(), "{b}");
         db.finish().await;
     }
 }

@@ -244,13 +244,13 @@ async fn the_size_bound_is_checked_before_the_body_is_read() {
         "{err}"
     );
     assert_eq!(store.get(&d, 1000).await.unwrap().len(), 1000);
-    // An object swollen to 200 MB behind the store's back is refused from its Content-Length:
-    // the answer comes without the body being read (or held in memory).
+    // An object swollen to 200 MB behind the store's back is refused from its Content-Length
+    // (the size the error names), so the body is neither read nor held in memory. No time is
+    // asserted: a loaded machine may take any time (the bound is structural, not a timeout).
     let file = server.object_file(&store.config().key_of(&d));
     let f = std::fs::File::options().write(true).open(&file).unwrap();
     f.set_len(200_000_000).unwrap();
     drop(f);
-    let started = std::time::Instant::now();
     let err = store.get(&d, MAX_BLOB_BYTES).await.unwrap_err();
     assert!(
         matches!(
@@ -262,7 +262,6 @@ async fn the_size_bound_is_checked_before_the_body_is_read() {
         ),
         "{err}"
     );
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
     // Nor is an over-limit blob ever sent.
     let huge = vec![0u8; usize::try_from(MAX_BLOB_BYTES).unwrap() + 1];
     let err = store.put(&huge).await.unwrap_err();
