@@ -12,7 +12,10 @@
 # DTSEC_SCALE_DATABASE_URL=postgres://…  an EMPTY PostgreSQL database instead of SQLite.
 # DTSEC_SCALE_PROFILE=debug              a debug build (quick checks; figures not comparable).
 # DTSEC_SCALE_NGINX=0                    no nginx column (it is skipped when nginx is absent).
-# Loopback only; everything made lives in one temporary directory, removed at exit, and every
+# DTSEC_SCALE_DATA=DIR                   keep the filled registry in DIR (new or missing), or
+#                                        measure again the one a run with the same N left there
+#                                        (its fill time is kept with it) without filling again.
+# Loopback only; everything else made lives in one temporary directory, removed at exit, and every
 # process started is stopped. Needs wrk (apt-get install -y wrk); nginx optional.
 set -euo pipefail
 n="${1:-100}"
@@ -35,7 +38,9 @@ fill="$out/examples/scale_fill"
 port="${DTSEC_SCALE_PORT:-18281}"
 nport=$((port + 1))
 work="$(mktemp -d)"
-data="$work/data"
+data="${DTSEC_SCALE_DATA:-$work/data}"
+# A kept registry names its N and fill time here, written only once the fill has finished.
+filled="$data/scale-filled"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
@@ -50,10 +55,20 @@ if [ -n "${DTSEC_SCALE_DATABASE_URL:-}" ]; then
 fi
 ms() { date +%s%3N; }
 
-# 1. Fill (bounded: at most an hour plus two seconds a product).
-t0=$(ms)
-timeout $((3600 + 2 * n)) "$fill" "$data" "$n" "${url[@]}"
-fill_ms=$(( $(ms) - t0 ))
+# 1. Fill (bounded: at most an hour plus two seconds a product), unless a kept one is there.
+if [ -f "$filled" ]; then
+  read -r kept_n fill_ms <"$filled"
+  [ "$kept_n" = "$n" ] || { echo "$data holds a registry of N=$kept_n, not $n" >&2; exit 2; }
+  echo "scale: measuring the registry kept in $data (filled before in $fill_ms ms)" >&2
+else
+  if [ -e "$data" ] && [ -n "$(ls -A "$data")" ]; then
+    echo "$data is not empty and holds no finished fill; remove it or name a new directory" >&2; exit 2
+  fi
+  t0=$(ms)
+  timeout $((3600 + 2 * n)) "$fill" "$data" "$n" "${url[@]}"
+  fill_ms=$(( $(ms) - t0 ))
+  echo "$n $fill_ms" >"$filled"
+fi
 
 # 2. Serve.
 "$bin" serve --data-dir "$data" "${db[@]}" --listen "127.0.0.1:$port" 2>"$work/serve.log" &
@@ -61,7 +76,8 @@ pids+=($!)
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 240); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.5; done
 curl -fs "$base/healthz" >/dev/null || { echo "the registry did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
-curl -fs "$base/api/v1/devices?limit=1000" | grep -o 'DTSEC-[0-9]*-[0-9]*' | sort -u >"$work/ids"
+# Every certificate id (the CSV lists every matching device), so the device page is random over all N.
+curl -fs "$base/api/v1/devices.csv" | grep -o 'DTSEC-[0-9]*-[0-9]*' | sort -u >"$work/ids"
 cert="$(sed -n "$(( ($(wc -l <"$work/ids") + 1) / 2 ))p" "$work/ids")"
 [ -n "$cert" ] || { echo "no certificate listed" >&2; exit 1; }
 cat >"$work/random.lua" <<LUA

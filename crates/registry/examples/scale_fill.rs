@@ -22,7 +22,7 @@ use dtsec_seal::SigningKey;
 /// The largest N this tool accepts (the issue measures up to 10⁶).
 const MAX_N: u64 = 1_000_000;
 const PASSWORD: &str = "scale-password-1";
-/// Cases in flight at once.
+/// Cases in flight at once, unless `DTSEC_FILL_WORKERS` says (1 to 16).
 const WORKERS: u64 = 3;
 
 fn main() {
@@ -53,6 +53,15 @@ async fn fill(dir: &str, n: u64, url: Option<String>) -> Result<(), Box<dyn std:
     let mut cfg = StoreConfig::new(dir);
     cfg.database_url = url;
     cfg.password_cost = PasswordCost::Fast;
+    // One connection unless `DTSEC_FILL_CONNECTIONS` says: the fill only writes, and SQLite
+    // takes one writer at a time; with several connections the others wait in SQLite's busy
+    // handler, which sleeps (1 ms, then longer), where one connection's callers wait in the
+    // pool's queue and are woken at once.
+    cfg.max_connections = std::env::var("DTSEC_FILL_CONNECTIONS")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|c| (1..=64).contains(c))
+        .unwrap_or(1);
     let store = Store::open(cfg).await?;
     let admin = store
         .bootstrap_admin("admin@scale.invalid", "Scale Admin", PASSWORD)
@@ -132,14 +141,19 @@ async fn fill(dir: &str, n: u64, url: Option<String>) -> Result<(), Box<dyn std:
     });
     // Cases are independent: several in flight keep both cores busy (checking, sealing and
     // verifying run beside another case's transactions); each worker takes every W-th product.
+    let count = std::env::var("DTSEC_FILL_WORKERS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|w| (1..=16).contains(w))
+        .unwrap_or(WORKERS);
     let mut workers = tokio::task::JoinSet::new();
-    for w in 0..WORKERS {
+    for w in 0..count {
         let ctx = ctx.clone();
         workers.spawn(async move {
             let mut i = w;
             while i < ctx.n {
                 certify_one(&ctx, i).await?;
-                i += WORKERS;
+                i += count;
             }
             Ok::<_, String>(())
         });

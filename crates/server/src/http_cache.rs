@@ -13,12 +13,28 @@
 //! the OpenAPI document, the scheme's public key). Answers to requests with credentials are left alone (they are `no-store`, see
 //! [`crate::security_headers`]), and `Vary` keeps a shared cache from handing an anonymous copy to
 //! a signed-in user.
+//!
+//! **Kept answers.** The same anonymous `GET` is answered from memory ([`KeptAnswers`]) while
+//! nothing was written since it was made and for at most [`dtsec_registry::STATUS_FRESH_FOR`]:
+//! a list, a search or a device page viewed again costs one indexed read of the audit trail's
+//! last sequence number instead of its queries and rendering (issue 16: the public site at
+//! scale). Why the audit trail: every change a public page shows — a decision, a status, an
+//! organisation, a notice — is recorded there in the transaction that makes it, by this process
+//! or another on the same database, so its last number names the state a page was made from.
+//! Why also a time bound: what is not audited (an advisory feed's import, a clock passing an
+//! expiry date) shows within a second, as a status change made elsewhere does.
 
-use axum::body::{Body, to_bytes};
-use axum::extract::Request;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use dtsec_registry::memo::Memo;
+
+use crate::state::AppState;
 
 /// The largest answer given a validator (bigger ones pass through untouched, unbuffered).
 pub const MAX_VALIDATED_BYTES: usize = 4 * 1024 * 1024;
@@ -27,6 +43,42 @@ pub const MAX_VALIDATED_BYTES: usize = 4 * 1024 * 1024;
 pub const STABLE: &str = "public, max-age=3600";
 /// `Cache-Control` of everything else: a cache must ask the registry every time.
 pub const ALWAYS_REVALIDATE: &str = "no-cache";
+
+/// The largest answer kept in memory (a device page is tens of kilobytes).
+const MAX_KEPT_BYTES: usize = 256 * 1024;
+/// The longest request target kept (longer ones are answered afresh every time).
+const MAX_KEPT_TARGET: usize = 1024;
+
+/// One kept answer: its headers and bytes, with the state and time it was made at.
+#[derive(Debug)]
+struct Kept {
+    generation: i64,
+    made: Instant,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// Anonymous answers by request target (path and query), bounded in count (the oldest goes
+/// first) and in size per answer, so at most 512 × 256 KiB is held.
+#[derive(Clone, Debug)]
+pub struct KeptAnswers(Arc<Memo<Arc<Kept>>>);
+
+impl KeptAnswers {
+    /// Most answers kept.
+    const CAPACITY: usize = 512;
+
+    fn fresh(&self, target: &str, generation: i64) -> Option<Arc<Kept>> {
+        self.0.get(target).filter(|k| {
+            k.generation == generation && k.made.elapsed() <= dtsec_registry::STATUS_FRESH_FOR
+        })
+    }
+}
+
+impl Default for KeptAnswers {
+    fn default() -> Self {
+        KeptAnswers(Arc::new(Memo::new(Self::CAPACITY)))
+    }
+}
 
 /// Whether answers at `path` may be reused for an hour without asking.
 fn stable(path: &str) -> bool {
@@ -42,7 +94,7 @@ fn matches(if_none_match: &str, etag: &str) -> bool {
 }
 
 /// The middleware.
-pub async fn validators(req: Request, next: Next) -> Response {
+pub async fn validators(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let anonymous = !req.headers().contains_key(header::AUTHORIZATION)
         && !req.headers().contains_key(header::COOKIE);
     let cacheable_method = matches!(*req.method(), Method::GET | Method::HEAD);
@@ -52,6 +104,27 @@ pub async fn validators(req: Request, next: Next) -> Response {
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    // Kept answers: anonymous, and only a GET makes one (a HEAD's body is not the page's).
+    let target = req
+        .uri()
+        .path_and_query()
+        .map(|t| t.as_str().to_string())
+        .filter(|t| anonymous && cacheable_method && t.len() <= MAX_KEPT_TARGET);
+    let generation = match &target {
+        Some(_) => state.store.public_generation().await.ok(),
+        None => None,
+    };
+    if let (Some(t), Some(g)) = (&target, generation)
+        && let Some(kept) = state.kept.fresh(t, g)
+    {
+        return answer(
+            StatusCode::OK,
+            kept.headers.clone(),
+            kept.body.clone(),
+            if_none_match.as_deref(),
+        );
+    }
+    let keep = *req.method() == Method::GET;
     let resp = next.run(req).await;
     if !(anonymous && cacheable_method)
         || resp.status() != StatusCode::OK
@@ -90,16 +163,48 @@ pub async fn validators(req: Request, next: Next) -> Response {
         header::VARY,
         HeaderValue::from_static("Cookie, Authorization"),
     );
-    if if_none_match
-        .as_deref()
-        .is_some_and(|inm| matches(inm, &etag))
+    if let (true, Some(t), Some(g)) = (keep, &target, generation)
+        && bytes.len() <= MAX_KEPT_BYTES
     {
-        parts.status = StatusCode::NOT_MODIFIED;
-        parts.headers.remove(header::CONTENT_LENGTH);
-        parts.headers.remove(header::CONTENT_TYPE);
-        return Response::from_parts(parts, Body::empty());
+        state.kept.0.replace(
+            t,
+            Arc::new(Kept {
+                generation: g,
+                made: Instant::now(),
+                headers: parts.headers.clone(),
+                body: bytes.clone(),
+            }),
+        );
     }
-    Response::from_parts(parts, Body::from(bytes))
+    answer(parts.status, parts.headers, bytes, if_none_match.as_deref())
+}
+
+/// The answer with `headers` and `body`, or `304 Not Modified` when `If-None-Match` names its
+/// `ETag`.
+fn answer(
+    status: StatusCode,
+    mut headers: HeaderMap,
+    body: Bytes,
+    if_none_match: Option<&str>,
+) -> Response {
+    let etag = headers
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    if let (Some(inm), Some(etag)) = (if_none_match, etag)
+        && matches(inm, &etag)
+    {
+        headers.remove(header::CONTENT_LENGTH);
+        headers.remove(header::CONTENT_TYPE);
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        *r.headers_mut() = headers;
+        return r;
+    }
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    *r.headers_mut() = headers;
+    r
 }
 
 #[cfg(test)]

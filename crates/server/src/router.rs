@@ -444,7 +444,10 @@ pub fn app(state: AppState) -> Router {
         router = router.route(route.path, route.handler);
     }
     router
-        .layer(middleware::from_fn(crate::http_cache::validators))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::http_cache::validators,
+        ))
         .layer(middleware::from_fn(html_errors_for_browsers))
         .layer(middleware::from_fn(move |req, next| {
             crate::security_headers::security_headers(hsts, req, next)

@@ -53,6 +53,7 @@ impl Default for ServerConfig {
 ///   can check certificates offline.
 /// - `config`: cookie, body-size and session settings.
 /// - `pps`: the built-in PPs and packages, rendered once at start by `dtsec-render`.
+/// - `kept`: anonymous answers kept while nothing is written (`http_cache.rs`).
 #[derive(Clone)]
 pub struct AppState {
     /// The registry.
@@ -63,6 +64,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Rendered PP and package pages by (id, version).
     pub pps: Arc<HashMap<(String, String), PpPage>>,
+    /// Anonymous answers kept between writes (`http_cache.rs`).
+    pub kept: crate::http_cache::KeptAnswers,
 }
 
 impl AppState {
@@ -74,6 +77,7 @@ impl AppState {
             scheme_key_pem: scheme_key_pem.into(),
             config: Arc::new(config),
             pps: Arc::new(crate::pages::render_builtin_pps()),
+            kept: Default::default(),
         }
     }
 }

@@ -167,6 +167,8 @@ fn the_demo_keeps_its_documents_in_the_bucket_and_serves_them_back() {
     let mut bytes = std::fs::read(&file).expect("the ST's object");
     bytes[0] ^= 0x20;
     std::fs::write(&file, bytes).expect("tamper");
+    // The public answer may be kept for this long (`http_cache.rs`): the same bytes, no other.
+    std::thread::sleep(dtsec_registry::STATUS_FRESH_FOR + std::time::Duration::from_millis(200));
     let tampered = http.get(&st_url).send().expect("ST again");
     assert_eq!(tampered.status(), 500);
     drop(server);

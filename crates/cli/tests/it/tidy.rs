@@ -103,13 +103,13 @@ const LAYERS: &[(&str, u8)] = &[
     ("niap", 3),
     ("eval", 4),
     ("regulatory", 4),
-    ("registry", 6),
     ("oscal", 5),
     ("vex", 5),
     ("premarket", 6),
-    ("server", 7),
-    ("cli", 8),
-    ("fuzzing", 9),
+    ("registry", 7),
+    ("server", 8),
+    ("cli", 9),
+    ("fuzzing", 10),
 ];
 
 /// The `dtsec-*` crates named in one `[dependencies]` table of a manifest.

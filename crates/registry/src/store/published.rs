@@ -26,6 +26,17 @@ pub struct CertifiedSt {
 }
 
 impl Store {
+    /// The last sequence number of the audit trail (0 when it is empty): every change a public
+    /// page shows is recorded there in the transaction that makes it, whichever process makes
+    /// it, so an answer made at one number is the current answer while the number is the same
+    /// (the server keeps public answers by it, `http_cache.rs`). One read of the key's index.
+    pub async fn public_generation(&self) -> Result<i64> {
+        let row = sqlx::query("SELECT MAX(seq) AS g FROM audit")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<Option<i64>, _>("g")?.unwrap_or(0))
+    }
+
     /// The product case behind a certificate, with the columns asked for (public: certified
     /// cases only).
     async fn certified_case_row(

@@ -11,6 +11,7 @@ mod confirmations;
 mod device_downloads;
 mod evaluations;
 mod judgement;
+mod kept_answers;
 mod labs;
 mod login_throttle;
 mod pages;
