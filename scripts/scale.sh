@@ -87,11 +87,20 @@ request = function()
   return wrk.format("GET", "/devices/" .. ids[math.random(#ids)])
 end
 LUA
+# A search whose text changes per request (a product number from 0 to N-1), so no answer is
+# kept between two requests (http_cache.rs keeps anonymous answers while nothing is written).
+cat >"$work/search.lua" <<LUA
+request = function()
+  return wrk.format("GET", "/?q=scale+pump+" .. math.random(0, $n - 1))
+end
+LUA
 
-# name|path (the device page is random per request on dtsec, one saved page on nginx).
+# name|path (the device page and the random search are random per request on dtsec, one saved
+# answer on nginx).
 targets=(
   "device list /|/"
   "search ?q=scale pump 7|/?q=scale+pump+7"
+  "search, random number|/?q=scale+pump+$(( n / 2 ))"
   "device page|/devices/$cert"
   "status JSON|/api/v1/certificates/$cert/status"
   "proof|/api/v1/certificates/$cert/proof"
@@ -144,6 +153,8 @@ for t in "${targets[@]}"; do
   path="${t#*|}"
   if [ "$name" = "device page" ]; then
     read -r rps p99 bad < <(measure -s "$work/random.lua" "$base/")
+  elif [ "$name" = "search, random number" ]; then
+    read -r rps p99 bad < <(measure -s "$work/search.lua" "$base/")
   else
     read -r rps p99 bad < <(measure "$base$path")
   fi

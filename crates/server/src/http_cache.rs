@@ -80,6 +80,21 @@ impl Default for KeptAnswers {
     }
 }
 
+/// Whether answers at `path` are kept: the pages and lists made from several tables. Not the
+/// status, proofs, certificates and log tiles, which keep what they read themselves without a
+/// read per request (the status memo, immutable documents), so the generation read would only
+/// add to them.
+fn kept_path(path: &str) -> bool {
+    path == "/"
+        || path.starts_with("/devices/")
+        || path == "/api/v1/devices"
+        || path.starts_with("/api/v1/devices/")
+        || path.starts_with("/labs")
+        || path.starts_with("/api/v1/labs")
+        || path.starts_with("/pps")
+        || path == "/evaluations"
+}
+
 /// Whether answers at `path` may be reused for an hour without asking.
 fn stable(path: &str) -> bool {
     path.starts_with("/pps") || path == "/openapi.json" || path == "/scheme.pub"
@@ -109,7 +124,9 @@ pub async fn validators(State(state): State<AppState>, req: Request, next: Next)
         .uri()
         .path_and_query()
         .map(|t| t.as_str().to_string())
-        .filter(|t| anonymous && cacheable_method && t.len() <= MAX_KEPT_TARGET);
+        .filter(|t| {
+            anonymous && cacheable_method && t.len() <= MAX_KEPT_TARGET && kept_path(&path)
+        });
     let generation = match &target {
         Some(_) => state.store.public_generation().await.ok(),
         None => None,
@@ -218,6 +235,28 @@ mod tests {
         assert!(matches("*", "\"abc\""));
         assert!(!matches("\"abd\"", "\"abc\""));
         assert!(!matches("", "\"abc\""));
+    }
+
+    #[test]
+    fn pages_and_lists_are_kept_and_self_kept_answers_are_not() {
+        for path in [
+            "/",
+            "/devices/DTSEC-2025-0001",
+            "/api/v1/devices",
+            "/labs",
+            "/pps/cdd/2.0",
+        ] {
+            assert!(kept_path(path), "{path}");
+        }
+        for path in [
+            "/api/v1/certificates/DTSEC-2025-0001/status",
+            "/api/v1/certificates/DTSEC-2025-0001/proof",
+            "/log/checkpoint",
+            "/healthz",
+            "/staff",
+        ] {
+            assert!(!kept_path(path), "{path}");
+        }
     }
 
     #[test]
