@@ -28,21 +28,8 @@ async fn get_with_etag(t: &common::TestApp, path: &str) -> (String, String) {
 async fn a_kept_answer_never_outlives_a_write() {
     for t in common::backends().await {
         let b = t.backend;
-        let certifier = t
-            .store
-            .login(
-                "certifier@demo.invalid",
-                dtsec_registry::demo::DEMO_PASSWORD,
-                "test",
-            )
-            .await
-            .unwrap()
-            .actor();
-        let (_, body) = t.get("/api/v1/devices?status=active").await;
-        let id = common::json(&body)[0]["certificate_id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let certifier = t.user("certifier@demo.invalid").await.actor();
+        let id = t.active_certificate().await;
         let page = format!("/devices/{id}");
         let (etag, first) = get_with_etag(&t, &page).await;
         let (again_etag, again) = get_with_etag(&t, &page).await;

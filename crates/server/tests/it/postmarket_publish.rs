@@ -432,15 +432,7 @@ async fn cb_queue_page_decides_and_publishes_through_its_forms() {
         let (s, _) = get_as(&t, "/staff/postmarket", &maker).await;
         assert_eq!(s, StatusCode::FORBIDDEN);
 
-        let user = t
-            .store
-            .login(
-                "certifier@demo.invalid",
-                dtsec_registry::demo::DEMO_PASSWORD,
-                "test",
-            )
-            .await
-            .unwrap();
+        let user = t.user("certifier@demo.invalid").await;
         let (sid, session) = t.store.start_session(&user, 3600).await.unwrap();
         let cookie = format!("{}={sid}", dtsec_server::SESSION_COOKIE);
         let page = |path: &'static str| {

@@ -212,21 +212,8 @@ async fn full_tiles_are_immutable_and_the_grown_log_still_audits() {
         other.finish().await;
     }
     let verifier = verifier(&t).await;
-    let certifier = t
-        .store
-        .login(
-            "certifier@demo.invalid",
-            dtsec_registry::demo::DEMO_PASSWORD,
-            "test",
-        )
-        .await
-        .unwrap()
-        .actor();
-    let (_, body) = t.get("/api/v1/devices?status=active").await;
-    let id = common::json(&body)[0]["certificate_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let certifier = t.user("certifier@demo.invalid").await.actor();
+    let id = t.active_certificate().await;
     let (_, _, signed) = fetch(&t, "/log/checkpoint").await;
     let before = Checkpoint::open(&signed, &verifier).unwrap();
     let mut size = before.size;

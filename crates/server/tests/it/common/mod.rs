@@ -37,13 +37,26 @@ impl TestApp {
         }
     }
 
-    /// A user of the demo by e-mail, and an API token for them.
-    pub async fn token(&self, email: &str) -> (User, String) {
-        let user = self
-            .store
+    /// A user of the demo by e-mail, signed in.
+    pub async fn user(&self, email: &str) -> User {
+        self.store
             .login(email, dtsec_registry::demo::DEMO_PASSWORD, "test")
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// The certificate id of an active certificate of the demo (the newest listed).
+    pub async fn active_certificate(&self) -> String {
+        let (_, body) = self.get("/api/v1/devices?status=active").await;
+        json(&body)[0]["certificate_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// A user of the demo by e-mail, and an API token for them.
+    pub async fn token(&self, email: &str) -> (User, String) {
+        let user = self.user(email).await;
         let (_, secret) = self
             .store
             .create_api_token(&user.actor(), "test")
