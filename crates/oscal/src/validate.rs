@@ -116,8 +116,8 @@ pub const MAX_PROBLEMS: usize = 1_000;
 
 /// The compiled validator of a model's committed schema, built once per process.
 ///
-/// Why: the schemas are large (the catalog's alone is over 100 KB of JSON), and parsing and
-/// compiling one costs far more than validating a typical document against it. A process that
+/// Why: the schemas are large (55 KB of JSON for the catalog's, up to 150 KB for the others),
+/// and parsing and compiling one costs far more than validating a typical document against it. A process that
 /// validates many documents (the registry's server, a fuzzer) must not pay that per document.
 /// A schema that fails to compile fails the same way every time, so the error is kept too.
 fn validator(model: Model) -> Result<&'static jsonschema::Validator, OscalError> {
