@@ -241,6 +241,28 @@ fn walk(
     Ok(())
 }
 
+/// The compiled OSV schema, built once per process.
+///
+/// Why: compiling the schema costs far more than validating one record against it, so a
+/// process that builds more than one database (the registry's server on each upload, a fuzzer
+/// on each input) must not pay it per build. A schema that fails to compile fails the same way
+/// every time, so the error is kept too.
+fn osv_validator() -> Result<&'static jsonschema::Validator, ImportError> {
+    static COMPILED: std::sync::OnceLock<Result<jsonschema::Validator, String>> =
+        std::sync::OnceLock::new();
+    COMPILED
+        .get_or_init(|| {
+            let schema: serde_json::Value =
+                serde_json::from_str(OSV_SCHEMA).map_err(|e| e.to_string())?;
+            jsonschema::options()
+                .should_validate_formats(false)
+                .build(&schema)
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| ImportError::Schema(e.clone()))
+}
+
 /// Builds a database from read entries: each record validated against the OSV schema. Calls
 /// `progress(done, total)` every 1,000 records and at the end.
 pub fn build(
@@ -248,12 +270,7 @@ pub fn build(
     loaded_at: String,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Database, ImportError> {
-    let schema: serde_json::Value =
-        serde_json::from_str(OSV_SCHEMA).map_err(|e| ImportError::Schema(e.to_string()))?;
-    let validator = jsonschema::options()
-        .should_validate_formats(false)
-        .build(&schema)
-        .map_err(|e| ImportError::Schema(e.to_string()))?;
+    let validator = osv_validator()?;
     let total = entries.len();
     let mut snapshot = Snapshot {
         loaded_at,

@@ -114,23 +114,39 @@ pub struct Report {
 /// Most problems reported for one document; more are counted in one last problem.
 pub const MAX_PROBLEMS: usize = 1_000;
 
+/// The compiled validator of a model's committed schema, built once per process.
+///
+/// Why: the schemas are large (55 KB of JSON for the catalog's, up to 150 KB for the others),
+/// and parsing and compiling one costs far more than validating a typical document against it. A process that
+/// validates many documents (the registry's server, a fuzzer) must not pay that per document.
+/// A schema that fails to compile fails the same way every time, so the error is kept too.
+fn validator(model: Model) -> Result<&'static jsonschema::Validator, OscalError> {
+    // One slot per model, indexed by its place in `Model::ALL` (the declaration order).
+    static COMPILED: [std::sync::OnceLock<Result<jsonschema::Validator, String>>;
+        Model::ALL.len()] = [const { std::sync::OnceLock::new() }; Model::ALL.len()];
+    let compiled = COMPILED[model as usize].get_or_init(|| {
+        let schema: Value = serde_json::from_str(model.schema())
+            .map_err(|e| format!("the committed {} schema does not parse: {e}", model.root()))?;
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .with_pattern_options(jsonschema::PatternOptions::regex())
+            .build(&schema)
+            .map_err(|e| {
+                format!(
+                    "the committed {} schema does not compile: {e}",
+                    model.root()
+                )
+            })
+    });
+    compiled.as_ref().map_err(|message| OscalError::Shape {
+        pointer: String::new(),
+        message: message.clone(),
+    })
+}
+
 /// Schema errors of `doc` against its model's committed 1.2.1 schema.
 pub fn schema_problems(model: Model, doc: &Value) -> Result<Vec<Problem>, OscalError> {
-    let schema: Value = serde_json::from_str(model.schema()).map_err(|e| OscalError::Shape {
-        pointer: String::new(),
-        message: format!("the committed {} schema does not parse: {e}", model.root()),
-    })?;
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft7)
-        .with_pattern_options(jsonschema::PatternOptions::regex())
-        .build(&schema)
-        .map_err(|e| OscalError::Shape {
-            pointer: String::new(),
-            message: format!(
-                "the committed {} schema does not compile: {e}",
-                model.root()
-            ),
-        })?;
+    let validator = validator(model)?;
     let mut out = Vec::new();
     for error in validator.iter_errors(doc).take(MAX_PROBLEMS) {
         out.push(Problem {

@@ -73,6 +73,85 @@ fn special_files_are_refused_quickly_by_every_reader() {
     assert!(started.elapsed().as_secs() < 30);
 }
 
+/// The inputs an attacker found quadratic in the XML reader (issue 17): one element with 60,000
+/// attributes, and 60,000 distinct `xmlns:` declarations. `check` and `import` refuse them by the
+/// pre-parse scan's bounds, naming the bound; `verify --integrity-only` (past the check that a key
+/// is given) reads JSON and refuses them as not a sealed document. Each run must end well within
+/// what a linear reader needs.
+#[test]
+fn quadratic_xml_is_refused_quickly_by_check_import_and_verify() {
+    const NS: &str = "https://niap-ccevs.org/cc/v1";
+    let dir = tempfile::tempdir().unwrap();
+    let mut attrs = format!("<PP xmlns=\"{NS}\">\n<x");
+    for i in 0..60_000 {
+        attrs.push_str(&format!(" a{i}=\"\""));
+    }
+    attrs.push_str("/>\n</PP>\n");
+    let mut namespaces = format!("<PP xmlns=\"{NS}\">");
+    for i in 0..60_000 {
+        namespaces.push_str(&format!("\n<x xmlns:p{i}=\"urn:n{i}\"/>"));
+    }
+    namespaces.push_str("\n</PP>\n");
+    for (name, xml, says) in [
+        ("attrs.xml", attrs, "more than 64 attributes"),
+        (
+            "ns.xml",
+            namespaces,
+            "more than 64 distinct namespace declarations",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, xml).unwrap();
+        let file = path.display().to_string();
+        for args in [
+            vec!["check", file.as_str()],
+            vec!["import", file.as_str()],
+            vec!["verify", "--integrity-only", file.as_str()],
+        ] {
+            let started = std::time::Instant::now();
+            let out = dtsec(&args);
+            let elapsed = started.elapsed();
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {all}");
+            let expected = if args[0] == "verify" {
+                "malformed sealed document"
+            } else {
+                says
+            };
+            assert!(all.contains(expected), "{args:?}: {all}");
+            assert!(elapsed.as_secs() < 10, "{args:?} took {elapsed:?}");
+        }
+    }
+}
+
+/// A symbolic link to `/dev/zero` is followed to the device it names and refused as not a
+/// regular file, before a byte is read, by every command that reads a document.
+#[cfg(unix)]
+#[test]
+fn a_symlink_to_dev_zero_is_refused_quickly_by_check_import_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("st.yaml");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    let file = link.display().to_string();
+    let started = std::time::Instant::now();
+    for args in [
+        vec!["check", file.as_str()],
+        vec!["import", file.as_str()],
+        vec!["verify", file.as_str()],
+        vec!["verify", "--integrity-only", file.as_str()],
+    ] {
+        let out = dtsec(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("not a regular file"), "{args:?}: {err}");
+    }
+    assert!(started.elapsed().as_secs() < 30);
+}
+
 #[test]
 fn import_of_yaml_names_the_commands_that_take_it() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pump-st.yaml");

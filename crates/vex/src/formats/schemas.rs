@@ -4,6 +4,8 @@
 //! References are resolved from these copies only; nothing is fetched. A committed schema that
 //! does not parse or compile is a build defect, caught by the tests, hence the `expect`s.
 
+use std::sync::OnceLock;
+
 use jsonschema::{Retrieve, Uri, Validator};
 use serde_json::Value;
 
@@ -47,9 +49,25 @@ fn build(main: &str, resources: &'static [(&'static str, &'static str)]) -> Vali
         .expect("committed schema compiles")
 }
 
-/// The validator of a format, compiled from the committed schemas on each call (tens of
-/// milliseconds, far below the cost of the document it checks; no cache, so no global state).
-fn validator(format: Format) -> Validator {
+/// The validator of a format, compiled from the committed schemas once per process.
+///
+/// Why: compiling takes tens of milliseconds, which is more than validating a typical document
+/// (a VEX statement list of a few kilobytes) costs; a process that imports many documents (the
+/// registry's server, the fuzzer, which tries every input as each format) paid it per document.
+/// What is kept is immutable and built from committed text only.
+fn validator(format: Format) -> &'static Validator {
+    static CYCLONEDX: OnceLock<Validator> = OnceLock::new();
+    static CSAF_DOC: OnceLock<Validator> = OnceLock::new();
+    static OPENVEX_DOC: OnceLock<Validator> = OnceLock::new();
+    match format {
+        Format::Cyclonedx => CYCLONEDX.get_or_init(|| compile(format)),
+        Format::Csaf => CSAF_DOC.get_or_init(|| compile(format)),
+        Format::Openvex => OPENVEX_DOC.get_or_init(|| compile(format)),
+    }
+}
+
+/// Compiles a format's validator from the committed schemas.
+fn compile(format: Format) -> Validator {
     match format {
         Format::Cyclonedx => build(
             BOM_16,
