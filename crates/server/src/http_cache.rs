@@ -21,8 +21,9 @@
 //! scale). Why the audit trail: every change a public page shows — a decision, a status, an
 //! organisation, a notice — is recorded there in the transaction that makes it, by this process
 //! or another on the same database, so its last number names the state a page was made from.
-//! Why also a time bound: what is not audited (an advisory feed's import, a clock passing an
-//! expiry date) shows within a second, as a status change made elsewhere does.
+//! The registry's day is part of the key too (a grace period ends, a certificate expires). Why
+//! also a time bound: what is not audited (an advisory feed's import) shows within a second, as
+//! a status change made elsewhere does.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -53,6 +54,7 @@ const MAX_KEPT_TARGET: usize = 1024;
 #[derive(Debug)]
 struct Kept {
     generation: i64,
+    day: dtsec_registry::Date,
     made: Instant,
     headers: HeaderMap,
     body: Bytes,
@@ -67,9 +69,11 @@ impl KeptAnswers {
     /// Most answers kept.
     const CAPACITY: usize = 512;
 
-    fn fresh(&self, target: &str, generation: i64) -> Option<Arc<Kept>> {
+    fn fresh(&self, target: &str, generation: i64, day: dtsec_registry::Date) -> Option<Arc<Kept>> {
         self.0.get(target).filter(|k| {
-            k.generation == generation && k.made.elapsed() <= dtsec_registry::STATUS_FRESH_FOR
+            k.generation == generation
+                && k.day == day
+                && k.made.elapsed() <= dtsec_registry::STATUS_FRESH_FOR
         })
     }
 }
@@ -131,8 +135,10 @@ pub async fn validators(State(state): State<AppState>, req: Request, next: Next)
         Some(_) => state.store.public_generation().await.ok(),
         None => None,
     };
+    // Pages also change with the registry's day (grace periods, expiry dates).
+    let day = state.store.clock().today();
     if let (Some(t), Some(g)) = (&target, generation)
-        && let Some(kept) = state.kept.fresh(t, g)
+        && let Some(kept) = state.kept.fresh(t, g, day)
     {
         return answer(
             StatusCode::OK,
@@ -187,6 +193,7 @@ pub async fn validators(State(state): State<AppState>, req: Request, next: Next)
             t,
             Arc::new(Kept {
                 generation: g,
+                day,
                 made: Instant::now(),
                 headers: parts.headers.clone(),
                 body: bytes.clone(),

@@ -97,6 +97,20 @@ impl Store {
     /// The summary of the ETR a certificate was issued on (public), with the dates the audit
     /// trail records for its submission and acceptance.
     pub async fn etr_summary(&self, certificate_id: &str) -> Result<EtrSummary> {
+        let facts = self
+            .etr_facts(certificate_id)
+            .await?
+            .ok_or_else(|| RegistryError::not_found(format!("the ETR of {certificate_id}")))?;
+        self.etr_summary_from(certificate_id, &facts).await
+    }
+
+    /// [`Store::etr_summary`] from the facts the caller already read ([`Store::etr_facts`]; the
+    /// device page reads them once for its words, summary and coverage).
+    pub async fn etr_summary_from(
+        &self,
+        certificate_id: &str,
+        facts: &crate::etr_facts::EtrFacts,
+    ) -> Result<EtrSummary> {
         let row = self
             .certified_case_row(certificate_id, "p.etr_sha256, p.etr_key_id")
             .await?;
@@ -104,10 +118,6 @@ impl Store {
         let sha = opt_text(&row, "etr_sha256")?
             .ok_or_else(|| RegistryError::not_found(format!("the ETR of {certificate_id}")))?;
         let key_id = opt_text(&row, "etr_key_id")?;
-        let facts = self
-            .etr_facts(certificate_id)
-            .await?
-            .ok_or_else(|| RegistryError::not_found(format!("the ETR of {certificate_id}")))?;
         let mut summary = facts.summary.clone().map_err(|why| {
             RegistryError::invalid(format!(
                 "the ETR of {certificate_id} (SHA-256 {sha}): {why}"

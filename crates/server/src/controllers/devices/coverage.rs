@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-pub use dtsec_registry::etr_facts::{CoverageStatus, DeviceCoverage, Evidence};
+pub use dtsec_registry::etr_facts::{CoverageStatus, DeviceCoverage, EtrFacts, Evidence};
 
 use crate::error::{AppError, AppResult};
 use crate::html::{Markup, html};
@@ -34,14 +34,19 @@ pub async fn coverage_of(state: &AppState, certificate_id: &str) -> AppResult<De
         .ok_or_else(|| {
             AppError::not_found(format!("the sealed ETR of certificate {certificate_id}"))
         })?;
-    Ok(Arc::new(match &facts.coverage {
+    Ok(from_facts(certificate_id, &facts))
+}
+
+/// The coverage in `facts`, answered for `certificate_id`.
+fn from_facts(certificate_id: &str, facts: &EtrFacts) -> Derived {
+    Arc::new(match &facts.coverage {
         // One bundle may back several certificate ids over time; answer with the asked one.
         Ok(d) => Ok(DeviceCoverage {
             certificate_id: certificate_id.to_string(),
             ..d.clone()
         }),
         Err(why) => Err(why.clone()),
-    }))
+    })
 }
 
 /// The coverage as JSON; 404 when the certificate has no ETR or its PP no mapping.
@@ -57,20 +62,18 @@ pub async fn api(
     }
 }
 
-/// The device page's section; a sentence instead of a table when there is nothing to show.
-pub async fn section(state: &AppState, certificate_id: &str) -> AppResult<Markup> {
-    let coverage = match coverage_of(state, certificate_id).await {
-        Ok(c) => c,
-        Err(e) if e.status() == axum::http::StatusCode::NOT_FOUND => {
-            return Ok(html! {
-                h2 id="coverage" { "Regulatory coverage" }
-                p { "No sealed ETR is on record for this certificate, so no coverage is derived." }
-            });
-        }
-        Err(e) => return Err(e),
+/// The device page's section from the ETR's facts (read once by the page); a sentence instead
+/// of a table when there is nothing to show.
+pub fn section(certificate_id: &str, facts: Option<&EtrFacts>) -> Markup {
+    let Some(facts) = facts else {
+        return html! {
+            h2 id="coverage" { "Regulatory coverage" }
+            p { "No sealed ETR is on record for this certificate, so no coverage is derived." }
+        };
     };
+    let coverage = from_facts(certificate_id, facts);
     let cid = crate::html::url(certificate_id);
-    Ok(html! {
+    html! {
         h2 id="coverage" { "Regulatory coverage" }
         @match &*coverage {
             Err(why) => p { "No coverage is derived: " (why) "." },
@@ -111,7 +114,7 @@ pub async fn section(state: &AppState, certificate_id: &str) -> AppResult<Markup
                 }
             }
         }
-    })
+    }
 }
 
 fn status_words(s: CoverageStatus) -> &'static str {

@@ -4,6 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use dtsec_registry::etr_facts::EtrFacts;
 use dtsec_registry::{EtrSummary, RegistryError};
 
 use crate::error::AppResult;
@@ -18,13 +19,18 @@ pub async fn api(
     Ok(Json(state.store.etr_summary(&id).await?))
 }
 
-/// The ETR summary of a certificate, `None` if none is on record (a certificate is never issued
-/// without one, but the page should not fail if one is missing).
+/// The ETR summary of a certificate from its ETR's facts (read once by the page), `None` if no
+/// ETR is on record (a certificate is never issued without one, but the page should not fail if
+/// one is missing).
 pub async fn summary_of(
     state: &AppState,
     certificate_id: &str,
+    facts: Option<&EtrFacts>,
 ) -> Result<Option<EtrSummary>, RegistryError> {
-    match state.store.etr_summary(certificate_id).await {
+    let Some(facts) = facts else {
+        return Ok(None);
+    };
+    match state.store.etr_summary_from(certificate_id, facts).await {
         Ok(s) => Ok(Some(s)),
         Err(RegistryError::NotFound(_)) => Ok(None),
         Err(e) => Err(e),

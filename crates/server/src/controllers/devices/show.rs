@@ -47,21 +47,31 @@ pub async fn page(
             }
         }
     };
+    // What the page shows of the sealed ETR and its ST, read once (derived at submission).
+    let facts = state
+        .store
+        .etr_facts(&s.certificate_id)
+        .await
+        .map_err(|e| AppError::from(e).html())?;
     // The device in words: its parts' forms and roles as the certified ST claims them.
-    let device = match state.store.device_description(&s.certificate_id).await {
-        Ok(Some(words)) => words,
-        _ => state.store.device_type_title(&c.toe_type).to_string(),
+    let words = match &facts {
+        Some(f) => f.device_words.clone(),
+        None => state
+            .store
+            .device_description(&s.certificate_id)
+            .await
+            .ok()
+            .flatten(),
     };
-    let etr = super::evaluation::summary_of(&state, &s.certificate_id)
+    let device = words.unwrap_or_else(|| state.store.device_type_title(&c.toe_type).to_string());
+    let etr = super::evaluation::summary_of(&state, &s.certificate_id, facts.as_deref())
         .await
         .map_err(|e| AppError::from(e).html())?;
     let evaluation = super::evaluation::section(&s.certificate_id, etr.as_ref());
     let posture = super::posture::of(&state, &caller, &s.certificate_id)
         .await
         .map_err(|e| AppError::from(e).html())?;
-    let coverage = super::coverage::section(&state, &s.certificate_id)
-        .await
-        .map_err(AppError::html)?;
+    let coverage = super::coverage::section(&s.certificate_id, facts.as_deref());
     let pps: Vec<String> = c
         .pp_claim
         .iter()
