@@ -1002,7 +1002,7 @@ impl Store {
     /// Audits a case step (before/after) and commits.
     pub(crate) async fn finish_step(
         &self,
-        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        mut tx: super::WriteTx,
         actor: &Actor,
         action: &str,
         before: &Product,

@@ -36,6 +36,7 @@ mod scheme_rules;
 mod search;
 mod sessions;
 mod staff_pages;
+mod write_gate;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -46,7 +47,8 @@ use dtsec_seal::{SigningKey, VerifyingKey};
 use serde_json::Value;
 use sqlx::AnyConnection;
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{Any, AnyPool, Row, Transaction};
+use sqlx::{AnyPool, Row};
+use write_gate::WriteTx;
 
 pub use accounts::{
     DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, NewToken, NewUser, Organisation, User, UserAccount,
@@ -252,6 +254,8 @@ pub struct Store {
     library: Arc<dtsec_model::Library>,
     /// What the public pages derive from immutable documents, by their digest (`crate::memo`).
     derived: Arc<Derived>,
+    /// This process's writers in turn, on SQLite (`write_gate.rs`).
+    write_gate: write_gate::WriteGate,
 }
 
 /// The store's memos: results derived from a document, kept under the document's SHA-256.
@@ -401,6 +405,7 @@ impl Store {
             role_titles: device_words::builtin_role_titles(&library).into(),
             library,
             derived: Arc::new(Derived::new()),
+            write_gate: write_gate::WriteGate::default(),
         };
         // Catch up: decisions committed before a crash, or by a process without the log; then
         // compare what is published with the rows.
@@ -463,11 +468,15 @@ impl Store {
     }
 
     /// Starts a write transaction: on SQLite it takes the write lock at once, so a
-    /// read-then-write cannot fail half-way on a lock upgrade.
-    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>> {
+    /// read-then-write cannot fail half-way on a lock upgrade, after this process's earlier
+    /// writers (`write_gate.rs`: queued, not sleeping in SQLite's busy handler).
+    pub(crate) async fn begin(&self) -> Result<WriteTx> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => {
+                let gate = self.write_gate.enter().await;
+                WriteTx::new(self.pool.begin_with("BEGIN IMMEDIATE").await?, gate)
+            }
+            Backend::Postgres => WriteTx::new(self.pool.begin().await?, None),
         })
     }
 

@@ -170,13 +170,24 @@ impl Store {
             return Ok(0);
         };
         let mut log = p.log.lock().await;
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n, COALESCE(MAX(seq), 0) AS last FROM decision_log_index",
-        )
-        .fetch_one(&self.pool)
-        .await?;
-        let published = u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0);
-        let last_seq: i64 = row.try_get("last")?;
+        // What is published so far, from the last published decision: indices are given in
+        // decision order from 0 without gaps (below, and `check_against_log` at open holds the
+        // rows to that), so the last one's index plus one is the count. One primary-key read,
+        // where `COUNT(*)` read the whole index on every decision (the scale fill slowed with N).
+        let last =
+            sqlx::query("SELECT seq, log_index FROM decision_log_index ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&self.pool)
+                .await?;
+        let (published, last_seq) = match last {
+            Some(row) => {
+                let index: i64 = row.try_get("log_index")?;
+                let published = u64::try_from(index).map_err(|_| {
+                    log_err(format!("decision_log_index holds a negative index {index}"))
+                })? + 1;
+                (published, row.try_get::<i64, _>("seq")?)
+            }
+            None => (0, 0),
+        };
         let pending: Vec<(i64, String)> =
             sqlx::query("SELECT seq, entry FROM decision_log WHERE seq > $1 ORDER BY seq")
                 .bind(last_seq)
@@ -252,6 +263,8 @@ impl Store {
         let mut latest: std::collections::HashMap<String, crate::transparency::CertificateEntry> =
             std::collections::HashMap::new();
         let mut after = i64::MIN;
+        // Indices run 0, 1, 2 … in decision order (`publish_log` counts on it).
+        let mut expected: i64 = 0;
         loop {
             let rows = sqlx::query(
                 "SELECT i.seq, i.log_index, d.entry FROM decision_log_index i \
@@ -269,6 +282,12 @@ impl Store {
                 let index: i64 = r.try_get("log_index")?;
                 let entry: String = r.try_get("entry")?;
                 after = seq;
+                if index != expected {
+                    return Err(log_err(format!(
+                        "the database records decision {seq} as log entry {index}, where entry {expected} was due: a published decision's index was removed or changed"
+                    )));
+                }
+                expected += 1;
                 let index = u64::try_from(index).unwrap_or(u64::MAX);
                 if index >= size {
                     return Err(log_err(format!(
@@ -339,10 +358,7 @@ impl Store {
     /// [`Store::certificate_status`] keep statuses: the count of committed decisions is part
     /// of each kept status's key, counted after the commit (whether or not it reported an
     /// error), so no status read before it is found again.
-    pub(crate) async fn commit_decision(
-        &self,
-        tx: sqlx::Transaction<'static, sqlx::Any>,
-    ) -> Result<()> {
+    pub(crate) async fn commit_decision(&self, tx: super::WriteTx) -> Result<()> {
         let committed = tx.commit().await;
         self.derived
             .decisions
