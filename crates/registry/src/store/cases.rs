@@ -635,10 +635,15 @@ impl Store {
 
     /// A case, if the actor may see it.
     pub async fn product(&self, actor: &Actor, id: &str) -> Result<Product> {
-        let mut conn = self.pool.acquire().await?;
-        let p = load_product(&mut conn, id).await?;
+        let p = self.product_row(id).await?;
         authorize(actor, Action::ViewProduct, &p.resource())?;
         Ok(p)
+    }
+
+    /// Case `id` as it is now, read outside any transaction (for what is judged before one).
+    pub(crate) async fn product_row(&self, id: &str) -> Result<Product> {
+        let mut conn = self.pool.acquire().await?;
+        load_product(&mut conn, id).await
     }
 
     /// The cases the actor may see: a manufacturer's own, a lab's assigned ones, all for the
@@ -961,15 +966,23 @@ impl Store {
         event: Event,
         reasons: Option<String>,
     ) -> Result<Product> {
+        // The scheme's assurance rule on the ST and ETR this case holds (F21), judged before
+        // the write transaction (see `judge_assurance`), once the actor may decide at all.
+        let judged = if event == Event::Accept {
+            let pre = self.product_row(product_id).await?;
+            authorize(actor, Action::ReviewEtr, &pre.resource())?;
+            next(pre.state(), event)?;
+            Some(self.judge_assurance(product_id, "accept the ETR").await?)
+        } else {
+            None
+        };
         let now = self.now();
         let mut tx = self.begin().await?;
         let before = load_product(&mut tx, product_id).await?;
         authorize(actor, Action::ReviewEtr, &before.resource())?;
         let to = next(before.state(), event)?;
-        if event == Event::Accept {
-            // The scheme's assurance rule, on the ST and ETR this case holds (F21).
-            let (st, etr) = self.held_st_and_etr(&mut tx, product_id).await?;
-            scheme::check_assurance(&st, &etr, "accept the ETR")?;
+        if let Some(judged) = &judged {
+            judged.still_held_by(&before)?;
         }
         update_product(
             &mut tx,

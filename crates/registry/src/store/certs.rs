@@ -405,14 +405,23 @@ impl Store {
         actor: &Actor,
         product_id: &str,
     ) -> Result<CertificateRecord> {
+        // The assurance rule is judged again on what the case holds, before the write
+        // transaction (see `judge_assurance`), once the actor may issue at all.
+        let pre = self.product_row(product_id).await?;
+        authorize(actor, Action::IssueCertificate, &pre.resource())?;
+        next(pre.state(), Event::Issue)?;
+        let judged = self
+            .judge_assurance(product_id, "issue the certificate")
+            .await?;
         let now = self.now();
         let today = self.clock().today();
         let mut tx = self.begin().await?;
         let before = load_product(&mut tx, product_id).await?;
         authorize(actor, Action::IssueCertificate, &before.resource())?;
         let to = next(before.state(), Event::Issue)?;
-        // The scheme's rules, judged again on what the case holds (issue 10, F21 and F22).
-        self.check_certification_rules(&mut tx, &before).await?;
+        // The scheme's rules on what the case holds (issue 10, F21 and F22).
+        self.check_certification_rules(&mut tx, &before, &judged)
+            .await?;
         let lab_org = before
             .lab_org
             .clone()

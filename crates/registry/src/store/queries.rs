@@ -10,7 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::certs::{CertificateRecord, MaintenanceRecord, StatusChange, cert_from_row};
-use super::{Store, opt_text, search, text};
+use super::{Backend, Store, opt_text, search, text};
 use crate::authz::{Action, Actor, Resource, authorize};
 use crate::certificate::Certificate;
 use crate::error::{RegistryError, Result};
@@ -239,15 +239,17 @@ impl Store {
             // The words, through the full-text index (`search.rs`); a text without a word
             // (only punctuation) matches no certificate by its words.
             let words = search::terms(t);
-            if words.is_empty() {
-                sql.push_str(&format!(" AND (1 = 0{by_type})"));
-            } else {
-                let cond = search::condition(self.backend, "$?");
-                param(
-                    &mut sql,
-                    &format!(" AND ({cond}{by_type})"),
-                    search::query(self.backend, &words),
-                );
+            let fts = match self.backend {
+                _ if words.is_empty() => None,
+                Backend::Sqlite => search::sqlite_query(&self.pool, &words).await?,
+                Backend::Postgres => Some(search::query(self.backend, &words)),
+            };
+            match fts {
+                None => sql.push_str(&format!(" AND (1 = 0{by_type})")),
+                Some(fts) => {
+                    let cond = search::condition(self.backend, "$?");
+                    param(&mut sql, &format!(" AND ({cond}{by_type})"), fts);
+                }
             }
         }
         if let Some(v) = &filter.toe_type {
@@ -551,13 +553,65 @@ fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
 impl Store {
     /// The CSV export of the devices matching `filter` (public).
     pub async fn devices_csv(&self, filter: &DeviceFilter) -> Result<String> {
-        let list = self.search_devices(filter).await?;
-        let mut rows = Vec::with_capacity(list.len());
-        for d in list {
-            let c = self.certificate(&d.certificate_id).await?.certificate()?;
-            rows.push((d, c));
+        // Page by page, each page's signed certificates read in one query: one query per row
+        // made the export of 27,000 devices take 4.3 s (issue 16).
+        let mut filter = DeviceFilter {
+            after: None,
+            limit: Some(MAX_PAGE),
+            ..filter.clone()
+        };
+        let mut rows = Vec::new();
+        loop {
+            let page = self.device_page(&filter).await?;
+            let mut certs = self
+                .certificates_by_id(page.devices.iter().map(|d| d.certificate_id.as_str()))
+                .await?;
+            for d in page.devices {
+                let c = certs
+                    .remove(&d.certificate_id)
+                    .ok_or_else(|| {
+                        RegistryError::not_found(format!("certificate {}", d.certificate_id))
+                    })?
+                    .certificate()?;
+                rows.push((d, c));
+            }
+            match page.next {
+                Some(next) => filter.after = Some(next),
+                None => return Ok(csv_export(&rows, self.toe_types())),
+            }
         }
-        Ok(csv_export(&rows, self.toe_types()))
+    }
+
+    /// The certificate records of `ids` (at most [`MAX_PAGE`]), in one query, by id.
+    async fn certificates_by_id<'a>(
+        &self,
+        ids: impl ExactSizeIterator<Item = &'a str>,
+    ) -> Result<std::collections::HashMap<String, CertificateRecord>> {
+        if ids.len() == 0 {
+            return Ok(std::collections::HashMap::new());
+        }
+        if ids.len() > MAX_PAGE as usize {
+            return Err(RegistryError::invalid(format!(
+                "at most {MAX_PAGE} certificates are read at once, not {}",
+                ids.len()
+            )));
+        }
+        let ids: Vec<&str> = ids.collect();
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {} FROM certificates WHERE certificate_id IN ({})",
+            super::certs::CERT_COLUMNS,
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for id in ids {
+            q = q.bind(id);
+        }
+        q.fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| cert_from_row(r).map(|c| (c.certificate_id.clone(), c)))
+            .collect()
     }
 }
 

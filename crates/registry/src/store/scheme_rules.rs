@@ -31,22 +31,25 @@ const APPROVABLE: [State; 6] = [
 ];
 
 impl Store {
-    /// The ST text and the ETR bundle a case holds, as named by its row in the deciding
-    /// transaction.
-    pub(crate) async fn held_st_and_etr(
+    /// The ST text and the ETR bundle a case holds, with the digests its row names them by.
+    async fn held_st_and_etr(
         &self,
-        tx: &mut AnyConnection,
+        conn: &mut AnyConnection,
         product_id: &str,
-    ) -> Result<(String, String)> {
+    ) -> Result<(String, String, HeldDigests)> {
         use super::documents::{ETR, ST};
         let row = sqlx::query(&format!(
-            "SELECT {}, {} FROM products WHERE id = $1",
+            "SELECT st_sha256, etr_sha256, {}, {} FROM products WHERE id = $1",
             ST.select(""),
             ETR.select("")
         ))
         .bind(product_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?;
+        let digests = HeldDigests {
+            st_sha256: super::opt_text(&row, "st_sha256")?,
+            etr_sha256: super::opt_text(&row, "etr_sha256")?,
+        };
         let st = self
             .held_document(&row, ST)
             .await?
@@ -55,7 +58,52 @@ impl Store {
             .held_document(&row, ETR)
             .await?
             .ok_or_else(|| RegistryError::invalid("the case holds no ETR"))?;
-        Ok((st, etr))
+        Ok((st, etr, digests))
+    }
+
+    /// Judges the scheme's assurance rule (F21) on the ST and ETR case `product_id` holds now,
+    /// *before* the deciding transaction, and says which documents were judged.
+    ///
+    /// Why not inside it: reading both documents from the blob store and parsing the ST and a
+    /// sealed ETR of hundreds of kilobytes takes milliseconds, and on SQLite a write transaction
+    /// holds the database's one write lock, so every other decision waited for it. The
+    /// documents are content-addressed, so the deciding transaction only checks that the case
+    /// still names the same digests ([`HeldDigests::still_held_by`]): the same judgement.
+    pub(crate) async fn judge_assurance(
+        &self,
+        product_id: &str,
+        decision: &'static str,
+    ) -> Result<HeldDigests> {
+        let (st, etr, digests) = {
+            let mut conn = self.pool.acquire().await?;
+            self.held_st_and_etr(&mut conn, product_id).await?
+        };
+        tokio::task::spawn_blocking(move || scheme::check_assurance(&st, &etr, decision))
+            .await
+            .map_err(|e| RegistryError::invalid(format!("the assurance check stopped: {e}")))??;
+        Ok(digests)
+    }
+}
+
+/// The digests of the ST and ETR the assurance rule was judged on.
+#[derive(Debug)]
+pub(crate) struct HeldDigests {
+    st_sha256: Option<String>,
+    etr_sha256: Option<String>,
+}
+
+impl HeldDigests {
+    /// Refuses a decision on `now` (the case as read in the deciding transaction) when the case
+    /// holds other documents than were judged: a new ST or ETR arrived in between.
+    pub(crate) fn still_held_by(&self, now: &Product) -> Result<()> {
+        if now.st_sha256 == self.st_sha256 && now.etr_sha256 == self.etr_sha256 {
+            Ok(())
+        } else {
+            Err(RegistryError::Conflict(format!(
+                "case {} received another ST or ETR while its documents were judged; decide again",
+                now.id
+            )))
+        }
     }
 }
 
@@ -187,15 +235,16 @@ impl Store {
             .await
     }
 
-    /// The scheme's rules for issuing the certificate of `before`, checked on what the case
-    /// holds inside the issuing transaction: the assurance rule (F21) and the draft-PP rule (F22).
+    /// The scheme's rules for issuing the certificate of `before`, inside the issuing
+    /// transaction: the assurance rule (F21), judged beforehand on the documents `judged` names
+    /// ([`Store::judge_assurance`]), and the draft-PP rule (F22).
     pub(crate) async fn check_certification_rules(
         &self,
         tx: &mut AnyConnection,
         before: &Product,
+        judged: &HeldDigests,
     ) -> Result<()> {
-        let (st, etr) = self.held_st_and_etr(tx, &before.id).await?;
-        scheme::check_assurance(&st, &etr, "issue the certificate")?;
+        judged.still_held_by(before)?;
         let claims = self.draft_claims_of(before);
         if claims.is_empty() {
             return Ok(());

@@ -185,3 +185,57 @@ async fn search_finds_the_same_certificates_on_both_databases_whatever_the_text(
         }
     }
 }
+
+/// A search word stands for every indexed word it begins. SQLite asks a word that begins a few
+/// indexed words as those exact words, and one that begins many (more than 16) as a prefix
+/// (`store/search.rs`); both databases must find the same certificates either way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_word_finds_every_word_it_begins_however_many() {
+    let mut results = Vec::new();
+    for db in common::backends().await {
+        let s = &db.store;
+        let w = common::world(s).await;
+        let (_, template) = common::certified_pump(s, &w).await;
+        for i in 0..20 {
+            let id = format!("DTSEC-S-{:04}", 100 + i);
+            add_named(s, &template, &id, &format!("Widget 7{i:02}")).await;
+        }
+        let cases: [(&str, usize); 8] = [
+            ("widget 7", 20), // "7" begins 20 words: a prefix
+            ("7", 20),
+            ("widget 70", 10), // 700 to 709: ten exact words
+            ("wid 71", 10),
+            ("WIDGET 719", 1),
+            ("widget 72", 0), // begins no word: nothing, whatever else matches
+            ("widget", 20),
+            ("widgets 7", 0),
+        ];
+        let mut by_text = Vec::new();
+        for (text, want) in cases {
+            let ids = found(s, text).await;
+            assert_eq!(
+                ids.len(),
+                want,
+                "{}: search {text:?} found {ids:?}",
+                db.backend
+            );
+            by_text.push(ids);
+        }
+        // A word added after the first searches is found at once.
+        add_named(s, &template, "DTSEC-S-0200", "Widget 7205").await;
+        assert_eq!(
+            found(s, "widget 72").await,
+            ["DTSEC-S-0200"],
+            "{}",
+            db.backend
+        );
+        results.push(by_text);
+        db.finish().await;
+    }
+    if let [sqlite, postgres] = results.as_slice() {
+        assert_eq!(
+            sqlite, postgres,
+            "SQLite (left) and PostgreSQL (right) differ"
+        );
+    }
+}
