@@ -47,6 +47,7 @@ pub use certificate::{CERTIFICATE_KIND, Certificate, verify_certificate};
 pub use error::{Forbidden, RegistryError, Result};
 pub use etr_summary::EtrSummary;
 pub use store::CertifiedEtr;
+pub use store::DEFAULT_SQLITE_MMAP_BYTES;
 pub use store::STATUS_FRESH_FOR;
 pub use store::{
     AssessmentRecord, MAX_SBOM_BYTES, MAX_SYNC_RECORDS, MatchRecord, QueueItem, SbomRecord,

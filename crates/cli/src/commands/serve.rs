@@ -94,6 +94,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DAYS", default_value_t = dtsec_registry::DEFAULT_GRACE_DAYS,
           value_parser = clap::value_parser!(i64).range(0..=365))]
     pub postmarket_grace_days: i64,
+    /// MiB of the SQLite file each database connection reads through a memory map (0 to 65536;
+    /// 0: none, every page read is a system call). Ignored on PostgreSQL. A bulk load that grows
+    /// the file without pause runs faster with 0; serving reads faster with the map.
+    #[arg(long, value_name = "MIB", default_value_t = dtsec_registry::DEFAULT_SQLITE_MMAP_BYTES >> 20,
+          value_parser = clap::value_parser!(u64).range(0..=65536))]
+    pub sqlite_mmap_mib: u64,
 }
 
 fn parse_cidr(s: &str) -> Result<dtsec_server::forwarded::Cidr, String> {
@@ -188,6 +194,7 @@ async fn serve(args: ServeArgs) -> CliResult {
         .transpose()?;
     let mut config = store_config(&args.store).await?;
     config.postmarket_grace_days = args.postmarket_grace_days;
+    config.sqlite_mmap_bytes = args.sqlite_mmap_mib << 20;
     let store = Store::open(config)
         .await
         .map_err(|e| CliError::unusable(format!("cannot open the registry: {e}")))?;

@@ -118,16 +118,17 @@ impl Default for ThrottleConfig {
     }
 }
 
-/// Each SQLite connection reads the database through a memory map of up to 1 GiB.
+/// How much of the SQLite file each connection reads through a memory map, unless the
+/// configuration says otherwise ([`StoreConfig::sqlite_mmap_bytes`]): 1 GiB.
 ///
 /// Why: in WAL mode a connection drops its whole page cache (2 MiB by default) whenever another
-/// connection has written since its last read, so with several connections taking turns to
-/// write — a server, or the scale fill — every query read its index pages again with `pread`,
-/// copying them from the kernel (about a tenth of the fill's CPU past 2×10⁴ certificates, and
-/// growing with N). Mapped pages are read in place and survive the other writers. The map is
-/// address space, not memory; pages beyond it are read as before. The cost SQLite documents:
-/// an I/O error on a mapped page stops the process (SIGBUS) instead of failing one query.
-const SQLITE_MMAP_PRAGMA: &str = "PRAGMA mmap_size = 1073741824";
+/// connection has written since its last read, so a server's connections, taking turns, read
+/// their index pages again and again with `pread`, copying them from the kernel. Mapped pages
+/// are read in place. The map is address space, not memory. The costs: an I/O error on a mapped
+/// page stops the process (SIGBUS) instead of failing one query, as SQLite documents; and each
+/// time the file grows, every connection maps it again, which a bulk load that grows the file
+/// without pause pays for (measured in docs/notes/scale.md, session 12): such a load can set 0.
+pub const DEFAULT_SQLITE_MMAP_BYTES: u64 = 1 << 30;
 
 /// How to open a store.
 #[derive(Clone, Debug)]
@@ -162,6 +163,9 @@ pub struct StoreConfig {
     /// A blob store the caller opened (an S3-compatible bucket, [`crate::blob::s3`]); when set,
     /// it is used instead of a directory and [`StoreConfig::blob_dir`] is ignored.
     pub blob_store: Option<Arc<dyn crate::blob::BlobStore>>,
+    /// Bytes of the SQLite file each connection reads through a memory map (`PRAGMA
+    /// mmap_size`; 0: none). Ignored on PostgreSQL. See [`DEFAULT_SQLITE_MMAP_BYTES`].
+    pub sqlite_mmap_bytes: u64,
 }
 
 impl StoreConfig {
@@ -181,6 +185,7 @@ impl StoreConfig {
             postmarket_grace_days: posture::DEFAULT_GRACE_DAYS,
             blob_dir: None,
             blob_store: None,
+            sqlite_mmap_bytes: DEFAULT_SQLITE_MMAP_BYTES,
         }
     }
 }
@@ -366,13 +371,17 @@ impl Store {
         // status lookup's CPU. A PostgreSQL connection can be cut by the server or the network,
         // so it is still tested.
         let sqlite = backend == Backend::Sqlite;
+        let mmap_bytes = config.sqlite_mmap_bytes;
         let pool = AnyPoolOptions::new()
             .max_connections(config.max_connections.max(1))
             .test_before_acquire(!sqlite)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if sqlite {
-                        sqlx::query(SQLITE_MMAP_PRAGMA).execute(conn).await?;
+                        // A number, not text from outside: PRAGMA takes no bound parameters.
+                        sqlx::query(&format!("PRAGMA mmap_size = {mmap_bytes}"))
+                            .execute(conn)
+                            .await?;
                     }
                     Ok(())
                 })

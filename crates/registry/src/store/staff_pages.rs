@@ -7,7 +7,6 @@
 //! neither repeated nor skipped among the rows sorted before it.
 
 use serde::Serialize;
-use sqlx::Row;
 
 use super::Store;
 use super::cases::{PRODUCT_COLUMNS, Product, product_from_row};
@@ -280,14 +279,5 @@ impl Store {
             None
         };
         Ok(AuditPage { entries, next })
-    }
-
-    /// How many audit records there are (the trail page says how many it pages through).
-    pub async fn audit_count(&self, actor: &Actor) -> Result<i64> {
-        authorize(actor, Action::ViewAudit, &Resource::Global)?;
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM audit")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get::<i64, _>("n")?)
     }
 }

@@ -105,19 +105,25 @@ pub fn validate(format: Format, doc: &Value) -> Result<(), VexError> {
 /// against its committed schema. Why here: a registry that publishes notices serves one, and an
 /// aggregator refuses a provider whose metadata does not validate; the schema refers to the CSAF
 /// document schema (publisher), which this crate already commits.
+///
+/// Compiled once per process, as the formats' validators are (`validator`): it embeds the
+/// whole CSAF document schema, so compiling it costs more than validating a metadata document.
 pub fn validate_provider_metadata(doc: &Value) -> Result<(), VexError> {
-    let validator = build(
-        CSAF_PROVIDER,
-        &[
-            (
-                "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json",
-                CSAF,
-            ),
-            ("https://www.first.org/cvss/cvss-v2.0.json", CVSS_V2),
-            ("https://www.first.org/cvss/cvss-v3.0.json", CVSS_V30),
-            ("https://www.first.org/cvss/cvss-v3.1.json", CVSS_V31),
-        ],
-    );
+    static PROVIDER: OnceLock<Validator> = OnceLock::new();
+    let validator = PROVIDER.get_or_init(|| {
+        build(
+            CSAF_PROVIDER,
+            &[
+                (
+                    "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json",
+                    CSAF,
+                ),
+                ("https://www.first.org/cvss/cvss-v2.0.json", CVSS_V2),
+                ("https://www.first.org/cvss/cvss-v3.0.json", CVSS_V30),
+                ("https://www.first.org/cvss/cvss-v3.1.json", CVSS_V31),
+            ],
+        )
+    });
     if let Some(e) = validator.iter_errors(doc).next() {
         return Err(VexError::Schema {
             format: "CSAF provider metadata",
