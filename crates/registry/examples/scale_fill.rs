@@ -5,7 +5,8 @@
 //! usual. Nothing is copied row by row; "bulk" only in that one process drives it without HTTP.
 //!
 //! Usage: `cargo run -p dtsec-registry --example scale_fill -- DATA_DIR N [DATABASE_URL]`.
-//! The data directory must be new (the registry refuses a second administrator). Accounts:
+//! The data directory must be new (the registry refuses a second administrator), unless
+//! `DTSEC_FILL_RESUME=1`: then a fill that stopped goes on until N certificates exist. Accounts:
 //! `admin@scale.invalid` and `certifier@scale.invalid`, password `scale-password-1`.
 
 #![forbid(unsafe_code)]
@@ -73,82 +74,55 @@ async fn fill(dir: &str, n: u64, url: Option<String>) -> Result<(), Box<dyn std:
         .filter(|m| *m <= 65_536)
         .map_or(0, |m| m << 20);
     let store = Store::open(cfg).await?;
-    let admin = store
-        .bootstrap_admin("admin@scale.invalid", "Scale Admin", PASSWORD)
-        .await?
-        .actor();
-    let user = |org: String, role: Role, email: &str| NewUser {
-        email: email.into(),
-        name: email.into(),
-        role,
-        org_id: org,
-        password: PASSWORD.into(),
+    let resume = std::env::var("DTSEC_FILL_RESUME").is_ok_and(|v| v == "1");
+    let accounts = if resume {
+        Accounts::log_in(&store).await?
+    } else {
+        Accounts::create(&store).await?
     };
-    let cb = store
-        .create_organisation(&admin, OrgKind::CertificationBody, "Scale CB")
-        .await?;
-    let certifier = store
-        .create_user(
-            &admin,
-            user(cb.id, Role::Certifier, "certifier@scale.invalid"),
+    // A resumed fill goes on after the highest product number made so far (a case the stopped
+    // process left half-way stays as it is, uncertified) until N certificates exist.
+    let (first, certified) = if resume {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM certificates) AS certified, \
+             (SELECT MAX(CAST(SUBSTR(name, 12) AS BIGINT)) FROM products \
+              WHERE name LIKE 'Scale Pump %') AS last",
         )
-        .await?
-        .actor();
-    let lab_name = "Scale Lab";
-    let lab = store
-        .create_organisation(&admin, OrgKind::Lab, lab_name)
+        .fetch_one(store.pool())
         .await?;
-    let evaluator = store
-        .create_user(
-            &admin,
-            user(
-                lab.id.clone(),
-                Role::LabEvaluator,
-                "evaluator@scale.invalid",
-            ),
+        let certified: i64 = sqlx::Row::try_get(&row, "certified")?;
+        let last: Option<i64> = sqlx::Row::try_get(&row, "last")?;
+        (
+            u64::try_from(last.map_or(0, |l| l + 1))?,
+            u64::try_from(certified)?,
         )
-        .await?
-        .actor();
-    let key = SigningKey::generate();
-    store
-        .apply_for_lab_approval(
-            &evaluator,
-            &lab.id,
-            &dtsec_registry::demo::example_lab_profile(),
-        )
-        .await?;
-    store
-        .register_lab_key(&evaluator, &lab.id, &key.verifying_key().to_public_pem())
-        .await?;
-    store
-        .approve_lab(&admin, &lab.id, store.clock().today().add_days(3 * 365))
-        .await?;
-    let maker_name = "Scale Medical";
-    let maker = store
-        .create_organisation(&admin, OrgKind::Manufacturer, maker_name)
-        .await?;
-    let maker_user = store
-        .create_user(
-            &admin,
-            user(maker.id.clone(), Role::Manufacturer, "maker@scale.invalid"),
-        )
-        .await?
-        .actor();
+    } else {
+        (0, 0)
+    };
+    let Accounts {
+        maker_user,
+        maker_id,
+        evaluator,
+        certifier,
+        lab_id,
+        key,
+    } = accounts;
     let start = Instant::now();
     let ctx = Arc::new(Fill {
         store: store.clone(),
         maker_user,
-        maker_id: maker.id.clone(),
-        maker_name,
+        maker_id,
+        maker_name: MAKER_NAME,
         evaluator,
         certifier,
-        lab_id: lab.id.clone(),
-        lab_name,
+        lab_id,
+        lab_name: LAB_NAME,
         key,
-        done: AtomicU64::new(0),
+        done: AtomicU64::new(certified),
         n,
         start,
     });
+    let end = first + n.saturating_sub(certified);
     // Cases are independent: several in flight keep both cores busy (checking, sealing and
     // verifying run beside another case's transactions); each worker takes every W-th product.
     let count = std::env::var("DTSEC_FILL_WORKERS")
@@ -160,8 +134,8 @@ async fn fill(dir: &str, n: u64, url: Option<String>) -> Result<(), Box<dyn std:
     for w in 0..count {
         let ctx = ctx.clone();
         workers.spawn(async move {
-            let mut i = w;
-            while i < ctx.n {
+            let mut i = first + w;
+            while i < end {
                 certify_one(&ctx, i).await?;
                 i += count;
             }
@@ -173,6 +147,129 @@ async fn fill(dir: &str, n: u64, url: Option<String>) -> Result<(), Box<dyn std:
     }
     store.close().await;
     Ok(())
+}
+
+/// The lab's and the certification body's names, as the accounts are made.
+const LAB_NAME: &str = "Scale Lab";
+const MAKER_NAME: &str = "Scale Medical";
+
+/// The accounts a fill acts as, and the lab's signing key.
+struct Accounts {
+    maker_user: dtsec_registry::Actor,
+    maker_id: String,
+    evaluator: dtsec_registry::Actor,
+    certifier: dtsec_registry::Actor,
+    lab_id: String,
+    key: SigningKey,
+}
+
+impl Accounts {
+    /// A new registry's scheme administrator, certification body, approved lab and
+    /// manufacturer.
+    async fn create(store: &Store) -> Result<Accounts, Box<dyn std::error::Error>> {
+        let admin = store
+            .bootstrap_admin("admin@scale.invalid", "Scale Admin", PASSWORD)
+            .await?
+            .actor();
+        let user = |org: String, role: Role, email: &str| NewUser {
+            email: email.into(),
+            name: email.into(),
+            role,
+            org_id: org,
+            password: PASSWORD.into(),
+        };
+        let cb = store
+            .create_organisation(&admin, OrgKind::CertificationBody, "Scale CB")
+            .await?;
+        let certifier = store
+            .create_user(
+                &admin,
+                user(cb.id, Role::Certifier, "certifier@scale.invalid"),
+            )
+            .await?
+            .actor();
+        let lab = store
+            .create_organisation(&admin, OrgKind::Lab, LAB_NAME)
+            .await?;
+        let evaluator = store
+            .create_user(
+                &admin,
+                user(
+                    lab.id.clone(),
+                    Role::LabEvaluator,
+                    "evaluator@scale.invalid",
+                ),
+            )
+            .await?
+            .actor();
+        let key = SigningKey::generate();
+        store
+            .apply_for_lab_approval(
+                &evaluator,
+                &lab.id,
+                &dtsec_registry::demo::example_lab_profile(),
+            )
+            .await?;
+        store
+            .register_lab_key(&evaluator, &lab.id, &key.verifying_key().to_public_pem())
+            .await?;
+        store
+            .approve_lab(&admin, &lab.id, store.clock().today().add_days(3 * 365))
+            .await?;
+        let maker = store
+            .create_organisation(&admin, OrgKind::Manufacturer, MAKER_NAME)
+            .await?;
+        let maker_user = store
+            .create_user(
+                &admin,
+                user(maker.id.clone(), Role::Manufacturer, "maker@scale.invalid"),
+            )
+            .await?
+            .actor();
+        Ok(Accounts {
+            maker_user,
+            maker_id: maker.id,
+            evaluator,
+            certifier,
+            lab_id: lab.id,
+            key,
+        })
+    }
+
+    /// The accounts of a fill that stopped (`DTSEC_FILL_RESUME=1`), logged in as anyone would.
+    /// Its lab's private key went with the process, so the lab registers a new one, as a lab
+    /// that rotates its key does; the ETRs sealed before stay verified by the old one.
+    async fn log_in(store: &Store) -> Result<Accounts, Box<dyn std::error::Error>> {
+        let who = |email: &'static str| async move {
+            store
+                .login(email, PASSWORD, "127.0.0.1")
+                .await
+                .map_err(|e| format!("log in as {email}: {e}"))
+        };
+        let maker = who("maker@scale.invalid").await?;
+        let evaluator = who("evaluator@scale.invalid").await?;
+        let certifier = who("certifier@scale.invalid").await?;
+        let lab_id = evaluator.org_id.clone().ok_or("the evaluator has no lab")?;
+        let key = SigningKey::generate();
+        store
+            .register_lab_key(
+                &evaluator.actor(),
+                &lab_id,
+                &key.verifying_key().to_public_pem(),
+            )
+            .await?;
+        Ok(Accounts {
+            maker_id: maker
+                .org_id
+                .clone()
+                .ok_or("the manufacturer has no organisation")?,
+            maker_user: maker.actor(),
+            evaluator: evaluator.actor(),
+            certifier: certifier.actor(),
+            lab_id,
+            key,
+        })
+    }
 }
 
 /// What every worker shares.
