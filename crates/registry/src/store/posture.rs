@@ -469,7 +469,13 @@ impl Store {
         let grace = self.grace_days();
         let mut past = std::collections::BTreeSet::new();
         let mut within = std::collections::BTreeSet::new();
-        for m in matches_of(&mut conn, certificate_id).await? {
+        // Matches are of the current SBOM: without one there are none to read.
+        let matches = if availability.is_some() {
+            matches_of(&mut conn, certificate_id).await?
+        } else {
+            Vec::new()
+        };
+        for m in matches {
             if m.assessed {
                 continue;
             }

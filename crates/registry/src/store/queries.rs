@@ -160,6 +160,18 @@ const DEVICE_SELECT: &str = "SELECT c.certificate_id, c.product_name, c.product_
     c.status, c.certification_date, c.expiry_date FROM certificates c \
     JOIN organisations m ON m.id = c.manufacturer_org JOIN organisations l ON l.id = c.lab_org";
 
+/// One certificate's [`DEVICE_SELECT`] columns and the certificate record's
+/// ([`super::certs::CERT_COLUMNS`], the signed document of its current revision) in one row.
+const DEVICE_DETAIL_SELECT: &str = "SELECT c.certificate_id, c.product_name, c.product_version, \
+    m.name AS manufacturer, c.manufacturer_org, c.toe_type, c.packages, l.name AS lab, c.lab_org, \
+    c.status, c.certification_date, c.expiry_date, c.product_id, c.revision, c.updated_at, \
+    COALESCE((SELECT r.document FROM certificate_revisions r \
+              WHERE r.certificate_id = c.certificate_id AND r.revision = c.revision), \
+             c.document) AS document \
+    FROM certificates c \
+    JOIN organisations m ON m.id = c.manufacturer_org JOIN organisations l ON l.id = c.lab_org \
+    WHERE c.certificate_id = $1";
+
 fn device_from_row(r: &AnyRow) -> Result<DeviceSummary> {
     Ok(DeviceSummary {
         certificate_id: text(r, "certificate_id")?,
@@ -330,22 +342,16 @@ impl Store {
 
     /// A device page by certificate id (public).
     pub async fn device(&self, certificate_id: &str) -> Result<DeviceDetail> {
-        let row = sqlx::query(&format!("{DEVICE_SELECT} WHERE c.certificate_id = $1"))
+        // The list's columns and the certificate record's in one row: every query to SQLite is
+        // a round trip to its connection's thread, and a device page is read at random, so
+        // nothing kept spares them (issue 16).
+        let row = sqlx::query(DEVICE_DETAIL_SELECT)
             .bind(certificate_id)
             .fetch_optional(&self.pool)
             .await?
             .ok_or_else(|| RegistryError::not_found(format!("certificate {certificate_id}")))?;
         let summary = device_from_row(&row)?;
-        let record: CertificateRecord = {
-            let row = sqlx::query(&format!(
-                "SELECT {} FROM certificates WHERE certificate_id = $1",
-                super::certs::CERT_COLUMNS
-            ))
-            .bind(certificate_id)
-            .fetch_one(&self.pool)
-            .await?;
-            cert_from_row(&row)?
-        };
+        let record: CertificateRecord = cert_from_row(&row)?;
         let history = self
             .certificate_revisions(certificate_id)
             .await?
