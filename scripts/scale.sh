@@ -12,6 +12,10 @@
 # DTSEC_SCALE_DATABASE_URL=postgres://…  an EMPTY PostgreSQL database instead of SQLite.
 # DTSEC_SCALE_PROFILE=debug              a debug build (quick checks; figures not comparable).
 # DTSEC_SCALE_NGINX=0                    no nginx column (it is skipped when nginx is absent).
+# DTSEC_SCALE_KEEPER=0                   serve with --no-page-keeper: every device page view is
+#                                        rendered (otherwise the script waits, at most 10 minutes
+#                                        plus 10 ms a product, until the server's page keeper says
+#                                        every page is kept, and prints how long that took).
 # DTSEC_SCALE_DATA=DIR                   keep the filled registry in DIR (new or missing), or
 #                                        measure again the one a run with the same N left there
 #                                        (its fill time is kept with it) without filling again.
@@ -71,11 +75,25 @@ else
 fi
 
 # 2. Serve.
-"$bin" serve --data-dir "$data" "${db[@]}" --listen "127.0.0.1:$port" 2>"$work/serve.log" &
+keeper=()
+[ "${DTSEC_SCALE_KEEPER:-1}" = 0 ] && keeper=(--no-page-keeper)
+t0=$(ms)
+"$bin" serve --data-dir "$data" "${db[@]}" "${keeper[@]}" --listen "127.0.0.1:$port" 2>"$work/serve.log" &
 pids+=($!)
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 240); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.5; done
 curl -fs "$base/healthz" >/dev/null || { echo "the registry did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
+# The page keeper renders every device page once at start; the device page is measured after.
+keep_note="not kept (--no-page-keeper): rendered per view"
+if [ "${#keeper[@]}" = 0 ]; then
+  deadline=$(( $(ms) + 600000 + 10 * n ))
+  until grep -q "device pages kept: none is out of date" "$work/serve.log"; do
+    (( $(ms) < deadline )) || { echo "the page keeper did not finish in time:" >&2; tail -5 "$work/serve.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  keep_note="$(grep -m1 "device pages kept: none is out of date" "$work/serve.log" \
+    | grep -o 'rendered=[0-9]* kept=[0-9]* failed=[0-9]* seconds=[0-9.]*') (from start: $(( ($(ms) - t0) / 1000 )) s)"
+fi
 # Every certificate id (the CSV lists every matching device), so the device page is random over all N.
 curl -fs "$base/api/v1/devices.csv" | grep -o 'DTSEC-[0-9]*-[0-9]*' | sort -u >"$work/ids"
 cert="$(sed -n "$(( ($(wc -l <"$work/ids") + 1) / 2 ))p" "$work/ids")"
@@ -196,6 +214,15 @@ for r in "${rows[@]}"; do
   printf '| %-24s | %10s | %9s | %7s | %10s | %8s |\n' "$a" "$b" "$c" "$d" "$e" "$f"
 done
 printf '| %-24s | %s |\n' "fill (real workflow)" "$(awk -v t="$fill_ms" -v n="$n" 'BEGIN { printf "%.1f s, %.1f ms per certificate", t / 1000, t / n }')"
+printf '| %-24s | %s |\n' "device pages kept" "$keep_note"
+if [ -n "${DTSEC_SCALE_DATABASE_URL:-}" ]; then
+  page_bytes="$(psql "$DTSEC_SCALE_DATABASE_URL" -tAc 'SELECT COALESCE(SUM(OCTET_LENGTH(body) + OCTET_LENGTH(etag)), 0) FROM device_page_bodies' 2>/dev/null || true)"
+elif command -v sqlite3 >/dev/null; then
+  page_bytes="$(sqlite3 -readonly "$data/registry.sqlite3" 'SELECT COALESCE(SUM(LENGTH(CAST(body AS BLOB)) + LENGTH(etag)), 0) FROM device_page_bodies' 2>/dev/null || true)"
+fi
+if [ -n "${page_bytes:-}" ]; then
+  printf '| %-24s | %s |\n' "kept pages in database" "$(awk -v b="$page_bytes" -v n="$n" 'BEGIN { printf "%.1f MB, %.1f KB per certificate (derived, rebuilt by the keeper)", b / 1e6, b / n / 1e3 }')"
+fi
 printf '| %-24s | %s |\n' "dtsec log audit" "$(awk -v t="$audit_ms" -v e="$entries" 'BEGIN { printf "%.2f s for %d entries", t / 1000, e }')"
 printf '| %-24s | %s |\n' "database" "$(awk -v b="$db_bytes" -v n="$n" 'BEGIN { printf "%.1f MB, %.1f KB per certificate", b / 1e6, b / n / 1e3 }')"
 printf '| %-24s | %s |\n' "blobs (ST, sealed ETR)" "$(awk -v b="$blob_bytes" -v d="$blob_disk" -v n="$n" 'BEGIN { printf "%.1f MB (%.1f MB on disk), %.1f KB per certificate", b / 1e6, d * 1024 / 1e6, b / n / 1e3 }')"

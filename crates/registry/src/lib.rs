@@ -71,4 +71,5 @@ pub use store::{
 pub use store::{DEFAULT_GC_GRACE, GcReport};
 pub use store::{EvaluationStage, InEvaluation, MAX_IN_EVALUATION};
 pub use store::{FeedEntry, FeedKind, MAX_FEED_ENTRIES};
+pub use store::{KeptPage, MAX_PAGES_PER_BATCH, PageToMake, PageWork};
 pub use time::{Clock, Date};

@@ -84,13 +84,16 @@ impl Default for KeptAnswers {
     }
 }
 
-/// Whether answers at `path` are kept: the pages and lists made from several tables. Not the
-/// status, proofs, certificates and log tiles, which keep what they read themselves without a
+/// Whether answers at `path` are kept: the pages and lists made from several tables. Not a
+/// device page itself, which the database keeps (`crate::device_pages`) and is read in one query
+/// either way; not the status, proofs, certificates and log tiles, which keep what they read themselves without a
 /// read per request (the status memo, immutable documents), so the generation read would only
 /// add to them.
 fn kept_path(path: &str) -> bool {
     path == "/"
-        || path.starts_with("/devices/")
+        || path
+            .strip_prefix("/devices/")
+            .is_some_and(|rest| rest.contains('/'))
         || path == "/api/v1/devices"
         || path.starts_with("/api/v1/devices/")
         || path.starts_with("/labs")
@@ -165,7 +168,7 @@ pub async fn validators(State(state): State<AppState>, req: Request, next: Next)
         // Longer than announced, or the body failed: nothing sensible to send.
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let etag = format!("\"{}\"", &dtsec_seal::sha256_hex(&bytes)[..32]);
+    let etag = etag_of(&bytes);
     let cache = if stable(&path) {
         STABLE
     } else {
@@ -195,6 +198,45 @@ pub async fn validators(State(state): State<AppState>, req: Request, next: Next)
         );
     }
     answer(parts.status, parts.headers, bytes, if_none_match.as_deref())
+}
+
+/// A page kept elsewhere (a device page the database keeps, `crate::device_pages`), answered
+/// as this middleware answers what it validates: with its `ETag`, `no-cache` and `Vary` for an
+/// anonymous request, or `304 Not Modified` when `If-None-Match` names it. A request that
+/// carries credentials (a session cookie that is no longer valid, say) gets the bytes alone.
+pub fn kept_page(request: &HeaderMap, etag: String, body: String) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    let anonymous =
+        !request.contains_key(header::AUTHORIZATION) && !request.contains_key(header::COOKIE);
+    let if_none_match = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok());
+    if anonymous && let Ok(v) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, v);
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(ALWAYS_REVALIDATE),
+        );
+        headers.insert(
+            header::VARY,
+            HeaderValue::from_static("Cookie, Authorization"),
+        );
+    }
+    answer(
+        StatusCode::OK,
+        headers,
+        Bytes::from(body),
+        if_none_match.filter(|_| anonymous),
+    )
+}
+
+/// The strong entity tag of `bytes`, quoted, as this middleware gives it.
+pub fn etag_of(bytes: &[u8]) -> String {
+    format!("\"{}\"", &dtsec_seal::sha256_hex(bytes)[..32])
 }
 
 /// The answer with `headers` and `body`, or `304 Not Modified` when `If-None-Match` names its
@@ -271,7 +313,7 @@ mod tests {
     fn pages_and_lists_are_kept_and_self_kept_answers_are_not() {
         for path in [
             "/",
-            "/devices/DTSEC-2025-0001",
+            "/devices/DTSEC-2025-0001/st",
             "/api/v1/devices",
             "/labs",
             "/pps/cdd/2.0",
@@ -279,6 +321,7 @@ mod tests {
             assert!(kept_path(path), "{path}");
         }
         for path in [
+            "/devices/DTSEC-2025-0001",
             "/api/v1/certificates/DTSEC-2025-0001/status",
             "/api/v1/certificates/DTSEC-2025-0001/proof",
             "/log/checkpoint",

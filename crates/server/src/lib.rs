@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 
 mod controllers;
+pub mod device_pages;
 mod done;
 mod error;
 pub mod forwarded;

@@ -59,6 +59,14 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The public: no session, no token (what a page kept for everyone is rendered as).
+    pub fn public() -> Caller {
+        Caller {
+            actor: Actor::public(),
+            via: Via::Public,
+        }
+    }
+
     /// True unless the public.
     pub fn is_logged_in(&self) -> bool {
         !matches!(self.via, Via::Public)

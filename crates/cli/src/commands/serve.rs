@@ -100,6 +100,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "MIB", default_value_t = dtsec_registry::DEFAULT_SQLITE_MMAP_BYTES >> 20,
           value_parser = clap::value_parser!(u64).range(0..=65536))]
     pub sqlite_mmap_mib: u64,
+    /// Do not keep the public's device pages in the database: every view renders its page.
+    /// Without this, the server renders each certificate's page in the background and answers
+    /// the public with one read, the database forgetting a page whenever anything on it
+    /// changes. Of several servers on one database, one keeper is enough.
+    #[arg(long)]
+    pub no_page_keeper: bool,
 }
 
 fn parse_cidr(s: &str) -> Result<dtsec_server::forwarded::Cidr, String> {
@@ -245,8 +251,12 @@ async fn serve(args: ServeArgs) -> CliResult {
         "dtsec registry on {scheme}://{bound} (scheme key {}); Ctrl-C stops it",
         store.scheme_public_key().key_id()
     ));
-    let service = app(AppState::new(store.clone(), config))
-        .into_make_service_with_connect_info::<dtsec_server::tls::ClientAddr>();
+    let state = AppState::new(store.clone(), config);
+    // Device pages for the public, kept in the database in the background; stopped with the
+    // server (dropping a batch mid-write rolls it back).
+    let keeper = (!args.no_page_keeper)
+        .then(|| tokio::spawn(dtsec_server::device_pages::keep(state.clone())));
+    let service = app(state).into_make_service_with_connect_info::<dtsec_server::tls::ClientAddr>();
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -271,6 +281,10 @@ async fn serve(args: ServeArgs) -> CliResult {
                 .await
         }
     };
+    if let Some(keeper) = keeper {
+        keeper.abort();
+        let _ = keeper.await;
+    }
     store.close().await;
     result.map_err(|e| CliError::unusable(format!("the server stopped: {e}")))?;
     Ok(Exit::Success)

@@ -19,6 +19,7 @@ mod certified_etr;
 mod certified_facts;
 mod certs;
 mod decision_subject;
+mod device_pages;
 mod device_words;
 mod documents;
 mod feed;
@@ -60,6 +61,7 @@ pub use certs::{
     CertificateRecord, FixReviewRecord, MaintenanceRecord, STATUS_FRESH_FOR, StatusChange,
     StatusRequest,
 };
+pub use device_pages::{KeptPage, MAX_PAGES_PER_BATCH, PageToMake, PageWork};
 pub use feed::{FeedEntry, FeedKind, MAX_FEED_ENTRIES};
 pub use in_evaluation::{EvaluationStage, InEvaluation, MAX_IN_EVALUATION};
 pub use labs::Lab;

@@ -10,6 +10,7 @@ mod cdd2;
 mod certificates;
 mod common;
 mod demo;
+mod device_pages;
 mod document_blobs;
 mod etr_summaries;
 mod judgement;

@@ -9,6 +9,7 @@ mod browser;
 mod common;
 mod confirmations;
 mod device_downloads;
+mod device_pages;
 mod evaluations;
 mod judgement;
 mod kept_answers;

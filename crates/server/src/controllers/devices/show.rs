@@ -5,7 +5,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Response};
 use dtsec_registry::DeviceDetail;
 
 use crate::error::{AppError, AppResult};
@@ -23,15 +24,36 @@ pub async fn api(
     Ok(Json(super::posture::DeviceWithPosture { device, posture }))
 }
 
-/// The device page: certificate, claims, history and maintenance.
+/// The device page: certificate, claims, history and maintenance. The public is answered from
+/// the page kept in the database when there is one (`crate::device_pages`: one query, and the
+/// database forgets it whenever anything it shows changes); anyone else, and a page not kept
+/// yet, gets it rendered now.
 pub async fn page(
     State(state): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     Path(id): Path<String>,
-) -> AppResult<Html<String>> {
+) -> AppResult<Response> {
+    if !caller.is_logged_in()
+        && let Some(kept) = state
+            .store
+            .kept_device_page(&id)
+            .await
+            .map_err(|e| AppError::from(e).html())?
+    {
+        return Ok(crate::http_cache::kept_page(&headers, kept.etag, kept.body));
+    }
+    Ok(Html(render(&state, &caller, &id).await?).into_response())
+}
+
+/// The device page as `caller` sees it, rendered from the registry now.
+///
+/// # Errors
+/// The certificate is unknown (404), or the registry failed; as an HTML error page.
+pub async fn render(state: &AppState, caller: &Caller, id: &str) -> AppResult<String> {
     let d = state
         .store
-        .device(&id)
+        .device(id)
         .await
         .map_err(|e| AppError::from(e).html())?;
     let c = &d.certificate;
@@ -64,11 +86,11 @@ pub async fn page(
             .flatten(),
     };
     let device = words.unwrap_or_else(|| state.store.device_type_title(&c.toe_type).to_string());
-    let etr = super::evaluation::summary_of(&state, &s.certificate_id, facts.as_deref())
+    let etr = super::evaluation::summary_of(state, &s.certificate_id, facts.as_deref())
         .await
         .map_err(|e| AppError::from(e).html())?;
     let evaluation = super::evaluation::section(&s.certificate_id, etr.as_ref());
-    let posture = super::posture::of(&state, &caller, &s.certificate_id)
+    let posture = super::posture::of(state, caller, &s.certificate_id)
         .await
         .map_err(|e| AppError::from(e).html())?;
     let coverage = super::coverage::section(&s.certificate_id, facts.as_deref());
@@ -179,14 +201,12 @@ pub async fn page(
             }
         }
     };
-    Ok(Html(
-        layout(&s.product_name, caller.viewer(), b)
-            .with_feed(
-                &format!("/devices/{cid}/feed.atom"),
-                "This certificate's decisions and notices",
-            )
-            .into_string(),
-    ))
+    Ok(layout(&s.product_name, caller.viewer(), b)
+        .with_feed(
+            &format!("/devices/{cid}/feed.atom"),
+            "This certificate's decisions and notices",
+        )
+        .into_string())
 }
 
 /// What the certificate's status means for someone deciding whether to use the device.

@@ -23,6 +23,8 @@ pub struct TestApp {
     /// What the demo loaded (accounts, certificates, ready ETRs).
     pub demo: dtsec_registry::demo::DemoSummary,
     pub app: Router,
+    /// The state `app` serves (for what runs beside the routes, such as the page keeper).
+    pub state: AppState,
     pub backend: &'static str,
     _dir: tempfile::TempDir,
     pg: Option<ScratchDatabase>,
@@ -258,11 +260,13 @@ async fn from_template(
         pg = Some(copy);
     }
     let store = Store::open(cfg).await.unwrap();
-    let app = app(AppState::new(store.clone(), server.clone()));
+    let state = AppState::new(store.clone(), server.clone());
+    let app = app(state.clone());
     TestApp {
         store,
         demo: template.demo.clone(),
         app,
+        state,
         backend,
         _dir: dir,
         pg,

@@ -1,0 +1,138 @@
+//! The keeper of device pages (issue 16): renders, in the background, the anonymous page of
+//! every certificate whose kept page is missing or out of date, and hands it to the registry to
+//! keep (`dtsec_registry::Store::keep_device_pages`). The device page handler then answers the
+//! public with one indexed read.
+//!
+//! Why in the background, not on the first view: a device page is read at random, so at scale
+//! most views would be first views, and each would add a write to the read — on SQLite, one
+//! more writer queued behind the certifier's decisions. The keeper writes its pages in batches,
+//! one short transaction each.
+//!
+//! Why the keeper needs no knowledge of what a page shows: the database forgets a page when any
+//! of it changes (triggers, migration 0025), and a page rendered while its certificate changed
+//! is not kept. So a page the keeper has not redone yet is rendered per view, as before; a page
+//! it kept is the page.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use dtsec_registry::{KeptPage, MAX_PAGES_PER_BATCH, PageToMake};
+
+use crate::session::Caller;
+use crate::state::AppState;
+
+/// How long the keeper waits when nothing is out of date.
+pub const IDLE_WAIT: Duration = Duration::from_secs(1);
+
+/// How many pages that could not be rendered are remembered (and not tried again until their
+/// certificate changes); when more fail, all are tried again.
+const MAX_REMEMBERED_FAILURES: usize = 1024;
+
+/// What one round of the keeper did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    /// Pages rendered.
+    pub rendered: usize,
+    /// Pages kept (a page whose certificate changed while it was rendered is not).
+    pub kept: usize,
+    /// Pages that could not be rendered.
+    pub failed: usize,
+}
+
+/// The keeper's memory between rounds: the pages that could not be rendered, by certificate,
+/// with the version that failed.
+#[derive(Debug, Default)]
+pub struct Keeper {
+    failed: HashMap<String, i64>,
+}
+
+impl Keeper {
+    /// One round: lists up to a batch of pages to make, renders them as the public sees them,
+    /// and keeps them.
+    ///
+    /// # Errors
+    /// A database failure while listing or keeping (pages that fail to render are counted, and
+    /// skipped until their certificate changes).
+    pub async fn round(&mut self, state: &AppState) -> dtsec_registry::Result<Round> {
+        if self.failed.len() > MAX_REMEMBERED_FAILURES {
+            self.failed.clear();
+        }
+        let work = state
+            .store
+            .device_pages_to_make(MAX_PAGES_PER_BATCH)
+            .await?;
+        let public = Caller::public();
+        let mut made: Vec<(PageToMake, KeptPage)> = Vec::new();
+        let mut round = Round::default();
+        for page in work.pages {
+            if self.failed.get(&page.certificate_id) == Some(&page.version) {
+                continue;
+            }
+            match crate::controllers::devices::show::render(state, &public, &page.certificate_id)
+                .await
+            {
+                Ok(body) => {
+                    round.rendered += 1;
+                    let etag = crate::http_cache::etag_of(body.as_bytes());
+                    made.push((page, KeptPage { etag, body }));
+                }
+                Err(e) => {
+                    round.failed += 1;
+                    tracing::warn!(
+                        certificate = %page.certificate_id,
+                        error = ?e,
+                        "device page not kept: it could not be rendered"
+                    );
+                    self.failed.insert(page.certificate_id, page.version);
+                }
+            }
+        }
+        round.kept = state
+            .store
+            .keep_device_pages(work.epoch, &work.day, &made)
+            .await?;
+        Ok(round)
+    }
+}
+
+/// Runs the keeper until the task is dropped: starts a new epoch (this server may render pages
+/// differently from the one that kept them), then keeps pages round after round, waiting
+/// [`IDLE_WAIT`] when nothing is out of date or the registry failed.
+pub async fn keep(state: AppState) {
+    if let Err(e) = state.store.new_device_page_epoch().await {
+        tracing::warn!(error = %e, "kept device pages not renewed; the keeper stops");
+        return;
+    }
+    let mut keeper = Keeper::default();
+    // Since the keeper last had nothing to do: when it started, and what it did.
+    let mut busy: Option<(std::time::Instant, Round)> = None;
+    loop {
+        match keeper.round(&state).await {
+            Ok(r) if r.rendered > 0 || r.failed > 0 => {
+                let (_, total) =
+                    busy.get_or_insert_with(|| (std::time::Instant::now(), Round::default()));
+                total.rendered += r.rendered;
+                total.kept += r.kept;
+                total.failed += r.failed;
+            }
+            Ok(_) => {
+                // Said once per spell of work: operators (and the scale script) learn when
+                // every page is kept.
+                if let Some((since, total)) = busy.take() {
+                    tracing::info!(
+                        rendered = total.rendered,
+                        kept = total.kept,
+                        failed = total.failed,
+                        seconds = format_args!("{:.1}", since.elapsed().as_secs_f64()),
+                        "device pages kept: none is out of date"
+                    );
+                }
+                tokio::time::sleep(IDLE_WAIT).await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "device pages not kept this round");
+                tokio::time::sleep(IDLE_WAIT).await;
+            }
+        }
+    }
+}
