@@ -2,8 +2,8 @@
 # Issue 16's scale benchmark: fills a new registry with N certified products through the real
 # workflow (crates/registry/examples/scale_fill.rs: every product its own ST and sealed ETR,
 # every certificate signed and logged), serves it, and measures with wrk the device list, a
-# search, a device page (a random certificate per request), the status JSON and the proof
-# endpoint, then times `dtsec log audit` over the data directory; optionally nginx serving the
+# search, a device page (a random certificate per request; also as a browser asks for it, gzip
+# accepted), the status JSON and the proof endpoint, then times `dtsec log audit` over the data directory; optionally nginx serving the
 # same bytes (saved from dtsec's answers) on the next port. Prints one table.
 #
 # Usage: scripts/scale.sh [N] [SECONDS]
@@ -105,6 +105,14 @@ request = function()
   return wrk.format("GET", "/devices/" .. ids[math.random(#ids)])
 end
 LUA
+# The same as a browser asks for it: gzip accepted (kept pages are answered compressed).
+cat >"$work/random_gzip.lua" <<LUA
+ids = {}
+for line in io.lines("$work/ids") do ids[#ids + 1] = line end
+request = function()
+  return wrk.format("GET", "/devices/" .. ids[math.random(#ids)], {["Accept-Encoding"] = "gzip"})
+end
+LUA
 # A search whose text changes per request (a product number from 0 to N-1), so no answer is
 # kept between two requests (http_cache.rs keeps anonymous answers while nothing is written).
 cat >"$work/search.lua" <<LUA
@@ -120,6 +128,7 @@ targets=(
   "search ?q=scale pump 7|/?q=scale+pump+7"
   "search, random number|/?q=scale+pump+$(( n / 2 ))"
   "device page|/devices/$cert"
+  "device page, gzip|/devices/$cert"
   "status JSON|/api/v1/certificates/$cert/status"
   "proof|/api/v1/certificates/$cert/proof"
 )
@@ -138,7 +147,13 @@ if [ "${DTSEC_SCALE_NGINX:-1}" != 0 ] && command -v nginx >/dev/null; then
   mkdir -p "$work/www"
   i=0
   for t in "${targets[@]}"; do
-    curl -fs "$base${t#*|}" -o "$work/www/t$i"
+    if [ "${t%%|*}" = "device page, gzip" ]; then
+      # The bytes dtsec sends a client that takes gzip, served by nginx with the same header.
+      mkdir -p "$work/www/gz"
+      curl -fs -H 'Accept-Encoding: gzip' "$base${t#*|}" -o "$work/www/gz/t$i"
+    else
+      curl -fs "$base${t#*|}" -o "$work/www/t$i"
+    fi
     i=$((i + 1))
   done
   chmod -R a+rX "$work"
@@ -156,7 +171,10 @@ http {
   fastcgi_temp_path $work/nginx-tmp;
   uwsgi_temp_path $work/nginx-tmp;
   scgi_temp_path $work/nginx-tmp;
-  server { listen 127.0.0.1:$nport; root $work/www; }
+  server {
+    listen 127.0.0.1:$nport; root $work/www;
+    location /gz/ { add_header Content-Encoding gzip; }
+  }
 }
 CONF
   nginx -c "$work/nginx.conf" -p "$work" &
@@ -169,8 +187,14 @@ i=0
 for t in "${targets[@]}"; do
   name="${t%%|*}"
   path="${t#*|}"
+  nginx_path="/t$i"
+  nginx_args=()
   if [ "$name" = "device page" ]; then
     read -r rps p99 bad < <(measure -s "$work/random.lua" "$base/")
+  elif [ "$name" = "device page, gzip" ]; then
+    read -r rps p99 bad < <(measure -s "$work/random_gzip.lua" "$base/")
+    nginx_path="/gz/t$i"
+    nginx_args=(-H "Accept-Encoding: gzip")
   elif [ "$name" = "search, random number" ]; then
     read -r rps p99 bad < <(measure -s "$work/search.lua" "$base/")
   else
@@ -179,7 +203,7 @@ for t in "${targets[@]}"; do
   nrps="-"
   ratio="-"
   if [ "$use_nginx" = 1 ]; then
-    read -r nrps _ _ < <(measure "http://127.0.0.1:$nport/t$i")
+    read -r nrps _ _ < <(measure "${nginx_args[@]}" "http://127.0.0.1:$nport$nginx_path")
     ratio="$(awk -v a="$rps" -v b="$nrps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
   fi
   rows+=("$name|$rps|$p99|$bad|$nrps|$ratio")
@@ -216,9 +240,9 @@ done
 printf '| %-24s | %s |\n' "fill (real workflow)" "$(awk -v t="$fill_ms" -v n="$n" 'BEGIN { printf "%.1f s, %.1f ms per certificate", t / 1000, t / n }')"
 printf '| %-24s | %s |\n' "device pages kept" "$keep_note"
 if [ -n "${DTSEC_SCALE_DATABASE_URL:-}" ]; then
-  page_bytes="$(psql "$DTSEC_SCALE_DATABASE_URL" -tAc 'SELECT COALESCE(SUM(OCTET_LENGTH(body) + OCTET_LENGTH(etag)), 0) FROM device_page_bodies' 2>/dev/null || true)"
+  page_bytes="$(psql "$DTSEC_SCALE_DATABASE_URL" -tAc 'SELECT COALESCE(SUM(OCTET_LENGTH(gzip) + OCTET_LENGTH(etag)), 0) FROM device_page_bodies' 2>/dev/null || true)"
 elif command -v sqlite3 >/dev/null; then
-  page_bytes="$(sqlite3 -readonly "$data/registry.sqlite3" 'SELECT COALESCE(SUM(LENGTH(CAST(body AS BLOB)) + LENGTH(etag)), 0) FROM device_page_bodies' 2>/dev/null || true)"
+  page_bytes="$(sqlite3 -readonly "$data/registry.sqlite3" 'SELECT COALESCE(SUM(LENGTH(gzip) + LENGTH(etag)), 0) FROM device_page_bodies' 2>/dev/null || true)"
 fi
 if [ -n "${page_bytes:-}" ]; then
   printf '| %-24s | %s |\n' "kept pages in database" "$(awk -v b="$page_bytes" -v n="$n" 'BEGIN { printf "%.1f MB, %.1f KB per certificate (derived, rebuilt by the keeper)", b / 1e6, b / n / 1e3 }')"

@@ -14,7 +14,12 @@
 //! it kept is the page.
 
 use std::collections::HashMap;
+use std::io::{Read as _, Write as _};
 use std::time::Duration;
+
+use flate2::Compression;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
 
 use dtsec_registry::{KeptPage, MAX_PAGES_PER_BATCH, PageToMake};
 
@@ -74,7 +79,8 @@ impl Keeper {
                 Ok(body) => {
                     round.rendered += 1;
                     let etag = crate::http_cache::etag_of(body.as_bytes());
-                    made.push((page, KeptPage { etag, body }));
+                    let gzip = compress(&body);
+                    made.push((page, KeptPage { etag, gzip }));
                 }
                 Err(e) => {
                     round.failed += 1;
@@ -93,6 +99,32 @@ impl Keeper {
             .await?;
         Ok(round)
     }
+}
+
+/// The largest page expanded from its kept bytes (a device page is tens of kilobytes): bytes
+/// that would expand further are not the page.
+pub const MAX_PAGE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// `html` compressed as the registry keeps it (gzip, RFC 1952).
+pub fn compress(html: &str) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(html.len() / 4), Compression::default());
+    // Writing to a vector cannot fail.
+    let _ = encoder.write_all(html.as_bytes());
+    encoder.finish().unwrap_or_default()
+}
+
+/// The page kept as `gzip`, or `None` when the bytes are not gzip (or cut short), would expand
+/// past [`MAX_PAGE_BYTES`] (checked while expanding), or are not UTF-8.
+pub fn expand(gzip: &[u8]) -> Option<String> {
+    let mut out = Vec::with_capacity(gzip.len().saturating_mul(4).min(1 << 20));
+    GzDecoder::new(gzip)
+        .take(MAX_PAGE_BYTES + 1)
+        .read_to_end(&mut out)
+        .ok()?;
+    if out.len() as u64 > MAX_PAGE_BYTES {
+        return None;
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Runs the keeper until the task is dropped: starts a new epoch (this server may render pages
@@ -134,5 +166,27 @@ pub async fn keep(state: AppState) {
                 tokio::time::sleep(IDLE_WAIT).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_expands_to_itself_and_nothing_else_expands() {
+        let page = "<!doctype html><p>pompe à insuline</p>".repeat(200);
+        let kept = compress(&page);
+        assert!(kept.len() < page.len() / 4);
+        assert_eq!(expand(&kept).as_deref(), Some(page.as_str()));
+        assert_eq!(expand(b"not gzip"), None);
+        assert_eq!(expand(&kept[..kept.len() / 2]), None, "cut short");
+        // A bomb: more than the bound, refused while expanding.
+        let mut bomb = GzEncoder::new(Vec::new(), Compression::best());
+        let zeros = vec![b'a'; 1 << 20];
+        for _ in 0..5 {
+            bomb.write_all(&zeros).unwrap();
+        }
+        assert_eq!(expand(&bomb.finish().unwrap()), None);
     }
 }

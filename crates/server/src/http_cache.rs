@@ -200,16 +200,35 @@ pub async fn validators(State(state): State<AppState>, req: Request, next: Next)
     answer(parts.status, parts.headers, bytes, if_none_match.as_deref())
 }
 
-/// A page kept elsewhere (a device page the database keeps, `crate::device_pages`), answered
-/// as this middleware answers what it validates: with its `ETag`, `no-cache` and `Vary` for an
-/// anonymous request, or `304 Not Modified` when `If-None-Match` names it. A request that
-/// carries credentials (a session cookie that is no longer valid, say) gets the bytes alone.
-pub fn kept_page(request: &HeaderMap, etag: String, body: String) -> Response {
+/// A page the database keeps (a device page, `crate::device_pages`), answered as this
+/// middleware answers what it validates: with an `ETag`, `no-cache` and `Vary` for an anonymous
+/// request, or `304 Not Modified` when `If-None-Match` names it. The page is kept gzip-compressed:
+/// a client that accepts gzip (every browser and CDN) gets those bytes as they are, with
+/// `Content-Encoding: gzip` and an entity tag of its own (a strong tag names one
+/// representation); any other gets the page itself. A request that carries credentials (a
+/// session cookie that is no longer valid, say) gets the bytes alone.
+///
+/// `None` when the kept bytes cannot be expanded (they are then not the page): the caller
+/// renders it instead.
+pub fn kept_page(request: &HeaderMap, kept: &dtsec_registry::KeptPage) -> Option<Response> {
+    let gzip = request
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(accepts_gzip);
+    let (etag, body) = if gzip {
+        (gzip_etag(&kept.etag), Bytes::from(kept.gzip.clone()))
+    } else {
+        let page = crate::device_pages::expand(&kept.gzip)?;
+        (kept.etag.clone(), Bytes::from(page))
+    };
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    if gzip {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
     let anonymous =
         !request.contains_key(header::AUTHORIZATION) && !request.contains_key(header::COOKIE);
     let if_none_match = request
@@ -223,15 +242,46 @@ pub fn kept_page(request: &HeaderMap, etag: String, body: String) -> Response {
         );
         headers.insert(
             header::VARY,
-            HeaderValue::from_static("Cookie, Authorization"),
+            HeaderValue::from_static("Accept-Encoding, Cookie, Authorization"),
         );
     }
-    answer(
+    Some(answer(
         StatusCode::OK,
         headers,
-        Bytes::from(body),
+        body,
         if_none_match.filter(|_| anonymous),
-    )
+    ))
+}
+
+/// The entity tag of a page's gzip representation, made from the page's own.
+fn gzip_etag(etag: &str) -> String {
+    match etag.strip_suffix('"') {
+        Some(open) => format!("{open}-gzip\""),
+        None => format!("{etag}-gzip"),
+    }
+}
+
+/// Whether an `Accept-Encoding` value (RFC 9110 §12.5.3) accepts gzip: `gzip` (or `x-gzip`)
+/// listed with a non-zero weight, or else `*` with one.
+fn accepts_gzip(value: &str) -> bool {
+    let mut star = None;
+    for item in value.split(',') {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let weight = parts
+            .filter_map(|p| {
+                let (k, v) = p.split_once('=')?;
+                k.trim().eq_ignore_ascii_case("q").then(|| v.trim())
+            })
+            .next()
+            .map_or(1.0, |v| v.parse::<f32>().unwrap_or(0.0));
+        match coding.as_str() {
+            "gzip" | "x-gzip" => return weight > 0.0,
+            "*" => star = Some(weight > 0.0),
+            _ => {}
+        }
+    }
+    star.unwrap_or(false)
 }
 
 /// The strong entity tag of `bytes`, quoted, as this middleware gives it.
@@ -299,6 +349,33 @@ mod tests {
         assert!(too_big_to_validate(&announced, 0));
     }
     use super::*;
+
+    #[test]
+    fn gzip_is_accepted_only_with_a_weight() {
+        for yes in [
+            "gzip",
+            "gzip, deflate, br",
+            "br;q=1.0, gzip;q=0.8",
+            "*",
+            "identity, *;q=0.5",
+            "X-GZIP",
+        ] {
+            assert!(accepts_gzip(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "identity",
+            "br",
+            "gzip;q=0",
+            "gzip; q=0.000",
+            "*;q=0",
+            "gzip;q=0, *",
+            "gzip;q=nonsense",
+        ] {
+            assert!(!accepts_gzip(no), "{no}");
+        }
+        assert_eq!(gzip_etag("\"abc\""), "\"abc-gzip\"");
+    }
 
     #[test]
     fn if_none_match_lists() {

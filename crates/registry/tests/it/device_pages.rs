@@ -20,7 +20,7 @@ async fn keep_all(store: &Store) {
             .map(|p| {
                 let page = KeptPage {
                     etag: format!("\"{}-{}\"", p.certificate_id, p.version),
-                    body: format!("page of {}", p.certificate_id),
+                    gzip: format!("page of {}", p.certificate_id).into_bytes(),
                 };
                 (p.clone(), page)
             })

@@ -10,6 +10,11 @@ use dtsec_server::device_pages::Keeper;
 
 use crate::common;
 
+/// The kept page's HTML.
+fn expand(gzip: &[u8]) -> String {
+    dtsec_server::device_pages::expand(gzip).expect("the kept bytes expand")
+}
+
 /// Runs the keeper until it has nothing left to render; returns how many pages it kept.
 async fn keep_all(t: &common::TestApp) -> usize {
     let mut keeper = Keeper::default();
@@ -63,7 +68,7 @@ async fn the_public_is_answered_from_the_kept_page_until_anything_on_it_changes(
             .unwrap();
         assert_eq!(keep_all(&t).await as i64, certificates, "{b}");
         let kept = t.store.kept_device_page(&id).await.unwrap().expect("kept");
-        assert_eq!(kept.body, live, "{b}");
+        assert_eq!(expand(&kept.gzip), live, "{b}");
         assert_eq!(Some(&kept.etag), live_etag.as_ref(), "{b}");
         let (s, etag, body) = public_get(&t, &path).await;
         assert_eq!(
@@ -71,6 +76,36 @@ async fn the_public_is_answered_from_the_kept_page_until_anything_on_it_changes(
             (StatusCode::OK, Some(&kept.etag), &live),
             "{b}"
         );
+        // A client that takes gzip gets the kept bytes as they are, under a tag of their own.
+        let resp = tower::ServiceExt::oneshot(
+            t.app.clone(),
+            Request::get(&path)
+                .header(header::ACCEPT_ENCODING, "br, gzip;q=0.9")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(resp.headers()[header::CONTENT_ENCODING], "gzip", "{b}");
+        let vary = resp.headers()[header::VARY].to_str().unwrap().to_string();
+        assert!(vary.contains("Accept-Encoding"), "{b}: {vary}");
+        let gzip_etag = resp.headers()[header::ETAG].to_str().unwrap().to_string();
+        assert_ne!(gzip_etag, kept.etag, "{b}");
+        let bytes = http_body_util::BodyExt::collect(resp.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        assert_eq!(bytes.as_ref(), kept.gzip.as_slice(), "{b}");
+        let (s, _) = t
+            .send(
+                Request::get(&path)
+                    .header(header::ACCEPT_ENCODING, "gzip")
+                    .header(header::IF_NONE_MATCH, &gzip_etag)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_MODIFIED, "{b}");
         let (s, _) = t
             .send(
                 Request::get(&path)
@@ -91,7 +126,7 @@ async fn the_public_is_answered_from_the_kept_page_until_anything_on_it_changes(
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{b}");
-        assert_ne!(mine, kept.body, "{b}");
+        assert_ne!(mine, live, "{b}");
 
         // A decision through the registry: forgotten in its own transaction.
         let certifier = t.user("certifier@demo.invalid").await.actor();
@@ -113,7 +148,7 @@ async fn the_public_is_answered_from_the_kept_page_until_anything_on_it_changes(
             "{b}: only the changed page is made again"
         );
         let kept = t.store.kept_device_page(&id).await.unwrap().expect("kept");
-        assert!(kept.body.contains("status-suspended"), "{b}");
+        assert!(expand(&kept.gzip).contains("status-suspended"), "{b}");
 
         // A change made behind the registry's back, in SQL: forgotten all the same.
         sqlx::query(
@@ -141,7 +176,7 @@ async fn the_public_is_answered_from_the_kept_page_until_anything_on_it_changes(
         assert_eq!(work.pages.len(), 1, "{b}");
         let stale = dtsec_registry::KeptPage {
             etag: "\"stale\"".into(),
-            body: "rendered before the change".into(),
+            gzip: dtsec_server::device_pages::compress("rendered before the change"),
         };
         sqlx::query(
             "UPDATE certificates SET product_name = 'Renamed Thrice' WHERE certificate_id = $1",

@@ -41,7 +41,13 @@ pub async fn page(
             .await
             .map_err(|e| AppError::from(e).html())?
     {
-        return Ok(crate::http_cache::kept_page(&headers, kept.etag, kept.body));
+        match crate::http_cache::kept_page(&headers, &kept) {
+            Some(answer) => return Ok(answer),
+            None => tracing::warn!(
+                certificate = %id,
+                "the kept device page does not expand; rendered instead"
+            ),
+        }
     }
     Ok(Html(render(&state, &caller, &id).await?).into_response())
 }
