@@ -248,6 +248,6 @@ if [ -n "${page_bytes:-}" ]; then
   printf '| %-24s | %s |\n' "kept pages in database" "$(awk -v b="$page_bytes" -v n="$n" 'BEGIN { printf "%.1f MB, %.1f KB per certificate (derived, rebuilt by the keeper)", b / 1e6, b / n / 1e3 }')"
 fi
 printf '| %-24s | %s |\n' "dtsec log audit" "$(awk -v t="$audit_ms" -v e="$entries" 'BEGIN { printf "%.2f s for %d entries", t / 1000, e }')"
-printf '| %-24s | %s |\n' "database" "$(awk -v b="$db_bytes" -v n="$n" 'BEGIN { printf "%.1f MB, %.1f KB per certificate", b / 1e6, b / n / 1e3 }')"
+printf '| %-24s | %s |\n' "database" "$(awk -v b="$db_bytes" -v p="${page_bytes:-0}" -v n="$n" 'BEGIN { printf "%.1f MB, %.1f KB per certificate; without the kept pages %.1f KB", b / 1e6, b / n / 1e3, (b - p) / n / 1e3 }')"
 printf '| %-24s | %s |\n' "blobs (ST, sealed ETR)" "$(awk -v b="$blob_bytes" -v d="$blob_disk" -v n="$n" 'BEGIN { printf "%.1f MB (%.1f MB on disk), %.1f KB per certificate", b / 1e6, d * 1024 / 1e6, b / n / 1e3 }')"
 printf '| %-24s | %s |\n' "log disk" "$(awk -v b="$log_bytes" -v e="$entries" 'BEGIN { printf "%d bytes, %d bytes per entry", b, b / e }')"

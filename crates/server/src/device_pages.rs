@@ -13,7 +13,6 @@
 //! is not kept. So a page the keeper has not redone yet is rendered per view, as before; a page
 //! it kept is the page.
 
-use std::collections::HashMap;
 use std::io::{Read as _, Write as _};
 use std::time::Duration;
 
@@ -29,10 +28,6 @@ use crate::state::AppState;
 /// How long the keeper waits when nothing is out of date.
 pub const IDLE_WAIT: Duration = Duration::from_secs(1);
 
-/// How many pages that could not be rendered are remembered (and not tried again until their
-/// certificate changes); when more fail, all are tried again.
-const MAX_REMEMBERED_FAILURES: usize = 1024;
-
 /// What one round of the keeper did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Round {
@@ -40,65 +35,49 @@ pub struct Round {
     pub rendered: usize,
     /// Pages kept (a page whose certificate changed while it was rendered is not).
     pub kept: usize,
-    /// Pages that could not be rendered.
+    /// Pages that could not be rendered (not listed again until their certificate changes).
     pub failed: usize,
 }
 
-/// The keeper's memory between rounds: the pages that could not be rendered, by certificate,
-/// with the version that failed.
-#[derive(Debug, Default)]
-pub struct Keeper {
-    failed: HashMap<String, i64>,
-}
-
-impl Keeper {
-    /// One round: lists up to a batch of pages to make, renders them as the public sees them,
-    /// and keeps them.
-    ///
-    /// # Errors
-    /// A database failure while listing or keeping (pages that fail to render are counted, and
-    /// skipped until their certificate changes).
-    pub async fn round(&mut self, state: &AppState) -> dtsec_registry::Result<Round> {
-        if self.failed.len() > MAX_REMEMBERED_FAILURES {
-            self.failed.clear();
-        }
-        let work = state
-            .store
-            .device_pages_to_make(MAX_PAGES_PER_BATCH)
-            .await?;
-        let public = Caller::public();
-        let mut made: Vec<(PageToMake, KeptPage)> = Vec::new();
-        let mut round = Round::default();
-        for page in work.pages {
-            if self.failed.get(&page.certificate_id) == Some(&page.version) {
-                continue;
+/// One round: lists up to a batch of pages to make, renders them as the public sees them, and
+/// keeps them.
+///
+/// # Errors
+/// A database failure while listing or keeping. A page that cannot be rendered is counted and
+/// logged, and the registry is told, so that it is not listed again until it changes.
+pub async fn round(state: &AppState) -> dtsec_registry::Result<Round> {
+    let work = state
+        .store
+        .device_pages_to_make(MAX_PAGES_PER_BATCH)
+        .await?;
+    let public = Caller::public();
+    let mut made: Vec<(PageToMake, Option<KeptPage>)> = Vec::with_capacity(work.pages.len());
+    let mut round = Round::default();
+    for page in work.pages {
+        match crate::controllers::devices::show::render(state, &public, &page.certificate_id).await
+        {
+            Ok(body) => {
+                round.rendered += 1;
+                let etag = crate::http_cache::etag_of(body.as_bytes());
+                let gzip = compress(&body);
+                made.push((page, Some(KeptPage { etag, gzip })));
             }
-            match crate::controllers::devices::show::render(state, &public, &page.certificate_id)
-                .await
-            {
-                Ok(body) => {
-                    round.rendered += 1;
-                    let etag = crate::http_cache::etag_of(body.as_bytes());
-                    let gzip = compress(&body);
-                    made.push((page, KeptPage { etag, gzip }));
-                }
-                Err(e) => {
-                    round.failed += 1;
-                    tracing::warn!(
-                        certificate = %page.certificate_id,
-                        error = ?e,
-                        "device page not kept: it could not be rendered"
-                    );
-                    self.failed.insert(page.certificate_id, page.version);
-                }
+            Err(e) => {
+                round.failed += 1;
+                tracing::warn!(
+                    certificate = %page.certificate_id,
+                    error = ?e,
+                    "device page not kept: it could not be rendered"
+                );
+                made.push((page, None));
             }
         }
-        round.kept = state
-            .store
-            .keep_device_pages(work.epoch, &work.day, &made)
-            .await?;
-        Ok(round)
     }
+    round.kept = state
+        .store
+        .keep_device_pages(work.epoch, &work.day, &made)
+        .await?;
+    Ok(round)
 }
 
 /// The largest page expanded from its kept bytes (a device page is tens of kilobytes): bytes
@@ -135,11 +114,10 @@ pub async fn keep(state: AppState) {
         tracing::warn!(error = %e, "kept device pages not renewed; the keeper stops");
         return;
     }
-    let mut keeper = Keeper::default();
     // Since the keeper last had nothing to do: when it started, and what it did.
     let mut busy: Option<(std::time::Instant, Round)> = None;
     loop {
-        match keeper.round(&state).await {
+        match round(&state).await {
             Ok(r) if r.rendered > 0 || r.failed > 0 => {
                 let (_, total) =
                     busy.get_or_insert_with(|| (std::time::Instant::now(), Round::default()));

@@ -120,7 +120,9 @@ impl Store {
 
     /// Keeps the rendered `pages` of `work`, each only if its version is still the one listed
     /// (a page whose certificate changed while it was rendered is dropped, to be made again).
-    /// One transaction. Returns how many were kept.
+    /// A page given as `None` could not be rendered: nothing is kept for it (each view renders
+    /// it, and says why), and it is not listed again until its certificate changes or a new day
+    /// or epoch begins. One transaction. Returns how many pages were kept.
     ///
     /// # Errors
     /// A database failure (nothing is kept then).
@@ -128,7 +130,7 @@ impl Store {
         &self,
         epoch: i64,
         day: &str,
-        pages: &[(PageToMake, KeptPage)],
+        pages: &[(PageToMake, Option<KeptPage>)],
     ) -> Result<usize> {
         if pages.is_empty() {
             return Ok(0);
@@ -149,6 +151,13 @@ impl Store {
             if done.rows_affected() != 1 {
                 continue;
             }
+            let Some(page) = page else {
+                sqlx::query("DELETE FROM device_page_bodies WHERE certificate_id = $1")
+                    .bind(&to_make.certificate_id)
+                    .execute(&mut *tx)
+                    .await?;
+                continue;
+            };
             sqlx::query(
                 "INSERT INTO device_page_bodies (certificate_id, etag, gzip) VALUES ($1, $2, $3) \
                  ON CONFLICT (certificate_id) DO UPDATE SET etag = excluded.etag, gzip = excluded.gzip",

@@ -22,7 +22,7 @@ async fn keep_all(store: &Store) {
                     etag: format!("\"{}-{}\"", p.certificate_id, p.version),
                     gzip: format!("page of {}", p.certificate_id).into_bytes(),
                 };
-                (p.clone(), page)
+                (p.clone(), Some(page))
             })
             .collect();
         store
@@ -190,6 +190,43 @@ async fn every_change_a_device_page_shows_forgets_it_whoever_writes() {
                 "{b}: the page is still kept after {what}"
             );
         }
+        // A page that could not be rendered: nothing kept, and not listed again until its
+        // certificate changes.
+        keep_all(store).await;
+        sqlx::query("UPDATE certificates SET updated_at = updated_at WHERE certificate_id = $1")
+            .bind(&cert)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let work = store.device_pages_to_make(256).await.unwrap();
+        assert_eq!(work.pages.len(), 1, "{b}");
+        let failed: Vec<_> = work.pages.iter().map(|p| (p.clone(), None)).collect();
+        let kept = store
+            .keep_device_pages(work.epoch, &work.day, &failed)
+            .await
+            .unwrap();
+        assert_eq!(kept, 0, "{b}");
+        assert_eq!(store.kept_device_page(&cert).await.unwrap(), None, "{b}");
+        assert!(
+            store
+                .device_pages_to_make(256)
+                .await
+                .unwrap()
+                .pages
+                .is_empty(),
+            "{b}"
+        );
+        sqlx::query("UPDATE certificates SET updated_at = updated_at WHERE certificate_id = $1")
+            .bind(&cert)
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            store.device_pages_to_make(256).await.unwrap().pages.len(),
+            1,
+            "{b}"
+        );
+
         // A change to what no device page shows leaves the pages kept.
         keep_all(store).await;
         sqlx::query("UPDATE products SET updated_at = updated_at WHERE id = $1")

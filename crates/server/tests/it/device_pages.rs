@@ -6,7 +6,6 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use dtsec_server::device_pages::Keeper;
 
 use crate::common;
 
@@ -17,10 +16,9 @@ fn expand(gzip: &[u8]) -> String {
 
 /// Runs the keeper until it has nothing left to render; returns how many pages it kept.
 async fn keep_all(t: &common::TestApp) -> usize {
-    let mut keeper = Keeper::default();
     let mut kept = 0;
     for _ in 0..100 {
-        let round = keeper.round(&t.state).await.unwrap();
+        let round = dtsec_server::device_pages::round(&t.state).await.unwrap();
         assert_eq!(round.failed, 0, "{}", t.backend);
         kept += round.kept;
         if round.rendered == 0 {
@@ -187,7 +185,11 @@ async fn the_public_is_answered_from_the_kept_page_until_anything_on_it_changes(
         .unwrap();
         let kept = t
             .store
-            .keep_device_pages(work.epoch, &work.day, &[(work.pages[0].clone(), stale)])
+            .keep_device_pages(
+                work.epoch,
+                &work.day,
+                &[(work.pages[0].clone(), Some(stale))],
+            )
             .await
             .unwrap();
         assert_eq!(kept, 0, "{b}");
