@@ -12,7 +12,7 @@
 
 use sqlx::Row;
 
-use super::{Store, text};
+use super::{Backend, Store, text};
 use crate::error::Result;
 
 /// A kept page: its bytes, compressed, and the entity tag of the page itself.
@@ -135,19 +135,33 @@ impl Store {
         if pages.is_empty() {
             return Ok(0);
         }
+        // On PostgreSQL rows are locked one by one, and a writer whose triggers forget many
+        // pages in one transaction (an advisory sync, an organisation's new name) locks them in
+        // its own order: a batch that waited for such a row could deadlock with it, and the
+        // writer might be the one aborted. So the keeper skips a row a writer holds (the
+        // writer is changing it: it will be listed again) and never waits. SQLite has one
+        // writer at a time.
+        let set_current = match self.backend() {
+            Backend::Postgres => {
+                "UPDATE device_pages SET epoch = $1, day = $2 \
+                 WHERE certificate_id = (SELECT certificate_id FROM device_pages \
+                 WHERE certificate_id = $3 AND version = $4 FOR UPDATE SKIP LOCKED)"
+            }
+            Backend::Sqlite => {
+                "UPDATE device_pages SET epoch = $1, day = $2 \
+                 WHERE certificate_id = $3 AND version = $4"
+            }
+        };
         let mut tx = self.begin().await?;
         let mut kept = 0;
         for (to_make, page) in pages.iter().take(MAX_PAGES_PER_BATCH as usize) {
-            let done = sqlx::query(
-                "UPDATE device_pages SET epoch = $1, day = $2 \
-                 WHERE certificate_id = $3 AND version = $4",
-            )
-            .bind(epoch)
-            .bind(day)
-            .bind(&to_make.certificate_id)
-            .bind(to_make.version)
-            .execute(&mut *tx)
-            .await?;
+            let done = sqlx::query(set_current)
+                .bind(epoch)
+                .bind(day)
+                .bind(&to_make.certificate_id)
+                .bind(to_make.version)
+                .execute(&mut *tx)
+                .await?;
             if done.rows_affected() != 1 {
                 continue;
             }
