@@ -28,6 +28,16 @@ async fn keep_all(t: &common::TestApp) -> usize {
     panic!("{}: the keeper never finished", t.backend);
 }
 
+/// Renames the certificate's product in plain SQL, behind the registry's back.
+async fn rename_in_sql(t: &common::TestApp, id: &str, name: &str) {
+    sqlx::query("UPDATE certificates SET product_name = $1 WHERE certificate_id = $2")
+        .bind(name)
+        .bind(id)
+        .execute(t.store.pool())
+        .await
+        .unwrap();
+}
+
 /// GET as the public: status, ETag (if any) and body.
 async fn public_get(t: &common::TestApp, path: &str) -> (StatusCode, Option<String>, String) {
     let resp = tower::ServiceExt::oneshot(
@@ -149,13 +159,7 @@ async fn the_public_is_answered_from_the_kept_page_until_anything_on_it_changes(
         assert!(expand(&kept.gzip).contains("status-suspended"), "{b}");
 
         // A change made behind the registry's back, in SQL: forgotten all the same.
-        sqlx::query(
-            "UPDATE certificates SET product_name = 'Renamed In SQL' WHERE certificate_id = $1",
-        )
-        .bind(&id)
-        .execute(t.store.pool())
-        .await
-        .unwrap();
+        rename_in_sql(&t, &id, "Renamed In SQL").await;
         let (_, _, body) = public_get(&t, &path).await;
         assert!(body.contains("Renamed In SQL"), "{b}");
         keep_all(&t).await;
@@ -163,26 +167,14 @@ async fn the_public_is_answered_from_the_kept_page_until_anything_on_it_changes(
         // A change while the page is being rendered: the page rendered before it is not kept.
         let work = t.store.device_pages_to_make(10).await.unwrap();
         assert!(work.pages.is_empty(), "{b}: {work:?}");
-        sqlx::query(
-            "UPDATE certificates SET product_name = 'Renamed Again' WHERE certificate_id = $1",
-        )
-        .bind(&id)
-        .execute(t.store.pool())
-        .await
-        .unwrap();
+        rename_in_sql(&t, &id, "Renamed Again").await;
         let work = t.store.device_pages_to_make(10).await.unwrap();
         assert_eq!(work.pages.len(), 1, "{b}");
         let stale = dtsec_registry::KeptPage {
             etag: "\"stale\"".into(),
             gzip: dtsec_server::device_pages::compress("rendered before the change"),
         };
-        sqlx::query(
-            "UPDATE certificates SET product_name = 'Renamed Thrice' WHERE certificate_id = $1",
-        )
-        .bind(&id)
-        .execute(t.store.pool())
-        .await
-        .unwrap();
+        rename_in_sql(&t, &id, "Renamed Thrice").await;
         let kept = t
             .store
             .keep_device_pages(
