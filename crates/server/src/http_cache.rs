@@ -164,9 +164,14 @@ pub async fn validators(State(state): State<AppState>, req: Request, next: Next)
         return resp;
     }
     let (mut parts, body) = resp.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_VALIDATED_BYTES).await else {
-        // Longer than announced, or the body failed: nothing sensible to send.
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let bytes = match to_bytes(body, MAX_VALIDATED_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            // Longer than announced, or the body failed: nothing sensible to send, and the
+            // handler's own log line would show a success, so say it here.
+            tracing::error!(path = %path, error = %e, "the answer's body could not be read for its validator");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
     };
     let etag = etag_of(&bytes);
     let cache = if stable(&path) {
