@@ -215,16 +215,16 @@ pub async fn validators(State(state): State<AppState>, req: Request, next: Next)
 ///
 /// `None` when the kept bytes cannot be expanded (they are then not the page): the caller
 /// renders it instead.
-pub fn kept_page(request: &HeaderMap, kept: &dtsec_registry::KeptPage) -> Option<Response> {
+pub fn kept_page(request: &HeaderMap, kept: dtsec_registry::KeptPage) -> Option<Response> {
     let gzip = request
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .is_some_and(accepts_gzip);
     let (etag, body) = if gzip {
-        (gzip_etag(&kept.etag), Bytes::from(kept.gzip.clone()))
+        (gzip_etag(&kept.etag), Bytes::from(kept.gzip))
     } else {
         let page = crate::device_pages::expand(&kept.gzip)?;
-        (kept.etag.clone(), Bytes::from(page))
+        (kept.etag, Bytes::from(page))
     };
     let mut headers = HeaderMap::new();
     headers.insert(

@@ -41,7 +41,7 @@ pub async fn page(
             .await
             .map_err(|e| AppError::from(e).html())?
     {
-        match crate::http_cache::kept_page(&headers, &kept) {
+        match crate::http_cache::kept_page(&headers, kept) {
             Some(answer) => return Ok(answer),
             None => tracing::warn!(
                 certificate = %id,
